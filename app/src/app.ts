@@ -1,0 +1,101 @@
+import { STATUS_CODES } from "node:http";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyError, type FastifyServerOptions } from "fastify";
+import lifecycle, { type LoadSheddingOptions } from "./plugins/lifecycle.js";
+import api from "./routes/api.js";
+import ops from "./routes/ops.js";
+import { ErrorReply } from "./schemas.js";
+
+export interface BuildAppOptions {
+  /** Reported by GET /version. */
+  version: string;
+  /** Commit the image was built from, reported by GET /version. @default "unknown" */
+  commit?: string;
+  /** Platform the service runs on (ecs, eks, kubernetes, local), reported by GET /version. @default "local" */
+  platform?: string;
+  /** pino logger options, or false for none. @default false */
+  logger?: FastifyServerOptions["logger"];
+  /** Largest accepted request body. @default 65536 (a 10 000-character shout in 4-byte UTF-8 fits) */
+  bodyLimit?: number;
+  loadShedding?: LoadSheddingOptions;
+}
+
+/** Headers that must never reach the logs, whoever adds a header serializer later. */
+export const REDACTED_LOG_PATHS = [
+  "req.headers.authorization",
+  "req.headers.cookie",
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  "headers.authorization",
+  "headers.cookie",
+];
+
+/** The production logger: pino JSON on stdout at `level`, credentials redacted. */
+export function productionLogger(
+  level: string,
+  stream?: NodeJS.WritableStream,
+): NonNullable<FastifyServerOptions["logger"]> {
+  return {
+    level,
+    redact: { paths: REDACTED_LOG_PATHS, censor: "[redacted]" },
+    ...(stream ? { stream } : {}),
+  };
+}
+
+/** Builds the service without listening: tests inject into it, server.ts listens. */
+export async function buildApp(options: BuildAppOptions) {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.bodyLimit ?? 65_536,
+    // Above the ALB's 60 s idle timeout, so the load balancer, not the app, closes idle connections
+    // (otherwise the ALB may reuse a socket the app just closed and answer 502).
+    keepAliveTimeout: 72_000,
+    // A slow client cannot hold a request open for ever.
+    requestTimeout: 30_000,
+    connectionTimeout: 0,
+    requestIdHeader: "x-request-id",
+    // Bodies are validated as sent: no silent stripping of unknown fields, no "5" for 5.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    return503OnClosing: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.addSchema(ErrorReply);
+  // The API speaks JSON only: anything else is 415, not a string that fails validation as 400.
+  app.removeContentTypeParser("text/plain");
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const statusCode = error.statusCode ?? 500;
+    if (statusCode >= 500 && statusCode !== 503) {
+      request.log.error({ err: error }, "request failed");
+      // Never leak internals: the message and stack stay in the log.
+      return reply
+        .code(500)
+        .send({ statusCode: 500, error: "Internal Server Error", message: "Internal Server Error" });
+    }
+    return reply.code(statusCode).send({
+      statusCode,
+      ...(error.code ? { code: error.code } : {}),
+      error: STATUS_CODES[statusCode] ?? "Error",
+      message: error.message,
+    });
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      statusCode: 404,
+      error: "Not Found",
+      message: `Route ${request.method} ${request.url.split("?")[0]} not found`,
+    }),
+  );
+
+  await app.register(lifecycle, options.loadShedding ?? {});
+  await app.register(ops, {
+    version: options.version,
+    commit: options.commit ?? "unknown",
+    platform: options.platform ?? "local",
+  });
+  await app.register(api);
+  return app;
+}
+
+export type App = Awaited<ReturnType<typeof buildApp>>;

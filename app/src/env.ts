@@ -1,0 +1,77 @@
+import { envSchema } from "env-schema";
+import { type Static, Type } from "typebox";
+
+/**
+ * Everything the service reads from its environment, validated once at start-up.
+ * Each property's `description` says what is allowed; it is quoted in start-up errors.
+ */
+export const EnvSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000, description: "an integer 1..65535" }),
+  HOST: Type.String({ minLength: 1, default: "0.0.0.0", description: "a non-empty host or IP address" }),
+  LOG_LEVEL: Type.Union(
+    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((level) => Type.Literal(level)),
+    { default: "info", description: "one of fatal, error, warn, info, debug, trace, silent" },
+  ),
+  SHUTDOWN_DRAIN_DELAY_MS: Type.Integer({
+    minimum: 0,
+    maximum: 300_000,
+    default: 5000,
+    description: "milliseconds 0..300000 to keep serving after SIGTERM while /readyz answers 503",
+  }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({
+    minimum: 100,
+    maximum: 300_000,
+    default: 10_000,
+    description: "milliseconds 100..300000 allowed for in-flight requests to finish after the drain",
+  }),
+  APP_COMMIT: Type.String({
+    pattern: "^[A-Za-z0-9._-]{1,64}$",
+    default: "unknown",
+    description: "1..64 characters of A-Z a-z 0-9 . _ -",
+  }),
+  APP_PLATFORM: Type.String({
+    pattern: "^[a-z0-9-]{1,32}$",
+    default: "local",
+    description: "1..32 characters of a-z 0-9 -",
+  }),
+});
+
+export type AppEnv = Static<typeof EnvSchema>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+interface AjvIssue {
+  instancePath: string;
+  keyword: string;
+  message?: string;
+}
+
+/**
+ * Validates `env` against {@link EnvSchema}. Throws one {@link EnvError} that lists every bad variable,
+ * its value and what is allowed, so an operator fixes them all in one go.
+ */
+export function loadEnv(env: NodeJS.ProcessEnv): AppEnv {
+  // env-schema mutates nothing, but copy only our keys so unrelated variables never reach validation.
+  const data: Record<string, string> = {};
+  for (const key of Object.keys(EnvSchema.properties)) {
+    const value = env[key];
+    if (value !== undefined) data[key] = value;
+  }
+  try {
+    return envSchema<AppEnv>({ schema: EnvSchema, data, dotenv: false });
+  } catch (error) {
+    const issues = (error as { errors?: AjvIssue[] }).errors;
+    if (!issues) throw error;
+    const lines = new Map<string, string>();
+    for (const issue of issues) {
+      const key = issue.instancePath.replace(/^\//, "");
+      // A union (LOG_LEVEL) reports one issue per branch; one line per variable is enough.
+      if (!key || lines.has(key)) continue;
+      const allowed = (EnvSchema.properties as Record<string, { description?: string }>)[key]?.description;
+      lines.set(key, `${key}=${JSON.stringify(data[key])} is invalid: expected ${allowed ?? issue.message}`);
+    }
+    throw new EnvError(`Invalid environment:\n  ${[...lines.values()].join("\n  ")}`);
+  }
+}

@@ -1,0 +1,46 @@
+import { readFileSync } from "node:fs";
+import { setTimeout as sleep } from "node:timers/promises";
+import closeWithGrace from "close-with-grace";
+import { buildApp, productionLogger } from "./app.js";
+import { EnvError, loadEnv } from "./env.js";
+
+let env: ReturnType<typeof loadEnv>;
+try {
+  env = loadEnv(process.env);
+} catch (error) {
+  if (!(error instanceof EnvError)) throw error;
+  // Before the logger exists: one JSON line, like every other log line, then a non-zero exit.
+  process.stderr.write(`${JSON.stringify({ level: 60, time: Date.now(), msg: error.message })}\n`);
+  process.exit(78); // EX_CONFIG
+}
+
+const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
+  version: string;
+};
+
+const app = await buildApp({
+  version,
+  commit: env.APP_COMMIT,
+  platform: env.APP_PLATFORM,
+  logger: productionLogger(env.LOG_LEVEL),
+});
+
+// Kubernetes sends SIGTERM while it is still removing the pod from endpoints, and load balancers take a
+// few seconds to notice: keep serving through the drain delay with readiness at 503, then close.
+closeWithGrace(
+  {
+    delay: env.SHUTDOWN_DRAIN_DELAY_MS + env.SHUTDOWN_TIMEOUT_MS,
+    logger: { error: (message: string) => app.log.error(message) },
+  },
+  async ({ signal, err }) => {
+    if (err) app.log.error({ err }, "closing after an unexpected error");
+    else app.log.info({ signal, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS }, "shutdown started, draining");
+    app.beginShutdown();
+    await sleep(env.SHUTDOWN_DRAIN_DELAY_MS);
+    await app.close();
+    app.log.info("server closed");
+    if (err) throw err;
+  },
+);
+
+await app.listen({ port: env.PORT, host: env.HOST });
