@@ -1,0 +1,519 @@
+import * as pulumi from "@pulumi/pulumi";
+import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { z } from "zod";
+
+/**
+ * The only reader of Pulumi config. `loadConfig()` reads every `fastify-deploy:*` key once, validates
+ * them all, and returns one typed {@link StackConfig} (a union discriminated on `platform`) or throws
+ * one Error listing every problem, each line naming the key, the bad value and what is allowed.
+ *
+ * Every key is declared in Pulumi.yaml with the same default as {@link CONFIG_KEYS} (a test keeps the
+ * two equal): the Pulumi CLI makes a declared key without a default mandatory for every stack, so
+ * optional keys default to "" (unset).
+ */
+
+export const PROJECT = "fastify-deploy";
+export const PLATFORMS = ["ecs", "eks", "kubernetes"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+export const IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
+export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];
+export const NAT_STRATEGIES = ["none", "single", "onePerAz"] as const;
+export type NatStrategy = (typeof NAT_STRATEGIES)[number];
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Fargate task sizes: CPU units → allowed memory (MiB). */
+export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
+  256: [512, 1024, 2048],
+  512: range(1024, 4096, 1024),
+  1024: range(2048, 8192, 1024),
+  2048: range(4096, 16384, 1024),
+  4096: range(8192, 30720, 1024),
+  8192: range(16384, 61440, 4096),
+  16384: range(32768, 122880, 8192),
+};
+
+/** The retention periods CloudWatch Logs accepts (0, "never expire", is deliberately not offered). */
+export const LOG_RETENTION_DAYS = [
+  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
+] as const;
+
+const DIGEST_PINNED_IMAGE =
+  /^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
+const ACM_CERTIFICATE_ARN =
+  /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+// ---------------------------------------------------------------------------------------------------
+// Key table
+
+type KeyType = "string" | "integer" | "boolean" | "array";
+
+interface KeySpec {
+  /** The Pulumi.yaml type (what the CLI checks before the program runs). */
+  type: KeyType;
+  /** The value Pulumi.yaml declares as `default`; `undefined` means the key is required. */
+  default: string | number | boolean | readonly string[] | undefined;
+  /** Platforms the key has an effect on. */
+  platforms: readonly Platform[];
+  /** Must be stored encrypted (`pulumi config set --secret`). */
+  secret?: boolean;
+  schema: z.ZodType;
+}
+
+const show = (value: unknown): string => JSON.stringify(value);
+/** Zod error customiser: "got <input>; expected <what>". */
+const expected =
+  (what: string) =>
+  (issue: { input?: unknown }): string =>
+    `got ${show(issue.input)}; expected ${what}`;
+
+const ALL = PLATFORMS;
+const AWS: readonly Platform[] = ["ecs", "eks"];
+
+function oneOf<T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: expected(`one of ${values.join(", ")}`) });
+}
+
+/** An integer written as a string (Pulumi passes every scalar as a string). */
+function integer(min: number, max: number, allowed?: readonly number[]) {
+  const what = allowed ? `one of ${allowed.join(", ")}` : `an integer from ${min} to ${max}`;
+  const number = z
+    .number()
+    .int({ error: expected(what) })
+    .min(min, { error: expected(what) })
+    .max(max, { error: expected(what) });
+  return z
+    .string()
+    .regex(/^-?\d+$/, { error: expected(what) })
+    .transform(Number)
+    .pipe(allowed ? number.refine((n) => allowed.includes(n), { error: expected(what) }) : number);
+}
+
+const boolean = z
+  .enum(["true", "false"], { error: expected("true or false") })
+  .transform((value) => value === "true");
+
+/** An optional string: "" (the Pulumi.yaml default) means unset. */
+function optional(schema: z.ZodType<string>) {
+  return z.union([z.literal("").transform(() => undefined), schema]);
+}
+
+function ipv4Cidr(value: string): boolean {
+  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
+  if (!match) return false;
+  const octets = match.slice(1, 5).map(Number);
+  const prefix = Number(match[5]);
+  if (octets.some((o, i) => o > 255 || String(o) !== match[i + 1]) || prefix > 32) return false;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const hostBits = 2 ** (32 - prefix);
+  return address % hostBits === 0;
+}
+
+const cidrList = z
+  .string()
+  .transform((text, ctx) => {
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      ctx.addIssue({
+        code: "custom",
+        input: text,
+        message: `got ${show(text)}; expected a JSON list of IPv4 CIDRs, e.g. ["203.0.113.0/24"] (pulumi config set --path 'allowedCidrs[0]' 203.0.113.0/24)`,
+      });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z
+      .array(
+        z.string({ error: expected("an IPv4 CIDR such as 203.0.113.0/24") }).refine(ipv4Cidr, {
+          error: expected("an IPv4 CIDR with no host bits set, such as 203.0.113.0/24"),
+        }),
+        { error: expected("a JSON list of IPv4 CIDRs") },
+      )
+      .min(1, { error: expected("at least one IPv4 CIDR (use 0.0.0.0/0 for a public service)") })
+      .refine((list) => new Set(list).size === list.length, { error: expected("no duplicate CIDRs") }),
+  );
+
+/**
+ * Every key under the `fastify-deploy` namespace. Later platforms add their keys here (and in
+ * Pulumi.yaml); {@link parseConfig} rejects anything not listed.
+ */
+export const CONFIG_KEYS = {
+  platform: { type: "string", default: undefined, platforms: ALL, schema: oneOf(PLATFORMS) },
+  imageUri: {
+    type: "string",
+    default: "",
+    platforms: ALL,
+    schema: optional(
+      z.string().regex(DIGEST_PINNED_IMAGE, {
+        error: expected("a digest-pinned image URI <registry>/<repository>@sha256:<64 hex digits>"),
+      }),
+    ),
+  },
+  imagePlatform: {
+    type: "string",
+    default: "linux/amd64",
+    platforms: ALL,
+    schema: oneOf(IMAGE_PLATFORMS),
+  },
+  appCommit: {
+    type: "string",
+    default: "unknown",
+    platforms: ALL,
+    schema: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, {
+      error: expected("1..64 characters of A-Z a-z 0-9 . _ -"),
+    }),
+  },
+  logLevel: { type: "string", default: "info", platforms: ALL, schema: oneOf(LOG_LEVELS) },
+  availabilityZones: { type: "integer", default: 2, platforms: AWS, schema: integer(2, 6) },
+  natGateways: { type: "string", default: "none", platforms: AWS, schema: oneOf(NAT_STRATEGIES) },
+  allowedCidrs: { type: "array", default: ["0.0.0.0/0"], platforms: AWS, schema: cidrList },
+  certificateArn: {
+    type: "string",
+    default: "",
+    platforms: AWS,
+    schema: optional(
+      z.string().regex(ACM_CERTIFICATE_ARN, {
+        error: expected("an ACM certificate ARN arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>"),
+      }),
+    ),
+  },
+  cpu: {
+    type: "integer",
+    default: 256,
+    platforms: ["ecs"],
+    schema: integer(256, 16384, Object.keys(FARGATE_MEMORY_BY_CPU).map(Number)),
+  },
+  memory: { type: "integer", default: 512, platforms: ["ecs"], schema: integer(512, 122880) },
+  desiredCount: { type: "integer", default: 1, platforms: ALL, schema: integer(1, 100) },
+  minCount: { type: "integer", default: 1, platforms: ALL, schema: integer(1, 100) },
+  maxCount: { type: "integer", default: 2, platforms: ALL, schema: integer(1, 100) },
+  targetCpuUtilization: { type: "integer", default: 60, platforms: ALL, schema: integer(10, 90) },
+  logRetentionDays: {
+    type: "integer",
+    default: 30,
+    platforms: ["ecs"],
+    schema: integer(1, 3653, LOG_RETENTION_DAYS),
+  },
+  containerInsights: { type: "boolean", default: false, platforms: ["ecs"], schema: boolean },
+  kubeconfig: {
+    type: "string",
+    default: "",
+    platforms: ["kubernetes"],
+    secret: true,
+    schema: z.string(),
+  },
+} as const satisfies Record<string, KeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+export const fullKey = (key: string): string => `${PROJECT}:${key}`;
+
+// ---------------------------------------------------------------------------------------------------
+// The validated result
+
+export interface ImageConfig {
+  /** A prebuilt digest-pinned image; when set nothing is built. */
+  uri?: string;
+  platform: ImagePlatform;
+}
+
+export interface AppConfig {
+  commit: string;
+  logLevel: LogLevel;
+}
+
+export interface ScalingConfig {
+  desiredCount: number;
+  minCount: number;
+  maxCount: number;
+  targetCpuUtilization: number;
+}
+
+export interface NetworkConfig {
+  availabilityZones: number;
+  natGateways: NatStrategy;
+}
+
+interface CommonConfig {
+  image: ImageConfig;
+  app: AppConfig;
+  scaling: ScalingConfig;
+}
+
+export interface EcsStackConfig extends CommonConfig {
+  platform: "ecs";
+  network: NetworkConfig;
+  allowedCidrs: string[];
+  certificateArn?: string;
+  ecs: { cpu: number; memory: number; logRetentionDays: number; containerInsights: boolean };
+}
+
+export interface EksStackConfig extends CommonConfig {
+  platform: "eks";
+  network: NetworkConfig;
+  allowedCidrs: string[];
+  certificateArn?: string;
+}
+
+export interface KubernetesStackConfig extends CommonConfig {
+  platform: "kubernetes";
+  /** Always a secret Output. */
+  kubeconfig: pulumi.Output<string>;
+}
+
+export type StackConfig = EcsStackConfig | EksStackConfig | KubernetesStackConfig;
+
+export interface RawConfigValue {
+  value: string;
+  secret: boolean;
+}
+
+/** Config as the engine passes it: full keys (`ns:key`) → string values (objects as JSON). */
+export type RawConfig = Readonly<Record<string, RawConfigValue>>;
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `Invalid stack configuration (${problems.length} ${problems.length === 1 ? "problem" : "problems"}):\n` +
+        problems.map((p) => `  - ${p}`).join("\n"),
+    );
+  }
+}
+
+export interface ParseResult {
+  config: StackConfig;
+  /** Keys set to a non-default value that have no effect on the selected platform. */
+  warnings: string[];
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Parsing
+
+type Values = { [K in ConfigKey]?: z.output<(typeof CONFIG_KEYS)[K]["schema"]> };
+
+function defaultAsString(spec: KeySpec): string | undefined {
+  if (spec.default === undefined) return undefined;
+  return typeof spec.default === "string" ? spec.default : JSON.stringify(spec.default);
+}
+
+/**
+ * Pure: validates raw config (as the engine passes it) and returns the typed config, or throws one
+ * {@link ConfigError} with every problem.
+ */
+export function parseConfig(raw: RawConfig): ParseResult {
+  const problems: string[] = [];
+  const keys = Object.keys(CONFIG_KEYS) as ConfigKey[];
+  const prefix = `${PROJECT}:`;
+
+  for (const key of Object.keys(raw).sort()) {
+    if (!key.startsWith(prefix)) continue;
+    const short = key.slice(prefix.length);
+    if (short in CONFIG_KEYS) continue;
+    const entry = raw[key];
+    const value = entry?.secret ? "[secret]" : show(entry?.value);
+    const suggestion = closest(short, keys);
+    problems.push(
+      suggestion
+        ? `${key}: unknown key (value ${value}); did you mean ${fullKey(suggestion)}?`
+        : `${key}: unknown key (value ${value}); allowed keys: ${keys.join(", ")}`,
+    );
+  }
+
+  const values: Values = {};
+  const texts: Partial<Record<ConfigKey, string>> = {};
+  for (const key of keys) {
+    const spec: KeySpec = CONFIG_KEYS[key];
+    const text = raw[fullKey(key)]?.value ?? defaultAsString(spec);
+    if (text === undefined) {
+      const allowed =
+        spec.schema instanceof z.ZodEnum ? `one of ${spec.schema.options.join(", ")}` : "a value";
+      problems.push(`${fullKey(key)}: missing; expected ${allowed} (pulumi config set ${key} <value>)`);
+      continue;
+    }
+    texts[key] = text;
+    const result = spec.schema.safeParse(text);
+    if (!result.success) {
+      // A list reports one issue per bad element; a scalar one issue per failed check: keep each line once.
+      for (const message of new Set(result.error.issues.map((issue) => issue.message))) {
+        problems.push(`${fullKey(key)}: ${message}`);
+      }
+      continue;
+    }
+    (values as Record<string, unknown>)[key] = result.data;
+  }
+
+  const platform = values.platform;
+
+  // Cross-key rules, checked only where each key involved is itself valid.
+  const { cpu, memory, desiredCount, minCount, maxCount } = values;
+  if (platform === "ecs" && cpu !== undefined && memory !== undefined) {
+    const allowed = FARGATE_MEMORY_BY_CPU[cpu] ?? [];
+    if (!allowed.includes(memory)) {
+      problems.push(
+        `${fullKey("memory")}: got ${show(texts.memory)} with cpu ${cpu}; expected one of ${allowed.join(", ")} (the Fargate sizes for cpu ${cpu})`,
+      );
+    }
+  }
+  if (minCount !== undefined && maxCount !== undefined && minCount > maxCount) {
+    problems.push(
+      `${fullKey("minCount")}: got ${show(texts.minCount)}, above maxCount ${maxCount}; expected minCount ≤ desiredCount ≤ maxCount`,
+    );
+  }
+  if (desiredCount !== undefined && minCount !== undefined && desiredCount < minCount) {
+    problems.push(
+      `${fullKey("desiredCount")}: got ${show(texts.desiredCount)}, below minCount ${minCount}; expected minCount ≤ desiredCount ≤ maxCount`,
+    );
+  }
+  if (desiredCount !== undefined && maxCount !== undefined && desiredCount > maxCount) {
+    problems.push(
+      `${fullKey("desiredCount")}: got ${show(texts.desiredCount)}, above maxCount ${maxCount}; expected minCount ≤ desiredCount ≤ maxCount`,
+    );
+  }
+  const region = raw["aws:region"]?.value;
+  const certificateRegion = values.certificateArn
+    ? ACM_CERTIFICATE_ARN.exec(values.certificateArn)?.[1]
+    : undefined;
+  if (platform !== "kubernetes" && region && certificateRegion && certificateRegion !== region) {
+    problems.push(
+      `${fullKey("certificateArn")}: got ${show(values.certificateArn)} in region ${certificateRegion}; expected a certificate in aws:region ${region} (a load balancer can only use certificates from its own region)`,
+    );
+  }
+
+  for (const key of keys) {
+    const spec: KeySpec = CONFIG_KEYS[key];
+    const entry = raw[fullKey(key)];
+    if (!spec.secret || !entry || entry.value === "") continue;
+    if (!entry.secret) {
+      problems.push(
+        `${fullKey(key)}: got a plain-text value; expected a secret (pulumi config set --secret ${key} ...)`,
+      );
+    }
+  }
+  if (platform === "kubernetes") {
+    const entry = raw[fullKey("kubeconfig")];
+    if (!entry || entry.value.trim() === "") {
+      problems.push(
+        `${fullKey("kubeconfig")}: got ${entry ? "an empty value" : "nothing"}; expected the cluster's kubeconfig as a secret when platform is kubernetes (pulumi config set --secret kubeconfig < kubeconfig.yaml); the program never falls back to ~/.kube/config`,
+      );
+    }
+  }
+
+  if (problems.length > 0 || platform === undefined) throw new ConfigError(problems);
+
+  const warnings: string[] = [];
+  for (const key of keys) {
+    const spec: KeySpec = CONFIG_KEYS[key];
+    const text = texts[key];
+    if (!spec.platforms.includes(platform) && text !== undefined && text !== defaultAsString(spec)) {
+      warnings.push(
+        `${fullKey(key)} is set but has no effect on platform ${platform} (it applies to ${spec.platforms.join(", ")})`,
+      );
+    }
+  }
+
+  return { config: build(platform, values as Required<Values>, raw), warnings };
+}
+
+function build(platform: Platform, v: Required<Values>, raw: RawConfig): StackConfig {
+  const common: CommonConfig = {
+    image: { ...(v.imageUri !== undefined && { uri: v.imageUri }), platform: v.imagePlatform },
+    app: { commit: v.appCommit, logLevel: v.logLevel },
+    scaling: {
+      desiredCount: v.desiredCount,
+      minCount: v.minCount,
+      maxCount: v.maxCount,
+      targetCpuUtilization: v.targetCpuUtilization,
+    },
+  };
+  const network: NetworkConfig = { availabilityZones: v.availabilityZones, natGateways: v.natGateways };
+  const certificate = v.certificateArn !== undefined ? { certificateArn: v.certificateArn } : {};
+  switch (platform) {
+    case "ecs":
+      return {
+        platform,
+        ...common,
+        network,
+        allowedCidrs: v.allowedCidrs,
+        ...certificate,
+        ecs: {
+          cpu: v.cpu,
+          memory: v.memory,
+          logRetentionDays: v.logRetentionDays,
+          containerInsights: v.containerInsights,
+        },
+      };
+    case "eks":
+      return { platform, ...common, network, allowedCidrs: v.allowedCidrs, ...certificate };
+    case "kubernetes":
+      return {
+        platform,
+        ...common,
+        kubeconfig: pulumi.secret(raw[fullKey("kubeconfig")]?.value ?? ""),
+      };
+    default: {
+      const unreachable: never = platform;
+      throw new Error(`unknown platform ${String(unreachable)}`);
+    }
+  }
+}
+
+/** Reads the whole config map the engine passed, with which keys are secrets. */
+export function readRawConfig(): RawConfig {
+  // `isConfigSecret` is exported by the runtime but marked @internal, so it is absent from the typings.
+  const { isConfigSecret } = runtimeConfig as unknown as { isConfigSecret?: (key: string) => boolean };
+  const all = pulumi.runtime.allConfig();
+  const raw: Record<string, RawConfigValue> = {};
+  for (const key of Object.keys(all).sort()) {
+    raw[key] = { value: all[key] ?? "", secret: isConfigSecret?.(key) ?? false };
+  }
+  return raw;
+}
+
+/**
+ * Reads and validates this stack's config. Throws before any resource is registered; logs a warning
+ * for keys that do not apply to the selected platform.
+ */
+export function loadConfig(): StackConfig {
+  const { config, warnings } = parseConfig(readRawConfig());
+  for (const warning of warnings) pulumi.log.warn(warning);
+  return config;
+}
+
+// ---------------------------------------------------------------------------------------------------
+
+function range(from: number, to: number, step: number): number[] {
+  const out: number[] = [];
+  for (let n = from; n <= to; n += step) out.push(n);
+  return out;
+}
+
+/** The known key closest to a typo (edit distance ≤ 3, or a case-insensitive match). */
+function closest(key: string, known: readonly string[]): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of known) {
+    const distance = candidate.toLowerCase() === key.toLowerCase() ? 0 : editDistance(key, candidate);
+    if (distance < bestDistance) {
+      best = candidate;
+      bestDistance = distance;
+    }
+  }
+  return bestDistance <= 3 ? best : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = row[0] ?? 0;
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const above = row[j] ?? 0;
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + cost);
+      diagonal = above;
+    }
+  }
+  return row[b.length] ?? 0;
+}
