@@ -1,0 +1,74 @@
+/**
+ * What the Fastify service in `app/` expects from whoever runs it: the one place the infrastructure
+ * code takes the port, the health routes and the environment variable names from, so that ECS and
+ * Kubernetes stay identical and tests can cross-check these values against the app's source.
+ */
+
+/** The port the container listens on (env `PORT`). */
+export const APP_PORT = 3000;
+
+/** The address the server binds to inside the container (env `HOST`). */
+export const APP_HOST = "0.0.0.0";
+
+/** Numeric uid/gid the image runs as; a numeric id lets runtimes verify "non-root" without /etc/passwd. */
+export const APP_UID = 65532;
+export const APP_GID = 65532;
+
+/** Liveness: 200 `{"status":"ok"}` while the process serves. */
+export const LIVENESS_PATH = "/healthz";
+/** Readiness: 200 when ready, 503 from the moment shutdown begins and under overload. */
+export const READINESS_PATH = "/readyz";
+/** Build and deploy metadata (`commit`, `platform`). */
+export const VERSION_PATH = "/version";
+
+/** Every environment variable the program passes to the container, in the order it passes them. */
+export const APP_ENV_NAMES = [
+  "PORT",
+  "HOST",
+  "LOG_LEVEL",
+  "SHUTDOWN_DRAIN_DELAY_MS",
+  "SHUTDOWN_TIMEOUT_MS",
+  "APP_COMMIT",
+  "APP_PLATFORM",
+  "NODE_ENV",
+] as const;
+
+export type AppEnvName = (typeof APP_ENV_NAMES)[number];
+
+export type AppPlatformName = "ecs" | "eks" | "kubernetes";
+
+export interface AppEnvArgs {
+  logLevel: string;
+  /** How long the app keeps serving after SIGTERM while readiness answers 503. */
+  drainDelayMs: number;
+  /** How long in-flight requests may take to finish after the drain. */
+  shutdownTimeoutMs: number;
+  commit: string;
+  platform: AppPlatformName;
+}
+
+/**
+ * The container environment as an ordered list of name/value pairs. The order is fixed by
+ * {@link APP_ENV_NAMES}, so the same config always yields byte-identical task definitions and pod specs.
+ */
+export function appEnvironment(args: AppEnvArgs): { name: AppEnvName; value: string }[] {
+  const values: Record<AppEnvName, string> = {
+    PORT: String(APP_PORT),
+    HOST: APP_HOST,
+    LOG_LEVEL: args.logLevel,
+    SHUTDOWN_DRAIN_DELAY_MS: String(args.drainDelayMs),
+    SHUTDOWN_TIMEOUT_MS: String(args.shutdownTimeoutMs),
+    APP_COMMIT: args.commit,
+    APP_PLATFORM: args.platform,
+    NODE_ENV: "production",
+  };
+  return APP_ENV_NAMES.map((name) => ({ name, value: values[name] }));
+}
+
+/**
+ * The smallest kill window (ECS `stopTimeout`, Kubernetes `terminationGracePeriodSeconds`) that lets the
+ * app drain and finish in-flight work, plus a margin for process exit; platforms must stay above it.
+ */
+export function minimumKillWindowSeconds(drainDelayMs: number, shutdownTimeoutMs: number): number {
+  return Math.ceil((drainDelayMs + shutdownTimeoutMs) / 1000);
+}
