@@ -1,0 +1,539 @@
+/**
+ * The offline harness: runs the real `index.ts` under Pulumi's official mocks
+ * (`pulumi.runtime.setMocks`) with config loaded the way the CLI loads it (the committed
+ * `Pulumi.<stack>.yaml`, per-run overrides, then the defaults declared in `Pulumi.yaml`), and records
+ * every resource registration (type, name, URN, parent, provider, inputs), every provider call and
+ * the stack outputs (value + secretness).
+ *
+ * Remote components (awsx, eks) and providers with side effects (docker) are opaque under mocks: the
+ * outputs returned for them follow the shapes their SDK typings declare. To support a new resource
+ * type or function, add an entry to {@link MOCK_RESOURCE_OUTPUTS} or {@link MOCK_CALLS}; an unmocked
+ * function call fails the run, so nothing silently resolves to `undefined`.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import { parse as parseYaml } from "yaml";
+
+export const ROOT = path.resolve(__dirname, "..");
+
+// `waitForRPCs` (drain every outstanding registration) is exported by the runtime but @internal.
+const { getMonitor } = settings;
+const { waitForRPCs } = settings as unknown as { waitForRPCs: () => Promise<void> };
+const SECRET_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+// ---------------------------------------------------------------------------------------------------
+// Config, as the CLI assembles it
+
+interface ProjectConfigType {
+  type?: "string" | "integer" | "boolean" | "array";
+  default?: unknown;
+  secret?: boolean;
+  description?: string;
+}
+
+export interface ProjectFile {
+  name: string;
+  config: Record<string, ProjectConfigType>;
+  [key: string]: unknown;
+}
+
+export function readProject(): ProjectFile {
+  return parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as ProjectFile;
+}
+
+export function readStackConfig(stack: string): Record<string, unknown> {
+  const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new Error(`harness: no stack file Pulumi.${stack}.yaml`);
+  const parsed = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  return parsed?.config ?? {};
+}
+
+/** Values as the engine passes them to a program: scalars as strings, structures as JSON. */
+function configString(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
+export interface RunOptions {
+  /** The committed stack file to start from: `Pulumi.<stack>.yaml`. */
+  stack: string;
+  /** Plain overrides; keys with or without the `fastify-deploy:` namespace (`aws:region` as is). */
+  config?: Record<string, unknown>;
+  /** Overrides set as secrets (`pulumi config set --secret`). */
+  secrets?: Record<string, unknown>;
+  /** Keys to remove from the stack file's config before the project defaults apply. */
+  unset?: string[];
+}
+
+export interface AssembledConfig {
+  values: Record<string, string>;
+  secretKeys: string[];
+}
+
+/** Stack file + overrides + Pulumi.yaml defaults, failing like the CLI does on a missing required key. */
+export function assembleConfig(options: RunOptions): AssembledConfig {
+  const project = readProject();
+  const qualify = (key: string): string => (key.includes(":") ? key : `${project.name}:${key}`);
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [key, value] of Object.entries(readStackConfig(options.stack))) {
+    if (value !== null && typeof value === "object" && "secure" in value) {
+      throw new Error(
+        `harness: ${key} in Pulumi.${options.stack}.yaml is encrypted; pass it with \`secrets\``,
+      );
+    }
+    values[qualify(key)] = configString(value);
+  }
+  for (const key of options.unset ?? []) delete values[qualify(key)];
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    values[qualify(key)] = configString(value);
+    secretKeys.delete(qualify(key));
+  }
+  for (const [key, value] of Object.entries(options.secrets ?? {})) {
+    values[qualify(key)] = configString(value);
+    secretKeys.add(qualify(key));
+  }
+  const missing: string[] = [];
+  for (const [key, spec] of Object.entries(project.config ?? {})) {
+    const full = qualify(key);
+    if (full in values) continue;
+    if (spec.default === undefined) missing.push(key);
+    else values[full] = configString(spec.default);
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `Stack '${options.stack}' is missing configuration value ${missing.map((k) => `'${k}'`).join(", ")}`,
+    );
+  }
+  return { values, secretKeys: [...secretKeys].sort() };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Mock outputs
+
+export interface MockContext {
+  stack: string;
+  region: string;
+  /** A stable 7-character suffix for physical names, like the engine's auto-naming but deterministic. */
+  suffix: (seed: string) => string;
+  hex: (seed: string, length?: number) => string;
+}
+
+type ResourceMock = (args: pulumi.runtime.MockResourceArgs, ctx: MockContext) => Record<string, unknown>;
+type CallMock = (inputs: Record<string, unknown>, ctx: MockContext) => Record<string, unknown>;
+
+const arn = (ctx: MockContext, service: string, resource: string): string =>
+  `arn:aws:${service}:${ctx.region}:${MOCK_ACCOUNT_ID}:${resource}`;
+const physicalName = (args: pulumi.runtime.MockResourceArgs, ctx: MockContext): string =>
+  (args.inputs.name as string | undefined) ?? `${args.name}-${ctx.suffix(args.name)}`;
+
+function subnetIds(ctx: MockContext, vpcName: string, kind: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `subnet-${ctx.hex(`${vpcName}/${kind}/${i}`, 17)}`);
+}
+
+/** Outputs per resource type, merged over the inputs (as a provider echoes its inputs back). */
+export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
+  // awsx:ec2:Vpc (remote component): ids per subnet type, one per AZ, as its typings declare.
+  "awsx:ec2:Vpc": (args, ctx) => {
+    const azs = (args.inputs.numberOfAvailabilityZones as number | undefined) ?? 3;
+    const specs = (args.inputs.subnetSpecs as { type: string }[] | undefined) ?? [
+      { type: "Public" },
+      { type: "Private" },
+    ];
+    const has = (type: string) => specs.some((s) => s.type === type);
+    const strategy = (args.inputs.natGateways as { strategy?: string } | undefined)?.strategy;
+    const natCount = strategy === "Single" ? 1 : strategy === "OnePerAz" ? azs : 0;
+    return {
+      vpcId: `vpc-${ctx.hex(args.name, 17)}`,
+      publicSubnetIds: has("Public") ? subnetIds(ctx, args.name, "public", azs) : [],
+      privateSubnetIds: has("Private") ? subnetIds(ctx, args.name, "private", azs) : [],
+      isolatedSubnetIds: has("Isolated") ? subnetIds(ctx, args.name, "isolated", azs) : [],
+      natGateways: Array.from({ length: natCount }, (_, i) => ({
+        id: `nat-${ctx.hex(`${args.name}/nat/${i}`, 17)}`,
+      })),
+      eips: [],
+      subnetLayout: specs,
+    };
+  },
+  "aws:ecr/repository:Repository": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return {
+      name,
+      arn: arn(ctx, "ecr", `repository/${name}`),
+      registryId: MOCK_ACCOUNT_ID,
+      repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com/${name}`,
+    };
+  },
+  // docker.Image: the registry's manifest digest of the pushed tag.
+  "docker:index/image:Image": (args, ctx) => {
+    const imageName = args.inputs.imageName as string;
+    const repository = imageName.replace(/:[^/:]+$/, "");
+    return {
+      imageName,
+      baseImageName: imageName,
+      registryServer: repository.split("/")[0],
+      repoDigest: `${repository}@sha256:${ctx.hex(imageName, 64)}`,
+    };
+  },
+  "aws:ec2/securityGroup:SecurityGroup": (args, ctx) => {
+    const id = `sg-${ctx.hex(args.name, 17)}`;
+    return { id, arn: arn(ctx, "ec2", `security-group/${id}`), name: physicalName(args, ctx) };
+  },
+  "aws:lb/loadBalancer:LoadBalancer": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    const id = ctx.hex(args.name, 16);
+    return {
+      name,
+      arn: arn(ctx, "elasticloadbalancing", `loadbalancer/app/${name}/${id}`),
+      arnSuffix: `app/${name}/${id}`,
+      dnsName: `${name}-${Number.parseInt(id.slice(0, 8), 16)}.${ctx.region}.elb.amazonaws.com`,
+      zoneId: "Z35SXDOTRQ7X7K",
+    };
+  },
+  "aws:lb/targetGroup:TargetGroup": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    const id = ctx.hex(args.name, 16);
+    return {
+      name,
+      arn: arn(ctx, "elasticloadbalancing", `targetgroup/${name}/${id}`),
+      arnSuffix: `targetgroup/${name}/${id}`,
+    };
+  },
+  "aws:lb/listener:Listener": (args, ctx) => ({
+    arn: arn(ctx, "elasticloadbalancing", `listener/app/${args.name}/${ctx.hex(args.name, 16)}`),
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return { name, arn: arn(ctx, "logs", `log-group:${name}`) };
+  },
+  "aws:iam/role:Role": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return {
+      name,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`,
+      uniqueId: `AROA${ctx.hex(name, 16).toUpperCase()}`,
+    };
+  },
+  "aws:ecs/cluster:Cluster": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return { name, arn: arn(ctx, "ecs", `cluster/${name}`) };
+  },
+  "aws:ecs/taskDefinition:TaskDefinition": (args, ctx) => {
+    const family = args.inputs.family as string;
+    return {
+      arn: arn(ctx, "ecs", `task-definition/${family}:1`),
+      arnWithoutRevision: arn(ctx, "ecs", `task-definition/${family}`),
+      revision: 1,
+    };
+  },
+  "aws:ecs/service:Service": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return { name, arn: arn(ctx, "ecs", `service/${name}`) };
+  },
+};
+
+/** Results per provider function token. */
+export const MOCK_CALLS: Record<string, CallMock> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: MOCK_ACCOUNT_ID,
+    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/harness`,
+    userId: "AIDAHARNESS",
+    id: MOCK_ACCOUNT_ID,
+  }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+  "aws:index/getRegion:getRegion": (_inputs, ctx) => ({
+    name: ctx.region,
+    region: ctx.region,
+    id: ctx.region,
+    endpoint: `ec2.${ctx.region}.amazonaws.com`,
+    description: ctx.region,
+  }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, ctx) => ({
+    names: ["a", "b", "c", "d", "e", "f"].map((z) => `${ctx.region}${z}`),
+    zoneIds: [1, 2, 3, 4, 5, 6].map((n) => `use1-az${n}`),
+    id: ctx.region,
+  }),
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, ctx) => ({
+    authorizationToken: Buffer.from("AWS:harness-ecr-password").toString("base64"),
+    userName: "AWS",
+    password: "harness-ecr-password",
+    proxyEndpoint: `https://${(inputs.registryId as string | undefined) ?? MOCK_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com`,
+    expiresAt: "2030-01-01T00:00:00Z",
+    region: ctx.region,
+    id: ctx.region,
+  }),
+};
+
+// ---------------------------------------------------------------------------------------------------
+// Recording
+
+export interface RecordedResource {
+  type: string;
+  name: string;
+  urn: string;
+  id: string | undefined;
+  parentUrn: string | undefined;
+  /** The parent's type token, from its URN. */
+  parentType: string | undefined;
+  /** Provider reference (`<urn>::<id>`) when one was passed explicitly. */
+  provider: string | undefined;
+  custom: boolean;
+  /** Inputs as the engine received them (secrets unwrapped; see `secretInputs`). */
+  inputs: Record<string, unknown>;
+  /** Top-level input names whose value was a secret. */
+  secretInputs: string[];
+}
+
+export interface RecordedCall {
+  token: string;
+  inputs: Record<string, unknown>;
+}
+
+export interface StackOutput {
+  value: unknown;
+  secret: boolean;
+}
+
+export interface ProgramRun {
+  stack: string;
+  config: AssembledConfig;
+  /** Every registration in order, the root `pulumi:pulumi:Stack` included. */
+  resources: RecordedResource[];
+  calls: RecordedCall[];
+  outputs: Record<string, StackOutput>;
+  warnings: string[];
+  /** All resources of a type. */
+  ofType(type: string): RecordedResource[];
+  /** The one resource of a type (and name, if given); throws if there is not exactly one. */
+  one(type: string, name?: string): RecordedResource;
+  /** Output values with secrets unwrapped. */
+  outputValues(): Record<string, unknown>;
+}
+
+function isSecretValue(value: unknown): value is { value: unknown } {
+  return (
+    value !== null &&
+    typeof value === "object" &&
+    (value as Record<string, unknown>)[SECRET_SIG_KEY] === SECRET_SIG
+  );
+}
+
+/** Removes secret wrappers; reports whether any was found. */
+function unwrap(value: unknown): { value: unknown; secret: boolean } {
+  if (isSecretValue(value)) return { value: unwrap(value.value).value, secret: true };
+  if (Array.isArray(value)) {
+    const items = value.map(unwrap);
+    return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
+  }
+  if (value !== null && typeof value === "object") {
+    let secret = false;
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const u = unwrap(v);
+      out[k] = u.value;
+      secret ||= u.secret;
+    }
+    return { value: out, secret };
+  }
+  return { value, secret: false };
+}
+
+/** Removes every project module from the require cache so each run executes the program afresh. */
+function resetProjectModules(): void {
+  for (const file of Object.keys(require.cache)) {
+    if (file.startsWith(ROOT + path.sep) && !file.includes(`${path.sep}node_modules${path.sep}`)) {
+      delete require.cache[file];
+    }
+  }
+}
+
+interface MonitorRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProvider(): string;
+  getCustom(): boolean;
+  getUrn(): string;
+  getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+type Callback = (err: unknown, response: { getUrn?: () => string } | undefined) => void;
+interface PatchableMonitor {
+  registerResource(req: MonitorRequest, callback: Callback): Promise<void>;
+  registerResourceOutputs(req: MonitorRequest, callback: Callback): void;
+}
+
+/** The program failed (as `pulumi preview` would); carries what was registered before it did. */
+export class ProgramFailure extends Error {
+  override name = "ProgramFailure";
+  constructor(
+    override readonly cause: unknown,
+    readonly resources: RecordedResource[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
+let running = false;
+
+/**
+ * Runs `index.ts` for a stack under mocks. Resolves with everything recorded, or rejects with the
+ * program's error (e.g. a config error), exactly as `pulumi preview` would fail.
+ */
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+  if (running) throw new Error("harness: runProgram calls must not overlap (the Pulumi runtime is global)");
+  running = true;
+  const warnings: string[] = [];
+  const originalWarn = console.warn;
+  try {
+    const config = assembleConfig(options);
+    const region = config.values["aws:region"] ?? "us-east-1";
+    const hex = (seed: string, length = 64): string =>
+      createHash("sha256").update(`${options.stack}/${seed}`).digest("hex").slice(0, length);
+    const ctx: MockContext = { stack: options.stack, region, hex, suffix: (seed) => hex(`name/${seed}`, 7) };
+
+    const resources: RecordedResource[] = [];
+    const calls: RecordedCall[] = [];
+    const pending = new Map<
+      string,
+      {
+        inputs: Record<string, unknown>;
+        secretInputs: string[];
+        id: string;
+        custom: boolean;
+        provider?: string;
+      }[]
+    >();
+    let stackOutputs: Record<string, unknown> | undefined;
+
+    await pulumi.runtime.setMocks(
+      {
+        newResource(args) {
+          const mock = MOCK_RESOURCE_OUTPUTS[args.type];
+          const secretInputs = Object.keys(args.inputs).filter((k) => isSecretValue(args.inputs[k]));
+          const inputs = unwrap(args.inputs).value as Record<string, unknown>;
+          const state = { ...inputs, ...(mock ? mock({ ...args, inputs }, ctx) : {}) };
+          const id = (state.id as string | undefined) ?? `${args.name}-id`;
+          const key = `${args.type}\0${args.name}`;
+          const queue = pending.get(key) ?? [];
+          queue.push({
+            inputs,
+            secretInputs,
+            id,
+            custom: args.custom ?? false,
+            ...(args.provider && { provider: args.provider }),
+          });
+          pending.set(key, queue);
+          return { id, state };
+        },
+        call(args) {
+          const mock = MOCK_CALLS[args.token];
+          const inputs = unwrap(args.inputs).value as Record<string, unknown>;
+          calls.push({ token: args.token, inputs });
+          if (!mock) {
+            throw new Error(
+              `harness: no mock for function ${args.token}; add one to MOCK_CALLS in test/harness.ts`,
+            );
+          }
+          return mock(inputs, ctx);
+        },
+      },
+      "fastify-deploy",
+      options.stack,
+      false,
+    );
+    pulumi.runtime.setAllConfig(config.values, config.secretKeys);
+
+    const monitor = getMonitor() as unknown as PatchableMonitor;
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req, callback) =>
+      register(req, (err, response) => {
+        if (!err && response?.getUrn) {
+          const urn = response.getUrn();
+          const entry = pending.get(`${req.getType()}\0${req.getName()}`)?.shift();
+          const parentUrn = req.getParent() || undefined;
+          resources.push({
+            type: req.getType(),
+            name: req.getName(),
+            urn,
+            id: entry?.id,
+            parentUrn,
+            parentType: parentUrn ? parentUrn.split("::")[2]?.split("$").pop() : undefined,
+            provider: req.getProvider() || undefined,
+            custom: req.getCustom(),
+            inputs: entry?.inputs ?? {},
+            secretInputs: entry?.secretInputs ?? [],
+          });
+        }
+        callback(err, response);
+      });
+    const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
+    monitor.registerResourceOutputs = (req, callback) => {
+      if (req.getUrn().split("::")[2] === "pulumi:pulumi:Stack") {
+        stackOutputs = req.getOutputs()?.toJavaScript() ?? {};
+      }
+      registerOutputs(req, callback);
+    };
+
+    console.warn = (...args: unknown[]) => {
+      const text = args.map(String).join(" ");
+      if (text.startsWith("warning: [runtime] ")) warnings.push(text.slice("warning: [runtime] ".length));
+      else originalWarn(...args);
+    };
+
+    resetProjectModules();
+    const program = path.join(ROOT, "index.ts");
+    // An error thrown while the program loads (a config error) is caught here, inside the stack's
+    // init, so the stack's own promises settle normally; the real language host fails the update
+    // with that error, and so does the harness once registrations have drained.
+    const failures: unknown[] = [];
+    await pulumi.runtime.runInPulumiStack(async () => {
+      try {
+        return require(program);
+      } catch (error) {
+        failures.push(error);
+        return {};
+      }
+    });
+    await waitForRPCs();
+    if (failures.length > 0) throw new ProgramFailure(failures[0], resources);
+
+    const outputs: Record<string, StackOutput> = {};
+    for (const [key, value] of Object.entries(stackOutputs ?? {}).sort(([a], [b]) => a.localeCompare(b))) {
+      outputs[key] = unwrap(value);
+    }
+    return {
+      stack: options.stack,
+      config,
+      resources,
+      calls,
+      outputs,
+      warnings,
+      ofType: (type) => resources.filter((r) => r.type === type),
+      one(type, name) {
+        const found = resources.filter((r) => r.type === type && (name === undefined || r.name === name));
+        if (found.length !== 1) {
+          throw new Error(
+            `expected exactly one ${type}${name ? ` named ${name}` : ""}, found ${found.length}`,
+          );
+        }
+        return found[0] as RecordedResource;
+      },
+      outputValues: () => Object.fromEntries(Object.entries(outputs).map(([k, v]) => [k, v.value])),
+    };
+  } finally {
+    console.warn = originalWarn;
+    running = false;
+  }
+}
+
+/** The inputs of every resource keyed by URN: what a determinism check compares. */
+export function inputsByUrn(run: ProgramRun): Record<string, unknown> {
+  return Object.fromEntries(run.resources.map((r) => [r.urn, { parent: r.parentUrn, inputs: r.inputs }]));
+}
