@@ -1,0 +1,154 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY } from "./lbc-iam-policy";
+
+/** The eks-charts Helm repository that publishes the controller's chart. */
+export const EKS_CHARTS_REPOSITORY = "https://aws.github.io/eks-charts";
+/** Chart `aws-load-balancer-controller` 3.5.0 = controller v3.5.0; its IAM policy is in lbc-iam-policy.ts. */
+export const AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION = "3.5.0";
+/** The IngressClass the chart creates (`ingressClass`, `createIngressClassResource`). */
+export const ALB_INGRESS_CLASS = "alb";
+
+export interface AwsLoadBalancerControllerArgs {
+  /** Cluster the controller runs in; Kubernetes objects go through this provider only. */
+  provider: k8s.Provider;
+  /** EKS cluster name (`clusterName` value; the controller tags what it creates with it). */
+  clusterName: pulumi.Input<string>;
+  /** Region and VPC, passed explicitly so the controller never needs the instance metadata service. */
+  region: pulumi.Input<string>;
+  vpcId: pulumi.Input<string>;
+  /** ARN of the cluster's IAM OIDC provider (IRSA). */
+  oidcProviderArn: pulumi.Input<string>;
+  /** The cluster's OIDC issuer without `https://`, e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC`. */
+  oidcIssuer: pulumi.Input<string>;
+  /** @default "kube-system" */
+  namespace?: string;
+  /** @default "aws-load-balancer-controller" */
+  serviceAccountName?: string;
+  /** @default {@link AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION} */
+  chartVersion?: string;
+  /** Controller replicas (leader election; two survive a node drain). @default 2 */
+  replicas?: number;
+  /** Tags for the IAM role and policy. @default {} */
+  tags?: Record<string, string>;
+}
+
+/**
+ * The AWS Load Balancer Controller: an IAM role only its service account can assume (IRSA), the
+ * project's published least-privilege policy, and the eks-charts Helm release, pinned.
+ */
+export class AwsLoadBalancerController extends pulumi.ComponentResource {
+  public readonly roleArn: pulumi.Output<string>;
+  public readonly releaseName: pulumi.Output<string>;
+  /**
+   * {@link ALB_INGRESS_CLASS}, resolved only once the Helm release is deployed (Release waits for the
+   * controller and its webhooks to be ready). Objects that take it as an input depend on the controller,
+   * so an Ingress is neither created before its webhook answers nor deleted after the controller is gone
+   * (which would leave the ALB behind and block the VPC's deletion).
+   */
+  public readonly ingressClassName: pulumi.Output<string>;
+
+  constructor(name: string, args: AwsLoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fastify-deploy:platforms:AwsLoadBalancerController", name, {}, opts);
+
+    const namespace = args.namespace ?? "kube-system";
+    const serviceAccountName = args.serviceAccountName ?? "aws-load-balancer-controller";
+    const chartVersion = args.chartVersion ?? AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION;
+    const replicas = args.replicas ?? 2;
+    if (!Number.isInteger(replicas) || replicas < 1) {
+      throw new Error(`AwsLoadBalancerController ${name}: replicas must be an integer ≥ 1, got ${replicas}`);
+    }
+    if (!/^\d+\.\d+\.\d+$/.test(chartVersion)) {
+      throw new Error(
+        `AwsLoadBalancerController ${name}: chartVersion must be an exact version like 3.5.0, got ${JSON.stringify(chartVersion)}`,
+      );
+    }
+    const tags = args.tags ?? {};
+
+    const role = new aws.iam.Role(
+      `${name}-role`,
+      {
+        description: "AWS Load Balancer Controller (IRSA)",
+        assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([providerArn, issuer]) =>
+          JSON.stringify({
+            Version: "2012-10-17",
+            Statement: [
+              {
+                Effect: "Allow",
+                Principal: { Federated: providerArn },
+                Action: "sts:AssumeRoleWithWebIdentity",
+                // Only this one service account, and only tokens minted for STS.
+                Condition: {
+                  StringEquals: {
+                    [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccountName}`,
+                    [`${issuer}:aud`]: "sts.amazonaws.com",
+                  },
+                },
+              },
+            ],
+          }),
+        ),
+        tags,
+      },
+      { parent: this },
+    );
+    const policy = new aws.iam.Policy(
+      `${name}-policy`,
+      {
+        description: "AWS Load Balancer Controller: the controller project's published IAM policy",
+        policy: JSON.stringify(AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY),
+        tags,
+      },
+      { parent: this },
+    );
+    const attachment = new aws.iam.RolePolicyAttachment(
+      `${name}-policy-attachment`,
+      { role: role.name, policyArn: policy.arn },
+      { parent: this },
+    );
+
+    const release = new k8s.helm.v3.Release(
+      `${name}-release`,
+      {
+        chart: "aws-load-balancer-controller",
+        version: chartVersion,
+        repositoryOpts: { repo: EKS_CHARTS_REPOSITORY },
+        namespace,
+        // Roll back a failed upgrade instead of leaving a half-configured controller.
+        atomic: true,
+        cleanupOnFail: true,
+        timeout: 600,
+        maxHistory: 5,
+        values: {
+          clusterName: args.clusterName,
+          region: args.region,
+          vpcId: args.vpcId,
+          replicaCount: replicas,
+          serviceAccount: {
+            create: true,
+            name: serviceAccountName,
+            annotations: { "eks.amazonaws.com/role-arn": role.arn },
+          },
+          ingressClass: ALB_INGRESS_CLASS,
+          createIngressClassResource: true,
+          // The app uses an Ingress; nothing here needs Services of type LoadBalancer rewritten, and this
+          // webhook (failurePolicy Fail) would otherwise block every Service while the controller is down.
+          enableServiceMutatorWebhook: false,
+          podDisruptionBudget: { maxUnavailable: 1 },
+        },
+      },
+      // The controller cannot call AWS before its policy is attached.
+      { parent: this, provider: args.provider, dependsOn: [attachment] },
+    );
+
+    this.roleArn = role.arn;
+    this.releaseName = release.name;
+    this.ingressClassName = release.status.apply(() => ALB_INGRESS_CLASS);
+    this.registerOutputs({
+      roleArn: this.roleArn,
+      releaseName: this.releaseName,
+      ingressClassName: this.ingressClassName,
+    });
+  }
+}
