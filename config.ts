@@ -352,23 +352,23 @@ export function parseConfig(raw: RawConfig): ParseResult {
     const allowed = FARGATE_MEMORY_BY_CPU[cpu] ?? [];
     if (!allowed.includes(memory)) {
       problems.push(
-        `${fullKey("memory")}: got ${show(texts.memory)} with cpu ${cpu}; expected one of ${allowed.join(", ")} (the Fargate sizes for cpu ${cpu})`,
+        `${fullKey("memory")}: got ${memory} with cpu ${cpu}; expected one of ${allowed.join(", ")} (the Fargate sizes for cpu ${cpu})`,
       );
     }
   }
   if (minCount !== undefined && maxCount !== undefined && minCount > maxCount) {
     problems.push(
-      `${fullKey("minCount")}: got ${show(texts.minCount)}, above maxCount ${maxCount}; expected minCount ≤ desiredCount ≤ maxCount`,
+      `${fullKey("minCount")}: got ${minCount}, above maxCount ${maxCount}; expected minCount ≤ desiredCount ≤ maxCount`,
     );
   }
   if (desiredCount !== undefined && minCount !== undefined && desiredCount < minCount) {
     problems.push(
-      `${fullKey("desiredCount")}: got ${show(texts.desiredCount)}, below minCount ${minCount}; expected minCount ≤ desiredCount ≤ maxCount`,
+      `${fullKey("desiredCount")}: got ${desiredCount}, below minCount ${minCount}; expected minCount ≤ desiredCount ≤ maxCount`,
     );
   }
   if (desiredCount !== undefined && maxCount !== undefined && desiredCount > maxCount) {
     problems.push(
-      `${fullKey("desiredCount")}: got ${show(texts.desiredCount)}, above maxCount ${maxCount}; expected minCount ≤ desiredCount ≤ maxCount`,
+      `${fullKey("desiredCount")}: got ${desiredCount}, above maxCount ${maxCount}; expected minCount ≤ desiredCount ≤ maxCount`,
     );
   }
   const region = raw["aws:region"]?.value;

@@ -1,0 +1,395 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import * as pulumi from "@pulumi/pulumi";
+import { CONFIG_KEYS, ConfigError, type ParseResult, parseConfig, type RawConfig } from "./config";
+import { assembleConfig, type RunOptions, readProject } from "./test/harness";
+
+const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+const DIGEST = "a".repeat(64);
+const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${DIGEST}`;
+
+/** Raw config exactly as the engine would pass it for a committed stack plus overrides. */
+function raw(options: Omit<RunOptions, "stack"> & { stack?: string } = {}): RawConfig {
+  const assembled = assembleConfig({ stack: "dev", ...options });
+  return Object.fromEntries(
+    Object.entries(assembled.values).map(([key, value]) => [
+      key,
+      { value, secret: assembled.secretKeys.includes(key) },
+    ]),
+  );
+}
+
+function problems(options: Omit<RunOptions, "stack"> & { stack?: string }): readonly string[] {
+  try {
+    parseConfig(raw(options));
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+    return error.problems;
+  }
+  assert.fail("expected the config to be rejected");
+}
+
+const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n";
+
+describe("parseConfig rejects every invalid value with one exact line", () => {
+  const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+    {
+      name: "unknown platform",
+      options: { config: { platform: "fargate" } },
+      expected: ['fastify-deploy:platform: got "fargate"; expected one of ecs, eks, kubernetes'],
+    },
+    {
+      name: "typo'd key",
+      options: { config: { natGateway: "single" } },
+      expected: [
+        'fastify-deploy:natGateway: unknown key (value "single"); did you mean fastify-deploy:natGateways?',
+      ],
+    },
+    {
+      name: "wrongly cased key",
+      options: { config: { CPU: 512 } },
+      expected: ['fastify-deploy:CPU: unknown key (value "512"); did you mean fastify-deploy:cpu?'],
+    },
+    {
+      name: "unknown key with no close match",
+      options: { config: { replicas: 3 } },
+      expected: [
+        `fastify-deploy:replicas: unknown key (value "3"); allowed keys: ${Object.keys(CONFIG_KEYS).join(", ")}`,
+      ],
+    },
+    {
+      name: "unknown secret key does not echo its value",
+      options: { secrets: { kubeconfigg: "secret-stuff" } },
+      expected: [
+        "fastify-deploy:kubeconfigg: unknown key (value [secret]); did you mean fastify-deploy:kubeconfig?",
+      ],
+    },
+    {
+      name: "CIDR with host bits set",
+      options: { config: { allowedCidrs: ["10.0.0.1/8"] } },
+      expected: [
+        'fastify-deploy:allowedCidrs: got "10.0.0.1/8"; expected an IPv4 CIDR with no host bits set, such as 203.0.113.0/24',
+      ],
+    },
+    {
+      name: "CIDR out of range, IPv6 and bare address, each reported",
+      options: { config: { allowedCidrs: ["300.0.0.0/8", "::/0", "192.0.2.1"] } },
+      expected: [
+        'fastify-deploy:allowedCidrs: got "300.0.0.0/8"; expected an IPv4 CIDR with no host bits set, such as 203.0.113.0/24',
+        'fastify-deploy:allowedCidrs: got "::/0"; expected an IPv4 CIDR with no host bits set, such as 203.0.113.0/24',
+        'fastify-deploy:allowedCidrs: got "192.0.2.1"; expected an IPv4 CIDR with no host bits set, such as 203.0.113.0/24',
+      ],
+    },
+    {
+      name: "empty CIDR list",
+      options: { config: { allowedCidrs: [] } },
+      expected: [
+        "fastify-deploy:allowedCidrs: got []; expected at least one IPv4 CIDR (use 0.0.0.0/0 for a public service)",
+      ],
+    },
+    {
+      name: "duplicate CIDRs",
+      options: { config: { allowedCidrs: ["192.0.2.0/24", "192.0.2.0/24"] } },
+      expected: [
+        'fastify-deploy:allowedCidrs: got ["192.0.2.0/24","192.0.2.0/24"]; expected no duplicate CIDRs',
+      ],
+    },
+    {
+      name: "CIDR list given as a plain string",
+      options: { config: { allowedCidrs: "0.0.0.0/0" } },
+      expected: [
+        `fastify-deploy:allowedCidrs: got "0.0.0.0/0"; expected a JSON list of IPv4 CIDRs, e.g. ["203.0.113.0/24"] (pulumi config set --path 'allowedCidrs[0]' 203.0.113.0/24)`,
+      ],
+    },
+    {
+      name: "CPU that is no Fargate size",
+      options: { config: { cpu: 300 } },
+      expected: ["fastify-deploy:cpu: got 300; expected one of 256, 512, 1024, 2048, 4096, 8192, 16384"],
+    },
+    {
+      name: "memory that does not fit the CPU",
+      options: { config: { cpu: 256, memory: 4096 } },
+      expected: [
+        "fastify-deploy:memory: got 4096 with cpu 256; expected one of 512, 1024, 2048 (the Fargate sizes for cpu 256)",
+      ],
+    },
+    {
+      name: "memory that is not a number",
+      options: { config: { memory: "2GB" } },
+      expected: ['fastify-deploy:memory: got "2GB"; expected an integer from 512 to 122880'],
+    },
+    {
+      name: "min above max",
+      options: { config: { minCount: 3, maxCount: 2, desiredCount: 2 } },
+      expected: [
+        "fastify-deploy:minCount: got 3, above maxCount 2; expected minCount ≤ desiredCount ≤ maxCount",
+        "fastify-deploy:desiredCount: got 2, below minCount 3; expected minCount ≤ desiredCount ≤ maxCount",
+      ],
+    },
+    {
+      name: "desired above max",
+      options: { config: { desiredCount: 5, maxCount: 4 } },
+      expected: [
+        "fastify-deploy:desiredCount: got 5, above maxCount 4; expected minCount ≤ desiredCount ≤ maxCount",
+      ],
+    },
+    {
+      name: "zero tasks",
+      options: { config: { desiredCount: 0 } },
+      expected: ["fastify-deploy:desiredCount: got 0; expected an integer from 1 to 100"],
+    },
+    {
+      name: "image by tag",
+      options: { config: { imageUri: "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest" } },
+      expected: [
+        'fastify-deploy:imageUri: got "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest"; expected a digest-pinned image URI <registry>/<repository>@sha256:<64 hex digits>',
+      ],
+    },
+    {
+      name: "image with tag and digest",
+      options: { config: { imageUri: `registry.example.com/app:v1@sha256:${DIGEST}` } },
+      expected: [
+        `fastify-deploy:imageUri: got "registry.example.com/app:v1@sha256:${DIGEST}"; expected a digest-pinned image URI <registry>/<repository>@sha256:<64 hex digits>`,
+      ],
+    },
+    {
+      name: "image with a short digest",
+      options: { config: { imageUri: "registry.example.com/app@sha256:abc" } },
+      expected: [
+        'fastify-deploy:imageUri: got "registry.example.com/app@sha256:abc"; expected a digest-pinned image URI <registry>/<repository>@sha256:<64 hex digits>',
+      ],
+    },
+    {
+      name: "unsupported image platform",
+      options: { config: { imagePlatform: "linux/386" } },
+      expected: ['fastify-deploy:imagePlatform: got "linux/386"; expected one of linux/amd64, linux/arm64'],
+    },
+    {
+      name: "malformed certificate ARN",
+      options: { config: { certificateArn: "arn:aws:acm:us-east-1:1234:certificate/abc" } },
+      expected: [
+        'fastify-deploy:certificateArn: got "arn:aws:acm:us-east-1:1234:certificate/abc"; expected an ACM certificate ARN arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>',
+      ],
+    },
+    {
+      name: "certificate from another region",
+      options: { config: { certificateArn: CERT.replace("us-east-1", "eu-west-1") } },
+      expected: [
+        `fastify-deploy:certificateArn: got "${CERT.replace("us-east-1", "eu-west-1")}" in region eu-west-1; expected a certificate in aws:region us-east-1 (a load balancer can only use certificates from its own region)`,
+      ],
+    },
+    {
+      name: "one availability zone",
+      options: { config: { availabilityZones: 1 } },
+      expected: ["fastify-deploy:availabilityZones: got 1; expected an integer from 2 to 6"],
+    },
+    {
+      name: "fractional availability zones",
+      options: { config: { availabilityZones: "2.5" } },
+      expected: ['fastify-deploy:availabilityZones: got "2.5"; expected an integer from 2 to 6'],
+    },
+    {
+      name: "unknown NAT strategy",
+      options: { config: { natGateways: "two" } },
+      expected: ['fastify-deploy:natGateways: got "two"; expected one of none, single, onePerAz'],
+    },
+    {
+      name: "retention CloudWatch does not offer",
+      options: { config: { logRetentionDays: 10 } },
+      expected: [
+        "fastify-deploy:logRetentionDays: got 10; expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
+      ],
+    },
+    {
+      name: "CPU target out of range",
+      options: { config: { targetCpuUtilization: 95 } },
+      expected: ["fastify-deploy:targetCpuUtilization: got 95; expected an integer from 10 to 90"],
+    },
+    {
+      name: "unknown log level",
+      options: { config: { logLevel: "verbose" } },
+      expected: [
+        'fastify-deploy:logLevel: got "verbose"; expected one of fatal, error, warn, info, debug, trace, silent',
+      ],
+    },
+    {
+      name: "commit with spaces",
+      options: { config: { appCommit: "fix bug" } },
+      expected: ['fastify-deploy:appCommit: got "fix bug"; expected 1..64 characters of A-Z a-z 0-9 . _ -'],
+    },
+    {
+      name: "boolean spelled yes",
+      options: { config: { containerInsights: "yes" } },
+      expected: ['fastify-deploy:containerInsights: got "yes"; expected true or false'],
+    },
+    {
+      name: "kubernetes without a kubeconfig",
+      options: { config: { platform: "kubernetes" } },
+      expected: [
+        "fastify-deploy:kubeconfig: got an empty value; expected the cluster's kubeconfig as a secret when platform is kubernetes (pulumi config set --secret kubeconfig < kubeconfig.yaml); the program never falls back to ~/.kube/config",
+      ],
+    },
+    {
+      name: "kubernetes with a blank kubeconfig",
+      options: { config: { platform: "kubernetes" }, secrets: { kubeconfig: "  \n" } },
+      expected: [
+        "fastify-deploy:kubeconfig: got an empty value; expected the cluster's kubeconfig as a secret when platform is kubernetes (pulumi config set --secret kubeconfig < kubeconfig.yaml); the program never falls back to ~/.kube/config",
+      ],
+    },
+    {
+      name: "kubeconfig in plain text",
+      options: { config: { platform: "kubernetes", kubeconfig: KUBECONFIG } },
+      expected: [
+        "fastify-deploy:kubeconfig: got a plain-text value; expected a secret (pulumi config set --secret kubeconfig ...)",
+      ],
+    },
+    {
+      name: "kubeconfig in plain text is rejected on any platform",
+      options: { config: { kubeconfig: KUBECONFIG } },
+      expected: [
+        "fastify-deploy:kubeconfig: got a plain-text value; expected a secret (pulumi config set --secret kubeconfig ...)",
+      ],
+    },
+    {
+      name: "several errors at once, in key order",
+      options: {
+        config: {
+          platform: "ecs",
+          cpu: 256,
+          memory: 8192,
+          natGateways: "all",
+          imageUri: "app:1",
+          avaialbilityZones: 3,
+        },
+      },
+      expected: [
+        'fastify-deploy:avaialbilityZones: unknown key (value "3"); did you mean fastify-deploy:availabilityZones?',
+        'fastify-deploy:imageUri: got "app:1"; expected a digest-pinned image URI <registry>/<repository>@sha256:<64 hex digits>',
+        'fastify-deploy:natGateways: got "all"; expected one of none, single, onePerAz',
+        "fastify-deploy:memory: got 8192 with cpu 256; expected one of 512, 1024, 2048 (the Fargate sizes for cpu 256)",
+      ],
+    },
+  ];
+
+  for (const { name, options, expected } of cases) {
+    it(name, () => {
+      assert.deepEqual(problems(options), expected);
+    });
+  }
+
+  it("missing platform (without the CLI's own check) names the key and the choices", () => {
+    const config = raw();
+    const { "fastify-deploy:platform": _removed, ...rest } = config;
+    assert.throws(
+      () => parseConfig(rest),
+      new ConfigError([
+        "fastify-deploy:platform: missing; expected one of ecs, eks, kubernetes (pulumi config set platform <value>)",
+      ]),
+    );
+  });
+
+  it("throws one Error whose message lists every problem", () => {
+    assert.throws(() => parseConfig(raw({ config: { cpu: 300, natGateways: "x" } })), {
+      name: "ConfigError",
+      message:
+        "Invalid stack configuration (2 problems):\n" +
+        '  - fastify-deploy:natGateways: got "x"; expected one of none, single, onePerAz\n' +
+        "  - fastify-deploy:cpu: got 300; expected one of 256, 512, 1024, 2048, 4096, 8192, 16384",
+    });
+  });
+});
+
+describe("parseConfig accepts the committed stacks", () => {
+  it("dev: cheapest sound ECS", () => {
+    const { config, warnings }: ParseResult = parseConfig(raw({ stack: "dev" }));
+    assert.deepEqual(warnings, []);
+    assert.deepEqual(config, {
+      platform: "ecs",
+      image: { platform: "linux/amd64" },
+      app: { commit: "unknown", logLevel: "debug" },
+      scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
+      network: { availabilityZones: 2, natGateways: "none" },
+      allowedCidrs: ["0.0.0.0/0"],
+      ecs: { cpu: 256, memory: 512, logRetentionDays: 7, containerInsights: false },
+    });
+  });
+
+  it("prod: highly available ECS", () => {
+    const { config } = parseConfig(raw({ stack: "prod" }));
+    assert.equal(config.platform, "ecs");
+    if (config.platform !== "ecs") return;
+    assert.deepEqual(config.network, { availabilityZones: 3, natGateways: "onePerAz" });
+    assert.deepEqual(config.scaling, {
+      desiredCount: 3,
+      minCount: 3,
+      maxCount: 12,
+      targetCpuUtilization: 60,
+    });
+    assert.deepEqual(config.ecs, { cpu: 512, memory: 1024, logRetentionDays: 90, containerInsights: true });
+    assert.equal(config.certificateArn, undefined);
+  });
+
+  it("a prebuilt digest, arm64, a certificate and every Fargate pair boundary", () => {
+    const { config } = parseConfig(
+      raw({
+        config: {
+          imageUri: IMAGE,
+          imagePlatform: "linux/arm64",
+          certificateArn: CERT,
+          cpu: 16384,
+          memory: 122880,
+        },
+      }),
+    );
+    assert.equal(config.platform, "ecs");
+    if (config.platform !== "ecs") return;
+    assert.deepEqual(config.image, { uri: IMAGE, platform: "linux/arm64" });
+    assert.equal(config.certificateArn, CERT);
+    assert.deepEqual([config.ecs.cpu, config.ecs.memory], [16384, 122880]);
+  });
+
+  it("kubernetes: the kubeconfig is a secret Output; ECS-only keys set anyway warn", async () => {
+    const { config, warnings } = parseConfig(
+      raw({
+        config: { platform: "kubernetes", cpu: 512, memory: 1024 },
+        secrets: { kubeconfig: KUBECONFIG },
+      }),
+    );
+    assert.equal(config.platform, "kubernetes");
+    if (config.platform !== "kubernetes") return;
+    assert.equal(await pulumi.isSecret(config.kubeconfig), true);
+    assert.deepEqual(warnings, [
+      "fastify-deploy:cpu is set but has no effect on platform kubernetes (it applies to ecs)",
+      "fastify-deploy:memory is set but has no effect on platform kubernetes (it applies to ecs)",
+      "fastify-deploy:logRetentionDays is set but has no effect on platform kubernetes (it applies to ecs)",
+    ]);
+  });
+});
+
+describe("Pulumi.yaml declares exactly the keys config.ts knows", () => {
+  const project = readProject();
+
+  it("same keys, types and defaults; only platform is required", () => {
+    const declared = Object.fromEntries(
+      Object.entries(project.config).map(([key, spec]) => [key, { type: spec.type, default: spec.default }]),
+    );
+    const known = Object.fromEntries(
+      Object.entries(CONFIG_KEYS).map(([key, spec]) => [key, { type: spec.type, default: spec.default }]),
+    );
+    assert.deepEqual(declared, known);
+  });
+
+  it("every key has a description", () => {
+    for (const [key, spec] of Object.entries(project.config)) {
+      assert.ok((spec.description ?? "").length > 20, `${key} needs a description`);
+    }
+  });
+
+  it("uses the nodejs runtime with TypeScript and npm", () => {
+    assert.equal(project.name, "fastify-deploy");
+    assert.deepEqual(project.runtime, {
+      name: "nodejs",
+      options: { typescript: true, packagemanager: "npm" },
+    });
+  });
+});
