@@ -287,7 +287,9 @@ export interface RecordedResource {
   custom: boolean;
   /** Inputs as the engine received them (secrets unwrapped; see `secretInputs`). */
   inputs: Record<string, unknown>;
-  /** Top-level input names whose value was a secret. */
+  /** What the (mock) provider returned: inputs plus the outputs from {@link MOCK_RESOURCE_OUTPUTS}. */
+  state: Record<string, unknown>;
+  /** Top-level input names whose value was, or contained, a secret. */
   secretInputs: string[];
 }
 
@@ -404,6 +406,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       string,
       {
         inputs: Record<string, unknown>;
+        state: Record<string, unknown>;
         secretInputs: string[];
         id: string;
         custom: boolean;
@@ -416,14 +419,18 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       {
         newResource(args) {
           const mock = MOCK_RESOURCE_OUTPUTS[args.type];
-          const secretInputs = Object.keys(args.inputs).filter((k) => isSecretValue(args.inputs[k]));
+          const secretInputs = Object.keys(args.inputs).filter((k) => unwrap(args.inputs[k]).secret);
           const inputs = unwrap(args.inputs).value as Record<string, unknown>;
-          const state = { ...inputs, ...(mock ? mock({ ...args, inputs }, ctx) : {}) };
+          const state: Record<string, unknown> = {
+            ...inputs,
+            ...(mock ? mock({ ...args, inputs }, ctx) : {}),
+          };
           const id = (state.id as string | undefined) ?? `${args.name}-id`;
           const key = `${args.type}\0${args.name}`;
           const queue = pending.get(key) ?? [];
           queue.push({
             inputs,
+            state,
             secretInputs,
             id,
             custom: args.custom ?? false,
@@ -468,6 +475,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             provider: req.getProvider() || undefined,
             custom: req.getCustom(),
             inputs: entry?.inputs ?? {},
+            state: entry?.state ?? {},
             secretInputs: entry?.secretInputs ?? [],
           });
         }
