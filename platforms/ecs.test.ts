@@ -131,13 +131,11 @@ describe("ECS platform", () => {
     });
 
     it("egress: ALB only to the tasks' port, tasks only HTTPS out", () => {
-      const egress = dev
-        .ofType(EGRESS)
-        .map((r) => ({
-          sg: r.inputs.securityGroupId,
-          port: r.inputs.fromPort,
-          to: r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4,
-        }));
+      const egress = dev.ofType(EGRESS).map((r) => ({
+        sg: r.inputs.securityGroupId,
+        port: r.inputs.fromPort,
+        to: r.inputs.referencedSecurityGroupId ?? r.inputs.cidrIpv4,
+      }));
       assert.deepEqual(
         egress.sort((a, b) => String(a.sg).localeCompare(String(b.sg))),
         [
