@@ -1,0 +1,146 @@
+/**
+ * `npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--unset key ...]`
+ *
+ * Runs the real program for a committed stack under the test harness's mocks (no credentials, no
+ * cloud, no Pulumi CLI) and prints the resources it would register as a tree with their key
+ * settings, then the stack outputs with secrets masked. Exits non-zero on a config or program error.
+ */
+import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
+
+const USAGE =
+  "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--unset key ...]";
+
+/** The settings worth seeing per resource type (a reviewer's view, not every input). */
+const KEY_SETTINGS: Record<string, string[]> = {
+  "awsx:ec2:Vpc": ["cidrBlock", "numberOfAvailabilityZones", "natGateways", "subnetSpecs"],
+  "aws:ecr/repository:Repository": ["imageTagMutability", "imageScanningConfiguration", "forceDelete"],
+  "docker:index/image:Image": ["imageName", "build.platform", "registry"],
+  "aws:ec2/securityGroup:SecurityGroup": ["description"],
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": [
+    "ipProtocol",
+    "fromPort",
+    "toPort",
+    "cidrIpv4",
+    "referencedSecurityGroupId",
+  ],
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": [
+    "ipProtocol",
+    "fromPort",
+    "toPort",
+    "cidrIpv4",
+    "referencedSecurityGroupId",
+  ],
+  "aws:lb/loadBalancer:LoadBalancer": ["internal", "idleTimeout", "dropInvalidHeaderFields"],
+  "aws:lb/targetGroup:TargetGroup": ["port", "deregistrationDelay", "healthCheck"],
+  "aws:lb/listener:Listener": ["port", "protocol", "sslPolicy", "defaultActions.0.type"],
+  "aws:cloudwatch/logGroup:LogGroup": ["retentionInDays"],
+  "aws:ecs/cluster:Cluster": ["settings"],
+  "aws:ecs/taskDefinition:TaskDefinition": ["cpu", "memory", "runtimePlatform.cpuArchitecture"],
+  "aws:ecs/service:Service": [
+    "desiredCount",
+    "deploymentCircuitBreaker",
+    "healthCheckGracePeriodSeconds",
+    "networkConfiguration.assignPublicIp",
+  ],
+  "aws:appautoscaling/target:Target": ["minCapacity", "maxCapacity"],
+  "aws:appautoscaling/policy:Policy": ["targetTrackingScalingPolicyConfiguration.targetValue"],
+};
+
+function parseArgs(argv: string[]) {
+  const [stack, ...rest] = argv;
+  if (!stack || stack.startsWith("-")) throw new Error(USAGE);
+  const config: Record<string, string> = {};
+  const secrets: Record<string, string> = {};
+  const unset: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i];
+    const value = rest[i + 1];
+    if (value === undefined || !["--set", "--secret", "--unset"].includes(flag ?? "")) throw new Error(USAGE);
+    i++;
+    if (flag === "--unset") {
+      unset.push(value);
+      continue;
+    }
+    const eq = value.indexOf("=");
+    if (eq <= 0) throw new Error(`${flag} needs key=value, got ${JSON.stringify(value)}\n${USAGE}`);
+    (flag === "--secret" ? secrets : config)[value.slice(0, eq)] = value.slice(eq + 1);
+  }
+  return { stack, config, secrets, unset };
+}
+
+function pick(value: unknown, dotted: string): unknown {
+  return dotted
+    .split(".")
+    .reduce<unknown>(
+      (v, k) => (v !== null && typeof v === "object" ? (v as Record<string, unknown>)[k] : undefined),
+      value,
+    );
+}
+
+function settings(r: RecordedResource): string {
+  const parts: string[] = [];
+  for (const key of KEY_SETTINGS[r.type] ?? []) {
+    const top = key.split(".")[0] as string;
+    const value = r.secretInputs.includes(top) ? "[secret]" : pick(r.inputs, key);
+    if (value !== undefined)
+      parts.push(`${key}=${typeof value === "string" ? value : JSON.stringify(value)}`);
+  }
+  return parts.length > 0 ? `  ${parts.join("  ")}` : "";
+}
+
+export function renderPlan(run: ProgramRun): string {
+  const lines: string[] = [];
+  const children = new Map<string | undefined, RecordedResource[]>();
+  for (const r of run.resources) {
+    const list = children.get(r.parentUrn) ?? [];
+    list.push(r);
+    children.set(r.parentUrn, list);
+  }
+  const walk = (parent: string | undefined, prefix: string): void => {
+    const list = [...(children.get(parent) ?? [])].sort((a, b) =>
+      `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`),
+    );
+    list.forEach((r, i) => {
+      const last = i === list.length - 1;
+      lines.push(
+        `${prefix}${parent === undefined ? "" : last ? "└─ " : "├─ "}${r.type}  ${r.name}${settings(r)}`,
+      );
+      walk(r.urn, parent === undefined ? "" : `${prefix}${last ? "   " : "│  "}`);
+    });
+  };
+  walk(undefined, "");
+  lines.push("", `Resources: ${run.resources.length - 1} (+ the stack)`, "", "Outputs:");
+  for (const [key, output] of Object.entries(run.outputs)) {
+    lines.push(`  ${key}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
+  }
+  for (const warning of run.warnings) lines.push(`warning: ${warning}`);
+  return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+  let args: ReturnType<typeof parseArgs>;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (error) {
+    console.error((error as Error).message);
+    return 2;
+  }
+  try {
+    const run = await runProgram(args);
+    console.log(
+      `Plan for stack ${args.stack} (offline, under mocks: ids, ARNs and digests are placeholders)\n`,
+    );
+    console.log(renderPlan(run));
+    return 0;
+  } catch (error) {
+    const message = error instanceof ProgramFailure || error instanceof Error ? error.message : String(error);
+    console.error(`error: ${message}`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main().then((code) => {
+    process.exitCode = code;
+  });
+}
