@@ -135,7 +135,7 @@ describe("the image", () => {
       Env: string[];
       ExposedPorts: Record<string, unknown> | null;
       Cmd: string[];
-      Entrypoint: string[] | null;
+      Entrypoint?: string[] | null;
       Healthcheck?: unknown;
     }>(".Config", IMAGE);
     assert.match(config.User, /^\d+(:\d+)?$/, "USER must be numeric so runAsNonRoot can verify it");
@@ -143,7 +143,7 @@ describe("the image", () => {
     assert.ok(config.Env.includes("NODE_ENV=production"), `Env: ${config.Env.join(" ")}`);
     assert.deepEqual(Object.keys(config.ExposedPorts ?? {}), ["3000/tcp"]);
     assert.deepEqual(config.Cmd, ["node", "dist/server.js"]);
-    assert.equal(config.Entrypoint, null);
+    assert.deepEqual(config.Entrypoint ?? [], [], "no ENTRYPOINT: CMD runs node directly");
     assert.equal(config.Healthcheck, undefined);
   });
 

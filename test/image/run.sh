@@ -160,7 +160,9 @@ done
 builder=classic
 mkdir -p "$tmp/probe"
 printf 'FROM %s\nRUN --mount=type=cache,target=/tmp/probe true\n' "$BASE_TAG" >"$tmp/probe/Dockerfile"
-for cli in $(type -ap docker | xargs -n1 readlink -f | awk '!seen[$0]++'); do
+clients=$(type -ap docker | xargs -n1 readlink -f | awk '!seen[$0]++')
+[[ ${IMAGE_BUILDER:-auto} != classic ]] || clients="" # to exercise the fallback
+for cli in $clients; do
   if probe=$(DOCKER_BUILDKIT=1 timeout 120 "$cli" build -q --network host "$tmp/probe" 2>/dev/null); then
     docker=$cli
     builder=buildkit
