@@ -256,7 +256,7 @@ export class EksPlatform extends pulumi.ComponentResource {
 
     const provider = new k8s.Provider(
       `${name}-k8s`,
-      { kubeconfig: cluster.kubeconfigJson, enableServerSideApply: true },
+      { kubeconfig: pulumi.secret(cluster.kubeconfigJson), enableServerSideApply: true },
       { parent: this },
     );
 
