@@ -1,0 +1,358 @@
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import {
+  APP_GID,
+  APP_PORT,
+  APP_UID,
+  type AppEnvArgs,
+  appEnvironment,
+  LIVENESS_PATH,
+  minimumKillWindowSeconds,
+  READINESS_PATH,
+} from "./app-contract";
+
+export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
+
+export interface KubernetesIngressArgs {
+  /** `spec.ingressClassName`, e.g. `alb` (AWS Load Balancer Controller) or `nginx`. */
+  className: pulumi.Input<string>;
+  /** Host name to route; every host when omitted. */
+  host?: pulumi.Input<string>;
+  /** Secret of type kubernetes.io/tls in the app's namespace; needs `host`. */
+  tlsSecretName?: pulumi.Input<string>;
+  /** Controller-specific settings, e.g. `alb.ingress.kubernetes.io/*`. */
+  annotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+export interface KubernetesAppArgs {
+  /** The cluster to deploy to. Every object is created through this provider, never the ambient kubeconfig. */
+  provider: k8s.Provider;
+  /** Digest-pinned image URI (`repo@sha256:…`). */
+  image: pulumi.Input<string>;
+  /** Name of the namespace and of every object in it. */
+  namespace: string;
+  /**
+   * Create the namespace (labelled for Pod Security "restricted"); false deploys into an existing one,
+   * whose labels are then the cluster owner's business.
+   * @default true
+   */
+  createNamespace?: boolean;
+  /** Environment the app needs (log level, drain and shutdown timing, commit, platform name). */
+  env: AppEnvArgs;
+  /** Replica bounds; the HorizontalPodAutoscaler moves between them. */
+  minReplicas: number;
+  maxReplicas: number;
+  /** Average CPU utilisation (percent of requests) the autoscaler aims for. @default 70 */
+  targetCpuUtilization?: number;
+  /** Container resources. @default requests 100m/128Mi, limits 500m/256Mi */
+  resources?: { cpuRequest?: string; memoryRequest?: string; cpuLimit?: string; memoryLimit?: string };
+  /** An existing kubernetes.io/dockerconfigjson secret in the namespace for pulling the image. */
+  imagePullSecretName?: pulumi.Input<string>;
+  /** @default "ClusterIP" */
+  serviceType?: ServiceType;
+  serviceAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** An Ingress in front of the Service, when given. */
+  ingress?: KubernetesIngressArgs;
+}
+
+/** The port the Service exposes inside the cluster. */
+export const SERVICE_PORT = 80;
+/** Seconds between readiness probes: a pod leaves the endpoints within two of them. */
+export const READINESS_PERIOD_SECONDS = 5;
+/** Added to the app's drain + shutdown timeout for process exit. */
+export const KILL_WINDOW_MARGIN_SECONDS = 5;
+
+/**
+ * The app as a Kubernetes workload, the same on every cluster: namespace, service account, Deployment,
+ * Service, HorizontalPodAutoscaler, PodDisruptionBudget, NetworkPolicy and an optional Ingress.
+ */
+export class KubernetesApp extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  public readonly serviceName: pulumi.Output<string>;
+  public readonly deploymentName: pulumi.Output<string>;
+  /** Load balancer host name or IP of a `LoadBalancer` Service, "" otherwise or until it is assigned. */
+  public readonly loadBalancerAddress: pulumi.Output<string>;
+  /** Load balancer host name or IP of the Ingress, "" without one or until it is assigned. */
+  public readonly ingressAddress: pulumi.Output<string>;
+
+  constructor(name: string, args: KubernetesAppArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fastify-deploy:platforms:KubernetesApp", name, {}, opts);
+    validate(args);
+
+    const childOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
+    const labels = {
+      "app.kubernetes.io/name": "fastify-app",
+      "app.kubernetes.io/instance": args.namespace,
+      "app.kubernetes.io/component": "api",
+      "app.kubernetes.io/part-of": "fastify-deploy",
+      "app.kubernetes.io/managed-by": "pulumi",
+    };
+    // Selectors are immutable: only labels that never change select pods.
+    const selector = {
+      "app.kubernetes.io/name": labels["app.kubernetes.io/name"],
+      "app.kubernetes.io/instance": args.namespace,
+    };
+
+    let namespace: pulumi.Output<string>;
+    if (args.createNamespace ?? true) {
+      const ns = new k8s.core.v1.Namespace(
+        `${name}-namespace`,
+        {
+          metadata: {
+            name: args.namespace,
+            labels: {
+              ...labels,
+              "pod-security.kubernetes.io/enforce": "restricted",
+              "pod-security.kubernetes.io/enforce-version": "latest",
+              "pod-security.kubernetes.io/audit": "restricted",
+              "pod-security.kubernetes.io/warn": "restricted",
+            },
+          },
+        },
+        childOpts,
+      );
+      namespace = ns.metadata.name;
+    } else {
+      namespace = pulumi.output(args.namespace);
+    }
+    const metadata = (suffix?: string) => ({
+      name: suffix ? `${args.namespace}-${suffix}` : args.namespace,
+      namespace,
+      labels,
+    });
+
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-service-account`,
+      // The app never calls the Kubernetes API: no token in the pod.
+      { metadata: metadata(), automountServiceAccountToken: false },
+      childOpts,
+    );
+
+    const killWindow =
+      minimumKillWindowSeconds(args.env.drainDelayMs, args.env.shutdownTimeoutMs) +
+      KILL_WINDOW_MARGIN_SECONDS;
+    const resources = args.resources ?? {};
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: metadata(),
+        spec: {
+          // The autoscaler owns the count after creation (see ignoreChanges below).
+          replicas: args.minReplicas,
+          selector: { matchLabels: selector },
+          revisionHistoryLimit: 5,
+          progressDeadlineSeconds: 300,
+          // Never below the desired count during a rollout: a new pod must be ready before an old one goes.
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: {
+            metadata: { labels },
+            spec: {
+              serviceAccountName: serviceAccount.metadata.name,
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              terminationGracePeriodSeconds: killWindow,
+              ...(args.imagePullSecretName ? { imagePullSecrets: [{ name: args.imagePullSecretName }] } : {}),
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: APP_UID,
+                runAsGroup: APP_GID,
+                fsGroup: APP_GID,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              // Soft spreading: a small cluster still schedules every replica.
+              topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map(
+                (topologyKey) => ({
+                  maxSkew: 1,
+                  topologyKey,
+                  whenUnsatisfiable: "ScheduleAnyway",
+                  labelSelector: { matchLabels: selector },
+                }),
+              ),
+              containers: [
+                {
+                  name: "app",
+                  image: args.image,
+                  imagePullPolicy: "IfNotPresent",
+                  ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+                  env: appEnvironment(args.env),
+                  resources: {
+                    requests: {
+                      cpu: resources.cpuRequest ?? "100m",
+                      memory: resources.memoryRequest ?? "128Mi",
+                    },
+                    limits: { cpu: resources.cpuLimit ?? "500m", memory: resources.memoryLimit ?? "256Mi" },
+                  },
+                  securityContext: {
+                    runAsNonRoot: true,
+                    runAsUser: APP_UID,
+                    runAsGroup: APP_GID,
+                    allowPrivilegeEscalation: false,
+                    privileged: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                    seccompProfile: { type: "RuntimeDefault" },
+                  },
+                  startupProbe: {
+                    httpGet: { path: LIVENESS_PATH, port: "http" },
+                    periodSeconds: 2,
+                    failureThreshold: 30,
+                    timeoutSeconds: 2,
+                  },
+                  readinessProbe: {
+                    httpGet: { path: READINESS_PATH, port: "http" },
+                    periodSeconds: READINESS_PERIOD_SECONDS,
+                    failureThreshold: 2,
+                    successThreshold: 1,
+                    timeoutSeconds: 2,
+                  },
+                  livenessProbe: {
+                    httpGet: { path: LIVENESS_PATH, port: "http" },
+                    periodSeconds: 10,
+                    failureThreshold: 3,
+                    timeoutSeconds: 2,
+                  },
+                  // The root filesystem is read-only; /tmp is the one writable place (Node may spill there).
+                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                },
+              ],
+              volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
+            },
+          },
+        },
+      },
+      { ...childOpts, ignoreChanges: ["spec.replicas"] },
+    );
+
+    const service = new k8s.core.v1.Service(
+      `${name}-service`,
+      {
+        metadata: { ...metadata(), annotations: args.serviceAnnotations ?? {} },
+        spec: {
+          type: args.serviceType ?? "ClusterIP",
+          selector,
+          ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+        },
+      },
+      { ...childOpts, dependsOn: [deployment] },
+    );
+
+    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+      `${name}-hpa`,
+      {
+        metadata: metadata(),
+        spec: {
+          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+          minReplicas: args.minReplicas,
+          maxReplicas: args.maxReplicas,
+          metrics: [
+            {
+              type: "Resource",
+              resource: {
+                name: "cpu",
+                target: { type: "Utilization", averageUtilization: args.targetCpuUtilization ?? 70 },
+              },
+            },
+          ],
+          // Scale up at once, down slowly: flapping costs more than a few idle minutes.
+          behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+        },
+      },
+      childOpts,
+    );
+
+    new k8s.policy.v1.PodDisruptionBudget(
+      `${name}-pdb`,
+      {
+        metadata: metadata(),
+        // maxUnavailable 1 (not minAvailable) so a node drain can always proceed, even at one replica.
+        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+      },
+      childOpts,
+    );
+
+    new k8s.networking.v1.NetworkPolicy(
+      `${name}-network-policy`,
+      {
+        metadata: metadata(),
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ["Ingress", "Egress"],
+          // Only the app port comes in (from the load balancer, ingress controller or kubelet probes);
+          // nothing goes out: the app calls no other service, so a compromised pod cannot either.
+          ingress: [{ ports: [{ port: APP_PORT, protocol: "TCP" }] }],
+          egress: [],
+        },
+      },
+      childOpts,
+    );
+
+    let ingressAddress: pulumi.Output<string> = pulumi.output("");
+    if (args.ingress) {
+      const ingressArgs = args.ingress;
+      const ingress = new k8s.networking.v1.Ingress(
+        `${name}-ingress`,
+        {
+          metadata: { ...metadata(), annotations: ingressArgs.annotations ?? {} },
+          spec: {
+            ingressClassName: ingressArgs.className,
+            ...(ingressArgs.tlsSecretName && ingressArgs.host
+              ? { tls: [{ hosts: [ingressArgs.host], secretName: ingressArgs.tlsSecretName }] }
+              : {}),
+            rules: [
+              {
+                ...(ingressArgs.host ? { host: ingressArgs.host } : {}),
+                http: {
+                  paths: [
+                    {
+                      path: "/",
+                      pathType: "Prefix",
+                      backend: { service: { name: service.metadata.name, port: { name: "http" } } },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+        childOpts,
+      );
+      ingressAddress = ingress.status.apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress));
+    }
+
+    this.namespace = namespace;
+    this.serviceName = service.metadata.name;
+    this.deploymentName = deployment.metadata.name;
+    this.loadBalancerAddress = service.status.apply((status) =>
+      loadBalancerAddress(status?.loadBalancer?.ingress),
+    );
+    this.ingressAddress = ingressAddress;
+    this.registerOutputs({
+      namespace: this.namespace,
+      serviceName: this.serviceName,
+      deploymentName: this.deploymentName,
+      loadBalancerAddress: this.loadBalancerAddress,
+      ingressAddress: this.ingressAddress,
+    });
+  }
+}
+
+function loadBalancerAddress(entries: Array<{ hostname?: string; ip?: string }> | undefined): string {
+  const first = entries?.[0];
+  return first?.hostname ?? first?.ip ?? "";
+}
+
+function validate(args: KubernetesAppArgs): void {
+  if (!Number.isInteger(args.minReplicas) || args.minReplicas < 1) {
+    throw new Error(`KubernetesApp: minReplicas must be an integer ≥ 1, got ${args.minReplicas}`);
+  }
+  if (!Number.isInteger(args.maxReplicas) || args.maxReplicas < args.minReplicas) {
+    throw new Error(
+      `KubernetesApp: maxReplicas must be an integer ≥ minReplicas (${args.minReplicas}), got ${args.maxReplicas}`,
+    );
+  }
+  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.namespace)) {
+    throw new Error(
+      `KubernetesApp: namespace must be a DNS-1123 label, got ${JSON.stringify(args.namespace)}`,
+    );
+  }
+}
