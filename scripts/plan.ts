@@ -117,30 +117,33 @@ export function renderPlan(run: ProgramRun): string {
   return lines.join("\n");
 }
 
-async function main(): Promise<number> {
+/** The CLI: returns the exit code (2 for bad arguments, 1 for a config or program error). */
+export async function main(
+  argv: string[],
+  out: (text: string) => void = console.log,
+  err: (text: string) => void = console.error,
+): Promise<number> {
   let args: ReturnType<typeof parseArgs>;
   try {
-    args = parseArgs(process.argv.slice(2));
+    args = parseArgs(argv);
   } catch (error) {
-    console.error((error as Error).message);
+    err((error as Error).message);
     return 2;
   }
   try {
     const run = await runProgram(args);
-    console.log(
-      `Plan for stack ${args.stack} (offline, under mocks: ids, ARNs and digests are placeholders)\n`,
-    );
-    console.log(renderPlan(run));
+    out(`Plan for stack ${args.stack} (offline, under mocks: ids, ARNs and digests are placeholders)\n`);
+    out(renderPlan(run));
     return 0;
   } catch (error) {
     const message = error instanceof ProgramFailure || error instanceof Error ? error.message : String(error);
-    console.error(`error: ${message}`);
+    err(`error: ${message}`);
     return 1;
   }
 }
 
 if (require.main === module) {
-  main().then((code) => {
+  main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });
 }

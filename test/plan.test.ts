@@ -1,11 +1,18 @@
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import * as path from "node:path";
 import { describe, it } from "node:test";
-import { renderPlan } from "../scripts/plan";
-import { ROOT, runProgram } from "./harness";
+import { main, renderPlan } from "../scripts/plan";
+import { runProgram } from "./harness";
 
-const TSX = path.join(ROOT, "node_modules", ".bin", "tsx");
+async function plan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(
+    argv,
+    (t) => out.push(t),
+    (t) => err.push(t),
+  );
+  return { code, out: out.join("\n"), err: err.join("\n") };
+}
 
 describe("npm run plan", () => {
   it("renders the resource tree under the stack, key settings, and outputs with secrets masked", async () => {
@@ -23,25 +30,36 @@ describe("npm run plan", () => {
     assert.ok(lines.includes('  platform: "ecs"'));
   });
 
-  it("prints config errors and exits non-zero", () => {
-    const result = spawnSync(TSX, ["scripts/plan.ts", "dev", "--set", "cpu=300"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    assert.equal(result.status, 1);
+  it("applies --set overrides", async () => {
+    const result = await plan([
+      "prod",
+      "--set",
+      "desiredCount=4",
+      "--set",
+      'allowedCidrs=["198.51.100.0/24"]',
+    ]);
+    assert.equal(result.code, 0, result.err);
+    assert.match(result.out, /app-service {2}desiredCount=4 /);
+    const albRules = result.out.split("\n").filter((l) => l.includes("app-alb-in-"));
+    assert.equal(albRules.length, 1);
+    assert.match(albRules[0] as string, /fromPort=80 .*cidrIpv4=198\.51\.100\.0\/24$/);
+  });
+
+  it("prints config errors and exits 1", async () => {
+    const result = await plan(["dev", "--set", "cpu=300"]);
+    assert.equal(result.code, 1);
+    assert.equal(result.out, "");
     assert.equal(
-      result.stderr.trim(),
+      result.err,
       "error: Invalid stack configuration (1 problem):\n" +
         "  - fastify-deploy:cpu: got 300; expected one of 256, 512, 1024, 2048, 4096, 8192, 16384",
     );
   });
 
-  it("rejects malformed arguments with usage", () => {
-    const result = spawnSync(TSX, ["scripts/plan.ts", "dev", "--set", "cpu"], {
-      cwd: ROOT,
-      encoding: "utf8",
-    });
-    assert.equal(result.status, 2);
-    assert.match(result.stderr, /--set needs key=value, got "cpu"/);
+  it("rejects malformed arguments with usage and exits 2", async () => {
+    const result = await plan(["dev", "--set", "cpu"]);
+    assert.equal(result.code, 2);
+    assert.match(result.err, /^--set needs key=value, got "cpu"\nusage: npm run plan -- <stack>/);
+    assert.equal((await plan([])).code, 2);
   });
 });
