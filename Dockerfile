@@ -18,7 +18,7 @@ ARG BUILD_TOOLS="typescript @types/node"
 # letting npm prune the lockfile to match (no resolution happens: every kept entry stays at its locked
 # version and integrity) leaves exactly the app's dependency tree, so `npm ci` can neither install a root
 # package nor trip over root entries this platform does not need.
-FROM ${BUILD_IMAGE} AS manifests
+FROM --platform=$BUILDPLATFORM ${BUILD_IMAGE} AS manifests
 ARG BUILD_TOOLS
 WORKDIR /src
 COPY package.json package-lock.json ./
@@ -40,8 +40,10 @@ RUN node -e 'const fs = require("node:fs"); \
  && cp package.json package-lock.json prod/
 
 # Compiles app/ with its dev dependencies. Install scripts are off: no dependency of the app needs one,
-# and a build should not run code from the registry.
-FROM ${BUILD_IMAGE} AS build
+# and a build should not run code from the registry. The output is plain JavaScript, so this stage (like
+# the one above) runs on the builder's own CPU even when the image is for another one (--platform
+# linux/arm64 on an amd64 host): no emulation for tsc.
+FROM --platform=$BUILDPLATFORM ${BUILD_IMAGE} AS build
 WORKDIR /src
 COPY --from=manifests /src/build/ ./
 COPY app/package.json app/
@@ -51,7 +53,8 @@ COPY app/tsconfig.json app/tsconfig.build.json app/
 COPY app/src app/src
 RUN npm run build --workspace app
 
-# The app's production dependencies only. npm hoists them to /src/node_modules; a version conflict would
+# The app's production dependencies only, installed on the target platform so that any platform-specific
+# optional dependency matches the image. npm hoists them to /src/node_modules; a version conflict would
 # leave some in app/node_modules, which is kept (possibly empty) so the runtime layout mirrors this one.
 FROM ${BUILD_IMAGE} AS prod-deps
 WORKDIR /src

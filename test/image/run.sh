@@ -175,7 +175,10 @@ if [[ $builder == buildkit ]]; then
   DOCKER_BUILDKIT=1 timeout 1200 "$docker" build --progress=plain "${build_args[@]}" -t "$IMAGE" . \
     >"$tmp/build.log" 2>&1 || { tail -60 "$tmp/build.log" >&2 && die "docker build failed"; }
 else
-  sed -E 's/--mount=type=cache[^ ]* //g' Dockerfile >"$tmp/Dockerfile.classic"
+  # The classic builder knows neither cache mounts nor the automatic BUILDPLATFORM argument.
+  # shellcheck disable=SC2016 # a literal $BUILDPLATFORM
+  sed -E -e 's/--mount=type=cache[^ ]* //g' -e 's/^FROM --platform=\$BUILDPLATFORM /FROM /' Dockerfile \
+    >"$tmp/Dockerfile.classic"
   DOCKER_BUILDKIT=0 timeout 1200 "$docker" build -f "$tmp/Dockerfile.classic" "${build_args[@]}" -t "$IMAGE" . \
     >"$tmp/build.log" 2>&1 || { tail -60 "$tmp/build.log" >&2 && die "docker build failed"; }
 fi
