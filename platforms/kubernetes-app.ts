@@ -46,8 +46,11 @@ export interface KubernetesAppArgs {
   targetCpuUtilization?: number;
   /** Container resources. @default requests 100m/128Mi, limits 500m/256Mi */
   resources?: { cpuRequest?: string; memoryRequest?: string; cpuLimit?: string; memoryLimit?: string };
-  /** An existing kubernetes.io/dockerconfigjson secret in the namespace for pulling the image. */
-  imagePullSecretName?: pulumi.Input<string>;
+  /**
+   * How nodes authenticate to the registry: the name of an existing kubernetes.io/dockerconfigjson
+   * Secret in the namespace, or the content of one to create (kept secret). None for a public image.
+   */
+  imagePull?: { existingSecretName: string } | { dockerConfigJson: pulumi.Input<string> };
   /** @default "ClusterIP" */
   serviceType?: ServiceType;
   serviceAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -128,6 +131,22 @@ export class KubernetesApp extends pulumi.ComponentResource {
       childOpts,
     );
 
+    let imagePullSecretName: pulumi.Input<string> | undefined;
+    if (args.imagePull && "existingSecretName" in args.imagePull) {
+      imagePullSecretName = args.imagePull.existingSecretName;
+    } else if (args.imagePull) {
+      const pullSecret = new k8s.core.v1.Secret(
+        `${name}-image-pull`,
+        {
+          metadata: metadata("image-pull"),
+          type: "kubernetes.io/dockerconfigjson",
+          stringData: { ".dockerconfigjson": pulumi.secret(args.imagePull.dockerConfigJson) },
+        },
+        childOpts,
+      );
+      imagePullSecretName = pullSecret.metadata.name;
+    }
+
     const killWindow =
       minimumKillWindowSeconds(args.env.drainDelayMs, args.env.shutdownTimeoutMs) +
       KILL_WINDOW_MARGIN_SECONDS;
@@ -151,7 +170,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
               automountServiceAccountToken: false,
               enableServiceLinks: false,
               terminationGracePeriodSeconds: killWindow,
-              ...(args.imagePullSecretName ? { imagePullSecrets: [{ name: args.imagePullSecretName }] } : {}),
+              ...(imagePullSecretName ? { imagePullSecrets: [{ name: imagePullSecretName }] } : {}),
               securityContext: {
                 runAsNonRoot: true,
                 runAsUser: APP_UID,
