@@ -26,6 +26,7 @@ elapsed() { echo "$(($(date +%s) - t_start))s"; }
 [[ $(id -u) == 0 ]] || die "must run as root (installs packages, starts dockerd)"
 
 # One run at a time on a machine: the image tag, the stand-in base and a dockerd we start are shared.
+mkdir -p /run/lock
 exec 9>/run/lock/fastify-deploy-image-test.lock
 flock -w 900 9 || die "another test:image run holds /run/lock/fastify-deploy-image-test.lock"
 
@@ -99,7 +100,7 @@ fi
 
 # 2. Engine -----------------------------------------------------------------------------------------
 if ! timeout 10 docker info >/dev/null 2>&1; then
-  if [[ -S /var/run/docker.sock ]] && pgrep -x dockerd >/dev/null; then
+  if [[ -S /var/run/docker.sock ]] && pgrep -x dockerd >/dev/null 2>&1; then
     die "a dockerd is running but does not answer; not starting a second one"
   fi
   log "starting dockerd (log: $tmp/dockerd.log)"
