@@ -2,11 +2,12 @@
 # dev tools stay out). Build from the repository root: docker build -t fastify-deploy .
 #
 # Base images are build arguments so that tests can substitute a locally made stand-in
-# (test/image/run.sh). The defaults are the official Node.js image, Node 24 (the Active LTS line) on
-# Debian 13 "trixie" slim: glibc, so any prebuilt native addon works; a shell and apt for debugging;
-# Debian security updates; amd64 and arm64 variants under the same tag. Operators should pin a digest,
-# e.g. --build-arg RUNTIME_IMAGE=node:24-trixie-slim@sha256:<digest>, so rebuilds are reproducible
-# and a base update is a reviewed change instead of a silent one.
+# (test/image/run.sh). The defaults are the official Node.js image, Node 24 (an LTS line, maintained
+# until April 2028) on Debian 13 "trixie" slim, the same image for building and running: glibc, so
+# prebuilt native addons work; a shell and apt for debugging; Debian security updates; amd64 and arm64
+# under one tag. Operators should pin a digest, e.g.
+# --build-arg RUNTIME_IMAGE=node:24-trixie-slim@sha256:<digest>, so rebuilds are reproducible and a
+# base update is a reviewed change instead of a silent one.
 ARG BUILD_IMAGE=node:24-trixie-slim
 ARG RUNTIME_IMAGE=node:24-trixie-slim
 
