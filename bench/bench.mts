@@ -105,12 +105,14 @@ function pinned(core: string, command: string, args: string[]): [string, string[
 
 const machine = {
   cpuModel: cpus[0]?.model ?? "unknown",
-  cpuMHz: cpus[0]?.speed || null,
+  // 0 when the hypervisor hides it.
+  cpuMHz: cpus[0]?.speed ? cpus[0].speed : null,
   logicalCpus: cpus.length,
   memoryGB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
   os: `${os.type()} ${os.release()} ${os.arch()}`,
   distro: readDistro(),
   node: process.version,
+  serverNode: "",
   autocannon: readJson(path.join(ROOT, "node_modules/autocannon/package.json"))?.version ?? "unknown",
   loadAverageAtStart: os.loadavg().map((v) => Math.round(v * 100) / 100),
   loadAverageAtEnd: [] as number[],
@@ -283,6 +285,13 @@ const appEnv = (logLevel: string): Record<string, string> => ({
   HOST: "127.0.0.1",
 });
 
+// The image runs a newer Node than the host may have; BENCH_SERVER_NODE runs the Node servers with
+// another binary (e.g. the image's) while autocannon and the driver keep this one.
+const serverNode = process.env.BENCH_SERVER_NODE ? process.env.BENCH_SERVER_NODE : process.execPath;
+const serverNodeVersion =
+  serverNode === process.execPath
+    ? process.version
+    : (spawnSync(serverNode, ["--version"], { encoding: "utf8" }).stdout?.trim() ?? "unknown");
 const appEntry = path.join(ROOT, "app/dist/server.js");
 const nodeHttpEntry = path.join(ROOT, "bench/baselines/node-http.mjs");
 const flaskPython = process.env.FLASK_PYTHON ?? "";
@@ -295,7 +304,7 @@ const SERVERS: ServerSpec[] = [
     key: "app",
     label: "app (Fastify, production settings)",
     describe: () => "node app/dist/server.js  NODE_ENV=production LOG_LEVEL=info, stdout > /dev/null",
-    argv: () => [process.execPath, appEntry],
+    argv: () => [serverNode, appEntry],
     env: appEnv("info"),
     diagnostic: false,
   },
@@ -303,7 +312,7 @@ const SERVERS: ServerSpec[] = [
     key: "node-http",
     label: "node:http baseline",
     describe: () => "node bench/baselines/node-http.mjs",
-    argv: () => [process.execPath, nodeHttpEntry],
+    argv: () => [serverNode, nodeHttpEntry],
     env: { HOST: "127.0.0.1" },
     diagnostic: false,
   },
@@ -331,7 +340,7 @@ const SERVERS: ServerSpec[] = [
     key: "app-log-warn",
     label: "DIAGNOSTIC app with LOG_LEVEL=warn (not a production setting)",
     describe: () => "node app/dist/server.js  NODE_ENV=production LOG_LEVEL=warn, stdout > /dev/null",
-    argv: () => [process.execPath, appEntry],
+    argv: () => [serverNode, appEntry],
     env: appEnv("warn"),
     diagnostic: true,
   },
@@ -877,7 +886,12 @@ async function main(): Promise<number> {
     `machine: ${machine.cpuModel}${machine.cpuMHz === null ? "" : ` @ ${machine.cpuMHz} MHz`}, ` +
       `${machine.logicalCpus} logical CPUs, ${machine.memoryGB} GB RAM, ${machine.distro}, ${machine.os}`,
   );
-  console.log(`node ${machine.node}, autocannon ${machine.autocannon}${versions ? `, ${versions}` : ""}`);
+  machine.serverNode = serverNodeVersion;
+  console.log(
+    `node ${machine.node}` +
+      (serverNodeVersion === machine.node ? "" : ` (Node servers run ${serverNodeVersion}: ${serverNode})`) +
+      `, autocannon ${machine.autocannon}${versions ? `, ${versions}` : ""}`,
+  );
   console.log(`load average at start: ${machine.loadAverageAtStart.join(" ")}`);
   console.log(
     pinning
@@ -1076,7 +1090,12 @@ async function main(): Promise<number> {
 
   const report = {
     generatedAt: new Date().toISOString(),
-    machine: { ...machine, flaskStack: versions || null, foreignCpu, quietWaitedMs: round(quietWaitedMs, 0) },
+    machine: {
+      ...machine,
+      flaskStack: versions === "" ? null : versions,
+      foreignCpu,
+      quietWaitedMs: round(quietWaitedMs, 0),
+    },
     settings: {
       ...settings,
       pinning,
