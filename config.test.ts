@@ -1,8 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigError, type ParseResult, parseConfig, type RawConfig } from "./config";
-import { assembleConfig, type RunOptions, readProject } from "./test/harness";
+import { assembleConfig, ROOT, type RunOptions, readProject } from "./test/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 const DIGEST = "a".repeat(64);
@@ -29,7 +31,7 @@ function problems(options: Omit<RunOptions, "stack"> & { stack?: string }): read
   assert.fail("expected the config to be rejected");
 }
 
-const KUBECONFIG = "apiVersion: v1\nkind: Config\nclusters: []\n";
+const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 
 describe("parseConfig rejects every invalid value with one exact line", () => {
   const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
@@ -244,6 +246,71 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
+      name: "kubeconfig that is not YAML",
+      options: { config: { platform: "kubernetes" }, secrets: { kubeconfig: "{ not: yaml: [" } },
+      expected: [
+        "fastify-deploy:kubeconfig: got a value that is not YAML; expected a kubeconfig file (kubectl config view --raw --minify)",
+      ],
+    },
+    {
+      name: "kubeconfig without contexts",
+      options: {
+        config: { platform: "kubernetes" },
+        secrets: { kubeconfig: "apiVersion: v1\nkind: Config\n" },
+      },
+      expected: [
+        "fastify-deploy:kubeconfig: got YAML without contexts and clusters; expected a kubeconfig file (kubectl config view --raw --minify)",
+      ],
+    },
+    {
+      name: "kubeconfigContext naming no context",
+      options: {
+        config: { platform: "kubernetes", kubeconfigContext: "prod-cluster" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: ['fastify-deploy:kubeconfig: has no context "prod-cluster"; expected one of "example"'],
+    },
+    {
+      name: "kubeconfig context without a server",
+      options: {
+        config: { platform: "kubernetes" },
+        secrets: { kubeconfig: KUBECONFIG.replace("server: https://127.0.0.1:6443", "server: ''") },
+      },
+      expected: [
+        'fastify-deploy:kubeconfig: context "example" names no cluster with a server URL; expected clusters[].cluster.server',
+      ],
+    },
+    {
+      name: "bad namespace, service type and ingress names",
+      options: {
+        config: {
+          platform: "kubernetes",
+          namespace: "Fastify_App",
+          serviceType: "External",
+          ingressClassName: "Nginx!",
+          ingressHost: "https://app.example.com",
+        },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:namespace: got "Fastify_App"; expected a Kubernetes namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)',
+        'fastify-deploy:serviceType: got "External"; expected one of ClusterIP, NodePort, LoadBalancer',
+        'fastify-deploy:ingressClassName: got "Nginx!"; expected an IngressClass name such as nginx or alb',
+        'fastify-deploy:ingressHost: got "https://app.example.com"; expected a lower-case DNS host name such as app.example.com',
+      ],
+    },
+    {
+      name: "ingress host and TLS without a class",
+      options: {
+        config: { platform: "kubernetes", ingressHost: "app.example.com", ingressTlsSecret: "app-tls" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:ingressHost: got "app.example.com" without ingressClassName; expected ingressClassName too (an Ingress needs a class)',
+        'fastify-deploy:ingressTlsSecret: got "app-tls" without ingressHost and ingressClassName; expected both (a TLS certificate is for a host on an Ingress)',
+      ],
+    },
+    {
       name: "kubeconfig in plain text is rejected on any platform",
       options: { config: { kubeconfig: KUBECONFIG } },
       expected: [
@@ -357,7 +424,7 @@ describe("parseConfig accepts the committed stacks", () => {
     );
     assert.equal(config.platform, "kubernetes");
     if (config.platform !== "kubernetes") return;
-    assert.equal(await pulumi.isSecret(config.kubeconfig), true);
+    assert.equal(await pulumi.isSecret(config.kubernetes.kubeconfig), true);
     assert.deepEqual(warnings, [
       "fastify-deploy:cpu is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:memory is set but has no effect on platform kubernetes (it applies to ecs)",

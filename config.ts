@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
+import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 
 /**
@@ -19,6 +20,8 @@ export const IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];
 export const NAT_STRATEGIES = ["none", "single", "onePerAz"] as const;
 export type NatStrategy = (typeof NAT_STRATEGIES)[number];
+export const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -92,6 +95,16 @@ function integer(min: number, max: number, allowed?: readonly number[]) {
 const boolean = z
   .enum(["true", "false"], { error: expected("true or false") })
   .transform((value) => value === "true");
+
+function dnsLabel(what: string) {
+  return z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: expected(what) });
+}
+
+function dnsSubdomain(what: string) {
+  return z.string().regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    error: expected(what),
+  });
+}
 
 /** An optional string: "" (the Pulumi.yaml default) means unset. */
 function optional(schema: z.ZodType<string>) {
@@ -204,6 +217,59 @@ export const CONFIG_KEYS = {
     secret: true,
     schema: z.string(),
   },
+  kubeconfigContext: {
+    type: "string",
+    default: "",
+    platforms: ["kubernetes"],
+    schema: optional(z.string().regex(/^\S+$/, { error: expected("a context name from the kubeconfig") })),
+  },
+  namespace: {
+    type: "string",
+    default: "fastify-app",
+    platforms: ["kubernetes", "eks"],
+    schema: dnsLabel(
+      "a Kubernetes namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)",
+    ),
+  },
+  createNamespace: { type: "boolean", default: true, platforms: ["kubernetes"], schema: boolean },
+  imagePullSecret: {
+    type: "string",
+    default: "",
+    platforms: ["kubernetes"],
+    schema: optional(
+      dnsSubdomain("the name of an existing kubernetes.io/dockerconfigjson Secret in the namespace"),
+    ),
+  },
+  serviceType: {
+    type: "string",
+    default: "ClusterIP",
+    platforms: ["kubernetes"],
+    schema: oneOf(SERVICE_TYPES),
+  },
+  ingressClassName: {
+    type: "string",
+    default: "",
+    platforms: ["kubernetes"],
+    schema: optional(dnsSubdomain("an IngressClass name such as nginx or alb")),
+  },
+  ingressHost: {
+    type: "string",
+    default: "",
+    platforms: ["kubernetes"],
+    schema: optional(
+      z
+        .string()
+        .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/, {
+          error: expected("a lower-case DNS host name such as app.example.com"),
+        }),
+    ),
+  },
+  ingressTlsSecret: {
+    type: "string",
+    default: "",
+    platforms: ["kubernetes"],
+    schema: optional(dnsSubdomain("the name of a kubernetes.io/tls Secret in the namespace")),
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -258,8 +324,19 @@ export interface EksStackConfig extends CommonConfig {
 
 export interface KubernetesStackConfig extends CommonConfig {
   platform: "kubernetes";
-  /** Always a secret Output. */
-  kubeconfig: pulumi.Output<string>;
+  kubernetes: {
+    /** Always a secret Output. */
+    kubeconfig: pulumi.Output<string>;
+    context?: string;
+    /** API server URL of the selected context: which cluster this is, without its credentials. */
+    apiServer: string;
+    namespace: string;
+    createNamespace: boolean;
+    /** An existing pull secret; without one, an ECR image gets a secret built from an ECR token. */
+    imagePullSecret?: string;
+    serviceType: ServiceType;
+    ingress?: { className: string; host?: string; tlsSecretName?: string };
+  };
 }
 
 export type StackConfig = EcsStackConfig | EksStackConfig | KubernetesStackConfig;
@@ -391,11 +468,28 @@ export function parseConfig(raw: RawConfig): ParseResult {
       );
     }
   }
+  let apiServer: string | undefined;
   if (platform === "kubernetes") {
     const entry = raw[fullKey("kubeconfig")];
     if (!entry || entry.value.trim() === "") {
       problems.push(
         `${fullKey("kubeconfig")}: got ${entry ? "an empty value" : "nothing"}; expected the cluster's kubeconfig as a secret when platform is kubernetes (pulumi config set --secret kubeconfig < kubeconfig.yaml); the program never falls back to ~/.kube/config`,
+      );
+    } else {
+      const found = kubeconfigApiServer(entry.value, values.kubeconfigContext);
+      // The kubeconfig is a secret: the message describes it, never quotes it.
+      if (typeof found === "string") apiServer = found;
+      else problems.push(`${fullKey("kubeconfig")}: ${found.problem}`);
+    }
+    const { ingressClassName, ingressHost, ingressTlsSecret } = values;
+    if (ingressHost !== undefined && ingressClassName === undefined) {
+      problems.push(
+        `${fullKey("ingressHost")}: got ${show(ingressHost)} without ingressClassName; expected ingressClassName too (an Ingress needs a class)`,
+      );
+    }
+    if (ingressTlsSecret !== undefined && (ingressHost === undefined || ingressClassName === undefined)) {
+      problems.push(
+        `${fullKey("ingressTlsSecret")}: got ${show(ingressTlsSecret)} without ingressHost and ingressClassName; expected both (a TLS certificate is for a host on an Ingress)`,
       );
     }
   }
@@ -413,10 +507,10 @@ export function parseConfig(raw: RawConfig): ParseResult {
     }
   }
 
-  return { config: build(platform, values as Required<Values>, raw), warnings };
+  return { config: build(platform, values as Required<Values>, raw, apiServer ?? ""), warnings };
 }
 
-function build(platform: Platform, v: Required<Values>, raw: RawConfig): StackConfig {
+function build(platform: Platform, v: Required<Values>, raw: RawConfig, apiServer: string): StackConfig {
   const common: CommonConfig = {
     image: { ...(v.imageUri !== undefined && { uri: v.imageUri }), platform: v.imagePlatform },
     app: { commit: v.appCommit, logLevel: v.logLevel },
@@ -450,7 +544,22 @@ function build(platform: Platform, v: Required<Values>, raw: RawConfig): StackCo
       return {
         platform,
         ...common,
-        kubeconfig: pulumi.secret(raw[fullKey("kubeconfig")]?.value ?? ""),
+        kubernetes: {
+          kubeconfig: pulumi.secret(raw[fullKey("kubeconfig")]?.value ?? ""),
+          ...(v.kubeconfigContext !== undefined && { context: v.kubeconfigContext }),
+          apiServer,
+          namespace: v.namespace,
+          createNamespace: v.createNamespace,
+          ...(v.imagePullSecret !== undefined && { imagePullSecret: v.imagePullSecret }),
+          serviceType: v.serviceType,
+          ...(v.ingressClassName !== undefined && {
+            ingress: {
+              className: v.ingressClassName,
+              ...(v.ingressHost !== undefined && { host: v.ingressHost }),
+              ...(v.ingressTlsSecret !== undefined && { tlsSecretName: v.ingressTlsSecret }),
+            },
+          }),
+        },
       };
     default: {
       const unreachable: never = platform;
@@ -482,6 +591,65 @@ export function loadConfig(): StackConfig {
 }
 
 // ---------------------------------------------------------------------------------------------------
+
+interface KubeconfigDocument {
+  "current-context"?: unknown;
+  contexts?: unknown;
+  clusters?: unknown;
+}
+
+/**
+ * The API server URL of the kubeconfig's selected context (or of `context`), or what is wrong with it.
+ * Messages never quote the document: it holds credentials.
+ */
+export function kubeconfigApiServer(text: string, context?: string): string | { problem: string } {
+  let doc: KubeconfigDocument;
+  try {
+    doc = parseYaml(text) as KubeconfigDocument;
+  } catch {
+    return {
+      problem:
+        "got a value that is not YAML; expected a kubeconfig file (kubectl config view --raw --minify)",
+    };
+  }
+  if (
+    doc === null ||
+    typeof doc !== "object" ||
+    !Array.isArray(doc.contexts) ||
+    !Array.isArray(doc.clusters)
+  ) {
+    return {
+      problem:
+        "got YAML without contexts and clusters; expected a kubeconfig file (kubectl config view --raw --minify)",
+    };
+  }
+  const contextName = context ?? doc["current-context"];
+  if (typeof contextName !== "string" || contextName === "") {
+    return {
+      problem:
+        "has no current-context; expected one, or fastify-deploy:kubeconfigContext naming the context to use",
+    };
+  }
+  const named = <T extends { name?: unknown }>(list: unknown[], name: unknown): T | undefined =>
+    list.find((item): item is T => typeof item === "object" && item !== null && (item as T).name === name);
+  const ctx = named<{ name: string; context?: { cluster?: unknown } }>(doc.contexts, contextName);
+  if (!ctx) {
+    const known = doc.contexts
+      .map((c) => (c as { name?: unknown }).name)
+      .filter((n) => typeof n === "string");
+    return {
+      problem: `has no context ${show(contextName)}; expected one of ${known.map(show).join(", ") || "(none)"}`,
+    };
+  }
+  const server = named<{ name: string; cluster?: { server?: unknown } }>(doc.clusters, ctx.context?.cluster)
+    ?.cluster?.server;
+  if (typeof server !== "string" || !/^https?:\/\/\S+$/.test(server)) {
+    return {
+      problem: `context ${show(contextName)} names no cluster with a server URL; expected clusters[].cluster.server`,
+    };
+  }
+  return server;
+}
 
 function range(from: number, to: number, step: number): number[] {
   const out: number[] = [];

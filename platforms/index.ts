@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import type { AppImage } from "../image";
 import { EcsPlatform } from "./ecs";
+import { type ImagePullArgs, KubernetesPlatform } from "./kubernetes";
 
 /**
  * The stack outputs contract. Every platform exports {@link CommonOutputs}; each adds its documented
@@ -25,7 +26,15 @@ export interface EcsOutputs extends CommonOutputs {
   vpcId: pulumi.Output<string>;
 }
 
-export type StackOutputs = EcsOutputs;
+export interface KubernetesOutputs extends CommonOutputs {
+  platform: "kubernetes";
+  /** Namespace the app runs in. */
+  namespace: pulumi.Output<string>;
+  /** The app's Service in that namespace. */
+  serviceName: pulumi.Output<string>;
+}
+
+export type StackOutputs = EcsOutputs | KubernetesOutputs;
 
 /** The name every platform component (and so every child resource name) derives from. */
 export const PLATFORM_COMPONENT_NAME = "app";
@@ -64,13 +73,53 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
       throw new Error(
         'fastify-deploy:platform: got "eks"; the EKS platform is not implemented yet (use ecs or kubernetes)',
       );
-    case "kubernetes":
-      throw new Error(
-        'fastify-deploy:platform: got "kubernetes"; the Kubernetes platform is not implemented yet (use ecs)',
-      );
+    case "kubernetes": {
+      const k = config.kubernetes;
+      const platform = new KubernetesPlatform(name, {
+        kubeconfig: k.kubeconfig,
+        ...(k.context !== undefined && { context: k.context }),
+        clusterIdentifier: k.apiServer,
+        image: image.imageUri,
+        imagePull: imagePull(k.imagePullSecret, config.image.uri, image),
+        namespace: k.namespace,
+        createNamespace: k.createNamespace,
+        serviceType: k.serviceType,
+        ...(k.ingress !== undefined && { ingress: k.ingress }),
+        app: {
+          logLevel: config.app.logLevel,
+          commit: config.app.commit,
+          replicas: config.scaling.desiredCount,
+          minReplicas: config.scaling.minCount,
+          maxReplicas: config.scaling.maxCount,
+          targetCpuUtilization: config.scaling.targetCpuUtilization,
+        },
+      });
+      return {
+        platform: "kubernetes",
+        url: platform.url,
+        imageUri: image.imageUri,
+        namespace: platform.namespace,
+        serviceName: platform.serviceName,
+      };
+    }
     default: {
       const unreachable: never = config;
       throw new Error(`unknown platform ${JSON.stringify((unreachable as { platform: unknown }).platform)}`);
     }
   }
+}
+
+const ECR_HOST = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\//;
+
+/** How a cluster outside AWS pulls the image: a named secret, an ECR token, or nothing for other registries. */
+function imagePull(
+  existingSecret: string | undefined,
+  prebuiltUri: string | undefined,
+  image: AppImage,
+): ImagePullArgs {
+  if (existingSecret !== undefined) return { existingSecretName: existingSecret };
+  if (prebuiltUri === undefined)
+    return { ecrRegistryId: image.imageUri.apply((uri) => ECR_HOST.exec(uri)?.[1] ?? "") };
+  const account = ECR_HOST.exec(prebuiltUri)?.[1];
+  return account !== undefined ? { ecrRegistryId: account } : { none: true };
 }

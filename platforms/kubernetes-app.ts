@@ -39,6 +39,8 @@ export interface KubernetesAppArgs {
   createNamespace?: boolean;
   /** Environment the app needs (log level, drain and shutdown timing, commit, platform name). */
   env: AppEnvArgs;
+  /** Replicas at creation; the HorizontalPodAutoscaler owns the count afterwards. @default minReplicas */
+  replicas?: number;
   /** Replica bounds; the HorizontalPodAutoscaler moves between them. */
   minReplicas: number;
   maxReplicas: number;
@@ -157,7 +159,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
         metadata: metadata(),
         spec: {
           // The autoscaler owns the count after creation (see ignoreChanges below).
-          replicas: args.minReplicas,
+          replicas: args.replicas ?? args.minReplicas,
           selector: { matchLabels: selector },
           revisionHistoryLimit: 5,
           progressDeadlineSeconds: 300,
@@ -367,6 +369,12 @@ function validate(args: KubernetesAppArgs): void {
   if (!Number.isInteger(args.maxReplicas) || args.maxReplicas < args.minReplicas) {
     throw new Error(
       `KubernetesApp: maxReplicas must be an integer ≥ minReplicas (${args.minReplicas}), got ${args.maxReplicas}`,
+    );
+  }
+  const replicas = args.replicas ?? args.minReplicas;
+  if (!Number.isInteger(replicas) || replicas < args.minReplicas || replicas > args.maxReplicas) {
+    throw new Error(
+      `KubernetesApp: replicas must be an integer from minReplicas (${args.minReplicas}) to maxReplicas (${args.maxReplicas}), got ${replicas}`,
     );
   }
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.namespace)) {

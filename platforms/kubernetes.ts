@@ -1,8 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { parse as parseYaml } from "yaml";
-import type { AppEnvArgs } from "./app-contract";
 import { KubernetesApp, type KubernetesIngressArgs, SERVICE_PORT, type ServiceType } from "./kubernetes-app";
 
 export type ImagePullArgs =
@@ -18,6 +16,11 @@ export interface KubernetesPlatformArgs {
   kubeconfig: pulumi.Output<string>;
   /** kubeconfig context to use. @default the kubeconfig's current-context */
   context?: string;
+  /**
+   * Identifies the cluster (its API server URL). Rotated credentials update the provider in place; only a
+   * change of cluster replaces it, and with it every object on the cluster.
+   */
+  clusterIdentifier: string;
   /** Digest-pinned image URI. */
   image: pulumi.Input<string>;
   imagePull: ImagePullArgs;
@@ -29,7 +32,18 @@ export interface KubernetesPlatformArgs {
   serviceType?: ServiceType;
   ingress?: KubernetesIngressArgs;
   app: {
-    env: Omit<AppEnvArgs, "platform">;
+    logLevel: string;
+    commit: string;
+    /**
+     * How long a terminating pod keeps serving with readiness at 503. Kubernetes sends SIGTERM while it is
+     * still removing the pod from endpoints, and kube-proxy, ingress controllers and cloud load balancers
+     * pick that up seconds later.
+     * @default 10000
+     */
+    drainDelayMs?: number;
+    /** @default 10000 */
+    shutdownTimeoutMs?: number;
+    replicas?: number;
     minReplicas: number;
     maxReplicas: number;
     targetCpuUtilization?: number;
@@ -61,9 +75,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       {
         kubeconfig,
         ...(args.context !== undefined && { context: args.context }),
-        // Rotated credentials must update the provider, not replace it (and with it every object on the
-        // cluster): replacement follows only the API server address, i.e. another cluster.
-        clusterIdentifier: pulumi.secret(kubeconfig.apply((text) => apiServer(text, args.context))),
+        clusterIdentifier: args.clusterIdentifier,
         enableServerSideApply: true,
         // A stack whose cluster is gone must fail loudly, not silently forget its objects.
         deleteUnreachable: false,
@@ -95,7 +107,14 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         image: args.image,
         namespace,
         createNamespace: args.createNamespace ?? true,
-        env: { ...args.app.env, platform: "kubernetes" },
+        env: {
+          logLevel: args.app.logLevel,
+          commit: args.app.commit,
+          drainDelayMs: args.app.drainDelayMs ?? 10_000,
+          shutdownTimeoutMs: args.app.shutdownTimeoutMs ?? 10_000,
+          platform: "kubernetes",
+        },
+        ...(args.app.replicas !== undefined && { replicas: args.app.replicas }),
         minReplicas: args.app.minReplicas,
         maxReplicas: args.app.maxReplicas,
         ...(args.app.targetCpuUtilization !== undefined && {
@@ -132,24 +151,4 @@ export function dockerConfigJson(endpoint: string, username: string, password: s
   const server = endpoint.replace(/^https:\/\//, "");
   const auth = Buffer.from(`${username}:${password}`).toString("base64");
   return JSON.stringify({ auths: { [server]: { username, password, auth } } });
-}
-
-interface Kubeconfig {
-  "current-context"?: string;
-  contexts?: Array<{ name: string; context?: { cluster?: string } }>;
-  clusters?: Array<{ name: string; cluster?: { server?: string } }>;
-}
-
-/** The API server URL of the selected context: identifies the cluster without its credentials. */
-export function apiServer(kubeconfigText: string, context?: string): string {
-  const doc = parseYaml(kubeconfigText) as Kubeconfig | null;
-  const contextName = context ?? doc?.["current-context"];
-  const clusterName = doc?.contexts?.find((c) => c.name === contextName)?.context?.cluster;
-  const server = doc?.clusters?.find((c) => c.name === clusterName)?.cluster?.server;
-  if (!server) {
-    throw new Error(
-      `fastify-deploy:kubeconfig: no API server found for context ${JSON.stringify(contextName ?? null)}; expected a kubeconfig whose context names a cluster with a server URL`,
-    );
-  }
-  return server;
 }

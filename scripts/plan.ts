@@ -1,5 +1,6 @@
+import * as fs from "node:fs";
 /**
- * `npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--unset key ...]`
+ * `npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...]`
  *
  * Runs the real program for a committed stack under the test harness's mocks (no credentials, no
  * cloud, no Pulumi CLI) and prints the resources it would register as a tree with their key
@@ -8,7 +9,7 @@
 import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
 
 const USAGE =
-  "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--unset key ...]";
+  "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...]";
 
 /** The settings worth seeing per resource type (a reviewer's view, not every input). */
 const KEY_SETTINGS: Record<string, string[]> = {
@@ -55,7 +56,9 @@ function parseArgs(argv: string[]) {
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     const value = rest[i + 1];
-    if (value === undefined || !["--set", "--secret", "--unset"].includes(flag ?? "")) throw new Error(USAGE);
+    if (value === undefined || !["--set", "--secret", "--secret-file", "--unset"].includes(flag ?? "")) {
+      throw new Error(USAGE);
+    }
     i++;
     if (flag === "--unset") {
       unset.push(value);
@@ -63,7 +66,9 @@ function parseArgs(argv: string[]) {
     }
     const eq = value.indexOf("=");
     if (eq <= 0) throw new Error(`${flag} needs key=value, got ${JSON.stringify(value)}\n${USAGE}`);
-    (flag === "--secret" ? secrets : config)[value.slice(0, eq)] = value.slice(eq + 1);
+    const [key, text] = [value.slice(0, eq), value.slice(eq + 1)];
+    if (flag === "--secret-file") secrets[key] = fs.readFileSync(text, "utf8");
+    else (flag === "--secret" ? secrets : config)[key] = text;
   }
   return { stack, config, secrets, unset };
 }
