@@ -1,0 +1,60 @@
+/**
+ * Validates the Kubernetes objects a harness run recorded against the Kubernetes OpenAPI schema
+ * (the JSON schemas `kubernetes-models` generates from it), offline.
+ */
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import type { ProgramRun, RecordedResource } from "./harness";
+
+interface Validatable {
+  validate(): void;
+}
+type ModelClass = new (data: never) => Validatable;
+
+/** Pulumi type token → the model that validates it. A kind the program starts to create must be added. */
+export const KUBERNETES_MODELS: Record<string, ModelClass> = {
+  "kubernetes:core/v1:Namespace": Namespace,
+  "kubernetes:core/v1:ServiceAccount": ServiceAccount,
+  "kubernetes:core/v1:Secret": Secret,
+  "kubernetes:core/v1:Service": Service,
+  "kubernetes:apps/v1:Deployment": Deployment,
+  "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": HorizontalPodAutoscaler,
+  "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
+  "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
+  "kubernetes:networking.k8s.io/v1:Ingress": Ingress,
+};
+
+/** Kubernetes types that are not API objects (providers, Helm releases). */
+const NOT_OBJECTS = [/^pulumi:providers:kubernetes$/, /^kubernetes:helm\.sh\/v\d+:/];
+
+/** The API objects (Pulumi type `kubernetes:*`) a run recorded. */
+export function kubernetesObjects(run: ProgramRun): RecordedResource[] {
+  return run.resources.filter(
+    (r) => r.type.startsWith("kubernetes:") && !NOT_OBJECTS.some((pattern) => pattern.test(r.type)),
+  );
+}
+
+/** One line per schema violation (or missing schema), naming the object. Empty when all are valid. */
+export function schemaViolations(objects: readonly RecordedResource[]): string[] {
+  const violations: string[] = [];
+  for (const object of objects) {
+    const Model = KUBERNETES_MODELS[object.type];
+    if (!Model) {
+      violations.push(`${object.type} ${object.name}: no schema registered in test/kubernetes-schema.ts`);
+      continue;
+    }
+    try {
+      new Model(object.inputs as never).validate();
+    } catch (error) {
+      violations.push(`${object.type} ${object.name}: ${(error as Error).message}`);
+    }
+  }
+  return violations;
+}
