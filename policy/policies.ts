@@ -1,0 +1,984 @@
+/**
+ * The fastify-deploy policy objects: one per invariant of shared/DESIGN.md. `index.ts` wraps them in a
+ * PolicyPack; tests call them directly (policy/testing.ts), never through a PolicyPack.
+ *
+ * What a policy sees: the resource's inputs (`validateResource`) or every resource's outputs
+ * (`validateStack`) as plain JSON. Secret values arrive already unwrapped (@pulumi/policy deserializes
+ * Analyze requests without its secret wrappers), so no policy can tell whether a value is secret: the
+ * secrecy of the kubeconfig is enforced by config.ts and by policy/policies.test.ts on the harness's
+ * recorded secret inputs (see policy/README.md). Remote components (awsx, eks) are checked on the
+ * inputs given to them, since their children do not exist until the engine expands them.
+ */
+import type {
+  EnforcementLevel,
+  ReportViolation,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import {
+  asArray,
+  asObject,
+  containersOf,
+  coversPort,
+  DIGEST_PINNED,
+  envMap,
+  type IngressRule,
+  idFromArn,
+  ingressRules,
+  intOrPercent,
+  isObject,
+  isTls13Policy,
+  isWebOnly,
+  isWholeInternet,
+  LONG_RUNNING,
+  type Props,
+  podSpecOf,
+  SECURITY_GROUP,
+  SECURITY_GROUP_RULE,
+  shutdownBudgetSeconds,
+  VPC_INGRESS_RULE,
+} from "./rules";
+
+const mandatory: EnforcementLevel = "mandatory";
+
+/** Resource policy shorthand: `check` returns the violation messages for one resource. */
+function resourcePolicy(
+  name: string,
+  description: string,
+  types: readonly string[],
+  check: (props: Props, args: ResourceValidationArgs) => string[],
+): ResourceValidationPolicy {
+  return {
+    name,
+    description,
+    enforcementLevel: mandatory,
+    validateResource: (args: ResourceValidationArgs, report: ReportViolation) => {
+      if (!types.includes(args.type)) return;
+      for (const message of check(args.props as Props, args)) report(message);
+    },
+  };
+}
+
+/** Stack policy shorthand: `check` returns `[message, urn?]` pairs. */
+function stackPolicy(
+  name: string,
+  description: string,
+  check: (args: StackValidationArgs) => Array<[string, string | undefined]>,
+): StackValidationPolicy {
+  return {
+    name,
+    description,
+    enforcementLevel: mandatory,
+    validateStack: (args: StackValidationArgs, report: ReportViolation) => {
+      for (const [message, urn] of check(args)) report(message, urn);
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Image
+
+const ECR_REPOSITORY = "aws:ecr/repository:Repository";
+/** Build-cache repositories are mutable on purpose and never deployed from (image.ts). */
+const isBuildCacheRepository = (name: string): boolean => /-cache-repo$/.test(name);
+
+export const ecrRepositoryHardened = resourcePolicy(
+  "ecr-repository-hardened",
+  "ECR repositories have immutable tags (build caches excepted), scan on push, and explicit encryption.",
+  [ECR_REPOSITORY],
+  (props, args) => {
+    const out: string[] = [];
+    if (props.imageTagMutability !== "IMMUTABLE" && !isBuildCacheRepository(args.name)) {
+      out.push(
+        `ECR repository ${args.name}: tags are mutable. Set imageTagMutability: "IMMUTABLE" (only a build cache named "<name>-cache-repo" may be mutable).`,
+      );
+    }
+    if (asObject(props.imageScanningConfiguration).scanOnPush !== true) {
+      out.push(
+        `ECR repository ${args.name}: images are not scanned. Set imageScanningConfiguration: { scanOnPush: true }.`,
+      );
+    }
+    const encryption = asObject(asArray(props.encryptionConfigurations)[0]).encryptionType;
+    if (encryption !== "AES256" && encryption !== "KMS") {
+      out.push(
+        `ECR repository ${args.name}: encryption is not explicit. Set encryptionConfigurations: [{ encryptionType: "AES256" }] (or "KMS" with a key).`,
+      );
+    }
+    return out;
+  },
+);
+
+const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
+const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
+
+const ecsContainers = (props: Props): Props[] => {
+  const raw = props.containerDefinitions;
+  try {
+    return asArray(typeof raw === "string" ? JSON.parse(raw) : raw).map(asObject);
+  } catch {
+    return [];
+  }
+};
+
+export const imageDigestPinned = resourcePolicy(
+  "image-digest-pinned",
+  "Every deployed container image is pinned by digest (repo@sha256:…), never by a mutable tag.",
+  [
+    ECS_TASK_DEFINITION,
+    "kubernetes:core/v1:Pod",
+    DEPLOYMENT,
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:apps/v1:ReplicaSet",
+    "kubernetes:batch/v1:Job",
+    "kubernetes:batch/v1:CronJob",
+  ],
+  (props, args) => {
+    const images =
+      args.type === ECS_TASK_DEFINITION
+        ? ecsContainers(props).map((c) => [String(c.name), c.image] as const)
+        : containersOf(podSpecOf(args.type, props) ?? {}).map((c) => [c.name, c.props.image] as const);
+    return images
+      .filter(([, image]) => typeof image !== "string" || !DIGEST_PINNED.test(image))
+      .map(
+        ([container, image]) =>
+          `${args.name}: container ${container} uses image ${JSON.stringify(image)}, not pinned by digest. Deploy "<repository>@sha256:<digest>" (the AppImage's imageUri or a prebuilt digest).`,
+      );
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Load balancer
+
+const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
+const LISTENER = "aws:lb/listener:Listener";
+
+export const albHardened = resourcePolicy(
+  "alb-hardened",
+  "Application load balancers declare their scheme explicitly, drop invalid headers and use explicit security groups.",
+  [LOAD_BALANCER],
+  (props, args) => {
+    const out: string[] = [];
+    if (typeof props.internal !== "boolean") {
+      out.push(
+        `Load balancer ${args.name}: internal is not set. Set internal: false for an internet-facing load balancer (or true), never by default.`,
+      );
+    }
+    if (props.dropInvalidHeaderFields !== true) {
+      out.push(
+        `Load balancer ${args.name}: invalid header fields are forwarded. Set dropInvalidHeaderFields: true.`,
+      );
+    }
+    if (asArray(props.securityGroups).length === 0) {
+      out.push(
+        `Load balancer ${args.name}: no security group. Attach an explicit aws.ec2.SecurityGroup whose rules admit only the allowed CIDRs on 80/443.`,
+      );
+    }
+    return out;
+  },
+);
+
+export const albListenerTls = resourcePolicy(
+  "alb-listener-tls",
+  "HTTPS listeners use a TLS 1.3 policy and a certificate; listeners speak HTTP or HTTPS only.",
+  [LISTENER],
+  (props, args) => {
+    if (props.protocol === "HTTPS") {
+      const out: string[] = [];
+      if (!isTls13Policy(props.sslPolicy)) {
+        out.push(
+          `Listener ${args.name}: sslPolicy ${JSON.stringify(props.sslPolicy ?? null)} is not a TLS 1.3 policy. Set sslPolicy: "ELBSecurityPolicy-TLS13-1-2-2021-06".`,
+        );
+      }
+      if (typeof props.certificateArn !== "string" || props.certificateArn === "") {
+        out.push(
+          `Listener ${args.name}: HTTPS without a certificate. Set certificateArn to an ACM certificate ARN.`,
+        );
+      }
+      return out;
+    }
+    if (props.protocol !== "HTTP") {
+      return [
+        `Listener ${args.name}: protocol ${JSON.stringify(props.protocol ?? null)}. Use HTTP (port 80) or HTTPS (port 443).`,
+      ];
+    }
+    return [];
+  },
+);
+
+const redirectsToHttps = (props: Props): boolean =>
+  asArray(props.defaultActions).every((a) => {
+    const action = asObject(a);
+    return action.type === "redirect" && asObject(action.redirect).protocol === "HTTPS";
+  }) && asArray(props.defaultActions).length > 0;
+
+export const albHttpRedirectsWhenHttps = stackPolicy(
+  "alb-http-redirects-when-https",
+  "Once a load balancer has an HTTPS listener (a certificate is configured), its HTTP listener only redirects to HTTPS; plain HTTP serving is allowed only without a certificate.",
+  (args) => {
+    const listeners = args.resources.filter((r) => r.type === LISTENER);
+    const httpsBalancers = new Set(
+      listeners.filter((l) => l.props.protocol === "HTTPS").map((l) => String(l.props.loadBalancerArn)),
+    );
+    return listeners
+      .filter(
+        (l) =>
+          l.props.protocol === "HTTP" &&
+          httpsBalancers.has(String(l.props.loadBalancerArn)) &&
+          !redirectsToHttps(l.props),
+      )
+      .map((l) => [
+        `Listener ${l.name}: serves plain HTTP although its load balancer has an HTTPS listener. Make its default action a redirect: { type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }.`,
+        l.urn,
+      ]);
+  },
+);
+
+const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+const ALB_ANNOTATION = "alb.ingress.kubernetes.io/";
+
+export const albIngressHardened = resourcePolicy(
+  "alb-ingress-hardened",
+  "Ingresses served by the AWS Load Balancer Controller get the same ALB settings: explicit scheme and CIDRs, invalid headers dropped, TLS 1.3 and an HTTP→HTTPS redirect with a certificate.",
+  [INGRESS],
+  (props, args) => {
+    const spec = asObject(props.spec);
+    const annotations = asObject(asObject(props.metadata).annotations) as Record<string, unknown>;
+    const a = (key: string): unknown => annotations[`${ALB_ANNOTATION}${key}`];
+    const isAlb =
+      spec.ingressClassName === "alb" || Object.keys(annotations).some((k) => k.startsWith(ALB_ANNOTATION));
+    if (!isAlb) return [];
+    const out: string[] = [];
+    const name = `Ingress ${args.name}`;
+    if (a("scheme") !== "internet-facing" && a("scheme") !== "internal") {
+      out.push(
+        `${name}: the ALB scheme is not explicit. Annotate ${ALB_ANNOTATION}scheme: internet-facing (or internal).`,
+      );
+    }
+    if (typeof a("inbound-cidrs") !== "string" || a("inbound-cidrs") === "") {
+      out.push(
+        `${name}: the ALB admits whatever the controller defaults to. Annotate ${ALB_ANNOTATION}inbound-cidrs with the allowed CIDRs.`,
+      );
+    }
+    if (
+      !String(a("load-balancer-attributes") ?? "").includes(
+        "routing.http.drop_invalid_header_fields.enabled=true",
+      )
+    ) {
+      out.push(
+        `${name}: invalid header fields are forwarded. Add routing.http.drop_invalid_header_fields.enabled=true to ${ALB_ANNOTATION}load-balancer-attributes.`,
+      );
+    }
+    if (a("certificate-arn") !== undefined) {
+      if (!isTls13Policy(a("ssl-policy"))) {
+        out.push(
+          `${name}: HTTPS without a TLS 1.3 policy. Annotate ${ALB_ANNOTATION}ssl-policy: ELBSecurityPolicy-TLS13-1-2-2021-06.`,
+        );
+      }
+      if (a("ssl-redirect") !== "443") {
+        out.push(`${name}: HTTP is served next to HTTPS. Annotate ${ALB_ANNOTATION}ssl-redirect: "443".`);
+      }
+    }
+    return out;
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Security groups
+
+const RULE_TYPES = [SECURITY_GROUP, SECURITY_GROUP_RULE, VPC_INGRESS_RULE] as const;
+const describeRule = (r: IngressRule): string =>
+  `${r.protocol === "-1" ? "all traffic" : `${r.protocol} ${r.fromPort}-${r.toPort}`} from ${r.cidrs.filter(isWholeInternet).join(", ")}`;
+
+export const noSshFromInternet = resourcePolicy(
+  "security-group-no-ssh-from-internet",
+  "No security group admits port 22 from 0.0.0.0/0 or ::/0, in any mode.",
+  RULE_TYPES,
+  (props, args) =>
+    ingressRules(args.type, props)
+      .filter((r) => coversPort(r, 22) && r.cidrs.some(isWholeInternet))
+      .map(
+        (r) =>
+          `${args.name}: admits ${describeRule(r)}, which includes SSH. Reach instances through SSM Session Manager, or admit port 22 from specific CIDRs only.`,
+      ),
+);
+
+export const internetIngressWebOnly = resourcePolicy(
+  "security-group-internet-ingress-web-only",
+  "Ingress from 0.0.0.0/0 or ::/0 is TCP 80 or 443 only.",
+  RULE_TYPES,
+  (props, args) =>
+    ingressRules(args.type, props)
+      .filter((r) => r.cidrs.some(isWholeInternet) && !isWebOnly(r))
+      .map(
+        (r) =>
+          `${args.name}: admits ${describeRule(r)}. From the internet only TCP 80 and 443 (one port per rule) may be open, and only on a load balancer's security group; use a specific CIDR or a referenced security group otherwise.`,
+      ),
+);
+
+export const internetIngressLoadBalancerOnly = stackPolicy(
+  "security-group-internet-ingress-load-balancer-only",
+  "Rules that admit the whole internet belong to a security group attached to a load balancer.",
+  (args) => {
+    const groups = args.resources.filter((r) => r.type === SECURITY_GROUP);
+    const lbGroupIds = new Set(
+      args.resources
+        .filter((r) => r.type === LOAD_BALANCER)
+        .flatMap((lb) => asArray(lb.props.securityGroups).map(String)),
+    );
+    const lbGroupUrns = new Set(
+      args.resources
+        .filter((r) => r.type === LOAD_BALANCER)
+        .flatMap((lb) => (lb.propertyDependencies.securityGroups ?? []).map((d) => d.urn)),
+    );
+    const out: Array<[string, string | undefined]> = [];
+    for (const resource of args.resources) {
+      if (!(RULE_TYPES as readonly string[]).includes(resource.type)) continue;
+      for (const rule of ingressRules(resource.type, resource.props)) {
+        if (!rule.cidrs.some(isWholeInternet)) continue;
+        const owner =
+          resource.type === SECURITY_GROUP
+            ? resource
+            : (groups.find((g) =>
+                (resource.propertyDependencies.securityGroupId ?? []).some((d) => d.urn === g.urn),
+              ) ?? groups.find((g) => idFromArn(g.props.arn) === rule.securityGroupId));
+        const ownerId = owner ? idFromArn(owner.props.arn) : rule.securityGroupId;
+        const onLoadBalancer =
+          (owner && lbGroupUrns.has(owner.urn)) || (ownerId !== undefined && lbGroupIds.has(ownerId));
+        if (!onLoadBalancer) {
+          out.push([
+            `${resource.name}: admits ${describeRule(rule)} to a security group that no load balancer uses. Only a load balancer's security group may be open to the internet; admit the load balancer's security group instead (referencedSecurityGroupId).`,
+            resource.urn,
+          ]);
+        }
+      }
+    }
+    return out;
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------
+// ECS
+
+const ECS_SERVICE = "aws:ecs/service:Service";
+
+export const ecsServiceRollout = resourcePolicy(
+  "ecs-service-rollout",
+  "ECS services roll back failed deployments (circuit breaker) and give new tasks a health-check grace period.",
+  [ECS_SERVICE],
+  (props, args) => {
+    const out: string[] = [];
+    const breaker = asObject(props.deploymentCircuitBreaker);
+    if (breaker.enable !== true || breaker.rollback !== true) {
+      out.push(
+        `ECS service ${args.name}: a failing deployment is not rolled back. Set deploymentCircuitBreaker: { enable: true, rollback: true }.`,
+      );
+    }
+    const grace = props.healthCheckGracePeriodSeconds;
+    if (asArray(props.loadBalancers).length > 0 && !(typeof grace === "number" && grace > 0)) {
+      out.push(
+        `ECS service ${args.name}: no health-check grace period, so slow starts are killed. Set healthCheckGracePeriodSeconds (e.g. 30).`,
+      );
+    }
+    return out;
+  },
+);
+
+/** A numeric, non-root `uid` or `uid:gid`. */
+const isNumericNonRootUser = (user: unknown): boolean =>
+  typeof user === "string" && /^\d+(:\d+)?$/.test(user) && Number.parseInt(user, 10) !== 0;
+
+export const ecsContainerHardened = resourcePolicy(
+  "ecs-container-hardened",
+  "ECS containers run read-only, as a numeric non-root user, unprivileged.",
+  [ECS_TASK_DEFINITION],
+  (props, args) =>
+    ecsContainers(props).flatMap((c) => {
+      const out: string[] = [];
+      const where = `Task definition ${args.name}, container ${String(c.name)}`;
+      if (c.readonlyRootFilesystem !== true) {
+        out.push(
+          `${where}: the root filesystem is writable. Set readonlyRootFilesystem: true (mount a volume where the app must write).`,
+        );
+      }
+      if (!isNumericNonRootUser(c.user)) {
+        out.push(
+          `${where}: user ${JSON.stringify(c.user ?? null)} is not a numeric non-root id. Set user: "65532:65532" (the image's uid:gid).`,
+        );
+      }
+      if (c.privileged === true) {
+        out.push(`${where}: privileged. Remove privileged (or set it to false).`);
+      }
+      return out;
+    }),
+);
+
+export const ecsStopTimeoutCoversShutdown = resourcePolicy(
+  "ecs-stop-timeout-covers-shutdown",
+  "ECS stopTimeout exceeds the app's drain delay + shutdown timeout (from the container env).",
+  [ECS_TASK_DEFINITION],
+  (props, args) =>
+    ecsContainers(props).flatMap((c) => {
+      const where = `Task definition ${args.name}, container ${String(c.name)}`;
+      const budget = shutdownBudgetSeconds(envMap(c.environment));
+      if (budget === undefined) {
+        return [
+          `${where}: SHUTDOWN_DRAIN_DELAY_MS and SHUTDOWN_TIMEOUT_MS are not in the environment. Pass both (appEnvironment()) so the kill window can be checked.`,
+        ];
+      }
+      const stop = c.stopTimeout;
+      if (!(typeof stop === "number" && stop > budget)) {
+        return [
+          `${where}: stopTimeout ${JSON.stringify(stop ?? null)} s does not exceed drain + shutdown (${budget} s); ECS would kill the app mid-shutdown. Set stopTimeout above ${budget} (at most 120).`,
+        ];
+      }
+      return [];
+    }),
+);
+
+export const ecsTaskRolesSeparate = resourcePolicy(
+  "ecs-task-roles-separate",
+  "ECS tasks have their own task role, distinct from the execution role.",
+  [ECS_TASK_DEFINITION],
+  (props, args) => {
+    if (typeof props.taskRoleArn !== "string" || props.taskRoleArn === "") {
+      return [
+        `Task definition ${args.name}: no task role. Give the app its own aws.iam.Role (taskRoleArn), separate from the execution role.`,
+      ];
+    }
+    if (props.taskRoleArn === props.executionRoleArn) {
+      return [
+        `Task definition ${args.name}: the task role is the execution role, so the app holds the agent's image-pull and log permissions. Use two roles.`,
+      ];
+    }
+    return [];
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------
+// VPC, EKS, EC2, KMS
+
+export const awsxVpcExplicit = resourcePolicy(
+  "awsx-vpc-explicit",
+  "awsx VPCs set their NAT strategy and AZ count explicitly (awsx defaults to 3 AZs with one NAT gateway each).",
+  ["awsx:ec2:Vpc"],
+  (props, args) => {
+    const out: string[] = [];
+    const strategy = asObject(props.natGateways).strategy;
+    if (!["None", "Single", "OnePerAz"].includes(String(strategy))) {
+      out.push(
+        `VPC ${args.name}: the NAT gateway strategy is left to awsx's default. Set natGateways: { strategy: "None" | "Single" | "OnePerAz" }.`,
+      );
+    }
+    if (typeof props.numberOfAvailabilityZones !== "number") {
+      out.push(`VPC ${args.name}: the AZ count is left to awsx's default. Set numberOfAvailabilityZones.`);
+    }
+    return out;
+  },
+);
+
+const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+
+export const eksClusterHardened = resourcePolicy(
+  "eks-cluster-hardened",
+  "EKS clusters: pinned version, API authentication, every control-plane log, KMS secrets encryption, private endpoint on, public endpoint off or CIDR-restricted, no default node group.",
+  ["eks:index:Cluster"],
+  (props, args) => {
+    const out: string[] = [];
+    const c = `EKS cluster ${args.name}`;
+    if (typeof props.version !== "string" || props.version === "") {
+      out.push(`${c}: the Kubernetes version is not pinned. Set version (e.g. "1.33").`);
+    }
+    if (props.authenticationMode !== "API") {
+      out.push(
+        `${c}: authenticationMode ${JSON.stringify(props.authenticationMode ?? null)}. Set authenticationMode: "API" (access entries, no aws-auth ConfigMap).`,
+      );
+    }
+    const logs = asArray(props.enabledClusterLogTypes);
+    const missing = CLUSTER_LOG_TYPES.filter((t) => !logs.includes(t));
+    if (missing.length > 0) {
+      out.push(
+        `${c}: control-plane logs ${missing.join(", ")} are off. Set enabledClusterLogTypes: ${JSON.stringify(CLUSTER_LOG_TYPES)}.`,
+      );
+    }
+    if (typeof props.encryptionConfigKeyArn !== "string" || props.encryptionConfigKeyArn === "") {
+      out.push(
+        `${c}: Kubernetes secrets are not envelope-encrypted. Set encryptionConfigKeyArn to a rotating aws.kms.Key.`,
+      );
+    }
+    if (props.endpointPrivateAccess !== true) {
+      out.push(`${c}: the private API endpoint is off. Set endpointPrivateAccess: true.`);
+    }
+    // eks defaults endpointPublicAccess to true and its CIDRs to 0.0.0.0/0.
+    if (props.endpointPublicAccess !== false) {
+      const cidrs = asArray(props.publicAccessCidrs);
+      if (cidrs.length === 0 || cidrs.some(isWholeInternet)) {
+        out.push(
+          `${c}: the public API endpoint is open to the internet. Set endpointPublicAccess: false, or publicAccessCidrs to specific CIDRs (never 0.0.0.0/0).`,
+        );
+      }
+    }
+    if (props.skipDefaultNodeGroup !== true) {
+      out.push(
+        `${c}: eks creates a default self-managed node group. Set skipDefaultNodeGroup: true and use eks.ManagedNodeGroup.`,
+      );
+    }
+    return out;
+  },
+);
+
+export const eksManagedNodeGroupsOnly = resourcePolicy(
+  "eks-managed-node-groups-only",
+  "EKS nodes come from managed node groups with an explicit launch template and no SSH access.",
+  [
+    "eks:index:ManagedNodeGroup",
+    "eks:index:NodeGroup",
+    "eks:index:NodeGroupV2",
+    "aws:eks/nodeGroup:NodeGroup",
+  ],
+  (props, args) => {
+    if (args.type === "eks:index:NodeGroup" || args.type === "eks:index:NodeGroupV2") {
+      return [`${args.name}: self-managed node group. Use eks.ManagedNodeGroup.`];
+    }
+    const out: string[] = [];
+    if (props.remoteAccess !== undefined) {
+      out.push(
+        `Node group ${args.name}: remoteAccess opens SSH to the nodes. Remove remoteAccess; use SSM or the bastion.`,
+      );
+    }
+    if (!isObject(props.launchTemplate) || !props.launchTemplate.id) {
+      out.push(
+        `Node group ${args.name}: no launch template, so IMDSv2 is not enforced. Set launchTemplate: { id, version } of an aws.ec2.LaunchTemplate with metadataOptions.httpTokens "required".`,
+      );
+    }
+    return out;
+  },
+);
+
+const LAUNCH_TEMPLATE = "aws:ec2/launchTemplate:LaunchTemplate";
+const VPC = "awsx:ec2:Vpc";
+
+export const eksNodeGroupPlacement = stackPolicy(
+  "eks-node-group-private-imdsv2",
+  "Managed node groups run in private subnets and use a launch template that requires IMDSv2.",
+  (args) => {
+    const out: Array<[string, string | undefined]> = [];
+    const privateSubnets = new Set(
+      args.resources
+        .filter((r) => r.type === VPC)
+        .flatMap((v) => asArray(v.props.privateSubnetIds).map(String)),
+    );
+    const templates = args.resources.filter((r) => r.type === LAUNCH_TEMPLATE);
+    for (const group of args.resources.filter(
+      (r) => r.type === "eks:index:ManagedNodeGroup" || r.type === "aws:eks/nodeGroup:NodeGroup",
+    )) {
+      const subnets = asArray(group.props.subnetIds).map(String);
+      const publicOnes = subnets.filter((s) => !privateSubnets.has(s));
+      if (subnets.length === 0 || publicOnes.length > 0) {
+        out.push([
+          `Node group ${group.name}: subnets ${JSON.stringify(publicOnes)} are not private subnets of the stack's VPC. Set subnetIds: vpc.privateSubnetIds.`,
+          group.urn,
+        ]);
+      }
+      const templateId = asObject(group.props.launchTemplate).id;
+      const template = templates.find(
+        (t) => idFromArn(t.props.arn) === templateId || t.props.id === templateId,
+      );
+      if (template && asObject(template.props.metadataOptions).httpTokens !== "required") {
+        out.push([
+          `Node group ${group.name}: its launch template ${template.name} allows IMDSv1. Set metadataOptions.httpTokens: "required" on the template.`,
+          group.urn,
+        ]);
+      }
+    }
+    return out;
+  },
+);
+
+export const launchTemplateHardened = resourcePolicy(
+  "launch-template-hardened",
+  "Launch templates require IMDSv2 and encrypt every EBS volume they declare.",
+  [LAUNCH_TEMPLATE],
+  (props, args) => {
+    const out: string[] = [];
+    if (asObject(props.metadataOptions).httpTokens !== "required") {
+      out.push(
+        `Launch template ${args.name}: IMDSv1 is allowed. Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }.`,
+      );
+    }
+    for (const mapping of asArray(props.blockDeviceMappings).map(asObject)) {
+      const ebs = asObject(mapping.ebs);
+      if (isObject(mapping.ebs) && String(ebs.encrypted) !== "true") {
+        out.push(
+          `Launch template ${args.name}: volume ${String(mapping.deviceName)} is not encrypted. Set ebs.encrypted: "true".`,
+        );
+      }
+    }
+    return out;
+  },
+);
+
+export const kmsKeyRotation = resourcePolicy(
+  "kms-key-rotation",
+  "KMS keys (the EKS secrets key) rotate yearly.",
+  ["aws:kms/key:Key"],
+  (props, args) =>
+    props.enableKeyRotation === true
+      ? []
+      : [`KMS key ${args.name}: rotation is off. Set enableKeyRotation: true.`],
+);
+
+const INSTANCE = "aws:ec2/instance:Instance";
+
+export const ec2InstanceHardened = resourcePolicy(
+  "ec2-instance-hardened",
+  "EC2 instances (the bastion) require IMDSv2, encrypt their volumes and have no key pair.",
+  [INSTANCE],
+  (props, args) => {
+    const out: string[] = [];
+    if (asObject(props.metadataOptions).httpTokens !== "required") {
+      out.push(`Instance ${args.name}: IMDSv1 is allowed. Set metadataOptions: { httpTokens: "required" }.`);
+    }
+    if (asObject(props.rootBlockDevice).encrypted !== true) {
+      out.push(
+        `Instance ${args.name}: the root volume is not encrypted. Set rootBlockDevice: { encrypted: true }.`,
+      );
+    }
+    for (const device of asArray(props.ebsBlockDevices).map(asObject)) {
+      if (device.encrypted !== true) {
+        out.push(
+          `Instance ${args.name}: volume ${String(device.deviceName)} is not encrypted. Set encrypted: true.`,
+        );
+      }
+    }
+    if (props.keyName !== undefined && props.keyName !== "") {
+      out.push(
+        `Instance ${args.name}: a long-lived key pair (keyName). Remove it; use SSM Session Manager or EC2 Instance Connect.`,
+      );
+    }
+    return out;
+  },
+);
+
+export const instancePublicIpOnlyForSsh = stackPolicy(
+  "ec2-public-ip-only-for-restricted-ssh",
+  "An instance gets a public IP only in SSH mode: its security groups admit port 22 from specific CIDRs and nothing else.",
+  (args) => {
+    const groups = args.resources.filter((r) => r.type === SECURITY_GROUP);
+    const rules = args.resources.filter((r) => r.type === VPC_INGRESS_RULE || r.type === SECURITY_GROUP_RULE);
+    const out: Array<[string, string | undefined]> = [];
+    for (const instance of args.resources.filter((r) => r.type === INSTANCE)) {
+      if (instance.props.associatePublicIpAddress !== true) continue;
+      const groupIds = asArray(instance.props.vpcSecurityGroupIds).map(String);
+      const inbound = [
+        ...groups
+          .filter((g) => groupIds.includes(idFromArn(g.props.arn) ?? ""))
+          .flatMap((g) => ingressRules(g.type, g.props)),
+        ...rules
+          .flatMap((r) => ingressRules(r.type, r.props))
+          .filter((r) => groupIds.includes(r.securityGroupId ?? "")),
+      ];
+      const sshOnly =
+        inbound.length > 0 &&
+        inbound.every(
+          (r) =>
+            r.protocol === "tcp" &&
+            r.fromPort === 22 &&
+            r.toPort === 22 &&
+            r.cidrs.length > 0 &&
+            !r.cidrs.some(isWholeInternet),
+        );
+      if (!sshOnly) {
+        out.push([
+          `Instance ${instance.name}: has a public IP but its security groups do not restrict it to SSH from specific CIDRs. Set associatePublicIpAddress: false (SSM mode) or admit only TCP 22 from configured CIDRs.`,
+          instance.urn,
+        ]);
+      }
+    }
+    return out;
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Kubernetes
+
+export const namespaceRestricted = resourcePolicy(
+  "k8s-namespace-pod-security-restricted",
+  'Namespaces enforce the Pod Security "restricted" standard.',
+  ["kubernetes:core/v1:Namespace"],
+  (props, args) =>
+    asObject(asObject(props.metadata).labels)["pod-security.kubernetes.io/enforce"] === "restricted"
+      ? []
+      : [
+          `Namespace ${args.name}: Pod Security is not enforced. Label it pod-security.kubernetes.io/enforce: restricted.`,
+        ],
+);
+
+const WORKLOAD_TYPES = [
+  "kubernetes:core/v1:Pod",
+  DEPLOYMENT,
+  "kubernetes:apps/v1:StatefulSet",
+  "kubernetes:apps/v1:DaemonSet",
+  "kubernetes:apps/v1:ReplicaSet",
+  "kubernetes:batch/v1:Job",
+  "kubernetes:batch/v1:CronJob",
+];
+
+export const podSecurityRestricted = resourcePolicy(
+  "k8s-pod-security-restricted",
+  'Every pod meets Pod Security "restricted" (non-root, no privilege escalation, all capabilities dropped, seccomp RuntimeDefault), has a read-only root filesystem and no service-account token.',
+  WORKLOAD_TYPES,
+  (props, args) => {
+    const pod = podSpecOf(args.type, props) ?? {};
+    const podSc = asObject(pod.securityContext);
+    const out: string[] = [];
+    const w = `${args.name}`;
+    if (pod.automountServiceAccountToken !== false) {
+      out.push(
+        `${w}: the service-account token is mounted. Set automountServiceAccountToken: false on the pod spec.`,
+      );
+    }
+    if (pod.hostNetwork === true || pod.hostPID === true || pod.hostIPC === true) {
+      out.push(`${w}: shares a host namespace. Remove hostNetwork, hostPID and hostIPC.`);
+    }
+    for (const c of containersOf(pod)) {
+      const sc = asObject(c.props.securityContext);
+      const where = `${w}, container ${c.name}`;
+      if (sc.runAsNonRoot !== true && !(podSc.runAsNonRoot === true && sc.runAsNonRoot === undefined)) {
+        out.push(`${where}: may run as root. Set securityContext.runAsNonRoot: true.`);
+      }
+      if (sc.runAsUser === 0 || (sc.runAsUser === undefined && podSc.runAsUser === 0)) {
+        out.push(`${where}: runs as uid 0. Set runAsUser to the image's non-root uid (65532).`);
+      }
+      if (sc.allowPrivilegeEscalation !== false) {
+        out.push(
+          `${where}: privilege escalation is allowed. Set securityContext.allowPrivilegeEscalation: false.`,
+        );
+      }
+      if (sc.privileged === true) {
+        out.push(`${where}: privileged. Remove securityContext.privileged.`);
+      }
+      const drop = asArray(asObject(sc.capabilities).drop);
+      const add = asArray(asObject(sc.capabilities).add).filter((cap) => cap !== "NET_BIND_SERVICE");
+      if (!drop.includes("ALL") || add.length > 0) {
+        out.push(
+          `${where}: capabilities are not all dropped. Set securityContext.capabilities: { drop: ["ALL"] }.`,
+        );
+      }
+      const seccomp = asObject(sc.seccompProfile).type ?? asObject(podSc.seccompProfile).type;
+      if (seccomp !== "RuntimeDefault" && seccomp !== "Localhost") {
+        out.push(
+          `${where}: no seccomp profile. Set securityContext.seccompProfile: { type: "RuntimeDefault" }.`,
+        );
+      }
+      if (sc.readOnlyRootFilesystem !== true) {
+        out.push(
+          `${where}: the root filesystem is writable. Set securityContext.readOnlyRootFilesystem: true (mount an emptyDir where the app writes).`,
+        );
+      }
+    }
+    return out;
+  },
+);
+
+export const workloadProbesAndResources = resourcePolicy(
+  "k8s-probes-and-resources",
+  "Serving containers have readiness and liveness probes; every container has CPU and memory requests and limits.",
+  WORKLOAD_TYPES,
+  (props, args) => {
+    const pod = podSpecOf(args.type, props) ?? {};
+    const out: string[] = [];
+    for (const c of asArray(pod.containers).map((x, i) => ({
+      name: String(asObject(x).name ?? `#${i}`),
+      props: asObject(x),
+    }))) {
+      const where = `${args.name}, container ${c.name}`;
+      if (LONG_RUNNING.has(args.type)) {
+        if (!isObject(c.props.readinessProbe))
+          out.push(`${where}: no readinessProbe. Probe the app's /readyz.`);
+        if (!isObject(c.props.livenessProbe))
+          out.push(`${where}: no livenessProbe. Probe the app's /healthz.`);
+      }
+      const resources = asObject(c.props.resources);
+      for (const kind of ["requests", "limits"] as const) {
+        const values = asObject(resources[kind]);
+        const missing = ["cpu", "memory"].filter((k) => values[k] === undefined || values[k] === "");
+        if (missing.length > 0) {
+          out.push(`${where}: no ${kind} for ${missing.join(" and ")}. Set resources.${kind}.{cpu,memory}.`);
+        }
+      }
+    }
+    return out;
+  },
+);
+
+export const deploymentRolloutSafe = resourcePolicy(
+  "k8s-deployment-rollout-safe",
+  "Deployments never drop below the desired count during a rollout (maxUnavailable 0) and give pods longer than the app's drain + shutdown to stop.",
+  [DEPLOYMENT],
+  (props, args) => {
+    const spec = asObject(props.spec);
+    const pod = podSpecOf(args.type, props) ?? {};
+    const out: string[] = [];
+    const strategy = asObject(spec.strategy);
+    const maxUnavailable = asObject(strategy.rollingUpdate).maxUnavailable;
+    if (strategy.type === "Recreate" || !(maxUnavailable === 0 || maxUnavailable === "0%")) {
+      out.push(
+        `Deployment ${args.name}: a rollout may take serving pods away first. Set strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } }.`,
+      );
+    }
+    const grace = pod.terminationGracePeriodSeconds;
+    for (const c of containersOf(pod).filter((x) => asArray(pod.containers).includes(x.props))) {
+      const budget = shutdownBudgetSeconds(envMap(c.props.env));
+      if (budget === undefined) {
+        out.push(
+          `Deployment ${args.name}, container ${c.name}: SHUTDOWN_DRAIN_DELAY_MS and SHUTDOWN_TIMEOUT_MS are not in env. Pass both (appEnvironment()) so the grace period can be checked.`,
+        );
+      } else if (!(typeof grace === "number" && grace > budget)) {
+        out.push(
+          `Deployment ${args.name}: terminationGracePeriodSeconds ${JSON.stringify(grace ?? null)} does not exceed drain + shutdown (${budget} s) of container ${c.name}; the kubelet would kill the app mid-shutdown. Set it above ${budget}.`,
+        );
+      }
+    }
+    return out;
+  },
+);
+
+const HPA_V2 = "kubernetes:autoscaling/v2:HorizontalPodAutoscaler";
+const HPA_OLD = [
+  "kubernetes:autoscaling/v1:HorizontalPodAutoscaler",
+  "kubernetes:autoscaling/v2beta1:HorizontalPodAutoscaler",
+  "kubernetes:autoscaling/v2beta2:HorizontalPodAutoscaler",
+];
+
+export const hpaBounds = resourcePolicy(
+  "k8s-hpa-v2-bounds",
+  "HorizontalPodAutoscalers use autoscaling/v2 with 1 ≤ minReplicas ≤ maxReplicas and at least one metric.",
+  [HPA_V2, ...HPA_OLD],
+  (props, args) => {
+    if (args.type !== HPA_V2) {
+      return [
+        `HPA ${args.name}: ${args.type.split(":")[1]} is deprecated or removed. Use autoscaling/v2 (k8s.autoscaling.v2.HorizontalPodAutoscaler).`,
+      ];
+    }
+    const spec = asObject(props.spec);
+    const min = spec.minReplicas;
+    const max = spec.maxReplicas;
+    const out: string[] = [];
+    if (!(typeof min === "number" && min >= 1 && typeof max === "number" && max >= min)) {
+      out.push(
+        `HPA ${args.name}: bounds minReplicas ${JSON.stringify(min ?? null)}, maxReplicas ${JSON.stringify(max ?? null)}. Set 1 ≤ minReplicas ≤ maxReplicas explicitly.`,
+      );
+    }
+    if (asArray(spec.metrics).length === 0) {
+      out.push(`HPA ${args.name}: no metrics. Set metrics (e.g. CPU utilization of the requests).`);
+    }
+    return out;
+  },
+);
+
+const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+
+export const pdbAllowsDrain = stackPolicy(
+  "k8s-pdb-allows-drain",
+  "PodDisruptionBudgets (policy/v1) never block a node drain at the minimum replica count.",
+  (args) => {
+    const out: Array<[string, string | undefined]> = [];
+    const all = args.resources;
+    for (const pdb of all.filter((r) => r.type === "kubernetes:policy/v1beta1:PodDisruptionBudget")) {
+      out.push([`PDB ${pdb.name}: policy/v1beta1 is removed. Use policy/v1.`, pdb.urn]);
+    }
+    for (const pdb of all.filter((r) => r.type === PDB)) {
+      const spec = asObject(pdb.props.spec);
+      const namespace = asObject(pdb.props.metadata).namespace;
+      const selector = asObject(asObject(spec.selector).matchLabels);
+      const deployments = all.filter((d) => {
+        if (d.type !== DEPLOYMENT || asObject(d.props.metadata).namespace !== namespace) return false;
+        const labels = asObject(asObject(asObject(asObject(d.props.spec).template).metadata).labels);
+        return Object.entries(selector).every(([k, v]) => labels[k] === v);
+      });
+      // The smallest count the budget may face: the HPA's minimum, else the Deployment's replicas.
+      const minimum = Math.min(
+        ...deployments.map((d) => {
+          const name = asObject(d.props.metadata).name;
+          const hpa = all.find(
+            (h) =>
+              h.type === HPA_V2 &&
+              asObject(h.props.metadata).namespace === namespace &&
+              asObject(asObject(h.props.spec).scaleTargetRef).name === name,
+          );
+          const min = hpa ? asObject(hpa.props.spec).minReplicas : asObject(d.props.spec).replicas;
+          return typeof min === "number" ? min : 1;
+        }),
+        deployments.length === 0 ? 1 : Number.POSITIVE_INFINITY,
+      );
+      const fix = `Set maxUnavailable: 1 (or minAvailable below the minimum replica count, ${minimum}).`;
+      if (spec.maxUnavailable !== undefined) {
+        const allowed = intOrPercent(spec.maxUnavailable, minimum);
+        if (allowed === undefined || allowed < 1) {
+          out.push([
+            `PDB ${pdb.name}: maxUnavailable ${JSON.stringify(spec.maxUnavailable)} lets no pod be evicted, so node drains hang. ${fix}`,
+            pdb.urn,
+          ]);
+        }
+      } else if (spec.minAvailable !== undefined) {
+        const required = intOrPercent(spec.minAvailable, minimum);
+        if (required === undefined || required >= minimum) {
+          out.push([
+            `PDB ${pdb.name}: minAvailable ${JSON.stringify(spec.minAvailable)} is not below the minimum replica count, so node drains hang. ${fix}`,
+            pdb.urn,
+          ]);
+        }
+      } else {
+        out.push([`PDB ${pdb.name}: neither maxUnavailable nor minAvailable. ${fix}`, pdb.urn]);
+      }
+    }
+    return out;
+  },
+);
+
+export const kubernetesProviderExplicit = resourcePolicy(
+  "k8s-provider-explicit-kubeconfig",
+  "Kubernetes providers get their kubeconfig explicitly from the program, never from ~/.kube/config or KUBECONFIG.",
+  ["pulumi:providers:kubernetes"],
+  (props, args) =>
+    typeof props.kubeconfig === "string" && props.kubeconfig.trim() !== ""
+      ? []
+      : [
+          `Kubernetes provider ${args.name}: no kubeconfig, so it falls back to the machine's ambient kubeconfig. Pass kubeconfig: pulumi.secret(<kubeconfig>) from stack config or the cluster.`,
+        ],
+);
+
+/** Every policy of the pack, in the order `pulumi preview` reports them. */
+export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
+  ecrRepositoryHardened,
+  imageDigestPinned,
+  albHardened,
+  albListenerTls,
+  albHttpRedirectsWhenHttps,
+  albIngressHardened,
+  noSshFromInternet,
+  internetIngressWebOnly,
+  internetIngressLoadBalancerOnly,
+  ecsServiceRollout,
+  ecsContainerHardened,
+  ecsStopTimeoutCoversShutdown,
+  ecsTaskRolesSeparate,
+  awsxVpcExplicit,
+  eksClusterHardened,
+  eksManagedNodeGroupsOnly,
+  eksNodeGroupPlacement,
+  launchTemplateHardened,
+  kmsKeyRotation,
+  ec2InstanceHardened,
+  instancePublicIpOnlyForSsh,
+  namespaceRestricted,
+  podSecurityRestricted,
+  workloadProbesAndResources,
+  deploymentRolloutSafe,
+  hpaBounds,
+  pdbAllowsDrain,
+  kubernetesProviderExplicit,
+];

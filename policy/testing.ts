@@ -1,0 +1,214 @@
+/**
+ * Runs the pack's policy objects against resources recorded by the mock harness (test/harness.ts), the
+ * way the @pulumi/policy analyzer server would (node_modules/@pulumi/policy/server.js), without
+ * constructing a PolicyPack (its constructor starts a gRPC server):
+ *
+ * - `validateResource` gets the resource's *inputs*, `validateStack` every resource's *outputs*
+ *   (the harness's `state`: inputs echoed back plus the mock outputs);
+ * - secret values arrive unwrapped, with no marker (the server deserializes Analyze requests with
+ *   `proxySecrets = false`), exactly like the harness's `inputs`;
+ * - the root `pulumi:pulumi:Stack` is not analyzed; providers, custom resources and components are;
+ * - `isType`/`asType` compare the class's `__pulumiType`, `notApplicable` throws and is recorded as
+ *   not-applicable, `getConfig` returns `{}` (no policy config), `stackTags` is empty.
+ *
+ * What the harness cannot give: resource options (protect, ignoreChanges, additionalSecretOutputs,
+ * custom timeouts) and dependency URNs, so `opts` holds the engine's zero values and
+ * `dependencies`/`propertyDependencies` are empty; policies fall back to matching ids/ARNs.
+ */
+import type {
+  PolicyResource,
+  PolicyResourceOptions,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
+import type { ProgramRun, RecordedResource } from "../test/harness";
+
+export interface Violation {
+  policy: string;
+  message: string;
+  /** The resource reported on; undefined for a stack-level violation without a URN. */
+  urn: string | undefined;
+}
+
+export type AnyPolicy = ResourceValidationPolicy | StackValidationPolicy;
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+class NotApplicable extends Error {}
+
+/** JSON round trip: policies get plain data they cannot use to mutate the recording. */
+const plain = <T>(value: T): T => (value === undefined ? value : JSON.parse(JSON.stringify(value)));
+
+const typeOf = (resourceClass: unknown): string | undefined => {
+  const token = (resourceClass as { __pulumiType?: unknown } | undefined)?.__pulumiType;
+  return typeof token === "string" && token !== "" ? token : undefined;
+};
+
+function options(resource: RecordedResource): PolicyResourceOptions {
+  return {
+    protect: false,
+    ignoreChanges: [],
+    aliases: [],
+    customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
+    additionalSecretOutputs: [],
+    ...(resource.parentUrn !== undefined && { parent: resource.parentUrn }),
+  };
+}
+
+/** `provider` as the engine passes it: the provider resource's type, inputs, URN and name. */
+function providerOf(resource: RecordedResource, all: readonly RecordedResource[]) {
+  if (!resource.provider) return undefined;
+  const urn = resource.provider.split("::").slice(0, -1).join("::");
+  const provider = all.find((r) => r.urn === urn);
+  if (!provider) return undefined;
+  return { type: provider.type, props: plain(provider.inputs), urn: provider.urn, name: provider.name };
+}
+
+const analyzed = (resources: readonly RecordedResource[]) => resources.filter((r) => r.type !== STACK_TYPE);
+
+export function resourceArgs(
+  resource: RecordedResource,
+  all: readonly RecordedResource[] = [resource],
+): ResourceValidationArgs {
+  const props = plain(resource.inputs);
+  const provider = providerOf(resource, all);
+  return {
+    type: resource.type,
+    props,
+    urn: resource.urn,
+    name: resource.name,
+    opts: options(resource),
+    ...(provider && { provider }),
+    stackTags: new Map(),
+    isType: (resourceClass) => typeOf(resourceClass) === resource.type,
+    asType: ((resourceClass: unknown) =>
+      typeOf(resourceClass) === resource.type ? props : undefined) as ResourceValidationArgs["asType"],
+    getConfig: <T extends object>() => ({}) as T,
+    notApplicable: (reason?: string): never => {
+      throw new NotApplicable(reason);
+    },
+  };
+}
+
+export function stackArgs(all: readonly RecordedResource[]): StackValidationArgs {
+  const byUrn = new Map<string, PolicyResource>();
+  const list = analyzed(all).map((resource) => {
+    const props = plain(resource.state);
+    const provider = providerOf(resource, all);
+    const policyResource: PolicyResource = {
+      type: resource.type,
+      props,
+      urn: resource.urn,
+      name: resource.name,
+      opts: options(resource),
+      ...(provider && { provider }),
+      dependencies: [],
+      propertyDependencies: {},
+      isType: (resourceClass) => typeOf(resourceClass) === resource.type,
+      asType: ((resourceClass: unknown) =>
+        typeOf(resourceClass) === resource.type ? props : undefined) as PolicyResource["asType"],
+    };
+    byUrn.set(resource.urn, policyResource);
+    return policyResource;
+  });
+  for (const resource of analyzed(all)) {
+    const parent = resource.parentUrn ? byUrn.get(resource.parentUrn) : undefined;
+    const target = byUrn.get(resource.urn);
+    if (parent && target) target.parent = parent;
+  }
+  return {
+    resources: list,
+    stackTags: new Map(),
+    getConfig: <T extends object>() => ({}) as T,
+    notApplicable: (reason?: string): never => {
+      throw new NotApplicable(reason);
+    },
+  };
+}
+
+const isStackPolicy = (policy: AnyPolicy): policy is StackValidationPolicy => "validateStack" in policy;
+
+/** Every violation `policies` report on `resources` (what `pulumi preview --policy-pack` would print). */
+export async function evaluate(
+  policies: readonly AnyPolicy[],
+  resources: readonly RecordedResource[],
+): Promise<Violation[]> {
+  const violations: Violation[] = [];
+  for (const policy of policies) {
+    if (policy.enforcementLevel === "disabled") continue;
+    if (isStackPolicy(policy)) {
+      try {
+        await policy.validateStack(stackArgs(resources), (message, urn) =>
+          violations.push({ policy: policy.name, message, urn }),
+        );
+      } catch (error) {
+        if (!(error instanceof NotApplicable)) throw error;
+      }
+      continue;
+    }
+    const validations = policy.validateResource
+      ? Array.isArray(policy.validateResource)
+        ? policy.validateResource
+        : [policy.validateResource]
+      : [];
+    for (const resource of analyzed(resources)) {
+      for (const validate of validations) {
+        try {
+          await validate(resourceArgs(resource, resources), (message) =>
+            violations.push({ policy: policy.name, message, urn: resource.urn }),
+          );
+        } catch (error) {
+          if (!(error instanceof NotApplicable)) throw error;
+        }
+      }
+    }
+  }
+  return violations;
+}
+
+/** Violations on a whole harness run. */
+export const evaluateRun = (policies: readonly AnyPolicy[], run: ProgramRun): Promise<Violation[]> =>
+  evaluate(policies, run.resources);
+
+/** A resource made by hand, for fixtures: `state` defaults to the inputs. */
+export function fixture(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+  state: Record<string, unknown> = inputs,
+): RecordedResource {
+  return {
+    type,
+    name,
+    urn: `urn:pulumi:test::fastify-deploy::${type}::${name}`,
+    id: `${name}-id`,
+    parentUrn: undefined,
+    parentType: undefined,
+    provider: undefined,
+    custom: true,
+    inputs,
+    state,
+    secretInputs: [],
+  };
+}
+
+/**
+ * A copy of `resources` in which `target` (matched by URN) has `mutate` applied to a deep copy of its
+ * inputs; its state is the mutated inputs over the recorded outputs (the provider echoes inputs back).
+ */
+export function mutated(
+  resources: readonly RecordedResource[],
+  target: RecordedResource,
+  mutate: (inputs: Record<string, unknown>) => void,
+): RecordedResource[] {
+  return resources.map((r) => {
+    if (r.urn !== target.urn) return r;
+    const inputs = plain(r.inputs);
+    mutate(inputs);
+    const state = { ...plain(r.state) };
+    for (const key of Object.keys(r.inputs)) delete state[key];
+    return { ...r, inputs, state: { ...state, ...inputs } };
+  });
+}
