@@ -1,0 +1,197 @@
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, it } from "node:test";
+import Ajv from "ajv";
+import { parse as parseYaml } from "yaml";
+import { ROOT } from "./harness";
+
+const WORKFLOWS = path.join(ROOT, ".github/workflows");
+// SchemaStore's workflow schema, vendored (see test/schemas/README.md).
+const SCHEMA = JSON.parse(
+  fs.readFileSync(path.join(ROOT, "test/schemas/github-workflow.schema-json"), "utf8"),
+);
+
+interface Step {
+  uses?: string;
+  run?: string;
+  id?: string;
+  with?: Record<string, unknown>;
+}
+interface Job {
+  uses?: string;
+  needs?: string | string[];
+  environment?: string | { name: string };
+  permissions?: Record<string, string> | string;
+  strategy?: { matrix?: Record<string, unknown> };
+  steps?: Step[];
+}
+interface Workflow {
+  on: Record<string, unknown>;
+  permissions?: Record<string, string>;
+  concurrency?: { group: string; "cancel-in-progress"?: boolean };
+  jobs: Record<string, Job>;
+}
+
+const files = fs
+  .readdirSync(WORKFLOWS)
+  .filter((f) => /\.ya?ml$/.test(f))
+  .sort();
+const text = (file: string): string => fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
+const load = (file: string): Workflow => parseYaml(text(file)) as Workflow;
+const needs = (job: Job): string[] => (job.needs === undefined ? [] : [job.needs].flat());
+const stepsUsing = (job: Job, action: string): Step[] =>
+  (job.steps ?? []).filter((s) => s.uses?.split("@")[0] === action);
+const pulumiSteps = (wf: Workflow): Array<{ job: string; step: Step }> =>
+  Object.entries(wf.jobs).flatMap(([job, j]) =>
+    stepsUsing(j, "pulumi/actions").map((step) => ({ job, step })),
+  );
+
+/** Jobs `job` transitively waits for. */
+function ancestors(wf: Workflow, job: string): Set<string> {
+  const seen = new Set<string>();
+  const visit = (name: string): void => {
+    for (const parent of needs(wf.jobs[name] ?? {})) {
+      if (!seen.has(parent)) {
+        seen.add(parent);
+        visit(parent);
+      }
+    }
+  };
+  visit(job);
+  return seen;
+}
+
+/** A job that runs the project's tests: the reusable ci.yml, or `npm test` itself. */
+const runsTests = (job: Job): boolean =>
+  job.uses === "./.github/workflows/ci.yml" ||
+  (job.steps ?? []).some((s) => /\bnpm test\b/.test(s.run ?? ""));
+
+describe("GitHub workflows", () => {
+  it("ci, preview and deploy exist", () => {
+    assert.deepEqual(files, ["ci.yml", "deploy.yml", "preview.yml"]);
+  });
+
+  const ajv = new Ajv({ strict: false, allErrors: true });
+  const validate = ajv.compile(SCHEMA);
+  for (const file of files) {
+    it(`${file} validates against the GitHub workflow schema`, () => {
+      const ok = validate(parseYaml(text(file)));
+      assert.ok(ok, JSON.stringify(validate.errors, null, 2));
+    });
+  }
+
+  it("the schema rejects a broken workflow (the validation is not vacuous)", () => {
+    assert.equal(validate({ on: "push", jobs: { build: { "runs-on": "ubuntu-latest", stepz: [] } } }), false);
+    assert.equal(
+      validate({ on: "push", jobs: { build: { "runs-on": "ubuntu-latest", steps: [{ uses: 3 }] } } }),
+      false,
+    );
+  });
+
+  it("no long-lived AWS keys anywhere; AWS credentials only through OIDC role assumption", () => {
+    for (const file of files) {
+      assert.doesNotMatch(
+        text(file),
+        /aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/i,
+        file,
+      );
+      const wf = load(file);
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        for (const step of stepsUsing(job, "aws-actions/configure-aws-credentials")) {
+          assert.match(
+            String(step.with?.["role-to-assume"]),
+            /^\$\{\{ vars\.[A-Z_]+ \}\}$/,
+            `${file} ${name}`,
+          );
+          const permissions = job.permissions as Record<string, string> | undefined;
+          assert.equal(permissions?.["id-token"], "write", `${file} ${name}: OIDC needs id-token: write`);
+        }
+      }
+    }
+  });
+
+  it("every job that runs Pulumi assumes an AWS role first and pins actions to a major version", () => {
+    for (const file of files) {
+      const wf = load(file);
+      for (const [name, job] of Object.entries(wf.jobs)) {
+        for (const step of job.steps ?? []) {
+          if (step.uses) assert.match(step.uses, /@v\d+$/, `${file} ${name}: ${step.uses}`);
+        }
+        const steps = job.steps ?? [];
+        const pulumi = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+        if (pulumi === -1) continue;
+        const aws = steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+        assert.ok(aws !== -1 && aws < pulumi, `${file} ${name}: credentials before pulumi`);
+      }
+    }
+  });
+
+  it("preview: every pull request, dev and prod, with the policy pack, commented on the PR, after the tests", () => {
+    const wf = load("preview.yml");
+    assert.ok("pull_request" in wf.on);
+    const steps = pulumiSteps(wf);
+    assert.equal(steps.length, 1);
+    const [{ job, step }] = steps as [{ job: string; step: Step }];
+    const j = wf.jobs[job] as Job;
+    assert.deepEqual(j.strategy?.matrix?.stack, ["dev", "prod"]);
+    assert.equal(step.with?.command, "preview");
+    assert.equal(step.with?.["stack-name"], `$\{{ matrix.stack }}`);
+    assert.equal(step.with?.policyPacks, "policy");
+    assert.equal(step.with?.["comment-on-pr"], true);
+    assert.deepEqual(j.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
+    assert.ok(
+      [...ancestors(wf, job)].some((name) => runsTests(wf.jobs[name] as Job)),
+      "tests before preview",
+    );
+  });
+
+  it("deploy: pushes to main, dev first, prod only after dev behind the protected environment, never two at once", () => {
+    const wf = load("deploy.yml");
+    assert.deepEqual((wf.on.push as { branches: string[] }).branches, ["main"]);
+    assert.equal(wf.concurrency?.group, "deploy");
+    assert.equal(wf.concurrency?.["cancel-in-progress"], false);
+    const ups = pulumiSteps(wf);
+    assert.deepEqual(
+      ups.map(({ job, step }) => [
+        job,
+        step.with?.command,
+        step.with?.["stack-name"],
+        step.with?.policyPacks,
+      ]),
+      [
+        ["dev", "up", "dev", "policy"],
+        ["prod", "up", "prod", "policy"],
+      ],
+    );
+    const prod = wf.jobs.prod as Job;
+    assert.equal(prod.environment, "production");
+    assert.ok(ancestors(wf, "prod").has("dev"), "prod waits for dev");
+    for (const { job } of ups) {
+      assert.ok(
+        [...ancestors(wf, job)].some((name) => runsTests(wf.jobs[name] as Job)),
+        `tests before ${job}`,
+      );
+    }
+    // prod deploys the digest dev deployed.
+    const prodUp = ups.find((u) => u.job === "prod")?.step;
+    assert.match(
+      String(prodUp?.with?.["config-map"]),
+      /imageUri: \{value: '\$\{\{ needs\.dev\.outputs\.imageUri \}\}'/,
+    );
+  });
+
+  it("ci: pull requests and pushes; lint, typecheck and tests; reusable by preview and deploy", () => {
+    const wf = load("ci.yml");
+    for (const trigger of ["pull_request", "push", "workflow_call"]) assert.ok(trigger in wf.on, trigger);
+    const runs = Object.values(wf.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ""));
+    for (const command of ["npm ci", "npm run lint", "npm run typecheck", "npm test"]) {
+      assert.ok(
+        runs.some((r) => r.startsWith(command)),
+        command,
+      );
+    }
+    const setupNode = Object.values(wf.jobs).flatMap((j) => stepsUsing(j, "actions/setup-node"));
+    assert.equal(setupNode[0]?.with?.["node-version"], 20);
+  });
+});
