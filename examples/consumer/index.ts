@@ -1,0 +1,49 @@
+/**
+ * How another team consumes fastify-deploy: a StackReference to one of its stacks, read through the
+ * outputs contract (`StackOutputs` in platforms/index.ts). Only types are imported, so this program
+ * depends on the contract, not on the deploying program's code.
+ *
+ *   cd examples/consumer && pulumi config set appStack organization/fastify-deploy/prod && pulumi up
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { CommonOutputs, StackOutputs } from "../../platforms";
+
+/** What a StackReference hands back for an output declared as `Output<T>` in the contract. */
+type Plain<T> = T extends pulumi.Output<infer U> ? U : T;
+type OutputsOf<P extends StackOutputs["platform"]> = Extract<StackOutputs, { platform: P }>;
+
+/** A typed view of a fastify-deploy stack: keys and value types come from the contract. */
+export class AppStackReference {
+  private readonly ref: pulumi.StackReference;
+
+  constructor(name: string) {
+    this.ref = new pulumi.StackReference(name);
+  }
+
+  /** A key every platform exports (`platform`, `url`, `imageUri`). */
+  common<K extends keyof CommonOutputs>(key: K): pulumi.Output<Plain<CommonOutputs[K]>> {
+    return this.ref.requireOutput(key) as pulumi.Output<Plain<CommonOutputs[K]>>;
+  }
+
+  /** A platform-specific key, e.g. `forPlatform("ecs", "clusterName")`; undefined on another platform. */
+  forPlatform<P extends StackOutputs["platform"], K extends Exclude<keyof OutputsOf<P>, keyof CommonOutputs>>(
+    platform: P,
+    key: K,
+  ): pulumi.Output<Plain<OutputsOf<P>[K]> | undefined> {
+    return pulumi
+      .all([this.common("platform"), this.ref.getOutput(key as string)])
+      .apply(([actual, value]) => (actual === platform ? (value as Plain<OutputsOf<P>[K]>) : undefined));
+  }
+}
+
+const app = new AppStackReference(new pulumi.Config().require("appStack"));
+
+const url = app.common("url");
+const imageUri = app.common("imageUri");
+
+export const appPlatform = app.common("platform");
+export const appHealthUrl = pulumi.interpolate`${url}/healthz`;
+// The digest alone (e.g. to pin the same build in another registry or an admission policy).
+export const appImageDigest = imageUri.apply((uri) => uri.slice(uri.indexOf("@") + 1));
+export const ecsClusterName = app.forPlatform("ecs", "clusterName");
+export const kubernetesNamespace = app.forPlatform("kubernetes", "namespace");
