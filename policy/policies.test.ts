@@ -97,10 +97,14 @@ async function runStack(
   stack: (typeof STACKS)[number],
   platform: (typeof PLATFORMS)[number],
 ): Promise<StackRun> {
+  // dev's committed NAT strategy ("none") is refused by config for eks (nodes need NAT): the cheapest
+  // valid one stands in.
   const options =
     platform === "kubernetes"
       ? { stack, config: { platform }, secrets: { kubeconfig: KUBECONFIG } }
-      : { stack, config: { platform } };
+      : platform === "eks" && stack === "dev"
+        ? { stack, config: { platform, natGateways: "single" } }
+        : { stack, config: { platform } };
   try {
     return { resources: (await runProgram(options)).resources, source: "program" };
   } catch (error) {
