@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigError, type ParseResult, parseConfig, type RawConfig } from "./config";
-import { assembleConfig, ROOT, type RunOptions, readProject } from "./test/harness";
+import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./test/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 const DIGEST = "a".repeat(64);
@@ -29,6 +29,170 @@ function problems(options: Omit<RunOptions, "stack"> & { stack?: string }): read
     return error.problems;
   }
   assert.fail("expected the config to be rejected");
+}
+
+/** dev switched to eks (NAT is mandatory there), plus `config`. */
+const eks = (config: Record<string, unknown>): Omit<RunOptions, "stack"> => ({
+  config: { platform: "eks", natGateways: "single", ...config },
+});
+
+function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] {
+  const key = (k: string) => `fastify-deploy:${k}`;
+  return [
+    {
+      name: "eks: Kubernetes version EKS does not support",
+      options: eks({ kubernetesVersion: "1.25" }),
+      expected: [`${key("kubernetesVersion")}: got "1.25"; expected one of 1.31, 1.32, 1.33, 1.34, 1.35`],
+    },
+    {
+      name: "eks: patch version instead of a minor",
+      options: eks({ kubernetesVersion: "1.33.2" }),
+      expected: [`${key("kubernetesVersion")}: got "1.33.2"; expected one of 1.31, 1.32, 1.33, 1.34, 1.35`],
+    },
+    {
+      name: "eks: API endpoint open to the world",
+      options: eks({ endpointPublicAccessCidrs: ["198.51.100.0/24", "0.0.0.0/0"] }),
+      expected: [
+        `${key("endpointPublicAccessCidrs")}: got "0.0.0.0/0"; expected CIDRs narrower than /0 (the Kubernetes API server must not be open to the whole internet; [] turns the public endpoint off)`,
+      ],
+    },
+    {
+      name: "eks: API endpoint CIDR with host bits set",
+      options: eks({ endpointPublicAccessCidrs: ["198.51.100.7/24"] }),
+      expected: [
+        `${key("endpointPublicAccessCidrs")}: got "198.51.100.7/24"; expected an IPv4 CIDR with no host bits set, such as 203.0.113.0/24`,
+      ],
+    },
+    {
+      name: "eks: API endpoint CIDRs duplicated",
+      options: eks({ endpointPublicAccessCidrs: ["192.0.2.0/24", "192.0.2.0/24"] }),
+      expected: [
+        `${key("endpointPublicAccessCidrs")}: got ["192.0.2.0/24","192.0.2.0/24"]; expected no duplicates`,
+      ],
+    },
+    {
+      name: "eks: API endpoint CIDRs as a plain string",
+      options: eks({ endpointPublicAccessCidrs: "192.0.2.0/24" }),
+      expected: [
+        `${key("endpointPublicAccessCidrs")}: got "192.0.2.0/24"; expected a JSON list, e.g. ["203.0.113.0/24"] (pulumi config set --path 'endpointPublicAccessCidrs[0]' 203.0.113.0/24)`,
+      ],
+    },
+    {
+      name: "eks: no NAT gateway",
+      options: eks({ natGateways: "none" }),
+      expected: [
+        `${key("natGateways")}: got "none" with platform eks; expected single or onePerAz (EKS nodes run in private subnets and need NAT egress to join the cluster, pull images and reach AWS APIs)`,
+      ],
+    },
+    {
+      name: "eks: node group sizes out of order",
+      options: eks({ nodeMinSize: 3, nodeDesiredSize: 5, nodeMaxSize: 2 }),
+      expected: [
+        `${key("nodeMinSize")}: got 3, above nodeMaxSize 2; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
+        `${key("nodeDesiredSize")}: got 5, above nodeMaxSize 2; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
+      ],
+    },
+    {
+      name: "eks: desired nodes below the minimum",
+      options: eks({ nodeMinSize: 3, nodeDesiredSize: 2, nodeMaxSize: 6 }),
+      expected: [
+        `${key("nodeDesiredSize")}: got 2, below nodeMinSize 3; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
+      ],
+    },
+    {
+      name: "eks: node sizes out of range",
+      options: eks({ nodeMinSize: 0, nodeMaxSize: 500, nodeDiskSizeGiB: 10 }),
+      expected: [
+        `${key("nodeMinSize")}: got 0; expected an integer from 1 to 450`,
+        `${key("nodeMaxSize")}: got 500; expected an integer from 1 to 450`,
+        `${key("nodeDiskSizeGiB")}: got 10; expected an integer from 20 to 16384`,
+      ],
+    },
+    {
+      name: "eks: bad instance types and capacity type",
+      options: eks({ nodeInstanceTypes: ["t3 medium"], nodeCapacityType: "spot" }),
+      expected: [
+        `${key("nodeInstanceTypes")}: got "t3 medium"; expected an EC2 instance type such as t3.medium`,
+        `${key("nodeCapacityType")}: got "spot"; expected one of ON_DEMAND, SPOT`,
+      ],
+    },
+    {
+      name: "eks: no instance types",
+      options: eks({ nodeInstanceTypes: [] }),
+      expected: [`${key("nodeInstanceTypes")}: got []; expected at least one EC2 instance type`],
+    },
+    {
+      name: "eks: instance types of two architectures",
+      options: eks({ nodeInstanceTypes: ["m6i.large", "m7g.large"] }),
+      expected: [
+        `${key("nodeInstanceTypes")}: got ["m6i.large","m7g.large"]; expected instance types of one architecture (one node group runs one AMI: arm64 Graviton types such as m7g.large or x86_64 types such as m6i.large)`,
+      ],
+    },
+    {
+      name: "eks: Graviton nodes for an amd64 image",
+      options: eks({ nodeInstanceTypes: ["m7g.large"] }),
+      expected: [
+        `${key("nodeInstanceTypes")}: got ["m7g.large"] (linux/arm64) with imagePlatform linux/amd64; expected nodes of the image's architecture (set imagePlatform linux/arm64 or pick x86_64 instance types)`,
+      ],
+    },
+    {
+      name: "eks: x86 nodes for an arm64 image",
+      options: eks({ imagePlatform: "linux/arm64" }),
+      expected: [
+        `${key("nodeInstanceTypes")}: got ["t3.medium"] (linux/amd64) with imagePlatform linux/arm64; expected nodes of the image's architecture (set imagePlatform linux/amd64 or pick Graviton instance types)`,
+      ],
+    },
+    {
+      name: "eks: unknown bastion mode",
+      options: eks({ bastionMode: "ssh-open" }),
+      expected: [`${key("bastionMode")}: got "ssh-open"; expected one of ssm, ssh`],
+    },
+    {
+      name: "eks: ssh bastion without CIDRs",
+      options: eks({ bastionMode: "ssh" }),
+      expected: [
+        `${key("bastionSshAllowedCidrs")}: got [] with bastionMode ssh; expected at least one IPv4 CIDR to admit on port 22 (or bastionMode ssm, which needs no open port)`,
+      ],
+    },
+    {
+      name: "eks: ssh bastion open to the world",
+      options: eks({ bastionMode: "ssh", bastionSshAllowedCidrs: ["0.0.0.0/0"] }),
+      expected: [
+        `${key("bastionSshAllowedCidrs")}: got "0.0.0.0/0"; expected CIDRs narrower than /0 (SSH is never open to the whole internet; bastionMode ssm needs no open port)`,
+      ],
+    },
+    {
+      name: "eks: ssh CIDRs with an ssm bastion",
+      options: eks({ bastionSshAllowedCidrs: ["198.51.100.7/32"] }),
+      expected: [
+        `${key("bastionSshAllowedCidrs")}: got ["198.51.100.7/32"] with bastionMode ssm; expected [] (the CIDRs apply only to bastionMode ssh)`,
+      ],
+    },
+    {
+      name: "eks: arm64 bastion, unknown access policy",
+      options: eks({ bastionInstanceType: "t4g.micro", bastionAccessPolicy: "admin" }),
+      expected: [
+        `${key("bastionInstanceType")}: got "t4g.micro"; expected an x86_64 instance type such as t3.micro (the bastion's Amazon Linux AMI is x86_64)`,
+        `${key("bastionAccessPolicy")}: got "admin"; expected one of namespaceAdmin, clusterAdmin`,
+      ],
+    },
+    {
+      name: "eks: admin ARN that is a user, not a role",
+      options: eks({ adminRoleArns: ["arn:aws:iam::123456789012:user/alice"] }),
+      expected: [
+        `${key("adminRoleArns")}: got "arn:aws:iam::123456789012:user/alice"; expected an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>`,
+      ],
+    },
+    {
+      name: "eks: two admin roles with one name",
+      options: eks({
+        adminRoleArns: ["arn:aws:iam::123456789012:role/a/ops", "arn:aws:iam::123456789012:role/b/ops"],
+      }),
+      expected: [
+        `${key("adminRoleArns")}: got "arn:aws:iam::123456789012:role/b/ops" and "arn:aws:iam::123456789012:role/a/ops"; expected roles with distinct names (each names its access entry)`,
+      ],
+    },
+  ];
 }
 
 const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
@@ -336,6 +500,7 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
         "fastify-deploy:memory: got 8192 with cpu 256; expected one of 512, 1024, 2048 (the Fargate sizes for cpu 256)",
       ],
     },
+    ...eksCases(),
   ];
 
   for (const { name, options, expected } of cases) {
@@ -381,8 +546,45 @@ describe("parseConfig accepts the committed stacks", () => {
     });
   });
 
-  it("prod: highly available ECS", () => {
-    const { config } = parseConfig(raw({ stack: "prod" }));
+  it("prod: highly available EKS", () => {
+    const { config, warnings } = parseConfig(raw({ stack: "prod" }));
+    assert.deepEqual(config, {
+      platform: "eks",
+      image: { platform: "linux/amd64" },
+      app: { commit: "unknown", logLevel: "info" },
+      scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
+      network: { availabilityZones: 3, natGateways: "onePerAz" },
+      allowedCidrs: ["0.0.0.0/0"],
+      eks: {
+        kubernetesVersion: "1.34",
+        endpointPublicAccessCidrs: ["203.0.113.0/24"],
+        adminRoleArns: [],
+        namespace: "fastify-app",
+        nodeGroup: {
+          instanceTypes: ["m6i.large"],
+          minSize: 3,
+          desiredSize: 3,
+          maxSize: 6,
+          capacityType: "ON_DEMAND",
+          diskSizeGiB: 50,
+        },
+        bastion: {
+          mode: "ssm",
+          sshAllowedCidrs: [],
+          instanceType: "t3.micro",
+          accessPolicy: "namespaceAdmin",
+        },
+      },
+    });
+    // The committed API endpoint CIDR is a placeholder: preview says so.
+    assert.deepEqual(warnings, [
+      "fastify-deploy:endpointPublicAccessCidrs contains 203.0.113.0/24, a documentation range (RFC 5737) that reaches no one: set the egress CIDRs of the machines that run pulumi up (pulumi config set --path 'endpointPublicAccessCidrs[0]' <cidr>) before the first deploy",
+    ]);
+  });
+
+  it("prod in its ECS form: highly available ECS", () => {
+    const { config, warnings } = parseConfig(raw(prodEcs()));
+    assert.deepEqual(warnings, []);
     assert.equal(config.platform, "ecs");
     if (config.platform !== "ecs") return;
     assert.deepEqual(config.network, { availabilityZones: 3, natGateways: "onePerAz" });
@@ -394,6 +596,63 @@ describe("parseConfig accepts the committed stacks", () => {
     });
     assert.deepEqual(config.ecs, { cpu: 512, memory: 1024, logRetentionDays: 90, containerInsights: true });
     assert.equal(config.certificateArn, undefined);
+  });
+
+  it("eks: every key set, ssh bastion, Graviton nodes for an arm64 image, no public endpoint", () => {
+    const admin = "arn:aws:iam::123456789012:role/platform/ops-admin";
+    const { config, warnings } = parseConfig(
+      raw({
+        stack: "prod",
+        config: {
+          imagePlatform: "linux/arm64",
+          kubernetesVersion: "1.35",
+          endpointPublicAccessCidrs: [],
+          adminRoleArns: [admin],
+          nodeInstanceTypes: ["m7g.large", "c7g.large"],
+          nodeCapacityType: "SPOT",
+          nodeDiskSizeGiB: 100,
+          bastionMode: "ssh",
+          bastionSshAllowedCidrs: ["198.51.100.7/32"],
+          bastionInstanceType: "t3.small",
+          bastionAccessPolicy: "clusterAdmin",
+          namespace: "shop",
+          certificateArn: CERT,
+        },
+      }),
+    );
+    assert.deepEqual(warnings, []);
+    assert.equal(config.platform, "eks");
+    if (config.platform !== "eks") return;
+    assert.equal(config.certificateArn, CERT);
+    assert.deepEqual(config.image, { platform: "linux/arm64" });
+    assert.deepEqual(config.eks, {
+      kubernetesVersion: "1.35",
+      endpointPublicAccessCidrs: [],
+      adminRoleArns: [admin],
+      namespace: "shop",
+      nodeGroup: {
+        instanceTypes: ["m7g.large", "c7g.large"],
+        minSize: 3,
+        desiredSize: 3,
+        maxSize: 6,
+        capacityType: "SPOT",
+        diskSizeGiB: 100,
+      },
+      bastion: {
+        mode: "ssh",
+        sshAllowedCidrs: ["198.51.100.7/32"],
+        instanceType: "t3.small",
+        accessPolicy: "clusterAdmin",
+      },
+    });
+  });
+
+  it("eks keys set on another platform warn", () => {
+    const { warnings } = parseConfig(raw({ config: { nodeMinSize: 1, bastionMode: "ssh" } }));
+    assert.deepEqual(warnings, [
+      "fastify-deploy:nodeMinSize is set but has no effect on platform ecs (it applies to eks)",
+      "fastify-deploy:bastionMode is set but has no effect on platform ecs (it applies to eks)",
+    ]);
   });
 
   it("a prebuilt digest, arm64, a certificate and every Fargate pair boundary", () => {

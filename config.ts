@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
+import { isArmInstanceType } from "./platforms/bastion";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "./platforms/eks";
 
 /**
  * The only reader of Pulumi config. `loadConfig()` reads every `fastify-deploy:*` key once, validates
@@ -22,6 +24,14 @@ export const NAT_STRATEGIES = ["none", "single", "onePerAz"] as const;
 export type NatStrategy = (typeof NAT_STRATEGIES)[number];
 export const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
+export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
+export type CapacityType = (typeof CAPACITY_TYPES)[number];
+export const BASTION_MODES = ["ssm", "ssh"] as const;
+export type BastionMode = (typeof BASTION_MODES)[number];
+export const BASTION_ACCESS_POLICIES = ["namespaceAdmin", "clusterAdmin"] as const;
+export type BastionAccessPolicy = (typeof BASTION_ACCESS_POLICIES)[number];
+/** The Kubernetes version a stack gets when it pins none: the newest in standard support on EKS. */
+export const DEFAULT_KUBERNETES_VERSION = "1.34";
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
@@ -43,6 +53,10 @@ export const LOG_RETENTION_DAYS = [
 
 const DIGEST_PINNED_IMAGE =
   /^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
+const IAM_ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
+/** RFC 5737 documentation ranges: placeholders that reach no one. */
+const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
 const ACM_CERTIFICATE_ARN =
   /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -147,6 +161,48 @@ const cidrList = z
       .min(1, { error: expected("at least one IPv4 CIDR (use 0.0.0.0/0 for a public service)") })
       .refine((list) => new Set(list).size === list.length, { error: expected("no duplicate CIDRs") }),
   );
+
+/** A JSON list (Pulumi passes arrays as JSON text) whose items each pass `item`. */
+function jsonList(key: string, example: string, item: z.ZodType<string>) {
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          input: text,
+          message: `got ${show(text)}; expected a JSON list, e.g. ["${example}"] (pulumi config set --path '${key}[0]' ${example})`,
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z
+        .array(item, { error: expected("a JSON list") })
+        .refine((list) => new Set(list).size === list.length, { error: expected("no duplicates") }),
+    );
+}
+
+const ipv4CidrItem = z
+  .string({ error: expected("an IPv4 CIDR such as 203.0.113.0/24") })
+  .refine(ipv4Cidr, { error: expected("an IPv4 CIDR with no host bits set, such as 203.0.113.0/24") });
+
+/** IPv4 CIDRs that must never be the whole internet (what /0 means). */
+function restrictedCidrList(key: string, why: string) {
+  return jsonList(key, "203.0.113.0/24", ipv4CidrItem).superRefine((list, ctx) => {
+    for (const cidr of list) {
+      if (cidr.endsWith("/0")) {
+        ctx.addIssue({ code: "custom", input: cidr, message: `got ${show(cidr)}; expected ${why}` });
+      }
+    }
+  });
+}
+
+const instanceType = z.string().regex(INSTANCE_TYPE, {
+  error: expected("an EC2 instance type such as t3.medium"),
+});
 
 /**
  * Every key under the `fastify-deploy` namespace. Later platforms add their keys here (and in
@@ -270,6 +326,75 @@ export const CONFIG_KEYS = {
     platforms: ["kubernetes"],
     schema: optional(dnsSubdomain("the name of a kubernetes.io/tls Secret in the namespace")),
   },
+  kubernetesVersion: {
+    type: "string",
+    default: DEFAULT_KUBERNETES_VERSION,
+    platforms: ["eks"],
+    schema: oneOf(SUPPORTED_KUBERNETES_VERSIONS),
+  },
+  endpointPublicAccessCidrs: {
+    type: "array",
+    default: [],
+    platforms: ["eks"],
+    schema: restrictedCidrList(
+      "endpointPublicAccessCidrs",
+      "CIDRs narrower than /0 (the Kubernetes API server must not be open to the whole internet; [] turns the public endpoint off)",
+    ),
+  },
+  adminRoleArns: {
+    type: "array",
+    default: [],
+    platforms: ["eks"],
+    schema: jsonList(
+      "adminRoleArns",
+      "arn:aws:iam::123456789012:role/admin",
+      z.string().regex(IAM_ROLE_ARN, {
+        error: expected("an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>"),
+      }),
+    ),
+  },
+  nodeInstanceTypes: {
+    type: "array",
+    default: ["t3.medium"],
+    platforms: ["eks"],
+    schema: jsonList("nodeInstanceTypes", "t3.medium", instanceType).refine((list) => list.length > 0, {
+      error: expected("at least one EC2 instance type"),
+    }),
+  },
+  nodeMinSize: { type: "integer", default: 2, platforms: ["eks"], schema: integer(1, 450) },
+  nodeDesiredSize: { type: "integer", default: 2, platforms: ["eks"], schema: integer(1, 450) },
+  nodeMaxSize: { type: "integer", default: 4, platforms: ["eks"], schema: integer(1, 450) },
+  nodeCapacityType: {
+    type: "string",
+    default: "ON_DEMAND",
+    platforms: ["eks"],
+    schema: oneOf(CAPACITY_TYPES),
+  },
+  nodeDiskSizeGiB: { type: "integer", default: 20, platforms: ["eks"], schema: integer(20, 16384) },
+  bastionMode: { type: "string", default: "ssm", platforms: ["eks"], schema: oneOf(BASTION_MODES) },
+  bastionSshAllowedCidrs: {
+    type: "array",
+    default: [],
+    platforms: ["eks"],
+    schema: restrictedCidrList(
+      "bastionSshAllowedCidrs",
+      "CIDRs narrower than /0 (SSH is never open to the whole internet; bastionMode ssm needs no open port)",
+    ),
+  },
+  bastionInstanceType: {
+    type: "string",
+    default: "t3.micro",
+    platforms: ["eks"],
+    schema: instanceType.refine((type) => !isArmInstanceType(type), {
+      error: expected("an x86_64 instance type such as t3.micro (the bastion's Amazon Linux AMI is x86_64)"),
+    }),
+  },
+  bastionAccessPolicy: {
+    type: "string",
+    default: "namespaceAdmin",
+    platforms: ["eks"],
+    schema: oneOf(BASTION_ACCESS_POLICIES),
+  },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;
@@ -315,11 +440,37 @@ export interface EcsStackConfig extends CommonConfig {
   ecs: { cpu: number; memory: number; logRetentionDays: number; containerInsights: boolean };
 }
 
+export interface EksNodeGroupConfig {
+  /** One architecture; the image's `imagePlatform` matches it. */
+  instanceTypes: string[];
+  minSize: number;
+  desiredSize: number;
+  maxSize: number;
+  capacityType: CapacityType;
+  diskSizeGiB: number;
+}
+
 export interface EksStackConfig extends CommonConfig {
   platform: "eks";
+  /** natGateways is never "none" here: nodes sit in private subnets. */
   network: NetworkConfig;
+  /** CIDRs admitted to the ALB on 80/443. */
   allowedCidrs: string[];
   certificateArn?: string;
+  eks: {
+    kubernetesVersion: (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
+    /** Empty: the public API endpoint is off. Never a /0. */
+    endpointPublicAccessCidrs: string[];
+    adminRoleArns: string[];
+    namespace: string;
+    nodeGroup: EksNodeGroupConfig;
+    bastion: {
+      mode: BastionMode;
+      sshAllowedCidrs: string[];
+      instanceType: string;
+      accessPolicy: BastionAccessPolicy;
+    };
+  };
 }
 
 export interface KubernetesStackConfig extends CommonConfig {
@@ -448,6 +599,7 @@ export function parseConfig(raw: RawConfig): ParseResult {
       `${fullKey("desiredCount")}: got ${desiredCount}, above maxCount ${maxCount}; expected minCount ≤ desiredCount ≤ maxCount`,
     );
   }
+  if (platform === "eks") problems.push(...eksProblems(values));
   const region = raw["aws:region"]?.value;
   const certificateRegion = values.certificateArn
     ? ACM_CERTIFICATE_ARN.exec(values.certificateArn)?.[1]
@@ -507,7 +659,81 @@ export function parseConfig(raw: RawConfig): ParseResult {
     }
   }
 
+  const placeholders = (values.endpointPublicAccessCidrs ?? []).filter((c) =>
+    DOCUMENTATION_CIDRS.includes(c),
+  );
+  if (platform === "eks" && placeholders.length > 0) {
+    warnings.push(
+      `${fullKey("endpointPublicAccessCidrs")} contains ${placeholders.join(", ")}, a documentation range (RFC 5737) that reaches no one: set the egress CIDRs of the machines that run pulumi up (pulumi config set --path 'endpointPublicAccessCidrs[0]' <cidr>) before the first deploy`,
+    );
+  }
+
   return { config: build(platform, values as Required<Values>, raw, apiServer ?? ""), warnings };
+}
+
+/** Rules between eks keys, each checked only where the keys involved are themselves valid. */
+function eksProblems(v: Values): string[] {
+  const problems: string[] = [];
+  if (v.natGateways === "none") {
+    problems.push(
+      `${fullKey("natGateways")}: got "none" with platform eks; expected single or onePerAz (EKS nodes run in private subnets and need NAT egress to join the cluster, pull images and reach AWS APIs)`,
+    );
+  }
+  const { nodeMinSize: min, nodeDesiredSize: desired, nodeMaxSize: max } = v;
+  if (min !== undefined && max !== undefined && min > max) {
+    problems.push(
+      `${fullKey("nodeMinSize")}: got ${min}, above nodeMaxSize ${max}; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
+    );
+  }
+  if (desired !== undefined && min !== undefined && desired < min) {
+    problems.push(
+      `${fullKey("nodeDesiredSize")}: got ${desired}, below nodeMinSize ${min}; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
+    );
+  }
+  if (desired !== undefined && max !== undefined && desired > max) {
+    problems.push(
+      `${fullKey("nodeDesiredSize")}: got ${desired}, above nodeMaxSize ${max}; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
+    );
+  }
+  const types = v.nodeInstanceTypes;
+  if (types !== undefined && types.length > 0) {
+    const arm = types.map(isArmInstanceType);
+    if (new Set(arm).size > 1) {
+      problems.push(
+        `${fullKey("nodeInstanceTypes")}: got ${show(types)}; expected instance types of one architecture (one node group runs one AMI: arm64 Graviton types such as m7g.large or x86_64 types such as m6i.large)`,
+      );
+    } else if (v.imagePlatform !== undefined) {
+      const nodePlatform = arm[0] ? "linux/arm64" : "linux/amd64";
+      if (nodePlatform !== v.imagePlatform) {
+        problems.push(
+          `${fullKey("nodeInstanceTypes")}: got ${show(types)} (${nodePlatform}) with imagePlatform ${v.imagePlatform}; expected nodes of the image's architecture (set imagePlatform ${nodePlatform} or pick ${v.imagePlatform === "linux/arm64" ? "Graviton" : "x86_64"} instance types)`,
+        );
+      }
+    }
+  }
+  const ssh = v.bastionSshAllowedCidrs;
+  if (v.bastionMode === "ssh" && ssh !== undefined && ssh.length === 0) {
+    problems.push(
+      `${fullKey("bastionSshAllowedCidrs")}: got [] with bastionMode ssh; expected at least one IPv4 CIDR to admit on port 22 (or bastionMode ssm, which needs no open port)`,
+    );
+  }
+  if (v.bastionMode === "ssm" && ssh !== undefined && ssh.length > 0) {
+    problems.push(
+      `${fullKey("bastionSshAllowedCidrs")}: got ${show(ssh)} with bastionMode ssm; expected [] (the CIDRs apply only to bastionMode ssh)`,
+    );
+  }
+  const roleNames = new Map<string, string>();
+  for (const arn of v.adminRoleArns ?? []) {
+    const name = arn.split("/").pop() ?? arn;
+    const other = roleNames.get(name);
+    if (other !== undefined) {
+      problems.push(
+        `${fullKey("adminRoleArns")}: got ${show(arn)} and ${show(other)}; expected roles with distinct names (each names its access entry)`,
+      );
+    }
+    roleNames.set(name, arn);
+  }
+  return problems;
 }
 
 function build(platform: Platform, v: Required<Values>, raw: RawConfig, apiServer: string): StackConfig {
@@ -539,7 +765,33 @@ function build(platform: Platform, v: Required<Values>, raw: RawConfig, apiServe
         },
       };
     case "eks":
-      return { platform, ...common, network, allowedCidrs: v.allowedCidrs, ...certificate };
+      return {
+        platform,
+        ...common,
+        network,
+        allowedCidrs: v.allowedCidrs,
+        ...certificate,
+        eks: {
+          kubernetesVersion: v.kubernetesVersion,
+          endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
+          adminRoleArns: v.adminRoleArns,
+          namespace: v.namespace,
+          nodeGroup: {
+            instanceTypes: v.nodeInstanceTypes,
+            minSize: v.nodeMinSize,
+            desiredSize: v.nodeDesiredSize,
+            maxSize: v.nodeMaxSize,
+            capacityType: v.nodeCapacityType,
+            diskSizeGiB: v.nodeDiskSizeGiB,
+          },
+          bastion: {
+            mode: v.bastionMode,
+            sshAllowedCidrs: v.bastionSshAllowedCidrs,
+            instanceType: v.bastionInstanceType,
+            accessPolicy: v.bastionAccessPolicy,
+          },
+        },
+      };
     case "kubernetes":
       return {
         platform,

@@ -4,7 +4,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { contextHash, ecrRepositoryArn } from "./image";
-import { ProgramFailure, type ProgramRun, ROOT, runProgram } from "./test/harness";
+import { ProgramFailure, type ProgramRun, prodEcs, ROOT, runProgram } from "./test/harness";
 
 const REPOSITORY = "aws:ecr/repository:Repository";
 const IMAGE = "docker:index/image:Image";
@@ -145,7 +145,7 @@ describe("AppImage under the harness", () => {
   });
 
   it("with a prebuilt digest: nothing is built, no repository, the digest is deployed as given", async () => {
-    const run = await runProgram({ stack: "prod", config: { imageUri: PREBUILT } });
+    const run = await runProgram(prodEcs({ imageUri: PREBUILT }));
     assert.deepEqual(run.ofType(IMAGE), []);
     assert.deepEqual(run.ofType(REPOSITORY), []);
     assert.equal(run.outputs.imageUri?.value, PREBUILT);

@@ -61,21 +61,8 @@ export class Bastion extends pulumi.ComponentResource {
   constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:Bastion", name, {}, opts);
 
-    const mode = args.mode ?? "ssm";
-    const sshAllowedCidrs = args.sshAllowedCidrs ?? [];
-    const instanceType = args.instanceType ?? "t3.micro";
-    const rootVolumeSizeGiB = args.rootVolumeSizeGiB ?? 8;
-    const accessPolicy = args.accessPolicy ?? "namespaceAdmin";
-    const namespaces = args.namespaces ?? [];
-    validateBastionArgs(name, {
-      ...args,
-      mode,
-      sshAllowedCidrs,
-      instanceType,
-      rootVolumeSizeGiB,
-      accessPolicy,
-      namespaces,
-    });
+    const { mode, sshAllowedCidrs, instanceType, rootVolumeSizeGiB, accessPolicy, namespaces } =
+      validateBastionArgs(name, args);
     const tags = { ...args.tags, Name: `${name}-bastion` };
 
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -312,7 +299,7 @@ export function isCidr(value: string): boolean {
   return IPV4_CIDR.test(value) || IPV6_CIDR.test(value);
 }
 
-type ResolvedBastionArgs = BastionArgs &
+export type ResolvedBastionArgs = BastionArgs &
   Required<
     Pick<
       BastionArgs,
@@ -320,7 +307,17 @@ type ResolvedBastionArgs = BastionArgs &
     >
   >;
 
-function validateBastionArgs(name: string, args: ResolvedBastionArgs): void {
+/** The constructor's argument checks, callable without an engine: the args with defaults, or throws. */
+export function validateBastionArgs(name: string, given: BastionArgs): ResolvedBastionArgs {
+  const args: ResolvedBastionArgs = {
+    ...given,
+    mode: given.mode ?? "ssm",
+    sshAllowedCidrs: given.sshAllowedCidrs ?? [],
+    instanceType: given.instanceType ?? "t3.micro",
+    rootVolumeSizeGiB: given.rootVolumeSizeGiB ?? 8,
+    accessPolicy: given.accessPolicy ?? "namespaceAdmin",
+    namespaces: given.namespaces ?? [],
+  };
   const fail = (message: string): never => {
     throw new Error(`Bastion ${name}: ${message}`);
   };
@@ -363,4 +360,5 @@ function validateBastionArgs(name: string, args: ResolvedBastionArgs): void {
   if (args.accessPolicy === "namespaceAdmin" && args.namespaces.length === 0) {
     fail(`accessPolicy "namespaceAdmin" needs at least one namespace in namespaces`);
   }
+  return args;
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
+import { type ProgramRun, prodEcs, type RecordedResource, runProgram } from "../test/harness";
 import { APP_ENV_NAMES, APP_PORT, APP_UID, LIVENESS_PATH } from "./app-contract";
 import { TLS_POLICY, worstCaseRolloutSeconds } from "./ecs";
 
@@ -48,11 +48,11 @@ describe("ECS platform", () => {
 
   before(async () => {
     dev = await runProgram({ stack: "dev" });
-    prod = await runProgram({ stack: "prod" });
-    prodHttps = await runProgram({
-      stack: "prod",
-      config: { certificateArn: CERT, allowedCidrs: ["198.51.100.0/24", "203.0.113.0/24"] },
-    });
+    // prod runs EKS; these are its settings in the highly available ECS form.
+    prod = await runProgram(prodEcs());
+    prodHttps = await runProgram(
+      prodEcs({ certificateArn: CERT, allowedCidrs: ["198.51.100.0/24", "203.0.113.0/24"] }),
+    );
   });
 
   describe("network and security groups", () => {

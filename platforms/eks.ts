@@ -64,6 +64,8 @@ export interface EksBastionArgs {
 export interface EksAppArgs {
   logLevel: string;
   commit: string;
+  /** Replicas at creation; the HorizontalPodAutoscaler owns the count afterwards. @default minReplicas */
+  replicas?: number;
   minReplicas: number;
   maxReplicas: number;
   /** @default 70 (KubernetesApp's default) */
@@ -376,6 +378,7 @@ export class EksPlatform extends pulumi.ComponentResource {
         image: args.image,
         namespace,
         env,
+        ...(args.app.replicas !== undefined && { replicas: args.app.replicas }),
         minReplicas: args.app.minReplicas,
         maxReplicas: args.app.maxReplicas,
         ...(args.app.targetCpuUtilization !== undefined && {
@@ -484,7 +487,8 @@ export function albIngressAnnotations(s: AlbIngressSettings): Record<string, str
 const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/;
 const NODE_GROUP_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
 
-function validateEksPlatformArgs(name: string, args: EksPlatformArgs): void {
+/** The constructor's argument checks, callable without an engine: throws the first problem. */
+export function validateEksPlatformArgs(name: string, args: EksPlatformArgs): void {
   const fail = (message: string): never => {
     throw new Error(`EksPlatform ${name}: ${message}`);
   };

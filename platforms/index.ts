@@ -2,6 +2,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import type { AppImage } from "../image";
 import { EcsPlatform } from "./ecs";
+import { EksPlatform } from "./eks";
 import { type ImagePullArgs, KubernetesPlatform } from "./kubernetes";
 
 /**
@@ -34,7 +35,22 @@ export interface KubernetesOutputs extends CommonOutputs {
   serviceName: pulumi.Output<string>;
 }
 
-export type StackOutputs = EcsOutputs | KubernetesOutputs;
+export interface EksOutputs extends CommonOutputs {
+  platform: "eks";
+  clusterName: pulumi.Output<string>;
+  /** Secret: endpoint and CA; authentication is `aws eks get-token` with the caller's AWS identity. */
+  kubeconfig: pulumi.Output<string>;
+  vpcId: pulumi.Output<string>;
+  /** Namespace the app runs in. */
+  namespace: pulumi.Output<string>;
+  /** DNS name of the ALB the load balancer controller created for the app's Ingress. */
+  loadBalancerDnsName: pulumi.Output<string>;
+  bastionInstanceId: pulumi.Output<string>;
+  /** The exact command that opens a shell on the bastion (SSM Session Manager or EC2 Instance Connect). */
+  bastionConnectCommand: pulumi.Output<string>;
+}
+
+export type StackOutputs = EcsOutputs | EksOutputs | KubernetesOutputs;
 
 /** The name every platform component (and so every child resource name) derives from. */
 export const PLATFORM_COMPONENT_NAME = "app";
@@ -69,10 +85,47 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
         vpcId: ecs.vpcId,
       };
     }
-    case "eks":
-      throw new Error(
-        'fastify-deploy:platform: got "eks"; the EKS platform is not implemented yet (use ecs or kubernetes)',
-      );
+    case "eks": {
+      const e = config.eks;
+      const eks = new EksPlatform(name, {
+        image: image.imageUri,
+        kubernetesVersion: e.kubernetesVersion,
+        availabilityZones: config.network.availabilityZones,
+        natGateways: config.network.natGateways,
+        endpointPublicAccessCidrs: e.endpointPublicAccessCidrs,
+        nodeGroups: [{ name: "general", ...e.nodeGroup }],
+        bastion: {
+          mode: e.bastion.mode,
+          ...(e.bastion.mode === "ssh" && { sshAllowedCidrs: e.bastion.sshAllowedCidrs }),
+          instanceType: e.bastion.instanceType,
+          accessPolicy: e.bastion.accessPolicy,
+        },
+        adminRoleArns: e.adminRoleArns,
+        namespace: e.namespace,
+        app: {
+          logLevel: config.app.logLevel,
+          commit: config.app.commit,
+          replicas: config.scaling.desiredCount,
+          minReplicas: config.scaling.minCount,
+          maxReplicas: config.scaling.maxCount,
+          targetCpuUtilization: config.scaling.targetCpuUtilization,
+        },
+        allowedCidrs: config.allowedCidrs,
+        ...(config.certificateArn !== undefined && { certificateArn: config.certificateArn }),
+      });
+      return {
+        platform: "eks",
+        url: eks.url,
+        imageUri: image.imageUri,
+        clusterName: eks.clusterName,
+        kubeconfig: eks.kubeconfig,
+        vpcId: eks.vpcId,
+        namespace: eks.namespace,
+        loadBalancerDnsName: eks.loadBalancerDnsName,
+        bastionInstanceId: eks.bastionInstanceId,
+        bastionConnectCommand: eks.bastionConnectCommand,
+      };
+    }
     case "kubernetes": {
       const k = config.kubernetes;
       const platform = new KubernetesPlatform(name, {

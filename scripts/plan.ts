@@ -45,6 +45,27 @@ const KEY_SETTINGS: Record<string, string[]> = {
   ],
   "aws:appautoscaling/target:Target": ["minCapacity", "maxCapacity"],
   "aws:appautoscaling/policy:Policy": ["targetTrackingScalingPolicyConfiguration.targetValue"],
+  "eks:index:Cluster": [
+    "version",
+    "authenticationMode",
+    "endpointPrivateAccess",
+    "endpointPublicAccess",
+    "publicAccessCidrs",
+    "enabledClusterLogTypes",
+  ],
+  "eks:index:ManagedNodeGroup": ["instanceTypes", "capacityType", "amiType", "scalingConfig"],
+  "aws:ec2/launchTemplate:LaunchTemplate": [
+    "metadataOptions.httpTokens",
+    "metadataOptions.httpPutResponseHopLimit",
+    "blockDeviceMappings.0.ebs.volumeSize",
+    "blockDeviceMappings.0.ebs.encrypted",
+  ],
+  "aws:kms/key:Key": ["enableKeyRotation"],
+  "aws:ec2/instance:Instance": ["instanceType", "associatePublicIpAddress", "metadataOptions.httpTokens"],
+  "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": ["policyArn", "accessScope"],
+  "kubernetes:helm.sh/v3:Release": ["chart", "version"],
+  "kubernetes:apps/v1:Deployment": ["spec.replicas"],
+  "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": ["spec.minReplicas", "spec.maxReplicas"],
 };
 
 function parseArgs(argv: string[]) {

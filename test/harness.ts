@@ -16,6 +16,7 @@ import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { parse as parseYaml } from "yaml";
+import { CONFIG_KEYS } from "../config";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -70,6 +71,32 @@ export interface RunOptions {
   secrets?: Record<string, unknown>;
   /** Keys to remove from the stack file's config before the project defaults apply. */
   unset?: string[];
+}
+
+/**
+ * The committed prod stack in its highly available ECS form (prod itself runs EKS): prod's network,
+ * scaling and region, the ECS task sizes prod used, every key that has no effect on ECS unset.
+ */
+export function prodEcs(config: Record<string, unknown> = {}): RunOptions {
+  const project = readProject().name;
+  const unset = Object.keys(readStackConfig("prod"))
+    .map((key) => key.replace(`${project}:`, ""))
+    .filter((key) => {
+      const spec = (CONFIG_KEYS as Record<string, { platforms: readonly string[] }>)[key];
+      return spec !== undefined && !spec.platforms.includes("ecs");
+    });
+  return {
+    stack: "prod",
+    config: {
+      platform: "ecs",
+      cpu: 512,
+      memory: 1024,
+      logRetentionDays: 90,
+      containerInsights: true,
+      ...config,
+    },
+    unset,
+  };
 }
 
 export interface AssembledConfig {
@@ -237,6 +264,168 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
     const name = physicalName(args, ctx);
     return { name, arn: arn(ctx, "ecs", `service/${name}`) };
   },
+  // eks:index:Cluster (remote component): the outputs the eks schema marks required, with
+  // `eksCluster` shaped like aws.eks.Cluster and the kubeconfig @pulumi/eks generates (exec auth
+  // through `aws eks get-token`, no credential in it).
+  "eks:index:Cluster": (args, ctx) => {
+    const name = `${args.name}-eksCluster-${ctx.suffix(args.name)}`;
+    const id = ctx.hex(args.name, 32).toUpperCase();
+    const endpoint = `https://${id}.gr7.${ctx.region}.eks.amazonaws.com`;
+    const issuer = `oidc.eks.${ctx.region}.amazonaws.com/id/${id}`;
+    const caData = Buffer.from(
+      `-----BEGIN CERTIFICATE-----\n${ctx.hex(`${args.name}/ca`)}\n-----END CERTIFICATE-----\n`,
+    ).toString("base64");
+    const clusterSecurityGroupId = `sg-${ctx.hex(`${args.name}/cluster`, 17)}`;
+    const kubeconfig = {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": caData } }],
+      contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+      "current-context": "aws",
+      users: [
+        {
+          name: "aws",
+          user: {
+            exec: {
+              apiVersion: "client.authentication.k8s.io/v1beta1",
+              command: "aws",
+              args: ["eks", "get-token", "--cluster-name", name, "--output", "json"],
+            },
+          },
+        },
+      ],
+    };
+    const privateAccess = args.inputs.endpointPrivateAccess ?? false;
+    const publicAccess = args.inputs.endpointPublicAccess ?? true;
+    return {
+      eksCluster: {
+        name,
+        arn: arn(ctx, "eks", `cluster/${name}`),
+        endpoint,
+        version: args.inputs.version,
+        platformVersion: "eks.1",
+        status: "ACTIVE",
+        certificateAuthority: { data: caData },
+        identities: [{ oidcs: [{ issuer: `https://${issuer}` }] }],
+        vpcConfig: {
+          clusterSecurityGroupId,
+          vpcId: args.inputs.vpcId,
+          subnetIds: [
+            ...((args.inputs.publicSubnetIds as string[] | undefined) ?? []),
+            ...((args.inputs.privateSubnetIds as string[] | undefined) ?? []),
+          ],
+          endpointPrivateAccess: privateAccess,
+          endpointPublicAccess: publicAccess,
+          publicAccessCidrs: publicAccess ? (args.inputs.publicAccessCidrs ?? ["0.0.0.0/0"]) : [],
+        },
+        accessConfig: { authenticationMode: args.inputs.authenticationMode ?? "CONFIG_MAP" },
+      },
+      kubeconfig,
+      kubeconfigJson: JSON.stringify(kubeconfig),
+      oidcIssuer: issuer,
+      oidcProviderUrl: `https://${issuer}`,
+      oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${issuer}`,
+      clusterSecurityGroupId,
+      nodeSecurityGroupId: `sg-${ctx.hex(`${args.name}/node`, 17)}`,
+      clusterIngressRuleId: `sgrule-${ctx.hex(`${args.name}/ingress`, 10)}`,
+      defaultNodeGroupAsgName: "",
+      fargateProfileId: "",
+      fargateProfileStatus: "",
+      autoModeNodeRoleName: "",
+      instanceRoles: [],
+    };
+  },
+  // eks:index:ManagedNodeGroup (remote component): `nodeGroup` shaped like aws.eks.NodeGroup.
+  "eks:index:ManagedNodeGroup": (args, ctx) => {
+    const nodeGroupName = `${args.name}-${ctx.suffix(args.name)}`;
+    return {
+      nodeGroup: {
+        nodeGroupName,
+        arn: arn(ctx, "eks", `nodegroup/${nodeGroupName}/${ctx.hex(args.name, 36)}`),
+        status: "ACTIVE",
+        capacityType: args.inputs.capacityType ?? "ON_DEMAND",
+        instanceTypes: args.inputs.instanceTypes,
+        scalingConfig: args.inputs.scalingConfig,
+        resources: [
+          { autoscalingGroups: [{ name: `eks-${nodeGroupName}-${ctx.hex(`${args.name}/asg`, 8)}` }] },
+        ],
+      },
+      placementGroupName: "",
+    };
+  },
+  "aws:kms/key:Key": (args, ctx) => {
+    const keyId = [8, 4, 4, 4, 12].map((n, i) => ctx.hex(`${args.name}/${i}`, n)).join("-");
+    return { id: keyId, keyId, arn: arn(ctx, "kms", `key/${keyId}`) };
+  },
+  "aws:ec2/launchTemplate:LaunchTemplate": (args, ctx) => {
+    const id = `lt-${ctx.hex(args.name, 17)}`;
+    return {
+      id,
+      name: physicalName(args, ctx),
+      latestVersion: 1,
+      defaultVersion: 1,
+      arn: arn(ctx, "ec2", `launch-template/${id}`),
+    };
+  },
+  "aws:iam/policy:Policy": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return {
+      name,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${name}`,
+      policyId: `ANPA${ctx.hex(name, 16).toUpperCase()}`,
+    };
+  },
+  "aws:iam/instanceProfile:InstanceProfile": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return {
+      name,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${name}`,
+      uniqueId: `AIPA${ctx.hex(name, 16).toUpperCase()}`,
+    };
+  },
+  "aws:ec2/instance:Instance": (args, ctx) => {
+    const id = `i-${ctx.hex(args.name, 17)}`;
+    return {
+      id,
+      arn: arn(ctx, "ec2", `instance/${id}`),
+      privateIp: "10.0.32.10",
+      privateDns: `ip-10-0-32-10.ec2.internal`,
+      instanceState: "running",
+      ...(args.inputs.associatePublicIpAddress ? { publicIp: "198.51.100.10" } : {}),
+    };
+  },
+  "aws:eks/accessEntry:AccessEntry": (args, ctx) => ({
+    accessEntryArn: arn(ctx, "eks", `access-entry/${ctx.hex(args.name, 36)}`),
+  }),
+  "kubernetes:helm.sh/v3:Release": (args) => ({
+    name: args.inputs.name ?? args.name,
+    status: {
+      name: args.name,
+      namespace: args.inputs.namespace,
+      chart: args.inputs.chart,
+      status: "deployed",
+      version: args.inputs.version,
+      revision: 1,
+    },
+  }),
+  // The AWS Load Balancer Controller writes the ALB's DNS name into an `alb` Ingress's status; other
+  // classes get none here (no controller to simulate).
+  "kubernetes:networking.k8s.io/v1:Ingress": (args, ctx) => {
+    if ((args.inputs.spec as { ingressClassName?: string } | undefined)?.ingressClassName !== "alb")
+      return {};
+    const id = Number.parseInt(ctx.hex(`${args.name}/lb`, 8), 16);
+    return {
+      status: {
+        loadBalancer: {
+          ingress: [
+            {
+              hostname: `k8s-${ctx.hex(args.name, 8)}-${ctx.hex(`${args.name}/tg`, 10)}-${id}.${ctx.region}.elb.amazonaws.com`,
+            },
+          ],
+        },
+      },
+    };
+  },
 };
 
 /** Results per provider function token. */
@@ -259,6 +448,16 @@ export const MOCK_CALLS: Record<string, CallMock> = {
     names: ["a", "b", "c", "d", "e", "f"].map((z) => `${ctx.region}${z}`),
     zoneIds: [1, 2, 3, 4, 5, 6].map((n) => `use1-az${n}`),
     id: ctx.region,
+  }),
+  // The bastion's AMI: the public Amazon Linux 2023 parameter.
+  "aws:ssm/getParameter:getParameter": (inputs, ctx) => ({
+    name: inputs.name,
+    value: "ami-0123456789abcdef0",
+    type: "String",
+    version: 1,
+    insecureValue: "ami-0123456789abcdef0",
+    arn: `arn:aws:ssm:${ctx.region}::parameter${inputs.name as string}`,
+    id: inputs.name,
   }),
   "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, ctx) => ({
     authorizationToken: Buffer.from("AWS:harness-ecr-password").toString("base64"),
@@ -327,9 +526,44 @@ function isSecretValue(value: unknown): value is { value: unknown } {
   );
 }
 
+interface ResourceObject {
+  __pulumiResource: true;
+  __pulumiType: string;
+  __name: string;
+  __parentResource?: ResourceObject;
+}
+
+function isResourceObject(value: unknown): value is ResourceObject {
+  return value !== null && typeof value === "object" && (value as ResourceObject).__pulumiResource === true;
+}
+
+/** Stands in for a resource input until the run ends and its URN is known. */
+class ResourceReference {
+  constructor(
+    readonly type: string,
+    readonly name: string,
+  ) {}
+}
+
+/**
+ * A resource passed as an input (e.g. `cluster` to an eks ManagedNodeGroup) reaches the mocks as a
+ * rehydrated Resource object; the engine sees a reference by URN, so the recording holds that URN.
+ */
+function resolveReferences(value: unknown, urnOf: (ref: ResourceReference) => string): unknown {
+  if (value instanceof ResourceReference) return urnOf(value);
+  if (Array.isArray(value)) return value.map((v) => resolveReferences(v, urnOf));
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveReferences(v, urnOf)]));
+  }
+  return value;
+}
+
 /** Removes secret wrappers; reports whether any was found. */
 function unwrap(value: unknown): { value: unknown; secret: boolean } {
   if (isSecretValue(value)) return { value: unwrap(value.value).value, secret: true };
+  if (isResourceObject(value)) {
+    return { value: new ResourceReference(value.__pulumiType, value.__name), secret: false };
+  }
   if (Array.isArray(value)) {
     const items = value.map(unwrap);
     return { value: items.map((i) => i.value), secret: items.some((i) => i.secret) };
@@ -510,6 +744,15 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       }
     });
     await waitForRPCs();
+    const urnOf = (ref: ResourceReference): string => {
+      const found = resources.filter((r) => r.type === ref.type && r.name === ref.name);
+      // Unresolvable only when the program failed before registering it: keep what it named.
+      return found.length === 1 ? (found[0] as RecordedResource).urn : `${ref.type}::${ref.name}`;
+    };
+    for (const r of resources) {
+      r.inputs = resolveReferences(r.inputs, urnOf) as Record<string, unknown>;
+      r.state = resolveReferences(r.state, urnOf) as Record<string, unknown>;
+    }
     if (failures.length > 0) throw new ProgramFailure(failures[0], resources);
 
     const outputs: Record<string, StackOutput> = {};

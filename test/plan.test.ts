@@ -32,17 +32,58 @@ describe("npm run plan", () => {
 
   it("applies --set overrides", async () => {
     const result = await plan([
-      "prod",
+      "dev",
       "--set",
-      "desiredCount=4",
+      "desiredCount=2",
       "--set",
       'allowedCidrs=["198.51.100.0/24"]',
     ]);
     assert.equal(result.code, 0, result.err);
-    assert.match(result.out, /app-service {2}desiredCount=4 /);
+    assert.match(result.out, /app-service {2}desiredCount=2 /);
     const albRules = result.out.split("\n").filter((l) => l.includes("app-alb-in-"));
     assert.equal(albRules.length, 1);
     assert.match(albRules[0] as string, /fromPort=80 .*cidrIpv4=198\.51\.100\.0\/24$/);
+  });
+
+  it("prints prod's EKS cluster, nodes and bastion, and warns about the placeholder API endpoint CIDR", async () => {
+    const committed = await plan(["prod"]);
+    assert.equal(committed.code, 0, committed.err);
+    const lines = committed.out.split("\n");
+    assert.ok(lines.includes("└─ fastify-deploy:platforms:EksPlatform  app"));
+    assert.ok(
+      lines.some((l) =>
+        /eks:index:Cluster {2}app-cluster {2}version=1\.34 {2}authenticationMode=API {2}endpointPrivateAccess=true {2}endpointPublicAccess=true {2}publicAccessCidrs=\["203\.0\.113\.0\/24"\]/.test(
+          l,
+        ),
+      ),
+    );
+    assert.ok(
+      lines.some((l) =>
+        /eks:index:ManagedNodeGroup {2}app-general {2}instanceTypes=\["m6i\.large"\]/.test(l),
+      ),
+    );
+    assert.ok(
+      lines.some((l) =>
+        /aws:ec2\/instance:Instance {2}app-bastion-instance .*associatePublicIpAddress=false/.test(l),
+      ),
+    );
+    assert.ok(lines.includes("  kubeconfig: [secret]"));
+    assert.match(
+      committed.out,
+      /\nwarning: fastify-deploy:endpointPublicAccessCidrs contains 203\.0\.113\.0\/24, a documentation range/,
+    );
+
+    const set = await plan([
+      "prod",
+      "--set",
+      "nodeDesiredSize=4",
+      "--set",
+      'endpointPublicAccessCidrs=["198.18.0.0/15"]',
+    ]);
+    assert.equal(set.code, 0, set.err);
+    assert.match(set.out, /publicAccessCidrs=\["198\.18\.0\.0\/15"\]/);
+    assert.match(set.out, /app-general .*scalingConfig=\{[^}]*"desiredSize":4/);
+    assert.doesNotMatch(set.out, /warning: /);
   });
 
   it("prints config errors and exits 1", async () => {
