@@ -1,68 +1,105 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { before, describe, it } from "node:test";
+import { inputsByUrn, type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
+import { kubernetesObjects, schemaViolations } from "../test/kubernetes-schema";
 import { READINESS_PATH } from "./app-contract";
 import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
   EKS_CHARTS_REPOSITORY,
 } from "./aws-load-balancer-controller";
-import { CLUSTER_LOG_TYPES, EksPlatform, type EksPlatformArgs } from "./eks";
-import { type ComponentRun, outputValue, runComponents } from "./eks-test-mocks";
+import {
+  albIngressAnnotations,
+  CLUSTER_LOG_TYPES,
+  type EksPlatformArgs,
+  validateEksPlatformArgs,
+} from "./eks";
 import { AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY } from "./lbc-iam-policy";
 
-const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${"a".repeat(64)}`;
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
+const ADMIN = "arn:aws:iam::123456789012:role/platform/ops-admin";
+const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
+const NODE_GROUP = "eks:index:ManagedNodeGroup";
 
-/** Prod-like settings. */
-function prodArgs(overrides: Partial<EksPlatformArgs> = {}): EksPlatformArgs {
-  return {
-    image: IMAGE,
-    kubernetesVersion: "1.33",
-    availabilityZones: 3,
-    natGateways: "onePerAz",
-    endpointPublicAccessCidrs: ["203.0.113.0/24"],
-    nodeGroups: [{ name: "general", instanceTypes: ["t3.medium"], minSize: 3, desiredSize: 3, maxSize: 6 }],
-    bastion: { mode: "ssm" },
-    app: { logLevel: "info", commit: "abc123", minReplicas: 3, maxReplicas: 12 },
-    allowedCidrs: ["0.0.0.0/0"],
-    certificateArn: CERT,
-    tags: { team: "platform" },
-    ...overrides,
-  };
-}
-
-async function run(
-  overrides: Partial<EksPlatformArgs> = {},
-): Promise<ComponentRun & { result: EksPlatform }> {
-  return runComponents(() => new EksPlatform("app", prodArgs(overrides)));
-}
+/**
+ * dev switched to eks, everything prod does not exercise: two AZs and one NAT gateway, Graviton spot
+ * nodes for an arm64 image, no public API endpoint, an SSH bastion with cluster admin, an admin role,
+ * a load balancer open to two CIDRs only, no certificate.
+ */
+const DEV_EKS = {
+  stack: "dev",
+  config: {
+    platform: "eks",
+    natGateways: "single",
+    imagePlatform: "linux/arm64",
+    nodeInstanceTypes: ["m7g.large"],
+    nodeCapacityType: "SPOT",
+    nodeMinSize: 1,
+    nodeDesiredSize: 1,
+    nodeMaxSize: 3,
+    endpointPublicAccessCidrs: [],
+    bastionMode: "ssh",
+    bastionSshAllowedCidrs: ["198.51.100.7/32"],
+    bastionAccessPolicy: "clusterAdmin",
+    adminRoleArns: [ADMIN],
+    allowedCidrs: ["198.51.100.0/24", "192.0.2.0/24"],
+  },
+  // ECS-only keys dev sets.
+  unset: ["cpu", "memory", "logRetentionDays"],
+};
 
 type SA = { annotations: Record<string, string> };
 
-const annotationsOf = (r: ComponentRun) =>
+const annotationsOf = (r: ProgramRun) =>
   (
     r.one("kubernetes:networking.k8s.io/v1:Ingress").inputs.metadata as {
       annotations: Record<string, string>;
     }
   ).annotations;
+const dependsOn = (r: RecordedResource, on: RecordedResource): boolean =>
+  (r.dependencies ?? []).includes(on.urn);
 
-describe("EksPlatform", () => {
-  it("registers every child under its component, with names derived from the component name", async () => {
-    const r = await run();
-    const platform = r.one("fastify-deploy:platforms:EksPlatform");
-    for (const resource of r.resources) {
-      if (resource.type === "pulumi:pulumi:Stack" || resource === platform) continue;
-      assert.ok(resource.parentUrn, `${resource.type} ${resource.name} has a parent`);
-      assert.ok(resource.name.startsWith("app-"), `${resource.name} derives from the component name`);
-    }
-    const direct = r.resources.filter((x) => x.parentUrn === platform.urn).map((x) => x.type);
-    assert.ok(direct.includes("eks:index:Cluster"));
-    assert.ok(direct.includes("fastify-deploy:platforms:Bastion"));
-    assert.ok(direct.includes("fastify-deploy:platforms:KubernetesApp"));
-    assert.ok(direct.includes("fastify-deploy:platforms:AwsLoadBalancerController"));
+describe("EKS platform", () => {
+  let prod: ProgramRun;
+  let prodHttps: ProgramRun;
+  let dev: ProgramRun;
+
+  before(async () => {
+    prod = await runProgram({ stack: "prod" });
+    prodHttps = await runProgram({ stack: "prod", config: { certificateArn: CERT } });
+    dev = await runProgram(DEV_EKS);
   });
 
-  it("builds its own VPC with the AZ count, the NAT strategy and load-balancer subnet tags", async () => {
-    const vpc = (await run()).one("awsx:ec2:Vpc").inputs;
+  it("registers every child under EksPlatform, with names derived from the component name", () => {
+    for (const r of [prod, dev]) {
+      const platform = r.one("fastify-deploy:platforms:EksPlatform");
+      const inside = new Set([platform.urn]);
+      for (const resource of r.resources) {
+        if (resource.parentUrn && inside.has(resource.parentUrn)) inside.add(resource.urn);
+      }
+      for (const resource of r.resources) {
+        if (
+          resource.type === "pulumi:pulumi:Stack" ||
+          resource.parentType === "fastify-deploy:index:AppImage"
+        )
+          continue;
+        if (resource.type === "fastify-deploy:index:AppImage" || resource === platform) continue;
+        assert.ok(inside.has(resource.urn), `${resource.type} ${resource.name} is inside the platform`);
+        assert.ok(resource.name.startsWith("app-"), `${resource.name} derives from the component name`);
+      }
+      const direct = r.resources.filter((x) => x.parentUrn === platform.urn).map((x) => x.type);
+      for (const type of [
+        "eks:index:Cluster",
+        "fastify-deploy:platforms:Bastion",
+        "fastify-deploy:platforms:KubernetesApp",
+        "fastify-deploy:platforms:AwsLoadBalancerController",
+      ]) {
+        assert.ok(direct.includes(type), type);
+      }
+    }
+  });
+
+  it("builds its own VPC with the AZ count, the NAT strategy and load-balancer subnet tags", () => {
+    const vpc = prod.one("awsx:ec2:Vpc").inputs;
     assert.equal(vpc.numberOfAvailabilityZones, 3);
     assert.deepEqual(vpc.natGateways, { strategy: "OnePerAz" });
     const specs = vpc.subnetSpecs as { type: string; tags: Record<string, string> }[];
@@ -70,25 +107,25 @@ describe("EksPlatform", () => {
     assert.deepEqual(specs.find((s) => s.type === "Private")?.tags, {
       "kubernetes.io/role/internal-elb": "1",
     });
-    const single = (await run({ natGateways: "single", availabilityZones: 2 })).one("awsx:ec2:Vpc").inputs;
+    const single = dev.one("awsx:ec2:Vpc").inputs;
     assert.deepEqual(single.natGateways, { strategy: "Single" });
     assert.equal(single.numberOfAvailabilityZones, 2);
   });
 
-  it("encrypts secrets with a rotating KMS key", async () => {
-    const r = await run();
-    const key = r.one("aws:kms/key:Key").inputs;
+  it("encrypts secrets with a rotating KMS key", () => {
+    const key = prod.one("aws:kms/key:Key").inputs;
     assert.equal(key.enableKeyRotation, true);
     assert.equal(key.deletionWindowInDays, 30);
-    const cluster = r.one("eks:index:Cluster").inputs;
+    const cluster = prod.one("eks:index:Cluster").inputs;
+    assert.equal(cluster.encryptionConfigKeyArn, prod.one("aws:kms/key:Key").state.arn);
     assert.match(cluster.encryptionConfigKeyArn as string, /^arn:aws:kms:us-east-1:123456789012:key\//);
   });
 
-  it("pins the cluster: version, API access entries, all control-plane logs, private endpoint, OIDC, no default nodes", async () => {
-    const r = await run();
-    const cluster = r.one("eks:index:Cluster");
+  it("pins the cluster: version, API access entries, all control-plane logs, private endpoint, OIDC, no default nodes", () => {
+    const cluster = prod.one("eks:index:Cluster");
     const c = cluster.inputs;
-    assert.equal(c.version, "1.33");
+    assert.equal(c.version, "1.34");
+    assert.deepEqual(c.upgradePolicy, { supportType: "EXTENDED" });
     assert.equal(c.authenticationMode, "API");
     assert.deepEqual(c.enabledClusterLogTypes, [...CLUSTER_LOG_TYPES]);
     assert.deepEqual([...CLUSTER_LOG_TYPES].sort(), [
@@ -105,25 +142,25 @@ describe("EksPlatform", () => {
     assert.equal(c.skipDefaultNodeGroup, true);
     assert.equal(c.nodeAssociatePublicIpAddress, false);
     assert.equal((c.vpcCniOptions as { enableNetworkPolicy: boolean }).enableNetworkPolicy, true);
-    const vpcState = r.one("awsx:ec2:Vpc");
-    assert.ok(cluster.dependencies.includes(vpcState.urn));
+    const vpc = prod.one("awsx:ec2:Vpc");
+    assert.ok(dependsOn(cluster, vpc));
+    assert.deepEqual(c.privateSubnetIds, vpc.state.privateSubnetIds);
+    assert.deepEqual(c.publicSubnetIds, vpc.state.publicSubnetIds);
     assert.equal((c.privateSubnetIds as string[]).length, 3);
-    assert.equal((c.publicSubnetIds as string[]).length, 3);
   });
 
-  it("turns the public endpoint off when no CIDR is given", async () => {
-    const c = (await run({ endpointPublicAccessCidrs: [] })).one("eks:index:Cluster").inputs;
+  it("turns the public endpoint off when no CIDR is given", () => {
+    const c = dev.one("eks:index:Cluster").inputs;
     assert.equal(c.endpointPublicAccess, false);
     assert.equal(c.publicAccessCidrs, undefined);
     assert.equal(c.endpointPrivateAccess, true);
   });
 
-  it("gives the node role exactly the three node policies", async () => {
-    const r = await run();
-    const nodeRole = r.one("aws:iam/role:Role", "app-node-role");
+  it("gives the node role exactly the three node policies", () => {
+    const nodeRole = prod.one("aws:iam/role:Role", "app-node-role");
     const trust = JSON.parse(nodeRole.inputs.assumeRolePolicy as string);
     assert.deepEqual(trust.Statement[0].Principal, { Service: "ec2.amazonaws.com" });
-    const attached = r
+    const attached = prod
       .ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment")
       .filter((a) => a.name.startsWith("app-node-"))
       .map((a) => a.inputs.policyArn)
@@ -135,73 +172,65 @@ describe("EksPlatform", () => {
     ]);
   });
 
-  it("runs managed node groups in private subnets from an IMDSv2-only, encrypted launch template, without SSH", async () => {
-    const r = await run({
-      nodeGroups: [
-        {
-          name: "general",
-          instanceTypes: ["m6i.large"],
-          minSize: 2,
-          desiredSize: 3,
-          maxSize: 6,
-          diskSizeGiB: 50,
-        },
-        {
-          name: "spot",
-          instanceTypes: ["m7g.large"],
-          minSize: 0,
-          desiredSize: 1,
-          maxSize: 4,
-          capacityType: "SPOT",
-        },
-      ],
-    });
-    const vpc = r.one("awsx:ec2:Vpc");
-    const groups = r.ofType("eks:index:ManagedNodeGroup");
-    assert.deepEqual(groups.map((g) => g.name).sort(), ["app-general", "app-spot"]);
-    const general = r.one("eks:index:ManagedNodeGroup", "app-general").inputs;
-    assert.notEqual(general.nodeRole, undefined, "the explicit node role");
+  it("runs managed node groups in private subnets from an IMDSv2-only, encrypted launch template, without SSH", () => {
+    const group = prod.one(NODE_GROUP, "app-general");
+    const general = group.inputs;
+    assert.equal(
+      general.nodeRole,
+      prod.one("aws:iam/role:Role", "app-node-role").urn,
+      "the explicit node role",
+    );
+    assert.equal(general.cluster, prod.one("eks:index:Cluster").urn);
     assert.equal(general.remoteAccess, undefined, "no SSH to nodes");
     assert.equal(general.diskSize, undefined, "disk size lives in the launch template");
     assert.equal(general.capacityType, "ON_DEMAND");
     assert.deepEqual(general.instanceTypes, ["m6i.large"]);
-    assert.deepEqual(general.scalingConfig, { minSize: 2, desiredSize: 3, maxSize: 6 });
+    assert.deepEqual(general.scalingConfig, { minSize: 3, desiredSize: 3, maxSize: 6 });
     assert.equal(general.amiType, "AL2023_x86_64_STANDARD");
-    assert.equal(general.version, "1.33");
-    const subnets = general.subnetIds as string[];
-    const clusterInputs = r.one("eks:index:Cluster").inputs;
-    assert.deepEqual(subnets, clusterInputs.privateSubnetIds, "nodes only in private subnets");
-    assert.ok(r.one("eks:index:ManagedNodeGroup", "app-general").dependencies.includes(vpc.urn));
-    const spot = r.one("eks:index:ManagedNodeGroup", "app-spot").inputs;
+    assert.equal(general.version, "1.34");
+    assert.deepEqual(
+      general.subnetIds,
+      prod.one("awsx:ec2:Vpc").state.privateSubnetIds,
+      "private subnets only",
+    );
+    assert.equal((general.subnetIds as string[]).length, 3, "nodes across all three AZs");
+    assert.ok(dependsOn(group, prod.one("awsx:ec2:Vpc")));
+
+    const spot = dev.one(NODE_GROUP, "app-general").inputs;
     assert.equal(spot.capacityType, "SPOT");
     assert.equal(spot.amiType, "AL2023_ARM_64_STANDARD");
+    assert.deepEqual(spot.instanceTypes, ["m7g.large"]);
+    assert.deepEqual(spot.scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 3 });
 
-    const lt = r.one("aws:ec2/launchTemplate:LaunchTemplate", "app-general-lt").inputs;
-    const ltRef = general.launchTemplate as { id: string; version: string };
-    assert.match(ltRef.id, /^lt-/);
-    assert.equal(ltRef.version, "1");
-    assert.deepEqual(lt.metadataOptions, {
-      httpEndpoint: "enabled",
-      httpTokens: "required",
-      httpPutResponseHopLimit: 1,
-      instanceMetadataTags: "disabled",
-    });
-    assert.deepEqual(lt.blockDeviceMappings, [
+    for (const r of [prod, dev]) {
+      const lt = r.one("aws:ec2/launchTemplate:LaunchTemplate", "app-general-lt");
+      const ltRef = r.one(NODE_GROUP).inputs.launchTemplate as { id: string; version: string };
+      assert.equal(ltRef.id, lt.id);
+      assert.match(ltRef.id, /^lt-/);
+      assert.equal(ltRef.version, "1");
+      assert.deepEqual(lt.inputs.metadataOptions, {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      });
+      assert.equal(lt.inputs.keyName, undefined, "no key pair");
+      assert.equal(lt.inputs.imageId, undefined, "EKS picks the AMI and writes the bootstrap");
+    }
+    assert.deepEqual(prod.one("aws:ec2/launchTemplate:LaunchTemplate").inputs.blockDeviceMappings, [
       {
         deviceName: "/dev/xvda",
         ebs: { volumeType: "gp3", volumeSize: 50, encrypted: "true", deleteOnTermination: "true" },
       },
     ]);
-    assert.equal(lt.keyName, undefined, "no key pair");
-    assert.equal(lt.imageId, undefined, "EKS picks the AMI and writes the bootstrap");
   });
 
-  it("installs the load balancer controller with IRSA, the official policy and a pinned chart", async () => {
-    const r = await run();
-    const role = r.one("aws:iam/role:Role", "app-lbc-role").inputs;
+  it("installs the load balancer controller with IRSA, the official policy and a pinned chart", () => {
+    const role = prod.one("aws:iam/role:Role", "app-lbc-role").inputs;
     const trust = JSON.parse(role.assumeRolePolicy as string);
     const statement = trust.Statement[0];
     assert.equal(statement.Action, "sts:AssumeRoleWithWebIdentity");
+    assert.equal(statement.Principal.Federated, prod.one("eks:index:Cluster").state.oidcProviderArn);
     assert.match(statement.Principal.Federated, /^arn:aws:iam::123456789012:oidc-provider\/oidc\.eks\./);
     const conditions = statement.Condition.StringEquals as Record<string, string>;
     const sub = Object.entries(conditions).find(([k]) => k.endsWith(":sub"));
@@ -210,11 +239,11 @@ describe("EksPlatform", () => {
     assert.equal(aud?.[1], "sts.amazonaws.com");
     assert.ok(!sub?.[0].startsWith("https://"), "condition keys use the issuer without scheme");
 
-    const policy = r.one("aws:iam/policy:Policy", "app-lbc-policy").inputs;
+    const policy = prod.one("aws:iam/policy:Policy", "app-lbc-policy").inputs;
     assert.deepEqual(JSON.parse(policy.policy as string), AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY);
 
-    const release = r.one("kubernetes:helm.sh/v3:Release");
-    const k8sProvider = r.one("pulumi:providers:kubernetes");
+    const release = prod.one("kubernetes:helm.sh/v3:Release");
+    const k8sProvider = prod.one("pulumi:providers:kubernetes");
     assert.ok(release.provider?.startsWith(k8sProvider.urn), "through the cluster's provider");
     const v = release.inputs;
     assert.equal(v.chart, "aws-load-balancer-controller");
@@ -223,39 +252,29 @@ describe("EksPlatform", () => {
     assert.deepEqual(v.repositoryOpts, { repo: EKS_CHARTS_REPOSITORY });
     assert.equal(v.namespace, "kube-system");
     const values = v.values as Record<string, unknown>;
-    assert.match(values.clusterName as string, /^app-cluster-eksCluster-/);
+    assert.equal(values.clusterName, prod.outputs.clusterName?.value);
     assert.equal(values.region, "us-east-1");
-    assert.match(values.vpcId as string, /^vpc-/);
+    assert.equal(values.vpcId, prod.outputs.vpcId?.value);
+    const roleArn = (values.serviceAccount as SA).annotations["eks.amazonaws.com/role-arn"];
     assert.deepEqual(values.serviceAccount, {
       create: true,
       name: "aws-load-balancer-controller",
-      annotations: {
-        "eks.amazonaws.com/role-arn": (values.serviceAccount as SA).annotations["eks.amazonaws.com/role-arn"],
-      },
+      annotations: { "eks.amazonaws.com/role-arn": roleArn },
     });
-    assert.match(
-      (values.serviceAccount as SA).annotations["eks.amazonaws.com/role-arn"] ?? "",
-      /^arn:aws:iam::123456789012:role\/app-lbc-role-[0-9a-f]{7}$/,
-    );
-    const attachment = r.one(
+    assert.equal(roleArn, prod.one("aws:iam/role:Role", "app-lbc-role").state.arn);
+    const attachment = prod.one(
       "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
       "app-lbc-policy-attachment",
     );
-    assert.ok(
-      release.dependencies.includes(attachment.urn),
-      "the policy is attached before the controller runs",
-    );
-    for (const group of r.ofType("eks:index:ManagedNodeGroup")) {
-      assert.ok(
-        r.one("fastify-deploy:platforms:AwsLoadBalancerController").dependencies.includes(group.urn),
-        "the controller waits for nodes",
-      );
+    assert.ok(dependsOn(release, attachment), "the policy is attached before the controller runs");
+    const controller = prod.one("fastify-deploy:platforms:AwsLoadBalancerController");
+    for (const group of prod.ofType(NODE_GROUP)) {
+      assert.ok(dependsOn(controller, group), "the controller waits for nodes");
     }
   });
 
-  it("exposes the app through an internet-facing ALB Ingress with HTTPS and the readiness health check", async () => {
-    const r = await run();
-    const a = annotationsOf(r);
+  it("exposes the app through an internet-facing ALB Ingress with HTTPS and the readiness health check", () => {
+    const a = annotationsOf(prodHttps);
     assert.equal(a["alb.ingress.kubernetes.io/scheme"], "internet-facing");
     assert.equal(a["alb.ingress.kubernetes.io/target-type"], "ip");
     assert.equal(a["alb.ingress.kubernetes.io/healthcheck-path"], READINESS_PATH);
@@ -272,207 +291,295 @@ describe("EksPlatform", () => {
       a["alb.ingress.kubernetes.io/target-group-attributes"],
       "deregistration_delay.timeout_seconds=10",
     );
-    assert.equal(a["alb.ingress.kubernetes.io/tags"], "team=platform");
-    const ingress = r.one("kubernetes:networking.k8s.io/v1:Ingress");
+    assert.equal(a["alb.ingress.kubernetes.io/tags"], undefined, "no tags configured");
+    const ingress = prodHttps.one("kubernetes:networking.k8s.io/v1:Ingress");
     assert.equal((ingress.inputs.spec as { ingressClassName: string }).ingressClassName, "alb");
-    const release = r.one("kubernetes:helm.sh/v3:Release");
-    assert.ok(ingress.dependencies.includes(release.urn), "the Ingress depends on the controller release");
-    const service = r.one("kubernetes:core/v1:Service");
-    assert.ok(service.dependencies.includes(release.urn), "the Service waits for the controller's webhooks");
+    const release = prodHttps.one("kubernetes:helm.sh/v3:Release");
+    assert.ok(dependsOn(ingress, release), "the Ingress depends on the controller release");
+    const service = prodHttps.one("kubernetes:core/v1:Service");
+    assert.ok(dependsOn(service, release), "the Service waits for the controller's webhooks");
     assert.equal((service.inputs.spec as { type: string }).type, "ClusterIP");
-    const url = await outputValue(r.result.url);
-    assert.match(url.value, /^https:\/\/k8s-[0-9a-f]+-[0-9a-f]+\.us-east-1\.elb\.amazonaws\.com$/);
+    assert.match(
+      prodHttps.outputs.url?.value as string,
+      /^https:\/\/k8s-[0-9a-f]+-[0-9a-f]+-\d+\.us-east-1\.elb\.amazonaws\.com$/,
+    );
+    assert.equal(prodHttps.outputs.url?.value, `https://${prodHttps.outputs.loadBalancerDnsName?.value}`);
   });
 
-  it("serves plain HTTP on 80 only without a certificate, open only to the allowed CIDRs", async () => {
-    const r = await run({ certificateArn: undefined, allowedCidrs: ["198.51.100.0/24", "192.0.2.0/24"] });
-    const a = annotationsOf(r);
+  it("tags the ALB when tags are given (annotation builder)", () => {
+    const a = albIngressAnnotations({
+      allowedCidrs: ["0.0.0.0/0"],
+      deregistrationDelaySeconds: 10,
+      tags: { team: "platform" },
+    });
+    assert.equal(a["alb.ingress.kubernetes.io/tags"], "team=platform");
+    assert.deepEqual(Object.keys(a), Object.keys(a).sort(), "stable key order");
+  });
+
+  it("serves plain HTTP on 80 only without a certificate, open only to the allowed CIDRs", () => {
+    const a = annotationsOf(dev);
     assert.equal(a["alb.ingress.kubernetes.io/listen-ports"], '[{"HTTP":80}]');
     assert.equal(a["alb.ingress.kubernetes.io/certificate-arn"], undefined);
     assert.equal(a["alb.ingress.kubernetes.io/ssl-redirect"], undefined);
     assert.equal(a["alb.ingress.kubernetes.io/inbound-cidrs"], "198.51.100.0/24,192.0.2.0/24");
-    assert.match((await outputValue(r.result.url)).value, /^http:\/\//);
+    assert.match(dev.outputs.url?.value as string, /^http:\/\//);
+    assert.match(prod.outputs.url?.value as string, /^http:\/\//, "prod as committed has no certificate");
   });
 
-  it("runs the app through the cluster's provider with a drain that covers ALB deregistration", async () => {
-    const r = await run();
-    const k8sProvider = r.one("pulumi:providers:kubernetes");
+  it("runs the app through the cluster's provider with prod's replicas and a drain that covers ALB deregistration", () => {
+    const k8sProvider = prod.one("pulumi:providers:kubernetes");
     assert.ok(k8sProvider.secretInputs.includes("kubeconfig"), "the provider's kubeconfig stays secret");
-    for (const resource of r.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
+    for (const resource of prod.resources.filter((x) => x.type.startsWith("kubernetes:"))) {
       assert.ok(resource.provider?.startsWith(k8sProvider.urn), `${resource.name} uses the cluster provider`);
     }
-    const deployment = r.one("kubernetes:apps/v1:Deployment").inputs as {
+    const deployment = prod.one("kubernetes:apps/v1:Deployment").inputs as {
+      metadata: { namespace: string };
       spec: {
+        replicas: number;
         template: {
           spec: {
             terminationGracePeriodSeconds: number;
-            containers: { env: { name: string; value: string }[] }[];
+            containers: { image: string; env: { name: string; value: string }[] }[];
           };
         };
       };
     };
+    assert.equal(deployment.metadata.namespace, "fastify-app");
+    assert.equal(deployment.spec.replicas, 3);
     const pod = deployment.spec.template.spec;
+    assert.equal(pod.containers[0]?.image, prod.outputs.imageUri?.value, "the digest-pinned image");
     const env = Object.fromEntries(pod.containers[0]?.env.map((e) => [e.name, e.value]) ?? []);
     assert.equal(env.APP_PLATFORM, "eks");
     assert.equal(env.SHUTDOWN_DRAIN_DELAY_MS, "15000");
     assert.equal(env.SHUTDOWN_TIMEOUT_MS, "10000");
     assert.ok(pod.terminationGracePeriodSeconds > 25, "kill window above drain + shutdown");
-    const hpa = r.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs as {
+    const hpa = prod.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler").inputs as {
       spec: { minReplicas: number; maxReplicas: number };
     };
     assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [3, 12]);
   });
 
-  it("outputs the cluster, a secret kubeconfig, the VPC, namespace and bastion access", async () => {
-    const r = await run();
-    const p = r.result;
-    assert.match((await outputValue(p.clusterName)).value, /^app-cluster-eksCluster-/);
-    const kubeconfig = await outputValue(p.kubeconfig);
-    assert.equal(kubeconfig.secret, true);
-    assert.equal(JSON.parse(kubeconfig.value).kind, "Config");
-    assert.match((await outputValue(p.vpcId)).value, /^vpc-/);
-    assert.equal((await outputValue(p.namespace)).value, "fastify-app");
-    const id = (await outputValue(p.bastionInstanceId)).value;
-    assert.match(id, /^i-/);
-    assert.equal(
-      (await outputValue(p.bastionConnectCommand)).value,
-      `aws ssm start-session --target ${id} --region us-east-1`,
-    );
-  });
-
-  it("grants extra admin roles cluster admin through access entries", async () => {
-    const arn = "arn:aws:iam::123456789012:role/platform/ops-admin";
-    const r = await run({ adminRoleArns: [arn] });
-    const entry = r.one("aws:eks/accessEntry:AccessEntry", "app-admin-ops-admin").inputs;
-    assert.equal(entry.principalArn, arn);
-    assert.equal(entry.type, "STANDARD");
-    const association = r.one(
-      "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
-      "app-admin-ops-admin",
-    ).inputs;
-    assert.equal(association.policyArn, "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy");
-    assert.deepEqual(association.accessScope, { type: "cluster" });
-  });
-
-  it("opens no security group to the internet except through the load balancer", async () => {
-    for (const bastion of [
-      { mode: "ssm" as const },
-      { mode: "ssh" as const, sshAllowedCidrs: ["198.51.100.7/32"] },
-    ]) {
-      const r = await run({ bastion });
-      for (const rule of r.ofType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")) {
-        assert.notEqual(rule.inputs.cidrIpv4, "0.0.0.0/0", `${rule.name} open to the internet`);
-        assert.notEqual(rule.inputs.cidrIpv6, "::/0", `${rule.name} open to the internet`);
-      }
-      assert.equal(
-        r.ofType("aws:ec2/securityGroupRule:SecurityGroupRule").length,
-        0,
-        "no legacy inline-style rules",
-      );
+  it("creates only Kubernetes objects that are valid against the OpenAPI schema", () => {
+    for (const r of [prod, prodHttps, dev]) {
+      const objects = kubernetesObjects(r);
+      assert.ok(objects.length >= 7, `${r.stack}: the app's objects were recorded`);
+      assert.deepEqual(schemaViolations(objects), []);
     }
   });
 
-  it("records identical inputs on two runs (no churn)", async () => {
-    const strip = (r: ComponentRun) =>
-      JSON.stringify(
-        Object.fromEntries(
-          r.resources.map((x) => [x.urn, x.inputs] as const).sort(([a], [b]) => a.localeCompare(b)),
-        ),
-      );
-    const first = strip(await run());
-    assert.ok(first.length > 10_000);
-    assert.equal(strip(await run()), first);
+  it("outputs exactly the contract: common keys, cluster, secret kubeconfig, VPC, namespace, load balancer, bastion", () => {
+    const keys = [
+      "bastionConnectCommand",
+      "bastionInstanceId",
+      "clusterName",
+      "imageUri",
+      "kubeconfig",
+      "loadBalancerDnsName",
+      "namespace",
+      "platform",
+      "url",
+      "vpcId",
+    ];
+    for (const r of [prod, dev]) {
+      assert.deepEqual(Object.keys(r.outputs), keys);
+      for (const key of keys) {
+        assert.equal(r.outputs[key]?.secret, key === "kubeconfig", `${key} secret only if kubeconfig`);
+      }
+    }
+    const o = prod.outputValues();
+    assert.equal(o.platform, "eks");
+    assert.match(o.imageUri as string, /^[^@\s]+@sha256:[a-f0-9]{64}$/);
+    assert.equal(o.clusterName, (prod.one("eks:index:Cluster").state.eksCluster as { name: string }).name);
+    assert.match(o.clusterName as string, /^app-cluster-eksCluster-/);
+    const kubeconfig = JSON.parse(o.kubeconfig as string);
+    assert.equal(kubeconfig.kind, "Config");
+    assert.deepEqual(kubeconfig.users[0].user.exec.args.slice(0, 4), [
+      "eks",
+      "get-token",
+      "--cluster-name",
+      o.clusterName,
+    ]);
+    assert.equal(o.vpcId, prod.one("awsx:ec2:Vpc").state.vpcId);
+    assert.equal(o.namespace, "fastify-app");
+    assert.equal(o.bastionInstanceId, prod.one("aws:ec2/instance:Instance").id);
+    assert.match(o.bastionInstanceId as string, /^i-/);
+    assert.equal(
+      o.bastionConnectCommand,
+      `aws ssm start-session --target ${o.bastionInstanceId} --region us-east-1`,
+    );
+    assert.match(o.loadBalancerDnsName as string, /\.us-east-1\.elb\.amazonaws\.com$/);
   });
 
-  const invalid: [string, Partial<EksPlatformArgs>, string][] = [
-    [
-      "unsupported version",
-      { kubernetesVersion: "1.25" },
-      'EksPlatform app: kubernetesVersion must be one of 1.31, 1.32, 1.33, 1.34, 1.35, got "1.25"',
-    ],
-    [
-      "one AZ",
-      { availabilityZones: 1 },
-      "EksPlatform app: availabilityZones must be an integer ≥ 2 (EKS needs subnets in two zones), got 1",
-    ],
-    [
-      "no NAT",
-      { natGateways: "none" },
-      'EksPlatform app: natGateways "none" is not supported: nodes run in private subnets and need a NAT gateway to join the cluster, pull images and reach AWS APIs (use "single" or "onePerAz")',
-    ],
-    [
-      "bad endpoint CIDR",
-      { endpointPublicAccessCidrs: ["10.0.0.0"] },
-      'EksPlatform app: endpointPublicAccessCidrs: "10.0.0.0" is not a CIDR',
-    ],
-    [
-      "no allowed CIDRs",
-      { allowedCidrs: [] },
-      "EksPlatform app: allowedCidrs must contain at least one CIDR (the load balancer would admit no one)",
-    ],
-    [
-      "IPv6 allowed CIDR",
-      { allowedCidrs: ["::/0"] },
-      'EksPlatform app: allowedCidrs: "::/0" is not an IPv4 CIDR',
-    ],
-    [
-      "no node groups",
-      { nodeGroups: [] },
-      "EksPlatform app: nodeGroups must contain at least one node group",
-    ],
-    [
-      "min > desired",
-      { nodeGroups: [{ name: "g", minSize: 3, desiredSize: 2, maxSize: 4 }] },
-      'EksPlatform app: nodeGroups["g"]: need minSize ≤ desiredSize ≤ maxSize, got 3, 2, 4',
-    ],
-    [
-      "duplicate node group",
-      {
-        nodeGroups: [
-          { name: "g", minSize: 1, desiredSize: 1, maxSize: 1 },
-          { name: "g", minSize: 1, desiredSize: 1, maxSize: 1 },
-        ],
-      },
-      'EksPlatform app: nodeGroups["g"]: duplicate node group name',
-    ],
-    [
-      "bad node group name",
-      { nodeGroups: [{ name: "General_1", minSize: 1, desiredSize: 1, maxSize: 1 }] },
-      'EksPlatform app: nodeGroups["General_1"]: name must be a DNS label of at most 32 characters',
-    ],
-    [
-      "mixed architectures",
-      {
-        nodeGroups: [
-          { name: "g", instanceTypes: ["m6i.large", "m7g.large"], minSize: 1, desiredSize: 1, maxSize: 1 },
-        ],
-      },
-      'EksPlatform app: nodeGroups["g"]: instanceTypes mix arm64 and x86_64 (m6i.large, m7g.large); one AMI type serves a group',
-    ],
-    [
-      "small disk",
-      { nodeGroups: [{ name: "g", minSize: 1, desiredSize: 1, maxSize: 1, diskSizeGiB: 10 }] },
-      'EksPlatform app: nodeGroups["g"]: diskSizeGiB must be an integer ≥ 20 (the EKS AMI\'s size), got 10',
-    ],
-    [
-      "bad admin ARN",
-      { adminRoleArns: ["arn:aws:iam::123456789012:user/alice"] },
-      'EksPlatform app: adminRoleArns: "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN',
-    ],
-    [
-      "SSH from anywhere",
-      { bastion: { mode: "ssh", sshAllowedCidrs: ["0.0.0.0/0"] } },
-      "EksPlatform app: bastion.sshAllowedCidrs must not open SSH to the whole internet (0.0.0.0/0 or ::/0)",
-    ],
-    [
-      "drain too short",
-      { app: { logLevel: "info", commit: "x", minReplicas: 1, maxReplicas: 1, drainDelayMs: 1000 } },
-      "EksPlatform app: app.drainDelayMs must be ≥ 5000: a terminating pod must keep serving until the ALB has deregistered it, got 1000",
-    ],
-  ];
-  for (const [label, overrides, message] of invalid) {
-    it(`rejects ${label}`, async () => {
-      await assert.rejects(run(overrides), new Error(message));
+  it("grants admin roles cluster admin through access entries", () => {
+    const entry = dev.one("aws:eks/accessEntry:AccessEntry", "app-admin-ops-admin");
+    assert.equal(entry.inputs.principalArn, ADMIN);
+    assert.equal(entry.inputs.type, "STANDARD");
+    assert.equal(entry.inputs.clusterName, dev.outputs.clusterName?.value);
+    const association = dev.one(
+      "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+      "app-admin-ops-admin",
+    );
+    assert.equal(
+      association.inputs.policyArn,
+      "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+    );
+    assert.deepEqual(association.inputs.accessScope, { type: "cluster" });
+    assert.ok(dependsOn(association, entry));
+    assert.deepEqual(
+      prod.ofType("aws:eks/accessEntry:AccessEntry").map((e) => e.name),
+      ["app-bastion-access-entry"],
+      "prod as committed: only the bastion",
+    );
+  });
+
+  it("opens no program-created security group to the internet (the controller makes the ALB's)", () => {
+    for (const r of [prod, prodHttps, dev]) {
+      for (const sg of r.ofType("aws:ec2/securityGroup:SecurityGroup")) {
+        assert.equal(sg.inputs.ingress, undefined, `${sg.name}: no inline rules`);
+      }
+      for (const rule of r.ofType(INGRESS_RULE)) {
+        assert.notEqual(rule.inputs.cidrIpv4, "0.0.0.0/0", `${rule.name} open to the internet`);
+        assert.notEqual(rule.inputs.cidrIpv6, "::/0", `${rule.name} open to the internet`);
+        assert.ok(!String(rule.inputs.cidrIpv4 ?? "").endsWith("/0"), rule.name);
+      }
+      assert.equal(r.ofType("aws:ec2/securityGroupRule:SecurityGroupRule").length, 0, "no legacy rules");
+      assert.equal(r.ofType("aws:lb/loadBalancer:LoadBalancer").length, 0, "the ALB is the controller's");
+    }
+  });
+
+  it("opens port 22 in no mode to the internet, and only in ssh mode to the configured CIDRs", () => {
+    const port22 = (r: ProgramRun) =>
+      r.ofType(INGRESS_RULE).filter((rule) => {
+        const from = (rule.inputs.fromPort as number | undefined) ?? 0;
+        const to = (rule.inputs.toPort as number | undefined) ?? 65535;
+        return rule.inputs.ipProtocol === "-1" || (from <= 22 && 22 <= to);
+      });
+    assert.deepEqual(port22(prod), [], "ssm: nothing reaches port 22");
+    assert.deepEqual(
+      port22(dev).map((rule) => [rule.inputs.cidrIpv4, rule.inputs.cidrIpv6]),
+      [["198.51.100.7/32", undefined]],
+    );
+    for (const r of [prod, dev]) {
+      assert.equal(r.one(NODE_GROUP).inputs.remoteAccess, undefined, "no SSH to nodes");
+    }
+  });
+
+  it("records identical inputs and outputs on two runs (no churn)", async () => {
+    const again = await runProgram({ stack: "prod" });
+    assert.ok(prod.resources.length > 40);
+    assert.deepEqual(inputsByUrn(again), inputsByUrn(prod));
+    assert.deepEqual(again.outputs, prod.outputs);
+  });
+
+  describe("argument validation (no engine needed)", () => {
+    const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${"a".repeat(64)}`;
+    const args = (overrides: Partial<EksPlatformArgs> = {}): EksPlatformArgs => ({
+      image: IMAGE,
+      kubernetesVersion: "1.34",
+      availabilityZones: 3,
+      natGateways: "onePerAz",
+      endpointPublicAccessCidrs: ["203.0.113.0/24"],
+      nodeGroups: [{ name: "general", instanceTypes: ["t3.medium"], minSize: 3, desiredSize: 3, maxSize: 6 }],
+      bastion: { mode: "ssm" },
+      app: { logLevel: "info", commit: "abc123", minReplicas: 3, maxReplicas: 12 },
+      allowedCidrs: ["0.0.0.0/0"],
+      ...overrides,
     });
-  }
+
+    it("accepts prod-like arguments", () => {
+      assert.doesNotThrow(() => validateEksPlatformArgs("app", args()));
+    });
+
+    const invalid: [string, Partial<EksPlatformArgs>, string][] = [
+      [
+        "unsupported version",
+        { kubernetesVersion: "1.25" },
+        'EksPlatform app: kubernetesVersion must be one of 1.31, 1.32, 1.33, 1.34, 1.35, got "1.25"',
+      ],
+      [
+        "one AZ",
+        { availabilityZones: 1 },
+        "EksPlatform app: availabilityZones must be an integer ≥ 2 (EKS needs subnets in two zones), got 1",
+      ],
+      [
+        "no NAT",
+        { natGateways: "none" },
+        'EksPlatform app: natGateways "none" is not supported: nodes run in private subnets and need a NAT gateway to join the cluster, pull images and reach AWS APIs (use "single" or "onePerAz")',
+      ],
+      [
+        "bad endpoint CIDR",
+        { endpointPublicAccessCidrs: ["10.0.0.0"] },
+        'EksPlatform app: endpointPublicAccessCidrs: "10.0.0.0" is not a CIDR',
+      ],
+      [
+        "no allowed CIDRs",
+        { allowedCidrs: [] },
+        "EksPlatform app: allowedCidrs must contain at least one CIDR (the load balancer would admit no one)",
+      ],
+      [
+        "IPv6 allowed CIDR",
+        { allowedCidrs: ["::/0"] },
+        'EksPlatform app: allowedCidrs: "::/0" is not an IPv4 CIDR',
+      ],
+      [
+        "no node groups",
+        { nodeGroups: [] },
+        "EksPlatform app: nodeGroups must contain at least one node group",
+      ],
+      [
+        "min > desired",
+        { nodeGroups: [{ name: "g", minSize: 3, desiredSize: 2, maxSize: 4 }] },
+        'EksPlatform app: nodeGroups["g"]: need minSize ≤ desiredSize ≤ maxSize, got 3, 2, 4',
+      ],
+      [
+        "duplicate node group",
+        {
+          nodeGroups: [
+            { name: "g", minSize: 1, desiredSize: 1, maxSize: 1 },
+            { name: "g", minSize: 1, desiredSize: 1, maxSize: 1 },
+          ],
+        },
+        'EksPlatform app: nodeGroups["g"]: duplicate node group name',
+      ],
+      [
+        "bad node group name",
+        { nodeGroups: [{ name: "General_1", minSize: 1, desiredSize: 1, maxSize: 1 }] },
+        'EksPlatform app: nodeGroups["General_1"]: name must be a DNS label of at most 32 characters',
+      ],
+      [
+        "mixed architectures",
+        {
+          nodeGroups: [
+            { name: "g", instanceTypes: ["m6i.large", "m7g.large"], minSize: 1, desiredSize: 1, maxSize: 1 },
+          ],
+        },
+        'EksPlatform app: nodeGroups["g"]: instanceTypes mix arm64 and x86_64 (m6i.large, m7g.large); one AMI type serves a group',
+      ],
+      [
+        "small disk",
+        { nodeGroups: [{ name: "g", minSize: 1, desiredSize: 1, maxSize: 1, diskSizeGiB: 10 }] },
+        'EksPlatform app: nodeGroups["g"]: diskSizeGiB must be an integer ≥ 20 (the EKS AMI\'s size), got 10',
+      ],
+      [
+        "bad admin ARN",
+        { adminRoleArns: ["arn:aws:iam::123456789012:user/alice"] },
+        'EksPlatform app: adminRoleArns: "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN',
+      ],
+      [
+        "SSH from anywhere",
+        { bastion: { mode: "ssh", sshAllowedCidrs: ["0.0.0.0/0"] } },
+        "EksPlatform app: bastion.sshAllowedCidrs must not open SSH to the whole internet (0.0.0.0/0 or ::/0)",
+      ],
+      [
+        "drain too short",
+        { app: { logLevel: "info", commit: "x", minReplicas: 1, maxReplicas: 1, drainDelayMs: 1000 } },
+        "EksPlatform app: app.drainDelayMs must be ≥ 5000: a terminating pod must keep serving until the ALB has deregistered it, got 1000",
+      ],
+    ];
+    for (const [label, overrides, message] of invalid) {
+      it(`rejects ${label}`, () => {
+        assert.throws(() => validateEksPlatformArgs("app", args(overrides)), new Error(message));
+      });
+    }
+  });
 });

@@ -483,6 +483,11 @@ export interface RecordedResource {
   parentType: string | undefined;
   /** Provider reference (`<urn>::<id>`) when one was passed explicitly. */
   provider: string | undefined;
+  /**
+   * URNs the resource depends on: explicit `dependsOn` and the resources its inputs came from. Always
+   * set by {@link runProgram}; optional so hand-built records (policy test fixtures) need not carry it.
+   */
+  dependencies?: string[];
   custom: boolean;
   /** Inputs as the engine received them (secrets unwrapped; see `secretInputs`). */
   inputs: Record<string, unknown>;
@@ -595,6 +600,7 @@ interface MonitorRequest {
   getName(): string;
   getParent(): string;
   getProvider(): string;
+  getDependenciesList(): string[];
   getCustom(): boolean;
   getUrn(): string;
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
@@ -707,6 +713,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             parentUrn,
             parentType: parentUrn ? parentUrn.split("::")[2]?.split("$").pop() : undefined,
             provider: req.getProvider() || undefined,
+            dependencies: req.getDependenciesList(),
             custom: req.getCustom(),
             inputs: entry?.inputs ?? {},
             state: entry?.state ?? {},
