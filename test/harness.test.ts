@@ -44,6 +44,16 @@ describe("harness", () => {
     assert.equal(run.outputs.platform?.secret, false);
   });
 
+  it("records resource inputs as URNs and each resource's dependencies (prod: EKS)", async () => {
+    const run = await runProgram({ stack: "prod" });
+    assert.equal(run.outputs.platform?.value, "eks");
+    const cluster = run.one("eks:index:Cluster");
+    const nodes = run.one("eks:index:ManagedNodeGroup");
+    assert.equal(nodes.inputs.cluster, cluster.urn);
+    assert.ok(nodes.dependencies?.includes(run.one("awsx:ec2:Vpc").urn), "its subnets came from the VPC");
+    assert.equal(run.outputs.kubeconfig?.secret, true);
+  });
+
   it("two runs of the same config record identical inputs (no churn)", async () => {
     const first = await runProgram({ stack: "prod" });
     const second = await runProgram({ stack: "prod" });
