@@ -1,25 +1,13 @@
 import assert from "node:assert/strict";
-import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import type * as pulumi from "@pulumi/pulumi";
-import { EksPlatform, type EksPlatformArgs } from "../platforms/eks";
-import { EKS_MOCK_RESOURCE_OUTPUTS, runComponents } from "../platforms/eks-test-mocks";
-import {
-  MOCK_RESOURCE_OUTPUTS,
-  type MockContext,
-  ProgramFailure,
-  type RecordedResource,
-  ROOT,
-  runProgram,
-} from "../test/harness";
+import { type RecordedResource, ROOT, runProgram } from "../test/harness";
 import * as p from "./policies";
 import { type AnyPolicy, evaluate, fixture, mutated, type Violation } from "./testing";
 
 const KUBECONFIG = fs.readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
-const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${"a".repeat(64)}`;
 const STACKS = ["dev", "prod"] as const;
 const PLATFORMS = ["ecs", "kubernetes", "eks"] as const;
 
@@ -33,70 +21,7 @@ const summary = (violations: Violation[]): string[] => violations.map((v) => `[$
 const check = async (policy: AnyPolicy, resources: Resources): Promise<string[]> =>
   (await evaluate([policy], resources)).map((v) => v.message);
 
-// ---------------------------------------------------------------------------------------------------
-// EKS under the component runner, until `createPlatform` routes `eks` through index.ts. The runner
-// records inputs only; the state (outputs) is rebuilt with the same mock tables and the same context
-// (stack "test"), so ids and ARNs match what the program received.
-
-function eksArgs(overrides: Partial<EksPlatformArgs> = {}): EksPlatformArgs {
-  return {
-    image: IMAGE,
-    kubernetesVersion: "1.33",
-    availabilityZones: 3,
-    natGateways: "onePerAz",
-    endpointPublicAccessCidrs: ["203.0.113.0/24"],
-    nodeGroups: [{ name: "general", instanceTypes: ["t3.medium"], minSize: 3, desiredSize: 3, maxSize: 6 }],
-    bastion: { mode: "ssm" },
-    app: { logLevel: "info", commit: "abc123", minReplicas: 3, maxReplicas: 12 },
-    allowedCidrs: ["0.0.0.0/0"],
-    certificateArn: CERT,
-    ...overrides,
-  };
-}
-
-async function eksComponentRun(overrides: Partial<EksPlatformArgs> = {}): Promise<RecordedResource[]> {
-  const run = await runComponents(() => new EksPlatform("app", eksArgs(overrides)));
-  const hex = (seed: string, length = 64): string =>
-    createHash("sha256").update(`test/${seed}`).digest("hex").slice(0, length);
-  const ctx: MockContext = { stack: "test", region: "us-east-1", hex, suffix: (s) => hex(`name/${s}`, 7) };
-  return run.resources.map((r) => {
-    const mock = EKS_MOCK_RESOURCE_OUTPUTS[r.type] ?? MOCK_RESOURCE_OUTPUTS[r.type];
-    const args = {
-      type: r.type,
-      name: r.name,
-      inputs: r.inputs,
-      custom: true,
-    } as pulumi.runtime.MockResourceArgs;
-    const state = { ...r.inputs, ...(mock ? mock(args, ctx) : {}) };
-    return {
-      type: r.type,
-      name: r.name,
-      urn: r.urn,
-      id: (state.id as string | undefined) ?? `${r.name}-id`,
-      parentUrn: r.parentUrn,
-      parentType: r.parentType,
-      provider: r.provider,
-      custom: !r.type.includes(":platforms:") && r.type !== "pulumi:pulumi:Stack",
-      inputs: r.inputs,
-      state,
-      secretInputs: r.secretInputs,
-    };
-  });
-}
-
-const notWiredYet = (error: unknown): boolean =>
-  error instanceof ProgramFailure && /not implemented yet/.test(error.message);
-
-interface StackRun {
-  resources: RecordedResource[];
-  /** How the run was made: the program, or the component runner while the switch lacks the platform. */
-  source: "program" | "component";
-}
-
-async function runStack(
-  stack: (typeof STACKS)[number],
-  platform: (typeof PLATFORMS)[number],
-): Promise<StackRun> {
+async function runStack(stack: (typeof STACKS)[number], platform: (typeof PLATFORMS)[number]) {
   // dev's committed NAT strategy ("none") is refused by config for eks (nodes need NAT): the cheapest
   // valid one stands in.
   const options =
@@ -105,25 +30,13 @@ async function runStack(
       : platform === "eks" && stack === "dev"
         ? { stack, config: { platform, natGateways: "single" } }
         : { stack, config: { platform } };
-  try {
-    return { resources: (await runProgram(options)).resources, source: "program" };
-  } catch (error) {
-    if (platform !== "eks" || !notWiredYet(error)) throw error;
-    const devLike: Partial<EksPlatformArgs> = {
-      availabilityZones: 2,
-      natGateways: "single",
-      nodeGroups: [{ name: "general", minSize: 1, desiredSize: 2, maxSize: 3 }],
-      app: { logLevel: "debug", commit: "abc123", minReplicas: 1, maxReplicas: 2 },
-    };
-    delete devLike.certificateArn;
-    return { resources: await eksComponentRun(stack === "dev" ? { ...devLike } : {}), source: "component" };
-  }
+  return (await runProgram(options)).resources;
 }
 
 // ---------------------------------------------------------------------------------------------------
 
 describe("policy pack", () => {
-  const runs = new Map<string, StackRun>();
+  const runs = new Map<string, RecordedResource[]>();
   let prodHttps: RecordedResource[];
   let eks: RecordedResource[];
   let eksSsh: RecordedResource[];
@@ -139,15 +52,20 @@ describe("policy pack", () => {
         config: { platform: "ecs", certificateArn: CERT, allowedCidrs: ["198.51.100.0/24"] },
       })
     ).resources;
-    eks = await eksComponentRun();
-    eksHttp = await eksComponentRun({ certificateArn: undefined });
-    eksSsh = await eksComponentRun({ bastion: { mode: "ssh", sshAllowedCidrs: ["198.51.100.7/32"] } });
+    eks = (await runProgram({ stack: "prod", config: { certificateArn: CERT } })).resources;
+    eksHttp = (await runProgram({ stack: "prod" })).resources;
+    eksSsh = (
+      await runProgram({
+        stack: "prod",
+        config: { certificateArn: CERT, bastionMode: "ssh", bastionSshAllowedCidrs: ["198.51.100.7/32"] },
+      })
+    ).resources;
   });
 
   const get = (key: string): RecordedResource[] => {
     const run = runs.get(key);
     assert.ok(run, key);
-    return run.resources;
+    return run;
   };
 
   it("every policy is mandatory, named once, described", () => {
@@ -164,16 +82,10 @@ describe("policy pack", () => {
     for (const stack of STACKS) {
       for (const platform of PLATFORMS) {
         it(`${stack} × ${platform}`, async () => {
-          const run = runs.get(`${stack}/${platform}`);
-          assert.ok(run);
-          if (run.source === "component") {
-            // Reported, not hidden: the check ran on the EksPlatform component, not on index.ts.
-            console.log(
-              `note: ${stack} × ${platform} evaluated on the EksPlatform component (not behind the switch yet)`,
-            );
-          }
-          assert.ok(run.resources.length > 5);
-          assert.deepEqual(summary(await evaluate(p.policies, run.resources)), []);
+          const resources = runs.get(`${stack}/${platform}`);
+          assert.ok(resources);
+          assert.ok(resources.length > 5);
+          assert.deepEqual(summary(await evaluate(p.policies, resources)), []);
         });
       }
     }
@@ -186,7 +98,7 @@ describe("policy pack", () => {
 
   it("every Kubernetes provider receives its kubeconfig as a secret (policies cannot see secretness)", () => {
     const providers = [...runs.values()]
-      .flatMap((r) => r.resources)
+      .flat()
       .concat(eks)
       .filter((r) => r.type === "pulumi:providers:kubernetes");
     assert.ok(providers.length >= 4);
