@@ -584,21 +584,9 @@ export function parseConfig(raw: RawConfig): ParseResult {
       );
     }
   }
-  if (minCount !== undefined && maxCount !== undefined && minCount > maxCount) {
-    problems.push(
-      `${fullKey("minCount")}: got ${minCount}, above maxCount ${maxCount}; expected minCount ≤ desiredCount ≤ maxCount`,
-    );
-  }
-  if (desiredCount !== undefined && minCount !== undefined && desiredCount < minCount) {
-    problems.push(
-      `${fullKey("desiredCount")}: got ${desiredCount}, below minCount ${minCount}; expected minCount ≤ desiredCount ≤ maxCount`,
-    );
-  }
-  if (desiredCount !== undefined && maxCount !== undefined && desiredCount > maxCount) {
-    problems.push(
-      `${fullKey("desiredCount")}: got ${desiredCount}, above maxCount ${maxCount}; expected minCount ≤ desiredCount ≤ maxCount`,
-    );
-  }
+  problems.push(
+    ...minDesiredMax(["minCount", minCount], ["desiredCount", desiredCount], ["maxCount", maxCount]),
+  );
   if (platform === "eks") problems.push(...eksProblems(values));
   const region = raw["aws:region"]?.value;
   const certificateRegion = values.certificateArn
@@ -679,22 +667,13 @@ function eksProblems(v: Values): string[] {
       `${fullKey("natGateways")}: got "none" with platform eks; expected single or onePerAz (EKS nodes run in private subnets and need NAT egress to join the cluster, pull images and reach AWS APIs)`,
     );
   }
-  const { nodeMinSize: min, nodeDesiredSize: desired, nodeMaxSize: max } = v;
-  if (min !== undefined && max !== undefined && min > max) {
-    problems.push(
-      `${fullKey("nodeMinSize")}: got ${min}, above nodeMaxSize ${max}; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
-    );
-  }
-  if (desired !== undefined && min !== undefined && desired < min) {
-    problems.push(
-      `${fullKey("nodeDesiredSize")}: got ${desired}, below nodeMinSize ${min}; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
-    );
-  }
-  if (desired !== undefined && max !== undefined && desired > max) {
-    problems.push(
-      `${fullKey("nodeDesiredSize")}: got ${desired}, above nodeMaxSize ${max}; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
-    );
-  }
+  problems.push(
+    ...minDesiredMax(
+      ["nodeMinSize", v.nodeMinSize],
+      ["nodeDesiredSize", v.nodeDesiredSize],
+      ["nodeMaxSize", v.nodeMaxSize],
+    ),
+  );
   const types = v.nodeInstanceTypes;
   if (types !== undefined && types.length > 0) {
     const arm = types.map(isArmInstanceType);
@@ -840,6 +819,24 @@ export function loadConfig(): StackConfig {
   const { config, warnings } = parseConfig(readRawConfig());
   for (const warning of warnings) pulumi.log.warn(warning);
   return config;
+}
+
+type Bound = [key: ConfigKey, value: number | undefined];
+
+/** min ≤ desired ≤ max over three integer keys, checked only where each key is itself valid. */
+function minDesiredMax([minKey, min]: Bound, [desiredKey, desired]: Bound, [maxKey, max]: Bound): string[] {
+  const rule = `expected ${minKey} ≤ ${desiredKey} ≤ ${maxKey}`;
+  const out: string[] = [];
+  if (min !== undefined && max !== undefined && min > max) {
+    out.push(`${fullKey(minKey)}: got ${min}, above ${maxKey} ${max}; ${rule}`);
+  }
+  if (desired !== undefined && min !== undefined && desired < min) {
+    out.push(`${fullKey(desiredKey)}: got ${desired}, below ${minKey} ${min}; ${rule}`);
+  }
+  if (desired !== undefined && max !== undefined && desired > max) {
+    out.push(`${fullKey(desiredKey)}: got ${desired}, above ${maxKey} ${max}; ${rule}`);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------------
