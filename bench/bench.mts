@@ -172,6 +172,14 @@ function jiffiesOf(groups: Set<number>, withSelf: boolean): number {
   return sum;
 }
 
+const clockTicks = Number(spawnSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).stdout);
+const CLOCK_TICKS_PER_SECOND = Number.isFinite(clockTicks) && clockTicks > 0 ? clockTicks : 100;
+
+/** CPU seconds used so far by the process group `pgid` (all its processes and threads). */
+function groupCpuSeconds(pgid: number | undefined): number {
+  return pgid === undefined ? Number.NaN : jiffiesOf(new Set([pgid]), false) / CLOCK_TICKS_PER_SECOND;
+}
+
 /** CPU used by process groups already killed; their /proc entries are gone but it was ours. */
 let retiredJiffies = 0;
 
@@ -492,7 +500,7 @@ async function verify(server: RunningServer): Promise<void> {
 // Load worker
 
 class LoadWorker {
-  private child: ChildProcess;
+  readonly child: ChildProcess;
   private nextId = 1;
   private pending = new Map<number, { resolve: (s: LoadSummary) => void; reject: (e: Error) => void }>();
   private readyPromise: Promise<void>;
@@ -583,7 +591,18 @@ function table(headers: string[], rows: string[][]): string {
   return [line(headers), widths.map((w) => "-".repeat(w)).join("  "), ...rows.map(line)].join("\n");
 }
 
-type RoundRecord = LoadSummary & { foreignCpu: number | null };
+type RoundRecord = LoadSummary & {
+  foreignCpu: number | null;
+  /** Average cores the server (all its processes) used: ~1.0 means it was the bottleneck. */
+  serverCores: number;
+  /** Average cores the load generator used: ~1.0 means it, not the server, was the limit. */
+  loaderCores: number;
+  /**
+   * 2xx responses per CPU-second of the server: its capacity on one dedicated core, and nearly
+   * immune to other processes taking CPU time away (they lower req/s and CPU time alike).
+   */
+  okPerServerCpuSecond: number;
+};
 
 interface RouteResult {
   rounds: RoundRecord[];
@@ -595,6 +614,10 @@ interface RouteResult {
   medianOkPerSecond: number;
   minOkPerSecond: number;
   maxOkPerSecond: number;
+  /** Over every round, clean or not: this figure is robust to other load. */
+  medianOkPerServerCpuSecond: number;
+  medianServerCores: number;
+  medianLoaderCores: number;
   medianP50Ms: number;
   medianP99Ms: number;
   totalNon2xx: number;
@@ -606,7 +629,7 @@ const isClean = (foreignCpu: number | null) => foreignCpu === null || foreignCpu
 
 function summarise(rounds: RoundRecord[]): RouteResult {
   const clean = rounds.filter((r) => isClean(r.foreignCpu));
-  const basis = clean.length >= settings.minCleanSamples ? clean : rounds;
+  const basis = clean.length >= Math.min(settings.minCleanSamples, rounds.length) ? clean : rounds;
   const rps = basis.map((r) => r.okPerSecond);
   const pressure = rounds.flatMap((r) => (r.foreignCpu === null ? [] : [r.foreignCpu]));
   return {
@@ -617,6 +640,9 @@ function summarise(rounds: RoundRecord[]): RouteResult {
     medianOkPerSecond: round(median(rps), 0),
     minOkPerSecond: round(Math.min(...rps), 0),
     maxOkPerSecond: round(Math.max(...rps), 0),
+    medianOkPerServerCpuSecond: round(median(rounds.map((r) => r.okPerServerCpuSecond)), 0),
+    medianServerCores: round(median(basis.map((r) => r.serverCores)), 2),
+    medianLoaderCores: round(median(basis.map((r) => r.loaderCores)), 2),
     medianP50Ms: round(median(basis.map((r) => r.latencyMs.p50)), 3),
     medianP99Ms: round(median(basis.map((r) => r.latencyMs.p99)), 3),
     totalNon2xx: rounds.reduce((a, r) => a + r.non2xx, 0),
@@ -709,8 +735,18 @@ async function throughputPhase(specs: ServerSpec[]): Promise<void> {
       const measure = async (server: RunningServer, route: Route): Promise<RoundRecord> => {
         if (server.exited) throw new Error(`${server.spec.label} ${server.exitInfo} during the load test`);
         await waitForQuiet(settings.quietWaitSeconds);
+        const serverBefore = groupCpuSeconds(server.child.pid);
+        const loaderBefore = groupCpuSeconds(worker.child.pid);
         const [summary, foreignCpu] = await withForeignCpu(() => drive(server, route, settings.roundSeconds));
-        const record = { ...summary, foreignCpu };
+        const serverCpuSeconds = groupCpuSeconds(server.child.pid) - serverBefore;
+        const loaderCpuSeconds = groupCpuSeconds(worker.child.pid) - loaderBefore;
+        const record: RoundRecord = {
+          ...summary,
+          foreignCpu,
+          serverCores: serverCpuSeconds / summary.durationSeconds,
+          loaderCores: loaderCpuSeconds / summary.durationSeconds,
+          okPerServerCpuSecond: summary.okRequests / serverCpuSeconds,
+        };
         const key = `${server.spec.key} ${route.key}`;
         collected.set(key, [...(collected.get(key) ?? []), record]);
         return record;
@@ -747,7 +783,9 @@ async function throughputPhase(specs: ServerSpec[]): Promise<void> {
               };
             }),
           )
-          .filter((x) => x.clean < settings.minCleanSamples && x.n < settings.rounds * 2)
+          .filter(
+            (x) => x.clean < Math.min(settings.minCleanSamples, settings.rounds) && x.n < settings.rounds * 2,
+          )
           .sort((a, b) => a.clean - b.clean);
         const next = wanting[0];
         if (next === undefined) break;
@@ -971,6 +1009,30 @@ async function main(): Promise<number> {
     ),
   );
 
+  console.log(
+    "\n== CPU efficiency (2xx per server CPU-second, median of all rounds: ~ capacity of one dedicated " +
+      "core, barely affected by other processes) and saturation (cores used, median of quoted rounds) ==",
+  );
+  console.log(
+    table(
+      ["server", "route", "req per CPU-s", "server cores", "load-generator cores"],
+      SERVERS.flatMap((spec) =>
+        ROUTES.map((route) => {
+          const r = get(spec.key).routes[route.key];
+          return r === undefined
+            ? [spec.key, route.label, "unavailable", "", ""]
+            : [
+                spec.key + (spec.diagnostic ? " (diagnostic)" : ""),
+                route.label,
+                fmt(r.medianOkPerServerCpuSecond),
+                fmt(r.medianServerCores, 2),
+                fmt(r.medianLoaderCores, 2),
+              ];
+        }),
+      ),
+    ),
+  );
+
   const ratios: Record<string, Record<string, number>> = {};
   for (const route of ROUTES) {
     const a = app.routes[route.key];
@@ -979,20 +1041,43 @@ async function main(): Promise<number> {
       appOverFlask: round(ratio(a?.medianOkPerSecond, flask.routes[route.key]?.medianOkPerSecond), 2),
       appP99OverNodeP99: round(ratio(a?.medianP99Ms, node.routes[route.key]?.medianP99Ms), 2),
       appLogWarnOverApp: round(ratio(warn.routes[route.key]?.medianOkPerSecond, a?.medianOkPerSecond), 3),
+      cpuAppOverNode: round(
+        ratio(a?.medianOkPerServerCpuSecond, node.routes[route.key]?.medianOkPerServerCpuSecond),
+        3,
+      ),
+      cpuAppOverFlask: round(
+        ratio(a?.medianOkPerServerCpuSecond, flask.routes[route.key]?.medianOkPerServerCpuSecond),
+        2,
+      ),
+      cpuAppLogWarnOverApp: round(
+        ratio(warn.routes[route.key]?.medianOkPerServerCpuSecond, a?.medianOkPerServerCpuSecond),
+        3,
+      ),
     };
   }
   console.log("\n== ratios ==");
   console.log(
     table(
-      ["route", "app/node req/s", "app/Flask req/s", "app p99 / node p99", "diag: warn/info req/s"],
-      ROUTES.map((route) => {
+      ["route", "basis", "app/node", "app/Flask", "app p99 / node p99", "diag: warn/info"],
+      ROUTES.flatMap((route) => {
         const r = ratios[route.key] as Record<string, number>;
         return [
-          route.label,
-          fmt(r.appOverNode, 3),
-          fmt(r.appOverFlask, 2),
-          fmt(r.appP99OverNodeP99, 2),
-          fmt(r.appLogWarnOverApp, 3),
+          [
+            route.label,
+            "req/s",
+            fmt(r.appOverNode, 3),
+            fmt(r.appOverFlask, 2),
+            fmt(r.appP99OverNodeP99, 2),
+            fmt(r.appLogWarnOverApp, 3),
+          ],
+          [
+            "",
+            "req per CPU-s",
+            fmt(r.cpuAppOverNode, 3),
+            fmt(r.cpuAppOverFlask, 2),
+            "",
+            fmt(r.cpuAppLogWarnOverApp, 3),
+          ],
         ];
       }),
     ),
@@ -1023,30 +1108,50 @@ async function main(): Promise<number> {
       : `image size: ${image.note}`,
   );
 
-  type Verdict = { target: string; value: string; met: boolean | null };
+  type Verdict = { target: string; value: string; met: boolean | null; crossCheck?: string };
+  const judge = (values: number[], ok: (v: number) => boolean) =>
+    values.length > 0 && values.every(Number.isFinite) ? values.every(ok) : null;
   const verdict = (target: string, values: number[], ok: (v: number) => boolean, show: string): Verdict => ({
     target,
     value: show,
-    met: values.length > 0 && values.every(Number.isFinite) ? values.every(ok) : null,
+    met: judge(values, ok),
   });
+  /** The same throughput target judged on req per server CPU-second, which other load barely moves. */
+  const crossCheck = (v: Verdict, values: number[], ok: (x: number) => boolean, show: string): Verdict => {
+    const met = judge(values, ok);
+    return met === null
+      ? v
+      : { ...v, crossCheck: `per server CPU-second: ${show} -> ${met ? "met" : "missed"}` };
+  };
   const perRoute = (k: string) => ROUTES.map((r) => (ratios[r.key] as Record<string, number>)[k] as number);
   const showPerRoute = (k: string, digits: number) =>
     ROUTES.map((r) => `${r.label} ${fmt((ratios[r.key] as Record<string, number>)[k], digits)}`).join(", ");
   const getRoot = (ratios["get-root"] as Record<string, number>).appOverNode as number;
+  const cpuGetRoot = (ratios["get-root"] as Record<string, number>).cpuAppOverNode as number;
   const targets: Verdict[] = [
-    verdict(
-      `app / node req/s >= ${TARGETS.appOverNodeGetRoot} on GET /`,
-      [getRoot],
+    crossCheck(
+      verdict(
+        `app / node req/s >= ${TARGETS.appOverNodeGetRoot} on GET /`,
+        [getRoot],
+        (v) => v >= TARGETS.appOverNodeGetRoot,
+        fmt(getRoot, 3),
+      ),
+      [cpuGetRoot],
       (v) => v >= TARGETS.appOverNodeGetRoot,
-      fmt(getRoot, 3),
+      fmt(cpuGetRoot, 3),
     ),
-    verdict(
-      `app / Flask req/s >= ${TARGETS.appOverFlask} (each route)`,
-      perRoute("appOverFlask"),
+    crossCheck(
+      verdict(
+        `app / Flask req/s >= ${TARGETS.appOverFlask} (each route)`,
+        perRoute("appOverFlask"),
+        (v) => v >= TARGETS.appOverFlask,
+        flask.status === "measured"
+          ? showPerRoute("appOverFlask", 2)
+          : `Flask unavailable: ${flask.reason ?? ""}`,
+      ),
+      perRoute("cpuAppOverFlask"),
       (v) => v >= TARGETS.appOverFlask,
-      flask.status === "measured"
-        ? showPerRoute("appOverFlask", 2)
-        : `Flask unavailable: ${flask.reason ?? ""}`,
+      showPerRoute("cpuAppOverFlask", 2),
     ),
     verdict(
       `app p99 <= ${TARGETS.appP99OverNodeP99} x node p99 (each route)`,
@@ -1064,7 +1169,7 @@ async function main(): Promise<number> {
   console.log("\n== targets ==");
   for (const t of targets) {
     const mark = t.met === null ? "N/A " : t.met ? "MET " : "MISS";
-    console.log(`[${mark}] ${t.target}: ${t.value}`);
+    console.log(`[${mark}] ${t.target}: ${t.value}${t.crossCheck ? `  (${t.crossCheck})` : ""}`);
   }
 
   const totalBad = [...outcomes.values()].flatMap((o) =>
