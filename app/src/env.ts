@@ -1,42 +1,64 @@
 import { envSchema } from "env-schema";
-import { type Static, Type } from "typebox";
+import type { FromSchema } from "json-schema-to-ts";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
 /**
  * Everything the service reads from its environment, validated once at start-up.
  * Each property's `description` says what is allowed; it is quoted in start-up errors.
  */
-export const EnvSchema = Type.Object({
-  PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 3000, description: "an integer 1..65535" }),
-  HOST: Type.String({ minLength: 1, default: "0.0.0.0", description: "a non-empty host or IP address" }),
-  LOG_LEVEL: Type.Union(
-    ["fatal", "error", "warn", "info", "debug", "trace", "silent"].map((level) => Type.Literal(level)),
-    { default: "info", description: "one of fatal, error, warn, info, debug, trace, silent" },
-  ),
-  SHUTDOWN_DRAIN_DELAY_MS: Type.Integer({
-    minimum: 0,
-    maximum: 300_000,
-    default: 5000,
-    description: "milliseconds 0..300000 to keep serving after SIGTERM while /readyz answers 503",
-  }),
-  SHUTDOWN_TIMEOUT_MS: Type.Integer({
-    minimum: 100,
-    maximum: 300_000,
-    default: 10_000,
-    description: "milliseconds 100..300000 allowed for in-flight requests to finish after the drain",
-  }),
-  APP_COMMIT: Type.String({
-    pattern: "^[A-Za-z0-9._-]{1,64}$",
-    default: "unknown",
-    description: "1..64 characters of A-Z a-z 0-9 . _ -",
-  }),
-  APP_PLATFORM: Type.String({
-    pattern: "^[a-z0-9-]{1,32}$",
-    default: "local",
-    description: "1..32 characters of a-z 0-9 -",
-  }),
-});
+export const EnvSchema = {
+  type: "object",
+  properties: {
+    PORT: { type: "integer", minimum: 1, maximum: 65535, default: 3000, description: "an integer 1..65535" },
+    HOST: { type: "string", minLength: 1, default: "0.0.0.0", description: "a non-empty host or IP address" },
+    LOG_LEVEL: {
+      type: "string",
+      enum: LOG_LEVELS,
+      default: "info",
+      description: `one of ${LOG_LEVELS.join(", ")}`,
+    },
+    SHUTDOWN_DRAIN_DELAY_MS: {
+      type: "integer",
+      minimum: 0,
+      maximum: 300_000,
+      default: 5000,
+      description: "milliseconds 0..300000 to keep serving after SIGTERM while /readyz answers 503",
+    },
+    SHUTDOWN_TIMEOUT_MS: {
+      type: "integer",
+      minimum: 100,
+      maximum: 300_000,
+      default: 10_000,
+      description: "milliseconds 100..300000 allowed for in-flight requests to finish after the drain",
+    },
+    APP_COMMIT: {
+      type: "string",
+      pattern: "^[A-Za-z0-9._-]{1,64}$",
+      default: "unknown",
+      description: "1..64 characters of A-Z a-z 0-9 . _ -",
+    },
+    APP_PLATFORM: {
+      type: "string",
+      pattern: "^[a-z0-9-]{1,32}$",
+      default: "local",
+      description: "1..32 characters of a-z 0-9 -",
+    },
+  },
+  required: [
+    "PORT",
+    "HOST",
+    "LOG_LEVEL",
+    "SHUTDOWN_DRAIN_DELAY_MS",
+    "SHUTDOWN_TIMEOUT_MS",
+    "APP_COMMIT",
+    "APP_PLATFORM",
+  ],
+  additionalProperties: false,
+} as const;
 
-export type AppEnv = Static<typeof EnvSchema>;
+/** Every variable is present after validation: the schema gives each a default. */
+export type AppEnv = FromSchema<typeof EnvSchema>;
 
 export class EnvError extends Error {
   override name = "EnvError";
@@ -69,7 +91,7 @@ export function loadEnv(env: NodeJS.ProcessEnv): AppEnv {
       const key = issue.instancePath.replace(/^\//, "");
       // A union (LOG_LEVEL) reports one issue per branch; one line per variable is enough.
       if (!key || lines.has(key)) continue;
-      const allowed = (EnvSchema.properties as Record<string, { description?: string }>)[key]?.description;
+      const allowed = (EnvSchema.properties as Record<string, { description: string }>)[key]?.description;
       lines.set(key, `${key}=${JSON.stringify(data[key])} is invalid: expected ${allowed ?? issue.message}`);
     }
     throw new EnvError(`Invalid environment:\n  ${[...lines.values()].join("\n  ")}`);

@@ -66,3 +66,33 @@ describe("productionLogger", () => {
     );
   });
 });
+
+describe("access log", () => {
+  it("writes one line per request with method, url, status and time; none for probes at info", async () => {
+    const { lines, stream } = capture();
+    const app = await buildApp({ version: "1", logger: productionLogger("info", stream) });
+    await app.inject("/");
+    await app.inject("/nope?x=1");
+    await app.inject("/healthz");
+    await app.inject("/readyz");
+    await app.close();
+    const entries = lines.map((line) => JSON.parse(line));
+    const access = entries.filter((entry) => entry.msg === "request completed");
+    assert.deepEqual(
+      access.map(({ method, url, statusCode }) => ({ method, url, statusCode })),
+      [
+        { method: "GET", url: "/", statusCode: 200 },
+        { method: "GET", url: "/nope?x=1", statusCode: 404 },
+      ],
+    );
+    for (const entry of access) {
+      assert.equal(typeof entry.responseTimeMs, "number");
+      assert.equal(typeof entry.reqId, "string");
+    }
+    assert.equal(
+      entries.some((entry) => entry.msg === "incoming request"),
+      false,
+      "Fastify's own request lines are off",
+    );
+  });
+});

@@ -1,6 +1,5 @@
-import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Type } from "typebox";
-import { errorResponses } from "../schemas.js";
+import type { FastifyPluginAsyncJsonSchemaToTs } from "@fastify/type-provider-json-schema-to-ts";
+import { ErrorReply, errorResponses } from "../schemas.js";
 
 export interface OpsRoutesOptions {
   version: string;
@@ -8,10 +7,20 @@ export interface OpsRoutesOptions {
   platform: string;
 }
 
-const Status = Type.Object({ status: Type.String() });
+const Status = { type: "object", properties: { status: { type: "string" } }, required: ["status"] } as const;
+const Version = {
+  type: "object",
+  properties: {
+    version: { type: "string" },
+    commit: { type: "string" },
+    platform: { type: "string" },
+    node: { type: "string" },
+  },
+  required: ["version", "commit", "platform", "node"],
+} as const;
 
 /** Routes for load balancers, orchestrators and operators. */
-const ops: FastifyPluginAsyncTypebox<OpsRoutesOptions> = async (app, opts) => {
+const ops: FastifyPluginAsyncJsonSchemaToTs<{ Options: OpsRoutesOptions }> = async (app, opts) => {
   app.get(
     "/healthz",
     {
@@ -26,12 +35,12 @@ const ops: FastifyPluginAsyncTypebox<OpsRoutesOptions> = async (app, opts) => {
   // Under pressure, @fastify/under-pressure answers 503 here before the handler runs.
   app.get(
     "/readyz",
-    { schema: { response: { 200: Status, ...errorResponses } }, logLevel: "warn" },
+    { schema: { response: { 200: Status, 503: ErrorReply, ...errorResponses } }, logLevel: "warn" },
     async (_request, reply) => {
       if (app.shuttingDown) {
         return reply
-          .code(503)
           .header("connection", "close")
+          .code(503)
           .send({ statusCode: 503, error: "Service Unavailable", message: "shutting down" });
       }
       return { status: "ready" };
@@ -49,12 +58,7 @@ const ops: FastifyPluginAsyncTypebox<OpsRoutesOptions> = async (app, opts) => {
     {
       schema: {
         response: {
-          200: Type.Object({
-            version: Type.String(),
-            commit: Type.String(),
-            platform: Type.String(),
-            node: Type.String(),
-          }),
+          200: Version,
           ...errorResponses,
         },
       },
