@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { contextHash, ecrRepositoryArn } from "./image";
+import { contextHash, ecrRepositoryArn, IMAGE_INPUTS } from "./image";
 import { ProgramFailure, type ProgramRun, prodEcs, ROOT, runProgram } from "./test/harness";
 
 const REPOSITORY = "aws:ecr/repository:Repository";
@@ -43,10 +43,28 @@ describe("contextHash", () => {
     const base = contextHash(tree(files));
     assert.equal(
       contextHash(
-        tree({ ...files, "app/node_modules/x/index.js": "x", "app/dist/a.js": "a", "README.md": "r" }),
+        tree({
+          ...files,
+          "app/node_modules/x/index.js": "x",
+          "app/dist/a.js": "a",
+          "app/test/a.test.ts": "t",
+          "app/README.md": "r",
+          "README.md": "r",
+        }),
       ),
       base,
     );
+  });
+});
+
+describe("IMAGE_INPUTS", () => {
+  it("is the Dockerfile plus exactly what .dockerignore lets into the build context", () => {
+    const allowed = fs
+      .readFileSync(path.join(ROOT, ".dockerignore"), "utf8")
+      .split("\n")
+      .filter((line) => line.startsWith("!"))
+      .map((line) => line.slice(1).replace(/\/$/, ""));
+    assert.deepEqual([...IMAGE_INPUTS].sort(), ["Dockerfile", ".dockerignore", ...allowed].sort());
   });
 });
 

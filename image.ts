@@ -7,16 +7,20 @@ import * as pulumi from "@pulumi/pulumi";
 import type { ImagePlatform } from "./config";
 
 /**
- * What goes into the image, relative to the build context (the repository root). The tag is a hash of
- * exactly these files, so a change to any of them makes a new tag (and, with immutable tags, a new
- * image), and an unchanged tree never rebuilds. If the Dockerfile starts copying anything else, add it.
+ * What goes into the image, relative to the build context (the repository root): the Dockerfile, and
+ * the `.dockerignore` allowlist (a test keeps the two lists equal). The tag is a hash of exactly these
+ * files, so a change to any of them makes a new tag (and, with immutable tags, a new image), while a
+ * change to anything else (tests, docs, the Pulumi program) never rebuilds.
  */
 export const IMAGE_INPUTS = [
   "Dockerfile",
   ".dockerignore",
   "package.json",
   "package-lock.json",
-  "app",
+  "app/package.json",
+  "app/tsconfig.json",
+  "app/tsconfig.build.json",
+  "app/src",
 ] as const;
 
 /** Directories never sent to the build (generated or installed locally). */
