@@ -136,34 +136,17 @@ function ipv4Cidr(value: string): boolean {
   return address % hostBits === 0;
 }
 
-const cidrList = z
-  .string()
-  .transform((text, ctx) => {
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      ctx.addIssue({
-        code: "custom",
-        input: text,
-        message: `got ${show(text)}; expected a JSON list of IPv4 CIDRs, e.g. ["203.0.113.0/24"] (pulumi config set --path 'allowedCidrs[0]' 203.0.113.0/24)`,
-      });
-      return z.NEVER;
-    }
-  })
-  .pipe(
-    z
-      .array(
-        z.string({ error: expected("an IPv4 CIDR such as 203.0.113.0/24") }).refine(ipv4Cidr, {
-          error: expected("an IPv4 CIDR with no host bits set, such as 203.0.113.0/24"),
-        }),
-        { error: expected("a JSON list of IPv4 CIDRs") },
-      )
-      .min(1, { error: expected("at least one IPv4 CIDR (use 0.0.0.0/0 for a public service)") })
-      .refine((list) => new Set(list).size === list.length, { error: expected("no duplicate CIDRs") }),
-  );
-
-/** A JSON list (Pulumi passes arrays as JSON text) whose items each pass `item`. */
-function jsonList(key: string, example: string, item: z.ZodType<string>) {
+/**
+ * A JSON list (Pulumi passes arrays as JSON text) whose items each pass `item`, without duplicates.
+ * `of` names the items in messages ("a JSON list of <of>"), `duplicates` words the uniqueness rule.
+ */
+function jsonList(
+  key: string,
+  example: string,
+  item: z.ZodType<string>,
+  { of, duplicates = "no duplicates" }: { of?: string; duplicates?: string } = {},
+) {
+  const list = of ? `a JSON list of ${of}` : "a JSON list";
   return z
     .string()
     .transform((text, ctx) => {
@@ -173,21 +156,29 @@ function jsonList(key: string, example: string, item: z.ZodType<string>) {
         ctx.addIssue({
           code: "custom",
           input: text,
-          message: `got ${show(text)}; expected a JSON list, e.g. ["${example}"] (pulumi config set --path '${key}[0]' ${example})`,
+          message: `got ${show(text)}; expected ${list}, e.g. ["${example}"] (pulumi config set --path '${key}[0]' ${example})`,
         });
         return z.NEVER;
       }
     })
     .pipe(
       z
-        .array(item, { error: expected("a JSON list") })
-        .refine((list) => new Set(list).size === list.length, { error: expected("no duplicates") }),
+        .array(item, { error: expected(list) })
+        .refine((items) => new Set(items).size === items.length, { error: expected(duplicates) }),
     );
 }
 
 const ipv4CidrItem = z
   .string({ error: expected("an IPv4 CIDR such as 203.0.113.0/24") })
   .refine(ipv4Cidr, { error: expected("an IPv4 CIDR with no host bits set, such as 203.0.113.0/24") });
+
+/** The load balancer's inbound CIDRs: at least one, 0.0.0.0/0 allowed (a public service). */
+const cidrList = jsonList("allowedCidrs", "203.0.113.0/24", ipv4CidrItem, {
+  of: "IPv4 CIDRs",
+  duplicates: "no duplicate CIDRs",
+}).refine((items) => items.length > 0, {
+  error: expected("at least one IPv4 CIDR (use 0.0.0.0/0 for a public service)"),
+});
 
 /** IPv4 CIDRs that must never be the whole internet (what /0 means). */
 function restrictedCidrList(key: string, why: string) {
