@@ -3,7 +3,7 @@ import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { type AppEnvArgs, READINESS_PATH } from "./app-contract";
+import { READINESS_PATH } from "./app-contract";
 import { AwsLoadBalancerController } from "./aws-load-balancer-controller";
 import {
   Bastion,
@@ -13,7 +13,7 @@ import {
   isCidr,
   isWholeInternet,
 } from "./bastion";
-import { KubernetesApp } from "./kubernetes-app";
+import { KubernetesApp, type KubernetesWorkloadArgs, workloadSettings } from "./kubernetes-app";
 
 /**
  * Kubernetes versions EKS supports (standard or extended support) as of mid-2026. A version outside this
@@ -61,28 +61,15 @@ export interface EksBastionArgs {
   accessPolicy?: BastionAccessPolicy;
 }
 
-export interface EksAppArgs {
-  logLevel: string;
-  commit: string;
-  /** Replicas at creation; the HorizontalPodAutoscaler owns the count afterwards. @default minReplicas */
-  replicas?: number;
-  minReplicas: number;
-  maxReplicas: number;
-  /** @default 70 (KubernetesApp's default) */
-  targetCpuUtilization?: number;
-  /** @default KubernetesApp's defaults */
-  resources?: { cpuRequest?: string; memoryRequest?: string; cpuLimit?: string; memoryLimit?: string };
-  /**
-   * How long a terminating pod keeps serving (readiness 503) before it closes. With target type `ip`
-   * the ALB learns of a terminating pod only after the pod leaves the endpoints, the controller
-   * reconciles and the ALB applies the deregistration (a few seconds, more under load); 15 s covers that
-   * so no request reaches a closed socket.
-   * @default 15000
-   */
-  drainDelayMs?: number;
-  /** In-flight requests get this long after the drain. @default 10000 */
-  shutdownTimeoutMs?: number;
-}
+/** The app on EKS: the shared workload settings. */
+export type EksAppArgs = KubernetesWorkloadArgs;
+
+/**
+ * The default drain delay on EKS. With target type `ip` the ALB learns of a terminating pod only after
+ * the pod leaves the endpoints, the controller reconciles and the ALB applies the deregistration (a few
+ * seconds, more under load); 15 s covers that so no request reaches a closed socket.
+ */
+export const EKS_DRAIN_DELAY_MS = 15_000;
 
 export interface EksPlatformArgs {
   /** Digest-pinned image URI (`repo@sha256:…`). */
@@ -362,29 +349,13 @@ export class EksPlatform extends pulumi.ComponentResource {
       { parent: this, dependsOn: nodeGroups },
     );
 
-    const drainDelayMs = args.app.drainDelayMs ?? 15_000;
-    const shutdownTimeoutMs = args.app.shutdownTimeoutMs ?? 10_000;
-    const env: AppEnvArgs = {
-      logLevel: args.app.logLevel,
-      commit: args.app.commit,
-      drainDelayMs,
-      shutdownTimeoutMs,
-      platform: "eks",
-    };
     const app = new KubernetesApp(
       `${name}-app`,
       {
         provider,
         image: args.image,
         namespace,
-        env,
-        ...(args.app.replicas !== undefined && { replicas: args.app.replicas }),
-        minReplicas: args.app.minReplicas,
-        maxReplicas: args.app.maxReplicas,
-        ...(args.app.targetCpuUtilization !== undefined && {
-          targetCpuUtilization: args.app.targetCpuUtilization,
-        }),
-        ...(args.app.resources !== undefined && { resources: args.app.resources }),
+        ...workloadSettings(args.app, "eks", EKS_DRAIN_DELAY_MS),
         serviceType: "ClusterIP",
         // No annotation needed; taken from the controller so the Service waits for its webhooks.
         serviceAnnotations: loadBalancerController.ingressClassName.apply(() => ({})),
@@ -558,7 +529,7 @@ export function validateEksPlatformArgs(name: string, args: EksPlatformArgs): vo
     // Bastion checks this too; failing here names the platform setting.
     fail(`bastion.sshAllowedCidrs must not open SSH to the whole internet (0.0.0.0/0 or ::/0)`);
   }
-  const drain = args.app.drainDelayMs ?? 15_000;
+  const drain = args.app.drainDelayMs ?? EKS_DRAIN_DELAY_MS;
   const delay = args.deregistrationDelaySeconds ?? 10;
   if (!Number.isInteger(delay) || delay < 0 || delay > 3600) {
     fail(`deregistrationDelaySeconds must be an integer in 0..3600, got ${delay}`);

@@ -60,6 +60,57 @@ export interface KubernetesAppArgs {
   ingress?: KubernetesIngressArgs;
 }
 
+/** The app's settings as a platform receives them: identical on every cluster. */
+export interface KubernetesWorkloadArgs {
+  logLevel: string;
+  commit: string;
+  /** Replicas at creation; the HorizontalPodAutoscaler owns the count afterwards. @default minReplicas */
+  replicas?: number;
+  minReplicas: number;
+  maxReplicas: number;
+  /** @default 70 (KubernetesApp's default) */
+  targetCpuUtilization?: number;
+  /** @default KubernetesApp's defaults */
+  resources?: KubernetesAppArgs["resources"];
+  /**
+   * How long a terminating pod keeps serving with readiness at 503 before it closes. Kubernetes sends
+   * SIGTERM while it is still removing the pod from endpoints; whatever routes to the pod (kube-proxy,
+   * an ingress controller, a cloud load balancer) picks that up seconds later.
+   * @default the platform's (see {@link workloadSettings})
+   */
+  drainDelayMs?: number;
+  /** In-flight requests get this long after the drain. @default 10000 */
+  shutdownTimeoutMs?: number;
+}
+
+/**
+ * The part of {@link KubernetesAppArgs} that comes from {@link KubernetesWorkloadArgs}: environment and
+ * scaling, with the platform's name and default drain delay.
+ */
+export function workloadSettings(
+  app: KubernetesWorkloadArgs,
+  platform: AppEnvArgs["platform"],
+  defaultDrainDelayMs: number,
+): Pick<
+  KubernetesAppArgs,
+  "env" | "replicas" | "minReplicas" | "maxReplicas" | "targetCpuUtilization" | "resources"
+> {
+  return {
+    env: {
+      logLevel: app.logLevel,
+      commit: app.commit,
+      drainDelayMs: app.drainDelayMs ?? defaultDrainDelayMs,
+      shutdownTimeoutMs: app.shutdownTimeoutMs ?? 10_000,
+      platform,
+    },
+    ...(app.replicas !== undefined && { replicas: app.replicas }),
+    minReplicas: app.minReplicas,
+    maxReplicas: app.maxReplicas,
+    ...(app.targetCpuUtilization !== undefined && { targetCpuUtilization: app.targetCpuUtilization }),
+    ...(app.resources !== undefined && { resources: app.resources }),
+  };
+}
+
 /** The port the Service exposes inside the cluster. */
 export const SERVICE_PORT = 80;
 /** Seconds between readiness probes: a pod leaves the endpoints within two of them. */

@@ -1,7 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { KubernetesApp, type KubernetesIngressArgs, SERVICE_PORT, type ServiceType } from "./kubernetes-app";
+import {
+  KubernetesApp,
+  type KubernetesIngressArgs,
+  type KubernetesWorkloadArgs,
+  SERVICE_PORT,
+  type ServiceType,
+  workloadSettings,
+} from "./kubernetes-app";
 
 export type ImagePullArgs =
   /** Build a kubernetes.io/dockerconfigjson Secret from an ECR authorization token (valid 12 hours). */
@@ -31,24 +38,8 @@ export interface KubernetesPlatformArgs {
   /** @default "ClusterIP" */
   serviceType?: ServiceType;
   ingress?: KubernetesIngressArgs;
-  app: {
-    logLevel: string;
-    commit: string;
-    /**
-     * How long a terminating pod keeps serving with readiness at 503. Kubernetes sends SIGTERM while it is
-     * still removing the pod from endpoints, and kube-proxy, ingress controllers and cloud load balancers
-     * pick that up seconds later.
-     * @default 10000
-     */
-    drainDelayMs?: number;
-    /** @default 10000 */
-    shutdownTimeoutMs?: number;
-    replicas?: number;
-    minReplicas: number;
-    maxReplicas: number;
-    targetCpuUtilization?: number;
-    resources?: { cpuRequest?: string; memoryRequest?: string; cpuLimit?: string; memoryLimit?: string };
-  };
+  /** Drain delay @default 10000: long enough for kube-proxy and an ingress controller to notice. */
+  app: KubernetesWorkloadArgs;
 }
 
 /**
@@ -107,20 +98,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         image: args.image,
         namespace,
         createNamespace: args.createNamespace ?? true,
-        env: {
-          logLevel: args.app.logLevel,
-          commit: args.app.commit,
-          drainDelayMs: args.app.drainDelayMs ?? 10_000,
-          shutdownTimeoutMs: args.app.shutdownTimeoutMs ?? 10_000,
-          platform: "kubernetes",
-        },
-        ...(args.app.replicas !== undefined && { replicas: args.app.replicas }),
-        minReplicas: args.app.minReplicas,
-        maxReplicas: args.app.maxReplicas,
-        ...(args.app.targetCpuUtilization !== undefined && {
-          targetCpuUtilization: args.app.targetCpuUtilization,
-        }),
-        ...(args.app.resources !== undefined && { resources: args.app.resources }),
+        ...workloadSettings(args.app, "kubernetes", 10_000),
         ...(imagePull !== undefined && { imagePull }),
         serviceType: args.serviceType ?? "ClusterIP",
         ...(args.ingress !== undefined && { ingress: args.ingress }),
