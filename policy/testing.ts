@@ -68,11 +68,12 @@ function providerOf(resource: RecordedResource, all: readonly RecordedResource[]
 
 const analyzed = (resources: readonly RecordedResource[]) => resources.filter((r) => r.type !== STACK_TYPE);
 
-export function resourceArgs(
+/** What @pulumi/policy shows of one resource, to resource and stack policies alike. */
+function resourceView<AsType>(
   resource: RecordedResource,
-  all: readonly RecordedResource[] = [resource],
-): ResourceValidationArgs {
-  const props = plain(resource.inputs);
+  props: Record<string, unknown>,
+  all: readonly RecordedResource[],
+) {
   const provider = providerOf(resource, all);
   return {
     type: resource.type,
@@ -81,10 +82,19 @@ export function resourceArgs(
     name: resource.name,
     opts: options(resource),
     ...(provider && { provider }),
-    stackTags: new Map(),
-    isType: (resourceClass) => typeOf(resourceClass) === resource.type,
+    isType: (resourceClass: unknown) => typeOf(resourceClass) === resource.type,
     asType: ((resourceClass: unknown) =>
-      typeOf(resourceClass) === resource.type ? props : undefined) as ResourceValidationArgs["asType"],
+      typeOf(resourceClass) === resource.type ? props : undefined) as AsType,
+  };
+}
+
+export function resourceArgs(
+  resource: RecordedResource,
+  all: readonly RecordedResource[] = [resource],
+): ResourceValidationArgs {
+  return {
+    ...resourceView<ResourceValidationArgs["asType"]>(resource, plain(resource.inputs), all),
+    stackTags: new Map(),
     getConfig: <T extends object>() => ({}) as T,
     notApplicable: (reason?: string): never => {
       throw new NotApplicable(reason);
@@ -94,26 +104,17 @@ export function resourceArgs(
 
 export function stackArgs(all: readonly RecordedResource[]): StackValidationArgs {
   const byUrn = new Map<string, PolicyResource>();
-  const list = analyzed(all).map((resource) => {
-    const props = plain(resource.state);
-    const provider = providerOf(resource, all);
+  const resources = analyzed(all);
+  const list = resources.map((resource) => {
     const policyResource: PolicyResource = {
-      type: resource.type,
-      props,
-      urn: resource.urn,
-      name: resource.name,
-      opts: options(resource),
-      ...(provider && { provider }),
+      ...resourceView<PolicyResource["asType"]>(resource, plain(resource.state), all),
       dependencies: [],
       propertyDependencies: {},
-      isType: (resourceClass) => typeOf(resourceClass) === resource.type,
-      asType: ((resourceClass: unknown) =>
-        typeOf(resourceClass) === resource.type ? props : undefined) as PolicyResource["asType"],
     };
     byUrn.set(resource.urn, policyResource);
     return policyResource;
   });
-  for (const resource of analyzed(all)) {
+  for (const resource of resources) {
     const parent = resource.parentUrn ? byUrn.get(resource.parentUrn) : undefined;
     const target = byUrn.get(resource.urn);
     if (parent && target) target.parent = parent;
