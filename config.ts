@@ -717,16 +717,18 @@ function build(platform: Platform, v: Required<Values>, raw: RawConfig, apiServe
       targetCpuUtilization: v.targetCpuUtilization,
     },
   };
-  const network: NetworkConfig = { availabilityZones: v.availabilityZones, natGateways: v.natGateways };
-  const certificate = v.certificateArn !== undefined ? { certificateArn: v.certificateArn } : {};
+  // What both AWS platforms share: their own VPC and a public load balancer.
+  const awsCommon = {
+    network: { availabilityZones: v.availabilityZones, natGateways: v.natGateways } satisfies NetworkConfig,
+    allowedCidrs: v.allowedCidrs,
+    ...(v.certificateArn !== undefined && { certificateArn: v.certificateArn }),
+  };
   switch (platform) {
     case "ecs":
       return {
         platform,
         ...common,
-        network,
-        allowedCidrs: v.allowedCidrs,
-        ...certificate,
+        ...awsCommon,
         ecs: {
           cpu: v.cpu,
           memory: v.memory,
@@ -738,9 +740,7 @@ function build(platform: Platform, v: Required<Values>, raw: RawConfig, apiServe
       return {
         platform,
         ...common,
-        network,
-        allowedCidrs: v.allowedCidrs,
-        ...certificate,
+        ...awsCommon,
         eks: {
           kubernetesVersion: v.kubernetesVersion,
           endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
