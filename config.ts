@@ -24,6 +24,15 @@ export const NAT_STRATEGIES = ["none", "single", "onePerAz"] as const;
 export type NatStrategy = (typeof NAT_STRATEGIES)[number];
 export const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
+export const WAIT_FOR_ADDRESS = ["auto", "true", "false"] as const;
+export type WaitForAddress = (typeof WAIT_FOR_ADDRESS)[number];
+/**
+ * The Node.js image the ECR pull-secret refresher runs in (`node:24-alpine`, the multi-arch index as
+ * pinned in public repositories in 2026). Public, so pulling it needs no credential. Bump it as a
+ * reviewed change: `docker buildx imagetools inspect node:24-alpine` prints the current digest.
+ */
+export const DEFAULT_ECR_REFRESHER_IMAGE =
+  "docker.io/library/node@sha256:a0b9bf06e4e6193cf7a0f58816cc935ff8c2a908f81e6f1a95432d679c54fbfd";
 export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
 export type CapacityType = (typeof CAPACITY_TYPES)[number];
 export const BASTION_MODES = ["ssm", "ssh"] as const;
@@ -317,6 +326,55 @@ export const CONFIG_KEYS = {
     platforms: ["kubernetes"],
     schema: optional(dnsSubdomain("the name of a kubernetes.io/tls Secret in the namespace")),
   },
+  waitForAddress: {
+    type: "string",
+    default: "auto",
+    platforms: ["kubernetes", "eks"],
+    schema: oneOf(WAIT_FOR_ADDRESS),
+  },
+  networkPolicyNamespaces: {
+    type: "array",
+    default: [],
+    platforms: ["kubernetes", "eks"],
+    schema: jsonList(
+      "networkPolicyNamespaces",
+      "ingress-nginx",
+      dnsLabel("a namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)"),
+      { of: "namespace names", duplicates: "no duplicate namespaces" },
+    ),
+  },
+  networkPolicyCidrs: {
+    type: "array",
+    default: [],
+    platforms: ["kubernetes", "eks"],
+    schema: jsonList("networkPolicyCidrs", "10.0.0.0/16", ipv4CidrItem, {
+      of: "IPv4 CIDRs",
+      duplicates: "no duplicate CIDRs",
+    }),
+  },
+  ingressControllerNamespace: {
+    type: "string",
+    default: "ingress-nginx",
+    platforms: ["kubernetes"],
+    schema: dnsLabel("a namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)"),
+  },
+  nodeCidrs: {
+    type: "array",
+    default: [],
+    platforms: ["kubernetes"],
+    schema: jsonList("nodeCidrs", "172.18.0.0/16", ipv4CidrItem, {
+      of: "IPv4 CIDRs",
+      duplicates: "no duplicate CIDRs",
+    }),
+  },
+  ecrRefresherImage: {
+    type: "string",
+    default: DEFAULT_ECR_REFRESHER_IMAGE,
+    platforms: ["kubernetes"],
+    schema: z.string().regex(DIGEST_PINNED_IMAGE, {
+      error: expected("a digest-pinned, publicly pullable Node.js image <registry>/<repository>@sha256:<64 hex digits>"),
+    }),
+  },
   kubernetesVersion: {
     type: "string",
     default: DEFAULT_KUBERNETES_VERSION,
@@ -454,6 +512,10 @@ export interface EksStackConfig extends CommonConfig {
     endpointPublicAccessCidrs: string[];
     adminRoleArns: string[];
     namespace: string;
+    /** Wait in up for the ALB's address (waitForAddress; auto means yes on EKS). */
+    awaitAddress: boolean;
+    /** Sources the NetworkPolicy admits; both empty: the VPC's public subnets (the ALB's). */
+    networkPolicy: NetworkPolicyConfig;
     nodeGroup: EksNodeGroupConfig;
     bastion: {
       mode: BastionMode;
@@ -462,6 +524,11 @@ export interface EksStackConfig extends CommonConfig {
       accessPolicy: BastionAccessPolicy;
     };
   };
+}
+
+export interface NetworkPolicyConfig {
+  namespaces: string[];
+  cidrs: string[];
 }
 
 export interface KubernetesStackConfig extends CommonConfig {
@@ -478,6 +545,14 @@ export interface KubernetesStackConfig extends CommonConfig {
     imagePullSecret?: string;
     serviceType: ServiceType;
     ingress?: { className: string; host?: string; tlsSecretName?: string };
+    /** Wait in up for a LoadBalancer Service's or the Ingress's address (waitForAddress; auto means no). */
+    awaitAddress: boolean;
+    /** Sources the NetworkPolicy admits; both empty: the platform's defaults. */
+    networkPolicy: NetworkPolicyConfig;
+    ingressControllerNamespace: string;
+    nodeCidrs: string[];
+    /** The digest-pinned Node.js image the ECR pull-secret refresher runs in. */
+    ecrRefresherImage: string;
   };
 }
 
@@ -618,6 +693,17 @@ export function parseConfig(raw: RawConfig): ParseResult {
         `${fullKey("ingressHost")}: got ${show(ingressHost)} without ingressClassName; expected ingressClassName too (an Ingress needs a class)`,
       );
     }
+    const { serviceType, nodeCidrs, networkPolicyNamespaces, networkPolicyCidrs } = values;
+    if (
+      (serviceType === "NodePort" || serviceType === "LoadBalancer") &&
+      nodeCidrs?.length === 0 &&
+      networkPolicyNamespaces?.length === 0 &&
+      networkPolicyCidrs?.length === 0
+    ) {
+      problems.push(
+        `${fullKey("nodeCidrs")}: got [] with serviceType ${serviceType}; expected the IPv4 CIDRs of the cluster's nodes (kubectl get nodes -o wide), which the NetworkPolicy admits on the app port because traffic through a ${serviceType} Service reaches the pods from node addresses (or set networkPolicyCidrs / networkPolicyNamespaces)`,
+      );
+    }
     if (ingressTlsSecret !== undefined && (ingressHost === undefined || ingressClassName === undefined)) {
       problems.push(
         `${fullKey("ingressTlsSecret")}: got ${show(ingressTlsSecret)} without ingressHost and ingressClassName; expected both (a TLS certificate is for a host on an Ingress)`,
@@ -746,6 +832,8 @@ function build(platform: Platform, v: Required<Values>, raw: RawConfig, apiServe
           endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
           adminRoleArns: v.adminRoleArns,
           namespace: v.namespace,
+          awaitAddress: v.waitForAddress !== "false",
+          networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
           nodeGroup: {
             instanceTypes: v.nodeInstanceTypes,
             minSize: v.nodeMinSize,
@@ -781,6 +869,11 @@ function build(platform: Platform, v: Required<Values>, raw: RawConfig, apiServe
               ...(v.ingressTlsSecret !== undefined && { tlsSecretName: v.ingressTlsSecret }),
             },
           }),
+          awaitAddress: v.waitForAddress === "true",
+          networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
+          ingressControllerNamespace: v.ingressControllerNamespace,
+          nodeCidrs: v.nodeCidrs,
+          ecrRefresherImage: v.ecrRefresherImage,
         },
       };
     default: {

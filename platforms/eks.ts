@@ -13,7 +13,12 @@ import {
   isCidr,
   isWholeInternet,
 } from "./bastion";
-import { KubernetesApp, type KubernetesWorkloadArgs, workloadSettings } from "./kubernetes-app";
+import {
+  KubernetesApp,
+  type KubernetesWorkloadArgs,
+  type NetworkPolicySource,
+  workloadSettings,
+} from "./kubernetes-app";
 
 /**
  * Kubernetes versions EKS supports (standard or extended support) as of mid-2026. A version outside this
@@ -102,6 +107,16 @@ export interface EksPlatformArgs {
   certificateArn?: string;
   /** IPv4 CIDRs admitted to the ALB on its listener ports. */
   allowedCidrs: string[];
+  /**
+   * Wait in `up` for the ALB's address on the Ingress (the controller publishes it, so this returns).
+   * @default true
+   */
+  awaitAddress?: boolean;
+  /**
+   * Who may reach the app pods. Both empty (the default): the VPC's public subnets, where the ALB's
+   * network interfaces live (targets are pod IPs, so ALB traffic and health checks come from there).
+   */
+  networkPolicy?: { namespaces: string[]; cidrs: string[] };
   /** Target-group deregistration delay. @default 10 */
   deregistrationDelaySeconds?: number;
   /** KMS key deletion window. @default 30 */
@@ -357,6 +372,11 @@ export class EksPlatform extends pulumi.ComponentResource {
         namespace,
         ...workloadSettings(args.app, "eks", EKS_DRAIN_DELAY_MS),
         serviceType: "ClusterIP",
+        networkPolicySources: eksNetworkPolicySources(
+          args.networkPolicy ?? { namespaces: [], cidrs: [] },
+          publicSubnetCidrs(vpc, args.availabilityZones, this),
+        ),
+        awaitAddress: args.awaitAddress ?? true,
         // No annotation needed; taken from the controller so the Service waits for its webhooks.
         serviceAnnotations: loadBalancerController.ingressClassName.apply(() => ({})),
         ingress: {
@@ -395,7 +415,12 @@ export class EksPlatform extends pulumi.ComponentResource {
     this.vpcId = vpc.vpcId;
     this.namespace = app.namespace;
     this.loadBalancerDnsName = app.ingressAddress;
-    this.url = pulumi.interpolate`${withCertificate ? "https" : "http"}://${app.ingressAddress}`;
+    // Until the controller has published the ALB (only without the await), the in-cluster URL.
+    this.url = pulumi
+      .all([app.ingressAddress, app.clusterUrl])
+      .apply(([address, clusterUrl]) =>
+        address ? `${withCertificate ? "https" : "http"}://${address}` : clusterUrl,
+      );
     this.bastionInstanceId = bastion.instanceId;
     this.bastionConnectCommand = bastion.connectCommand;
     this.registerOutputs({
@@ -409,6 +434,34 @@ export class EksPlatform extends pulumi.ComponentResource {
       bastionConnectCommand: this.bastionConnectCommand,
     });
   }
+}
+
+/** The CIDR of each public subnet (one per AZ), read from the subnets the VPC created. */
+function publicSubnetCidrs(
+  vpc: awsx.ec2.Vpc,
+  availabilityZones: number,
+  parent: pulumi.Resource,
+): pulumi.Output<string>[] {
+  return Array.from(
+    { length: availabilityZones },
+    (_, i) =>
+      aws.ec2.getSubnetOutput({ id: vpc.publicSubnetIds.apply((ids) => ids[i] ?? "") }, { parent })
+        .cidrBlock,
+  );
+}
+
+/** Explicit sources when any is configured, else the ALB's subnets. */
+export function eksNetworkPolicySources(
+  explicit: { namespaces: string[]; cidrs: string[] },
+  albSubnetCidrs: pulumi.Input<string>[],
+): NetworkPolicySource[] {
+  if (explicit.namespaces.length > 0 || explicit.cidrs.length > 0) {
+    return [
+      ...explicit.namespaces.map((namespace) => ({ namespace })),
+      ...explicit.cidrs.map((cidr) => ({ cidr })),
+    ];
+  }
+  return albSubnetCidrs.map((cidr) => ({ cidr }));
 }
 
 export interface AlbIngressSettings {

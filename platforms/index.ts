@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import type { AppImage } from "../image";
+import { ecrImage } from "./image-uri";
 import { EcsPlatform } from "./ecs";
 import { EksPlatform } from "./eks";
 import { type ImagePullArgs, KubernetesPlatform } from "./kubernetes";
@@ -12,7 +13,10 @@ import { type ImagePullArgs, KubernetesPlatform } from "./kubernetes";
 export interface CommonOutputs {
   /** The platform this stack deploys to. */
   platform: StackConfig["platform"];
-  /** Where the app answers (scheme + host). */
+  /**
+   * Where the app answers, always an `http(s)://` URL: the load balancer's or ingress host's when there is
+   * one, else the in-cluster `http://<service>.<namespace>.svc.cluster.local`.
+   */
   url: pulumi.Output<string>;
   /** The deployed image, digest-pinned (`<repository>@sha256:<digest>`). */
   imageUri: pulumi.Output<string>;
@@ -33,6 +37,8 @@ export interface KubernetesOutputs extends CommonOutputs {
   namespace: pulumi.Output<string>;
   /** The app's Service in that namespace. */
   serviceName: pulumi.Output<string>;
+  /** `kubectl port-forward …`: reaches the app from a workstation (then http://127.0.0.1:8080). */
+  portForwardCommand: pulumi.Output<string>;
 }
 
 export interface EksOutputs extends CommonOutputs {
@@ -102,6 +108,8 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
         },
         adminRoleArns: e.adminRoleArns,
         namespace: e.namespace,
+        awaitAddress: e.awaitAddress,
+        networkPolicy: e.networkPolicy,
         app: {
           logLevel: config.app.logLevel,
           commit: config.app.commit,
@@ -133,11 +141,15 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
         ...(k.context !== undefined && { context: k.context }),
         clusterIdentifier: k.apiServer,
         image: image.imageUri,
-        imagePull: imagePull(k.imagePullSecret, config.image.uri, image),
+        imagePull: imagePull(k.imagePullSecret, config.image.uri, k.ecrRefresherImage),
         namespace: k.namespace,
         createNamespace: k.createNamespace,
         serviceType: k.serviceType,
         ...(k.ingress !== undefined && { ingress: k.ingress }),
+        networkPolicy: k.networkPolicy,
+        ingressControllerNamespace: k.ingressControllerNamespace,
+        nodeCidrs: k.nodeCidrs,
+        awaitAddress: k.awaitAddress,
         app: {
           logLevel: config.app.logLevel,
           commit: config.app.commit,
@@ -153,6 +165,7 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
         imageUri: image.imageUri,
         namespace: platform.namespace,
         serviceName: platform.serviceName,
+        portForwardCommand: platform.portForwardCommand,
       };
     }
     default: {
@@ -162,17 +175,14 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
   }
 }
 
-const ECR_HOST = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\//;
-
-/** How a cluster outside AWS pulls the image: a named secret, an ECR token, or nothing for other registries. */
+/** How a cluster outside AWS pulls the image: a named secret, a refreshed ECR secret, or nothing for other registries. */
 function imagePull(
   existingSecret: string | undefined,
   prebuiltUri: string | undefined,
-  image: AppImage,
+  refresherImage: string,
 ): ImagePullArgs {
   if (existingSecret !== undefined) return { existingSecretName: existingSecret };
-  if (prebuiltUri === undefined)
-    return { ecrRegistryId: image.imageUri.apply((uri) => ECR_HOST.exec(uri)?.[1] ?? "") };
-  const account = ECR_HOST.exec(prebuiltUri)?.[1];
-  return account !== undefined ? { ecrRegistryId: account } : { none: true };
+  // A built image always lives in this stack's ECR repository.
+  if (prebuiltUri === undefined || ecrImage(prebuiltUri) !== undefined) return { ecr: { refresherImage } };
+  return { none: true };
 }

@@ -10,8 +10,18 @@ import {
   minimumKillWindowSeconds,
   READINESS_PATH,
 } from "./app-contract";
+import { EcrPullSecret, type EcrPullSecretArgs } from "./ecr-pull-secret";
 
 export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
+
+/**
+ * A source the NetworkPolicy admits on the app port: every pod of a namespace (e.g. the ingress
+ * controller's), or an IPv4 CIDR (a load balancer's subnets, the nodes behind a NodePort).
+ */
+export type NetworkPolicySource = { namespace: pulumi.Input<string> } | { cidr: pulumi.Input<string> };
+
+/** The annotation that makes pulumi-kubernetes return as soon as an object is accepted. */
+export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 
 export interface KubernetesIngressArgs {
   /** `spec.ingressClassName`, e.g. `alb` (AWS Load Balancer Controller) or `nginx`. */
@@ -50,14 +60,30 @@ export interface KubernetesAppArgs {
   resources?: { cpuRequest?: string; memoryRequest?: string; cpuLimit?: string; memoryLimit?: string };
   /**
    * How nodes authenticate to the registry: the name of an existing kubernetes.io/dockerconfigjson
-   * Secret in the namespace, or the content of one to create (kept secret). None for a public image.
+   * Secret in the namespace, or a Secret for a private ECR registry kept fresh in the cluster
+   * ({@link EcrPullSecret}). None for a public image or nodes that authenticate on their own.
    */
-  imagePull?: { existingSecretName: string } | { dockerConfigJson: pulumi.Input<string> };
+  imagePull?:
+    | { existingSecretName: string }
+    | { ecr: Omit<EcrPullSecretArgs, "provider" | "namespace" | "namePrefix" | "labels"> };
   /** @default "ClusterIP" */
   serviceType?: ServiceType;
   serviceAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** An Ingress in front of the Service, when given. */
   ingress?: KubernetesIngressArgs;
+  /**
+   * Who may connect to the app port, each a `from` of the NetworkPolicy. Empty admits nobody but the
+   * pod's own node (kubelet probes, which NetworkPolicy never blocks) and `kubectl port-forward`.
+   */
+  networkPolicySources: NetworkPolicySource[];
+  /**
+   * Whether `pulumi up` waits for a LoadBalancer Service's and the Ingress's address. pulumi-kubernetes
+   * waits up to 10 minutes and then fails, every run, where nothing ever assigns one (kind, minikube,
+   * bare metal without MetalLB, an ingress controller that publishes no status); false sets
+   * `pulumi.com/skipAwait` on those two objects and the address outputs become best effort.
+   * @default true
+   */
+  awaitAddress?: boolean;
 }
 
 /** The app's settings as a platform receives them: identical on every cluster. */
@@ -130,6 +156,8 @@ export class KubernetesApp extends pulumi.ComponentResource {
   public readonly loadBalancerAddress: pulumi.Output<string>;
   /** Load balancer host name or IP of the Ingress, "" without one or until it is assigned. */
   public readonly ingressAddress: pulumi.Output<string>;
+  /** The Service's in-cluster URL, `http://<service>.<namespace>.svc.cluster.local`. */
+  public readonly clusterUrl: pulumi.Output<string>;
 
   constructor(name: string, args: KubernetesAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:KubernetesApp", name, {}, opts);
@@ -185,20 +213,29 @@ export class KubernetesApp extends pulumi.ComponentResource {
     );
 
     let imagePullSecretName: pulumi.Input<string> | undefined;
+    const deploymentDependsOn: pulumi.Resource[] = [];
     if (args.imagePull && "existingSecretName" in args.imagePull) {
       imagePullSecretName = args.imagePull.existingSecretName;
     } else if (args.imagePull) {
-      const pullSecret = new k8s.core.v1.Secret(
-        `${name}-image-pull`,
+      const pullSecret = new EcrPullSecret(
+        `${name}-ecr-pull`,
         {
-          metadata: metadata("image-pull"),
-          type: "kubernetes.io/dockerconfigjson",
-          stringData: { ".dockerconfigjson": pulumi.secret(args.imagePull.dockerConfigJson) },
+          ...args.imagePull.ecr,
+          provider: args.provider,
+          namespace,
+          namePrefix: args.namespace,
+          labels,
         },
-        childOpts,
+        { parent: this },
       );
-      imagePullSecretName = pullSecret.metadata.name;
+      imagePullSecretName = pullSecret.secretName;
+      // The first pods pull with the token the initial refresh wrote.
+      deploymentDependsOn.push(pullSecret.initialRefresh);
     }
+    // Without the await, up returns as soon as the object is accepted (provider/pkg/metadata/overrides.go
+    // ReadyCondition; provider/pkg/await/await.go skips the Service and Ingress awaiters).
+    const skipAwait: Record<string, string> =
+      (args.awaitAddress ?? true) ? {} : { [SKIP_AWAIT_ANNOTATION]: "true" };
 
     const killWindow =
       minimumKillWindowSeconds(args.env.drainDelayMs, args.env.shutdownTimeoutMs) +
@@ -292,13 +329,21 @@ export class KubernetesApp extends pulumi.ComponentResource {
           },
         },
       },
-      { ...childOpts, ignoreChanges: ["spec.replicas"] },
+      { ...childOpts, ignoreChanges: ["spec.replicas"], dependsOn: deploymentDependsOn },
     );
 
     const service = new k8s.core.v1.Service(
       `${name}-service`,
       {
-        metadata: { ...metadata(), annotations: args.serviceAnnotations ?? {} },
+        metadata: {
+          ...metadata(),
+          annotations: pulumi
+            .output(args.serviceAnnotations ?? {})
+            .apply(
+              (annotations): Record<string, string> =>
+                args.serviceType === "LoadBalancer" ? { ...annotations, ...skipAwait } : annotations,
+            ),
+        },
         spec: {
           type: args.serviceType ?? "ClusterIP",
           selector,
@@ -349,9 +394,20 @@ export class KubernetesApp extends pulumi.ComponentResource {
         spec: {
           podSelector: { matchLabels: selector },
           policyTypes: ["Ingress", "Egress"],
-          // Only the app port comes in (from the load balancer, ingress controller or kubelet probes);
-          // nothing goes out: the app calls no other service, so a compromised pod cannot either.
-          ingress: [{ ports: [{ port: APP_PORT, protocol: "TCP" }] }],
+          // Only the app port comes in, and only from the named sources (the load balancer, the ingress
+          // controller). Kubelet probes come from the pod's own node, which a NetworkPolicy never blocks
+          // (Kubernetes NetworkPolicy semantics; Calico, Cilium and the AWS VPC CNI policy agent all
+          // admit the node). Nothing goes out: the app calls no other service, so a compromised pod
+          // cannot either.
+          ingress:
+            args.networkPolicySources.length > 0
+              ? [
+                  {
+                    from: args.networkPolicySources.map(networkPolicyPeer),
+                    ports: [{ port: APP_PORT, protocol: "TCP" }],
+                  },
+                ]
+              : [],
           egress: [],
         },
       },
@@ -364,7 +420,12 @@ export class KubernetesApp extends pulumi.ComponentResource {
       const ingress = new k8s.networking.v1.Ingress(
         `${name}-ingress`,
         {
-          metadata: { ...metadata(), annotations: ingressArgs.annotations ?? {} },
+          metadata: {
+            ...metadata(),
+            annotations: pulumi
+              .output(ingressArgs.annotations ?? {})
+              .apply((annotations): Record<string, string> => ({ ...annotations, ...skipAwait })),
+          },
           spec: {
             ingressClassName: ingressArgs.className,
             ...(ingressArgs.tlsSecretName && ingressArgs.host
@@ -398,14 +459,22 @@ export class KubernetesApp extends pulumi.ComponentResource {
       loadBalancerAddress(status?.loadBalancer?.ingress),
     );
     this.ingressAddress = ingressAddress;
+    this.clusterUrl = pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc.cluster.local`;
     this.registerOutputs({
       namespace: this.namespace,
       serviceName: this.serviceName,
       deploymentName: this.deploymentName,
       loadBalancerAddress: this.loadBalancerAddress,
       ingressAddress: this.ingressAddress,
+      clusterUrl: this.clusterUrl,
     });
   }
+}
+
+function networkPolicyPeer(source: NetworkPolicySource) {
+  return "namespace" in source
+    ? { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": source.namespace } } }
+    : { ipBlock: { cidr: source.cidr } };
 }
 
 function loadBalancerAddress(entries: Array<{ hostname?: string; ip?: string }> | undefined): string {

@@ -1,18 +1,24 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { ecrImage } from "./image-uri";
 import {
   KubernetesApp,
+  type KubernetesAppArgs,
   type KubernetesIngressArgs,
   type KubernetesWorkloadArgs,
+  type NetworkPolicySource,
   SERVICE_PORT,
   type ServiceType,
   workloadSettings,
 } from "./kubernetes-app";
 
 export type ImagePullArgs =
-  /** Build a kubernetes.io/dockerconfigjson Secret from an ECR authorization token (valid 12 hours). */
-  | { ecrRegistryId: pulumi.Input<string> }
+  /**
+   * A private ECR image: a pull-only IAM user for the one repository and an in-cluster refresher that
+   * keeps the pull secret valid ({@link EcrPullSecret}).
+   */
+  | { ecr: { refresherImage: string; schedule?: string } }
   /** Use a pull secret that already exists in the namespace (e.g. kept fresh by a credential helper). */
   | { existingSecretName: string }
   /** The image is public, or nodes can pull it on their own (e.g. an ECR credential provider on the node). */
@@ -38,6 +44,21 @@ export interface KubernetesPlatformArgs {
   /** @default "ClusterIP" */
   serviceType?: ServiceType;
   ingress?: KubernetesIngressArgs;
+  /**
+   * Who may reach the app port. Empty lists mean the platform's defaults ({@link defaultNetworkPolicySources}).
+   * @default { namespaces: [], cidrs: [] }
+   */
+  networkPolicy?: { namespaces: string[]; cidrs: string[] };
+  /** Namespace of the ingress controller that serves `ingress.className`. @default "ingress-nginx" */
+  ingressControllerNamespace?: string;
+  /** CIDRs traffic through a NodePort or LoadBalancer Service arrives from (the nodes, a pod-targeting LB). */
+  nodeCidrs?: string[];
+  /**
+   * Wait in `up` for the LoadBalancer Service's or Ingress's address. Off by default: on kind, minikube,
+   * bare metal or behind a controller that publishes no status it never comes, and `up` would fail.
+   * @default false
+   */
+  awaitAddress?: boolean;
   /** Drain delay @default 10000: long enough for kube-proxy and an ingress controller to notice. */
   app: KubernetesWorkloadArgs;
 }
@@ -48,8 +69,13 @@ export interface KubernetesPlatformArgs {
 export class KubernetesPlatform extends pulumi.ComponentResource {
   public readonly namespace: pulumi.Output<string>;
   public readonly serviceName: pulumi.Output<string>;
-  /** A URL where the app answers, or how to reach it (`kubectl port-forward …`) for a ClusterIP Service. */
+  /**
+   * Where the app answers: `https://<ingress host>`, the load balancer's or Ingress's address once one is
+   * known, else the in-cluster `http://<service>.<namespace>.svc.cluster.local`.
+   */
   public readonly url: pulumi.Output<string>;
+  /** A command that reaches the app from a workstation through the API server, whatever the Service type. */
+  public readonly portForwardCommand: pulumi.Output<string>;
 
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:KubernetesPlatform", name, {}, opts);
@@ -74,21 +100,11 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    let imagePull: { existingSecretName: string } | { dockerConfigJson: pulumi.Input<string> } | undefined;
+    let imagePull: KubernetesAppArgs["imagePull"];
     if ("existingSecretName" in args.imagePull) {
       imagePull = { existingSecretName: args.imagePull.existingSecretName };
-    } else if ("ecrRegistryId" in args.imagePull) {
-      const token = aws.ecr.getAuthorizationTokenOutput(
-        { registryId: args.imagePull.ecrRegistryId },
-        { parent: this },
-      );
-      imagePull = {
-        dockerConfigJson: pulumi.secret(
-          pulumi
-            .all([token.proxyEndpoint, token.userName, token.password])
-            .apply(([endpoint, username, password]) => dockerConfigJson(endpoint, username, password)),
-        ),
-      };
+    } else if ("ecr" in args.imagePull) {
+      imagePull = { ecr: this.createEcrPuller(name, args.image, args.imagePull.ecr) };
     }
 
     const app = new KubernetesApp(
@@ -102,6 +118,15 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         ...(imagePull !== undefined && { imagePull }),
         serviceType: args.serviceType ?? "ClusterIP",
         ...(args.ingress !== undefined && { ingress: args.ingress }),
+        networkPolicySources: defaultNetworkPolicySources({
+          namespace,
+          serviceType: args.serviceType ?? "ClusterIP",
+          ingress: args.ingress !== undefined,
+          ingressControllerNamespace: args.ingressControllerNamespace ?? "ingress-nginx",
+          nodeCidrs: args.nodeCidrs ?? [],
+          explicit: args.networkPolicy ?? { namespaces: [], cidrs: [] },
+        }),
+        awaitAddress: args.awaitAddress ?? false,
       },
       { parent: this },
     );
@@ -109,8 +134,111 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     this.namespace = app.namespace;
     this.serviceName = app.serviceName;
     this.url = platformUrl(args, app);
-    this.registerOutputs({ namespace: this.namespace, serviceName: this.serviceName, url: this.url });
+    this.portForwardCommand = pulumi.interpolate`kubectl port-forward --namespace ${app.namespace} service/${app.serviceName} 8080:${SERVICE_PORT}`;
+    this.registerOutputs({
+      namespace: this.namespace,
+      serviceName: this.serviceName,
+      url: this.url,
+      portForwardCommand: this.portForwardCommand,
+    });
   }
+
+  /**
+   * A pull-only IAM identity for the image's one repository, for the in-cluster refresher. An IAM user's
+   * access key, created here, because it is the one AWS credential every cluster can use with nothing
+   * for the operator to provide: OIDC federation of the cluster's service-account issuer is keyless but
+   * needs an issuer AWS can reach over the internet, which kind, minikube and most on-prem clusters do
+   * not have. The key can do nothing but pull this repository's images; rotate it with
+   * `pulumi up --replace <its URN>`.
+   */
+  private createEcrPuller(
+    name: string,
+    image: pulumi.Input<string>,
+    settings: { refresherImage: string; schedule?: string },
+  ) {
+    const ecr = pulumi.output(image).apply((uri) => {
+      const found = ecrImage(uri);
+      if (!found)
+        throw new Error(`KubernetesPlatform: imagePull.ecr needs an ECR image, got ${JSON.stringify(uri)}`);
+      return found;
+    });
+    const user = new aws.iam.User(
+      `${name}-ecr-puller`,
+      { path: "/fastify-deploy/", tags: { "fastify-deploy:purpose": "ecr-pull-refresher" } },
+      { parent: this },
+    );
+    new aws.iam.UserPolicy(
+      `${name}-ecr-pull`,
+      { user: user.name, policy: ecr.repositoryArn.apply(ecrPullPolicy) },
+      { parent: this },
+    );
+    const key = new aws.iam.AccessKey(`${name}-ecr-puller-key`, { user: user.name }, { parent: this });
+    return {
+      registryHost: ecr.host,
+      region: ecr.region,
+      ecrEndpoint: ecr.apiEndpoint,
+      accessKeyId: pulumi.secret(key.id),
+      secretAccessKey: pulumi.secret(key.secret),
+      image: settings.refresherImage,
+      ...(settings.schedule !== undefined && { schedule: settings.schedule }),
+    };
+  }
+}
+
+/** Pull-only rights: a token (GetAuthorizationToken has no resource scope) and the one repository's layers. */
+export function ecrPullPolicy(repositoryArn: string): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      { Sid: "AuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+      {
+        Sid: "PullTheAppImage",
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        Resource: repositoryArn,
+      },
+    ],
+  });
+}
+
+export interface NetworkPolicyDefaultsInput {
+  /** The app's own namespace. */
+  namespace: string;
+  serviceType: ServiceType;
+  /** An Ingress (with a class) routes to the Service. */
+  ingress: boolean;
+  ingressControllerNamespace: string;
+  nodeCidrs: string[];
+  /** Sources set in config; when any is set they replace every default. */
+  explicit: { namespaces: string[]; cidrs: string[] };
+}
+
+/**
+ * Who reaches the app on a cluster we know nothing about: the ingress controller's namespace when an
+ * Ingress routes to it, the node (and pod-targeting load balancer) CIDRs when the Service is NodePort
+ * or LoadBalancer (kube-proxy hands such traffic on from a node's address), and otherwise only pods of
+ * the app's own namespace (clients in the cluster must be named in config).
+ */
+export function defaultNetworkPolicySources(input: NetworkPolicyDefaultsInput): NetworkPolicySource[] {
+  const { explicit } = input;
+  if (explicit.namespaces.length > 0 || explicit.cidrs.length > 0) {
+    return [
+      ...explicit.namespaces.map((namespace) => ({ namespace })),
+      ...explicit.cidrs.map((cidr) => ({ cidr })),
+    ];
+  }
+  const sources: NetworkPolicySource[] = [];
+  if (input.ingress) sources.push({ namespace: input.ingressControllerNamespace });
+  if (input.serviceType !== "ClusterIP") {
+    if (input.nodeCidrs.length === 0) {
+      throw new Error(
+        `KubernetesPlatform: a ${input.serviceType} Service needs nodeCidrs (or explicit network policy sources): traffic through it reaches the pods from node addresses`,
+      );
+    }
+    sources.push(...input.nodeCidrs.map((cidr) => ({ cidr })));
+  }
+  if (sources.length === 0) sources.push({ namespace: input.namespace });
+  return sources;
 }
 
 function platformUrl(args: KubernetesPlatformArgs, app: KubernetesApp): pulumi.Output<string> {
@@ -118,15 +246,14 @@ function platformUrl(args: KubernetesPlatformArgs, app: KubernetesApp): pulumi.O
     const scheme = args.ingress.tlsSecretName ? "https" : "http";
     return pulumi.interpolate`${scheme}://${args.ingress.host}`;
   }
-  if (args.ingress) return pulumi.interpolate`http://${app.ingressAddress}`;
-  if (args.serviceType === "LoadBalancer") return pulumi.interpolate`http://${app.loadBalancerAddress}`;
-  // ClusterIP or NodePort: nothing outside the cluster has an address to print; say how to get one.
-  return pulumi.interpolate`kubectl port-forward --namespace ${app.namespace} service/${app.serviceName} 8080:${SERVICE_PORT}, then http://127.0.0.1:8080`;
-}
-
-/** A `.dockerconfigjson` document for one registry. */
-export function dockerConfigJson(endpoint: string, username: string, password: string): string {
-  const server = endpoint.replace(/^https:\/\//, "");
-  const auth = Buffer.from(`${username}:${password}`).toString("base64");
-  return JSON.stringify({ auths: { [server]: { username, password, auth } } });
+  // An address exists only once something assigned it (and, without the await, once a later up or
+  // refresh read it back); until then the in-cluster URL is the one that works.
+  const external = args.ingress
+    ? app.ingressAddress
+    : args.serviceType === "LoadBalancer"
+      ? app.loadBalancerAddress
+      : pulumi.output("");
+  return pulumi
+    .all([external, app.clusterUrl])
+    .apply(([address, clusterUrl]) => (address ? `http://${address}` : clusterUrl));
 }

@@ -240,6 +240,21 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
     const name = physicalName(args, ctx);
     return { name, arn: arn(ctx, "logs", `log-group:${name}`) };
   },
+  "aws:iam/user:User": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    const userPath = (args.inputs.path as string | undefined) ?? "/";
+    return {
+      name,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user${userPath}${name}`,
+      uniqueId: `AIDA${ctx.hex(name, 16).toUpperCase()}`,
+    };
+  },
+  // The key id is the resource id; the secret is returned once, at creation.
+  "aws:iam/accessKey:AccessKey": (args, ctx) => ({
+    id: `AKIA${ctx.hex(args.name, 16).toUpperCase()}`,
+    secret: `harness-secret-${ctx.hex(`${args.name}/secret`, 32)}`,
+    status: "Active",
+  }),
   "aws:iam/role:Role": (args, ctx) => {
     const name = physicalName(args, ctx);
     return {
@@ -459,6 +474,18 @@ export const MOCK_CALLS: Record<string, CallMock> = {
     arn: `arn:aws:ssm:${ctx.region}::parameter${inputs.name as string}`,
     id: inputs.name,
   }),
+  // A subnet's CIDR, derived from its id (awsx's subnets are opaque under mocks): a /24 of 10.0.0.0/16.
+  "aws:ec2/getSubnet:getSubnet": (inputs, ctx) => {
+    const id = inputs.id as string;
+    const third = Number.parseInt(createHash("sha256").update(id).digest("hex").slice(0, 2), 16);
+    return {
+      id,
+      cidrBlock: `10.0.${third}.0/24`,
+      vpcId: `vpc-${ctx.hex(id, 17)}`,
+      availabilityZone: `${ctx.region}a`,
+      arn: `arn:aws:ec2:${ctx.region}:${MOCK_ACCOUNT_ID}:subnet/${id}`,
+    };
+  },
   "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, ctx) => ({
     authorizationToken: Buffer.from("AWS:harness-ecr-password").toString("base64"),
     userName: "AWS",
@@ -495,6 +522,10 @@ export interface RecordedResource {
   state: Record<string, unknown>;
   /** Top-level input names whose value was, or contained, a secret. */
   secretInputs: string[];
+  /** The `ignoreChanges` resource option (property paths). Optional for hand-built records. */
+  ignoreChanges?: string[];
+  /** The `deleteBeforeReplace` resource option. Optional for hand-built records. */
+  deleteBeforeReplace?: boolean;
 }
 
 export interface RecordedCall {
@@ -603,6 +634,8 @@ interface MonitorRequest {
   getDependenciesList(): string[];
   getCustom(): boolean;
   getUrn(): string;
+  getIgnorechangesList(): string[];
+  getDeletebeforereplace(): boolean;
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, response: { getUrn?: () => string } | undefined) => void;
@@ -718,6 +751,8 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             inputs: entry?.inputs ?? {},
             state: entry?.state ?? {},
             secretInputs: entry?.secretInputs ?? [],
+            ignoreChanges: req.getIgnorechangesList(),
+            deleteBeforeReplace: req.getDeletebeforereplace(),
           });
         }
         callback(err, response);

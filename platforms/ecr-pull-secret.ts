@@ -1,0 +1,237 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The refresher's script, shipped in a ConfigMap (see ecr-pull-refresher.cjs for why plain JavaScript). */
+export const REFRESHER_SCRIPT_FILE = path.join(__dirname, "ecr-pull-refresher.cjs");
+
+/**
+ * Every 3 hours, at minute 17 (off the hour, when registries are busiest). An ECR token lives 12 hours,
+ * so three refreshes in a row can fail before a pull would.
+ */
+export const DEFAULT_REFRESH_SCHEDULE = "17 */3 * * *";
+
+/** The refresher pods' uid/gid: any non-root id works, the script only reads mounted files. */
+const REFRESHER_UID = 65532;
+const TOKEN_DIR = "/var/run/secrets/ecr-refresher";
+/** A valid, empty `.dockerconfigjson`: the Secret's content until the first refresh fills it. */
+const EMPTY_DOCKER_CONFIG = Buffer.from('{"auths":{}}').toString("base64");
+
+export interface EcrPullSecretArgs {
+  provider: k8s.Provider;
+  /** The namespace (an Output of the Namespace object, so everything here waits for it). */
+  namespace: pulumi.Input<string>;
+  /** Prefix of every object name, e.g. the namespace name: `<prefix>-image-pull`. */
+  namePrefix: string;
+  labels: Record<string, string>;
+  /** The image's own registry host, region included (`<account>.dkr.ecr.<region>.amazonaws.com`). */
+  registryHost: pulumi.Input<string>;
+  /** The registry's region and its ECR API endpoint, where tokens are issued. */
+  region: pulumi.Input<string>;
+  ecrEndpoint: pulumi.Input<string>;
+  /** A pull-only AWS identity's access key (secret Outputs). */
+  accessKeyId: pulumi.Input<string>;
+  secretAccessKey: pulumi.Input<string>;
+  /** The Node.js image the refresher runs in, digest-pinned; it must be pullable without credentials. */
+  image: string;
+  /** Cron schedule of the refresh. @default {@link DEFAULT_REFRESH_SCHEDULE} */
+  schedule?: string;
+}
+
+/**
+ * An image-pull Secret for a private ECR registry that stays valid: the program creates it once (empty),
+ * a Job fills it before the app's pods are created, and a CronJob refreshes it every few hours. The
+ * Secret's `data` belongs to the refresher (Pulumi ignores it), so a re-run with no changes changes no
+ * object, and no token ever enters Pulumi's inputs or state.
+ *
+ * The refresher's rights are the least that work: `patch` on the one Secret (by resourceNames; `create`
+ * cannot be narrowed that way, which is why the program creates the Secret), a service-account token
+ * that is projected for 10 minutes instead of auto-mounted, and Pod Security "restricted".
+ */
+export class EcrPullSecret extends pulumi.ComponentResource {
+  /** The Secret the app's pods name in imagePullSecrets. */
+  public readonly secretName: pulumi.Output<string>;
+  /** The first refresh: the app's Deployment depends on it, so its first pull already has a token. */
+  public readonly initialRefresh: k8s.batch.v1.Job;
+
+  constructor(name: string, args: EcrPullSecretArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fastify-deploy:platforms:EcrPullSecret", name, {}, opts);
+    const childOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
+    const refresher = `${args.namePrefix}-ecr-refresher`;
+    // Its own name label: the app's selectors (Deployment, Service, PDB, NetworkPolicy) must not match it.
+    const labels = {
+      ...args.labels,
+      "app.kubernetes.io/name": "ecr-pull-refresher",
+      "app.kubernetes.io/component": "ecr-pull-refresher",
+    };
+    const metadata = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels });
+
+    const pullSecret = new k8s.core.v1.Secret(
+      `${name}-image-pull`,
+      {
+        metadata: metadata(`${args.namePrefix}-image-pull`),
+        type: "kubernetes.io/dockerconfigjson",
+        data: { ".dockerconfigjson": EMPTY_DOCKER_CONFIG },
+      },
+      // The refresher owns the data. With server-side apply the provider drops an ignored field that
+      // another field manager owns from its apply, so an update of this Secret never resets the token
+      // (pulumi-kubernetes provider/pkg/await/await.go, handleSSAIgnoreFields).
+      { ...childOpts, ignoreChanges: ["data"] },
+    );
+    this.secretName = pullSecret.metadata.name;
+
+    const awsCredentials = new k8s.core.v1.Secret(
+      `${name}-aws-credentials`,
+      {
+        metadata: metadata(`${refresher}-aws`),
+        type: "Opaque",
+        stringData: pulumi.secret({
+          AWS_ACCESS_KEY_ID: args.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: args.secretAccessKey,
+        }),
+      },
+      childOpts,
+    );
+
+    const script = new k8s.core.v1.ConfigMap(
+      `${name}-script`,
+      {
+        metadata: metadata(refresher),
+        data: { "refresh.cjs": fs.readFileSync(REFRESHER_SCRIPT_FILE, "utf8") },
+      },
+      childOpts,
+    );
+
+    const serviceAccount = new k8s.core.v1.ServiceAccount(
+      `${name}-service-account`,
+      { metadata: metadata(refresher), automountServiceAccountToken: false },
+      childOpts,
+    );
+    const role = new k8s.rbac.v1.Role(
+      `${name}-role`,
+      {
+        metadata: metadata(refresher),
+        rules: [
+          {
+            apiGroups: [""],
+            resources: ["secrets"],
+            resourceNames: [pullSecret.metadata.name],
+            // The script sends one merge PATCH; it never reads, lists or creates.
+            verbs: ["patch"],
+          },
+        ],
+      },
+      childOpts,
+    );
+    const binding = new k8s.rbac.v1.RoleBinding(
+      `${name}-role-binding`,
+      {
+        metadata: metadata(refresher),
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+        subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: args.namespace }],
+      },
+      childOpts,
+    );
+
+    const podTemplate = {
+      metadata: { labels },
+      spec: {
+        serviceAccountName: serviceAccount.metadata.name,
+        // A short-lived projected token instead of the auto-mounted one.
+        automountServiceAccountToken: false,
+        enableServiceLinks: false,
+        restartPolicy: "Never",
+        securityContext: {
+          runAsNonRoot: true,
+          runAsUser: REFRESHER_UID,
+          runAsGroup: REFRESHER_UID,
+          seccompProfile: { type: "RuntimeDefault" },
+        },
+        containers: [
+          {
+            name: "refresh",
+            image: args.image,
+            imagePullPolicy: "IfNotPresent",
+            command: ["node", "/refresher/refresh.cjs"],
+            env: [
+              { name: "REGISTRY_HOST", value: args.registryHost },
+              { name: "ECR_REGION", value: args.region },
+              { name: "ECR_ENDPOINT", value: args.ecrEndpoint },
+              { name: "SECRET_NAMESPACE", value: args.namespace },
+              { name: "SECRET_NAME", value: pullSecret.metadata.name },
+              { name: "TOKEN_DIR", value: TOKEN_DIR },
+              ...["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({
+                name: key,
+                valueFrom: { secretKeyRef: { name: awsCredentials.metadata.name, key } },
+              })),
+            ],
+            resources: {
+              requests: { cpu: "10m", memory: "48Mi" },
+              limits: { cpu: "200m", memory: "128Mi" },
+            },
+            securityContext: {
+              runAsNonRoot: true,
+              runAsUser: REFRESHER_UID,
+              runAsGroup: REFRESHER_UID,
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ["ALL"] },
+              seccompProfile: { type: "RuntimeDefault" },
+            },
+            volumeMounts: [
+              { name: "script", mountPath: "/refresher", readOnly: true },
+              { name: "token", mountPath: TOKEN_DIR, readOnly: true },
+            ],
+          },
+        ],
+        volumes: [
+          { name: "script", configMap: { name: script.metadata.name, defaultMode: 0o444 } },
+          {
+            name: "token",
+            projected: {
+              defaultMode: 0o444,
+              sources: [
+                { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
+                { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    const jobSpec = {
+      backoffLimit: 4,
+      activeDeadlineSeconds: 600,
+      template: podTemplate,
+    };
+
+    // Fixed name, so a re-run finds it done and leaves it; replaced (delete first: the name is taken)
+    // only when its spec changes, e.g. a new refresher image.
+    this.initialRefresh = new k8s.batch.v1.Job(
+      `${name}-initial`,
+      { metadata: metadata(`${refresher}-initial`), spec: jobSpec },
+      { ...childOpts, dependsOn: [binding], deleteBeforeReplace: true },
+    );
+
+    new k8s.batch.v1.CronJob(
+      `${name}-cron`,
+      {
+        metadata: metadata(refresher),
+        spec: {
+          schedule: args.schedule ?? DEFAULT_REFRESH_SCHEDULE,
+          timeZone: "Etc/UTC",
+          concurrencyPolicy: "Forbid",
+          startingDeadlineSeconds: 3600,
+          successfulJobsHistoryLimit: 1,
+          failedJobsHistoryLimit: 3,
+          jobTemplate: { metadata: { labels }, spec: jobSpec },
+        },
+      },
+      { ...childOpts, dependsOn: [binding] },
+    );
+
+    this.registerOutputs({ secretName: this.secretName });
+  }
+}
