@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { type ProgramRun, ROOT, runProgram } from "../test/harness";
+import { inputsByUrn, type ProgramRun, ROOT, runProgram } from "../test/harness";
 import { kubernetesObjects, schemaViolations } from "../test/kubernetes-schema";
 import { APP_PORT, APP_UID, LIVENESS_PATH, READINESS_PATH } from "./app-contract";
 import { READINESS_PERIOD_SECONDS } from "./kubernetes-app";
@@ -27,6 +27,19 @@ const container = (run: ProgramRun): Json => {
 const env = (run: ProgramRun): Record<string, string> =>
   Object.fromEntries((container(run).env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
 
+// What a production team would set on its own cluster.
+const prodLikeConfig = {
+  desiredCount: 3,
+  minCount: 3,
+  maxCount: 10,
+  namespace: "shop-api",
+  serviceType: "ClusterIP",
+  ingressClassName: "nginx",
+  ingressHost: "api.example.com",
+  ingressTlsSecret: "api-example-com-tls",
+  kubeconfigContext: "example",
+};
+
 describe("Kubernetes platform", () => {
   let dev: ProgramRun;
   let prod: ProgramRun;
@@ -37,23 +50,13 @@ describe("Kubernetes platform", () => {
   before(async () => {
     dev = await kubernetes("dev");
     prod = await kubernetes("prod");
-    // What a production team would set on its own cluster.
-    prodLike = await kubernetes("prod", {
-      desiredCount: 3,
-      minCount: 3,
-      maxCount: 10,
-      namespace: "shop-api",
-      serviceType: "ClusterIP",
-      ingressClassName: "nginx",
-      ingressHost: "api.example.com",
-      ingressTlsSecret: "api-example-com-tls",
-      kubeconfigContext: "example",
-    });
+    prodLike = await kubernetes("prod", prodLikeConfig);
     existing = await kubernetes("dev", {
       createNamespace: false,
       namespace: "team-a",
       imagePullSecret: "regcred",
       serviceType: "LoadBalancer",
+      nodeCidrs: ["172.18.0.0/16"],
     });
     runs = [
       ["dev", dev],
@@ -77,6 +80,9 @@ describe("Kubernetes platform", () => {
     assert.deepEqual([...new Set(types)].sort(), [
       "kubernetes:apps/v1:Deployment",
       "kubernetes:autoscaling/v2:HorizontalPodAutoscaler",
+      "kubernetes:batch/v1:CronJob",
+      "kubernetes:batch/v1:Job",
+      "kubernetes:core/v1:ConfigMap",
       "kubernetes:core/v1:Namespace",
       "kubernetes:core/v1:Secret",
       "kubernetes:core/v1:Service",
@@ -84,13 +90,20 @@ describe("Kubernetes platform", () => {
       "kubernetes:networking.k8s.io/v1:Ingress",
       "kubernetes:networking.k8s.io/v1:NetworkPolicy",
       "kubernetes:policy/v1:PodDisruptionBudget",
+      "kubernetes:rbac.authorization.k8s.io/v1:Role",
+      "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding",
     ]);
     for (const object of kubernetesObjects(dev)) {
       assert.ok(
         object.provider?.startsWith(`${provider.urn}::`),
         `${object.type} uses the explicit provider`,
       );
-      assert.equal(object.parentType, "fastify-deploy:platforms:KubernetesApp");
+      assert.ok(
+        ["fastify-deploy:platforms:KubernetesApp", "fastify-deploy:platforms:EcrPullSecret"].includes(
+          object.parentType ?? "",
+        ),
+        `${object.type} under ${object.parentType}`,
+      );
     }
     assert.equal(
       dev.one("fastify-deploy:platforms:KubernetesApp").parentType,
@@ -209,10 +222,9 @@ describe("Kubernetes platform", () => {
         "no service-account token on the pod or its account",
         (run: ProgramRun) => {
           assert.equal(podSpec(run).automountServiceAccountToken, false);
-          assert.equal(
-            run.one("kubernetes:core/v1:ServiceAccount").inputs.automountServiceAccountToken,
-            false,
-          );
+          for (const account of run.ofType("kubernetes:core/v1:ServiceAccount")) {
+            assert.equal(account.inputs.automountServiceAccountToken, false, account.name);
+          }
         },
       ],
     ] as const) {
@@ -309,12 +321,70 @@ describe("Kubernetes platform", () => {
   });
 
   describe("network", () => {
-    it("the NetworkPolicy admits only the app port and allows no egress", () => {
-      const spec = dev.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec as Json;
-      assert.deepEqual(spec.policyTypes, ["Ingress", "Egress"]);
-      assert.deepEqual(spec.ingress, [{ ports: [{ port: APP_PORT, protocol: "TCP" }] }]);
-      assert.deepEqual(spec.egress, []);
-      assert.deepEqual(spec.podSelector, deployment(dev).spec.selector);
+    const networkPolicy = (run: ProgramRun): Json =>
+      run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec;
+    const namespaceSource = (name: string) => ({
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } },
+    });
+    const appPort = [{ port: APP_PORT, protocol: "TCP" }];
+
+    it("every NetworkPolicy ingress rule names its sources (a `from`), on the app port only; no egress", () => {
+      for (const [label, run] of runs) {
+        const spec = networkPolicy(run);
+        assert.deepEqual(spec.policyTypes, ["Ingress", "Egress"], label);
+        assert.ok(spec.ingress.length > 0, label);
+        for (const rule of spec.ingress as Json[]) {
+          assert.ok(Array.isArray(rule.from) && rule.from.length > 0, `${label}: rule without from`);
+          assert.deepEqual(rule.ports, appPort, label);
+        }
+        assert.deepEqual(spec.egress, [], label);
+        assert.deepEqual(spec.podSelector, deployment(run).spec.selector, label);
+      }
+    });
+
+    it("default sources: a ClusterIP Service without Ingress admits only its own namespace", () => {
+      assert.deepEqual(networkPolicy(dev).ingress, [
+        { from: [namespaceSource("fastify-app")], ports: appPort },
+      ]);
+    });
+
+    it("default sources: with an Ingress, the ingress controller's namespace (configurable)", () => {
+      assert.deepEqual(networkPolicy(prodLike).ingress, [
+        { from: [namespaceSource("ingress-nginx")], ports: appPort },
+      ]);
+    });
+
+    it("default sources: a LoadBalancer or NodePort Service admits the node CIDRs", async () => {
+      assert.deepEqual(networkPolicy(existing).ingress, [
+        { from: [{ ipBlock: { cidr: "172.18.0.0/16" } }], ports: appPort },
+      ]);
+      const nodePort = await kubernetes("dev", {
+        serviceType: "NodePort",
+        nodeCidrs: ["192.168.49.0/24", "10.10.0.0/16"],
+        ingressClassName: "traefik",
+        ingressControllerNamespace: "kube-system",
+      });
+      assert.deepEqual(networkPolicy(nodePort).ingress, [
+        {
+          from: [
+            namespaceSource("kube-system"),
+            { ipBlock: { cidr: "192.168.49.0/24" } },
+            { ipBlock: { cidr: "10.10.0.0/16" } },
+          ],
+          ports: appPort,
+        },
+      ]);
+    });
+
+    it("configured sources replace the defaults", async () => {
+      const run = await kubernetes("dev", {
+        ingressClassName: "nginx",
+        networkPolicyNamespaces: ["edge"],
+        networkPolicyCidrs: ["10.1.0.0/16"],
+      });
+      assert.deepEqual(networkPolicy(run).ingress, [
+        { from: [namespaceSource("edge"), { ipBlock: { cidr: "10.1.0.0/16" } }], ports: appPort },
+      ]);
     });
 
     it("the Service type comes from config and targets the named port", () => {
@@ -336,32 +406,191 @@ describe("Kubernetes platform", () => {
     });
   });
 
-  describe("image pull", () => {
-    it("an ECR image gets a dockerconfigjson secret from the ECR token, kept secret", () => {
-      const secret = dev.one("kubernetes:core/v1:Secret");
+  describe("image pull: an ECR image keeps pulling after the token's 12 hours", () => {
+    const ecrPull = (run: ProgramRun) => ({
+      secret: run.one("kubernetes:core/v1:Secret", "app-app-ecr-pull-image-pull"),
+      aws: run.one("kubernetes:core/v1:Secret", "app-app-ecr-pull-aws-credentials"),
+      job: run.one("kubernetes:batch/v1:Job"),
+      cron: run.one("kubernetes:batch/v1:CronJob"),
+      role: run.one("kubernetes:rbac.authorization.k8s.io/v1:Role"),
+      binding: run.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
+      script: run.one("kubernetes:core/v1:ConfigMap"),
+    });
+    const refresherEnv = (pod: Json): Record<string, Json> =>
+      Object.fromEntries((pod.containers[0].env as Json[]).map((e) => [e.name, e.value ?? e.valueFrom]));
+
+    it("the program creates the pull Secret empty and never writes a token: the refresher owns its data", () => {
+      const { secret } = ecrPull(dev);
       assert.equal(secret.inputs.type, "kubernetes.io/dockerconfigjson");
-      assert.ok(secret.secretInputs.includes("stringData"));
-      const config = JSON.parse((secret.inputs.stringData as Json)[".dockerconfigjson"]);
-      const auth = config.auths["123456789012.dkr.ecr.us-east-1.amazonaws.com"];
-      assert.equal(auth.username, "AWS");
-      assert.equal(Buffer.from(auth.auth, "base64").toString(), `AWS:${auth.password}`);
+      assert.deepEqual(secret.inputs.data, {
+        ".dockerconfigjson": Buffer.from('{"auths":{}}').toString("base64"),
+      });
+      assert.deepEqual(secret.ignoreChanges, ["data"]);
       assert.deepEqual(podSpec(dev).imagePullSecrets, [{ name: "fastify-app-image-pull" }]);
-      assert.ok(dev.calls.some((c) => c.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken"));
+      // No ECR token is fetched at deploy time any more (it would change every run).
+      assert.equal(
+        dev.calls.some(
+          (c) =>
+            c.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken" &&
+            JSON.stringify(c.inputs).includes("fastify-app"),
+        ),
+        false,
+      );
     });
 
-    it("a named existing secret is used instead, and none is created", () => {
+    it("a Job fills the Secret before the app's pods exist; a CronJob refreshes it every 3 hours", () => {
+      const { job, cron } = ecrPull(dev);
+      assert.ok(
+        deployment(dev) && dev.one(DEPLOYMENT).dependencies?.includes(job.urn),
+        "Deployment waits for the Job",
+      );
+      assert.equal(job.deleteBeforeReplace, true);
+      const jobSpec = job.inputs.spec as Json;
+      const cronSpec = cron.inputs.spec as Json;
+      assert.deepEqual(cronSpec.jobTemplate.spec, jobSpec, "the CronJob runs what the first Job ran");
+      assert.equal(cronSpec.schedule, "17 */3 * * *");
+      assert.equal(cronSpec.concurrencyPolicy, "Forbid");
+      // A token lives 12 h: at a 3-hour period the Secret is rewritten at least 4 times in a token's life,
+      // so three failed runs in a row still never let it expire.
+      const period = Number(/^\d+ \*\/(\d+) \* \* \*$/.exec(cronSpec.schedule)?.[1]);
+      assert.ok(12 / period >= 4, `every ${period} h`);
+      const env = refresherEnv(jobSpec.template.spec);
+      assert.equal(env.REGISTRY_HOST, "123456789012.dkr.ecr.us-east-1.amazonaws.com");
+      assert.equal(env.ECR_REGION, "us-east-1");
+      assert.equal(env.ECR_ENDPOINT, "https://api.ecr.us-east-1.amazonaws.com");
+      assert.equal(env.SECRET_NAME, "fastify-app-image-pull");
+      assert.equal(env.SECRET_NAMESPACE, "fastify-app");
+      assert.deepEqual(env.AWS_SECRET_ACCESS_KEY, {
+        secretKeyRef: { name: "fastify-app-ecr-refresher-aws", key: "AWS_SECRET_ACCESS_KEY" },
+      });
+    });
+
+    it("runs the tested script, from a ConfigMap, in a digest-pinned public Node image", () => {
+      const { script, job } = ecrPull(dev);
+      assert.equal(
+        (script.inputs.data as Json)["refresh.cjs"],
+        readFileSync(path.join(ROOT, "platforms/ecr-pull-refresher.cjs"), "utf8"),
+      );
+      const c = (job.inputs.spec as Json).template.spec.containers[0];
+      assert.match(c.image, /^docker\.io\/library\/node@sha256:[a-f0-9]{64}$/);
+      assert.deepEqual(c.command, ["node", "/refresher/refresh.cjs"]);
+    });
+
+    it("least privilege: patch on the one Secret by name, a 10-minute projected token, restricted pod", () => {
+      const { role, binding, job } = ecrPull(dev);
+      assert.deepEqual(role.inputs.rules, [
+        {
+          apiGroups: [""],
+          resources: ["secrets"],
+          resourceNames: ["fastify-app-image-pull"],
+          verbs: ["patch"],
+        },
+      ]);
+      assert.deepEqual(binding.inputs.subjects, [
+        { kind: "ServiceAccount", name: "fastify-app-ecr-refresher", namespace: "fastify-app" },
+      ]);
+      const pod = (job.inputs.spec as Json).template.spec;
+      assert.equal(pod.automountServiceAccountToken, false);
+      assert.equal(pod.serviceAccountName, "fastify-app-ecr-refresher");
+      const projected = (pod.volumes as Json[]).find((v) => v.name === "token").projected;
+      assert.deepEqual(projected.sources[0], {
+        serviceAccountToken: { path: "token", expirationSeconds: 600 },
+      });
+      const sc = pod.containers[0].securityContext;
+      assert.equal(sc.readOnlyRootFilesystem, true);
+      assert.equal(sc.allowPrivilegeEscalation, false);
+      assert.deepEqual(sc.capabilities, { drop: ["ALL"] });
+      assert.equal(pod.securityContext.runAsNonRoot, true);
+      // Its pods are not the app's: no selector of the app matches them.
+      const selector = deployment(dev).spec.selector.matchLabels as Record<string, string>;
+      const labels = pod.metadata?.labels ?? (job.inputs.spec as Json).template.metadata.labels;
+      assert.ok(Object.entries(selector).some(([k, v]) => labels[k] !== v));
+    });
+
+    it("a pull-only IAM user for the image's one repository; its key reaches the cluster only as a secret", () => {
+      const policy = JSON.parse(dev.one("aws:iam/userPolicy:UserPolicy").inputs.policy as string);
+      assert.deepEqual(policy.Statement, [
+        { Sid: "AuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+        {
+          Sid: "PullTheAppImage",
+          Effect: "Allow",
+          Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+          Resource: dev.one("aws:ecr/repository:Repository", "app-repo").state.arn,
+        },
+      ]);
+      const { aws } = ecrPull(dev);
+      assert.ok(aws.secretInputs.includes("stringData"));
+      const key = dev.one("aws:iam/accessKey:AccessKey").state;
+      for (const r of dev.resources) {
+        for (const [name, value] of Object.entries(r.inputs)) {
+          if (r.secretInputs.includes(name)) continue;
+          assert.equal(
+            JSON.stringify(value ?? null).includes(String(key.secret)),
+            false,
+            `${r.type}.${name}`,
+          );
+        }
+      }
+    });
+
+    it("a prebuilt image from another region and account: the Secret, token and policy follow the image", async () => {
+      const uri = `210987654321.dkr.ecr.eu-central-1.amazonaws.com/team/app@sha256:${"b".repeat(64)}`;
+      const run = await kubernetes("dev", { imageUri: uri });
+      const env = refresherEnv((run.one("kubernetes:batch/v1:Job").inputs.spec as Json).template.spec);
+      assert.equal(env.REGISTRY_HOST, "210987654321.dkr.ecr.eu-central-1.amazonaws.com");
+      assert.equal(env.ECR_REGION, "eu-central-1");
+      assert.equal(env.ECR_ENDPOINT, "https://api.ecr.eu-central-1.amazonaws.com");
+      const policy = JSON.parse(run.one("aws:iam/userPolicy:UserPolicy").inputs.policy as string);
+      assert.equal(policy.Statement[1].Resource, "arn:aws:ecr:eu-central-1:210987654321:repository/team/app");
+    });
+
+    it("a named existing secret is used instead, and nothing is created for it", () => {
       assert.equal(existing.ofType("kubernetes:core/v1:Secret").length, 0);
+      assert.equal(existing.ofType("kubernetes:batch/v1:CronJob").length, 0);
+      assert.equal(existing.ofType("aws:iam/user:User").length, 0);
       assert.deepEqual(podSpec(existing).imagePullSecrets, [{ name: "regcred" }]);
+    });
+
+    it("an image from another registry gets no pull secret", async () => {
+      const run = await kubernetes("dev", { imageUri: `ghcr.io/acme/app@sha256:${"c".repeat(64)}` });
+      assert.equal(run.ofType("kubernetes:batch/v1:CronJob").length, 0);
+      assert.equal(podSpec(run).imagePullSecrets, undefined);
+    });
+  });
+
+  describe("up never hangs for an address (pulumi.com/skipAwait)", () => {
+    const annotations = (run: ProgramRun, type: string): Json =>
+      (run.one(type).inputs.metadata as Json).annotations;
+    const SERVICE = "kubernetes:core/v1:Service";
+    const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+
+    it("by default a LoadBalancer Service and an Ingress carry skipAwait: up returns without an address", () => {
+      assert.equal(annotations(existing, SERVICE)["pulumi.com/skipAwait"], "true");
+      assert.equal(annotations(prodLike, INGRESS)["pulumi.com/skipAwait"], "true");
+      // A ClusterIP Service gets no address to wait for, and keeps the provider's readiness await.
+      assert.equal(annotations(dev, SERVICE)["pulumi.com/skipAwait"], undefined);
+    });
+
+    it("with waitForAddress true they do not, and up waits as pulumi-kubernetes does", async () => {
+      const waiting = await kubernetes("dev", {
+        serviceType: "LoadBalancer",
+        nodeCidrs: ["172.18.0.0/16"],
+        ingressClassName: "nginx",
+        waitForAddress: true,
+      });
+      assert.equal(annotations(waiting, SERVICE)["pulumi.com/skipAwait"], undefined);
+      assert.equal(annotations(waiting, INGRESS)["pulumi.com/skipAwait"], undefined);
     });
   });
 
   describe("outputs", () => {
-    it("the common contract plus namespace and serviceName; a port-forward hint for ClusterIP", () => {
+    it("the common contract plus namespace, serviceName and a port-forward command", () => {
       const values = dev.outputValues();
       assert.deepEqual(Object.keys(values).sort(), [
         "imageUri",
         "namespace",
         "platform",
+        "portForwardCommand",
         "serviceName",
         "url",
       ]);
@@ -370,18 +599,28 @@ describe("Kubernetes platform", () => {
       assert.equal(values.namespace, "fastify-app");
       assert.equal(values.serviceName, "fastify-app");
       assert.equal(
-        values.url,
-        "kubectl port-forward --namespace fastify-app service/fastify-app 8080:80, then http://127.0.0.1:8080",
+        values.portForwardCommand,
+        "kubectl port-forward --namespace fastify-app service/fastify-app 8080:80",
       );
+    });
+
+    it("url: the ingress host, else the in-cluster Service URL until an address is known", () => {
+      assert.equal(dev.outputValues().url, "http://fastify-app.fastify-app.svc.cluster.local");
       assert.equal(prodLike.outputValues().url, "https://api.example.com");
+      // LoadBalancer without an assigned address (skipAwait): the in-cluster URL, still a URL.
+      assert.equal(existing.outputValues().url, "http://team-a.team-a.svc.cluster.local");
+      for (const [label, run] of runs) assert.match(run.outputValues().url as string, /^https?:\/\//, label);
     });
   });
 
-  it("the same config yields the same inputs", async () => {
-    const again = await kubernetes("dev");
-    assert.deepEqual(
-      again.resources.map((r) => [r.type, r.name, r.inputs]),
-      dev.resources.map((r) => [r.type, r.name, r.inputs]),
-    );
+  it("two runs of the same stack record identical inputs for every object", async () => {
+    for (const [label, config] of [
+      ["dev", {}],
+      ["prod-like", prodLikeConfig],
+    ] as const) {
+      const first = label === "dev" ? dev : prodLike;
+      const again = await kubernetes(label === "dev" ? "dev" : "prod", config);
+      assert.deepEqual(inputsByUrn(again), inputsByUrn(first), label);
+    }
   });
 });

@@ -4,9 +4,14 @@
  */
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
+import { Job } from "kubernetes-models/batch/v1/Job";
 import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
@@ -29,6 +34,11 @@ export const KUBERNETES_MODELS: Record<string, ModelClass> = {
   "kubernetes:policy/v1:PodDisruptionBudget": PodDisruptionBudget,
   "kubernetes:networking.k8s.io/v1:NetworkPolicy": NetworkPolicy,
   "kubernetes:networking.k8s.io/v1:Ingress": Ingress,
+  "kubernetes:core/v1:ConfigMap": ConfigMap,
+  "kubernetes:batch/v1:Job": Job,
+  "kubernetes:batch/v1:CronJob": CronJob,
+  "kubernetes:rbac.authorization.k8s.io/v1:Role": Role,
+  "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": RoleBinding,
 };
 
 /** Kubernetes types that are not API objects (providers, Helm releases). */
