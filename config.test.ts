@@ -464,6 +464,40 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
+      name: "bad waitForAddress, network policy sources, controller namespace and refresher image",
+      options: {
+        config: {
+          platform: "kubernetes",
+          waitForAddress: "yes",
+          networkPolicyNamespaces: ["Ingress_Nginx"],
+          networkPolicyCidrs: ["10.0.0.1/16", "10.0.0.1/16"],
+          ingressControllerNamespace: "-x",
+          nodeCidrs: "172.18.0.0/16",
+          ecrRefresherImage: "node:24-alpine",
+        },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:waitForAddress: got "yes"; expected one of auto, true, false',
+        'fastify-deploy:networkPolicyNamespaces: got "Ingress_Nginx"; expected a namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)',
+        'fastify-deploy:networkPolicyCidrs: got "10.0.0.1/16"; expected an IPv4 CIDR with no host bits set, such as 203.0.113.0/24',
+        'fastify-deploy:networkPolicyCidrs: got ["10.0.0.1/16","10.0.0.1/16"]; expected no duplicate CIDRs',
+        'fastify-deploy:ingressControllerNamespace: got "-x"; expected a namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)',
+        `fastify-deploy:nodeCidrs: got "172.18.0.0/16"; expected a JSON list of IPv4 CIDRs, e.g. ["172.18.0.0/16"] (pulumi config set --path 'nodeCidrs[0]' 172.18.0.0/16)`,
+        'fastify-deploy:ecrRefresherImage: got "node:24-alpine"; expected a digest-pinned, publicly pullable Node.js image <registry>/<repository>@sha256:<64 hex digits>',
+      ],
+    },
+    {
+      name: "a NodePort or LoadBalancer Service needs the node CIDRs (or explicit sources)",
+      options: {
+        config: { platform: "kubernetes", serviceType: "LoadBalancer" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        "fastify-deploy:nodeCidrs: got [] with serviceType LoadBalancer; expected the IPv4 CIDRs of the cluster's nodes (kubectl get nodes -o wide), which the NetworkPolicy admits on the app port because traffic through a LoadBalancer Service reaches the pods from node addresses (or set networkPolicyCidrs / networkPolicyNamespaces)",
+      ],
+    },
+    {
       name: "ingress host and TLS without a class",
       options: {
         config: { platform: "kubernetes", ingressHost: "app.example.com", ingressTlsSecret: "app-tls" },
@@ -560,6 +594,8 @@ describe("parseConfig accepts the committed stacks", () => {
         endpointPublicAccessCidrs: ["203.0.113.0/24"],
         adminRoleArns: [],
         namespace: "fastify-app",
+        awaitAddress: true,
+        networkPolicy: { namespaces: [], cidrs: [] },
         nodeGroup: {
           instanceTypes: ["m6i.large"],
           minSize: 3,
@@ -617,6 +653,8 @@ describe("parseConfig accepts the committed stacks", () => {
           bastionAccessPolicy: "clusterAdmin",
           namespace: "shop",
           certificateArn: CERT,
+          waitForAddress: false,
+          networkPolicyCidrs: ["10.0.0.0/24"],
         },
       }),
     );
@@ -630,6 +668,8 @@ describe("parseConfig accepts the committed stacks", () => {
       endpointPublicAccessCidrs: [],
       adminRoleArns: [admin],
       namespace: "shop",
+      awaitAddress: false,
+      networkPolicy: { namespaces: [], cidrs: ["10.0.0.0/24"] },
       nodeGroup: {
         instanceTypes: ["m7g.large", "c7g.large"],
         minSize: 3,
@@ -684,6 +724,11 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.equal(config.platform, "kubernetes");
     if (config.platform !== "kubernetes") return;
     assert.equal(await pulumi.isSecret(config.kubernetes.kubeconfig), true);
+    // auto: no wait for an address on a cluster we know nothing about; the refresher's pinned image.
+    assert.equal(config.kubernetes.awaitAddress, false);
+    assert.deepEqual(config.kubernetes.networkPolicy, { namespaces: [], cidrs: [] });
+    assert.equal(config.kubernetes.ingressControllerNamespace, "ingress-nginx");
+    assert.match(config.kubernetes.ecrRefresherImage, /^docker\.io\/library\/node@sha256:[a-f0-9]{64}$/);
     assert.deepEqual(warnings, [
       "fastify-deploy:cpu is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:memory is set but has no effect on platform kubernetes (it applies to ecs)",

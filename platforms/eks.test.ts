@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { inputsByUrn, type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
+import { inputsByUrn, MOCK_CALLS, type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
 import { kubernetesObjects, schemaViolations } from "../test/kubernetes-schema";
 import { READINESS_PATH } from "./app-contract";
 import {
@@ -581,5 +581,60 @@ describe("EKS platform", () => {
         assert.throws(() => validateEksPlatformArgs("app", args(overrides)), new Error(message));
       });
     }
+  });
+});
+
+describe("EKS: only the ALB reaches the pods; up waits for the ALB's address", () => {
+  let prod: ProgramRun;
+  let noWait: ProgramRun;
+
+  before(async () => {
+    prod = await runProgram({ stack: "prod" });
+    noWait = await runProgram({
+      stack: "prod",
+      config: { waitForAddress: false, networkPolicyNamespaces: ["monitoring"] },
+    });
+  });
+
+  const policySpec = (r: ProgramRun) =>
+    r.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec as {
+      ingress: { from: unknown[]; ports: unknown[] }[];
+    };
+
+  it("by default the NetworkPolicy admits the public subnets' CIDRs (the ALB's interfaces), nothing else", () => {
+    const publicSubnets = prod.one("awsx:ec2:Vpc").state.publicSubnetIds as string[];
+    const lookups = prod.calls
+      .filter((c) => c.token === "aws:ec2/getSubnet:getSubnet")
+      .map((c) => c.inputs.id);
+    assert.deepEqual(lookups, publicSubnets, "one lookup per public subnet, in AZ order");
+    const ctx = { stack: "prod", region: "us-east-1", hex: () => "0", suffix: () => "0" };
+    const expected = publicSubnets.map((id) => ({
+      ipBlock: { cidr: MOCK_CALLS["aws:ec2/getSubnet:getSubnet"]?.({ id }, ctx).cidrBlock },
+    }));
+    assert.deepEqual(policySpec(prod).ingress, [
+      { from: expected, ports: [{ port: 3000, protocol: "TCP" }] },
+    ]);
+  });
+
+  it("configured sources replace the default", () => {
+    assert.deepEqual(policySpec(noWait).ingress[0]?.from, [
+      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } },
+    ]);
+  });
+
+  it("the Ingress is awaited by default (the controller publishes the ALB); waitForAddress false skips it", () => {
+    const skip = (r: ProgramRun) =>
+      (
+        r.one("kubernetes:networking.k8s.io/v1:Ingress").inputs.metadata as {
+          annotations: Record<string, string>;
+        }
+      ).annotations["pulumi.com/skipAwait"];
+    assert.equal(skip(prod), undefined);
+    assert.equal(skip(noWait), "true");
+  });
+
+  it("url is always a URL", () => {
+    assert.match(prod.outputs.url?.value as string, /^http:\/\/k8s-/);
+    assert.match(noWait.outputs.url?.value as string, /^https?:\/\//);
   });
 });
