@@ -431,6 +431,26 @@ describe("policy pack", () => {
       ],
     },
     {
+      policy: p.networkPolicyNamedSources,
+      resources: () => [
+        fixture("kubernetes:networking.k8s.io/v1:NetworkPolicy", "np", {
+          spec: {
+            podSelector: {},
+            policyTypes: ["Ingress"],
+            ingress: [
+              { ports: [{ port: 3000 }] },
+              { from: [{ ipBlock: { cidr: "0.0.0.0/0" } }] },
+              { from: [{ ipBlock: { cidr: "10.0.0.0/24" } }] },
+            ],
+          },
+        }),
+      ],
+      messages: [
+        "NetworkPolicy np: ingress rule 0 admits every source the network lets through. Name them: from: [{ namespaceSelector: … }] for the ingress controller, or [{ ipBlock: { cidr: <load balancer or node CIDR> } }].",
+        "NetworkPolicy np: ingress rule 1 admits every source the network lets through. Name them: from: [{ namespaceSelector: … }] for the ingress controller, or [{ ipBlock: { cidr: <load balancer or node CIDR> } }].",
+      ],
+    },
+    {
       policy: p.namespaceRestricted,
       resources: () => [
         fixture("kubernetes:core/v1:Namespace", "ns", {
@@ -998,6 +1018,15 @@ describe("policy pack", () => {
       type: "aws:ec2/instance:Instance",
       mutate: (i) => {
         i.associatePublicIpAddress = true;
+      },
+    },
+    {
+      policy: p.networkPolicyNamedSources,
+      setting: "NetworkPolicy ingress from",
+      from: k8sProd,
+      type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+      mutate: (i) => {
+        delete i.spec.ingress[0].from;
       },
     },
     {

@@ -951,6 +951,26 @@ export const kubernetesProviderExplicit = resourcePolicy(
         ],
 );
 
+const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
+
+export const networkPolicyNamedSources = resourcePolicy(
+  "k8s-network-policy-named-sources",
+  "Every NetworkPolicy ingress rule names its sources (a `from` of namespaces, pods or CIDRs narrower than /0), so nothing reaches the pods around the load balancer or ingress controller.",
+  [NETWORK_POLICY],
+  (props, args) =>
+    asArray(asObject(props.spec).ingress).flatMap((rule, i) => {
+      const from = asArray(asObject(rule).from);
+      const open =
+        from.length === 0 ||
+        from.some((peer) => String(asObject(asObject(peer).ipBlock).cidr ?? "").endsWith("/0"));
+      return open
+        ? [
+            `NetworkPolicy ${args.name}: ingress rule ${i} admits every source the network lets through. Name them: from: [{ namespaceSelector: … }] for the ingress controller, or [{ ipBlock: { cidr: <load balancer or node CIDR> } }].`,
+          ]
+        : [];
+    }),
+);
+
 /** Every policy of the pack, in the order `pulumi preview` reports them. */
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
   ecrRepositoryHardened,
@@ -981,4 +1001,5 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   hpaBounds,
   pdbAllowsDrain,
   kubernetesProviderExplicit,
+  networkPolicyNamedSources,
 ];
