@@ -86,6 +86,44 @@ describe("npm run plan", () => {
     assert.doesNotMatch(set.out, /warning: /);
   });
 
+  it("the README's local-cluster quick start: refresher, in-cluster url, port-forward command, no address wait", async () => {
+    const local = await plan([
+      "dev",
+      "--set",
+      "platform=kubernetes",
+      "--secret-file",
+      "kubeconfig=test/fixtures/kubeconfig.yaml",
+    ]);
+    assert.equal(local.code, 0, local.err);
+    for (const object of [
+      "kubernetes:batch/v1:Job  app-app-ecr-pull-initial",
+      "kubernetes:batch/v1:CronJob  app-app-ecr-pull-cron",
+      "kubernetes:core/v1:Secret  app-app-ecr-pull-image-pull",
+      "kubernetes:apps/v1:Deployment  app-app-deployment",
+    ]) {
+      assert.ok(local.out.includes(object), object);
+    }
+    assert.ok(local.out.includes('  url: "http://fastify-app.fastify-app.svc.cluster.local"'));
+    assert.ok(
+      local.out.includes(
+        '  portForwardCommand: "kubectl port-forward --namespace fastify-app service/fastify-app 8080:80"',
+      ),
+    );
+    const ingress = await plan([
+      "dev",
+      "--set",
+      "platform=kubernetes",
+      "--set",
+      "ingressClassName=nginx",
+      "--set",
+      "ingressHost=app.127.0.0.1.nip.io",
+      "--secret-file",
+      "kubeconfig=test/fixtures/kubeconfig.yaml",
+    ]);
+    assert.equal(ingress.code, 0, ingress.err);
+    assert.ok(ingress.out.includes('  url: "http://app.127.0.0.1.nip.io"'));
+  });
+
   it("prints config errors and exits 1", async () => {
     const result = await plan(["dev", "--set", "cpu=300"]);
     assert.equal(result.code, 1);

@@ -47,3 +47,5 @@ export const appHealthUrl = pulumi.interpolate`${url}/healthz`;
 export const appImageDigest = imageUri.apply((uri) => uri.slice(uri.indexOf("@") + 1));
 export const ecsClusterName = app.forPlatform("ecs", "clusterName");
 export const kubernetesNamespace = app.forPlatform("kubernetes", "namespace");
+// How to reach an in-cluster-only app from a workstation (url is then the in-cluster Service URL).
+export const kubernetesPortForward = app.forPlatform("kubernetes", "portForwardCommand");
