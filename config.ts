@@ -372,7 +372,9 @@ export const CONFIG_KEYS = {
     default: DEFAULT_ECR_REFRESHER_IMAGE,
     platforms: ["kubernetes"],
     schema: z.string().regex(DIGEST_PINNED_IMAGE, {
-      error: expected("a digest-pinned, publicly pullable Node.js image <registry>/<repository>@sha256:<64 hex digits>"),
+      error: expected(
+        "a digest-pinned, publicly pullable Node.js image <registry>/<repository>@sha256:<64 hex digits>",
+      ),
     }),
   },
   kubernetesVersion: {

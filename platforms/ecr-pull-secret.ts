@@ -37,6 +37,12 @@ export interface EcrPullSecretArgs {
   image: string;
   /** Cron schedule of the refresh. @default {@link DEFAULT_REFRESH_SCHEDULE} */
   schedule?: string;
+  /**
+   * Where the pull Secret was registered before this component owned it (KubernetesApp created it as
+   * `<app>-image-pull`): an alias, so an existing stack updates that object instead of creating one of
+   * the same name and then deleting it.
+   */
+  previously?: { name: string; parent: pulumi.Resource };
 }
 
 /**
@@ -77,7 +83,11 @@ export class EcrPullSecret extends pulumi.ComponentResource {
       // The refresher owns the data. With server-side apply the provider drops an ignored field that
       // another field manager owns from its apply, so an update of this Secret never resets the token
       // (pulumi-kubernetes provider/pkg/await/await.go, handleSSAIgnoreFields).
-      { ...childOpts, ignoreChanges: ["data"] },
+      {
+        ...childOpts,
+        ignoreChanges: ["data"],
+        ...(args.previously !== undefined && { aliases: [args.previously] }),
+      },
     );
     this.secretName = pullSecret.metadata.name;
 

@@ -445,8 +445,7 @@ function publicSubnetCidrs(
   return Array.from(
     { length: availabilityZones },
     (_, i) =>
-      aws.ec2.getSubnetOutput({ id: vpc.publicSubnetIds.apply((ids) => ids[i] ?? "") }, { parent })
-        .cidrBlock,
+      aws.ec2.getSubnetOutput({ id: vpc.publicSubnetIds.apply((ids) => ids[i] ?? "") }, { parent }).cidrBlock,
   );
 }
 

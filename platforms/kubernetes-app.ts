@@ -65,7 +65,7 @@ export interface KubernetesAppArgs {
    */
   imagePull?:
     | { existingSecretName: string }
-    | { ecr: Omit<EcrPullSecretArgs, "provider" | "namespace" | "namePrefix" | "labels"> };
+    | { ecr: Omit<EcrPullSecretArgs, "provider" | "namespace" | "namePrefix" | "labels" | "previously"> };
   /** @default "ClusterIP" */
   serviceType?: ServiceType;
   serviceAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
@@ -225,6 +225,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
           namespace,
           namePrefix: args.namespace,
           labels,
+          previously: { name: `${name}-image-pull`, parent: this },
         },
         { parent: this },
       );

@@ -426,6 +426,10 @@ describe("Kubernetes platform", () => {
         ".dockerconfigjson": Buffer.from('{"auths":{}}').toString("base64"),
       });
       assert.deepEqual(secret.ignoreChanges, ["data"]);
+      // Where KubernetesApp registered it before: an existing stack keeps the object.
+      assert.deepEqual(secret.aliases, [
+        { name: "app-app-image-pull", parentUrn: dev.one("fastify-deploy:platforms:KubernetesApp").urn },
+      ]);
       assert.deepEqual(podSpec(dev).imagePullSecrets, [{ name: "fastify-app-image-pull" }]);
       // No ECR token is fetched at deploy time any more (it would change every run).
       assert.equal(

@@ -526,6 +526,11 @@ export interface RecordedResource {
   ignoreChanges?: string[];
   /** The `deleteBeforeReplace` resource option. Optional for hand-built records. */
   deleteBeforeReplace?: boolean;
+  /**
+   * The `aliases` resource option: alias URNs, or `{ name, parentUrn }` for an alias the SDK sent as a
+   * spec (name and parent of where the resource was registered before).
+   */
+  aliases?: (string | { name: string; parentUrn: string })[];
 }
 
 export interface RecordedCall {
@@ -636,6 +641,12 @@ interface MonitorRequest {
   getUrn(): string;
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
+  getAliasurnsList(): string[];
+  getAliasesList(): {
+    getUrn(): string;
+    hasSpec(): boolean;
+    getSpec(): { getName(): string; getParenturn(): string } | undefined;
+  }[];
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, response: { getUrn?: () => string } | undefined) => void;
@@ -753,6 +764,13 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             secretInputs: entry?.secretInputs ?? [],
             ignoreChanges: req.getIgnorechangesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
+            aliases: [
+              ...req.getAliasurnsList(),
+              ...req.getAliasesList().map((a) => {
+                const spec = a.hasSpec() ? a.getSpec() : undefined;
+                return spec ? { name: spec.getName(), parentUrn: spec.getParenturn() } : a.getUrn();
+              }),
+            ],
           });
         }
         callback(err, response);
