@@ -8,7 +8,8 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { configFromEnv, dockerConfigJson, signV4 } from "./ecr-pull-refresher.cjs";
+import { configFromEnv, dockerConfigJson, refresh, signV4 } from "./ecr-pull-refresher.cjs";
+import { DEFAULT_REFRESH_SCHEDULE } from "./ecr-pull-secret";
 
 const SCRIPT = path.join(__dirname, "ecr-pull-refresher.cjs");
 const ACCESS_KEY_ID = "AKIDEXAMPLE";
@@ -80,7 +81,7 @@ interface FakeEcr {
 }
 
 /** GetAuthorizationToken on loopback: answers only requests whose SigV4 signature the SDK agrees with. */
-async function fakeEcr(password: string): Promise<FakeEcr> {
+async function fakeEcr(password: string | ((issuedAt: Date) => string)): Promise<FakeEcr> {
   const state = { calls: 0, deny: false };
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -119,7 +120,9 @@ async function fakeEcr(password: string): Promise<FakeEcr> {
       reply(200, {
         authorizationData: [
           {
-            authorizationToken: Buffer.from(`AWS:${password}`).toString("base64"),
+            authorizationToken: Buffer.from(
+              `AWS:${typeof password === "string" ? password : password(now)}`,
+            ).toString("base64"),
             expiresAt: Math.floor(now.getTime() / 1000) + 12 * 3600,
             proxyEndpoint: `https://${REGISTRY}`,
           },
@@ -391,5 +394,54 @@ describe("ECR pull-secret refresher", () => {
       assert.equal(run.code, 1);
       assert.match(run.stderr, /PATCH secret fastify-app\/another-secret: HTTP 403/);
     });
+  });
+
+  it("with the CronJob's schedule, a pod scheduled 13+ hours after the last up still pulls, even if 3 runs fail", async () => {
+    // The schedule is "M */H * * *": minute M of every H-th hour (UTC).
+    const match = /^(\d+) \*\/(\d+) \* \* \*$/.exec(DEFAULT_REFRESH_SCHEDULE);
+    assert.ok(match, DEFAULT_REFRESH_SCHEDULE);
+    const [minute, every] = [Number(match[1]), Number(match[2])];
+    const up = new Date("2026-12-02T01:05:00Z");
+    const hour = 3600_000;
+    const runs: Date[] = [];
+    for (let t = up.getTime(); t <= up.getTime() + 30 * hour; t += 60_000) {
+      const d = new Date(t);
+      if (d.getUTCMinutes() === minute && d.getUTCHours() % every === 0) runs.push(d);
+    }
+    // The password encodes when the token expires (ECR: 12 hours after issue).
+    const ecr = await fakeEcr((issuedAt) => `expires-${issuedAt.getTime() + 12 * hour}`);
+    const kube = await fakeKubernetes("ns", "pull");
+    const config = {
+      registryHost: REGISTRY,
+      region: REGION,
+      ecrEndpoint: ecr.url,
+      namespace: "ns",
+      secretName: "pull",
+      credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
+      apiServer: kube.url,
+      bearerToken: SA_TOKEN,
+      ca: undefined,
+    };
+    /** When the token in the Secret expires, as the kubelet would find it. */
+    const storedExpiry = (): number => {
+      const stored = kube.secrets.get("ns/pull")?.[".dockerconfigjson"] ?? "";
+      const auth = JSON.parse(Buffer.from(stored, "base64").toString()).auths[REGISTRY];
+      return auth ? Number(String(auth.password).replace("expires-", "")) : 0;
+    };
+    try {
+      // The initial Job at up, then every scheduled run; the three runs after the first fail.
+      await refresh(config, up);
+      const failing = new Set(runs.slice(0, 3).map((d) => d.getTime()));
+      for (let t = up.getTime(); t <= up.getTime() + 30 * hour; t += 15 * 60_000) {
+        for (const run of runs.filter((r) => r.getTime() > t - 15 * 60_000 && r.getTime() <= t)) {
+          if (!failing.has(run.getTime())) await refresh(config, run);
+        }
+        assert.ok(storedExpiry() > t, `a pull at ${new Date(t).toISOString()} finds an expired token`);
+      }
+      assert.ok(runs.length >= 9, `${runs.length} runs in 30 h`);
+    } finally {
+      await ecr.close();
+      await kube.close();
+    }
   });
 });
