@@ -396,10 +396,12 @@ export class KubernetesApp extends pulumi.ComponentResource {
           podSelector: { matchLabels: selector },
           policyTypes: ["Ingress", "Egress"],
           // Only the app port comes in, and only from the named sources (the load balancer, the ingress
-          // controller). Kubelet probes come from the pod's own node, which a NetworkPolicy never blocks
-          // (Kubernetes NetworkPolicy semantics; Calico, Cilium and the AWS VPC CNI policy agent all
-          // admit the node). Nothing goes out: the app calls no other service, so a compromised pod
-          // cannot either.
+          // controller). Kubelet probes come from the pod's own node, which NetworkPolicy does not block
+          // ("traffic to and from the node where a Pod is running is always allowed"): the AWS VPC CNI
+          // policy agent adds the node IP to every ingress map (aws-network-policy-agent #65, #636),
+          // Cilium allows its host identity in (allow-localhost, default auto), kindnet's
+          // kube-network-policies exempts node traffic (its issue #65). Nothing goes out: the app calls
+          // no other service, so a compromised pod cannot either.
           ingress:
             args.networkPolicySources.length > 0
               ? [
