@@ -17,6 +17,7 @@ import {
   KubernetesApp,
   type KubernetesWorkloadArgs,
   type NetworkPolicySource,
+  networkPolicySourcesFrom,
   workloadSettings,
 } from "./kubernetes-app";
 
@@ -455,10 +456,7 @@ export function eksNetworkPolicySources(
   albSubnetCidrs: pulumi.Input<string>[],
 ): NetworkPolicySource[] {
   if (explicit.namespaces.length > 0 || explicit.cidrs.length > 0) {
-    return [
-      ...explicit.namespaces.map((namespace) => ({ namespace })),
-      ...explicit.cidrs.map((cidr) => ({ cidr })),
-    ];
+    return networkPolicySourcesFrom(explicit);
   }
   return albSubnetCidrs.map((cidr) => ({ cidr }));
 }

@@ -20,6 +20,17 @@ export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
  */
 export type NetworkPolicySource = { namespace: pulumi.Input<string> } | { cidr: pulumi.Input<string> };
 
+/** Configured sources (namespaces, then CIDRs), as NetworkPolicy sources. */
+export function networkPolicySourcesFrom(explicit: {
+  namespaces: readonly string[];
+  cidrs: readonly string[];
+}): NetworkPolicySource[] {
+  return [
+    ...explicit.namespaces.map((namespace) => ({ namespace })),
+    ...explicit.cidrs.map((cidr) => ({ cidr })),
+  ];
+}
+
 /** The annotation that makes pulumi-kubernetes return as soon as an object is accepted. */
 export const SKIP_AWAIT_ANNOTATION = "pulumi.com/skipAwait";
 

@@ -8,6 +8,7 @@ import {
   type KubernetesIngressArgs,
   type KubernetesWorkloadArgs,
   type NetworkPolicySource,
+  networkPolicySourcesFrom,
   SERVICE_PORT,
   type ServiceType,
   workloadSettings,
@@ -222,10 +223,7 @@ export interface NetworkPolicyDefaultsInput {
 export function defaultNetworkPolicySources(input: NetworkPolicyDefaultsInput): NetworkPolicySource[] {
   const { explicit } = input;
   if (explicit.namespaces.length > 0 || explicit.cidrs.length > 0) {
-    return [
-      ...explicit.namespaces.map((namespace) => ({ namespace })),
-      ...explicit.cidrs.map((cidr) => ({ cidr })),
-    ];
+    return networkPolicySourcesFrom(explicit);
   }
   const sources: NetworkPolicySource[] = [];
   if (input.ingress) sources.push({ namespace: input.ingressControllerNamespace });
