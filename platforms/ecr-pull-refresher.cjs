@@ -80,7 +80,11 @@ function request(url, { method, headers = {}, body, ca }) {
   });
 }
 
-/** An ECR authorization token (valid 12 hours) from the region's ECR API. */
+/**
+ * An ECR authorization token (valid 12 hours) from the registry's own region. No `registryIds`: the
+ * parameter is deprecated and the token serves every registry the principal may pull from (ECR API
+ * reference, GetAuthorizationToken), a cross-account one included.
+ */
 async function getEcrToken({ endpoint, region, credentials, now }) {
   const body = "{}";
   const headers = signV4({
