@@ -27,9 +27,10 @@ export type ServiceType = (typeof SERVICE_TYPES)[number];
 export const WAIT_FOR_ADDRESS = ["auto", "true", "false"] as const;
 export type WaitForAddress = (typeof WAIT_FOR_ADDRESS)[number];
 /**
- * The Node.js image the ECR pull-secret refresher runs in (`node:24-alpine`, the multi-arch index as
- * pinned in public repositories in 2026). Public, so pulling it needs no credential. Bump it as a
- * reviewed change: `docker buildx imagetools inspect node:24-alpine` prints the current digest.
+ * The Node.js image the ECR pull-secret refresher runs in: `node:24.18.0-alpine3.24` from Docker Hub,
+ * the digest ten public repositories pin for that tag (one of them builds with --platform, so it is the
+ * multi-arch index). Public, so pulling it needs no credential. Bump it as a reviewed change:
+ * `docker buildx imagetools inspect node:24-alpine` prints the current digest.
  */
 export const DEFAULT_ECR_REFRESHER_IMAGE =
   "docker.io/library/node@sha256:a0b9bf06e4e6193cf7a0f58816cc935ff8c2a908f81e6f1a95432d679c54fbfd";
