@@ -244,8 +244,9 @@ export class KubernetesApp extends pulumi.ComponentResource {
       // The first pods pull with the token the initial refresh wrote.
       deploymentDependsOn.push(pullSecret.initialRefresh);
     }
-    // Without the await, up returns as soon as the object is accepted (provider/pkg/metadata/overrides.go
-    // ReadyCondition; provider/pkg/await/await.go skips the Service and Ingress awaiters).
+    // Without the await, up returns as soon as the object is accepted (pulumi-kubernetes
+    // provider/pkg/metadata/overrides.go ReadyCondition; provider/pkg/await/await.go skips the Service and
+    // Ingress awaiters, on create, update and refresh). Read at v4.32.0; @pulumi/kubernetes 4.34.2 here.
     const skipAwait: Record<string, string> =
       (args.awaitAddress ?? true) ? {} : { [SKIP_AWAIT_ANNOTATION]: "true" };
 
