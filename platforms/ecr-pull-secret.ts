@@ -218,7 +218,9 @@ export class EcrPullSecret extends pulumi.ComponentResource {
     };
 
     // Fixed name, so a re-run finds it done and leaves it; replaced (delete first: the name is taken)
-    // only when its spec changes, e.g. a new refresher image.
+    // only when its spec changes, e.g. a new refresher image. The Deployment only dependsOn it, and a
+    // dependsOn edge never drags a dependent into a delete-before-replace (pulumi engine,
+    // resource/deploy/step_generator.go calculateDependentReplacements: only property dependencies do).
     this.initialRefresh = new k8s.batch.v1.Job(
       `${name}-initial`,
       { metadata: metadata(`${refresher}-initial`), spec: jobSpec },
