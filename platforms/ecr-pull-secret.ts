@@ -49,7 +49,7 @@ export interface EcrPullSecretArgs {
  * An image-pull Secret for a private ECR registry that stays valid: the program creates it once (empty),
  * a Job fills it before the app's pods are created, and a CronJob refreshes it every few hours. The
  * Secret's `data` belongs to the refresher (Pulumi ignores it), so a re-run with no changes changes no
- * object, and no token ever enters Pulumi's inputs or state.
+ * object, and no token is ever one of the program's inputs.
  *
  * The refresher's rights are the least that work: `patch` on the one Secret (by resourceNames; `create`
  * cannot be narrowed that way, which is why the program creates the Secret), a service-account token
