@@ -3,11 +3,13 @@ import { execFile } from "node:child_process";
 import { createHash, createHmac } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
+import * as https from "node:https";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
+import { ROOT } from "../test/harness";
 import { configFromEnv, dockerConfigJson, refresh, signV4 } from "./ecr-pull-refresher.cjs";
 import { DEFAULT_REFRESH_SCHEDULE } from "./ecr-pull-secret";
 
@@ -159,12 +161,16 @@ interface FakeKubernetes {
  * A Kubernetes API on loopback holding one Secret, enforcing what the refresher's Role grants: `patch`
  * on that one Secret for that one service account's token, nothing else.
  */
-async function fakeKubernetes(namespace: string, name: string): Promise<FakeKubernetes> {
+async function fakeKubernetes(
+  namespace: string,
+  name: string,
+  tls?: { key: string; cert: string },
+): Promise<FakeKubernetes> {
   const secrets = new Map<string, Record<string, string>>([
     [`${namespace}/${name}`, { ".dockerconfigjson": Buffer.from('{"auths":{}}').toString("base64") }],
   ]);
   const requests: FakeKubernetes["requests"] = [];
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
@@ -192,11 +198,12 @@ async function fakeKubernetes(namespace: string, name: string): Promise<FakeKube
       res.writeHead(200, { "content-type": "application/json" });
       res.end(JSON.stringify({ kind: "Secret", metadata: { namespace, name }, data: secrets.get(key) }));
     });
-  });
+  };
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? "https" : "http"}://127.0.0.1:${port}`,
     secrets,
     requests,
     close: () => new Promise((resolve) => server.close(() => resolve())),
@@ -387,6 +394,29 @@ describe("ECR pull-secret refresher", () => {
       const run = await runRefresher({ ...env, AWS_SECRET_ACCESS_KEY: "not-the-key" });
       assert.equal(run.code, 1);
       assert.match(run.stderr, /HTTP 403 \(InvalidSignatureException signature mismatch\)/);
+    });
+
+    it("in-cluster: the API server's TLS is verified against the projected ca.crt", async () => {
+      const fixture = (file: string) => fs.readFileSync(path.join(ROOT, "test/fixtures", file), "utf8");
+      const tls = { key: fixture("loopback-tls.key"), cert: fixture("loopback-tls.crt") };
+      const secure = await fakeKubernetes(namespace, secretName, tls);
+      const caDir = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-refresher-ca-"));
+      try {
+        fs.writeFileSync(path.join(caDir, "token"), SA_TOKEN);
+        fs.writeFileSync(path.join(caDir, "ca.crt"), tls.cert);
+        const ok = await runRefresher({ ...env, KUBERNETES_API_URL: secure.url, TOKEN_DIR: caDir });
+        assert.equal(ok.code, 0, ok.stderr);
+        assert.equal(secure.requests.length, 1);
+        // Without the cluster's CA (only the system's), the same server is not trusted.
+        fs.writeFileSync(path.join(caDir, "ca.crt"), "");
+        const refused = await runRefresher({ ...env, KUBERNETES_API_URL: secure.url, TOKEN_DIR: caDir });
+        assert.equal(refused.code, 1);
+        assert.match(refused.stderr, /self[- ]signed|unable to verify|certificate/i);
+        assert.equal(secure.requests.length, 1);
+      } finally {
+        await secure.close();
+        fs.rmSync(caDir, { recursive: true, force: true });
+      }
     });
 
     it("fails when Kubernetes refuses (RBAC names another Secret)", async () => {
