@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import closeWithGrace from "close-with-grace";
 import { buildApp, productionLogger } from "./app.js";
+import { closeConnections } from "./close-connections.js";
 import { EnvError, loadEnv } from "./env.js";
 
 let env: ReturnType<typeof loadEnv>;
@@ -26,10 +27,13 @@ const app = await buildApp({
 });
 
 // Kubernetes sends SIGTERM while it is still removing the pod from endpoints, and load balancers take a
-// few seconds to notice: keep serving through the drain delay with readiness at 503, then close.
+// few seconds to notice: keep serving through the drain delay with readiness at 503. Then stop accepting,
+// end each open connection after its next response (never reset one a client may be reusing), and
+// destroy what is left at the shutdown timeout. close-with-grace's own deadline is a last resort (exit 1)
+// should the close path itself hang, so it sits a little beyond ours.
 closeWithGrace(
   {
-    delay: env.SHUTDOWN_DRAIN_DELAY_MS + env.SHUTDOWN_TIMEOUT_MS,
+    delay: env.SHUTDOWN_DRAIN_DELAY_MS + env.SHUTDOWN_TIMEOUT_MS + 2000,
     logger: { error: (message: string) => app.log.error(message) },
   },
   async ({ signal, err }) => {
@@ -37,6 +41,9 @@ closeWithGrace(
     else app.log.info({ signal, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS }, "shutdown started, draining");
     app.beginShutdown();
     await sleep(env.SHUTDOWN_DRAIN_DELAY_MS);
+    app.log.info({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, "drain over, closing the listener");
+    const { openAtClose, destroyed } = await closeConnections(app.server, env.SHUTDOWN_TIMEOUT_MS);
+    app.log.info({ openAtClose, destroyed }, "connections ended");
     await app.close();
     app.log.info("server closed");
     if (err) throw err;
