@@ -9,8 +9,8 @@ export interface KeepAliveLoadOptions {
   base: string;
   /** Clients in all: half on one undici Pool (a connection each), half on Node's global `fetch`. */
   clients: number;
-  /** Keep sending while this returns true. */
-  running: () => boolean;
+  /** Keep sending while this returns true; it sees the counts so far. */
+  running: (soFar: Readonly<KeepAliveLoadResult>) => boolean;
   /**
    * A refused connection means the listener has closed: the client stops and it is not a failure.
    * False behind a proxy, where the client must never see one.
@@ -98,7 +98,7 @@ export async function runKeepAliveLoad(options: KeepAliveLoadOptions): Promise<K
 
   const client = async (id: number) => {
     const send = id < poolClients ? viaPool : viaFetch;
-    for (let i = 0; options.running(); i++) {
+    for (let i = 0; options.running(result); i++) {
       const shout = (id + i) % 2 === 1;
       const data = `client ${id} request ${i}`;
       const expected = shout
