@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import closeWithGrace from "close-with-grace";
 import { buildApp, productionLogger } from "./app.js";
-import { closeConnections } from "./close-connections.js";
+import { closeConnections, exitReserveMs } from "./close-connections.js";
 import { EnvError, loadEnv } from "./env.js";
 
 let env: ReturnType<typeof loadEnv>;
@@ -42,7 +42,10 @@ closeWithGrace(
     app.beginShutdown();
     await sleep(env.SHUTDOWN_DRAIN_DELAY_MS);
     app.log.info({ timeoutMs: env.SHUTDOWN_TIMEOUT_MS }, "drain over, closing the listener");
-    const { openAtClose, destroyed } = await closeConnections(app.server, env.SHUTDOWN_TIMEOUT_MS);
+    const { openAtClose, destroyed } = await closeConnections(
+      app.server,
+      env.SHUTDOWN_TIMEOUT_MS - exitReserveMs(env.SHUTDOWN_TIMEOUT_MS),
+    );
     app.log.info({ openAtClose, destroyed }, "connections ended");
     await app.close();
     app.log.info("server closed");
