@@ -49,6 +49,12 @@ closeWithGrace(
     app.log.info({ openAtClose, destroyed }, "connections ended");
     await app.close();
     app.log.info("server closed");
+    // pino writes asynchronously and close-with-grace ends with process.exit: flush first, or the exit
+    // handler's synchronous flush can overtake a write in flight and reorder (or drop) the last lines.
+    const { flush } = app.log as { flush?: (done: (error?: Error) => void) => void };
+    if (typeof flush === "function") {
+      await Promise.race([new Promise<void>((resolve) => flush.call(app.log, () => resolve())), sleep(1000)]);
+    }
     if (err) throw err;
   },
 );

@@ -42,7 +42,8 @@ export async function startServer(env: Record<string, string>, port?: number): P
   child.stderr?.on("data", (chunk) => {
     output += chunk;
   });
-  const exit = once(child, "exit").then(([code, signal]) => ({ code, signal, at: Date.now() }));
+  // "close", not "exit": the output pipes are drained by then, so the last log lines are in `output`.
+  const exit = once(child, "close").then(([code, signal]) => ({ code, signal, at: Date.now() }));
   const base = `http://127.0.0.1:${listenPort}`;
   const deadline = Date.now() + 30_000;
   for (;;) {

@@ -188,13 +188,17 @@ describe("graceful shutdown", () => {
       .logs()
       .filter((line) => line.msg !== "request completed")
       .map((line) => line.msg);
-    assert.deepEqual(order, [
-      `Server listening at http://127.0.0.1:${server.port}`,
-      "shutdown started, draining",
-      "drain over, closing the listener",
-      "connections ended",
-      "server closed",
-    ]);
+    assert.deepEqual(
+      order,
+      [
+        `Server listening at http://127.0.0.1:${server.port}`,
+        "shutdown started, draining",
+        "drain over, closing the listener",
+        "connections ended",
+        "server closed",
+      ],
+      server.output(),
+    );
     const ended = server.logs().find((line) => line.msg === "connections ended");
     assert.equal(ended?.openAtClose, 2, "both connections were open when the listener closed");
     assert.equal(ended?.destroyed, 1, "only the never-reused idle connection was destroyed");
