@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { setTimeout as sleep } from "node:timers/promises";
 import closeWithGrace from "close-with-grace";
+import pino from "pino";
 import { buildApp, productionLogger } from "./app.js";
 import { closeConnections, exitReserveMs } from "./close-connections.js";
 import { EnvError, loadEnv } from "./env.js";
@@ -19,11 +20,14 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
   version: string;
 };
 
+// pino's default stdout destination, except minLength: 1 (still one write per line) so that flush()
+// waits for a write in flight: sonic-boom's flush does nothing when minLength is 0 (its README).
+const logDestination = pino.destination({ dest: 1, sync: false, minLength: 1 });
 const app = await buildApp({
   version,
   commit: env.APP_COMMIT,
   platform: env.APP_PLATFORM,
-  logger: productionLogger(env.LOG_LEVEL),
+  logger: productionLogger(env.LOG_LEVEL, logDestination),
 });
 
 // Kubernetes sends SIGTERM while it is still removing the pod from endpoints, and load balancers take a
@@ -49,12 +53,9 @@ closeWithGrace(
     app.log.info({ openAtClose, destroyed }, "connections ended");
     await app.close();
     app.log.info("server closed");
-    // pino writes asynchronously and close-with-grace ends with process.exit: flush first, or the exit
-    // handler's synchronous flush can overtake a write in flight and reorder (or drop) the last lines.
-    const { flush } = app.log as { flush?: (done: (error?: Error) => void) => void };
-    if (typeof flush === "function") {
-      await Promise.race([new Promise<void>((resolve) => flush.call(app.log, () => resolve())), sleep(1000)]);
-    }
+    // pino writes asynchronously and close-with-grace ends with process.exit: flush first, or pino's exit
+    // handler (a synchronous flush) can overtake a write in flight and reorder the last lines.
+    await Promise.race([new Promise<void>((resolve) => logDestination.flush(() => resolve())), sleep(1000)]);
     if (err) throw err;
   },
 );
