@@ -267,104 +267,6 @@ export class KubernetesApp extends pulumi.ComponentResource {
       minimumKillWindowSeconds(args.env.drainDelayMs, args.env.shutdownTimeoutMs) +
       KILL_WINDOW_MARGIN_SECONDS;
     const resources = args.resources ?? {};
-    const createDeployment = (dependsOn: pulumi.Resource[]) =>
-      new k8s.apps.v1.Deployment(
-        `${name}-deployment`,
-        {
-          metadata: metadata(),
-          spec: {
-            // The autoscaler owns the count after creation (see ignoreChanges below).
-            replicas: args.replicas ?? args.minReplicas,
-            selector: { matchLabels: selector },
-            revisionHistoryLimit: 5,
-            progressDeadlineSeconds: 300,
-            // Never below the desired count during a rollout: a new pod must be ready before an old one goes.
-            strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-            template: {
-              metadata: { labels },
-              spec: {
-                serviceAccountName: serviceAccount.metadata.name,
-                automountServiceAccountToken: false,
-                enableServiceLinks: false,
-                terminationGracePeriodSeconds: killWindow,
-                ...(imagePullSecretName ? { imagePullSecrets: [{ name: imagePullSecretName }] } : {}),
-                securityContext: {
-                  runAsNonRoot: true,
-                  runAsUser: APP_UID,
-                  runAsGroup: APP_GID,
-                  fsGroup: APP_GID,
-                  seccompProfile: { type: "RuntimeDefault" },
-                },
-                // matchLabelKeys: only pods of the same ReplicaSet count, so during a rollout the new pods
-                // spread among themselves instead of around the old ones that are about to go. Nodes stay
-                // soft (a small cluster still schedules every replica); zones: see zoneSpreadWhenUnsatisfiable.
-                topologySpreadConstraints: [
-                  {
-                    topologyKey: "topology.kubernetes.io/zone",
-                    whenUnsatisfiable: zoneSpreadWhenUnsatisfiable(args.minReplicas, args.zoneCount),
-                  },
-                  { topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" },
-                ].map((constraint) => ({
-                  maxSkew: 1,
-                  ...constraint,
-                  labelSelector: { matchLabels: selector },
-                  matchLabelKeys: ["pod-template-hash"],
-                })),
-                containers: [
-                  {
-                    name: "app",
-                    image: args.image,
-                    imagePullPolicy: "IfNotPresent",
-                    ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
-                    env: appEnvironment(args.env),
-                    resources: {
-                      requests: {
-                        cpu: resources.cpuRequest ?? "100m",
-                        memory: resources.memoryRequest ?? "128Mi",
-                      },
-                      limits: { cpu: resources.cpuLimit ?? "500m", memory: resources.memoryLimit ?? "256Mi" },
-                    },
-                    securityContext: {
-                      runAsNonRoot: true,
-                      runAsUser: APP_UID,
-                      runAsGroup: APP_GID,
-                      allowPrivilegeEscalation: false,
-                      privileged: false,
-                      readOnlyRootFilesystem: true,
-                      capabilities: { drop: ["ALL"] },
-                      seccompProfile: { type: "RuntimeDefault" },
-                    },
-                    startupProbe: {
-                      httpGet: { path: LIVENESS_PATH, port: "http" },
-                      periodSeconds: 2,
-                      failureThreshold: 30,
-                      timeoutSeconds: 2,
-                    },
-                    readinessProbe: {
-                      httpGet: { path: READINESS_PATH, port: "http" },
-                      periodSeconds: READINESS_PERIOD_SECONDS,
-                      failureThreshold: 2,
-                      successThreshold: 1,
-                      timeoutSeconds: 2,
-                    },
-                    livenessProbe: {
-                      httpGet: { path: LIVENESS_PATH, port: "http" },
-                      periodSeconds: 10,
-                      failureThreshold: 3,
-                      timeoutSeconds: 2,
-                    },
-                    // The root filesystem is read-only; /tmp is the one writable place (Node may spill there).
-                    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                  },
-                ],
-                volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
-              },
-            },
-          },
-        },
-        { ...childOpts, ignoreChanges: ["spec.replicas"], dependsOn },
-      );
-
     const gated = args.podReadinessGates ?? false;
     const serviceAnnotations = pulumi
       .output(args.serviceAnnotations ?? {})
@@ -385,23 +287,116 @@ export class KubernetesApp extends pulumi.ComponentResource {
         { ...childOpts, dependsOn },
       );
 
+    const createFront = (dependsOn: pulumi.Resource[]) => {
+      const service = createService(dependsOn);
+      const ingress = args.ingress ? createIngress(args.ingress, service) : undefined;
+      return { service, ingress, resources: ingress ? [service, ingress] : [service] };
+    };
     // With readiness gates (AWS Load Balancer Controller docs, deploy/pod_readiness_gate.md): the
     // webhook injects a gate only at pod creation and only when a TargetGroupBinding already refers to
     // a Service matching the pod, so Service and Ingress come first. The Ingress's await (an ALB
     // address in its status) ends after the controller has reconciled it and created its bindings.
     // Without gates the Service follows the Deployment, so its own await finds ready endpoints.
-    let deployment: k8s.apps.v1.Deployment;
-    let service: k8s.core.v1.Service;
-    let ingress: k8s.networking.v1.Ingress | undefined;
-    if (gated) {
-      service = createService([]);
-      ingress = args.ingress ? createIngress(args.ingress, service) : undefined;
-      deployment = createDeployment(ingress ? [service, ingress] : [service]);
-    } else {
-      deployment = createDeployment([]);
-      service = createService([deployment]);
-      ingress = args.ingress ? createIngress(args.ingress, service) : undefined;
-    }
+    const early = gated ? createFront([]) : undefined;
+
+    const deployment = new k8s.apps.v1.Deployment(
+      `${name}-deployment`,
+      {
+        metadata: metadata(),
+        spec: {
+          // The autoscaler owns the count after creation (see ignoreChanges below).
+          replicas: args.replicas ?? args.minReplicas,
+          selector: { matchLabels: selector },
+          revisionHistoryLimit: 5,
+          progressDeadlineSeconds: 300,
+          // Never below the desired count during a rollout: a new pod must be ready before an old one goes.
+          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+          template: {
+            metadata: { labels },
+            spec: {
+              serviceAccountName: serviceAccount.metadata.name,
+              automountServiceAccountToken: false,
+              enableServiceLinks: false,
+              terminationGracePeriodSeconds: killWindow,
+              ...(imagePullSecretName ? { imagePullSecrets: [{ name: imagePullSecretName }] } : {}),
+              securityContext: {
+                runAsNonRoot: true,
+                runAsUser: APP_UID,
+                runAsGroup: APP_GID,
+                fsGroup: APP_GID,
+                seccompProfile: { type: "RuntimeDefault" },
+              },
+              // matchLabelKeys: only pods of the same ReplicaSet count, so during a rollout the new pods
+              // spread among themselves instead of around the old ones that are about to go. Nodes stay
+              // soft (a small cluster still schedules every replica); zones: see zoneSpreadWhenUnsatisfiable.
+              topologySpreadConstraints: [
+                {
+                  topologyKey: "topology.kubernetes.io/zone",
+                  whenUnsatisfiable: zoneSpreadWhenUnsatisfiable(args.minReplicas, args.zoneCount),
+                },
+                { topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" },
+              ].map((constraint) => ({
+                maxSkew: 1,
+                ...constraint,
+                labelSelector: { matchLabels: selector },
+                matchLabelKeys: ["pod-template-hash"],
+              })),
+              containers: [
+                {
+                  name: "app",
+                  image: args.image,
+                  imagePullPolicy: "IfNotPresent",
+                  ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+                  env: appEnvironment(args.env),
+                  resources: {
+                    requests: {
+                      cpu: resources.cpuRequest ?? "100m",
+                      memory: resources.memoryRequest ?? "128Mi",
+                    },
+                    limits: { cpu: resources.cpuLimit ?? "500m", memory: resources.memoryLimit ?? "256Mi" },
+                  },
+                  securityContext: {
+                    runAsNonRoot: true,
+                    runAsUser: APP_UID,
+                    runAsGroup: APP_GID,
+                    allowPrivilegeEscalation: false,
+                    privileged: false,
+                    readOnlyRootFilesystem: true,
+                    capabilities: { drop: ["ALL"] },
+                    seccompProfile: { type: "RuntimeDefault" },
+                  },
+                  startupProbe: {
+                    httpGet: { path: LIVENESS_PATH, port: "http" },
+                    periodSeconds: 2,
+                    failureThreshold: 30,
+                    timeoutSeconds: 2,
+                  },
+                  readinessProbe: {
+                    httpGet: { path: READINESS_PATH, port: "http" },
+                    periodSeconds: READINESS_PERIOD_SECONDS,
+                    failureThreshold: 2,
+                    successThreshold: 1,
+                    timeoutSeconds: 2,
+                  },
+                  livenessProbe: {
+                    httpGet: { path: LIVENESS_PATH, port: "http" },
+                    periodSeconds: 10,
+                    failureThreshold: 3,
+                    timeoutSeconds: 2,
+                  },
+                  // The root filesystem is read-only; /tmp is the one writable place (Node may spill there).
+                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+                },
+              ],
+              volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
+            },
+          },
+        },
+      },
+      { ...childOpts, ignoreChanges: ["spec.replicas"], dependsOn: early?.resources ?? [] },
+    );
+
+    const { service, ingress } = early ?? createFront([deployment]);
 
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(
       `${name}-hpa`,
