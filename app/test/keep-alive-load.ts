@@ -143,6 +143,35 @@ export async function runKeepAliveLoad(options: KeepAliveLoadOptions): Promise<K
   return result;
 }
 
+export interface RunningLoad {
+  /** The final counts, once every client has stopped. */
+  done: Promise<KeepAliveLoadResult>;
+  /**
+   * Resolves with the ok count once at least `count` requests succeeded (or `timeoutMs` passed): tests
+   * act after a number of requests, not a time, since the machine may be busy with other work.
+   */
+  okAtLeast(count: number, timeoutMs?: number): Promise<number>;
+}
+
+/** {@link runKeepAliveLoad}, with a way to wait for progress while it runs. */
+export function startKeepAliveLoad(options: KeepAliveLoadOptions): RunningLoad {
+  let ok = 0;
+  const done = runKeepAliveLoad({
+    ...options,
+    running: (soFar) => {
+      ok = soFar.ok;
+      return options.running(soFar);
+    },
+  });
+  return {
+    done,
+    async okAtLeast(count, timeoutMs = 30_000) {
+      for (let waited = 0; ok < count && waited < timeoutMs; waited += 20) await sleep(20);
+      return ok;
+    },
+  };
+}
+
 /** `N requests, 0 failed (…)`: the figure every load test prints. */
 export function summary(result: KeepAliveLoadResult): string {
   return (

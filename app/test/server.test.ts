@@ -5,7 +5,7 @@ import { connect, type Socket } from "node:net";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import { exitReserveMs } from "../src/close-connections.js";
-import { runKeepAliveLoad, summary } from "./keep-alive-load.js";
+import { startKeepAliveLoad, summary } from "./keep-alive-load.js";
 import { serverEntry, startServer, waitForLog } from "./server-process.js";
 
 describe("server start-up", () => {
@@ -82,20 +82,14 @@ describe("graceful shutdown", () => {
     // Each client keeps going until its connection ends and the next connect is refused (the listener
     // is gone): what a client pinned to a terminating pod by kube-proxy sees.
     const deadline = Date.now() + drainMs + timeoutMs + 60_000;
-    let okSoFar = 0;
-    const load = runKeepAliveLoad({
+    const load = startKeepAliveLoad({
       base: server.base,
       clients: 16,
-      running: (soFar) => {
-        okSoFar = soFar.ok;
-        return !exited && Date.now() < deadline;
-      },
+      running: () => !exited && Date.now() < deadline,
       refusedEndsClient: true,
       cleanUnavailableIsOk: true,
     });
-    // A count, not a time: the machine may be busy with other work.
-    for (let waited = 0; okSoFar < 500 && waited < 30_000; waited += 20) await sleep(20);
-    const okAtSignal = okSoFar;
+    const okAtSignal = await load.okAtLeast(500);
     const signalledAt = Date.now();
     server.child.kill("SIGTERM");
 
@@ -108,7 +102,7 @@ describe("graceful shutdown", () => {
       else await sleep(20);
     }
 
-    const result = await load;
+    const result = await load.done;
     const { code, signal, at } = await server.exit;
     const exitedAfterMs = at - signalledAt;
     t.diagnostic(summary(result));
