@@ -658,7 +658,9 @@ describe("parseConfig accepts the committed stacks", () => {
         },
       }),
     );
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(warnings, [
+      "fastify-deploy:waitForAddress is false on eks: up no longer waits for the load balancer controller to reconcile the Ingress, so pods created before its target group bindings exist get no readiness gate (docs/rollout.md); keep auto unless the controller cannot publish an address",
+    ]);
     assert.equal(config.platform, "eks");
     if (config.platform !== "eks") return;
     assert.equal(config.certificateArn, CERT);

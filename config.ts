@@ -727,6 +727,12 @@ export function parseConfig(raw: RawConfig): ParseResult {
     }
   }
 
+  if (platform === "eks" && values.waitForAddress === "false") {
+    warnings.push(
+      `${fullKey("waitForAddress")} is false on eks: up no longer waits for the load balancer controller to reconcile the Ingress, so pods created before its target group bindings exist get no readiness gate (docs/rollout.md); keep auto unless the controller cannot publish an address`,
+    );
+  }
+
   const placeholders = (values.endpointPublicAccessCidrs ?? []).filter((c) =>
     DOCUMENTATION_CIDRS.includes(c),
   );

@@ -378,6 +378,11 @@ export class EksPlatform extends pulumi.ComponentResource {
           publicSubnetCidrs(vpc, args.availabilityZones, this),
         ),
         awaitAddress: args.awaitAddress ?? true,
+        // ALB `ip` targets: without readiness gates a rollout can leave the target group with only
+        // "initial" and "draining" targets (AWS Load Balancer Controller docs, pod_readiness_gate.md).
+        podReadinessGates: true,
+        // The node groups span every zone of the VPC.
+        zoneCount: args.availabilityZones,
         // No annotation needed; taken from the controller so the Service waits for its webhooks.
         serviceAnnotations: loadBalancerController.ingressClassName.apply(() => ({})),
         ingress: {
