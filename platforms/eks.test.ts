@@ -474,6 +474,7 @@ describe("EKS platform", () => {
   describe("argument validation (no engine needed)", () => {
     const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${"a".repeat(64)}`;
     const args = (overrides: Partial<EksPlatformArgs> = {}): EksPlatformArgs => ({
+      clusterName: "fastify-deploy-prod",
       image: IMAGE,
       kubernetesVersion: "1.34",
       availabilityZones: 3,
