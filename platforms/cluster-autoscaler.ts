@@ -10,8 +10,6 @@ export interface ClusterAutoscalerArgs {
   region: pulumi.Input<string>;
   partition: pulumi.Input<string>;
   accountId: pulumi.Input<string>;
-  /** The Auto Scaling groups behind this cluster's managed node groups: the only ones it may resize. */
-  autoScalingGroupNames: pulumi.Input<pulumi.Input<string>[]>;
   oidcProviderArn: pulumi.Input<string>;
   oidcIssuer: pulumi.Input<string>;
   /** Image tag; its minor must be the cluster's (EKS_VERSIONS). */
@@ -59,9 +57,9 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
       {
         role: role.name,
         policy: pulumi
-          .all([args.partition, args.region, args.accountId, args.clusterName, args.autoScalingGroupNames])
-          .apply(([partition, region, account, cluster, groups]) =>
-            JSON.stringify(clusterAutoscalerPolicy({ partition, region, account, cluster, groups })),
+          .all([args.partition, args.region, args.accountId, args.clusterName])
+          .apply(([partition, region, account, cluster]) =>
+            JSON.stringify(clusterAutoscalerPolicy({ partition, region, account, cluster })),
           ),
       },
       { parent: this },
@@ -108,15 +106,14 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
 
 /**
  * The Cluster Autoscaler's AWS policy (kubernetes/autoscaler cluster-autoscaler/cloudprovider/aws/README.md,
- * "Minimal IAM permissions"), with the two mutating actions confined to this cluster's groups by ARN and
- * by the auto-discovery tag.
+ * "Minimal IAM permissions"), with the two mutating actions confined to this cluster's managed node groups
+ * by the auto-discovery tag EKS sets on their Auto Scaling groups.
  */
 export function clusterAutoscalerPolicy(p: {
   partition: string;
   region: string;
   account: string;
   cluster: string;
-  groups: string[];
 }): object {
   return {
     Version: "2012-10-17",
@@ -125,10 +122,10 @@ export function clusterAutoscalerPolicy(p: {
         Sid: "ResizeOnlyThisClustersNodeGroups",
         Effect: "Allow",
         Action: ["autoscaling:SetDesiredCapacity", "autoscaling:TerminateInstanceInAutoScalingGroup"],
-        Resource: p.groups.map(
-          (group) =>
-            `arn:${p.partition}:autoscaling:${p.region}:${p.account}:autoScalingGroup:*:autoScalingGroupName/${group}`,
-        ),
+        // Managed node groups' Auto Scaling groups are named eks-<node group>-<id>, and EKS tags each with
+        // k8s.io/cluster-autoscaler/<cluster> = owned: the tag condition is what confines this to the
+        // node groups of this one cluster (a tag, not a list of names, so a replaced group stays covered).
+        Resource: `arn:${p.partition}:autoscaling:${p.region}:${p.account}:autoScalingGroup:*:autoScalingGroupName/eks-*`,
         Condition: { StringEquals: { [`aws:ResourceTag/k8s.io/cluster-autoscaler/${p.cluster}`]: "owned" } },
       },
       {

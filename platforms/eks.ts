@@ -292,7 +292,13 @@ export class EksPlatform extends pulumi.ComponentResource {
 
     // --- Pinned networking add-ons before the nodes: each new node starts with these versions. The VPC
     // CNI enforces NetworkPolicy, so KubernetesApp's NetworkPolicy bites.
-    const vpcCni = managedAddon(name, "vpc-cni", addonArgs, { parent: this }, { enableNetworkPolicy: "true" });
+    const vpcCni = managedAddon(
+      name,
+      "vpc-cni",
+      addonArgs,
+      { parent: this },
+      { enableNetworkPolicy: "true" },
+    );
     const kubeProxy = managedAddon(name, "kube-proxy", addonArgs, { parent: this });
 
     const provider = new k8s.Provider(
@@ -401,9 +407,6 @@ export class EksPlatform extends pulumi.ComponentResource {
         region,
         partition,
         accountId,
-        autoScalingGroupNames: pulumi
-          .all(nodeGroups.map((group) => group.nodeGroup.resources))
-          .apply((all) => all.flat().flatMap((r) => r.autoscalingGroups.map((g) => g.name))),
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         imageTag: versions.clusterAutoscaler,
