@@ -376,7 +376,11 @@ export const CONFIG_KEYS = {
       "audit",
       z.enum(CLUSTER_LOG_TYPES, { error: expected(`one of ${CLUSTER_LOG_TYPES.join(", ")}`) }),
       { of: "control-plane log types" },
-    ),
+    ).refine((list) => DEFAULT_CLUSTER_LOG_TYPES.every((t) => list.includes(t)), {
+      error: expected(
+        `a list that includes ${DEFAULT_CLUSTER_LOG_TYPES.join(" and ")} (the security record; the policy pack requires them), plus any of ${CLUSTER_LOG_TYPES.filter((t) => !DEFAULT_CLUSTER_LOG_TYPES.includes(t)).join(", ")}`,
+      ),
+    }),
   },
   bastionMode: { type: "string", default: "ssm", platforms: ["eks"], schema: oneOf(BASTION_MODES) },
   bastionSshAllowedCidrs: {

@@ -73,7 +73,11 @@ describe("EKS platform", () => {
     dev = await runProgram(DEV_EKS);
     prod133 = await runProgram({
       stack: "prod",
-      config: { kubernetesVersion: "1.33", logRetentionDays: 90, clusterLogTypes: ["api", "audit"] },
+      config: {
+        kubernetesVersion: "1.33",
+        logRetentionDays: 90,
+        clusterLogTypes: ["api", "audit", "authenticator"],
+      },
     });
   });
 
@@ -546,7 +550,11 @@ describe("EKS platform", () => {
       prod133.one("aws:cloudwatch/logGroup:LogGroup", "app-control-plane-logs").inputs.retentionInDays,
       90,
     );
-    assert.deepEqual(prod133.one("eks:index:Cluster").inputs.enabledClusterLogTypes, ["api", "audit"]);
+    assert.deepEqual(prod133.one("eks:index:Cluster").inputs.enabledClusterLogTypes, [
+      "api",
+      "audit",
+      "authenticator",
+    ]);
   });
 
   it("gives the app's pods an IAM role of their own, with no permissions, exported as appRoleArn", () => {

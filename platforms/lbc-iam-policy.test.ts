@@ -1,6 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY, awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
+import {
+  AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY,
+  awsLoadBalancerControllerIamPolicy,
+} from "./lbc-iam-policy";
 
 type Statement = {
   Action: string[];

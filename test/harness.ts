@@ -280,7 +280,8 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
   // `eksCluster` shaped like aws.eks.Cluster and the kubeconfig @pulumi/eks generates (exec auth
   // through `aws eks get-token`, no credential in it).
   "eks:index:Cluster": (args, ctx) => {
-    const name = (args.inputs.name as string | undefined) ?? `${args.name}-eksCluster-${ctx.suffix(args.name)}`;
+    const name =
+      (args.inputs.name as string | undefined) ?? `${args.name}-eksCluster-${ctx.suffix(args.name)}`;
     const id = ctx.hex(args.name, 32).toUpperCase();
     const endpoint = `https://${id}.gr7.${ctx.region}.eks.amazonaws.com`;
     const issuer = `oidc.eks.${ctx.region}.amazonaws.com/id/${id}`;
