@@ -77,6 +77,8 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
         timeout: 600,
         maxHistory: 5,
         values: {
+          // A stable Deployment name for runbooks (`kubectl -n kube-system logs deploy/cluster-autoscaler`).
+          fullnameOverride: "cluster-autoscaler",
           cloudProvider: "aws",
           awsRegion: args.region,
           autoDiscovery: { clusterName: args.clusterName },
