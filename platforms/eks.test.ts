@@ -675,6 +675,21 @@ describe("EKS platform", () => {
         "EksPlatform app: availabilityZones must be an integer ≥ 2 (EKS needs subnets in two zones), got 1",
       ],
       [
+        "cluster name EKS refuses",
+        { clusterName: "-prod cluster" },
+        'EksPlatform app: clusterName must be 1..100 letters, digits, - or _ starting alphanumeric, got "-prod cluster"',
+      ],
+      [
+        "a VPC too small for the AZ layout",
+        { vpcCidr: "10.0.0.0/22", availabilityZones: 6 },
+        "EksPlatform app: availabilityZones 6 cannot be laid out: Subnets are too large for VPC. VPC has 128 addresses, but subnets require 320 addresses.",
+      ],
+      [
+        "log retention",
+        { logRetentionDays: 0 },
+        "EksPlatform app: logRetentionDays must be a positive integer, got 0",
+      ],
+      [
         "no NAT",
         { natGateways: "none" },
         'EksPlatform app: natGateways "none" is not supported: nodes run in private subnets and need a NAT gateway to join the cluster, pull images and reach AWS APIs (use "single" or "onePerAz")',
