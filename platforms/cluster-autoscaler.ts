@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_AUTOSCALER_CHART } from "./eks-versions";
 import { serviceAccountRole } from "./irsa";
+import { pinnedRelease } from "./pinned-chart";
 
 export interface ClusterAutoscalerArgs {
   provider: k8s.Provider;
@@ -65,36 +66,28 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const release = new k8s.helm.v3.Release(
+    const release = pinnedRelease(
       `${name}-release`,
+      CLUSTER_AUTOSCALER_CHART,
+      namespace,
       {
-        chart: CLUSTER_AUTOSCALER_CHART.chart,
-        version: CLUSTER_AUTOSCALER_CHART.version,
-        repositoryOpts: { repo: CLUSTER_AUTOSCALER_CHART.repository },
-        namespace,
-        atomic: true,
-        cleanupOnFail: true,
-        timeout: 600,
-        maxHistory: 5,
-        values: {
-          // A stable Deployment name for runbooks (`kubectl -n kube-system logs deploy/cluster-autoscaler`).
-          fullnameOverride: "cluster-autoscaler",
-          cloudProvider: "aws",
-          awsRegion: args.region,
-          autoDiscovery: { clusterName: args.clusterName },
-          image: { tag: args.imageTag },
-          rbac: {
-            serviceAccount: {
-              create: true,
-              name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-              annotations: { "eks.amazonaws.com/role-arn": role.arn },
-            },
+        // A stable Deployment name for runbooks (`kubectl -n kube-system logs deploy/cluster-autoscaler`).
+        fullnameOverride: "cluster-autoscaler",
+        cloudProvider: "aws",
+        awsRegion: args.region,
+        autoDiscovery: { clusterName: args.clusterName },
+        image: { tag: args.imageTag },
+        rbac: {
+          serviceAccount: {
+            create: true,
+            name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+            annotations: { "eks.amazonaws.com/role-arn": role.arn },
           },
-          extraArgs: {
-            // One node group per AZ set: keep zones even so topology spread stays satisfiable.
-            "balance-similar-node-groups": true,
-            expander: "least-waste",
-          },
+        },
+        extraArgs: {
+          // One node group per AZ set: keep zones even so topology spread stays satisfiable.
+          "balance-similar-node-groups": true,
+          expander: "least-waste",
         },
       },
       { parent: this, provider: args.provider, dependsOn: [policy] },

@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
+import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FLUENT_BIT_CHART } from "./eks-versions";
 import { serviceAccountRole } from "./irsa";
+import { pinnedRelease } from "./pinned-chart";
 
 export interface ContainerLogsArgs {
   provider: k8s.Provider;
@@ -68,37 +69,29 @@ export class ContainerLogs extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    new k8s.helm.v3.Release(
+    pinnedRelease(
       `${name}-release`,
+      FLUENT_BIT_CHART,
+      namespace,
       {
-        chart: FLUENT_BIT_CHART.chart,
-        version: FLUENT_BIT_CHART.version,
-        repositoryOpts: { repo: FLUENT_BIT_CHART.repository },
-        namespace,
-        atomic: true,
-        cleanupOnFail: true,
-        timeout: 600,
-        maxHistory: 5,
-        values: {
-          serviceAccount: {
-            create: true,
-            name: FLUENT_BIT_SERVICE_ACCOUNT,
-            annotations: { "eks.amazonaws.com/role-arn": role.arn },
-          },
-          cloudWatchLogs: {
-            enabled: true,
-            region: args.region,
-            logGroupName: args.logGroupName,
-            // One stream per container log file (pod, namespace, container).
-            logStreamPrefix: "pod-",
-            autoCreateGroup: false,
-          },
-          // The older Go plugin and the other outputs stay off.
-          cloudWatch: { enabled: false },
-          firehose: { enabled: false },
-          kinesis: { enabled: false },
-          elasticsearch: { enabled: false },
+        serviceAccount: {
+          create: true,
+          name: FLUENT_BIT_SERVICE_ACCOUNT,
+          annotations: { "eks.amazonaws.com/role-arn": role.arn },
         },
+        cloudWatchLogs: {
+          enabled: true,
+          region: args.region,
+          logGroupName: args.logGroupName,
+          // One stream per container log file (pod, namespace, container).
+          logStreamPrefix: "pod-",
+          autoCreateGroup: false,
+        },
+        // The older Go plugin and the other outputs stay off.
+        cloudWatch: { enabled: false },
+        firehose: { enabled: false },
+        kinesis: { enabled: false },
+        elasticsearch: { enabled: false },
       },
       { parent: this, provider: args.provider, dependsOn: [policy] },
     );
