@@ -283,8 +283,9 @@ export class EksPlatform extends pulumi.ComponentResource {
         corednsAddonOptions: { enabled: false },
         tags,
       },
-      // No customTimeouts: a remote component does not pass them to its children, and the aws.eks.Cluster
-      // defaults (create 30m, update 60m, delete 15m) already cover a cluster's lifecycle.
+      // No customTimeouts: eks.Cluster is a remote component, which does not pass resource options to the
+      // aws.eks.Cluster it creates (pulumi-eks cluster.ts builds it with its own options), so they did
+      // nothing; the AWS provider's defaults for that resource apply.
       { parent: this, dependsOn: [controlPlaneLogGroup] },
     );
     const clusterName = cluster.eksCluster.name;
