@@ -37,6 +37,7 @@ export function managedAddon(
       addonVersion: args.versions[VERSION_KEY[addon]],
       resolveConflictsOnCreate: "OVERWRITE",
       resolveConflictsOnUpdate: "OVERWRITE",
+      preserve: false,
       ...(configurationValues !== undefined && { configurationValues: JSON.stringify(configurationValues) }),
       tags: args.tags,
     },

@@ -27,7 +27,11 @@ export interface EksVersionRow {
   kubeProxy: string;
   /** EKS managed add-on `coredns`. */
   coredns: string;
-  /** EKS community add-on `metrics-server` (the resource metrics API the HPA reads). */
+  /**
+   * EKS community add-on `metrics-server` (the resource metrics API the HPA reads); installed and
+   * upgraded through the EKS add-on API like the others
+   * (https://docs.aws.amazon.com/eks/latest/userguide/community-addons.html).
+   */
   metricsServer: string;
   /** Cluster Autoscaler image tag: its minor must equal the cluster's (the project's compatibility rule). */
   clusterAutoscaler: string;
