@@ -131,9 +131,11 @@ export interface EksPlatformArgs {
 }
 
 /**
- * The app on EKS: its own VPC, a cluster with API authentication, encrypted secrets and full
- * control-plane logging, managed node groups in private subnets (IMDSv2, no SSH), the AWS Load Balancer
- * Controller, the shared KubernetesApp behind an internet-facing ALB, and a bastion for operators.
+ * The app on EKS: its own VPC, a cluster with API authentication, encrypted secrets and control-plane
+ * logs into a log group it owns, pinned managed add-ons (vpc-cni, kube-proxy, CoreDNS, metrics-server),
+ * managed node groups in private subnets (IMDSv2, no SSH) sized by the Cluster Autoscaler, pod logs to
+ * CloudWatch through Fluent Bit, the AWS Load Balancer Controller, the shared KubernetesApp behind an
+ * internet-facing ALB with its own IAM role, and a bastion for operators.
  */
 export class EksPlatform extends pulumi.ComponentResource {
   public readonly clusterName: pulumi.Output<string>;
