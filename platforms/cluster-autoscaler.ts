@@ -15,6 +15,11 @@ export interface ClusterAutoscalerArgs {
   oidcIssuer: pulumi.Input<string>;
   /** Image tag; its minor must be the cluster's (EKS_VERSIONS). */
   imageTag: string;
+  /**
+   * What the release must wait for (e.g. CoreDNS, itself after the nodes): a component's own dependsOn
+   * does not reach its children, so it is passed to the release here. @default []
+   */
+  after?: pulumi.Resource[];
   /** @default {} */
   tags?: Record<string, string>;
 }
@@ -90,7 +95,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
           expander: "least-waste",
         },
       },
-      { parent: this, provider: args.provider, dependsOn: [policy] },
+      { parent: this, provider: args.provider, dependsOn: [policy, ...(args.after ?? [])] },
     );
 
     this.roleArn = role.arn;

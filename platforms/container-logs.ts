@@ -13,6 +13,11 @@ export interface ContainerLogsArgs {
   region: pulumi.Input<string>;
   oidcProviderArn: pulumi.Input<string>;
   oidcIssuer: pulumi.Input<string>;
+  /**
+   * What the release must wait for (e.g. CoreDNS, itself after the nodes): a component's own dependsOn
+   * does not reach its children, so it is passed to the release here. @default []
+   */
+  after?: pulumi.Resource[];
   /** @default {} */
   tags?: Record<string, string>;
 }
@@ -93,7 +98,7 @@ export class ContainerLogs extends pulumi.ComponentResource {
         kinesis: { enabled: false },
         elasticsearch: { enabled: false },
       },
-      { parent: this, provider: args.provider, dependsOn: [policy] },
+      { parent: this, provider: args.provider, dependsOn: [policy, ...(args.after ?? [])] },
     );
 
     this.roleArn = role.arn;

@@ -506,7 +506,12 @@ describe("EKS platform", () => {
     assert.notEqual(mutating[0].Resource, "*");
     // After the nodes, through CoreDNS (which waits for every node group).
     const coredns = prod.ofType(ADDON).find((a) => a.inputs.addonName === "coredns");
-    assert.ok(coredns && dependsOn(prod.one("fastify-deploy:platforms:ClusterAutoscaler"), coredns));
+    assert.ok(
+      coredns && dependsOn(release, coredns),
+      "the release itself waits (component dependsOn would not)",
+    );
+    const fluentBit = prod.one("kubernetes:helm.sh/v3:Release", "app-fluent-bit-release");
+    assert.ok(dependsOn(fluentBit, coredns));
   });
 
   it("ships control-plane logs and every pod's output to log groups it owns, with retention", () => {

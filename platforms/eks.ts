@@ -413,9 +413,11 @@ export class EksPlatform extends pulumi.ComponentResource {
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         imageTag: versions.clusterAutoscaler,
+        // Its pod needs a node and cluster DNS.
+        after: [coredns],
         tags,
       },
-      { parent: this, dependsOn: [coredns] },
+      { parent: this },
     );
 
     const containerLogGroup = new aws.cloudwatch.LogGroup(
@@ -432,9 +434,10 @@ export class EksPlatform extends pulumi.ComponentResource {
         region,
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
+        after: [coredns],
         tags,
       },
-      { parent: this, dependsOn: [coredns] },
+      { parent: this },
     );
 
     // --- The app's own AWS identity: no permissions; other stacks attach policies to appRoleArn.
