@@ -75,7 +75,11 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow>> = 
   },
 };
 
-/** Helm charts the EKS platform installs, pinned (a chart version fixes its templates and defaults). */
+/**
+ * Helm charts the EKS platform installs, pinned (a chart version fixes its templates and defaults).
+ * cluster-autoscaler 9.59.0 is the kubernetes/autoscaler tag `cluster-autoscaler-chart-9.59.0`; the image
+ * tag comes from {@link EKS_VERSIONS}, not the chart's appVersion, so the chart does not decide it.
+ */
 export const CLUSTER_AUTOSCALER_CHART = {
   repository: "https://kubernetes.github.io/autoscaler",
   chart: "cluster-autoscaler",
