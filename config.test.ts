@@ -117,6 +117,20 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
       ],
     },
     {
+      name: "eks: unknown control-plane log type",
+      options: eks({ clusterLogTypes: ["audit", "authenticator", "kubelet"] }),
+      expected: [
+        `${key("clusterLogTypes")}: got "kubelet"; expected one of api, audit, authenticator, controllerManager, scheduler`,
+      ],
+    },
+    {
+      name: "eks: control-plane logs without the security record",
+      options: eks({ clusterLogTypes: ["api"] }),
+      expected: [
+        `${key("clusterLogTypes")}: got ["api"]; expected a list that includes audit and authenticator (the security record; the policy pack requires them), plus any of api, controllerManager, scheduler`,
+      ],
+    },
+    {
       name: "eks: no instance types",
       options: eks({ nodeInstanceTypes: [] }),
       expected: [`${key("nodeInstanceTypes")}: got []; expected at least one EC2 instance type`],
@@ -596,6 +610,8 @@ describe("parseConfig accepts the committed stacks", () => {
         namespace: "fastify-app",
         awaitAddress: true,
         networkPolicy: { namespaces: [], cidrs: [] },
+        clusterLogTypes: ["audit", "authenticator"],
+        logRetentionDays: 30,
         nodeGroup: {
           instanceTypes: ["m6i.large"],
           minSize: 3,
@@ -652,6 +668,8 @@ describe("parseConfig accepts the committed stacks", () => {
           bastionInstanceType: "t3.small",
           bastionAccessPolicy: "clusterAdmin",
           namespace: "shop",
+          clusterLogTypes: ["audit", "authenticator", "api", "scheduler"],
+          logRetentionDays: 14,
           certificateArn: CERT,
           waitForAddress: false,
           networkPolicyCidrs: ["10.0.0.0/24"],
@@ -672,6 +690,8 @@ describe("parseConfig accepts the committed stacks", () => {
       namespace: "shop",
       awaitAddress: false,
       networkPolicy: { namespaces: [], cidrs: ["10.0.0.0/24"] },
+      clusterLogTypes: ["audit", "authenticator", "api", "scheduler"],
+      logRetentionDays: 14,
       nodeGroup: {
         instanceTypes: ["m7g.large", "c7g.large"],
         minSize: 3,
@@ -734,7 +754,7 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.deepEqual(warnings, [
       "fastify-deploy:cpu is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:memory is set but has no effect on platform kubernetes (it applies to ecs)",
-      "fastify-deploy:logRetentionDays is set but has no effect on platform kubernetes (it applies to ecs)",
+      "fastify-deploy:logRetentionDays is set but has no effect on platform kubernetes (it applies to ecs, eks)",
     ]);
   });
 });

@@ -49,3 +49,7 @@ export const ecsClusterName = app.forPlatform("ecs", "clusterName");
 export const kubernetesNamespace = app.forPlatform("kubernetes", "namespace");
 // How to reach an in-cluster-only app from a workstation (url is then the in-cluster Service URL).
 export const kubernetesPortForward = app.forPlatform("kubernetes", "portForwardCommand");
+// The app's IAM role on either AWS platform: attach this team's policies to it (e.g. read a bucket).
+export const appRoleArn = pulumi
+  .all([app.forPlatform("ecs", "appRoleArn"), app.forPlatform("eks", "appRoleArn")])
+  .apply(([ecs, eks]) => ecs ?? eks);
