@@ -495,6 +495,8 @@ export interface RecordedResource {
   state: Record<string, unknown>;
   /** Top-level input names whose value was, or contained, a secret. */
   secretInputs: string[];
+  /** The `retainOnDelete` resource option: `pulumi destroy` forgets the resource instead of deleting it. */
+  retainOnDelete?: boolean;
 }
 
 export interface RecordedCall {
@@ -602,6 +604,7 @@ interface MonitorRequest {
   getProvider(): string;
   getDependenciesList(): string[];
   getCustom(): boolean;
+  getRetainondelete(): boolean | undefined;
   getUrn(): string;
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -718,6 +721,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             inputs: entry?.inputs ?? {},
             state: entry?.state ?? {},
             secretInputs: entry?.secretInputs ?? [],
+            ...(req.getRetainondelete() && { retainOnDelete: true }),
           });
         }
         callback(err, response);
