@@ -61,7 +61,10 @@ describe("ecrImage", () => {
 
 describe("registryHost", () => {
   const cases: [string, string][] = [
-    [`123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@${DIGEST}`, "123456789012.dkr.ecr.eu-west-1.amazonaws.com"],
+    [
+      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@${DIGEST}`,
+      "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
+    ],
     [`ghcr.io/acme/app@${DIGEST}`, "ghcr.io"],
     [`127.0.0.1:5000/app@${DIGEST}`, "127.0.0.1:5000"],
     [`localhost/app@${DIGEST}`, "localhost"],

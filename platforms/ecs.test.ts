@@ -113,7 +113,9 @@ describe("ECS platform", () => {
 
     it("reordering allowedCidrs leaves every ALB rule's name bound to the same CIDR and port", async () => {
       const cidrs = ["198.51.100.0/24", "203.0.113.0/24", "192.0.2.0/24"];
-      const reordered = await runProgram(prodEcs({ certificateArn: CERT, allowedCidrs: [...cidrs].reverse() }));
+      const reordered = await runProgram(
+        prodEcs({ certificateArn: CERT, allowedCidrs: [...cidrs].reverse() }),
+      );
       const original = await runProgram(prodEcs({ certificateArn: CERT, allowedCidrs: cidrs }));
       const byName = (run: ProgramRun) =>
         Object.fromEntries(
@@ -129,7 +131,9 @@ describe("ECS platform", () => {
       assert.equal(before["app-alb-in-443-203-0-113-0-24"], "203.0.113.0/24:443-443");
       assert.equal(before["app-alb-in-80-192-0-2-0-24"], "192.0.2.0/24:80-80");
       // Dropping a CIDR removes exactly its rules and renames nothing.
-      const dropped = byName(await runProgram(prodEcs({ certificateArn: CERT, allowedCidrs: cidrs.slice(1) })));
+      const dropped = byName(
+        await runProgram(prodEcs({ certificateArn: CERT, allowedCidrs: cidrs.slice(1) })),
+      );
       assert.deepEqual(
         Object.keys(before).filter((n) => !(n in dropped)),
         ["app-alb-in-80-198-51-100-0-24", "app-alb-in-443-198-51-100-0-24"],
@@ -400,7 +404,11 @@ describe("ECS platform", () => {
       assert.equal(task.taskRoleArn, taskRole.state.arn);
       assert.notEqual(task.taskRoleArn, task.executionRoleArn);
       const trust = (role: RecordedResource) => JSON.parse(role.inputs.assumeRolePolicy as string).Statement;
-      const service = { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" };
+      const service = {
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+      };
       // task_execution_IAM_role.html: the service principal, no conditions.
       assert.deepEqual(trust(executionRole), [service]);
       // task-iam-roles.html: confused-deputy conditions, any ECS resource of this account and region.
