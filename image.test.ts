@@ -126,6 +126,37 @@ describe("IMAGE_INPUTS", () => {
   });
 });
 
+describe("base images", () => {
+  const dockerfile = fs.readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
+  const defaults = Object.fromEntries(
+    [...dockerfile.matchAll(/^ARG (BUILD_IMAGE|RUNTIME_IMAGE)=(\S+)$/gm)].map((m) => [m[1], m[2]]),
+  );
+
+  it("are build-arg defaults pinned by digest (the digest is in the Dockerfile, so in the tag)", () => {
+    assert.deepEqual(Object.keys(defaults).sort(), ["BUILD_IMAGE", "RUNTIME_IMAGE"]);
+    for (const image of Object.values(defaults)) {
+      assert.match(image as string, /^node:\d+-[a-z]+-slim@sha256:[a-f0-9]{64}$/);
+    }
+    assert.equal(defaults.BUILD_IMAGE, defaults.RUNTIME_IMAGE);
+  });
+
+  it("test/image/run.sh still reads the Node major and Debian suite from the pinned default", async () => {
+    const runSh = fs.readFileSync(path.join(ROOT, "test/image/run.sh"), "utf8").split("\n");
+    const parse = runSh.filter((l) => /^(default_base=|\[\[ \$default_base =~|node_major=|suite=)/.test(l));
+    assert.equal(parse.length, 4, "run.sh's parsing lines moved: update this test");
+    const script = `set -e\n${parse.map((l) => l.replace(/ \|\|$/, " || exit 3")).join("\n")}\necho "$node_major $suite"`;
+    const { stdout } = await promisify(execFile)("bash", ["-c", script], { cwd: ROOT });
+    assert.equal(stdout.trim(), "24 trixie");
+  });
+
+  it("Renovate proposes bumps for the Dockerfile (digests included), the workflows and npm", () => {
+    const renovate = JSON.parse(fs.readFileSync(path.join(ROOT, ".github/renovate.json"), "utf8"));
+    assert.deepEqual([...renovate.enabledManagers].sort(), ["dockerfile", "github-actions", "npm"]);
+    assert.ok(renovate.extends.includes("docker:pinDigests"));
+    assert.ok(!fs.existsSync(path.join(ROOT, ".github/dependabot.yml")), "one bump bot, not two");
+  });
+});
+
 /** Every ECR repository can be destroyed: it is force-deleted with its images, or retained (forgotten). */
 function destroyBlockers(run: ProgramRun): string[] {
   return run
