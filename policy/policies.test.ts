@@ -128,6 +128,17 @@ describe("policy pack", () => {
       ],
     },
     {
+      policy: p.ecrRepositoryLifecycle,
+      resources: () => [
+        fixture("aws:ecr/repository:Repository", "kept", { name: "kept-1234567" }),
+        fixture("aws:ecr/lifecyclePolicy:LifecyclePolicy", "kept-lifecycle", { repository: "kept-1234567" }),
+        fixture("aws:ecr/repository:Repository", "cache", { name: "cache-7654321" }),
+      ],
+      messages: [
+        "ECR repository cache: no lifecycle policy, so its images pile up for ever. Add an aws.ecr.LifecyclePolicy for it (expire untagged images; keep a bounded history).",
+      ],
+    },
+    {
       policy: p.imageDigestPinned,
       resources: () => [
         fixture("kubernetes:core/v1:Pod", "pod", {
@@ -629,6 +640,16 @@ describe("policy pack", () => {
       type: "aws:ecr/repository:Repository",
       mutate: (i) => {
         delete i.encryptionConfigurations;
+      },
+    },
+    {
+      policy: p.ecrRepositoryLifecycle,
+      setting: "the build cache's lifecycle policy",
+      from: ecsDev,
+      type: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+      name: /cache-lifecycle$/,
+      mutate: (i) => {
+        i.repository = "some-other-repository";
       },
     },
     {

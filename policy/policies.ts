@@ -110,6 +110,24 @@ export const ecrRepositoryHardened = resourcePolicy(
   },
 );
 
+const ECR_LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
+
+export const ecrRepositoryLifecycle = stackPolicy(
+  "ecr-repository-lifecycle",
+  "Every ECR repository, build caches included, has a lifecycle policy, so untagged and old images never pile up for ever.",
+  (args) => {
+    const covered = new Set(
+      args.resources.filter((r) => r.type === ECR_LIFECYCLE_POLICY).map((r) => String(r.props.repository)),
+    );
+    return args.resources
+      .filter((r) => r.type === ECR_REPOSITORY && !covered.has(String(r.props.name)))
+      .map((r) => [
+        `ECR repository ${r.name}: no lifecycle policy, so its images pile up for ever. Add an aws.ecr.LifecyclePolicy for it (expire untagged images; keep a bounded history).`,
+        r.urn,
+      ]);
+  },
+);
+
 const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
@@ -954,6 +972,7 @@ export const kubernetesProviderExplicit = resourcePolicy(
 /** Every policy of the pack, in the order `pulumi preview` reports them. */
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
   ecrRepositoryHardened,
+  ecrRepositoryLifecycle,
   imageDigestPinned,
   albHardened,
   albListenerTls,
