@@ -198,6 +198,21 @@ describe("AppImage under the harness", () => {
     assert.equal(cache.retainOnDelete, undefined);
   });
 
+  it("both committed stacks: every recorded ECR repository has a lifecycle policy and can be destroyed", async () => {
+    const prod = await runProgram({ stack: "prod" });
+    for (const run of [dev, prod]) {
+      const repos = run.ofType(REPOSITORY);
+      assert.deepEqual(
+        repos.map((r) => r.name),
+        ["app-repo", "app-cache-repo"],
+        run.stack,
+      );
+      for (const repo of repos)
+        assert.ok(lifecycleOf(run, repo), `${run.stack}: ${repo.name} has no lifecycle`);
+      assert.deepEqual(destroyBlockers(run), [], run.stack);
+    }
+  });
+
   it("retainImageRepository false (a throwaway stack): destroy deletes the repository with its images", async () => {
     const run = await runProgram({ stack: "dev", config: { retainImageRepository: false } });
     assert.deepEqual(destroyBlockers(run), []);
