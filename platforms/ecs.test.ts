@@ -141,6 +141,19 @@ describe("ECS platform", () => {
       for (const [n, v] of Object.entries(dropped)) assert.equal(v, before[n], n);
     });
 
+    it("a stack from before CIDR names keeps its rules: each is aliased to its old index name", () => {
+      const aliases = prodHttps
+        .ofType(INGRESS)
+        .filter((r) => r.name.startsWith("app-alb-in-"))
+        .map((r) => [r.name, r.aliases]);
+      assert.deepEqual(aliases, [
+        ["app-alb-in-80-198-51-100-0-24", ["app-alb-in-80-0"]],
+        ["app-alb-in-443-198-51-100-0-24", ["app-alb-in-443-0"]],
+        ["app-alb-in-80-203-0-113-0-24", ["app-alb-in-80-1"]],
+        ["app-alb-in-443-203-0-113-0-24", ["app-alb-in-443-1"]],
+      ]);
+    });
+
     it("tasks accept only the ALB's security group, on the app port", () => {
       for (const run of [dev, prod, prodHttps]) {
         const taskSg = sgId(run, "app-task-sg");

@@ -242,7 +242,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
     const listenerPorts = withCertificate ? [80, 443] : [80];
-    for (const cidr of args.allowedCidrs) {
+    args.allowedCidrs.forEach((cidr, index) => {
       for (const port of listenerPorts) {
         new aws.vpc.SecurityGroupIngressRule(
           albIngressRuleName(name, cidr, port),
@@ -254,10 +254,13 @@ export class EcsPlatform extends pulumi.ComponentResource {
             cidrIpv4: cidr,
             description: `HTTP${port === 443 ? "S" : ""} from ${cidr}`,
           },
-          { parent: this },
+          // Stacks deployed before rules were named by CIDR know this rule by its list position: the
+          // alias renames it in place (without it, the new rule would be created next to the old one
+          // for the same CIDR and port, and AWS rejects the duplicate). Once renamed, the alias is inert.
+          { parent: this, aliases: [{ name: `${name}-alb-in-${port}-${index}` }] },
         );
       }
-    }
+    });
     new aws.vpc.SecurityGroupEgressRule(
       `${name}-alb-out-tasks`,
       {

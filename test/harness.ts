@@ -497,6 +497,8 @@ export interface RecordedResource {
   secretInputs: string[];
   /** The `retainOnDelete` resource option: `pulumi destroy` forgets the resource instead of deleting it. */
   retainOnDelete?: boolean;
+  /** The `aliases` resource option: earlier names (or URNs) this resource was known by. */
+  aliases?: string[];
 }
 
 export interface RecordedCall {
@@ -605,6 +607,7 @@ interface MonitorRequest {
   getDependenciesList(): string[];
   getCustom(): boolean;
   getRetainondelete(): boolean | undefined;
+  getAliasesList(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
   getUrn(): string;
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -722,6 +725,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             state: entry?.state ?? {},
             secretInputs: entry?.secretInputs ?? [],
             ...(req.getRetainondelete() && { retainOnDelete: true }),
+            ...(req.getAliasesList().length > 0 && {
+              aliases: req.getAliasesList().map((a) => a.getUrn() || (a.getSpec()?.getName() ?? "")),
+            }),
           });
         }
         callback(err, response);
