@@ -268,6 +268,17 @@ describe("AppImage under the harness", () => {
     assert.equal((arm.one(IMAGE, "app-cache").inputs.build as { platform: string }).platform, "linux/arm64");
   });
 
+  it("settings that do not shape the image leave its tag alone (no rebuild, no push)", async () => {
+    const other = await runProgram({
+      stack: "dev",
+      config: { logLevel: "warn", desiredCount: 2, maxCount: 3 },
+    });
+    assert.equal(
+      other.one(IMAGE, "app-image").inputs.imageName,
+      dev.one(IMAGE, "app-image").inputs.imageName,
+    );
+  });
+
   it("the same program run from a copy of the repository in another folder records byte-identical inputs", async () => {
     const copy = fs.mkdtempSync(path.join(os.tmpdir(), "moved-checkout-"));
     const skip = new Set(["node_modules", ".git", "results", "coverage", "dist"]);
