@@ -725,6 +725,14 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.deepEqual([config.ecs.cpu, config.ecs.memory], [16384, 122880]);
   });
 
+  it("retainImageRepository false on a stack that builds nothing warns", () => {
+    const { warnings } = parseConfig(raw({ config: { imageUri: IMAGE, retainImageRepository: false } }));
+    assert.deepEqual(warnings, [
+      "fastify-deploy:retainImageRepository is set but has no effect with imageUri (this stack builds no image and creates no repository)",
+    ]);
+    assert.deepEqual(parseConfig(raw({ config: { retainImageRepository: false } })).warnings, []);
+  });
+
   it("kubernetes: the kubeconfig is a secret Output; ECS-only keys set anyway warn", async () => {
     const { config, warnings } = parseConfig(
       raw({

@@ -660,6 +660,12 @@ export function parseConfig(raw: RawConfig): ParseResult {
     }
   }
 
+  if (values.imageUri !== undefined && texts.retainImageRepository === "false") {
+    warnings.push(
+      `${fullKey("retainImageRepository")} is set but has no effect with imageUri (this stack builds no image and creates no repository)`,
+    );
+  }
+
   const placeholders = (values.endpointPublicAccessCidrs ?? []).filter((c) =>
     DOCUMENTATION_CIDRS.includes(c),
   );
