@@ -23,6 +23,16 @@ const IMAGE = "docker:index/image:Image";
 const DIGEST = "b".repeat(64);
 const PREBUILT = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy-dev@sha256:${DIGEST}`;
 
+/** The `build` input AppImage gives the docker provider for linux/amd64. */
+const buildInputs = (cacheRepositoryUrl: string) => ({
+  context: ".",
+  dockerfile: "Dockerfile",
+  platform: "linux/amd64",
+  builderVersion: "BuilderBuildKit",
+  args: { BUILDKIT_INLINE_CACHE: "1" },
+  cacheFrom: { images: [`${cacheRepositoryUrl}:buildcache`] },
+});
+
 function tree(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "context-"));
   for (const [file, content] of Object.entries(files)) {
@@ -76,14 +86,7 @@ describe("contextHash", () => {
 
 describe("imageTag: a content address of everything that shapes (or re-pushes) the image", () => {
   const files = "f".repeat(64);
-  const build = {
-    context: ".",
-    dockerfile: "Dockerfile",
-    platform: "linux/amd64",
-    builderVersion: "BuilderBuildKit",
-    args: { BUILDKIT_INLINE_CACHE: "1" },
-    cacheFrom: { images: ["123456789012.dkr.ecr.us-east-1.amazonaws.com/cache:buildcache"] },
-  };
+  const build = buildInputs("123456789012.dkr.ecr.us-east-1.amazonaws.com/cache");
   const base = imageTag(files, build);
 
   it("is an immutable-tag-safe name", () => {
@@ -246,14 +249,7 @@ describe("AppImage under the harness", () => {
     const image = dev.one(IMAGE, "app-image").inputs;
     const repoUrl = dev.one(REPOSITORY, "app-repo").state.repositoryUrl;
     const cacheUrl = dev.one(REPOSITORY, "app-cache-repo").state.repositoryUrl;
-    const build = {
-      context: ".",
-      dockerfile: "Dockerfile",
-      platform: "linux/amd64",
-      builderVersion: "BuilderBuildKit",
-      args: { BUILDKIT_INLINE_CACHE: "1" },
-      cacheFrom: { images: [`${cacheUrl}:buildcache`] },
-    };
+    const build = buildInputs(String(cacheUrl));
     assert.deepEqual(image.build, build);
     assert.equal(image.imageName, `${repoUrl}:${imageTag(contextHash(ROOT), build)}`);
     assert.doesNotMatch(image.imageName as string, /:latest$/);
