@@ -128,6 +128,30 @@ export const ecrRepositoryLifecycle = stackPolicy(
   },
 );
 
+export const dockerImageCheckoutIndependent = resourcePolicy(
+  "docker-image-checkout-independent",
+  "docker.Image builds name their context and Dockerfile relative to the project and an explicit platform, so the inputs (and with them rebuilds and the image tag) do not depend on where or on which machine the program runs.",
+  ["docker:index/image:Image"],
+  (props, args) => {
+    const build = asObject(props.build);
+    const out: string[] = [];
+    for (const key of ["context", "dockerfile"]) {
+      const value = build[key];
+      if (typeof value === "string" && (value.startsWith("/") || /^[A-Za-z]:[\\/]/.test(value))) {
+        out.push(
+          `Image ${args.name}: build.${key} is the absolute path ${JSON.stringify(value)}, so every checkout records other inputs and the provider rebuilds. Give it relative to the project directory (e.g. ".", "Dockerfile").`,
+        );
+      }
+    }
+    if (typeof build.platform !== "string" || build.platform === "") {
+      out.push(
+        `Image ${args.name}: build.platform is not set, so the provider builds for whatever machine runs it. Set it (linux/amd64 or linux/arm64).`,
+      );
+    }
+    return out;
+  },
+);
+
 const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
@@ -973,6 +997,7 @@ export const kubernetesProviderExplicit = resourcePolicy(
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
   ecrRepositoryHardened,
   ecrRepositoryLifecycle,
+  dockerImageCheckoutIndependent,
   imageDigestPinned,
   albHardened,
   albListenerTls,
