@@ -121,9 +121,10 @@ export interface AppImageArgs {
    */
   prebuiltUri?: string;
   /**
-   * The project directory (where Pulumi.yaml is): the engine starts the docker provider there, so the
-   * build's `context` and `dockerfile` are recorded relative to it and stay the same in any checkout.
-   * Only read to compute the tag.
+   * The project directory (where Pulumi.yaml is): the engine starts the docker provider there (pulumi
+   * sdk/go/common/resource/plugin/provider_plugin.go starts resource plugins in the context's Pwd, the
+   * project root when Pulumi.yaml sets no `main`), so the build's `context` and `dockerfile` are
+   * recorded relative to it and stay the same in any checkout. Only read to compute the tag.
    * @default the directory of this file (the project root)
    */
   projectDir?: string;
