@@ -66,6 +66,15 @@ describe("contextHash", () => {
     assert.notEqual(contextHash(chmodded), base);
   });
 
+  it("refuses a symlinked input (the provider would hash its checkout-specific target)", () => {
+    const dir = tree(files);
+    fs.symlinkSync(path.join(dir, "app/src/a.ts"), path.join(dir, "app/src/link.ts"));
+    assert.throws(() => contextHash(dir), {
+      message:
+        "image input app/src/link.ts is a symbolic link; the docker provider's context digest would then depend on the checkout path. Replace it with the file itself.",
+    });
+  });
+
   it("ignores what never goes into the image", () => {
     const base = contextHash(tree(files));
     assert.equal(

@@ -38,7 +38,14 @@ export function contextHash(root: string, inputs: readonly string[] = IMAGE_INPU
   const walk = (relative: string): void => {
     const absolute = path.join(root, relative);
     if (!fs.existsSync(absolute)) return;
-    const stat = fs.statSync(absolute);
+    const stat = fs.lstatSync(absolute);
+    if (stat.isSymbolicLink()) {
+      // The provider hashes a symlink's resolved absolute target (hashPath: filepath.EvalSymlinks), which
+      // differs per checkout: every `pulumi up` from elsewhere would rebuild.
+      throw new Error(
+        `image input ${relative} is a symbolic link; the docker provider's context digest would then depend on the checkout path. Replace it with the file itself.`,
+      );
+    }
     if (stat.isDirectory()) {
       for (const entry of fs.readdirSync(absolute)) {
         if (!SKIPPED_DIRECTORIES.has(entry)) walk(path.posix.join(relative, entry));
