@@ -136,6 +136,10 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
           // webhook (failurePolicy Fail) would otherwise block every Service while the controller is down.
           enableServiceMutatorWebhook: false,
           podDisruptionBudget: { maxUnavailable: 1 },
+          // Reuse the webhook's TLS secret on upgrades instead of issuing a new certificate each time:
+          // while the new certificate propagates, the fail-closed webhooks reject Ingress and
+          // TargetGroupBinding writes. (Chart value read through Helm's lookup, which Release can run.)
+          keepTLSSecret: true,
         },
       },
       // The controller cannot call AWS before its policy is attached.

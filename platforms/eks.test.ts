@@ -359,6 +359,53 @@ describe("EKS platform", () => {
     assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [3, 12]);
   });
 
+  it("rollout semantics: readiness gates with Service and Ingress first, per-revision spread, hard zones at 3 replicas over 3 zones, evictable unhealthy pods", () => {
+    for (const [stack, run, zoneSpread] of [
+      ["prod", prod, "DoNotSchedule"], // 3 replicas, 3 zones
+      ["dev", dev, "ScheduleAnyway"], // fewer replicas than zones
+    ] as const) {
+      const namespace = run.one("kubernetes:core/v1:Namespace");
+      const labels = (namespace.inputs.metadata as { labels: Record<string, string> }).labels;
+      assert.equal(labels["elbv2.k8s.aws/pod-readiness-gate-inject"], "enabled", stack);
+      const deployment = run.one("kubernetes:apps/v1:Deployment");
+      const service = run.one("kubernetes:core/v1:Service");
+      const ingress = run.one("kubernetes:networking.k8s.io/v1:Ingress");
+      assert.ok(dependsOn(deployment, service) && dependsOn(deployment, ingress), `${stack}: pods come last`);
+      assert.ok(!dependsOn(service, deployment), `${stack}: the Service does not wait for the pods`);
+      assert.ok(dependsOn(ingress, service), stack);
+      // Created before its pods, the Service must not wait for ready endpoints (Pulumi's Service await).
+      const annotations = (r: RecordedResource) =>
+        (r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+      assert.equal(annotations(service)["pulumi.com/skipAwait"], "true", stack);
+      assert.equal(
+        annotations(ingress)["pulumi.com/skipAwait"],
+        undefined,
+        `${stack}: the Ingress is awaited`,
+      );
+      const pod = (deployment.inputs as { spec: { template: { spec: Record<string, unknown> } } }).spec
+        .template.spec;
+      const spread = pod.topologySpreadConstraints as {
+        topologyKey: string;
+        whenUnsatisfiable: string;
+        matchLabelKeys: string[];
+      }[];
+      assert.deepEqual(
+        spread.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.matchLabelKeys]),
+        [
+          ["topology.kubernetes.io/zone", zoneSpread, ["pod-template-hash"]],
+          ["kubernetes.io/hostname", "ScheduleAnyway", ["pod-template-hash"]],
+        ],
+        stack,
+      );
+      const pdb = run.one("kubernetes:policy/v1:PodDisruptionBudget").inputs as {
+        spec: Record<string, unknown>;
+      };
+      assert.equal(pdb.spec.unhealthyPodEvictionPolicy, "AlwaysAllow", stack);
+      const release = run.one("kubernetes:helm.sh/v3:Release").inputs as { values: Record<string, unknown> };
+      assert.equal(release.values.keepTLSSecret, true, stack);
+    }
+  });
+
   it("creates only Kubernetes objects that are valid against the OpenAPI schema", () => {
     for (const r of [prod, prodHttps, dev]) {
       const objects = kubernetesObjects(r);

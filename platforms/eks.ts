@@ -357,6 +357,11 @@ export class EksPlatform extends pulumi.ComponentResource {
         namespace,
         ...workloadSettings(args.app, "eks", EKS_DRAIN_DELAY_MS),
         serviceType: "ClusterIP",
+        // ALB `ip` targets: without readiness gates a rollout can leave the target group with only
+        // "initial" and "draining" targets (AWS Load Balancer Controller docs, pod_readiness_gate.md).
+        podReadinessGates: true,
+        // The node groups span every zone of the VPC.
+        zoneCount: args.availabilityZones,
         // No annotation needed; taken from the controller so the Service waits for its webhooks.
         serviceAnnotations: loadBalancerController.ingressClassName.apply(() => ({})),
         ingress: {
