@@ -56,6 +56,13 @@ export interface KubernetesAppArgs {
   /** @default "ClusterIP" */
   serviceType?: ServiceType;
   serviceAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Annotations on the app's service account (e.g. an IRSA role). @default {} */
+  serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+  /**
+   * What serves the resource metrics API on this cluster (e.g. metrics-server), when this program
+   * installs it: the HPA is created after it, so it never starts without metrics.
+   */
+  metricsApi?: pulumi.Resource;
   /** An Ingress in front of the Service, when given. */
   ingress?: KubernetesIngressArgs;
   /**
@@ -213,7 +220,10 @@ export class KubernetesApp extends pulumi.ComponentResource {
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-service-account`,
       // The app never calls the Kubernetes API: no token in the pod.
-      { metadata: metadata(), automountServiceAccountToken: false },
+      {
+        metadata: { ...metadata(), annotations: args.serviceAccountAnnotations ?? {} },
+        automountServiceAccountToken: false,
+      },
       childOpts,
     );
 
@@ -419,7 +429,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
           behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
         },
       },
-      childOpts,
+      { ...childOpts, dependsOn: args.metricsApi !== undefined ? [args.metricsApi] : [] },
     );
 
     new k8s.policy.v1.PodDisruptionBudget(

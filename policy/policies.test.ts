@@ -355,7 +355,7 @@ describe("policy pack", () => {
       messages: [
         'EKS cluster c: the Kubernetes version is not pinned. Set version (e.g. "1.33").',
         'EKS cluster c: authenticationMode null. Set authenticationMode: "API" (access entries, no aws-auth ConfigMap).',
-        'EKS cluster c: control-plane logs authenticator, controllerManager, scheduler are off. Set enabledClusterLogTypes: ["api","audit","authenticator","controllerManager","scheduler"].',
+        'EKS cluster c: control-plane logs authenticator are off. Include ["audit","authenticator"] in enabledClusterLogTypes.',
         "EKS cluster c: Kubernetes secrets are not envelope-encrypted. Set encryptionConfigKeyArn to a rotating aws.kms.Key.",
         "EKS cluster c: the private API endpoint is off. Set endpointPrivateAccess: true.",
         "EKS cluster c: the public API endpoint is open to the internet. Set endpointPublicAccess: false, or publicAccessCidrs to specific CIDRs (never 0.0.0.0/0).",
@@ -556,6 +556,23 @@ describe("policy pack", () => {
         "HPA hpa: bounds minReplicas 3, maxReplicas 2. Set 1 ≤ minReplicas ≤ maxReplicas explicitly.",
         "HPA hpa: no metrics. Set metrics (e.g. CPU utilization of the requests).",
         "HPA old: autoscaling/v1 is deprecated or removed. Use autoscaling/v2 (k8s.autoscaling.v2.HorizontalPodAutoscaler).",
+      ],
+    },
+    {
+      policy: p.hpaHasMetricsApi,
+      resources: () => [
+        fixture("eks:index:Cluster", "c", {}),
+        fixture("aws:eks/addon:Addon", "dns", { addonName: "coredns" }),
+        fixture("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", {
+          spec: { metrics: [{ type: "Resource", resource: { name: "cpu" } }] },
+        }),
+        // External metrics need no metrics.k8s.io: not reported.
+        fixture("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "queue", {
+          spec: { metrics: [{ type: "External", external: { metric: { name: "q" } } }] },
+        }),
+      ],
+      messages: [
+        'HPA hpa: scales on resource metrics, but nothing on this EKS cluster serves metrics.k8s.io (EKS installs no metrics-server), so it reports FailedGetResourceMetric and never scales. Add the metrics-server EKS add-on (aws.eks.Addon addonName "metrics-server") or its Helm chart, and create the HPA after it.',
       ],
     },
     {
@@ -1326,6 +1343,25 @@ describe("policy pack", () => {
       },
     },
     {
+      policy: p.hpaHasMetricsApi,
+      setting: "the metrics-server add-on",
+      from: () => eks,
+      type: "aws:eks/addon:Addon",
+      name: /metrics-server$/,
+      mutate: (i) => {
+        i.addonName = "kube-state-metrics";
+      },
+    },
+    {
+      policy: p.eksClusterHardened,
+      setting: "audit logs",
+      from: () => eks,
+      type: "eks:index:Cluster",
+      mutate: (i) => {
+        i.enabledClusterLogTypes = ["authenticator"];
+      },
+    },
+    {
       policy: p.pdbAllowsDrain,
       setting: "maxUnavailable",
       from: k8sProd,
@@ -1394,6 +1430,7 @@ describe("policy pack", () => {
       setting: "keepTLSSecret",
       from: () => eks,
       type: "kubernetes:helm.sh/v3:Release",
+      name: /-lbc-release$/,
       mutate: (i) => {
         delete i.values.keepTLSSecret;
       },

@@ -521,11 +521,15 @@ export const awsxVpcExplicit = resourcePolicy(
   },
 );
 
-const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+/**
+ * Control-plane logs a cluster must ship: who did what (audit) and who signed in as whom
+ * (authenticator). The rest (api, controllerManager, scheduler) are verbose debug logs left to cost.
+ */
+const REQUIRED_CLUSTER_LOG_TYPES = ["audit", "authenticator"];
 
 export const eksClusterHardened = resourcePolicy(
   "eks-cluster-hardened",
-  "EKS clusters: pinned version, API authentication, every control-plane log, KMS secrets encryption, private endpoint on, public endpoint off or CIDR-restricted, no default node group.",
+  "EKS clusters: pinned version, API authentication, audit and authenticator control-plane logs, KMS secrets encryption, private endpoint on, public endpoint off or CIDR-restricted, no default node group.",
   ["eks:index:Cluster"],
   (props, args) => {
     const out: string[] = [];
@@ -539,10 +543,10 @@ export const eksClusterHardened = resourcePolicy(
       );
     }
     const logs = asArray(props.enabledClusterLogTypes);
-    const missing = CLUSTER_LOG_TYPES.filter((t) => !logs.includes(t));
+    const missing = REQUIRED_CLUSTER_LOG_TYPES.filter((t) => !logs.includes(t));
     if (missing.length > 0) {
       out.push(
-        `${c}: control-plane logs ${missing.join(", ")} are off. Set enabledClusterLogTypes: ${JSON.stringify(CLUSTER_LOG_TYPES)}.`,
+        `${c}: control-plane logs ${missing.join(", ")} are off. Include ${JSON.stringify(REQUIRED_CLUSTER_LOG_TYPES)} in enabledClusterLogTypes.`,
       );
     }
     if (typeof props.encryptionConfigKeyArn !== "string" || props.encryptionConfigKeyArn === "") {
@@ -921,6 +925,40 @@ export const hpaBounds = resourcePolicy(
   },
 );
 
+/** What serves `metrics.k8s.io` (the resource metrics API): metrics-server as an EKS add-on or a chart. */
+function servesResourceMetrics(r: { type: string; props: Props }): boolean {
+  if (r.type === "aws:eks/addon:Addon") return r.props.addonName === "metrics-server";
+  if (r.type === "kubernetes:helm.sh/v3:Release" || r.type === "kubernetes:helm.sh/v4:Chart") {
+    return r.props.chart === "metrics-server" || String(r.props.chart ?? "").endsWith("/metrics-server");
+  }
+  if (r.type === "kubernetes:apiregistration.k8s.io/v1:APIService") {
+    return asObject(r.props.metadata).name === "v1beta1.metrics.k8s.io";
+  }
+  return false;
+}
+
+export const hpaHasMetricsApi = stackPolicy(
+  "eks-hpa-has-metrics-api",
+  "A program that creates an EKS cluster and an HPA on resource metrics (CPU/memory) also installs a metrics API: EKS ships none, and without one the HPA never scales.",
+  (args) => {
+    const all = args.resources;
+    if (!all.some((r) => r.type === "eks:index:Cluster" || r.type === "aws:eks/cluster:Cluster")) return [];
+    if (all.some(servesResourceMetrics)) return [];
+    return all
+      .filter(
+        (r) =>
+          r.type === HPA_V2 &&
+          asArray(asObject(r.props.spec).metrics).some((m) =>
+            ["Resource", "ContainerResource"].includes(String(asObject(m).type)),
+          ),
+      )
+      .map((hpa): [string, string | undefined] => [
+        `HPA ${hpa.name}: scales on resource metrics, but nothing on this EKS cluster serves metrics.k8s.io (EKS installs no metrics-server), so it reports FailedGetResourceMetric and never scales. Add the metrics-server EKS add-on (aws.eks.Addon addonName "metrics-server") or its Helm chart, and create the HPA after it.`,
+        hpa.urn,
+      ]);
+  },
+);
+
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
 
 type StackResource = StackValidationArgs["resources"][number];
@@ -1162,6 +1200,7 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   workloadProbesAndResources,
   deploymentRolloutSafe,
   hpaBounds,
+  hpaHasMetricsApi,
   pdbAllowsDrain,
   pdbUnhealthyPodsEvictable,
   topologySpreadPerRevision,
