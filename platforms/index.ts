@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import type { AppImage } from "../image";
+import { ecrImage } from "../image-uri";
 import { EcsPlatform } from "./ecs";
 import { EksPlatform } from "./eks";
-import { ecrImage } from "./image-uri";
 import { type ImagePullArgs, KubernetesPlatform } from "./kubernetes";
 
 /**

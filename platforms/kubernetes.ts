@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ecrImage } from "./image-uri";
+import { ecrApiEndpoint, ecrImage } from "../image-uri";
 import {
   KubernetesApp,
   type KubernetesAppArgs,
@@ -177,7 +177,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     return {
       registryHost: ecr.host,
       region: ecr.region,
-      ecrEndpoint: ecr.apiEndpoint,
+      ecrEndpoint: ecr.apply(ecrApiEndpoint),
       accessKeyId: pulumi.secret(key.id),
       secretAccessKey: pulumi.secret(key.secret),
       image: settings.refresherImage,

@@ -535,15 +535,16 @@ export interface RecordedResource {
   state: Record<string, unknown>;
   /** Top-level input names whose value was, or contained, a secret. */
   secretInputs: string[];
+  /** The `retainOnDelete` resource option: `pulumi destroy` forgets the resource instead of deleting it. */
+  retainOnDelete?: boolean;
+  /** The `aliases` resource option: earlier names (or URNs) this resource was known by. */
+  aliases?: string[];
+  /** The same aliases with the parent each name was under (`parentUrn` "" for none or a URN alias). */
+  aliasSpecs?: { name: string; parentUrn: string }[];
   /** The `ignoreChanges` resource option (property paths). Optional for hand-built records. */
   ignoreChanges?: string[];
   /** The `deleteBeforeReplace` resource option. Optional for hand-built records. */
   deleteBeforeReplace?: boolean;
-  /**
-   * The `aliases` resource option: alias URNs, or `{ name, parentUrn }` for an alias the SDK sent as a
-   * spec (name and parent of where the resource was registered before).
-   */
-  aliases?: (string | { name: string; parentUrn: string })[];
 }
 
 export interface RecordedCall {
@@ -651,15 +652,14 @@ interface MonitorRequest {
   getProvider(): string;
   getDependenciesList(): string[];
   getCustom(): boolean;
+  getRetainondelete(): boolean | undefined;
+  getAliasesList(): {
+    getUrn(): string;
+    getSpec(): { getName(): string; getParenturn(): string } | undefined;
+  }[];
   getUrn(): string;
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
-  getAliasurnsList(): string[];
-  getAliasesList(): {
-    getUrn(): string;
-    hasSpec(): boolean;
-    getSpec(): { getName(): string; getParenturn(): string } | undefined;
-  }[];
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, response: { getUrn?: () => string } | undefined) => void;
@@ -775,15 +775,16 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             inputs: entry?.inputs ?? {},
             state: entry?.state ?? {},
             secretInputs: entry?.secretInputs ?? [],
+            ...(req.getRetainondelete() && { retainOnDelete: true }),
+            ...(req.getAliasesList().length > 0 && {
+              aliases: req.getAliasesList().map((a) => a.getUrn() || (a.getSpec()?.getName() ?? "")),
+              aliasSpecs: req.getAliasesList().map((a) => ({
+                name: a.getUrn() || (a.getSpec()?.getName() ?? ""),
+                parentUrn: a.getSpec()?.getParenturn() ?? "",
+              })),
+            }),
             ignoreChanges: req.getIgnorechangesList(),
             deleteBeforeReplace: req.getDeletebeforereplace(),
-            aliases: [
-              ...req.getAliasurnsList(),
-              ...req.getAliasesList().map((a) => {
-                const spec = a.hasSpec() ? a.getSpec() : undefined;
-                return spec ? { name: spec.getName(), parentUrn: spec.getParenturn() } : a.getUrn();
-              }),
-            ],
           });
         }
         callback(err, response);
