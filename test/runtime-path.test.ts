@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { inputsByUrn, readProject, ROOT, runProgram, type StackOutput, stackPlatformCases } from "./harness";
+import { inputsByUrn, ROOT, readProject, runProgram, type StackOutput, stackPlatformCases } from "./harness";
 
 interface CaseRecord {
   case: { stack: string; config?: { platform?: string } };
@@ -25,7 +25,11 @@ interface DoneRecord {
 function nodeArgs(): string[] {
   const runtime = readProject().runtime as { options?: { nodeargs?: string } } | string | undefined;
   const nodeargs = typeof runtime === "object" ? (runtime.options?.nodeargs ?? "") : "";
-  assert.doesNotMatch(nodeargs, /["'\\]/, "quoted nodeargs: split them the way shlex does before using them here");
+  assert.doesNotMatch(
+    nodeargs,
+    /["'\\]/,
+    "quoted nodeargs: split them the way shlex does before using them here",
+  );
   return nodeargs.split(/\s+/).filter(Boolean);
 }
 
@@ -40,7 +44,11 @@ describe("the program under Pulumi's Node.js runtime (cmd/run + ts-node)", () =>
     delete env.NODE_OPTIONS;
     const child = spawnSync(
       process.execPath,
-      [...nodeArgs(), path.join(ROOT, "test/runtime-path.child.cjs"), JSON.stringify(cases.map((c) => c.options))],
+      [
+        ...nodeArgs(),
+        path.join(ROOT, "test/runtime-path.child.cjs"),
+        JSON.stringify(cases.map((c) => c.options)),
+      ],
       { cwd: ROOT, env, encoding: "utf8", maxBuffer: 256 * 1024 * 1024, timeout: 300_000 },
     );
     assert.equal(child.status, 0, `the program did not start under cmd/run:\n${child.stderr}`);
