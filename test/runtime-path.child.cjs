@@ -28,7 +28,10 @@ const emit = (record) => process.stdout.write(`${JSON.stringify(record)}\n`);
 
 // The language host's environment, from Pulumi.yaml.
 const project = parse(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8"));
-const options = (typeof project.runtime === "object" && project.runtime.options) || {};
+// bench/load.mts measures the settings before this project named a runtime tsconfig by overriding them.
+const options = process.env.RUNTIME_PATH_OPTIONS
+  ? JSON.parse(process.env.RUNTIME_PATH_OPTIONS)
+  : (typeof project.runtime === "object" && project.runtime.options) || {};
 if (options.typescript ?? true) process.env.PULUMI_NODEJS_TYPESCRIPT = "true";
 if (options.tsconfig !== undefined) process.env.PULUMI_NODEJS_TSCONFIG_PATH = options.tsconfig;
 

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { inputsByUrn, ROOT, readProject, runProgram, type StackOutput, stackPlatformCases } from "./harness";
@@ -60,6 +61,12 @@ describe("the program under Pulumi's Node.js runtime (cmd/run + ts-node)", () =>
     const last = lines.at(-1);
     assert.ok(last && "done" in last, child.stdout.slice(-2000));
     done = last;
+  });
+
+  it("cmd/run's entry point is index.ts: Pulumi.yaml names no main, so package.json's main decides", () => {
+    assert.equal(readProject().main, undefined);
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as { main?: string };
+    assert.equal(pkg.main, "index.ts");
   });
 
   it("reads the tsconfig Pulumi.yaml names, and does not repeat the type check at preview", () => {
