@@ -25,15 +25,15 @@ import { after, before, describe, it } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { AnalyzerClient } from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 import * as pb from "@pulumi/pulumi/proto/analyzer_pb";
+import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse as parseYaml } from "yaml";
 import { type RecordedResource, ROOT, runProgram, stackPlatformCases } from "../test/harness";
 import * as p from "./policies";
-import { type AnyPolicy, evaluate, mutated } from "./testing";
+import { type AnyPolicy, analyzed, evaluate, mutated, options, providerOf } from "./testing";
 
 const PACK_DIR = path.join(ROOT, "policy");
-const STACK_TYPE = "pulumi:pulumi:Stack";
 
 interface Diagnostic {
   policy: string;
@@ -52,24 +52,45 @@ const unary = <Req, Res>(
 const struct = (value: Record<string, unknown>): Struct =>
   Struct.fromJavaScript(JSON.parse(JSON.stringify(value)));
 
-/** What ./testing.ts passes as options: the engine's zero values plus the parent. */
-function options(resource: RecordedResource): pb.AnalyzerResourceOptions {
-  const opts = new pb.AnalyzerResourceOptions();
-  opts.setProtect(false);
-  if (resource.parentUrn) opts.setParent(resource.parentUrn);
-  return opts;
+/** The resource options and provider ./testing.ts shows policies, as protobuf messages. */
+function optionsMessage(resource: RecordedResource): pb.AnalyzerResourceOptions {
+  const o = options(resource);
+  const timeouts = new pb.AnalyzerResourceOptions.CustomTimeouts()
+    .setCreate(o.customTimeouts.createSeconds)
+    .setUpdate(o.customTimeouts.updateSeconds)
+    .setDelete(o.customTimeouts.deleteSeconds);
+  const message = new pb.AnalyzerResourceOptions()
+    .setProtect(o.protect)
+    .setIgnorechangesList(o.ignoreChanges)
+    .setAliasesList(o.aliases)
+    .setAdditionalsecretoutputsList(o.additionalSecretOutputs)
+    .setCustomtimeouts(timeouts);
+  if (o.parent !== undefined) message.setParent(o.parent);
+  return message;
 }
 
-function provider(resource: RecordedResource, all: readonly RecordedResource[]) {
-  if (!resource.provider) return undefined;
-  const urn = resource.provider.split("::").slice(0, -1).join("::");
-  const found = all.find((r) => r.urn === urn);
-  if (!found) return undefined;
-  const message = new pb.AnalyzerProviderResource();
-  message.setType(found.type);
-  message.setUrn(found.urn);
-  message.setName(found.name);
-  message.setProperties(struct(found.inputs));
+/** Type, URN, name, properties, options and provider: what Analyze and AnalyzeStack entries share. */
+function describeResource<M extends pb.AnalyzeRequest | pb.AnalyzerResource>(
+  message: M,
+  resource: RecordedResource,
+  properties: Record<string, unknown>,
+  all: readonly RecordedResource[],
+): M {
+  message.setType(resource.type);
+  message.setUrn(resource.urn);
+  message.setName(resource.name);
+  message.setProperties(struct(properties));
+  message.setOptions(optionsMessage(resource));
+  const provider = providerOf(resource, all);
+  if (provider) {
+    message.setProvider(
+      new pb.AnalyzerProviderResource()
+        .setType(provider.type)
+        .setUrn(provider.urn)
+        .setName(provider.name)
+        .setProperties(struct(provider.props)),
+    );
+  }
   return message;
 }
 
@@ -89,31 +110,15 @@ async function analyzeOverGrpc(
   client: AnalyzerClient,
   all: readonly RecordedResource[],
 ): Promise<Diagnostic[]> {
-  const resources = all.filter((r) => r.type !== STACK_TYPE);
   const found: Diagnostic[] = [];
-  for (const r of resources) {
-    const req = new pb.AnalyzeRequest();
-    req.setType(r.type);
-    req.setUrn(r.urn);
-    req.setName(r.name);
-    req.setProperties(struct(r.inputs));
-    req.setOptions(options(r));
-    const prov = provider(r, all);
-    if (prov) req.setProvider(prov);
+  for (const r of analyzed(all)) {
+    const req = describeResource(new pb.AnalyzeRequest(), r, r.inputs, all);
     found.push(...diagnostics(await unary(client.analyze.bind(client), req), r.urn));
   }
-  const stackReq = new pb.AnalyzeStackRequest();
-  stackReq.setResourcesList(
-    resources.map((r) => {
-      const res = new pb.AnalyzerResource();
-      res.setType(r.type);
-      res.setUrn(r.urn);
-      res.setName(r.name);
-      res.setProperties(struct(r.state));
-      res.setOptions(options(r));
+  const stackReq = new pb.AnalyzeStackRequest().setResourcesList(
+    analyzed(all).map((r) => {
+      const res = describeResource(new pb.AnalyzerResource(), r, r.state, all);
       if (r.parentUrn) res.setParent(r.parentUrn);
-      const prov = provider(r, all);
-      if (prov) res.setProvider(prov);
       return res;
     }),
   );
@@ -186,7 +191,7 @@ describe("policy pack over the analyzer protocol (started like the engine starts
   });
 
   it("answers the engine's start-up calls", async () => {
-    const info = await unary(client.getPluginInfo.bind(client), new Empty());
+    const info = await unary<Empty, PluginInfo>(client.getPluginInfo.bind(client), new Empty());
     const packageJson = JSON.parse(fs.readFileSync(path.join(PACK_DIR, "package.json"), "utf8")) as {
       version: string;
     };
@@ -199,7 +204,7 @@ describe("policy pack over the analyzer protocol (started like the engine starts
     await unary(client.configureStack.bind(client), stackConfig.setDryRun(true));
     await unary(client.configure.bind(client), new pb.ConfigureAnalyzerRequest());
 
-    const analyzer = await unary(client.getAnalyzerInfo.bind(client), new Empty());
+    const analyzer = await unary<Empty, pb.AnalyzerInfo>(client.getAnalyzerInfo.bind(client), new Empty());
     assert.equal(analyzer.getName(), "fastify-deploy");
     assert.equal(analyzer.getVersion(), packageJson.version);
     assert.deepEqual(
