@@ -63,6 +63,8 @@ async function main() {
     () => false,
   );
   if (errorSeen) throw errorSeen;
+  // The entry's stack finishes its own registrations before the harness replaces the mocks.
+  await require(require.resolve("@pulumi/pulumi/runtime/settings", { paths: [ROOT] })).waitForRPCs();
   const harness = globalThis.runtimeHarness;
   if (!harness) throw new Error("runtime-path: test/runtime-entry.ts did not run");
 
