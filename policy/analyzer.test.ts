@@ -35,6 +35,14 @@ import { type AnyPolicy, analyzed, evaluate, mutated, options, providerOf } from
 
 const PACK_DIR = path.join(ROOT, "policy");
 
+/** A policy's level as the server reports it (the pack's own level, mandatory, when a policy sets none). */
+const LEVELS = {
+  advisory: pb.EnforcementLevel.ADVISORY,
+  mandatory: pb.EnforcementLevel.MANDATORY,
+  remediate: pb.EnforcementLevel.REMEDIATE,
+  disabled: pb.EnforcementLevel.DISABLED,
+} as const;
+
 interface Diagnostic {
   policy: string;
   message: string;
@@ -212,7 +220,7 @@ describe("policy pack over the analyzer protocol (started like the engine starts
     assert.equal(analyzer.getVersion(), packageJson.version);
     assert.deepEqual(
       analyzer.getPoliciesList().map((x) => [x.getName(), x.getDescription(), x.getEnforcementlevel()]),
-      p.policies.map((x) => [x.name, x.description, pb.EnforcementLevel.MANDATORY]),
+      p.policies.map((x) => [x.name, x.description, LEVELS[x.enforcementLevel ?? "mandatory"]]),
     );
   });
 
