@@ -117,6 +117,20 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
       ],
     },
     {
+      name: "eks: unknown control-plane log type",
+      options: eks({ clusterLogTypes: ["audit", "authenticator", "kubelet"] }),
+      expected: [
+        `${key("clusterLogTypes")}: got "kubelet"; expected one of api, audit, authenticator, controllerManager, scheduler`,
+      ],
+    },
+    {
+      name: "eks: control-plane logs without the security record",
+      options: eks({ clusterLogTypes: ["api"] }),
+      expected: [
+        `${key("clusterLogTypes")}: got ["api"]; expected a list that includes audit and authenticator (the security record; the policy pack requires them), plus any of api, controllerManager, scheduler`,
+      ],
+    },
+    {
       name: "eks: no instance types",
       options: eks({ nodeInstanceTypes: [] }),
       expected: [`${key("nodeInstanceTypes")}: got []; expected at least one EC2 instance type`],
@@ -560,6 +574,8 @@ describe("parseConfig accepts the committed stacks", () => {
         endpointPublicAccessCidrs: ["203.0.113.0/24"],
         adminRoleArns: [],
         namespace: "fastify-app",
+        clusterLogTypes: ["audit", "authenticator"],
+        logRetentionDays: 30,
         nodeGroup: {
           instanceTypes: ["m6i.large"],
           minSize: 3,
@@ -616,6 +632,8 @@ describe("parseConfig accepts the committed stacks", () => {
           bastionInstanceType: "t3.small",
           bastionAccessPolicy: "clusterAdmin",
           namespace: "shop",
+          clusterLogTypes: ["audit", "authenticator", "api", "scheduler"],
+          logRetentionDays: 14,
           certificateArn: CERT,
         },
       }),
@@ -630,6 +648,8 @@ describe("parseConfig accepts the committed stacks", () => {
       endpointPublicAccessCidrs: [],
       adminRoleArns: [admin],
       namespace: "shop",
+      clusterLogTypes: ["audit", "authenticator", "api", "scheduler"],
+      logRetentionDays: 14,
       nodeGroup: {
         instanceTypes: ["m7g.large", "c7g.large"],
         minSize: 3,
@@ -687,7 +707,7 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.deepEqual(warnings, [
       "fastify-deploy:cpu is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:memory is set but has no effect on platform kubernetes (it applies to ecs)",
-      "fastify-deploy:logRetentionDays is set but has no effect on platform kubernetes (it applies to ecs)",
+      "fastify-deploy:logRetentionDays is set but has no effect on platform kubernetes (it applies to ecs, eks)",
     ]);
   });
 });

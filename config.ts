@@ -3,7 +3,12 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
 import { isArmInstanceType } from "./platforms/bastion";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "./platforms/eks";
+import {
+  CLUSTER_LOG_TYPES,
+  type ClusterLogType,
+  DEFAULT_CLUSTER_LOG_TYPES,
+  SUPPORTED_KUBERNETES_VERSIONS,
+} from "./platforms/eks-versions";
 
 /**
  * The only reader of Pulumi config. `loadConfig()` reads every `fastify-deploy:*` key once, validates
@@ -253,7 +258,7 @@ export const CONFIG_KEYS = {
   logRetentionDays: {
     type: "integer",
     default: 30,
-    platforms: ["ecs"],
+    platforms: AWS,
     schema: integer(1, 3653, LOG_RETENTION_DAYS),
   },
   containerInsights: { type: "boolean", default: false, platforms: ["ecs"], schema: boolean },
@@ -362,6 +367,21 @@ export const CONFIG_KEYS = {
     schema: oneOf(CAPACITY_TYPES),
   },
   nodeDiskSizeGiB: { type: "integer", default: 20, platforms: ["eks"], schema: integer(20, 16384) },
+  clusterLogTypes: {
+    type: "array",
+    default: DEFAULT_CLUSTER_LOG_TYPES,
+    platforms: ["eks"],
+    schema: jsonList(
+      "clusterLogTypes",
+      "audit",
+      z.enum(CLUSTER_LOG_TYPES, { error: expected(`one of ${CLUSTER_LOG_TYPES.join(", ")}`) }),
+      { of: "control-plane log types" },
+    ).refine((list) => DEFAULT_CLUSTER_LOG_TYPES.every((t) => list.includes(t)), {
+      error: expected(
+        `a list that includes ${DEFAULT_CLUSTER_LOG_TYPES.join(" and ")} (the security record; the policy pack requires them), plus any of ${CLUSTER_LOG_TYPES.filter((t) => !DEFAULT_CLUSTER_LOG_TYPES.includes(t)).join(", ")}`,
+      ),
+    }),
+  },
   bastionMode: { type: "string", default: "ssm", platforms: ["eks"], schema: oneOf(BASTION_MODES) },
   bastionSshAllowedCidrs: {
     type: "array",
@@ -454,6 +474,10 @@ export interface EksStackConfig extends CommonConfig {
     endpointPublicAccessCidrs: string[];
     adminRoleArns: string[];
     namespace: string;
+    /** Control-plane log types shipped to CloudWatch (may be empty: none). */
+    clusterLogTypes: ClusterLogType[];
+    /** Retention of the control-plane and container log groups. */
+    logRetentionDays: number;
     nodeGroup: EksNodeGroupConfig;
     bastion: {
       mode: BastionMode;
@@ -746,6 +770,8 @@ function build(platform: Platform, v: Required<Values>, raw: RawConfig, apiServe
           endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
           adminRoleArns: v.adminRoleArns,
           namespace: v.namespace,
+          clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
+          logRetentionDays: v.logRetentionDays,
           nodeGroup: {
             instanceTypes: v.nodeInstanceTypes,
             minSize: v.nodeMinSize,

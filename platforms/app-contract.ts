@@ -16,7 +16,7 @@ export const APP_GID = 65532;
 
 /** Liveness: 200 `{"status":"ok"}` while the process serves. */
 export const LIVENESS_PATH = "/healthz";
-/** Readiness: 200 when ready, 503 from the moment shutdown begins and under overload. */
+/** Readiness: 200 when ready (load shedding exempt), 503 from the moment shutdown begins. */
 export const READINESS_PATH = "/readyz";
 /** Build and deploy metadata (`commit`, `platform`). */
 export const VERSION_PATH = "/version";

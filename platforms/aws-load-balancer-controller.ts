@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY } from "./lbc-iam-policy";
+import { serviceAccountRole } from "./irsa";
+import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
 
 /** The eks-charts Helm repository that publishes the controller's chart. */
 export const EKS_CHARTS_REPOSITORY = "https://aws.github.io/eks-charts";
@@ -30,6 +31,11 @@ export interface AwsLoadBalancerControllerArgs {
   chartVersion?: string;
   /** Controller replicas (leader election; two survive a node drain). @default 2 */
   replicas?: number;
+  /**
+   * What the release must wait for (its pods need nodes and CoreDNS): a component's own dependsOn does
+   * not reach its children, so it is passed to the release here. @default []
+   */
+  after?: pulumi.Resource[];
   /** Tags for the IAM role and policy. @default {} */
   tags?: Record<string, string>;
 }
@@ -66,29 +72,14 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
     }
     const tags = args.tags ?? {};
 
-    const role = new aws.iam.Role(
+    const role = serviceAccountRole(
       `${name}-role`,
       {
         description: "AWS Load Balancer Controller (IRSA)",
-        assumeRolePolicy: pulumi.all([args.oidcProviderArn, args.oidcIssuer]).apply(([providerArn, issuer]) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Principal: { Federated: providerArn },
-                Action: "sts:AssumeRoleWithWebIdentity",
-                // Only this one service account, and only tokens minted for STS.
-                Condition: {
-                  StringEquals: {
-                    [`${issuer}:sub`]: `system:serviceaccount:${namespace}:${serviceAccountName}`,
-                    [`${issuer}:aud`]: "sts.amazonaws.com",
-                  },
-                },
-              },
-            ],
-          }),
-        ),
+        oidcProviderArn: args.oidcProviderArn,
+        oidcIssuer: args.oidcIssuer,
+        namespace,
+        serviceAccountName,
         tags,
       },
       { parent: this },
@@ -97,7 +88,22 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
       `${name}-policy`,
       {
         description: "AWS Load Balancer Controller: the controller project's published IAM policy",
-        policy: JSON.stringify(AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY),
+        // Partition-aware, and its security-group ingress statement confined to this VPC.
+        policy: pulumi
+          .all([
+            aws.getPartitionOutput({}, { parent: this }).partition,
+            aws.getCallerIdentityOutput({}, { parent: this }).accountId,
+            args.region,
+            args.vpcId,
+          ])
+          .apply(([partition, account, region, vpcId]) =>
+            JSON.stringify(
+              awsLoadBalancerControllerIamPolicy(
+                partition,
+                `arn:${partition}:ec2:${region}:${account}:vpc/${vpcId}`,
+              ),
+            ),
+          ),
         tags,
       },
       { parent: this },
@@ -136,10 +142,14 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
           // webhook (failurePolicy Fail) would otherwise block every Service while the controller is down.
           enableServiceMutatorWebhook: false,
           podDisruptionBudget: { maxUnavailable: 1 },
+          // Reuse the webhook's TLS secret on upgrades instead of issuing a new certificate each time:
+          // while the new certificate propagates, the fail-closed webhooks reject Ingress and
+          // TargetGroupBinding writes. (Chart value read through Helm's lookup, which Release can run.)
+          keepTLSSecret: true,
         },
       },
       // The controller cannot call AWS before its policy is attached.
-      { parent: this, provider: args.provider, dependsOn: [attachment] },
+      { parent: this, provider: args.provider, dependsOn: [attachment, ...(args.after ?? [])] },
     );
 
     this.roleArn = role.arn;

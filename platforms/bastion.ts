@@ -212,6 +212,9 @@ export class Bastion extends pulumi.ComponentResource {
           deleteOnTermination: true,
         },
         userData: bastionUserData(args.kubernetesVersion, args.clusterName, region),
+        // User data runs at first boot only: a new kubernetesVersion replaces the instance, so its
+        // kubectl always follows the cluster's minor (the runbook's last step).
+        userDataReplaceOnChange: true,
         tags,
         volumeTags: tags,
       },

@@ -443,6 +443,7 @@ describe("ECS platform", () => {
     it("exports exactly the ECS outputs contract, none of them secret", () => {
       for (const run of [dev, prod]) {
         assert.deepEqual(Object.keys(run.outputs), [
+          "appRoleArn",
           "clusterName",
           "imageUri",
           "loadBalancerDnsName",
@@ -463,6 +464,17 @@ describe("ECS platform", () => {
         assert.equal(o.serviceName, run.one("aws:ecs/service:Service").state.name);
         assert.equal(o.logGroupName, run.one("aws:cloudwatch/logGroup:LogGroup").state.name);
         assert.equal(o.vpcId, vpcState(run).vpcId);
+        // appRoleArn is the task role: the app's identity, separate from the execution role, no grants.
+        const taskRole = run.one("aws:iam/role:Role", "app-task-role");
+        assert.equal(o.appRoleArn, taskRole.state.arn);
+        const taskDefinition = run.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
+        assert.equal(taskDefinition.taskRoleArn, o.appRoleArn);
+        assert.notEqual(taskDefinition.executionRoleArn, o.appRoleArn);
+        const grants = [
+          ...run.ofType("aws:iam/rolePolicy:RolePolicy"),
+          ...run.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
+        ].filter((g) => g.inputs.role === taskRole.state.name || g.inputs.role === taskRole.state.id);
+        assert.deepEqual(grants, [], "no permissions by default");
       }
     });
   });

@@ -10,6 +10,7 @@ import {
   LIVENESS_PATH,
   minimumKillWindowSeconds,
 } from "./app-contract";
+import { ecsSubnetMasks } from "./subnet-layout";
 
 /** ALB listener policy: TLS 1.3 and 1.2 only, forward-secret ciphers (AWS's recommended policy). */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -104,6 +105,8 @@ export class EcsPlatform extends pulumi.ComponentResource {
   readonly serviceName: pulumi.Output<string>;
   readonly loadBalancerDnsName: pulumi.Output<string>;
   readonly logGroupName: pulumi.Output<string>;
+  /** The task role: the app's own AWS identity, with no permissions; other stacks attach policies to it. */
+  readonly taskRoleArn: pulumi.Output<string>;
   readonly vpcId: pulumi.Output<string>;
 
   constructor(name: string, args: EcsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -165,12 +168,12 @@ export class EcsPlatform extends pulumi.ComponentResource {
         natGateways: { strategy: natStrategy },
         subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
         // Without NAT there is no use for private subnets: tasks sit in the public ones.
-        subnetSpecs: privateTasks
-          ? [
-              { type: awsx.ec2.SubnetType.Public, name: "public", cidrMask: 24 },
-              { type: awsx.ec2.SubnetType.Private, name: "private", cidrMask: 20 },
-            ]
-          : [{ type: awsx.ec2.SubnetType.Public, name: "public", cidrMask: 24 }],
+        // Sizes from subnet-layout.ts, whose test proves they fit awsx's allocation for 2..6 AZs.
+        subnetSpecs: ecsSubnetMasks(privateTasks).map(({ name: subnet, cidrMask }) => ({
+          type: subnet === "public" ? awsx.ec2.SubnetType.Public : awsx.ec2.SubnetType.Private,
+          name: subnet,
+          cidrMask,
+        })),
         enableDnsHostnames: true,
         enableDnsSupport: true,
         tags,
@@ -515,6 +518,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     this.clusterName = cluster.name;
     this.serviceName = service.name;
     this.logGroupName = logGroup.name;
+    this.taskRoleArn = taskRole.arn;
     this.vpcId = vpc.vpcId;
     this.registerOutputs({
       url: this.url,
@@ -522,6 +526,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       serviceName: this.serviceName,
       loadBalancerDnsName: this.loadBalancerDnsName,
       logGroupName: this.logGroupName,
+      taskRoleArn: this.taskRoleArn,
       vpcId: this.vpcId,
     });
   }

@@ -7,18 +7,20 @@ import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
   EKS_CHARTS_REPOSITORY,
 } from "./aws-load-balancer-controller";
+import { albIngressAnnotations, type EksPlatformArgs, validateEksPlatformArgs } from "./eks";
 import {
-  albIngressAnnotations,
-  CLUSTER_LOG_TYPES,
-  type EksPlatformArgs,
-  validateEksPlatformArgs,
-} from "./eks";
-import { AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY } from "./lbc-iam-policy";
+  CLUSTER_AUTOSCALER_CHART,
+  EKS_VERSIONS,
+  FLUENT_BIT_CHART,
+  SUPPORTED_KUBERNETES_VERSIONS,
+} from "./eks-versions";
+import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
 const ADMIN = "arn:aws:iam::123456789012:role/platform/ops-admin";
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const NODE_GROUP = "eks:index:ManagedNodeGroup";
+const ADDON = "aws:eks/addon:Addon";
 
 /**
  * dev switched to eks, everything prod does not exercise: two AZs and one NAT gateway, Graviton spot
@@ -62,11 +64,21 @@ describe("EKS platform", () => {
   let prod: ProgramRun;
   let prodHttps: ProgramRun;
   let dev: ProgramRun;
+  /** prod one minor back, with its own log settings. */
+  let prod133: ProgramRun;
 
   before(async () => {
     prod = await runProgram({ stack: "prod" });
     prodHttps = await runProgram({ stack: "prod", config: { certificateArn: CERT } });
     dev = await runProgram(DEV_EKS);
+    prod133 = await runProgram({
+      stack: "prod",
+      config: {
+        kubernetesVersion: "1.33",
+        logRetentionDays: 90,
+        clusterLogTypes: ["api", "audit", "authenticator"],
+      },
+    });
   });
 
   it("registers every child under EksPlatform, with names derived from the component name", () => {
@@ -121,27 +133,24 @@ describe("EKS platform", () => {
     assert.match(cluster.encryptionConfigKeyArn as string, /^arn:aws:kms:us-east-1:123456789012:key\//);
   });
 
-  it("pins the cluster: version, API access entries, all control-plane logs, private endpoint, OIDC, no default nodes", () => {
+  it("pins the cluster: version, API access entries, control-plane logs, private endpoint, OIDC, no default nodes", () => {
     const cluster = prod.one("eks:index:Cluster");
     const c = cluster.inputs;
     assert.equal(c.version, "1.34");
     assert.deepEqual(c.upgradePolicy, { supportType: "EXTENDED" });
     assert.equal(c.authenticationMode, "API");
-    assert.deepEqual(c.enabledClusterLogTypes, [...CLUSTER_LOG_TYPES]);
-    assert.deepEqual([...CLUSTER_LOG_TYPES].sort(), [
-      "api",
-      "audit",
-      "authenticator",
-      "controllerManager",
-      "scheduler",
-    ]);
+    assert.deepEqual(c.enabledClusterLogTypes, ["audit", "authenticator"], "the cost-decided default");
     assert.equal(c.endpointPrivateAccess, true);
     assert.equal(c.endpointPublicAccess, true);
     assert.deepEqual(c.publicAccessCidrs, ["203.0.113.0/24"]);
     assert.equal(c.createOidcProvider, true);
     assert.equal(c.skipDefaultNodeGroup, true);
     assert.equal(c.nodeAssociatePublicIpAddress, false);
-    assert.equal((c.vpcCniOptions as { enableNetworkPolicy: boolean }).enableNetworkPolicy, true);
+    // pulumi-eks's floating add-ons are off: the pinned aws.eks.Addon resources replace them.
+    assert.equal(c.useDefaultVpcCni, true);
+    assert.equal(c.vpcCniOptions, undefined);
+    assert.equal((c.kubeProxyAddonOptions as { enabled: boolean }).enabled, false);
+    assert.equal((c.corednsAddonOptions as { enabled: boolean }).enabled, false);
     const vpc = prod.one("awsx:ec2:Vpc");
     assert.ok(dependsOn(cluster, vpc));
     assert.deepEqual(c.privateSubnetIds, vpc.state.privateSubnetIds);
@@ -240,9 +249,10 @@ describe("EKS platform", () => {
     assert.ok(!sub?.[0].startsWith("https://"), "condition keys use the issuer without scheme");
 
     const policy = prod.one("aws:iam/policy:Policy", "app-lbc-policy").inputs;
-    assert.deepEqual(JSON.parse(policy.policy as string), AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY);
+    const vpcArn = `arn:aws:ec2:us-east-1:123456789012:vpc/${prod.one("awsx:ec2:Vpc").state.vpcId}`;
+    assert.deepEqual(JSON.parse(policy.policy as string), awsLoadBalancerControllerIamPolicy("aws", vpcArn));
 
-    const release = prod.one("kubernetes:helm.sh/v3:Release");
+    const release = prod.one("kubernetes:helm.sh/v3:Release", "app-lbc-release");
     const k8sProvider = prod.one("pulumi:providers:kubernetes");
     assert.ok(release.provider?.startsWith(k8sProvider.urn), "through the cluster's provider");
     const v = release.inputs;
@@ -267,9 +277,14 @@ describe("EKS platform", () => {
       "app-lbc-policy-attachment",
     );
     assert.ok(dependsOn(release, attachment), "the policy is attached before the controller runs");
-    const controller = prod.one("fastify-deploy:platforms:AwsLoadBalancerController");
+    // The release itself (not only its component: a component's dependsOn does not reach its children)
+    // waits for CoreDNS, which waits for the nodes.
+    const coredns = prod
+      .ofType("aws:eks/addon:Addon")
+      .find((a) => a.inputs.addonName === "coredns") as RecordedResource;
+    assert.ok(dependsOn(release, coredns), "the controller waits for cluster DNS");
     for (const group of prod.ofType(NODE_GROUP)) {
-      assert.ok(dependsOn(controller, group), "the controller waits for nodes");
+      assert.ok(dependsOn(coredns, group), "which waits for nodes");
     }
   });
 
@@ -294,7 +309,7 @@ describe("EKS platform", () => {
     assert.equal(a["alb.ingress.kubernetes.io/tags"], undefined, "no tags configured");
     const ingress = prodHttps.one("kubernetes:networking.k8s.io/v1:Ingress");
     assert.equal((ingress.inputs.spec as { ingressClassName: string }).ingressClassName, "alb");
-    const release = prodHttps.one("kubernetes:helm.sh/v3:Release");
+    const release = prodHttps.one("kubernetes:helm.sh/v3:Release", "app-lbc-release");
     assert.ok(dependsOn(ingress, release), "the Ingress depends on the controller release");
     const service = prodHttps.one("kubernetes:core/v1:Service");
     assert.ok(dependsOn(service, release), "the Service waits for the controller's webhooks");
@@ -359,6 +374,55 @@ describe("EKS platform", () => {
     assert.deepEqual([hpa.spec.minReplicas, hpa.spec.maxReplicas], [3, 12]);
   });
 
+  it("rollout semantics: readiness gates with Service and Ingress first, per-revision spread, hard zones at 3 replicas over 3 zones, evictable unhealthy pods", () => {
+    for (const [stack, run, zoneSpread] of [
+      ["prod", prod, "DoNotSchedule"], // 3 replicas, 3 zones
+      ["dev", dev, "ScheduleAnyway"], // fewer replicas than zones
+    ] as const) {
+      const namespace = run.one("kubernetes:core/v1:Namespace");
+      const labels = (namespace.inputs.metadata as { labels: Record<string, string> }).labels;
+      assert.equal(labels["elbv2.k8s.aws/pod-readiness-gate-inject"], "enabled", stack);
+      const deployment = run.one("kubernetes:apps/v1:Deployment");
+      const service = run.one("kubernetes:core/v1:Service");
+      const ingress = run.one("kubernetes:networking.k8s.io/v1:Ingress");
+      assert.ok(dependsOn(deployment, service) && dependsOn(deployment, ingress), `${stack}: pods come last`);
+      assert.ok(!dependsOn(service, deployment), `${stack}: the Service does not wait for the pods`);
+      assert.ok(dependsOn(ingress, service), stack);
+      // Created before its pods, the Service must not wait for ready endpoints (Pulumi's Service await).
+      const annotations = (r: RecordedResource) =>
+        (r.inputs.metadata as { annotations?: Record<string, string> }).annotations ?? {};
+      assert.equal(annotations(service)["pulumi.com/skipAwait"], "true", stack);
+      assert.equal(
+        annotations(ingress)["pulumi.com/skipAwait"],
+        undefined,
+        `${stack}: the Ingress is awaited`,
+      );
+      const pod = (deployment.inputs as { spec: { template: { spec: Record<string, unknown> } } }).spec
+        .template.spec;
+      const spread = pod.topologySpreadConstraints as {
+        topologyKey: string;
+        whenUnsatisfiable: string;
+        matchLabelKeys: string[];
+      }[];
+      assert.deepEqual(
+        spread.map((c) => [c.topologyKey, c.whenUnsatisfiable, c.matchLabelKeys]),
+        [
+          ["topology.kubernetes.io/zone", zoneSpread, ["pod-template-hash"]],
+          ["kubernetes.io/hostname", "ScheduleAnyway", ["pod-template-hash"]],
+        ],
+        stack,
+      );
+      const pdb = run.one("kubernetes:policy/v1:PodDisruptionBudget").inputs as {
+        spec: Record<string, unknown>;
+      };
+      assert.equal(pdb.spec.unhealthyPodEvictionPolicy, "AlwaysAllow", stack);
+      const release = run.one("kubernetes:helm.sh/v3:Release", "app-lbc-release").inputs as {
+        values: Record<string, unknown>;
+      };
+      assert.equal(release.values.keepTLSSecret, true, stack);
+    }
+  });
+
   it("creates only Kubernetes objects that are valid against the OpenAPI schema", () => {
     for (const r of [prod, prodHttps, dev]) {
       const objects = kubernetesObjects(r);
@@ -369,9 +433,12 @@ describe("EKS platform", () => {
 
   it("outputs exactly the contract: common keys, cluster, secret kubeconfig, VPC, namespace, load balancer, bastion", () => {
     const keys = [
+      "appRoleArn",
       "bastionConnectCommand",
       "bastionInstanceId",
       "clusterName",
+      "containerLogGroupName",
+      "controlPlaneLogGroupName",
       "imageUri",
       "kubeconfig",
       "loadBalancerDnsName",
@@ -390,7 +457,7 @@ describe("EKS platform", () => {
     assert.equal(o.platform, "eks");
     assert.match(o.imageUri as string, /^[^@\s]+@sha256:[a-f0-9]{64}$/);
     assert.equal(o.clusterName, (prod.one("eks:index:Cluster").state.eksCluster as { name: string }).name);
-    assert.match(o.clusterName as string, /^app-cluster-eksCluster-/);
+    assert.equal(o.clusterName, "fastify-deploy-prod", "named up front: <project>-<stack>");
     const kubeconfig = JSON.parse(o.kubeconfig as string);
     assert.equal(kubeconfig.kind, "Config");
     assert.deepEqual(kubeconfig.users[0].user.exec.args.slice(0, 4), [
@@ -408,6 +475,170 @@ describe("EKS platform", () => {
       `aws ssm start-session --target ${o.bastionInstanceId} --region us-east-1`,
     );
     assert.match(o.loadBalancerDnsName as string, /\.us-east-1\.elb\.amazonaws\.com$/);
+  });
+
+  it("pins vpc-cni, kube-proxy, coredns and metrics-server as EKS add-ons at the table's versions, in order", () => {
+    const row = EKS_VERSIONS["1.34"];
+    const addons = Object.fromEntries(
+      prod.ofType(ADDON).map((a) => [a.inputs.addonName as string, a] as const),
+    );
+    assert.deepEqual(Object.keys(addons).sort(), ["coredns", "kube-proxy", "metrics-server", "vpc-cni"]);
+    assert.equal(addons["vpc-cni"]?.inputs.addonVersion, row.vpcCni);
+    assert.equal(addons["kube-proxy"]?.inputs.addonVersion, row.kubeProxy);
+    assert.equal(addons.coredns?.inputs.addonVersion, row.coredns);
+    assert.equal(addons["metrics-server"]?.inputs.addonVersion, row.metricsServer);
+    for (const addon of Object.values(addons)) {
+      assert.equal(addon.inputs.clusterName, "fastify-deploy-prod");
+      assert.match(addon.inputs.addonVersion as string, /^v\d+\.\d+\.\d+-eksbuild\.\d+$/);
+      assert.equal(addon.inputs.resolveConflictsOnCreate, "OVERWRITE", "adopts EKS's self-managed copy");
+    }
+    assert.deepEqual(JSON.parse(addons["vpc-cni"]?.inputs.configurationValues as string), {
+      enableNetworkPolicy: "true",
+    });
+    for (const group of prod.ofType(NODE_GROUP)) {
+      assert.ok(dependsOn(group, addons["vpc-cni"] as RecordedResource), "nodes start on the pinned CNI");
+      assert.ok(dependsOn(group, addons["kube-proxy"] as RecordedResource));
+      assert.ok(dependsOn(addons.coredns as RecordedResource, group), "coredns pods need nodes");
+      assert.ok(dependsOn(addons["metrics-server"] as RecordedResource, group));
+    }
+    // The version follows kubernetesVersion, from the one table.
+    const addonVersions = (r: ProgramRun) =>
+      Object.fromEntries(r.ofType(ADDON).map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
+    assert.deepEqual(addonVersions(prod133), {
+      "vpc-cni": EKS_VERSIONS["1.33"].vpcCni,
+      "kube-proxy": EKS_VERSIONS["1.33"].kubeProxy,
+      coredns: EKS_VERSIONS["1.33"].coredns,
+      "metrics-server": EKS_VERSIONS["1.33"].metricsServer,
+    });
+  });
+
+  it("has a version row for every supported Kubernetes version, each kube-proxy and autoscaler on its minor", () => {
+    assert.deepEqual(Object.keys(EKS_VERSIONS).sort(), [...SUPPORTED_KUBERNETES_VERSIONS].sort());
+    for (const [minor, row] of Object.entries(EKS_VERSIONS)) {
+      assert.ok(row.kubeProxy.startsWith(`v${minor}.`), `kube-proxy ${row.kubeProxy} for ${minor}`);
+      assert.ok(row.clusterAutoscaler.startsWith(`v${minor}.`), `autoscaler ${row.clusterAutoscaler}`);
+    }
+  });
+
+  it("creates the HPA only after metrics-server: the resource metrics API exists when it starts", () => {
+    const hpa = prod.one("kubernetes:autoscaling/v2:HorizontalPodAutoscaler");
+    const metricsServer = prod.ofType(ADDON).find((a) => a.inputs.addonName === "metrics-server");
+    assert.ok(metricsServer);
+    assert.ok(dependsOn(hpa, metricsServer), "HPA depends on the metrics-server add-on");
+  });
+
+  it("runs the Cluster Autoscaler (pinned chart, IRSA, tag-scoped) and leaves the desired size to it", () => {
+    for (const group of prod.ofType(NODE_GROUP)) {
+      assert.equal(group.inputs.ignoreScalingChanges, true);
+      assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, desiredSize: 3, maxSize: 6 });
+    }
+    const release = prod.one("kubernetes:helm.sh/v3:Release", "app-cluster-autoscaler-release");
+    const v = release.inputs;
+    assert.equal(v.chart, CLUSTER_AUTOSCALER_CHART.chart);
+    assert.equal(v.version, CLUSTER_AUTOSCALER_CHART.version);
+    assert.deepEqual(v.repositoryOpts, { repo: CLUSTER_AUTOSCALER_CHART.repository });
+    const values = v.values as Record<string, unknown>;
+    assert.deepEqual(values.autoDiscovery, { clusterName: "fastify-deploy-prod" });
+    assert.deepEqual(values.image, { tag: EKS_VERSIONS["1.34"].clusterAutoscaler });
+    assert.equal(values.awsRegion, "us-east-1");
+    const role = prod.one("aws:iam/role:Role", "app-cluster-autoscaler-role");
+    const sa = (values.rbac as { serviceAccount: SA & { name: string } }).serviceAccount;
+    assert.equal(sa.annotations["eks.amazonaws.com/role-arn"], role.state.arn);
+    const trust = JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0];
+    const sub = Object.entries(trust.Condition.StringEquals).find(([k]) => k.endsWith(":sub"));
+    assert.equal(sub?.[1], `system:serviceaccount:kube-system:${sa.name}`);
+    const policy = JSON.parse(
+      prod.one("aws:iam/rolePolicy:RolePolicy", "app-cluster-autoscaler-policy").inputs.policy as string,
+    );
+    const mutating = policy.Statement.filter((s: { Action: string[] }) =>
+      s.Action.some((a) => a === "autoscaling:SetDesiredCapacity" || a.startsWith("autoscaling:Terminate")),
+    );
+    assert.equal(mutating.length, 1);
+    assert.deepEqual(mutating[0].Condition, {
+      StringEquals: { "aws:ResourceTag/k8s.io/cluster-autoscaler/fastify-deploy-prod": "owned" },
+    });
+    assert.notEqual(mutating[0].Resource, "*");
+    // After the nodes, through CoreDNS (which waits for every node group).
+    const coredns = prod.ofType(ADDON).find((a) => a.inputs.addonName === "coredns");
+    assert.ok(
+      coredns && dependsOn(release, coredns),
+      "the release itself waits (component dependsOn would not)",
+    );
+    const fluentBit = prod.one("kubernetes:helm.sh/v3:Release", "app-fluent-bit-release");
+    assert.ok(dependsOn(fluentBit, coredns));
+  });
+
+  it("ships control-plane logs and every pod's output to log groups it owns, with retention", () => {
+    const cluster = prod.one("eks:index:Cluster");
+    const controlPlane = prod.one("aws:cloudwatch/logGroup:LogGroup", "app-control-plane-logs");
+    // EKS's fixed name for the cluster it writes to, created before the cluster so EKS never makes its own.
+    assert.equal(controlPlane.inputs.name, "/aws/eks/fastify-deploy-prod/cluster");
+    assert.equal(cluster.inputs.name, "fastify-deploy-prod");
+    assert.ok(dependsOn(cluster, controlPlane));
+    assert.equal(controlPlane.inputs.retentionInDays, 30);
+    const containers = prod.one("aws:cloudwatch/logGroup:LogGroup", "app-container-logs");
+    assert.equal(containers.inputs.name, "/aws/eks/fastify-deploy-prod/containers");
+    assert.equal(containers.inputs.retentionInDays, 30);
+    const o = prod.outputValues();
+    assert.equal(o.controlPlaneLogGroupName, controlPlane.inputs.name);
+    assert.equal(o.containerLogGroupName, containers.inputs.name);
+
+    const release = prod.one("kubernetes:helm.sh/v3:Release", "app-fluent-bit-release");
+    assert.equal(release.inputs.chart, FLUENT_BIT_CHART.chart);
+    assert.equal(release.inputs.version, FLUENT_BIT_CHART.version);
+    const values = release.inputs.values as Record<string, Record<string, unknown>>;
+    assert.deepEqual(values.cloudWatchLogs, {
+      enabled: true,
+      region: "us-east-1",
+      logGroupName: containers.inputs.name,
+      logStreamPrefix: "pod-",
+      autoCreateGroup: false,
+    });
+    const role = prod.one("aws:iam/role:Role", "app-fluent-bit-role");
+    assert.equal(
+      (values.serviceAccount as unknown as SA).annotations["eks.amazonaws.com/role-arn"],
+      role.state.arn,
+    );
+    const policy = JSON.parse(
+      prod.one("aws:iam/rolePolicy:RolePolicy", "app-fluent-bit-policy").inputs.policy as string,
+    );
+    assert.deepEqual(policy.Statement[0].Resource, [`${containers.state.arn}:*`], "this group only");
+
+    // Retention follows logRetentionDays; log types follow clusterLogTypes.
+    assert.equal(
+      prod133.one("aws:cloudwatch/logGroup:LogGroup", "app-control-plane-logs").inputs.retentionInDays,
+      90,
+    );
+    assert.deepEqual(prod133.one("eks:index:Cluster").inputs.enabledClusterLogTypes, [
+      "api",
+      "audit",
+      "authenticator",
+    ]);
+  });
+
+  it("gives the app's pods an IAM role of their own, with no permissions, exported as appRoleArn", () => {
+    const role = prod.one("aws:iam/role:Role", "app-app-role");
+    const trust = JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0];
+    const sub = Object.entries(trust.Condition.StringEquals).find(([k]) => k.endsWith(":sub"));
+    assert.equal(sub?.[1], "system:serviceaccount:fastify-app:fastify-app");
+    const sa = prod.one("kubernetes:core/v1:ServiceAccount");
+    assert.equal((sa.inputs.metadata as { name: string }).name, "fastify-app");
+    assert.deepEqual((sa.inputs.metadata as { annotations: Record<string, string> }).annotations, {
+      "eks.amazonaws.com/role-arn": role.state.arn,
+    });
+    const grants = [
+      ...prod.ofType("aws:iam/rolePolicy:RolePolicy"),
+      ...prod.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
+    ].filter((g) => g.inputs.role === role.state.name);
+    assert.deepEqual(grants, [], "no permissions by default");
+    assert.equal(prod.outputValues().appRoleArn, role.state.arn);
+  });
+
+  it("replaces the bastion when its user data changes, so kubectl follows kubernetesVersion", () => {
+    const bastion = prod.one("aws:ec2/instance:Instance").inputs;
+    assert.equal(bastion.userDataReplaceOnChange, true);
+    assert.match(bastion.userData as string, /KUBECTL_MINOR="1\.34"/);
+    assert.match(prod133.one("aws:ec2/instance:Instance").inputs.userData as string, /KUBECTL_MINOR="1\.33"/);
   });
 
   it("grants admin roles cluster admin through access entries", () => {
@@ -474,6 +705,7 @@ describe("EKS platform", () => {
   describe("argument validation (no engine needed)", () => {
     const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${"a".repeat(64)}`;
     const args = (overrides: Partial<EksPlatformArgs> = {}): EksPlatformArgs => ({
+      clusterName: "fastify-deploy-prod",
       image: IMAGE,
       kubernetesVersion: "1.34",
       availabilityZones: 3,
@@ -500,6 +732,21 @@ describe("EKS platform", () => {
         "one AZ",
         { availabilityZones: 1 },
         "EksPlatform app: availabilityZones must be an integer ≥ 2 (EKS needs subnets in two zones), got 1",
+      ],
+      [
+        "cluster name EKS refuses",
+        { clusterName: "-prod cluster" },
+        'EksPlatform app: clusterName must be 1..100 letters, digits, - or _ starting alphanumeric, got "-prod cluster"',
+      ],
+      [
+        "a VPC too small for the AZ layout",
+        { vpcCidr: "10.0.0.0/22", availabilityZones: 6 },
+        "EksPlatform app: availabilityZones 6 cannot be laid out: Subnets are too large for VPC. VPC has 128 addresses, but subnets require 320 addresses.",
+      ],
+      [
+        "log retention",
+        { logRetentionDays: 0 },
+        "EksPlatform app: logRetentionDays must be a positive integer, got 0",
       ],
       [
         "no NAT",

@@ -13,15 +13,25 @@ import {
   isCidr,
   isWholeInternet,
 } from "./bastion";
+import { ClusterAutoscaler } from "./cluster-autoscaler";
+import { ContainerLogs } from "./container-logs";
+import { managedAddon } from "./eks-addons";
+import {
+  type ClusterLogType,
+  containerLogGroupName,
+  controlPlaneLogGroupName,
+  DEFAULT_CLUSTER_LOG_TYPES,
+  EKS_VERSIONS,
+  type KubernetesVersion,
+  SUPPORTED_KUBERNETES_VERSIONS,
+} from "./eks-versions";
+import { serviceAccountRole } from "./irsa";
 import { KubernetesApp, type KubernetesWorkloadArgs, workloadSettings } from "./kubernetes-app";
+import { awsxAutoLayout, DEFAULT_VPC_CIDR, eksSubnetMasks } from "./subnet-layout";
 
-/**
- * Kubernetes versions EKS supports (standard or extended support) as of mid-2026. A version outside this
- * list is refused rather than left to fail 15 minutes into cluster creation; extend it as EKS releases.
- */
-export const SUPPORTED_KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34", "1.35"] as const;
-/** Control-plane log types EKS can ship to CloudWatch; all are on. */
-export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
+// A version outside this list is refused rather than left to fail 15 minutes into cluster creation; the
+// list and each version's pinned add-ons live in eks-versions.ts.
+export { CLUSTER_LOG_TYPES, SUPPORTED_KUBERNETES_VERSIONS } from "./eks-versions";
 /** ALB TLS policy when a certificate is given: TLS 1.3 and 1.2 only (AWS's recommended policy). */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** The ALB's idle timeout; the app's keep-alive timeout is above it. */
@@ -72,6 +82,12 @@ export type EksAppArgs = KubernetesWorkloadArgs;
 export const EKS_DRAIN_DELAY_MS = 15_000;
 
 export interface EksPlatformArgs {
+  /**
+   * The cluster's physical name, known before the cluster exists: EKS writes control-plane logs to
+   * `/aws/eks/<name>/cluster`, which this component creates first (with retention) so EKS does not
+   * create an unbounded one of its own that outlives the stack.
+   */
+  clusterName: string;
   /** Digest-pinned image URI (`repo@sha256:…`). */
   image: pulumi.Input<string>;
   /** Kubernetes minor version, one of {@link SUPPORTED_KUBERNETES_VERSIONS}. */
@@ -106,14 +122,20 @@ export interface EksPlatformArgs {
   deregistrationDelaySeconds?: number;
   /** KMS key deletion window. @default 30 */
   kmsKeyDeletionWindowDays?: number;
+  /** Control-plane log types shipped to CloudWatch. @default {@link DEFAULT_CLUSTER_LOG_TYPES} */
+  clusterLogTypes?: ClusterLogType[];
+  /** Retention of the control-plane and container log groups. @default 30 */
+  logRetentionDays?: number;
   /** Tags for every AWS resource that takes them. @default {} */
   tags?: Record<string, string>;
 }
 
 /**
- * The app on EKS: its own VPC, a cluster with API authentication, encrypted secrets and full
- * control-plane logging, managed node groups in private subnets (IMDSv2, no SSH), the AWS Load Balancer
- * Controller, the shared KubernetesApp behind an internet-facing ALB, and a bastion for operators.
+ * The app on EKS: its own VPC, a cluster with API authentication, encrypted secrets and control-plane
+ * logs into a log group it owns, pinned managed add-ons (vpc-cni, kube-proxy, CoreDNS, metrics-server),
+ * managed node groups in private subnets (IMDSv2, no SSH) sized by the Cluster Autoscaler, pod logs to
+ * CloudWatch through Fluent Bit, the AWS Load Balancer Controller, the shared KubernetesApp behind an
+ * internet-facing ALB with its own IAM role, and a bastion for operators.
  */
 export class EksPlatform extends pulumi.ComponentResource {
   public readonly clusterName: pulumi.Output<string>;
@@ -125,6 +147,12 @@ export class EksPlatform extends pulumi.ComponentResource {
   public readonly loadBalancerDnsName: pulumi.Output<string>;
   public readonly bastionInstanceId: pulumi.Output<string>;
   public readonly bastionConnectCommand: pulumi.Output<string>;
+  /** IAM role the app's pods run as (IRSA), with no permissions: other stacks attach policies to it. */
+  public readonly appRoleArn: pulumi.Output<string>;
+  /** Every pod's stdout/stderr (Fluent Bit). */
+  public readonly containerLogGroupName: pulumi.Output<string>;
+  /** Control-plane logs (`/aws/eks/<cluster>/cluster`). */
+  public readonly controlPlaneLogGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EksPlatform", name, {}, opts);
@@ -134,6 +162,9 @@ export class EksPlatform extends pulumi.ComponentResource {
     const adminRoleArns = args.adminRoleArns ?? [];
     const tags = { ...args.tags };
     const withCertificate = args.certificateArn !== undefined;
+    const versions = EKS_VERSIONS[args.kubernetesVersion as KubernetesVersion];
+    const logRetentionDays = args.logRetentionDays ?? 30;
+    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const managedPolicyArn = (policy: string) =>
@@ -141,11 +172,14 @@ export class EksPlatform extends pulumi.ComponentResource {
     const accessPolicyArn = (policy: string) =>
       pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
 
-    // --- Network. Pods take VPC addresses (VPC CNI), so private subnets are large (/19 = 8190 IPs).
+    // --- Network. Pods take VPC addresses (VPC CNI), so private subnets are as large as the AZ count
+    // allows (subnet-layout.ts: /19 up to 4 AZs, /20 for 5..6).
+    const vpcCidr = args.vpcCidr ?? DEFAULT_VPC_CIDR;
+    const [publicMask, privateMask] = eksSubnetMasks(args.availabilityZones, vpcCidr).map((s) => s.cidrMask);
     const vpc = new awsx.ec2.Vpc(
       `${name}-vpc`,
       {
-        cidrBlock: args.vpcCidr ?? "10.0.0.0/16",
+        cidrBlock: vpcCidr,
         numberOfAvailabilityZones: args.availabilityZones,
         natGateways: {
           strategy: {
@@ -160,13 +194,13 @@ export class EksPlatform extends pulumi.ComponentResource {
           {
             type: awsx.ec2.SubnetType.Public,
             name: "public",
-            cidrMask: 24,
+            cidrMask: publicMask as number,
             tags: { "kubernetes.io/role/elb": "1" },
           },
           {
             type: awsx.ec2.SubnetType.Private,
             name: "private",
-            cidrMask: 19,
+            cidrMask: privateMask as number,
             tags: { "kubernetes.io/role/internal-elb": "1" },
           },
         ],
@@ -215,15 +249,24 @@ export class EksPlatform extends pulumi.ComponentResource {
         ),
     );
 
+    // --- The control-plane log group, before the cluster: EKS writes to this fixed name and would
+    // otherwise create it itself, with no retention and outside the stack.
+    const controlPlaneLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-control-plane-logs`,
+      { name: controlPlaneLogGroupName(args.clusterName), retentionInDays: logRetentionDays, tags },
+      { parent: this },
+    );
+
     const publicEndpoint = args.endpointPublicAccessCidrs.length > 0;
     const cluster = new eks.Cluster(
       `${name}-cluster`,
       {
+        name: args.clusterName,
         version: args.kubernetesVersion,
         // Pinned means the config decides when to upgrade, not the end of standard support.
         upgradePolicy: { supportType: "EXTENDED" },
         authenticationMode: eks.AuthenticationMode.Api,
-        enabledClusterLogTypes: [...CLUSTER_LOG_TYPES],
+        enabledClusterLogTypes: [...(args.clusterLogTypes ?? DEFAULT_CLUSTER_LOG_TYPES)],
         encryptionConfigKeyArn: secretsKey.arn,
         endpointPrivateAccess: true,
         endpointPublicAccess: publicEndpoint,
@@ -234,14 +277,32 @@ export class EksPlatform extends pulumi.ComponentResource {
         publicSubnetIds: vpc.publicSubnetIds,
         privateSubnetIds: vpc.privateSubnetIds,
         nodeAssociatePublicIpAddress: false,
-        // The managed VPC CNI add-on with network policy enforcement, so KubernetesApp's NetworkPolicy bites.
-        vpcCniOptions: { enableNetworkPolicy: true },
+        // pulumi-eks's own add-on handling resolves the newest version on every run (cluster.ts:
+        // getAddonVersionOutput mostRecent: true) and leaves CoreDNS self-managed without a default node
+        // group: all three are off here and created below at the versions EKS_VERSIONS pins.
+        useDefaultVpcCni: true,
+        kubeProxyAddonOptions: { enabled: false },
+        corednsAddonOptions: { enabled: false },
         tags,
       },
-      // Creation takes 15–20 minutes, deletion up to ~15 (ENIs): room on both.
-      { parent: this, customTimeouts: { create: "30m", update: "60m", delete: "30m" } },
+      // No customTimeouts: eks.Cluster is a remote component, which does not pass resource options to the
+      // aws.eks.Cluster it creates (pulumi-eks cluster.ts builds it with its own options), so they did
+      // nothing; the AWS provider's defaults for that resource apply.
+      { parent: this, dependsOn: [controlPlaneLogGroup] },
     );
     const clusterName = cluster.eksCluster.name;
+    const addonArgs = { clusterName, versions, tags };
+
+    // --- Pinned networking add-ons before the nodes: each new node starts with these versions. The VPC
+    // CNI enforces NetworkPolicy, so KubernetesApp's NetworkPolicy bites.
+    const vpcCni = managedAddon(
+      name,
+      "vpc-cni",
+      addonArgs,
+      { parent: this },
+      { enableNetworkPolicy: "true" },
+    );
+    const kubeProxy = managedAddon(name, "kube-proxy", addonArgs, { parent: this });
 
     const provider = new k8s.Provider(
       `${name}-k8s`,
@@ -324,15 +385,75 @@ export class EksPlatform extends pulumi.ComponentResource {
             version: pulumi.interpolate`${launchTemplate.latestVersion}`,
           },
           labels: { "fastify-deploy/node-group": group.name },
+          // The Cluster Autoscaler owns the desired size after creation: pulumi-eks then sets
+          // ignoreChanges ["scalingConfig.desiredSize"] on the aws.eks.NodeGroup it creates
+          // (nodejs/eks/nodes/nodegroup.ts), so `pulumi up` never resets the autoscaler's choice.
+          ignoreScalingChanges: true,
           tags,
         },
-        {
-          parent: this,
-          dependsOn: nodePolicyAttachments,
-          customTimeouts: { create: "30m", update: "60m", delete: "30m" },
-        },
+        { parent: this, dependsOn: [...nodePolicyAttachments, vpcCni, kubeProxy] },
       );
     });
+
+    // --- Add-ons that run as pods: after the nodes they run on.
+    const coredns = managedAddon(name, "coredns", addonArgs, { parent: this, dependsOn: nodeGroups });
+    const metricsServer = managedAddon(name, "metrics-server", addonArgs, {
+      parent: this,
+      dependsOn: nodeGroups,
+    });
+
+    new ClusterAutoscaler(
+      `${name}-cluster-autoscaler`,
+      {
+        provider,
+        clusterName,
+        region,
+        partition,
+        accountId,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        imageTag: versions.clusterAutoscaler,
+        // Its pod needs a node and cluster DNS.
+        after: [coredns],
+        tags,
+      },
+      { parent: this },
+    );
+
+    const containerLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-container-logs`,
+      { name: containerLogGroupName(args.clusterName), retentionInDays: logRetentionDays, tags },
+      { parent: this },
+    );
+    new ContainerLogs(
+      `${name}-fluent-bit`,
+      {
+        provider,
+        logGroupName: containerLogGroup.name,
+        logGroupArn: containerLogGroup.arn,
+        region,
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        after: [coredns],
+        tags,
+      },
+      { parent: this },
+    );
+
+    // --- The app's own AWS identity: no permissions; other stacks attach policies to appRoleArn.
+    const appRole = serviceAccountRole(
+      `${name}-app-role`,
+      {
+        description: "The app's pods (IRSA); no permissions by default",
+        oidcProviderArn: cluster.oidcProviderArn,
+        oidcIssuer: cluster.oidcIssuer,
+        namespace,
+        // KubernetesApp names its service account after the namespace.
+        serviceAccountName: namespace,
+        tags,
+      },
+      { parent: this },
+    );
 
     const loadBalancerController = new AwsLoadBalancerController(
       `${name}-lbc`,
@@ -343,10 +464,11 @@ export class EksPlatform extends pulumi.ComponentResource {
         vpcId: vpc.vpcId,
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
+        // Its pods need nodes and cluster DNS to become ready.
+        after: [coredns],
         tags,
       },
-      // Its pods need nodes to become ready.
-      { parent: this, dependsOn: nodeGroups },
+      { parent: this },
     );
 
     const app = new KubernetesApp(
@@ -357,6 +479,14 @@ export class EksPlatform extends pulumi.ComponentResource {
         namespace,
         ...workloadSettings(args.app, "eks", EKS_DRAIN_DELAY_MS),
         serviceType: "ClusterIP",
+        // ALB `ip` targets: without readiness gates a rollout can leave the target group with only
+        // "initial" and "draining" targets (AWS Load Balancer Controller docs, pod_readiness_gate.md).
+        podReadinessGates: true,
+        // The node groups span every zone of the VPC.
+        zoneCount: args.availabilityZones,
+        serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": appRole.arn },
+        // The HPA reads the resource metrics API that metrics-server serves.
+        metricsApi: metricsServer,
         // No annotation needed; taken from the controller so the Service waits for its webhooks.
         serviceAnnotations: loadBalancerController.ingressClassName.apply(() => ({})),
         ingress: {
@@ -398,6 +528,9 @@ export class EksPlatform extends pulumi.ComponentResource {
     this.url = pulumi.interpolate`${withCertificate ? "https" : "http"}://${app.ingressAddress}`;
     this.bastionInstanceId = bastion.instanceId;
     this.bastionConnectCommand = bastion.connectCommand;
+    this.appRoleArn = appRole.arn;
+    this.containerLogGroupName = containerLogGroup.name;
+    this.controlPlaneLogGroupName = controlPlaneLogGroup.name;
     this.registerOutputs({
       clusterName: this.clusterName,
       kubeconfig: this.kubeconfig,
@@ -407,6 +540,9 @@ export class EksPlatform extends pulumi.ComponentResource {
       loadBalancerDnsName: this.loadBalancerDnsName,
       bastionInstanceId: this.bastionInstanceId,
       bastionConnectCommand: this.bastionConnectCommand,
+      appRoleArn: this.appRoleArn,
+      containerLogGroupName: this.containerLogGroupName,
+      controlPlaneLogGroupName: this.controlPlaneLogGroupName,
     });
   }
 }
@@ -457,6 +593,8 @@ export function albIngressAnnotations(s: AlbIngressSettings): Record<string, str
 
 const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/;
 const NODE_GROUP_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
+/** EKS cluster names: 1..100 of letters, digits, hyphens and underscores, starting alphanumeric. */
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 /** The constructor's argument checks, callable without an engine: throws the first problem. */
 export function validateEksPlatformArgs(name: string, args: EksPlatformArgs): void {
@@ -468,10 +606,25 @@ export function validateEksPlatformArgs(name: string, args: EksPlatformArgs): vo
       `kubernetesVersion must be one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}, got ${JSON.stringify(args.kubernetesVersion)}`,
     );
   }
+  if (!CLUSTER_NAME.test(args.clusterName)) {
+    fail(
+      `clusterName must be 1..100 letters, digits, - or _ starting alphanumeric, got ${JSON.stringify(args.clusterName)}`,
+    );
+  }
   if (!Number.isInteger(args.availabilityZones) || args.availabilityZones < 2) {
     fail(
       `availabilityZones must be an integer ≥ 2 (EKS needs subnets in two zones), got ${args.availabilityZones}`,
     );
+  }
+  try {
+    const vpcCidr = args.vpcCidr ?? DEFAULT_VPC_CIDR;
+    awsxAutoLayout(vpcCidr, args.availabilityZones, eksSubnetMasks(args.availabilityZones, vpcCidr));
+  } catch (error) {
+    fail(`availabilityZones ${args.availabilityZones} cannot be laid out: ${(error as Error).message}`);
+  }
+  const retention = args.logRetentionDays ?? 30;
+  if (!Number.isInteger(retention) || retention < 1) {
+    fail(`logRetentionDays must be a positive integer, got ${retention}`);
   }
   if (args.natGateways === "none") {
     fail(

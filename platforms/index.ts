@@ -1,4 +1,4 @@
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import type { AppImage } from "../image";
 import { EcsPlatform } from "./ecs";
@@ -18,7 +18,16 @@ export interface CommonOutputs {
   imageUri: pulumi.Output<string>;
 }
 
-export interface EcsOutputs extends CommonOutputs {
+/** What both AWS platforms add. */
+export interface AwsOutputs {
+  /**
+   * The app's IAM role (ECS task role; EKS: IRSA role of the app's service account), with no
+   * permissions: other teams attach policies to it.
+   */
+  appRoleArn: pulumi.Output<string>;
+}
+
+export interface EcsOutputs extends CommonOutputs, AwsOutputs {
   platform: "ecs";
   clusterName: pulumi.Output<string>;
   serviceName: pulumi.Output<string>;
@@ -35,7 +44,7 @@ export interface KubernetesOutputs extends CommonOutputs {
   serviceName: pulumi.Output<string>;
 }
 
-export interface EksOutputs extends CommonOutputs {
+export interface EksOutputs extends CommonOutputs, AwsOutputs {
   platform: "eks";
   clusterName: pulumi.Output<string>;
   /** Secret: endpoint and CA; authentication is `aws eks get-token` with the caller's AWS identity. */
@@ -48,6 +57,10 @@ export interface EksOutputs extends CommonOutputs {
   bastionInstanceId: pulumi.Output<string>;
   /** The exact command that opens a shell on the bastion (SSM Session Manager or EC2 Instance Connect). */
   bastionConnectCommand: pulumi.Output<string>;
+  /** CloudWatch log group holding every pod's stdout/stderr. */
+  containerLogGroupName: pulumi.Output<string>;
+  /** CloudWatch log group holding the control-plane logs (`/aws/eks/<cluster>/cluster`). */
+  controlPlaneLogGroupName: pulumi.Output<string>;
 }
 
 export type StackOutputs = EcsOutputs | EksOutputs | KubernetesOutputs;
@@ -83,11 +96,14 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
         loadBalancerDnsName: ecs.loadBalancerDnsName,
         logGroupName: ecs.logGroupName,
         vpcId: ecs.vpcId,
+        appRoleArn: ecs.taskRoleArn,
       };
     }
     case "eks": {
       const e = config.eks;
       const eks = new EksPlatform(name, {
+        // Known before the cluster exists (its control-plane log group is created first); one per stack.
+        clusterName: `${pulumi.getProject()}-${pulumi.getStack()}`,
         image: image.imageUri,
         kubernetesVersion: e.kubernetesVersion,
         availabilityZones: config.network.availabilityZones,
@@ -102,6 +118,8 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
         },
         adminRoleArns: e.adminRoleArns,
         namespace: e.namespace,
+        clusterLogTypes: e.clusterLogTypes,
+        logRetentionDays: e.logRetentionDays,
         app: {
           logLevel: config.app.logLevel,
           commit: config.app.commit,
@@ -124,6 +142,9 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
         loadBalancerDnsName: eks.loadBalancerDnsName,
         bastionInstanceId: eks.bastionInstanceId,
         bastionConnectCommand: eks.bastionConnectCommand,
+        appRoleArn: eks.appRoleArn,
+        containerLogGroupName: eks.containerLogGroupName,
+        controlPlaneLogGroupName: eks.controlPlaneLogGroupName,
       };
     }
     case "kubernetes": {

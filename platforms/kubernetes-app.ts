@@ -56,8 +56,47 @@ export interface KubernetesAppArgs {
   /** @default "ClusterIP" */
   serviceType?: ServiceType;
   serviceAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Annotations on the app's service account (e.g. an IRSA role). @default {} */
+  serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+  /**
+   * What serves the resource metrics API on this cluster (e.g. metrics-server), when this program
+   * installs it: the HPA is created after it, so it never starts without metrics.
+   */
+  metricsApi?: pulumi.Resource;
   /** An Ingress in front of the Service, when given. */
   ingress?: KubernetesIngressArgs;
+  /**
+   * Zones the cluster's nodes span, when the program knows it (EKS: the VPC's availability zones).
+   * The zone spread is hard (`DoNotSchedule`) when minReplicas ≥ zoneCount, soft otherwise; unknown
+   * means soft (see {@link zoneSpreadWhenUnsatisfiable}).
+   */
+  zoneCount?: number;
+  /**
+   * The Ingress's load balancer targets pod IPs (AWS Load Balancer Controller, `target-type: ip`): label
+   * the namespace `elbv2.k8s.aws/pod-readiness-gate-inject: enabled` and create the Service and Ingress
+   * before the Deployment, so the controller's webhook gives every pod a readiness gate that turns true
+   * only once its target is healthy. Needs `ingress` and a namespace this component creates.
+   * @default false
+   */
+  podReadinessGates?: boolean;
+}
+
+/** The namespace label that makes the AWS Load Balancer Controller inject pod readiness gates. */
+export const POD_READINESS_GATE_LABEL = "elbv2.k8s.aws/pod-readiness-gate-inject";
+
+/**
+ * The zone constraint of the pod spread. Hard only when the zone count is known and there is at least
+ * one replica per zone: then DoNotSchedule keeps a zone outage from taking more than its share. With
+ * fewer replicas than zones a hard constraint would force each pod into a distinct zone and leave it
+ * Pending when that zone lacks room. With an unknown zone count (a cluster the program never reads:
+ * kind, minikube and many on-premises nodes carry no `topology.kubernetes.io/zone` label, and under
+ * DoNotSchedule nodes without the key are not eligible) every pod could stay Pending, so it stays soft.
+ */
+export function zoneSpreadWhenUnsatisfiable(
+  minReplicas: number,
+  zoneCount: number | undefined,
+): "DoNotSchedule" | "ScheduleAnyway" {
+  return zoneCount !== undefined && minReplicas >= zoneCount ? "DoNotSchedule" : "ScheduleAnyway";
 }
 
 /** The app's settings as a platform receives them: identical on every cluster. */
@@ -162,6 +201,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
               "pod-security.kubernetes.io/enforce-version": "latest",
               "pod-security.kubernetes.io/audit": "restricted",
               "pod-security.kubernetes.io/warn": "restricted",
+              ...(args.podReadinessGates ? { [POD_READINESS_GATE_LABEL]: "enabled" } : {}),
             },
           },
         },
@@ -180,7 +220,10 @@ export class KubernetesApp extends pulumi.ComponentResource {
     const serviceAccount = new k8s.core.v1.ServiceAccount(
       `${name}-service-account`,
       // The app never calls the Kubernetes API: no token in the pod.
-      { metadata: metadata(), automountServiceAccountToken: false },
+      {
+        metadata: { ...metadata(), annotations: args.serviceAccountAnnotations ?? {} },
+        automountServiceAccountToken: false,
+      },
       childOpts,
     );
 
@@ -200,10 +243,72 @@ export class KubernetesApp extends pulumi.ComponentResource {
       imagePullSecretName = pullSecret.metadata.name;
     }
 
+    function createIngress(ingressArgs: KubernetesIngressArgs, backend: k8s.core.v1.Service) {
+      return new k8s.networking.v1.Ingress(
+        `${name}-ingress`,
+        {
+          metadata: { ...metadata(), annotations: ingressArgs.annotations ?? {} },
+          spec: {
+            ingressClassName: ingressArgs.className,
+            ...(ingressArgs.tlsSecretName && ingressArgs.host
+              ? { tls: [{ hosts: [ingressArgs.host], secretName: ingressArgs.tlsSecretName }] }
+              : {}),
+            rules: [
+              {
+                ...(ingressArgs.host ? { host: ingressArgs.host } : {}),
+                http: {
+                  paths: [
+                    {
+                      path: "/",
+                      pathType: "Prefix",
+                      backend: { service: { name: backend.metadata.name, port: { name: "http" } } },
+                    },
+                  ],
+                },
+              },
+            ],
+          },
+        },
+        childOpts,
+      );
+    }
+
     const killWindow =
       minimumKillWindowSeconds(args.env.drainDelayMs, args.env.shutdownTimeoutMs) +
       KILL_WINDOW_MARGIN_SECONDS;
     const resources = args.resources ?? {};
+    const gated = args.podReadinessGates ?? false;
+    const serviceAnnotations = pulumi
+      .output(args.serviceAnnotations ?? {})
+      // Created before its pods, the Service would wait in Pulumi's await for endpoints that only the
+      // Deployment after it brings (pulumi-kubernetes await: a Service waits for ready endpoints).
+      .apply((annotations) => (gated ? { ...annotations, "pulumi.com/skipAwait": "true" } : annotations));
+    const createService = (dependsOn: pulumi.Resource[]) =>
+      new k8s.core.v1.Service(
+        `${name}-service`,
+        {
+          metadata: { ...metadata(), annotations: serviceAnnotations },
+          spec: {
+            type: args.serviceType ?? "ClusterIP",
+            selector,
+            ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+          },
+        },
+        { ...childOpts, dependsOn },
+      );
+
+    const createFront = (dependsOn: pulumi.Resource[]) => {
+      const service = createService(dependsOn);
+      const ingress = args.ingress ? createIngress(args.ingress, service) : undefined;
+      return { service, ingress, resources: ingress ? [service, ingress] : [service] };
+    };
+    // With readiness gates (AWS Load Balancer Controller docs, deploy/pod_readiness_gate.md): the
+    // webhook injects a gate only at pod creation and only when a TargetGroupBinding already refers to
+    // a Service matching the pod, so Service and Ingress come first. The Ingress's await (an ALB
+    // address in its status) ends after the controller has reconciled it and created its bindings.
+    // Without gates the Service follows the Deployment, so its own await finds ready endpoints.
+    const early = gated ? createFront([]) : undefined;
+
     const deployment = new k8s.apps.v1.Deployment(
       `${name}-deployment`,
       {
@@ -231,15 +336,21 @@ export class KubernetesApp extends pulumi.ComponentResource {
                 fsGroup: APP_GID,
                 seccompProfile: { type: "RuntimeDefault" },
               },
-              // Soft spreading: a small cluster still schedules every replica.
-              topologySpreadConstraints: ["topology.kubernetes.io/zone", "kubernetes.io/hostname"].map(
-                (topologyKey) => ({
-                  maxSkew: 1,
-                  topologyKey,
-                  whenUnsatisfiable: "ScheduleAnyway",
-                  labelSelector: { matchLabels: selector },
-                }),
-              ),
+              // matchLabelKeys: only pods of the same ReplicaSet count, so during a rollout the new pods
+              // spread among themselves instead of around the old ones that are about to go. Nodes stay
+              // soft (a small cluster still schedules every replica); zones: see zoneSpreadWhenUnsatisfiable.
+              topologySpreadConstraints: [
+                {
+                  topologyKey: "topology.kubernetes.io/zone",
+                  whenUnsatisfiable: zoneSpreadWhenUnsatisfiable(args.minReplicas, args.zoneCount),
+                },
+                { topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" },
+              ].map((constraint) => ({
+                maxSkew: 1,
+                ...constraint,
+                labelSelector: { matchLabels: selector },
+                matchLabelKeys: ["pod-template-hash"],
+              })),
               containers: [
                 {
                   name: "app",
@@ -292,21 +403,10 @@ export class KubernetesApp extends pulumi.ComponentResource {
           },
         },
       },
-      { ...childOpts, ignoreChanges: ["spec.replicas"] },
+      { ...childOpts, ignoreChanges: ["spec.replicas"], dependsOn: early?.resources ?? [] },
     );
 
-    const service = new k8s.core.v1.Service(
-      `${name}-service`,
-      {
-        metadata: { ...metadata(), annotations: args.serviceAnnotations ?? {} },
-        spec: {
-          type: args.serviceType ?? "ClusterIP",
-          selector,
-          ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
-        },
-      },
-      { ...childOpts, dependsOn: [deployment] },
-    );
+    const { service, ingress } = early ?? createFront([deployment]);
 
     new k8s.autoscaling.v2.HorizontalPodAutoscaler(
       `${name}-hpa`,
@@ -329,15 +429,21 @@ export class KubernetesApp extends pulumi.ComponentResource {
           behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
         },
       },
-      childOpts,
+      { ...childOpts, dependsOn: args.metricsApi !== undefined ? [args.metricsApi] : [] },
     );
 
     new k8s.policy.v1.PodDisruptionBudget(
       `${name}-pdb`,
       {
         metadata: metadata(),
-        // maxUnavailable 1 (not minAvailable) so a node drain can always proceed, even at one replica.
-        spec: { maxUnavailable: 1, selector: { matchLabels: selector } },
+        // maxUnavailable 1 (not minAvailable) so a node drain can always proceed, even at one replica;
+        // AlwaysAllow so a crash-looping (running, never ready) pod can be evicted too instead of using up
+        // the budget and blocking every drain (the default IfHealthyBudget protects it).
+        spec: {
+          maxUnavailable: 1,
+          unhealthyPodEvictionPolicy: "AlwaysAllow",
+          selector: { matchLabels: selector },
+        },
       },
       childOpts,
     );
@@ -358,38 +464,9 @@ export class KubernetesApp extends pulumi.ComponentResource {
       childOpts,
     );
 
-    let ingressAddress: pulumi.Output<string> = pulumi.output("");
-    if (args.ingress) {
-      const ingressArgs = args.ingress;
-      const ingress = new k8s.networking.v1.Ingress(
-        `${name}-ingress`,
-        {
-          metadata: { ...metadata(), annotations: ingressArgs.annotations ?? {} },
-          spec: {
-            ingressClassName: ingressArgs.className,
-            ...(ingressArgs.tlsSecretName && ingressArgs.host
-              ? { tls: [{ hosts: [ingressArgs.host], secretName: ingressArgs.tlsSecretName }] }
-              : {}),
-            rules: [
-              {
-                ...(ingressArgs.host ? { host: ingressArgs.host } : {}),
-                http: {
-                  paths: [
-                    {
-                      path: "/",
-                      pathType: "Prefix",
-                      backend: { service: { name: service.metadata.name, port: { name: "http" } } },
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        },
-        childOpts,
-      );
-      ingressAddress = ingress.status.apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress));
-    }
+    const ingressAddress = ingress
+      ? ingress.status.apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress))
+      : pulumi.output("");
 
     this.namespace = namespace;
     this.serviceName = service.metadata.name;
@@ -426,6 +503,14 @@ function validate(args: KubernetesAppArgs): void {
   if (!Number.isInteger(replicas) || replicas < args.minReplicas || replicas > args.maxReplicas) {
     throw new Error(
       `KubernetesApp: replicas must be an integer from minReplicas (${args.minReplicas}) to maxReplicas (${args.maxReplicas}), got ${replicas}`,
+    );
+  }
+  if (args.zoneCount !== undefined && !(Number.isInteger(args.zoneCount) && args.zoneCount >= 1)) {
+    throw new Error(`KubernetesApp: zoneCount must be an integer ≥ 1 when given, got ${args.zoneCount}`);
+  }
+  if (args.podReadinessGates && (args.createNamespace === false || !args.ingress)) {
+    throw new Error(
+      "KubernetesApp: podReadinessGates needs an ingress and a namespace this component creates (the gate is injected through a namespace label)",
     );
   }
   if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.namespace)) {

@@ -5,7 +5,7 @@ import { before, describe, it } from "node:test";
 import { type ProgramRun, ROOT, runProgram } from "../test/harness";
 import { kubernetesObjects, schemaViolations } from "../test/kubernetes-schema";
 import { APP_PORT, APP_UID, LIVENESS_PATH, READINESS_PATH } from "./app-contract";
-import { READINESS_PERIOD_SECONDS } from "./kubernetes-app";
+import { READINESS_PERIOD_SECONDS, zoneSpreadWhenUnsatisfiable } from "./kubernetes-app";
 
 const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 const TOKEN = "example-token-not-a-real-credential";
@@ -305,6 +305,47 @@ describe("Kubernetes platform", () => {
       const keys = (podSpec(prodLike).topologySpreadConstraints as Json[]).map((t) => t.topologyKey);
       assert.deepEqual(keys, ["topology.kubernetes.io/zone", "kubernetes.io/hostname"]);
       assert.match(c.image, /@sha256:[a-f0-9]{64}$/);
+    });
+
+    it("rollout semantics on every stack: per-revision spread, soft zones (zone count unknown), evictable unhealthy pods, no readiness-gate label", () => {
+      for (const [stack, run] of runs) {
+        for (const constraint of podSpec(run).topologySpreadConstraints as Json[]) {
+          assert.deepEqual(
+            constraint.matchLabelKeys,
+            ["pod-template-hash"],
+            `${stack} ${constraint.topologyKey}`,
+          );
+          // The program never reads this cluster: its zones (and whether nodes carry the label) are unknown.
+          assert.equal(constraint.whenUnsatisfiable, "ScheduleAnyway", `${stack} ${constraint.topologyKey}`);
+        }
+        const pdb = run.one("kubernetes:policy/v1:PodDisruptionBudget").inputs.spec as Json;
+        assert.equal(pdb.unhealthyPodEvictionPolicy, "AlwaysAllow", stack);
+        for (const ns of run.resources.filter((r) => r.type === "kubernetes:core/v1:Namespace")) {
+          assert.equal(
+            (ns.inputs.metadata as Json).labels["elbv2.k8s.aws/pod-readiness-gate-inject"],
+            undefined,
+          );
+        }
+      }
+    });
+
+    it("zone spread: hard exactly when the minimum replicas cover the known zones", () => {
+      const cases: [number, number | undefined, string][] = [
+        [1, undefined, "ScheduleAnyway"],
+        [12, undefined, "ScheduleAnyway"],
+        [2, 3, "ScheduleAnyway"],
+        [3, 3, "DoNotSchedule"],
+        [4, 3, "DoNotSchedule"],
+        [1, 2, "ScheduleAnyway"],
+        [2, 2, "DoNotSchedule"],
+      ];
+      for (const [minReplicas, zones, expected] of cases) {
+        assert.equal(
+          zoneSpreadWhenUnsatisfiable(minReplicas, zones),
+          expected,
+          `${minReplicas} over ${zones}`,
+        );
+      }
     });
   });
 

@@ -232,3 +232,45 @@ export const AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY = {
     },
   ],
 };
+
+interface PolicyStatement {
+  Effect: string;
+  Action: string[];
+  Resource: string | string[];
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+/**
+ * The published policy made fit for this stack:
+ * - every ARN in the partition the stack runs in (the published text hard-codes `aws`; aws-cn and
+ *   aws-us-gov use their own partition names);
+ * - the one statement that lets the controller add and remove ingress rules on ANY security group
+ *   (it must edit the node/cluster groups to admit the ALB, and those carry no `elbv2.k8s.aws/cluster`
+ *   tag) is confined to security groups in this cluster's VPC with the `ec2:Vpc` condition key, as the
+ *   VPC user guide's "Manage security group rules" policy example does
+ *   (https://docs.aws.amazon.com/vpc/latest/userguide/vpc-policy-examples.html).
+ */
+export function awsLoadBalancerControllerIamPolicy(partition: string, vpcArn: string): object {
+  const inPartition = (arn: string): string => arn.replace(/^arn:aws:/, `arn:${partition}:`);
+  const statements = AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY.Statement as PolicyStatement[];
+  return {
+    Version: AWS_LOAD_BALANCER_CONTROLLER_IAM_POLICY.Version,
+    Statement: statements.map((statement): PolicyStatement => {
+      const resource = Array.isArray(statement.Resource)
+        ? statement.Resource.map(inPartition)
+        : inPartition(statement.Resource);
+      const anySecurityGroupIngress =
+        statement.Condition === undefined &&
+        statement.Action.includes("ec2:AuthorizeSecurityGroupIngress") &&
+        statement.Resource === "*";
+      if (anySecurityGroupIngress) {
+        return {
+          ...statement,
+          Resource: `arn:${partition}:ec2:*:*:security-group/*`,
+          Condition: { ArnEquals: { "ec2:Vpc": vpcArn } },
+        };
+      }
+      return { ...statement, Resource: resource };
+    }),
+  };
+}

@@ -314,7 +314,7 @@ describe("policy pack", () => {
       messages: [
         'EKS cluster c: the Kubernetes version is not pinned. Set version (e.g. "1.33").',
         'EKS cluster c: authenticationMode null. Set authenticationMode: "API" (access entries, no aws-auth ConfigMap).',
-        'EKS cluster c: control-plane logs authenticator, controllerManager, scheduler are off. Set enabledClusterLogTypes: ["api","audit","authenticator","controllerManager","scheduler"].',
+        'EKS cluster c: control-plane logs authenticator are off. Include ["audit","authenticator"] in enabledClusterLogTypes.',
         "EKS cluster c: Kubernetes secrets are not envelope-encrypted. Set encryptionConfigKeyArn to a rotating aws.kms.Key.",
         "EKS cluster c: the private API endpoint is off. Set endpointPrivateAccess: true.",
         "EKS cluster c: the public API endpoint is open to the internet. Set endpointPublicAccess: false, or publicAccessCidrs to specific CIDRs (never 0.0.0.0/0).",
@@ -518,6 +518,23 @@ describe("policy pack", () => {
       ],
     },
     {
+      policy: p.hpaHasMetricsApi,
+      resources: () => [
+        fixture("eks:index:Cluster", "c", {}),
+        fixture("aws:eks/addon:Addon", "dns", { addonName: "coredns" }),
+        fixture("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "hpa", {
+          spec: { metrics: [{ type: "Resource", resource: { name: "cpu" } }] },
+        }),
+        // External metrics need no metrics.k8s.io: not reported.
+        fixture("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "queue", {
+          spec: { metrics: [{ type: "External", external: { metric: { name: "q" } } }] },
+        }),
+      ],
+      messages: [
+        'HPA hpa: scales on resource metrics, but nothing on this EKS cluster serves metrics.k8s.io (EKS installs no metrics-server), so it reports FailedGetResourceMetric and never scales. Add the metrics-server EKS add-on (aws.eks.Addon addonName "metrics-server") or its Helm chart, and create the HPA after it.',
+      ],
+    },
+    {
       policy: p.pdbAllowsDrain,
       resources: () => [
         fixture("kubernetes:apps/v1:Deployment", "d", {
@@ -540,6 +557,140 @@ describe("policy pack", () => {
       messages: [
         'PDB pdb: minAvailable "100%" is not below the minimum replica count, so node drains hang. Set maxUnavailable: 1 (or minAvailable below the minimum replica count, 2).',
         "PDB zero: maxUnavailable 0 lets no pod be evicted, so node drains hang. Set maxUnavailable: 1 (or minAvailable below the minimum replica count, 2).",
+      ],
+    },
+    {
+      policy: p.pdbUnhealthyPodsEvictable,
+      resources: () => [
+        fixture("kubernetes:policy/v1:PodDisruptionBudget", "pdb", {
+          spec: { maxUnavailable: 1, selector: { matchLabels: { app: "web" } } },
+        }),
+        fixture("kubernetes:policy/v1:PodDisruptionBudget", "guarded", {
+          spec: { maxUnavailable: 1, unhealthyPodEvictionPolicy: "IfHealthyBudget" },
+        }),
+      ],
+      messages: [
+        'PDB pdb: unhealthyPodEvictionPolicy is "IfHealthyBudget (default)", so a crash-looping pod uses up the budget and node drains hang. Set spec.unhealthyPodEvictionPolicy: "AlwaysAllow".',
+        'PDB guarded: unhealthyPodEvictionPolicy is "IfHealthyBudget", so a crash-looping pod uses up the budget and node drains hang. Set spec.unhealthyPodEvictionPolicy: "AlwaysAllow".',
+      ],
+    },
+    {
+      policy: p.topologySpreadPerRevision,
+      resources: () => [
+        fixture("kubernetes:apps/v1:Deployment", "unspread", { spec: { template: { spec: {} } } }),
+        fixture("kubernetes:apps/v1:Deployment", "mixed", {
+          spec: {
+            template: {
+              spec: {
+                topologySpreadConstraints: [
+                  { topologyKey: "topology.kubernetes.io/zone", maxSkew: 1 },
+                  {
+                    topologyKey: "kubernetes.io/hostname",
+                    maxSkew: 1,
+                    matchLabelKeys: ["pod-template-hash"],
+                  },
+                ],
+              },
+            },
+          },
+        }),
+      ],
+      messages: [
+        'Deployment unspread: no topology spread over topology.kubernetes.io/zone. Add a topologySpreadConstraint with topologyKey: "topology.kubernetes.io/zone", maxSkew: 1, matchLabelKeys: ["pod-template-hash"].',
+        'Deployment mixed: the topology.kubernetes.io/zone spread counts old and new ReplicaSets together, so a rollout skews it. Set matchLabelKeys: ["pod-template-hash"].',
+      ],
+    },
+    {
+      policy: p.zoneSpreadMatchesReplicas,
+      resources: () => {
+        const zoneSpread = (whenUnsatisfiable: string) => ({
+          template: {
+            spec: {
+              topologySpreadConstraints: [{ topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable }],
+            },
+          },
+        });
+        return [
+          fixture("eks:index:Cluster", "cluster", {}),
+          fixture("awsx:ec2:Vpc", "vpc", { numberOfAvailabilityZones: 3 }),
+          fixture("kubernetes:apps/v1:Deployment", "few", {
+            metadata: { name: "few", namespace: "app" },
+            spec: { replicas: 2, ...zoneSpread("DoNotSchedule") },
+          }),
+          fixture("kubernetes:apps/v1:Deployment", "many", {
+            metadata: { name: "many", namespace: "app" },
+            spec: { replicas: 1, ...zoneSpread("ScheduleAnyway") },
+          }),
+          fixture("kubernetes:autoscaling/v2:HorizontalPodAutoscaler", "many-hpa", {
+            metadata: { namespace: "app" },
+            spec: { minReplicas: 3, scaleTargetRef: { name: "many" } },
+          }),
+        ];
+      },
+      messages: [
+        'Deployment few: zone spread DoNotSchedule, but minimum replicas 2 < 3 zones. Set whenUnsatisfiable: "ScheduleAnyway".',
+        'Deployment many: zone spread ScheduleAnyway, but minimum replicas 3 ≥ 3 zones. Set whenUnsatisfiable: "DoNotSchedule".',
+      ],
+    },
+    {
+      policy: p.zoneSpreadMatchesReplicas,
+      resources: () => [
+        fixture("kubernetes:apps/v1:Deployment", "anywhere", {
+          metadata: { name: "anywhere" },
+          spec: {
+            replicas: 6,
+            template: {
+              spec: { topologySpreadConstraints: [{ topologyKey: "topology.kubernetes.io/zone" }] },
+            },
+          },
+        }),
+      ],
+      messages: [
+        'Deployment anywhere: zone spread DoNotSchedule, but the stack does not know the cluster\'s zones (nodes without a zone label would leave pods Pending). Set whenUnsatisfiable: "ScheduleAnyway".',
+      ],
+    },
+    {
+      policy: p.albIpTargetsReadinessGates,
+      resources: () => {
+        const ingress = fixture("kubernetes:networking.k8s.io/v1:Ingress", "ing", {
+          metadata: { namespace: "app", annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } },
+        });
+        return [
+          fixture("kubernetes:core/v1:Namespace", "ns", { metadata: { name: "app", labels: {} } }),
+          ingress,
+          fixture("kubernetes:networking.k8s.io/v1:Ingress", "elsewhere", {
+            metadata: { namespace: "theirs", annotations: { "alb.ingress.kubernetes.io/target-type": "ip" } },
+          }),
+          fixture("kubernetes:networking.k8s.io/v1:Ingress", "instance", {
+            metadata: {
+              namespace: "app",
+              annotations: { "alb.ingress.kubernetes.io/target-type": "instance" },
+            },
+          }),
+          fixture("kubernetes:apps/v1:Deployment", "early", { metadata: { namespace: "app" } }),
+          {
+            ...fixture("kubernetes:apps/v1:Deployment", "late", { metadata: { namespace: "app" } }),
+            dependencies: [ingress.urn],
+          },
+        ];
+      },
+      messages: [
+        "Ingress ing: ALB ip targets, but namespace app is not labelled elbv2.k8s.aws/pod-readiness-gate-inject: enabled; a rollout can leave only initial and draining targets. Create the namespace with that label.",
+        "Deployment early: created without waiting for Ingress ing, so its first pods get no readiness gate (the controller injects one only when a TargetGroupBinding exists). Make the Deployment depend on the Service and Ingress.",
+        "Ingress elsewhere: ALB ip targets, but namespace theirs is not created by this stack, so it cannot be seen labelled elbv2.k8s.aws/pod-readiness-gate-inject: enabled; a rollout can leave only initial and draining targets. Create the namespace with that label.",
+      ],
+    },
+    {
+      policy: p.lbcKeepsWebhookCertificate,
+      resources: () => [
+        fixture("kubernetes:helm.sh/v3:Release", "lbc", {
+          chart: "aws-load-balancer-controller",
+          values: { clusterName: "c" },
+        }),
+        fixture("kubernetes:helm.sh/v3:Release", "other", { chart: "ingress-nginx", values: {} }),
+      ],
+      messages: [
+        "Helm release lbc: the AWS Load Balancer Controller chart without keepTLSSecret: true issues a new webhook certificate on every upgrade. Set values.keepTLSSecret: true.",
       ],
     },
     {
@@ -1121,6 +1272,25 @@ describe("policy pack", () => {
       },
     },
     {
+      policy: p.hpaHasMetricsApi,
+      setting: "the metrics-server add-on",
+      from: () => eks,
+      type: "aws:eks/addon:Addon",
+      name: /metrics-server$/,
+      mutate: (i) => {
+        i.addonName = "kube-state-metrics";
+      },
+    },
+    {
+      policy: p.eksClusterHardened,
+      setting: "audit logs",
+      from: () => eks,
+      type: "eks:index:Cluster",
+      mutate: (i) => {
+        i.enabledClusterLogTypes = ["authenticator"];
+      },
+    },
+    {
       policy: p.pdbAllowsDrain,
       setting: "maxUnavailable",
       from: k8sProd,
@@ -1137,6 +1307,61 @@ describe("policy pack", () => {
       mutate: (i) => {
         delete i.spec.maxUnavailable;
         i.spec.minAvailable = 3;
+      },
+    },
+    {
+      policy: p.pdbUnhealthyPodsEvictable,
+      setting: "unhealthyPodEvictionPolicy",
+      from: () => eks,
+      type: "kubernetes:policy/v1:PodDisruptionBudget",
+      mutate: (i) => {
+        delete i.spec.unhealthyPodEvictionPolicy;
+      },
+    },
+    {
+      policy: p.topologySpreadPerRevision,
+      setting: "matchLabelKeys",
+      from: k8sProd,
+      type: "kubernetes:apps/v1:Deployment",
+      mutate: (i) => {
+        delete i.spec.template.spec.topologySpreadConstraints[0].matchLabelKeys;
+      },
+    },
+    {
+      policy: p.zoneSpreadMatchesReplicas,
+      setting: "DoNotSchedule at 3 replicas over 3 zones",
+      from: () => eks,
+      type: "kubernetes:apps/v1:Deployment",
+      mutate: (i) => {
+        i.spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable = "ScheduleAnyway";
+      },
+    },
+    {
+      policy: p.zoneSpreadMatchesReplicas,
+      setting: "ScheduleAnyway on a cluster of unknown zones",
+      from: k8sProd,
+      type: "kubernetes:apps/v1:Deployment",
+      mutate: (i) => {
+        i.spec.template.spec.topologySpreadConstraints[0].whenUnsatisfiable = "DoNotSchedule";
+      },
+    },
+    {
+      policy: p.albIpTargetsReadinessGates,
+      setting: "the readiness-gate namespace label",
+      from: () => eks,
+      type: "kubernetes:core/v1:Namespace",
+      mutate: (i) => {
+        delete i.metadata.labels["elbv2.k8s.aws/pod-readiness-gate-inject"];
+      },
+    },
+    {
+      policy: p.lbcKeepsWebhookCertificate,
+      setting: "keepTLSSecret",
+      from: () => eks,
+      type: "kubernetes:helm.sh/v3:Release",
+      name: /-lbc-release$/,
+      mutate: (i) => {
+        delete i.values.keepTLSSecret;
       },
     },
     {
@@ -1177,6 +1402,27 @@ describe("policy pack", () => {
         );
       });
     }
+    it("k8s-alb-ip-targets-readiness-gates: Deployment created before its Ingress (no dependency)", async () => {
+      const deployment = eks.find((r) => r.type === "kubernetes:apps/v1:Deployment");
+      const ingress = eks.find((r) => r.type === "kubernetes:networking.k8s.io/v1:Ingress");
+      assert.ok(deployment?.dependencies && ingress);
+      assert.ok(
+        deployment.dependencies.includes(ingress.urn),
+        "recorded: the Deployment depends on the Ingress",
+      );
+      assert.deepEqual(await check(p.albIpTargetsReadinessGates, eks), [], "passes before the mutation");
+      // The order before readiness gates: Deployment first, then the Service and Ingress after it.
+      const reordered = eks.map((r) =>
+        r === deployment
+          ? { ...r, dependencies: [] }
+          : r.type === "kubernetes:core/v1:Service" || r === ingress
+            ? { ...r, dependencies: [...(r.dependencies ?? []), deployment.urn] }
+            : r,
+      );
+      assert.deepEqual(await check(p.albIpTargetsReadinessGates, reordered), [
+        `Deployment ${deployment.name}: created without waiting for Ingress ${ingress.name}, so its first pods get no readiness gate (the controller injects one only when a TargetGroupBinding exists). Make the Deployment depend on the Service and Ingress.`,
+      ]);
+    });
     it("every policy has at least one mutation", () => {
       const covered = new Set(mutations.map((m) => m.policy.name));
       assert.deepEqual(

@@ -479,11 +479,15 @@ export const awsxVpcExplicit = resourcePolicy(
   },
 );
 
-const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"];
+/**
+ * Control-plane logs a cluster must ship: who did what (audit) and who signed in as whom
+ * (authenticator). The rest (api, controllerManager, scheduler) are verbose debug logs left to cost.
+ */
+const REQUIRED_CLUSTER_LOG_TYPES = ["audit", "authenticator"];
 
 export const eksClusterHardened = resourcePolicy(
   "eks-cluster-hardened",
-  "EKS clusters: pinned version, API authentication, every control-plane log, KMS secrets encryption, private endpoint on, public endpoint off or CIDR-restricted, no default node group.",
+  "EKS clusters: pinned version, API authentication, audit and authenticator control-plane logs, KMS secrets encryption, private endpoint on, public endpoint off or CIDR-restricted, no default node group.",
   ["eks:index:Cluster"],
   (props, args) => {
     const out: string[] = [];
@@ -497,10 +501,10 @@ export const eksClusterHardened = resourcePolicy(
       );
     }
     const logs = asArray(props.enabledClusterLogTypes);
-    const missing = CLUSTER_LOG_TYPES.filter((t) => !logs.includes(t));
+    const missing = REQUIRED_CLUSTER_LOG_TYPES.filter((t) => !logs.includes(t));
     if (missing.length > 0) {
       out.push(
-        `${c}: control-plane logs ${missing.join(", ")} are off. Set enabledClusterLogTypes: ${JSON.stringify(CLUSTER_LOG_TYPES)}.`,
+        `${c}: control-plane logs ${missing.join(", ")} are off. Include ${JSON.stringify(REQUIRED_CLUSTER_LOG_TYPES)} in enabledClusterLogTypes.`,
       );
     }
     if (typeof props.encryptionConfigKeyArn !== "string" || props.encryptionConfigKeyArn === "") {
@@ -879,7 +883,56 @@ export const hpaBounds = resourcePolicy(
   },
 );
 
+/** What serves `metrics.k8s.io` (the resource metrics API): metrics-server as an EKS add-on or a chart. */
+function servesResourceMetrics(r: { type: string; props: Props }): boolean {
+  if (r.type === "aws:eks/addon:Addon") return r.props.addonName === "metrics-server";
+  if (r.type === "kubernetes:helm.sh/v3:Release" || r.type === "kubernetes:helm.sh/v4:Chart") {
+    return r.props.chart === "metrics-server" || String(r.props.chart ?? "").endsWith("/metrics-server");
+  }
+  if (r.type === "kubernetes:apiregistration.k8s.io/v1:APIService") {
+    return asObject(r.props.metadata).name === "v1beta1.metrics.k8s.io";
+  }
+  return false;
+}
+
+export const hpaHasMetricsApi = stackPolicy(
+  "eks-hpa-has-metrics-api",
+  "A program that creates an EKS cluster and an HPA on resource metrics (CPU/memory) also installs a metrics API: EKS ships none, and without one the HPA never scales.",
+  (args) => {
+    const all = args.resources;
+    if (!all.some((r) => r.type === "eks:index:Cluster" || r.type === "aws:eks/cluster:Cluster")) return [];
+    if (all.some(servesResourceMetrics)) return [];
+    return all
+      .filter(
+        (r) =>
+          r.type === HPA_V2 &&
+          asArray(asObject(r.props.spec).metrics).some((m) =>
+            ["Resource", "ContainerResource"].includes(String(asObject(m).type)),
+          ),
+      )
+      .map((hpa): [string, string | undefined] => [
+        `HPA ${hpa.name}: scales on resource metrics, but nothing on this EKS cluster serves metrics.k8s.io (EKS installs no metrics-server), so it reports FailedGetResourceMetric and never scales. Add the metrics-server EKS add-on (aws.eks.Addon addonName "metrics-server") or its Helm chart, and create the HPA after it.`,
+        hpa.urn,
+      ]);
+  },
+);
+
 const PDB = "kubernetes:policy/v1:PodDisruptionBudget";
+
+type StackResource = StackValidationArgs["resources"][number];
+
+/** The fewest replicas a Deployment runs: its HPA's minReplicas, else spec.replicas, else 1. */
+function minimumReplicas(deployment: StackResource, all: readonly StackResource[]): number {
+  const { name, namespace } = asObject(deployment.props.metadata);
+  const hpa = all.find(
+    (h) =>
+      h.type === HPA_V2 &&
+      asObject(h.props.metadata).namespace === namespace &&
+      asObject(asObject(h.props.spec).scaleTargetRef).name === name,
+  );
+  const min = hpa ? asObject(hpa.props.spec).minReplicas : asObject(deployment.props.spec).replicas;
+  return typeof min === "number" ? min : 1;
+}
 
 export const pdbAllowsDrain = stackPolicy(
   "k8s-pdb-allows-drain",
@@ -901,17 +954,7 @@ export const pdbAllowsDrain = stackPolicy(
       });
       // The smallest count the budget may face: the HPA's minimum, else the Deployment's replicas.
       const minimum = Math.min(
-        ...deployments.map((d) => {
-          const name = asObject(d.props.metadata).name;
-          const hpa = all.find(
-            (h) =>
-              h.type === HPA_V2 &&
-              asObject(h.props.metadata).namespace === namespace &&
-              asObject(asObject(h.props.spec).scaleTargetRef).name === name,
-          );
-          const min = hpa ? asObject(hpa.props.spec).minReplicas : asObject(d.props.spec).replicas;
-          return typeof min === "number" ? min : 1;
-        }),
+        ...deployments.map((d) => minimumReplicas(d, all)),
         deployments.length === 0 ? 1 : Number.POSITIVE_INFINITY,
       );
       const fix = `Set maxUnavailable: 1 (or minAvailable below the minimum replica count, ${minimum}).`;
@@ -937,6 +980,140 @@ export const pdbAllowsDrain = stackPolicy(
     }
     return out;
   },
+);
+
+export const pdbUnhealthyPodsEvictable = resourcePolicy(
+  "k8s-pdb-unhealthy-pods-evictable",
+  "PodDisruptionBudgets let running but unready pods be evicted (unhealthyPodEvictionPolicy: AlwaysAllow), so one crash-looping pod cannot block every node drain.",
+  [PDB],
+  (props, args) =>
+    asObject(props.spec).unhealthyPodEvictionPolicy === "AlwaysAllow"
+      ? []
+      : [
+          `PDB ${args.name}: unhealthyPodEvictionPolicy is ${JSON.stringify(asObject(props.spec).unhealthyPodEvictionPolicy ?? "IfHealthyBudget (default)")}, so a crash-looping pod uses up the budget and node drains hang. Set spec.unhealthyPodEvictionPolicy: "AlwaysAllow".`,
+        ],
+);
+
+const ZONE_KEY = "topology.kubernetes.io/zone";
+
+export const topologySpreadPerRevision = resourcePolicy(
+  "k8s-topology-spread-per-revision",
+  "Deployments spread their pods over zones and nodes, counting only pods of the same revision (matchLabelKeys: [pod-template-hash]).",
+  [DEPLOYMENT],
+  (props, args) => {
+    const constraints = asArray(asObject(podSpecOf(args.type, props)).topologySpreadConstraints).map(
+      asObject,
+    );
+    if (!constraints.some((c) => c.topologyKey === ZONE_KEY)) {
+      return [
+        `Deployment ${args.name}: no topology spread over ${ZONE_KEY}. Add a topologySpreadConstraint with topologyKey: "${ZONE_KEY}", maxSkew: 1, matchLabelKeys: ["pod-template-hash"].`,
+      ];
+    }
+    return constraints
+      .filter((c) => !asArray(c.matchLabelKeys).includes("pod-template-hash"))
+      .map(
+        (c) =>
+          `Deployment ${args.name}: the ${String(c.topologyKey)} spread counts old and new ReplicaSets together, so a rollout skews it. Set matchLabelKeys: ["pod-template-hash"].`,
+      );
+  },
+);
+
+const EKS_CLUSTER = "eks:index:Cluster";
+
+export const zoneSpreadMatchesReplicas = stackPolicy(
+  "k8s-zone-spread-hard-iff-replicas-cover-zones",
+  "The zone spread is DoNotSchedule exactly when the minimum replica count is at least the number of zones (known on EKS: the VPC's zones); ScheduleAnyway otherwise, and when the zone count is unknown.",
+  (args) => {
+    const all = args.resources;
+    const vpcs = all.filter((r) => r.type === VPC);
+    const zones =
+      all.some((r) => r.type === EKS_CLUSTER) && vpcs.length === 1
+        ? asObject(vpcs[0]?.props).numberOfAvailabilityZones
+        : undefined;
+    const zoneCount = typeof zones === "number" ? zones : undefined;
+    const out: Array<[string, string | undefined]> = [];
+    for (const d of all.filter((r) => r.type === DEPLOYMENT)) {
+      const minimum = minimumReplicas(d, all);
+      const expected = zoneCount !== undefined && minimum >= zoneCount ? "DoNotSchedule" : "ScheduleAnyway";
+      const zone = asArray(asObject(podSpecOf(d.type, d.props)).topologySpreadConstraints)
+        .map(asObject)
+        .find((c) => c.topologyKey === ZONE_KEY);
+      if (zone === undefined) continue; // k8s-topology-spread-per-revision reports it
+      const actual = zone.whenUnsatisfiable ?? "DoNotSchedule";
+      if (actual === expected) continue;
+      const why =
+        zoneCount === undefined
+          ? "the stack does not know the cluster's zones (nodes without a zone label would leave pods Pending)"
+          : `minimum replicas ${minimum} ${minimum >= zoneCount ? "≥" : "<"} ${zoneCount} zones`;
+      out.push([
+        `Deployment ${d.name}: zone spread ${actual}, but ${why}. Set whenUnsatisfiable: "${expected}".`,
+        d.urn,
+      ]);
+    }
+    return out;
+  },
+);
+
+const ALB_IP_TARGETS = `${ALB_ANNOTATION}target-type`;
+
+/** URNs `resource` depends on, directly or through others. */
+function transitiveDependencies(resource: StackResource): Set<string> {
+  const seen = new Set<string>();
+  const stack = [...resource.dependencies];
+  while (stack.length > 0) {
+    const next = stack.pop();
+    if (!next || seen.has(next.urn)) continue;
+    seen.add(next.urn);
+    stack.push(...next.dependencies);
+  }
+  return seen;
+}
+
+export const albIpTargetsReadinessGates = stackPolicy(
+  "k8s-alb-ip-targets-readiness-gates",
+  "Pods behind ALB ip targets get the AWS Load Balancer Controller's readiness gates: their namespace is labelled elbv2.k8s.aws/pod-readiness-gate-inject=enabled and the Ingress exists before the Deployment.",
+  (args) => {
+    const all = args.resources;
+    const out: Array<[string, string | undefined]> = [];
+    for (const ingress of all.filter((r) => r.type === INGRESS)) {
+      const metadata = asObject(ingress.props.metadata);
+      if (asObject(metadata.annotations)[ALB_IP_TARGETS] !== "ip") continue;
+      const namespace = all.find(
+        (r) =>
+          r.type === "kubernetes:core/v1:Namespace" && asObject(r.props.metadata).name === metadata.namespace,
+      );
+      const labels = asObject(asObject(namespace?.props.metadata).labels);
+      if (labels["elbv2.k8s.aws/pod-readiness-gate-inject"] !== "enabled") {
+        out.push([
+          `Ingress ${ingress.name}: ALB ip targets, but namespace ${String(metadata.namespace)} ${namespace ? "is not labelled" : "is not created by this stack, so it cannot be seen labelled"} elbv2.k8s.aws/pod-readiness-gate-inject: enabled; a rollout can leave only initial and draining targets. Create the namespace with that label.`,
+          ingress.urn,
+        ]);
+      }
+      for (const d of all.filter(
+        (r) => r.type === DEPLOYMENT && asObject(r.props.metadata).namespace === metadata.namespace,
+      )) {
+        if (!transitiveDependencies(d).has(ingress.urn)) {
+          out.push([
+            `Deployment ${d.name}: created without waiting for Ingress ${ingress.name}, so its first pods get no readiness gate (the controller injects one only when a TargetGroupBinding exists). Make the Deployment depend on the Service and Ingress.`,
+            d.urn,
+          ]);
+        }
+      }
+    }
+    return out;
+  },
+);
+
+export const lbcKeepsWebhookCertificate = resourcePolicy(
+  "k8s-lbc-keeps-webhook-certificate",
+  "The AWS Load Balancer Controller chart keeps its webhook TLS secret across upgrades (keepTLSSecret: true), so its fail-closed webhooks do not reject writes while a new certificate propagates.",
+  ["kubernetes:helm.sh/v3:Release", "kubernetes:helm.sh/v4:Chart", "kubernetes:helm.sh/v3:Chart"],
+  (props, args) =>
+    props.chart !== "aws-load-balancer-controller" || asObject(props.values).keepTLSSecret === true
+      ? []
+      : [
+          `Helm release ${args.name}: the AWS Load Balancer Controller chart without keepTLSSecret: true issues a new webhook certificate on every upgrade. Set values.keepTLSSecret: true.`,
+        ],
 );
 
 export const kubernetesProviderExplicit = resourcePolicy(
@@ -979,6 +1156,12 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   workloadProbesAndResources,
   deploymentRolloutSafe,
   hpaBounds,
+  hpaHasMetricsApi,
   pdbAllowsDrain,
+  pdbUnhealthyPodsEvictable,
+  topologySpreadPerRevision,
+  zoneSpreadMatchesReplicas,
+  albIpTargetsReadinessGates,
+  lbcKeepsWebhookCertificate,
   kubernetesProviderExplicit,
 ];

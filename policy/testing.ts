@@ -120,6 +120,12 @@ export function stackArgs(all: readonly RecordedResource[]): StackValidationArgs
     const parent = resource.parentUrn ? byUrn.get(resource.parentUrn) : undefined;
     const target = byUrn.get(resource.urn);
     if (parent && target) target.parent = parent;
+    // The engine passes each resource's dependencies (dependsOn and input sources) to stack policies.
+    if (target) {
+      target.dependencies = (resource.dependencies ?? [])
+        .map((urn) => byUrn.get(urn))
+        .filter((r): r is PolicyResource => r !== undefined);
+    }
   }
   return {
     resources: list,

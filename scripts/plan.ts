@@ -34,7 +34,8 @@ const KEY_SETTINGS: Record<string, string[]> = {
   "aws:lb/loadBalancer:LoadBalancer": ["internal", "idleTimeout", "dropInvalidHeaderFields"],
   "aws:lb/targetGroup:TargetGroup": ["port", "deregistrationDelay", "healthCheck"],
   "aws:lb/listener:Listener": ["port", "protocol", "sslPolicy", "defaultActions.0.type"],
-  "aws:cloudwatch/logGroup:LogGroup": ["retentionInDays"],
+  "aws:cloudwatch/logGroup:LogGroup": ["name", "retentionInDays"],
+  "aws:eks/addon:Addon": ["addonName", "addonVersion"],
   "aws:ecs/cluster:Cluster": ["settings"],
   "aws:ecs/taskDefinition:TaskDefinition": ["cpu", "memory", "runtimePlatform.cpuArchitecture"],
   "aws:ecs/service:Service": [
@@ -52,8 +53,15 @@ const KEY_SETTINGS: Record<string, string[]> = {
     "endpointPublicAccess",
     "publicAccessCidrs",
     "enabledClusterLogTypes",
+    "useDefaultVpcCni",
   ],
-  "eks:index:ManagedNodeGroup": ["instanceTypes", "capacityType", "amiType", "scalingConfig"],
+  "eks:index:ManagedNodeGroup": [
+    "instanceTypes",
+    "capacityType",
+    "amiType",
+    "scalingConfig",
+    "ignoreScalingChanges",
+  ],
   "aws:ec2/launchTemplate:LaunchTemplate": [
     "metadataOptions.httpTokens",
     "metadataOptions.httpPutResponseHopLimit",
@@ -61,9 +69,19 @@ const KEY_SETTINGS: Record<string, string[]> = {
     "blockDeviceMappings.0.ebs.encrypted",
   ],
   "aws:kms/key:Key": ["enableKeyRotation"],
-  "aws:ec2/instance:Instance": ["instanceType", "associatePublicIpAddress", "metadataOptions.httpTokens"],
+  "aws:ec2/instance:Instance": [
+    "instanceType",
+    "associatePublicIpAddress",
+    "metadataOptions.httpTokens",
+    "userDataReplaceOnChange",
+  ],
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": ["policyArn", "accessScope"],
-  "kubernetes:helm.sh/v3:Release": ["chart", "version"],
+  "kubernetes:helm.sh/v3:Release": [
+    "chart",
+    "version",
+    "values.image.tag",
+    "values.cloudWatchLogs.logGroupName",
+  ],
   "kubernetes:apps/v1:Deployment": ["spec.replicas"],
   "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": ["spec.minReplicas", "spec.maxReplicas"],
 };

@@ -17,6 +17,7 @@ import * as pulumi from "@pulumi/pulumi";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import { parse as parseYaml } from "yaml";
 import { CONFIG_KEYS } from "../config";
+import { awsxAutoLayout } from "../platforms/subnet-layout";
 
 export const ROOT = path.resolve(__dirname, "..");
 
@@ -174,6 +175,17 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
       { type: "Public" },
       { type: "Private" },
     ];
+    // awsx refuses a layout its allocator cannot fit; so does the mock (the same arithmetic, reproduced).
+    if (args.inputs.subnetStrategy === "Auto") {
+      awsxAutoLayout(
+        (args.inputs.cidrBlock as string | undefined) ?? "10.0.0.0/16",
+        azs,
+        (specs as { name?: string; type: string; cidrMask?: number }[]).map((s) => ({
+          name: s.name ?? s.type.toLowerCase(),
+          cidrMask: s.cidrMask ?? 0,
+        })),
+      );
+    }
     const has = (type: string) => specs.some((s) => s.type === type);
     const strategy = (args.inputs.natGateways as { strategy?: string } | undefined)?.strategy;
     const natCount = strategy === "Single" ? 1 : strategy === "OnePerAz" ? azs : 0;
@@ -268,7 +280,8 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
   // `eksCluster` shaped like aws.eks.Cluster and the kubeconfig @pulumi/eks generates (exec auth
   // through `aws eks get-token`, no credential in it).
   "eks:index:Cluster": (args, ctx) => {
-    const name = `${args.name}-eksCluster-${ctx.suffix(args.name)}`;
+    const name =
+      (args.inputs.name as string | undefined) ?? `${args.name}-eksCluster-${ctx.suffix(args.name)}`;
     const id = ctx.hex(args.name, 32).toUpperCase();
     const endpoint = `https://${id}.gr7.${ctx.region}.eks.amazonaws.com`;
     const issuer = `oidc.eks.${ctx.region}.amazonaws.com/id/${id}`;

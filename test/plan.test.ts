@@ -68,6 +68,51 @@ describe("npm run plan", () => {
       ),
     );
     assert.ok(lines.includes("  kubeconfig: [secret]"));
+    // What makes prod scale, ship its logs and upgrade as promised (issue 11), each visible in the plan.
+    const has = (pattern: RegExp, what: string) =>
+      assert.ok(
+        lines.some((l) => pattern.test(l)),
+        what,
+      );
+    has(
+      /aws:eks\/addon:Addon {2}app-addon-metrics-server {2}addonName=metrics-server {2}addonVersion=v\d/,
+      "metrics-server",
+    );
+    for (const addon of ["vpc-cni", "kube-proxy", "coredns"]) {
+      has(
+        new RegExp(`aws:eks/addon:Addon {2}app-addon-${addon} {2}addonName=${addon} {2}addonVersion=v\\d`),
+        addon,
+      );
+    }
+    has(
+      /eks:index:Cluster {2}app-cluster .*enabledClusterLogTypes=\["audit","authenticator"\] {2}useDefaultVpcCni=true/,
+      "floating add-ons off",
+    );
+    has(
+      /kubernetes:helm\.sh\/v3:Release {2}app-cluster-autoscaler-release {2}chart=cluster-autoscaler {2}version=\d+\.\d+\.\d+ {2}values\.image\.tag=v1\.34\./,
+      "node autoscaler",
+    );
+    has(
+      /eks:index:ManagedNodeGroup {2}app-general .*ignoreScalingChanges=true/,
+      "desired size left to the autoscaler",
+    );
+    has(
+      /kubernetes:helm\.sh\/v3:Release {2}app-fluent-bit-release {2}chart=aws-for-fluent-bit .*logGroupName=\/aws\/eks\/fastify-deploy-prod\/containers/,
+      "log shipping",
+    );
+    has(
+      /aws:cloudwatch\/logGroup:LogGroup {2}app-control-plane-logs {2}name=\/aws\/eks\/fastify-deploy-prod\/cluster {2}retentionInDays=30$/,
+      "control-plane log group",
+    );
+    has(
+      /aws:cloudwatch\/logGroup:LogGroup {2}app-container-logs {2}name=\/aws\/eks\/fastify-deploy-prod\/containers {2}retentionInDays=30$/,
+      "container log group",
+    );
+    has(/app-bastion-instance .*userDataReplaceOnChange=true/, "bastion follows the version");
+    assert.ok(
+      lines.some((l) => /^ {2}appRoleArn: "arn:aws:iam::\d{12}:role\//.test(l)),
+      "appRoleArn output",
+    );
     assert.match(
       committed.out,
       /\nwarning: fastify-deploy:endpointPublicAccessCidrs contains 203\.0\.113\.0\/24, a documentation range/,

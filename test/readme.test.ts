@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { CONFIG_KEYS } from "../config";
-import { ROOT, readProject } from "./harness";
+import { ROOT, readProject, runProgram } from "./harness";
 
 /** The README's configuration reference: key → [type, default, platforms]. */
 function readmeConfigTable(): Map<string, [string, string, string]> {
@@ -37,6 +37,37 @@ describe("README configuration reference", () => {
     for (const [key, spec] of Object.entries(project.config)) {
       const platforms = CONFIG_KEYS[key as keyof typeof CONFIG_KEYS].platforms.join(", ");
       assert.deepEqual(table.get(key), [spec.type, renderDefault(spec.default), platforms], key);
+    }
+  });
+});
+
+describe("README stack outputs table", () => {
+  it("lists exactly the outputs each platform exports", async () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    const section = readme.slice(
+      readme.indexOf("## Stack outputs"),
+      readme.indexOf("## The committed stacks"),
+    );
+    const documented: Record<string, string[]> = { ecs: [], eks: [], kubernetes: [] };
+    for (const line of section.split("\n")) {
+      const [, key, platforms] = /^\| `([A-Za-z]+)` \| ([^|]+) \|/.exec(line) ?? [];
+      if (!key || !platforms) continue;
+      const on = platforms.trim() === "all" ? ["ecs", "eks", "kubernetes"] : platforms.split(",");
+      for (const platform of on) documented[platform.trim()]?.push(key);
+    }
+    const kubeconfig = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
+    const runs = {
+      ecs: await runProgram({ stack: "dev" }),
+      eks: await runProgram({ stack: "prod" }),
+      kubernetes: await runProgram({
+        stack: "dev",
+        config: { platform: "kubernetes" },
+        secrets: { kubeconfig },
+        unset: ["cpu", "memory", "logRetentionDays", "availabilityZones", "natGateways", "allowedCidrs"],
+      }),
+    };
+    for (const [platform, run] of Object.entries(runs)) {
+      assert.deepEqual(Object.keys(run.outputs).sort(), (documented[platform] ?? []).sort(), platform);
     }
   });
 });

@@ -181,6 +181,19 @@ describe("GitHub workflows", () => {
     );
   });
 
+  it("deploy: prod runs on a runner chosen by a repository variable, never on a GitHub-hosted one", () => {
+    const prod = load("deploy.yml").jobs.prod as Job & { "runs-on"?: unknown };
+    const runsOn = String(prod["runs-on"]);
+    // A CIDR-restricted API endpoint cannot admit GitHub-hosted runners' shared egress (docs/eks.md).
+    const match = /^\$\{\{ fromJSON\(vars\.PROD_RUNNER_LABELS \|\| '(\[.*\])'\) \}\}$/.exec(runsOn);
+    assert.ok(match, runsOn);
+    const fallback = JSON.parse(match[1] as string) as string[];
+    assert.ok(fallback.includes("self-hosted"), "the fallback waits for a self-hosted runner");
+    assert.ok(!fallback.some((label) => /^(ubuntu|windows|macos)-/.test(label)), "no hosted image label");
+    const docs = fs.readFileSync(path.join(ROOT, "docs/eks.md"), "utf8");
+    assert.match(docs, /PROD_RUNNER_LABELS/);
+  });
+
   it("ci: pull requests and pushes; lint, typecheck and tests; reusable by preview and deploy", () => {
     const wf = load("ci.yml");
     for (const trigger of ["pull_request", "push", "workflow_call"]) assert.ok(trigger in wf.on, trigger);

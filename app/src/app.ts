@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import type { JsonSchemaToTsProvider } from "@fastify/type-provider-json-schema-to-ts";
 import Fastify, { type FastifyError, type FastifyServerOptions } from "fastify";
+import type { DestinationStream } from "pino";
 import lifecycle, { type LoadSheddingOptions } from "./plugins/lifecycle.js";
 import api from "./routes/api.js";
 import ops from "./routes/ops.js";
@@ -32,7 +33,7 @@ export const REDACTED_LOG_PATHS = [
 /** The production logger: pino JSON on stdout at `level`, credentials redacted. */
 export function productionLogger(
   level: string,
-  stream?: NodeJS.WritableStream,
+  stream?: DestinationStream,
 ): NonNullable<FastifyServerOptions["logger"]> {
   return {
     level,

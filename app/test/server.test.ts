@@ -1,60 +1,12 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createServer } from "node:net";
+import { connect, type Socket } from "node:net";
 import { describe, it } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
-import { fileURLToPath } from "node:url";
-
-const serverEntry = fileURLToPath(new URL("../src/server.ts", import.meta.url));
-
-async function freePort(): Promise<number> {
-  const probe = createServer().listen(0, "127.0.0.1");
-  await once(probe, "listening");
-  const { port } = probe.address() as { port: number };
-  probe.close();
-  await once(probe, "close");
-  return port;
-}
-
-interface Started {
-  child: ChildProcess;
-  base: string;
-  output: () => string;
-  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null; at: number }>;
-}
-
-/** Starts the real server.ts (node itself is the process, as in the image) and waits for /healthz. */
-async function startServer(env: Record<string, string>): Promise<Started> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ["--import", "tsx", serverEntry], {
-    env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const exit = once(child, "exit").then(([code, signal]) => ({ code, signal, at: Date.now() }));
-  const base = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`server did not start:\n${output}`);
-    }
-    await sleep(50);
-  }
-  return { child, base, output: () => output, exit };
-}
+import { exitReserveMs } from "../src/close-connections.js";
+import { startKeepAliveLoad, summary } from "./keep-alive-load.js";
+import { serverEntry, startServer, waitForLog } from "./server-process.js";
 
 describe("server start-up", () => {
   it("refuses bad env with a clear error naming each variable, exit 78", async () => {
@@ -78,88 +30,195 @@ describe("server start-up", () => {
   });
 });
 
-describe("graceful shutdown under load", () => {
-  it("drains with /readyz at 503, fails no request, and exits 0 within the timeout", async () => {
-    const drainMs = 2000;
-    const timeoutMs = 3000;
+/** One HTTP/1.1 exchange on a raw kept-alive socket: what a pooled client does, byte for byte. */
+async function exchange(
+  socket: Socket,
+  path: string,
+): Promise<{ status: number; headers: string; body: string }> {
+  let received = "";
+  const done = new Promise<{ status: number; headers: string; body: string }>((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      received += chunk.toString("latin1");
+      const end = received.indexOf("\r\n\r\n");
+      if (end < 0) return;
+      const headers = received.slice(0, end).toLowerCase();
+      const length = Number(/content-length: (\d+)/.exec(headers)?.[1] ?? "0");
+      if (received.length < end + 4 + length) return;
+      socket.off("data", onData);
+      socket.off("close", onClose);
+      resolve({
+        status: Number(received.slice(9, 12)),
+        headers,
+        body: received.slice(end + 4, end + 4 + length),
+      });
+    };
+    const onClose = () =>
+      reject(new Error(`connection closed before a full response to ${path}: ${received}`));
+    socket.on("data", onData);
+    socket.once("close", onClose);
+  });
+  socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n`);
+  return done;
+}
+
+async function openSocket(port: number): Promise<Socket> {
+  const socket = connect(port, "127.0.0.1");
+  await once(socket, "connect");
+  return socket;
+}
+
+describe("graceful shutdown", () => {
+  it("a: 16 pinned keep-alive clients (undici Pool + fetch), GET and POST back to back across SIGTERM: 0 failed", async (t) => {
+    const drainMs = 1500;
+    const timeoutMs = 5000;
     const server = await startServer({
       SHUTDOWN_DRAIN_DELAY_MS: String(drainMs),
       SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
     });
-    const results = { ok: 0, failed: [] as string[] };
-    let loadRunning = true;
-
-    // 16 concurrent clients on keep-alive connections, as a load balancer's would be.
-    const worker = async (id: number) => {
-      for (let i = 0; loadRunning && i < 100_000; i++) {
-        try {
-          const res =
-            (id + i) % 2 === 0
-              ? await fetch(`${server.base}/`)
-              : await fetch(`${server.base}/v1/shout`, {
-                  method: "POST",
-                  headers: { "content-type": "application/json" },
-                  body: JSON.stringify({ data: `request ${i}` }),
-                });
-          await res.arrayBuffer();
-          if (res.status === 200) results.ok++;
-          else results.failed.push(`HTTP ${res.status}`);
-        } catch (error) {
-          results.failed.push(String((error as Error).cause ?? error));
-        }
-      }
-    };
-    const load = Promise.all(Array.from({ length: 16 }, (_, id) => worker(id)));
-    await sleep(500);
-    const okBeforeSignal = results.ok;
-
+    let exited = false;
+    void server.exit.then(() => {
+      exited = true;
+    });
+    // Each client keeps going until its connection ends and the next connect is refused (the listener
+    // is gone): what a client pinned to a terminating pod by kube-proxy sees.
+    const deadline = Date.now() + drainMs + timeoutMs + 60_000;
+    const load = startKeepAliveLoad({
+      base: server.base,
+      clients: 16,
+      running: () => !exited && Date.now() < deadline,
+      refusedEndsClient: true,
+      cleanUnavailableIsOk: true,
+    });
+    const okAtSignal = await load.okAtLeast(500);
     const signalledAt = Date.now();
     server.child.kill("SIGTERM");
 
-    // Readiness must flip at once: that is how the load balancer learns to stop sending.
+    // Readiness flips at once: that is how load balancers learn to stop sending.
     let notReadyAfterMs = -1;
-    for (let attempt = 0; attempt < 50; attempt++) {
+    for (let attempt = 0; attempt < 50 && notReadyAfterMs < 0; attempt++) {
       const res = await fetch(`${server.base}/readyz`);
       await res.arrayBuffer();
-      if (res.status === 503) {
-        notReadyAfterMs = Date.now() - signalledAt;
-        break;
-      }
-      await sleep(20);
+      if (res.status === 503) notReadyAfterMs = Date.now() - signalledAt;
+      else await sleep(20);
     }
-    const okAtNotReady = results.ok;
 
-    // The load balancer needs a moment to act on readiness: traffic keeps flowing meanwhile.
-    await sleep(drainMs / 2);
-    const stillServingDuringDrain = results.ok - okAtNotReady;
-    const readyzMidDrain = await fetch(`${server.base}/readyz`);
-    await readyzMidDrain.arrayBuffer();
-    loadRunning = false;
-    await load;
-
+    const result = await load.done;
     const { code, signal, at } = await server.exit;
-    assert.ok(okBeforeSignal > 50, `load ran before SIGTERM (${okBeforeSignal} requests)`);
+    const exitedAfterMs = at - signalledAt;
+    t.diagnostic(summary(result));
+    t.diagnostic(`exited ${exitedAfterMs} ms after SIGTERM (drain ${drainMs} + timeout ${timeoutMs} ms)`);
+
+    assert.deepEqual(result.failures, [], "no failed request");
+    assert.equal(result.failed, 0);
+    assert.ok(okAtSignal >= 500, `load ran before SIGTERM (${okAtSignal} ok)`);
+    assert.ok(result.ok > okAtSignal, `served across SIGTERM (${result.ok - okAtSignal} ok after it)`);
+    assert.ok(result.connectionClose > 0, "answers after the drain carried Connection: close");
     assert.ok(
-      notReadyAfterMs >= 0 && notReadyAfterMs < 500,
+      notReadyAfterMs >= 0 && notReadyAfterMs < 1000,
       `/readyz 503 ${notReadyAfterMs} ms after SIGTERM`,
     );
-    assert.equal(readyzMidDrain.status, 503);
-    assert.ok(stillServingDuringDrain > 50, `served ${stillServingDuringDrain} requests during the drain`);
-    assert.deepEqual(results.failed, [], "no request failed");
     assert.equal(signal, null);
     assert.equal(code, 0, server.output());
-    const exitedAfterMs = at - signalledAt;
-    assert.ok(
-      exitedAfterMs >= drainMs,
-      `kept serving for the drain delay (exited after ${exitedAfterMs} ms)`,
-    );
+    assert.ok(exitedAfterMs >= drainMs, `kept serving through the drain (exited after ${exitedAfterMs} ms)`);
     assert.ok(exitedAfterMs < drainMs + timeoutMs, `exited within drain + timeout (${exitedAfterMs} ms)`);
   });
 
-  it("exits 0 on SIGINT too", async () => {
-    const server = await startServer({ SHUTDOWN_DRAIN_DELAY_MS: "0", SHUTDOWN_TIMEOUT_MS: "2000" });
-    server.child.kill("SIGINT");
-    const { code } = await server.exit;
+  it("keeps serving through the drain, ends each connection after its next response, destroys the idle rest at the timeout, exits 0", async (t) => {
+    const drainMs = 1000;
+    const timeoutMs = 2000;
+    const server = await startServer({
+      SHUTDOWN_DRAIN_DELAY_MS: String(drainMs),
+      SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
+      LOG_LEVEL: "info",
+    });
+    // Two kept-alive connections, as a pool holds them: one will send again, one never will.
+    const busy = await openSocket(server.port);
+    const idle = await openSocket(server.port);
+    for (const socket of [busy, idle]) {
+      const first = await exchange(socket, "/");
+      assert.equal(first.status, 200);
+      assert.doesNotMatch(first.headers, /connection: close/);
+    }
+    const idleClosed = once(idle, "close").then(() => Date.now());
+    const signalledAt = Date.now();
+    server.child.kill("SIGTERM");
+
+    await waitForLog(server, "shutdown started, draining");
+    const duringDrain = await exchange(busy, "/");
+    assert.equal(duringDrain.status, 200, "served during the drain");
+    assert.doesNotMatch(duringDrain.headers, /connection: close/, "kept alive during the drain");
+
+    await waitForLog(server, "drain over, closing the listener");
+    await sleep(100);
+    // The race that resets connections with http.Server#close: the connection was idle when the
+    // listener closed and its client sends the next request now. It must get a full answer that
+    // tells it to close, and then the server's FIN, not a reset.
+    const busyClosed = once(busy, "close");
+    const afterClose = await exchange(busy, "/v1/random");
+    assert.equal(afterClose.status, 200);
+    assert.match(afterClose.headers, /connection: close/);
+    assert.match(afterClose.body, /^\{"value":\d+\}$/);
+    await busyClosed;
+
+    // New connections are refused once the listener is closed.
+    const refused = connect(server.port, "127.0.0.1");
+    const [error] = (await once(refused, "error")) as [NodeJS.ErrnoException];
+    assert.equal(error.code, "ECONNREFUSED");
+
+    const { code, signal, at } = await server.exit;
+    const idleClosedAfterMs = (await idleClosed) - signalledAt;
+    const exitedAfterMs = at - signalledAt;
+    t.diagnostic(
+      `idle connection closed ${idleClosedAfterMs} ms, process exited ${exitedAfterMs} ms after SIGTERM`,
+    );
+    assert.equal(signal, null);
     assert.equal(code, 0, server.output());
+    // Left open until the timeout, less the moment kept for closing Fastify and exiting.
+    const destroyAtMs = drainMs + timeoutMs - exitReserveMs(timeoutMs);
+    assert.ok(idleClosedAfterMs >= destroyAtMs - 50, `idle connection left open until ${destroyAtMs} ms`);
+    assert.ok(exitedAfterMs < drainMs + timeoutMs, `exited within drain + timeout (${exitedAfterMs} ms)`);
+
+    const order = server
+      .logs()
+      .filter((line) => line.msg !== "request completed")
+      .map((line) => line.msg);
+    assert.deepEqual(
+      order,
+      [
+        `Server listening at http://127.0.0.1:${server.port}`,
+        "shutdown started, draining",
+        "drain over, closing the listener",
+        "connections ended",
+        "server closed",
+      ],
+      server.output(),
+    );
+    const ended = server.logs().find((line) => line.msg === "connections ended");
+    assert.equal(ended?.openAtClose, 2, "both connections were open when the listener closed");
+    assert.equal(ended?.destroyed, 1, "only the never-reused idle connection was destroyed");
+    const served = server.logs().filter((line) => line.msg === "request completed");
+    assert.deepEqual(
+      served.map((line) => line.url),
+      ["/", "/", "/", "/v1/random"],
+      "every request on the kept-alive connections was answered",
+    );
+  });
+
+  it("exits 0 within drain + timeout when every connection ends by itself", async () => {
+    const drainMs = 500;
+    const timeoutMs = 5000;
+    const server = await startServer({
+      SHUTDOWN_DRAIN_DELAY_MS: String(drainMs),
+      SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
+    });
+    const signalledAt = Date.now();
+    server.child.kill("SIGINT");
+    const { code, at } = await server.exit;
+    assert.equal(code, 0, server.output());
+    assert.ok(at - signalledAt >= drainMs, `drained first (${at - signalledAt} ms)`);
+    assert.ok(
+      at - signalledAt < drainMs + timeoutMs,
+      `did not wait for the timeout (${at - signalledAt} ms)`,
+    );
   });
 });

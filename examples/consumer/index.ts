@@ -47,3 +47,7 @@ export const appHealthUrl = pulumi.interpolate`${url}/healthz`;
 export const appImageDigest = imageUri.apply((uri) => uri.slice(uri.indexOf("@") + 1));
 export const ecsClusterName = app.forPlatform("ecs", "clusterName");
 export const kubernetesNamespace = app.forPlatform("kubernetes", "namespace");
+// The app's IAM role on either AWS platform: attach this team's policies to it (e.g. read a bucket).
+export const appRoleArn = pulumi
+  .all([app.forPlatform("ecs", "appRoleArn"), app.forPlatform("eks", "appRoleArn")])
+  .apply(([ecs, eks]) => ecs ?? eks);

@@ -307,6 +307,48 @@ describe("graceful shutdown on SIGTERM (docker stop)", () => {
   });
 });
 
+describe("docker stop under keep-alive GET+POST load", () => {
+  it("c: 16 keep-alive clients (undici Pool + fetch) across docker stop: 0 failed, exit 0", async (t) => {
+    // The app's own load generator (ESM, in the app workspace): the same clients as tests a and b.
+    const { startKeepAliveLoad, summary } = await import("../../app/test/keep-alive-load.js");
+    const drainMs = 1000;
+    const timeoutMs = 5000;
+    const c = await startContainer(IMAGE, {
+      SHUTDOWN_DRAIN_DELAY_MS: String(drainMs),
+      SHUTDOWN_TIMEOUT_MS: String(timeoutMs),
+      LOG_LEVEL: "warn",
+    });
+    let stopped = false;
+    const deadline = Date.now() + 90_000;
+    const load = startKeepAliveLoad({
+      base: `http://127.0.0.1:${c.port}`,
+      clients: 16,
+      running: () => !stopped && Date.now() < deadline,
+      // After the listener closes, a refused connection ends a client (it would go elsewhere).
+      refusedEndsClient: true,
+      cleanUnavailableIsOk: true,
+    });
+    const okAtStop = await load.okAtLeast(1000);
+    const t0 = Date.now();
+    await docker(["stop", "--time", "30", c.id], 60_000);
+    const elapsedMs = Date.now() - t0;
+    stopped = true;
+    const result = await load.done;
+    const exitCode = await inspect<number>(".State.ExitCode", c.id, "container");
+    t.diagnostic(summary(result));
+    t.diagnostic(
+      `docker stop took ${elapsedMs} ms (drain ${drainMs} + timeout ${timeoutMs} ms), exit ${exitCode}`,
+    );
+    assert.deepEqual(result.failures, [], "no failed request");
+    assert.equal(result.failed, 0);
+    assert.ok(okAtStop >= 1000, `load ran before docker stop (${okAtStop} ok)`);
+    assert.ok(result.ok > okAtStop, `served across docker stop (${result.ok - okAtStop} ok after it)`);
+    assert.equal(exitCode, 0, "non-zero exit: 137 means docker had to SIGKILL it");
+    assert.ok(elapsedMs < drainMs + timeoutMs + 1000, `docker stop took ${elapsedMs} ms`);
+  });
+  after(removeStarted);
+});
+
 // Last: it removes the local tags of the image under test.
 describe("the registry round trip (what ECR does in production)", () => {
   it("pushes, pulls back by digest after the local tags are gone, and runs by digest", async (t) => {

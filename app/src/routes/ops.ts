@@ -32,10 +32,15 @@ const ops: FastifyPluginAsyncJsonSchemaToTs<{ Options: OpsRoutesOptions }> = asy
     async () => ({ status: "ok" }),
   );
 
-  // Under pressure, @fastify/under-pressure answers 503 here before the handler runs.
   app.get(
     "/readyz",
-    { schema: { response: { 200: Status, 503: ErrorReply, ...errorResponses } }, logLevel: "warn" },
+    {
+      schema: { response: { 200: Status, 503: ErrorReply, ...errorResponses } },
+      // Not shed under load either: a spike reaches every replica at once, and readiness following it
+      // would empty the Service's endpoints together. Load shedding answers the API routes 503 instead.
+      config: { pressureHandler: () => undefined },
+      logLevel: "warn",
+    },
     async (_request, reply) => {
       if (app.shuttingDown) {
         return reply

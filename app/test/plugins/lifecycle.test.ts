@@ -12,7 +12,7 @@ function blockEventLoop(ms: number) {
 }
 
 describe("load shedding", () => {
-  it("sheds API and readiness traffic under event-loop pressure, never liveness", async () => {
+  it("sheds API traffic under event-loop pressure, never liveness or readiness of a ready instance", async () => {
     const app = await build({ loadShedding: { maxEventLoopDelay: 50, sampleInterval: 10 } });
     assert.equal((await app.inject("/")).statusCode, 200);
 
@@ -25,12 +25,16 @@ describe("load shedding", () => {
     }
     assert.ok(shed, "under-pressure noticed the blocked event loop");
 
+    // Readiness first: the API's 503 right after proves the pressure was still on when it answered 200.
+    assert.equal((await app.inject("/readyz")).statusCode, 200);
     const api = await app.inject("/");
     assert.equal(api.statusCode, 503);
     assert.equal(api.headers["retry-after"], "10");
     assert.equal(api.json().error, "Service Unavailable");
-    assert.equal((await app.inject("/readyz")).statusCode, 503);
     assert.equal((await app.inject("/healthz")).statusCode, 200);
+    // Shutdown still wins: a leaving instance is not ready, pressure or not.
+    app.beginShutdown();
+    assert.equal((await app.inject("/readyz")).statusCode, 503);
     await app.close();
   });
 
