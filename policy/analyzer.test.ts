@@ -127,6 +127,8 @@ async function analyzeOverGrpc(
     analyzed(all).map((r) => {
       const res = describeResource(new pb.AnalyzerResource(), r, r.state, all);
       if (r.parentUrn) res.setParent(r.parentUrn);
+      // As the engine sends them and ./testing.ts passes them on: dependsOn plus input sources.
+      res.setDependenciesList(r.dependencies ?? []);
       return res;
     }),
   );
