@@ -5,11 +5,16 @@
 # (test/image/run.sh). The defaults are the official Node.js image, Node 24 (an LTS line, maintained
 # until April 2028) on Debian 13 "trixie" slim, the same image for building and running: glibc, so
 # prebuilt native addons work; a shell and apt for debugging; Debian security updates; amd64 and arm64
-# under one tag. Operators should pin a digest, e.g.
-# --build-arg RUNTIME_IMAGE=node:24-trixie-slim@sha256:<digest>, so rebuilds are reproducible and a
-# base update is a reviewed change instead of a silent one.
-ARG BUILD_IMAGE=node:24-trixie-slim
-ARG RUNTIME_IMAGE=node:24-trixie-slim
+# under one tag. They are pinned by the digest of the multi-platform index, so a rebuild is
+# reproducible, and because the Dockerfile is part of the image tag (image.ts), a new digest means a new
+# image: base image fixes arrive as a reviewed one-line change, never silently.
+# Digest source: docker-library/repo-info repos/node/remote/24-trixie-slim.md (commit 2eade49d, Node
+# 24.20.0, index digest published by Docker's official-images build of 27 Aug 2026).
+# Bumping (README "Bump the base image"): Renovate proposes it (.github/renovate.json); by hand,
+# `docker buildx imagetools inspect node:24-trixie-slim` prints the current index digest; set both
+# defaults to it, and run `npm run test:image` and the CI image job.
+ARG BUILD_IMAGE=node:24-trixie-slim@sha256:50c3b2f6988dfc307b86e5301d69611af31f4789bdf232863b07d3b02fe55ae0
+ARG RUNTIME_IMAGE=node:24-trixie-slim@sha256:50c3b2f6988dfc307b86e5301d69611af31f4789bdf232863b07d3b02fe55ae0
 
 # Root devDependencies that compiling the app needs; every other root dependency (the Pulumi SDKs,
 # linters, test tools) is dropped before installing.

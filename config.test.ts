@@ -496,6 +496,35 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
+      name: "pull account that is not a 12-digit id",
+      options: {
+        config: { imagePullAccountIds: ["123456789012", "12345", "arn:aws:iam::123456789012:root"] },
+      },
+      expected: [
+        'fastify-deploy:imagePullAccountIds: got "12345"; expected a 12-digit AWS account id',
+        'fastify-deploy:imagePullAccountIds: got "arn:aws:iam::123456789012:root"; expected a 12-digit AWS account id',
+      ],
+    },
+    {
+      name: "pull accounts duplicated",
+      options: { config: { imagePullAccountIds: ["123456789012", "123456789012"] } },
+      expected: [
+        'fastify-deploy:imagePullAccountIds: got ["123456789012","123456789012"]; expected no duplicates',
+      ],
+    },
+    {
+      name: "pull accounts on a stack that builds nothing",
+      options: { config: { imageUri: IMAGE, imagePullAccountIds: ["210987654321"] } },
+      expected: [
+        'fastify-deploy:imagePullAccountIds: got ["210987654321"] with imageUri set; expected [] (this stack builds no image and creates no repository: grant the pull on the stack that built 123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy)',
+      ],
+    },
+    {
+      name: "retainImageRepository that is not a boolean",
+      options: { config: { retainImageRepository: "no" } },
+      expected: ['fastify-deploy:retainImageRepository: got "no"; expected true or false'],
+    },
+    {
       name: "several errors at once, in key order",
       options: {
         config: {
@@ -545,13 +574,30 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
   });
 });
 
+describe("one CIDR validation for both AWS platforms", () => {
+  // ECS and EKS read the same allowedCidrs key through the same item schema: identical input, identical line.
+  const bad: [string, string][] = [
+    ["10.0.0.1/8", "an IPv4 CIDR with no host bits set, such as 203.0.113.0/24"],
+    ["::/0", "an IPv4 CIDR with no host bits set, such as 203.0.113.0/24"],
+    ["256.0.0.0/8", "an IPv4 CIDR with no host bits set, such as 203.0.113.0/24"],
+    ["10.0.0.0/33", "an IPv4 CIDR with no host bits set, such as 203.0.113.0/24"],
+  ];
+  for (const [cidr, what] of bad) {
+    it(`${cidr} is rejected alike on ecs and eks`, () => {
+      const line = `fastify-deploy:allowedCidrs: got ${JSON.stringify(cidr)}; expected ${what}`;
+      assert.deepEqual(problems({ config: { allowedCidrs: [cidr] } }), [line]);
+      assert.deepEqual(problems(eks({ allowedCidrs: [cidr] })), [line]);
+    });
+  }
+});
+
 describe("parseConfig accepts the committed stacks", () => {
   it("dev: cheapest sound ECS", () => {
     const { config, warnings }: ParseResult = parseConfig(raw({ stack: "dev" }));
     assert.deepEqual(warnings, []);
     assert.deepEqual(config, {
       platform: "ecs",
-      image: { platform: "linux/amd64" },
+      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [] },
       app: { commit: "unknown", logLevel: "debug" },
       scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
       network: { availabilityZones: 2, natGateways: "none" },
@@ -564,7 +610,7 @@ describe("parseConfig accepts the committed stacks", () => {
     const { config, warnings } = parseConfig(raw({ stack: "prod" }));
     assert.deepEqual(config, {
       platform: "eks",
-      image: { platform: "linux/amd64" },
+      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [] },
       app: { commit: "unknown", logLevel: "info" },
       scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
       network: { availabilityZones: 3, natGateways: "onePerAz" },
@@ -642,7 +688,7 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.equal(config.platform, "eks");
     if (config.platform !== "eks") return;
     assert.equal(config.certificateArn, CERT);
-    assert.deepEqual(config.image, { platform: "linux/arm64" });
+    assert.deepEqual(config.image, { platform: "linux/arm64", retainRepository: true, pullAccountIds: [] });
     assert.deepEqual(config.eks, {
       kubernetesVersion: "1.35",
       endpointPublicAccessCidrs: [],
@@ -689,9 +735,22 @@ describe("parseConfig accepts the committed stacks", () => {
     );
     assert.equal(config.platform, "ecs");
     if (config.platform !== "ecs") return;
-    assert.deepEqual(config.image, { uri: IMAGE, platform: "linux/arm64" });
+    assert.deepEqual(config.image, {
+      uri: IMAGE,
+      platform: "linux/arm64",
+      retainRepository: true,
+      pullAccountIds: [],
+    });
     assert.equal(config.certificateArn, CERT);
     assert.deepEqual([config.ecs.cpu, config.ecs.memory], [16384, 122880]);
+  });
+
+  it("retainImageRepository false on a stack that builds nothing warns", () => {
+    const { warnings } = parseConfig(raw({ config: { imageUri: IMAGE, retainImageRepository: false } }));
+    assert.deepEqual(warnings, [
+      "fastify-deploy:retainImageRepository is set but has no effect with imageUri (this stack builds no image and creates no repository)",
+    ]);
+    assert.deepEqual(parseConfig(raw({ config: { retainImageRepository: false } })).warnings, []);
   });
 
   it("kubernetes: the kubeconfig is a secret Output; ECS-only keys set anyway warn", async () => {

@@ -222,6 +222,18 @@ export const CONFIG_KEYS = {
     platforms: ALL,
     schema: oneOf(IMAGE_PLATFORMS),
   },
+  retainImageRepository: { type: "boolean", default: true, platforms: ALL, schema: boolean },
+  imagePullAccountIds: {
+    type: "array",
+    default: [],
+    platforms: ALL,
+    schema: jsonList(
+      "imagePullAccountIds",
+      "123456789012",
+      z.string().regex(/^\d{12}$/, { error: expected("a 12-digit AWS account id") }),
+      { of: "12-digit AWS account ids" },
+    ),
+  },
   appCommit: {
     type: "string",
     default: "unknown",
@@ -418,6 +430,10 @@ export interface ImageConfig {
   /** A prebuilt digest-pinned image; when set nothing is built. */
   uri?: string;
   platform: ImagePlatform;
+  /** Keep the ECR repository and its images on `pulumi destroy`; false deletes them (throwaway stacks). */
+  retainRepository: boolean;
+  /** Other AWS accounts allowed to pull the images this stack builds. */
+  pullAccountIds: string[];
 }
 
 export interface AppConfig {
@@ -603,6 +619,12 @@ export function parseConfig(raw: RawConfig): ParseResult {
     ...minDesiredMax(["minCount", minCount], ["desiredCount", desiredCount], ["maxCount", maxCount]),
   );
   if (platform === "eks") problems.push(...eksProblems(values));
+  const pullAccounts = values.imagePullAccountIds ?? [];
+  if (values.imageUri !== undefined && pullAccounts.length > 0) {
+    problems.push(
+      `${fullKey("imagePullAccountIds")}: got ${show(pullAccounts)} with imageUri set; expected [] (this stack builds no image and creates no repository: grant the pull on the stack that built ${values.imageUri.split("@")[0]})`,
+    );
+  }
   const region = raw["aws:region"]?.value;
   const certificateRegion = values.certificateArn
     ? ACM_CERTIFICATE_ARN.exec(values.certificateArn)?.[1]
@@ -660,6 +682,12 @@ export function parseConfig(raw: RawConfig): ParseResult {
         `${fullKey(key)} is set but has no effect on platform ${platform} (it applies to ${spec.platforms.join(", ")})`,
       );
     }
+  }
+
+  if (values.imageUri !== undefined && texts.retainImageRepository === "false") {
+    warnings.push(
+      `${fullKey("retainImageRepository")} is set but has no effect with imageUri (this stack builds no image and creates no repository)`,
+    );
   }
 
   const placeholders = (values.endpointPublicAccessCidrs ?? []).filter((c) =>
@@ -732,7 +760,12 @@ function eksProblems(v: Values): string[] {
 
 function build(platform: Platform, v: Required<Values>, raw: RawConfig, apiServer: string): StackConfig {
   const common: CommonConfig = {
-    image: { ...(v.imageUri !== undefined && { uri: v.imageUri }), platform: v.imagePlatform },
+    image: {
+      ...(v.imageUri !== undefined && { uri: v.imageUri }),
+      platform: v.imagePlatform,
+      retainRepository: v.retainImageRepository,
+      pullAccountIds: v.imagePullAccountIds,
+    },
     app: { commit: v.appCommit, logLevel: v.logLevel },
     scaling: {
       desiredCount: v.desiredCount,

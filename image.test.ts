@@ -1,21 +1,44 @@
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { contextHash, ecrRepositoryArn, IMAGE_INPUTS } from "./image";
-import { ProgramFailure, type ProgramRun, prodEcs, ROOT, runProgram } from "./test/harness";
+import { promisify } from "node:util";
+import { contextHash, IMAGE_INPUTS, imageTag, pullPolicy } from "./image";
+import {
+  inputsByUrn,
+  ProgramFailure,
+  type ProgramRun,
+  prodEcs,
+  type RecordedResource,
+  ROOT,
+  runProgram,
+} from "./test/harness";
 
 const REPOSITORY = "aws:ecr/repository:Repository";
+const LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
+const REPOSITORY_POLICY = "aws:ecr/repositoryPolicy:RepositoryPolicy";
 const IMAGE = "docker:index/image:Image";
 const DIGEST = "b".repeat(64);
 const PREBUILT = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy-dev@sha256:${DIGEST}`;
+
+/** The `build` input AppImage gives the docker provider for linux/amd64. */
+const buildInputs = (cacheRepositoryUrl: string) => ({
+  context: ".",
+  dockerfile: "Dockerfile",
+  platform: "linux/amd64",
+  builderVersion: "BuilderBuildKit",
+  args: { BUILDKIT_INLINE_CACHE: "1" },
+  cacheFrom: { images: [`${cacheRepositoryUrl}:buildcache`] },
+});
 
 function tree(files: Record<string, string>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "context-"));
   for (const [file, content] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), content);
+    fs.writeFileSync(path.join(dir, file), content, { mode: 0o644 });
+    fs.chmodSync(path.join(dir, file), 0o644);
   }
   return dir;
 }
@@ -31,12 +54,25 @@ describe("contextHash", () => {
     assert.match(contextHash(a), /^[a-f0-9]{64}$/);
   });
 
-  it("changes when any image input's content or path changes", () => {
+  it("changes when any image input's content, path or permission bits change", () => {
     const base = contextHash(tree(files));
     assert.notEqual(contextHash(tree({ ...files, "app/src/a.ts": "a2" })), base);
     assert.notEqual(contextHash(tree({ ...files, Dockerfile: "FROM y\n" })), base);
     const { "app/src/b.ts": b, ...rest } = files;
     assert.notEqual(contextHash(tree({ ...rest, "app/src/c.ts": b })), base);
+    // The docker provider's context digest includes the mode (and COPY keeps it in the image).
+    const chmodded = tree(files);
+    fs.chmodSync(path.join(chmodded, "app/src/a.ts"), 0o755);
+    assert.notEqual(contextHash(chmodded), base);
+  });
+
+  it("refuses a symlinked input (the provider would hash its checkout-specific target)", () => {
+    const dir = tree(files);
+    fs.symlinkSync(path.join(dir, "app/src/a.ts"), path.join(dir, "app/src/link.ts"));
+    assert.throws(() => contextHash(dir), {
+      message:
+        "image input app/src/link.ts is a symbolic link; the docker provider's context digest would then depend on the checkout path. Replace it with the file itself.",
+    });
   });
 
   it("ignores what never goes into the image", () => {
@@ -57,6 +93,40 @@ describe("contextHash", () => {
   });
 });
 
+describe("imageTag: a content address of everything that shapes (or re-pushes) the image", () => {
+  const files = "f".repeat(64);
+  const build = buildInputs("123456789012.dkr.ecr.us-east-1.amazonaws.com/cache");
+  const base = imageTag(files, build);
+
+  it("is an immutable-tag-safe name", () => {
+    assert.match(base, /^img-[a-f0-9]{32}$/);
+  });
+
+  it("does not depend on key order (the same inputs give the same tag)", () => {
+    const reordered = Object.fromEntries(Object.entries(build).reverse());
+    assert.equal(imageTag(files, reordered), base);
+    assert.equal(imageTag(files, { ...build, args: { BUILDKIT_INLINE_CACHE: "1" } }), base);
+  });
+
+  const changes: [string, unknown, string?][] = [
+    ["the target platform", { ...build, platform: "linux/arm64" }],
+    [
+      "a build arg (e.g. a base image digest)",
+      { ...build, args: { ...build.args, RUNTIME_IMAGE: "node@sha256:0" } },
+    ],
+    ["the Dockerfile path", { ...build, dockerfile: "app/Dockerfile" }],
+    ["the context path", { ...build, context: "app" }],
+    ["the build target", { ...build, target: "build" }],
+    ["the cache source", { ...build, cacheFrom: { images: ["other:buildcache"] } }],
+    ["the context files", build, "e".repeat(64)],
+  ];
+  for (const [what, changed, changedFiles] of changes) {
+    it(`changes with ${what}`, () => {
+      assert.notEqual(imageTag(changedFiles ?? files, changed), base);
+    });
+  }
+});
+
 describe("IMAGE_INPUTS", () => {
   it("is the Dockerfile plus exactly what .dockerignore lets into the build context", () => {
     const allowed = fs
@@ -68,23 +138,53 @@ describe("IMAGE_INPUTS", () => {
   });
 });
 
-describe("ecrRepositoryArn", () => {
-  const cases: [string, string | undefined][] = [
-    [PREBUILT, "arn:aws:ecr:us-east-1:123456789012:repository/fastify-deploy-dev"],
-    [
-      `123456789012.dkr.ecr.cn-north-1.amazonaws.com.cn/team/app@sha256:${DIGEST}`,
-      "arn:aws-cn:ecr:cn-north-1:123456789012:repository/team/app",
-    ],
-    [
-      `123456789012.dkr.ecr.us-gov-west-1.amazonaws.com/app@sha256:${DIGEST}`,
-      "arn:aws-us-gov:ecr:us-gov-west-1:123456789012:repository/app",
-    ],
-    [`ghcr.io/acme/app@sha256:${DIGEST}`, undefined],
-  ];
-  for (const [uri, expected] of cases) {
-    it(uri.split("@")[0] as string, () => assert.equal(ecrRepositoryArn(uri), expected));
-  }
+describe("base images", () => {
+  const dockerfile = fs.readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
+  const defaults = Object.fromEntries(
+    [...dockerfile.matchAll(/^ARG (BUILD_IMAGE|RUNTIME_IMAGE)=(\S+)$/gm)].map((m) => [m[1], m[2]]),
+  );
+
+  it("are build-arg defaults pinned by digest (the digest is in the Dockerfile, so in the tag)", () => {
+    assert.deepEqual(Object.keys(defaults).sort(), ["BUILD_IMAGE", "RUNTIME_IMAGE"]);
+    for (const image of Object.values(defaults)) {
+      assert.match(image as string, /^node:\d+-[a-z]+-slim@sha256:[a-f0-9]{64}$/);
+    }
+    assert.equal(defaults.BUILD_IMAGE, defaults.RUNTIME_IMAGE);
+  });
+
+  it("test/image/run.sh still reads the Node major and Debian suite from the pinned default", async () => {
+    const runSh = fs.readFileSync(path.join(ROOT, "test/image/run.sh"), "utf8").split("\n");
+    const parse = runSh.filter((l) => /^(default_base=|\[\[ \$default_base =~|node_major=|suite=)/.test(l));
+    assert.equal(parse.length, 4, "run.sh's parsing lines moved: update this test");
+    const script = `set -e\n${parse.map((l) => l.replace(/ \|\|$/, " || exit 3")).join("\n")}\necho "$node_major $suite"`;
+    const { stdout } = await promisify(execFile)("bash", ["-c", script], { cwd: ROOT });
+    assert.equal(stdout.trim(), "24 trixie");
+  });
+
+  it("Renovate proposes bumps for the Dockerfile (digests included), the workflows and npm", () => {
+    const renovate = JSON.parse(fs.readFileSync(path.join(ROOT, ".github/renovate.json"), "utf8"));
+    assert.deepEqual([...renovate.enabledManagers].sort(), ["dockerfile", "github-actions", "npm"]);
+    assert.ok(renovate.extends.includes("docker:pinDigests"));
+    assert.ok(!fs.existsSync(path.join(ROOT, ".github/dependabot.yml")), "one bump bot, not two");
+  });
 });
+
+/** Every ECR repository can be destroyed: it is force-deleted with its images, or retained (forgotten). */
+function destroyBlockers(run: ProgramRun): string[] {
+  return run
+    .ofType(REPOSITORY)
+    .filter((r) => r.inputs.forceDelete !== true && r.retainOnDelete !== true)
+    .map((r) => r.name);
+}
+
+/** The lifecycle policy document attached to a repository, or undefined. */
+function lifecycleOf(
+  run: ProgramRun,
+  repository: RecordedResource,
+): { rules: Record<string, unknown>[] } | undefined {
+  const policy = run.ofType(LIFECYCLE).find((p) => p.inputs.repository === repository.state.name);
+  return policy ? JSON.parse(policy.inputs.policy as string) : undefined;
+}
 
 describe("AppImage under the harness", () => {
   let dev: ProgramRun;
@@ -92,41 +192,116 @@ describe("AppImage under the harness", () => {
     dev = await runProgram({ stack: "dev" });
   });
 
-  it("the deploy repository has immutable tags, scan on push, encryption, no force delete", () => {
+  it("the deploy repository has immutable tags, scan on push, encryption", () => {
     const repo = dev.one(REPOSITORY, "app-repo").inputs;
     assert.equal(repo.imageTagMutability, "IMMUTABLE");
     assert.deepEqual(repo.imageScanningConfiguration, { scanOnPush: true });
     assert.deepEqual(repo.encryptionConfigurations, [{ encryptionType: "AES256" }]);
-    assert.equal(repo.forceDelete, false);
   });
 
-  it("a lifecycle policy expires untagged images and keeps a generous history", () => {
-    const policy = dev.one("aws:ecr/lifecyclePolicy:LifecyclePolicy").inputs;
-    assert.equal(policy.repository, dev.one(REPOSITORY, "app-repo").state.name);
-    const rules = JSON.parse(policy.policy as string).rules as { selection: Record<string, unknown> }[];
-    assert.deepEqual(
-      rules.map((r) => r.selection),
-      [
-        { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
-        { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 100 },
-      ],
-    );
+  it("destroy completes: the app repository and its policy are retained, the cache is force-deleted", () => {
+    assert.deepEqual(destroyBlockers(dev), []);
+    const repo = dev.one(REPOSITORY, "app-repo");
+    assert.equal(repo.inputs.forceDelete, false);
+    assert.equal(repo.retainOnDelete, true);
+    assert.equal(dev.one(LIFECYCLE, "app-lifecycle").retainOnDelete, true);
+    const cache = dev.one(REPOSITORY, "app-cache-repo");
+    assert.equal(cache.inputs.forceDelete, true);
+    assert.equal(cache.retainOnDelete, undefined);
   });
 
-  it("builds for the configured platform from the root Dockerfile, tagged by content, with a cache", () => {
+  it("both committed stacks: every recorded ECR repository has a lifecycle policy and can be destroyed", async () => {
+    const prod = await runProgram({ stack: "prod" });
+    for (const run of [dev, prod]) {
+      const repos = run.ofType(REPOSITORY);
+      assert.deepEqual(
+        repos.map((r) => r.name),
+        ["app-repo", "app-cache-repo"],
+        run.stack,
+      );
+      for (const repo of repos)
+        assert.ok(lifecycleOf(run, repo), `${run.stack}: ${repo.name} has no lifecycle`);
+      assert.deepEqual(destroyBlockers(run), [], run.stack);
+    }
+  });
+
+  it("retainImageRepository false (a throwaway stack): destroy deletes the repository with its images", async () => {
+    const run = await runProgram({ stack: "dev", config: { retainImageRepository: false } });
+    assert.deepEqual(destroyBlockers(run), []);
+    for (const r of run.resources) assert.equal(r.retainOnDelete, undefined, r.name);
+    assert.equal(run.one(REPOSITORY, "app-repo").inputs.forceDelete, true);
+  });
+
+  it("the destroy check is not vacuous: a repository neither forced nor retained is reported", () => {
+    const blocked = {
+      ...dev,
+      ofType: () => [{ ...dev.one(REPOSITORY, "app-repo"), retainOnDelete: undefined }],
+    };
+    assert.deepEqual(destroyBlockers(blocked as ProgramRun), ["app-repo"]);
+  });
+
+  it("every repository has a lifecycle policy; the app keeps a generous history, the cache only its tag", () => {
+    for (const repo of dev.ofType(REPOSITORY)) assert.ok(lifecycleOf(dev, repo), `${repo.name} has none`);
+    const selections = (name: string) =>
+      lifecycleOf(dev, dev.one(REPOSITORY, name))?.rules.map((r) => r.selection);
+    assert.deepEqual(selections("app-repo"), [
+      { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
+      { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 100 },
+    ]);
+    // Each push moves :buildcache; the image it leaves untagged expires a day later.
+    assert.deepEqual(selections("app-cache-repo"), [
+      { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 },
+    ]);
+  });
+
+  it("builds from project-relative paths, tagged by the content address of its inputs, with a cache", () => {
     const image = dev.one(IMAGE, "app-image").inputs;
     const repoUrl = dev.one(REPOSITORY, "app-repo").state.repositoryUrl;
     const cacheUrl = dev.one(REPOSITORY, "app-cache-repo").state.repositoryUrl;
-    assert.equal(image.imageName, `${repoUrl}:src-${contextHash(ROOT).slice(0, 32)}`);
+    const build = buildInputs(String(cacheUrl));
+    assert.deepEqual(image.build, build);
+    assert.equal(image.imageName, `${repoUrl}:${imageTag(contextHash(ROOT), build)}`);
     assert.doesNotMatch(image.imageName as string, /:latest$/);
-    assert.deepEqual(image.build, {
-      context: ROOT,
-      dockerfile: path.join(ROOT, "Dockerfile"),
-      platform: "linux/amd64",
-      builderVersion: "BuilderBuildKit",
-      args: { BUILDKIT_INLINE_CACHE: "1" },
-      cacheFrom: { images: [`${cacheUrl}:buildcache`] },
+  });
+
+  it("switching imagePlatform yields a new tag (never a second push to an immutable tag)", async () => {
+    const arm = await runProgram({ stack: "dev", config: { imagePlatform: "linux/arm64" } });
+    const armImage = arm.one(IMAGE, "app-image").inputs;
+    assert.equal((armImage.build as { platform: string }).platform, "linux/arm64");
+    const tagOf = (name: unknown) => String(name).split(":").pop();
+    assert.notEqual(tagOf(armImage.imageName), tagOf(dev.one(IMAGE, "app-image").inputs.imageName));
+    assert.equal((arm.one(IMAGE, "app-cache").inputs.build as { platform: string }).platform, "linux/arm64");
+  });
+
+  it("settings that do not shape the image leave its tag alone (no rebuild, no push)", async () => {
+    const other = await runProgram({
+      stack: "dev",
+      config: { logLevel: "warn", desiredCount: 2, maxCount: 3 },
     });
+    assert.equal(
+      other.one(IMAGE, "app-image").inputs.imageName,
+      dev.one(IMAGE, "app-image").inputs.imageName,
+    );
+  });
+
+  it("the same program run from a copy of the repository in another folder records byte-identical inputs", async () => {
+    const copy = fs.mkdtempSync(path.join(os.tmpdir(), "moved-checkout-"));
+    const skip = new Set(["node_modules", ".git", "results", "coverage", "dist"]);
+    fs.cpSync(ROOT, copy, { recursive: true, filter: (src) => !skip.has(path.basename(src)) });
+    fs.symlinkSync(path.join(ROOT, "node_modules"), path.join(copy, "node_modules"));
+    const script = path.join(copy, "record-inputs.ts");
+    fs.writeFileSync(
+      script,
+      'import { inputsByUrn, runProgram } from "./test/harness";\n' +
+        'runProgram({ stack: "dev" }).then((run) => process.stdout.write(JSON.stringify(inputsByUrn(run))));\n',
+    );
+    const { stdout } = await promisify(execFile)(path.join(ROOT, "node_modules/.bin/tsx"), [script], {
+      cwd: copy,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    assert.ok(!stdout.includes(ROOT) && !stdout.includes(copy), "an absolute checkout path was recorded");
+    assert.equal(stdout, JSON.stringify(inputsByUrn(dev)));
+    fs.rmSync(copy, { recursive: true, force: true });
   });
 
   it("pushes with the ECR authorization token, the password kept secret", () => {
@@ -155,11 +330,25 @@ describe("AppImage under the harness", () => {
     );
   });
 
-  it("builds for arm64 when asked", async () => {
-    const run = await runProgram({ stack: "dev", config: { imagePlatform: "linux/arm64" } });
-    for (const image of run.ofType(IMAGE)) {
-      assert.equal((image.inputs.build as { platform: string }).platform, "linux/arm64");
-    }
+  it("no repository policy by default: only this account pulls", () => {
+    assert.deepEqual(dev.ofType(REPOSITORY_POLICY), []);
+  });
+
+  it("imagePullAccountIds: a retained repository policy lets exactly those accounts pull", async () => {
+    const accounts = ["210987654321", "111122223333"];
+    const run = await runProgram({ stack: "dev", config: { imagePullAccountIds: accounts } });
+    const policy = run.one(REPOSITORY_POLICY, "app-pull-policy");
+    assert.equal(policy.inputs.repository, run.one(REPOSITORY, "app-repo").state.name);
+    assert.equal(policy.retainOnDelete, true);
+    assert.equal(policy.inputs.policy, pullPolicy("aws", accounts));
+    assert.deepEqual(JSON.parse(policy.inputs.policy as string).Statement, [
+      {
+        Sid: "PullFromAllowedAccounts",
+        Effect: "Allow",
+        Principal: { AWS: ["arn:aws:iam::210987654321:root", "arn:aws:iam::111122223333:root"] },
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      },
+    ]);
   });
 
   it("with a prebuilt digest: nothing is built, no repository, the digest is deployed as given", async () => {
@@ -172,6 +361,25 @@ describe("AppImage under the harness", () => {
       policy.Statement[1].Resource,
       "arn:aws:ecr:us-east-1:123456789012:repository/fastify-deploy-dev",
     );
+  });
+
+  it("a prebuilt image from another account and region: ECS may pull from exactly that repository", async () => {
+    const uri = `210987654321.dkr.ecr.eu-west-1.amazonaws.com/team/app@sha256:${DIGEST}`;
+    const run = await runProgram(prodEcs({ imageUri: uri }));
+    const policy = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy as string);
+    assert.deepEqual(policy.Statement.slice(0, 2), [
+      // GetAuthorizationToken cannot be scoped; the token it returns covers the other registry too.
+      { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      {
+        Effect: "Allow",
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        Resource: "arn:aws:ecr:eu-west-1:210987654321:repository/team/app",
+      },
+    ]);
+    const task = JSON.parse(
+      run.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions as string,
+    );
+    assert.equal(task[0].image, uri);
   });
 
   it("a prebuilt image from another registry gets no ECR permissions", async () => {

@@ -5,12 +5,12 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImagePlatform } from "./config";
+import { ecrImage } from "./image-uri";
 
 /**
  * What goes into the image, relative to the build context (the repository root): the Dockerfile, and
- * the `.dockerignore` allowlist (a test keeps the two lists equal). The tag is a hash of exactly these
- * files, so a change to any of them makes a new tag (and, with immutable tags, a new image), while a
- * change to anything else (tests, docs, the Pulumi program) never rebuilds.
+ * the `.dockerignore` allowlist (a test keeps the two lists equal). A change to any of them makes a
+ * new tag, while a change to anything else (tests, docs, the Pulumi program) never rebuilds.
  */
 export const IMAGE_INPUTS = [
   "Dockerfile",
@@ -27,16 +27,25 @@ export const IMAGE_INPUTS = [
 const SKIPPED_DIRECTORIES = new Set(["node_modules", "dist", "coverage", ".git"]);
 
 /**
- * A stable digest of the image inputs under `root`: paths and contents, sorted, independent of
- * timestamps, permissions and the order the file system lists entries in. Missing inputs contribute
- * nothing.
+ * A stable digest of the image inputs under `root`: each file's path, permission bits and content,
+ * sorted; independent of timestamps, of where `root` is and of the order the file system lists
+ * entries in. The permission bits count because the docker provider's own context digest includes
+ * them (pulumi-docker provider/provider.go `hashPath` writes `fileMode.String()`), so a `chmod` makes
+ * it rebuild and push, and COPY keeps them in the image. Missing inputs contribute nothing.
  */
 export function contextHash(root: string, inputs: readonly string[] = IMAGE_INPUTS): string {
   const files: string[] = [];
   const walk = (relative: string): void => {
     const absolute = path.join(root, relative);
     if (!fs.existsSync(absolute)) return;
-    const stat = fs.statSync(absolute);
+    const stat = fs.lstatSync(absolute);
+    if (stat.isSymbolicLink()) {
+      // The provider hashes a symlink's resolved absolute target (hashPath: filepath.EvalSymlinks), which
+      // differs per checkout: every `pulumi up` from elsewhere would rebuild.
+      throw new Error(
+        `image input ${relative} is a symbolic link; the docker provider's context digest would then depend on the checkout path. Replace it with the file itself.`,
+      );
+    }
     if (stat.isDirectory()) {
       for (const entry of fs.readdirSync(absolute)) {
         if (!SKIPPED_DIRECTORIES.has(entry)) walk(path.posix.join(relative, entry));
@@ -48,21 +57,66 @@ export function contextHash(root: string, inputs: readonly string[] = IMAGE_INPU
   for (const input of inputs) walk(input);
   const hash = createHash("sha256");
   for (const file of [...new Set(files)].sort()) {
-    const content = fs.readFileSync(path.join(root, file));
-    hash.update(`${file}\0${content.length}\0`);
+    const absolute = path.join(root, file);
+    const mode = (fs.statSync(absolute).mode & 0o7777).toString(8);
+    const content = fs.readFileSync(absolute);
+    hash.update(`${file}\0${mode}\0${content.length}\0`);
     hash.update(content);
   }
   return hash.digest("hex");
 }
 
-/** The ECR repository ARN an image URI lives in, or undefined for a non-ECR registry. */
-export function ecrRepositoryArn(imageUri: string): string | undefined {
-  const match = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^@:]+)/.exec(imageUri);
-  if (!match) return undefined;
-  const [, account, region, china, repository] = match;
-  const partition = china ? "aws-cn" : region?.startsWith("us-gov-") ? "aws-us-gov" : "aws";
-  return `arn:${partition}:ecr:${region}:${account}:repository/${repository}`;
+/** JSON with object keys sorted at every level: the same value always serialises the same way. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
+
+/**
+ * The image tag: a content address of everything the docker provider compares to decide on a rebuild
+ * and push. Its `Diff` (pulumi-docker provider/provider.go) reports an update for a change to any
+ * input but the registry credentials, and `Check` adds the context digest to `build`; every update
+ * builds and pushes to `imageName`. Hashing the whole resolved `build` input (context and Dockerfile
+ * paths, build args (the base image digests among them), target platform, builder, cache source) with
+ * the files' digest therefore gives every push its own tag: an IMMUTABLE repository never sees a second
+ * push to a tag it holds (ECR answers ImageTagAlreadyExistsException), and an unchanged image keeps
+ * its tag, so nothing is rebuilt.
+ */
+export function imageTag(filesDigest: string, build: unknown): string {
+  const digest = createHash("sha256")
+    .update(canonicalJson({ build, files: filesDigest }))
+    .digest("hex");
+  return `img-${digest.slice(0, 32)}`;
+}
+
+/** ECR repository policy: the given accounts may pull (and only pull) this repository's images. */
+export function pullPolicy(partition: string, accountIds: readonly string[]): string {
+  return JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "PullFromAllowedAccounts",
+        Effect: "Allow",
+        Principal: { AWS: accountIds.map((id) => `arn:${partition}:iam::${id}:root`) },
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+      },
+    ],
+  });
+}
+
+/** ECR lifecycle rule: expire untagged images (superseded cache tags, failed pushes) after `days`. */
+const expireUntagged = (priority: number, days: number) => ({
+  rulePriority: priority,
+  description: `Expire untagged images after ${days} days`,
+  selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: days },
+  action: { type: "expire" },
+});
 
 export interface AppImageArgs {
   /** CPU platform to build for. */
@@ -74,10 +128,32 @@ export interface AppImageArgs {
    */
   prebuiltUri?: string;
   /**
-   * The build context: the repository root (the Dockerfile builds app/ from there).
-   * @default the directory of this file
+   * The project directory (where Pulumi.yaml is): the engine starts the docker provider there (pulumi
+   * sdk/go/common/resource/plugin/provider_plugin.go starts resource plugins in the context's Pwd, the
+   * project root when Pulumi.yaml sets no `main`), so the build's `context` and `dockerfile` are
+   * recorded relative to it and stay the same in any checkout. Only read to compute the tag.
+   * @default the directory of this file (the project root)
+   */
+  projectDir?: string;
+  /**
+   * The build context, relative to `projectDir` (the Dockerfile builds app/ from there).
+   * @default "."
    */
   context?: string;
+  /**
+   * Keep the app repository, its images and its policies when the stack is destroyed (Pulumi's
+   * `retainOnDelete`: `pulumi destroy` only forgets them), because another stack may still run a digest
+   * promoted from it. `false` is for throwaway stacks: destroy deletes the repository with every image
+   * (`forceDelete`).
+   * @default true
+   */
+  retainRepository?: boolean;
+  /**
+   * AWS accounts allowed to pull this repository's images (an ECR repository policy), e.g. the
+   * production account that deploys the digest dev built.
+   * @default [] (no repository policy: only this account pulls)
+   */
+  pullAccountIds?: readonly string[];
   /**
    * Untagged images are expired after this many days; tagged images beyond `keepImages` are expired.
    * @default 7
@@ -93,8 +169,8 @@ export interface AppImageArgs {
 
 /**
  * The app's container image: an ECR repository (immutable tags, scan on push, encryption, lifecycle
- * policy) and the image built for an explicit CPU platform and pushed under a content-hash tag; or a
- * given prebuilt digest. `imageUri` is always digest-pinned.
+ * policy, optional cross-account pull policy) and the image built for an explicit CPU platform and
+ * pushed under a content-address tag; or a given prebuilt digest. `imageUri` is always digest-pinned.
  */
 export class AppImage extends pulumi.ComponentResource {
   /** `<repository>@sha256:<digest>`: what every platform deploys. */
@@ -109,15 +185,22 @@ export class AppImage extends pulumi.ComponentResource {
 
     if (args.prebuiltUri !== undefined) {
       this.imageUri = pulumi.output(args.prebuiltUri);
-      this.repositoryArn = pulumi.output(ecrRepositoryArn(args.prebuiltUri));
+      this.repositoryArn = pulumi.output(ecrImage(args.prebuiltUri)?.repositoryArn);
       this.repositoryUrl = pulumi.output<string | undefined>(undefined);
       this.registerOutputs({ imageUri: this.imageUri });
       return;
     }
 
-    const context = args.context ?? __dirname;
+    const projectDir = args.projectDir ?? __dirname;
+    const context = args.context ?? ".";
+    const retain = args.retainRepository ?? true;
+    const pullAccountIds = args.pullAccountIds ?? [];
     const untaggedExpiryDays = args.untaggedExpiryDays ?? 7;
     const keepImages = args.keepImages ?? 100;
+    // Destroy completes either way: the docker provider never deletes pushed tags (its Delete is a
+    // no-op), and ECR refuses to delete a repository that still holds images unless forced
+    // (terraform-provider-aws ecr/repository.go passes force_delete from state to DeleteRepository).
+    const keep = { parent: this, retainOnDelete: retain };
 
     const repository = new aws.ecr.Repository(
       `${name}-repo`,
@@ -125,10 +208,9 @@ export class AppImage extends pulumi.ComponentResource {
         imageTagMutability: "IMMUTABLE",
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [{ encryptionType: "AES256" }],
-        // Deleting the stack must not silently delete images another stack may still run.
-        forceDelete: false,
+        forceDelete: !retain,
       },
-      { parent: this },
+      keep,
     );
 
     new aws.ecr.LifecyclePolicy(
@@ -137,17 +219,7 @@ export class AppImage extends pulumi.ComponentResource {
         repository: repository.name,
         policy: JSON.stringify({
           rules: [
-            {
-              rulePriority: 1,
-              description: `Expire untagged images after ${untaggedExpiryDays} days`,
-              selection: {
-                tagStatus: "untagged",
-                countType: "sinceImagePushed",
-                countUnit: "days",
-                countNumber: untaggedExpiryDays,
-              },
-              action: { type: "expire" },
-            },
+            expireUntagged(1, untaggedExpiryDays),
             {
               rulePriority: 2,
               description: `Keep the last ${keepImages} images`,
@@ -157,10 +229,23 @@ export class AppImage extends pulumi.ComponentResource {
           ],
         }),
       },
-      { parent: this },
+      keep,
     );
 
-    // Only a build cache: mutable on purpose, never deployed (no task or pod is ever given it).
+    if (pullAccountIds.length > 0) {
+      const partition = aws.getPartitionOutput({}, { parent: this });
+      new aws.ecr.RepositoryPolicy(
+        `${name}-pull-policy`,
+        {
+          repository: repository.name,
+          policy: partition.partition.apply((p) => pullPolicy(p, pullAccountIds)),
+        },
+        keep,
+      );
+    }
+
+    // Only a build cache: mutable on purpose, never deployed (no task or pod is ever given it), so it
+    // always goes with the stack.
     const cacheRepository = new aws.ecr.Repository(
       `${name}-cache-repo`,
       {
@@ -169,6 +254,12 @@ export class AppImage extends pulumi.ComponentResource {
         encryptionConfigurations: [{ encryptionType: "AES256" }],
         forceDelete: true,
       },
+      { parent: this },
+    );
+    // Each push moves the one cache tag and leaves the previous cache image untagged.
+    new aws.ecr.LifecyclePolicy(
+      `${name}-cache-lifecycle`,
+      { repository: cacheRepository.name, policy: JSON.stringify({ rules: [expireUntagged(1, 1)] }) },
       { parent: this },
     );
 
@@ -184,14 +275,15 @@ export class AppImage extends pulumi.ComponentResource {
     const cacheRef = pulumi.interpolate`${cacheRepository.repositoryUrl}:buildcache`;
     const build = {
       context,
-      dockerfile: path.join(context, "Dockerfile"),
+      dockerfile: path.posix.join(context, "Dockerfile"),
       platform: args.platform,
       builderVersion: docker.BuilderVersion.BuilderBuildKit,
       // Inline cache metadata lets the next build on a fresh CI runner reuse layers from `cacheRef`.
       args: { BUILDKIT_INLINE_CACHE: "1" },
       cacheFrom: { images: [cacheRef] },
     };
-    const tag = `src-${contextHash(context).slice(0, 32)}`;
+    const filesDigest = contextHash(path.resolve(projectDir, context));
+    const tag = pulumi.output(build).apply((resolved) => imageTag(filesDigest, resolved));
 
     const image = new docker.Image(
       `${name}-image`,

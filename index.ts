@@ -8,6 +8,8 @@ const config = loadConfig();
 const image = new AppImage("app", {
   platform: config.image.platform,
   ...(config.image.uri !== undefined && { prebuiltUri: config.image.uri }),
+  retainRepository: config.image.retainRepository,
+  pullAccountIds: config.image.pullAccountIds,
 });
 
 export = createPlatform(config, image);

@@ -111,6 +111,49 @@ describe("ECS platform", () => {
       ]);
     });
 
+    it("reordering allowedCidrs leaves every ALB rule's name bound to the same CIDR and port", async () => {
+      const cidrs = ["198.51.100.0/24", "203.0.113.0/24", "192.0.2.0/24"];
+      const reordered = await runProgram(
+        prodEcs({ certificateArn: CERT, allowedCidrs: [...cidrs].reverse() }),
+      );
+      const original = await runProgram(prodEcs({ certificateArn: CERT, allowedCidrs: cidrs }));
+      const byName = (run: ProgramRun) =>
+        Object.fromEntries(
+          run
+            .ofType(INGRESS)
+            .filter((r) => r.inputs.securityGroupId === sgId(run, "app-alb-sg"))
+            .map((r) => [r.name, `${r.inputs.cidrIpv4}:${r.inputs.fromPort}-${r.inputs.toPort}`]),
+        );
+      const before = byName(original);
+      assert.equal(Object.keys(before).length, 6);
+      // Same names, each with the same CIDR and port (and so the same URN: no replacement, no update).
+      assert.deepEqual(byName(reordered), before);
+      assert.equal(before["app-alb-in-443-203-0-113-0-24"], "203.0.113.0/24:443-443");
+      assert.equal(before["app-alb-in-80-192-0-2-0-24"], "192.0.2.0/24:80-80");
+      // Dropping a CIDR removes exactly its rules and renames nothing.
+      const dropped = byName(
+        await runProgram(prodEcs({ certificateArn: CERT, allowedCidrs: cidrs.slice(1) })),
+      );
+      assert.deepEqual(
+        Object.keys(before).filter((n) => !(n in dropped)),
+        ["app-alb-in-80-198-51-100-0-24", "app-alb-in-443-198-51-100-0-24"],
+      );
+      for (const [n, v] of Object.entries(dropped)) assert.equal(v, before[n], n);
+    });
+
+    it("a stack from before CIDR names keeps its rules: each is aliased to its old index name", () => {
+      const aliases = prodHttps
+        .ofType(INGRESS)
+        .filter((r) => r.name.startsWith("app-alb-in-"))
+        .map((r) => [r.name, r.aliases]);
+      assert.deepEqual(aliases, [
+        ["app-alb-in-80-198-51-100-0-24", ["app-alb-in-80-0"]],
+        ["app-alb-in-443-198-51-100-0-24", ["app-alb-in-443-0"]],
+        ["app-alb-in-80-203-0-113-0-24", ["app-alb-in-80-1"]],
+        ["app-alb-in-443-203-0-113-0-24", ["app-alb-in-443-1"]],
+      ]);
+    });
+
     it("tasks accept only the ALB's security group, on the app port", () => {
       for (const run of [dev, prod, prodHttps]) {
         const taskSg = sgId(run, "app-task-sg");
@@ -366,27 +409,31 @@ describe("ECS platform", () => {
   });
 
   describe("IAM", () => {
-    it("task role and execution role are different roles, both assumable only by this account's ECS tasks", () => {
+    it("task role and execution role are different roles, each with the trust policy AWS documents for it", () => {
       const task = dev.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
       const executionRole = dev.one("aws:iam/role:Role", "app-execution-role");
       const taskRole = dev.one("aws:iam/role:Role", "app-task-role");
       assert.equal(task.executionRoleArn, executionRole.state.arn);
       assert.equal(task.taskRoleArn, taskRole.state.arn);
       assert.notEqual(task.taskRoleArn, task.executionRoleArn);
-      for (const role of [executionRole, taskRole]) {
-        const doc = JSON.parse(role.inputs.assumeRolePolicy as string);
-        assert.deepEqual(doc.Statement, [
-          {
-            Effect: "Allow",
-            Principal: { Service: "ecs-tasks.amazonaws.com" },
-            Action: "sts:AssumeRole",
-            Condition: {
-              StringEquals: { "aws:SourceAccount": "123456789012" },
-              ArnLike: { "aws:SourceArn": "arn:aws:ecs:us-east-1:123456789012:*" },
-            },
+      const trust = (role: RecordedResource) => JSON.parse(role.inputs.assumeRolePolicy as string).Statement;
+      const service = {
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+      };
+      // task_execution_IAM_role.html: the service principal, no conditions.
+      assert.deepEqual(trust(executionRole), [service]);
+      // task-iam-roles.html: confused-deputy conditions, any ECS resource of this account and region.
+      assert.deepEqual(trust(taskRole), [
+        {
+          ...service,
+          Condition: {
+            StringEquals: { "aws:SourceAccount": "123456789012" },
+            ArnLike: { "aws:SourceArn": "arn:aws:ecs:us-east-1:123456789012:*" },
           },
-        ]);
-      }
+        },
+      ]);
     });
 
     it("the task role has no permissions; no managed policy is attached anywhere", () => {

@@ -47,6 +47,58 @@ export function worstCaseRolloutSeconds(s: RolloutSettings): number {
   return healthy + stop;
 }
 
+/**
+ * The name of the ALB ingress rule for one CIDR and port: derived from what the rule admits, never
+ * from its position in `allowedCidrs`, so reordering the list changes no rule and adding or removing a
+ * CIDR touches only that CIDR's rules (a rule named by index would be updated in place to another
+ * CIDR, and AWS rejects a rule that duplicates one another index still holds).
+ */
+export function albIngressRuleName(component: string, cidr: string, port: number): string {
+  return `${component}-alb-in-${port}-${cidr.replace(/[./]/g, "-")}`;
+}
+
+/**
+ * Trust policy of the task execution role, exactly as the ECS developer guide gives it ("Amazon ECS
+ * task execution IAM role", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task_execution_IAM_role.html):
+ * the ecs-tasks service principal and no conditions. AWS documents the confused-deputy conditions
+ * (aws:SourceAccount / aws:SourceArn) for the task role only, so they are not added here: a condition
+ * the ECS and Fargate agents do not satisfy when they assume this role would stop every task from
+ * pulling its image.
+ */
+export const EXECUTION_ROLE_TRUST_POLICY = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+  ],
+});
+
+/**
+ * Trust policy of the task role with the confused-deputy conditions the ECS developer guide recommends
+ * for it ("Amazon ECS task IAM role", https://docs.aws.amazon.com/AmazonECS/latest/developerguide/task-iam-roles.html):
+ * aws:SourceAccount is this account and aws:SourceArn any ECS resource of this account and region (the
+ * guide: a specific cluster is not supported, use the wildcard).
+ */
+export function taskRoleTrustPolicy(
+  partition: pulumi.Input<string>,
+  region: pulumi.Input<string>,
+  accountId: pulumi.Input<string>,
+): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "ecs-tasks.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition}:ecs:${region}:${accountId}:*` },
+        },
+      },
+    ],
+  });
+}
+
 export interface EcsPlatformArgs {
   /** The digest-pinned image to run. */
   imageUri: pulumi.Input<string>;
@@ -196,7 +248,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     args.allowedCidrs.forEach((cidr, index) => {
       for (const port of listenerPorts) {
         new aws.vpc.SecurityGroupIngressRule(
-          `${name}-alb-in-${port}-${index}`,
+          albIngressRuleName(name, cidr, port),
           {
             securityGroupId: albSg.id,
             ipProtocol: "tcp",
@@ -205,7 +257,10 @@ export class EcsPlatform extends pulumi.ComponentResource {
             cidrIpv4: cidr,
             description: `HTTP${port === 443 ? "S" : ""} from ${cidr}`,
           },
-          { parent: this },
+          // Stacks deployed before rules were named by CIDR know this rule by its list position: the
+          // alias renames it in place (without it, the new rule would be created next to the old one
+          // for the same CIDR and port, and AWS rejects the duplicate). Once renamed, the alias is inert.
+          { parent: this, aliases: [{ name: `${name}-alb-in-${port}-${index}` }] },
         );
       }
     });
@@ -329,26 +384,13 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const identity = aws.getCallerIdentityOutput({}, { parent: this });
     const partition = aws.getPartitionOutput({}, { parent: this });
     const region = aws.getRegionOutput({}, { parent: this });
-    // Only ECS tasks of this account and region may assume the roles (confused-deputy protection).
-    const assumeRolePolicy = pulumi.jsonStringify({
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Effect: "Allow",
-          Principal: { Service: "ecs-tasks.amazonaws.com" },
-          Action: "sts:AssumeRole",
-          Condition: {
-            StringEquals: { "aws:SourceAccount": identity.accountId },
-            ArnLike: {
-              "aws:SourceArn": pulumi.interpolate`arn:${partition.partition}:ecs:${region.region}:${identity.accountId}:*`,
-            },
-          },
-        },
-      ],
-    });
     const executionRole = new aws.iam.Role(
       `${name}-execution-role`,
-      { assumeRolePolicy, description: "ECS agent: pull the app image, write its logs", tags },
+      {
+        assumeRolePolicy: EXECUTION_ROLE_TRUST_POLICY,
+        description: "ECS agent: pull the app image, write its logs",
+        tags,
+      },
       { parent: this },
     );
     new aws.iam.RolePolicy(
@@ -388,7 +430,11 @@ export class EcsPlatform extends pulumi.ComponentResource {
     // The app calls no AWS API: its role exists (so it is never the execution role) and has no policy.
     const taskRole = new aws.iam.Role(
       `${name}-task-role`,
-      { assumeRolePolicy, description: "The app's own identity: no permissions", tags },
+      {
+        assumeRolePolicy: taskRoleTrustPolicy(partition.partition, region.region, identity.accountId),
+        description: "The app's own identity: no permissions",
+        tags,
+      },
       { parent: this },
     );
 

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
 import type { AppImage } from "../image";
+import { ecrImage } from "../image-uri";
 import { EcsPlatform } from "./ecs";
 import { EksPlatform } from "./eks";
 import { type ImagePullArgs, KubernetesPlatform } from "./kubernetes";
@@ -183,8 +184,6 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
   }
 }
 
-const ECR_HOST = /^(\d{12})\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(?:\.cn)?\//;
-
 /** How a cluster outside AWS pulls the image: a named secret, an ECR token, or nothing for other registries. */
 function imagePull(
   existingSecret: string | undefined,
@@ -193,7 +192,7 @@ function imagePull(
 ): ImagePullArgs {
   if (existingSecret !== undefined) return { existingSecretName: existingSecret };
   if (prebuiltUri === undefined)
-    return { ecrRegistryId: image.imageUri.apply((uri) => ECR_HOST.exec(uri)?.[1] ?? "") };
-  const account = ECR_HOST.exec(prebuiltUri)?.[1];
+    return { ecrRegistryId: image.imageUri.apply((uri) => ecrImage(uri)?.accountId ?? "") };
+  const account = ecrImage(prebuiltUri)?.accountId;
   return account !== undefined ? { ecrRegistryId: account } : { none: true };
 }

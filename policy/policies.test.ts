@@ -111,6 +111,30 @@ describe("policy pack", () => {
       ],
     },
     {
+      policy: p.ecrRepositoryLifecycle,
+      resources: () => [
+        fixture("aws:ecr/repository:Repository", "kept", { name: "kept-1234567" }),
+        fixture("aws:ecr/lifecyclePolicy:LifecyclePolicy", "kept-lifecycle", { repository: "kept-1234567" }),
+        fixture("aws:ecr/repository:Repository", "cache", { name: "cache-7654321" }),
+      ],
+      messages: [
+        "ECR repository cache: no lifecycle policy, so its images pile up for ever. Add an aws.ecr.LifecyclePolicy for it (expire untagged images; keep a bounded history).",
+      ],
+    },
+    {
+      policy: p.dockerImageCheckoutIndependent,
+      resources: () => [
+        fixture("docker:index/image:Image", "img", {
+          build: { context: "/home/me/src/app", dockerfile: "/home/me/src/app/Dockerfile" },
+        }),
+      ],
+      messages: [
+        'Image img: build.context is the absolute path "/home/me/src/app", so every checkout records other inputs and the provider rebuilds. Give it relative to the project directory (e.g. ".", "Dockerfile").',
+        'Image img: build.dockerfile is the absolute path "/home/me/src/app/Dockerfile", so every checkout records other inputs and the provider rebuilds. Give it relative to the project directory (e.g. ".", "Dockerfile").',
+        "Image img: build.platform is not set, so the provider builds for whatever machine runs it. Set it (linux/amd64 or linux/arm64).",
+      ],
+    },
+    {
       policy: p.imageDigestPinned,
       resources: () => [
         fixture("kubernetes:core/v1:Pod", "pod", {
@@ -763,6 +787,36 @@ describe("policy pack", () => {
       type: "aws:ecr/repository:Repository",
       mutate: (i) => {
         delete i.encryptionConfigurations;
+      },
+    },
+    {
+      policy: p.ecrRepositoryLifecycle,
+      setting: "the build cache's lifecycle policy",
+      from: ecsDev,
+      type: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+      name: /cache-lifecycle$/,
+      mutate: (i) => {
+        i.repository = "some-other-repository";
+      },
+    },
+    {
+      policy: p.dockerImageCheckoutIndependent,
+      setting: "a project-relative context",
+      from: ecsDev,
+      type: "docker:index/image:Image",
+      name: /-image$/,
+      mutate: (i) => {
+        i.build.context = "/work/checkout";
+      },
+    },
+    {
+      policy: p.dockerImageCheckoutIndependent,
+      setting: "an explicit platform",
+      from: ecsDev,
+      type: "docker:index/image:Image",
+      name: /-cache$/,
+      mutate: (i) => {
+        delete i.build.platform;
       },
     },
     {

@@ -110,6 +110,48 @@ export const ecrRepositoryHardened = resourcePolicy(
   },
 );
 
+const ECR_LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
+
+export const ecrRepositoryLifecycle = stackPolicy(
+  "ecr-repository-lifecycle",
+  "Every ECR repository, build caches included, has a lifecycle policy, so untagged and old images never pile up for ever.",
+  (args) => {
+    const covered = new Set(
+      args.resources.filter((r) => r.type === ECR_LIFECYCLE_POLICY).map((r) => String(r.props.repository)),
+    );
+    return args.resources
+      .filter((r) => r.type === ECR_REPOSITORY && !covered.has(String(r.props.name)))
+      .map((r) => [
+        `ECR repository ${r.name}: no lifecycle policy, so its images pile up for ever. Add an aws.ecr.LifecyclePolicy for it (expire untagged images; keep a bounded history).`,
+        r.urn,
+      ]);
+  },
+);
+
+export const dockerImageCheckoutIndependent = resourcePolicy(
+  "docker-image-checkout-independent",
+  "docker.Image builds name their context and Dockerfile relative to the project and an explicit platform, so the inputs (and with them rebuilds and the image tag) do not depend on where or on which machine the program runs.",
+  ["docker:index/image:Image"],
+  (props, args) => {
+    const build = asObject(props.build);
+    const out: string[] = [];
+    for (const key of ["context", "dockerfile"]) {
+      const value = build[key];
+      if (typeof value === "string" && (value.startsWith("/") || /^[A-Za-z]:[\\/]/.test(value))) {
+        out.push(
+          `Image ${args.name}: build.${key} is the absolute path ${JSON.stringify(value)}, so every checkout records other inputs and the provider rebuilds. Give it relative to the project directory (e.g. ".", "Dockerfile").`,
+        );
+      }
+    }
+    if (typeof build.platform !== "string" || build.platform === "") {
+      out.push(
+        `Image ${args.name}: build.platform is not set, so the provider builds for whatever machine runs it. Set it (linux/amd64 or linux/arm64).`,
+      );
+    }
+    return out;
+  },
+);
+
 const ECS_TASK_DEFINITION = "aws:ecs/taskDefinition:TaskDefinition";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 
@@ -1131,6 +1173,8 @@ export const kubernetesProviderExplicit = resourcePolicy(
 /** Every policy of the pack, in the order `pulumi preview` reports them. */
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
   ecrRepositoryHardened,
+  ecrRepositoryLifecycle,
+  dockerImageCheckoutIndependent,
   imageDigestPinned,
   albHardened,
   albListenerTls,

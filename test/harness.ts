@@ -508,6 +508,10 @@ export interface RecordedResource {
   state: Record<string, unknown>;
   /** Top-level input names whose value was, or contained, a secret. */
   secretInputs: string[];
+  /** The `retainOnDelete` resource option: `pulumi destroy` forgets the resource instead of deleting it. */
+  retainOnDelete?: boolean;
+  /** The `aliases` resource option: earlier names (or URNs) this resource was known by. */
+  aliases?: string[];
 }
 
 export interface RecordedCall {
@@ -615,6 +619,8 @@ interface MonitorRequest {
   getProvider(): string;
   getDependenciesList(): string[];
   getCustom(): boolean;
+  getRetainondelete(): boolean | undefined;
+  getAliasesList(): { getUrn(): string; getSpec(): { getName(): string } | undefined }[];
   getUrn(): string;
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
@@ -731,6 +737,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             inputs: entry?.inputs ?? {},
             state: entry?.state ?? {},
             secretInputs: entry?.secretInputs ?? [],
+            ...(req.getRetainondelete() && { retainOnDelete: true }),
+            ...(req.getAliasesList().length > 0 && {
+              aliases: req.getAliasesList().map((a) => a.getUrn() || (a.getSpec()?.getName() ?? "")),
+            }),
           });
         }
         callback(err, response);

@@ -181,6 +181,29 @@ describe("GitHub workflows", () => {
     );
   });
 
+  it("deploy: the job that builds the image can build linux/arm64 (QEMU and buildx before pulumi up)", () => {
+    const wf = load("deploy.yml");
+    const building = pulumiSteps(wf).filter(
+      ({ step }) => !String(step.with?.["config-map"]).includes("imageUri"),
+    );
+    assert.deepEqual(
+      building.map(({ job }) => job),
+      ["dev"],
+    );
+    const steps = (wf.jobs.dev as Job).steps ?? [];
+    const at = (action: string) => steps.findIndex((s) => s.uses?.split("@")[0] === action);
+    const qemu = steps[at("docker/setup-qemu-action")];
+    assert.ok(qemu, "docker/setup-qemu-action in the dev job");
+    assert.ok(
+      String(qemu.with?.platforms ?? "all")
+        .split(",")
+        .some((p) => /^(all|arm64|linux\/arm64)$/.test(p.trim())),
+    );
+    const up = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
+    assert.ok(at("docker/setup-qemu-action") < up && at("docker/setup-buildx-action") !== -1);
+    assert.ok(at("docker/setup-buildx-action") < up);
+  });
+
   it("deploy: prod runs on a runner chosen by a repository variable, never on a GitHub-hosted one", () => {
     const prod = load("deploy.yml").jobs.prod as Job & { "runs-on"?: unknown };
     const runsOn = String(prod["runs-on"]);
@@ -204,6 +227,11 @@ describe("GitHub workflows", () => {
         command,
       );
     }
+    // Every pull request builds the real image and runs the image suite (a broken Dockerfile fails it).
+    assert.ok(
+      runs.some((r) => /\bnpm run test:image\b|\btest\/image\/run\.sh\b/.test(r)),
+      "the image suite runs in ci.yml",
+    );
     // CI runs the program on the Node major the image ships (the Dockerfile's runtime default).
     const dockerfile = fs.readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
     const imageMajor = Number(/^ARG RUNTIME_IMAGE=node:(\d+)/m.exec(dockerfile)?.[1]);

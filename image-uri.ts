@@ -1,0 +1,47 @@
+/**
+ * What an image URI names: its registry host and, for Amazon ECR, the account, region and repository
+ * behind it. Pure (imports no SDK) so that config.ts, image.ts and every platform read an image URI
+ * the same way: the ECS execution role's pull permission, the Kubernetes pull secret's registry host
+ * and the ECR repository policy all come from here.
+ */
+
+/** `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag][@digest]` */
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com(\.cn)?\/([^@:]+)/;
+
+export interface EcrImage {
+  accountId: string;
+  region: string;
+  partition: "aws" | "aws-cn" | "aws-us-gov";
+  /** The registry host a pull secret or `docker login` must name: `<account>.dkr.ecr.<region>.amazonaws.com`. */
+  host: string;
+  /** Repository name, path included (`team/app`). */
+  repository: string;
+  /** `arn:<partition>:ecr:<region>:<account>:repository/<repository>`: what pull permissions name. */
+  repositoryArn: string;
+}
+
+/** The ECR registry and repository an image URI lives in, or undefined for any other registry. */
+export function ecrImage(uri: string): EcrImage | undefined {
+  const match = ECR_IMAGE.exec(uri);
+  if (!match) return undefined;
+  const [, accountId = "", region = "", china, repository = ""] = match;
+  const partition = china ? "aws-cn" : region.startsWith("us-gov-") ? "aws-us-gov" : "aws";
+  return {
+    accountId,
+    region,
+    partition,
+    host: `${accountId}.dkr.ecr.${region}.amazonaws.com${china ?? ""}`,
+    repository,
+    repositoryArn: `arn:${partition}:ecr:${region}:${accountId}:repository/${repository}`,
+  };
+}
+
+/**
+ * The registry host of an image URI, as Docker resolves it: the first path component when it looks
+ * like a host (has a dot or a port, or is `localhost`), otherwise Docker Hub.
+ */
+export function registryHost(uri: string): string {
+  const first = uri.split("/")[0] ?? "";
+  const isHost = uri.includes("/") && (/[.:]/.test(first) || first === "localhost");
+  return isHost ? first : "docker.io";
+}
