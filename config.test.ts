@@ -837,11 +837,11 @@ describe("Pulumi.yaml declares exactly the keys config.ts knows", () => {
     }
   });
 
-  it("uses the nodejs runtime with TypeScript and npm", () => {
+  it("uses the nodejs runtime with TypeScript (loaded through tsconfig.pulumi.json) and npm", () => {
     assert.equal(project.name, "fastify-deploy");
     assert.deepEqual(project.runtime, {
       name: "nodejs",
-      options: { typescript: true, packagemanager: "npm" },
+      options: { typescript: true, tsconfig: "tsconfig.pulumi.json", packagemanager: "npm" },
     });
   });
 });

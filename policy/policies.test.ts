@@ -1,15 +1,10 @@
 import assert from "node:assert/strict";
-import * as fs from "node:fs";
-import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { type RecordedResource, ROOT, runProgram } from "../test/harness";
+import { PLATFORMS, type RecordedResource, runProgram, STACKS, stackPlatformCases } from "../test/harness";
 import * as p from "./policies";
 import { type AnyPolicy, evaluate, fixture, mutated, type Violation } from "./testing";
 
-const KUBECONFIG = fs.readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
-const STACKS = ["dev", "prod"] as const;
-const PLATFORMS = ["ecs", "kubernetes", "eks"] as const;
 
 type Resources = readonly RecordedResource[];
 // biome-ignore lint/suspicious/noExplicitAny: mutations edit arbitrary recorded JSON in place
@@ -21,18 +16,6 @@ const summary = (violations: Violation[]): string[] => violations.map((v) => `[$
 const check = async (policy: AnyPolicy, resources: Resources): Promise<string[]> =>
   (await evaluate([policy], resources)).map((v) => v.message);
 
-async function runStack(stack: (typeof STACKS)[number], platform: (typeof PLATFORMS)[number]) {
-  // dev's committed NAT strategy ("none") is refused by config for eks (nodes need NAT): the cheapest
-  // valid one stands in.
-  const options =
-    platform === "kubernetes"
-      ? { stack, config: { platform }, secrets: { kubeconfig: KUBECONFIG } }
-      : platform === "eks" && stack === "dev"
-        ? { stack, config: { platform, natGateways: "single" } }
-        : { stack, config: { platform } };
-  return (await runProgram(options)).resources;
-}
-
 // ---------------------------------------------------------------------------------------------------
 
 describe("policy pack", () => {
@@ -43,8 +26,8 @@ describe("policy pack", () => {
   let eksHttp: RecordedResource[];
 
   before(async () => {
-    for (const stack of STACKS) {
-      for (const platform of PLATFORMS) runs.set(`${stack}/${platform}`, await runStack(stack, platform));
+    for (const { stack, platform, options } of stackPlatformCases()) {
+      runs.set(`${stack}/${platform}`, (await runProgram(options)).resources);
     }
     prodHttps = (
       await runProgram({

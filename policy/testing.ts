@@ -46,7 +46,8 @@ const typeOf = (resourceClass: unknown): string | undefined => {
   return typeof token === "string" && token !== "" ? token : undefined;
 };
 
-function options(resource: RecordedResource): PolicyResourceOptions {
+/** The options the adapter shows policies (policy/analyzer.test.ts sends the same over gRPC). */
+export function options(resource: RecordedResource): PolicyResourceOptions {
   return {
     protect: false,
     ignoreChanges: [],
@@ -58,7 +59,7 @@ function options(resource: RecordedResource): PolicyResourceOptions {
 }
 
 /** `provider` as the engine passes it: the provider resource's type, inputs, URN and name. */
-function providerOf(resource: RecordedResource, all: readonly RecordedResource[]) {
+export function providerOf(resource: RecordedResource, all: readonly RecordedResource[]) {
   if (!resource.provider) return undefined;
   const urn = resource.provider.split("::").slice(0, -1).join("::");
   const provider = all.find((r) => r.urn === urn);
@@ -66,7 +67,8 @@ function providerOf(resource: RecordedResource, all: readonly RecordedResource[]
   return { type: provider.type, props: plain(provider.inputs), urn: provider.urn, name: provider.name };
 }
 
-const analyzed = (resources: readonly RecordedResource[]) => resources.filter((r) => r.type !== STACK_TYPE);
+export const analyzed = (resources: readonly RecordedResource[]) =>
+  resources.filter((r) => r.type !== STACK_TYPE);
 
 /** What @pulumi/policy shows of one resource, to resource and stack policies alike. */
 function resourceView<AsType>(

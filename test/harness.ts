@@ -862,3 +862,36 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
 export function inputsByUrn(run: ProgramRun): Record<string, unknown> {
   return Object.fromEntries(run.resources.map((r) => [r.urn, { parent: r.parentUrn, inputs: r.inputs }]));
 }
+
+// ---------------------------------------------------------------------------------------------------
+// The committed stacks on every platform
+
+export const STACKS = ["dev", "prod"] as const;
+export const PLATFORMS = ["ecs", "kubernetes", "eks"] as const;
+
+export interface StackPlatformCase {
+  stack: (typeof STACKS)[number];
+  platform: (typeof PLATFORMS)[number];
+  options: RunOptions;
+}
+
+/**
+ * Every committed stack switched to every platform, with the least extra config that platform needs:
+ * the fixture kubeconfig (as a secret) for `kubernetes`; for dev on `eks`, one NAT gateway, because
+ * dev's committed strategy ("none") is refused by config there (nodes need NAT).
+ */
+export function stackPlatformCases(): StackPlatformCase[] {
+  const kubeconfig = fs.readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
+  return STACKS.flatMap((stack) =>
+    PLATFORMS.map((platform) => ({
+      stack,
+      platform,
+      options:
+        platform === "kubernetes"
+          ? { stack, config: { platform }, secrets: { kubeconfig } }
+          : platform === "eks" && stack === "dev"
+            ? { stack, config: { platform, natGateways: "single" } }
+            : { stack, config: { platform } },
+    })),
+  );
+}
