@@ -3,7 +3,14 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { CONFIG_KEYS, ConfigError, type ParseResult, parseConfig, type RawConfig } from "./config";
+import {
+  CONFIG_KEYS,
+  ConfigError,
+  DEFAULT_ECR_REFRESHER_IMAGE,
+  type ParseResult,
+  parseConfig,
+  type RawConfig,
+} from "./config";
 import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./test/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
@@ -815,6 +822,15 @@ describe("parseConfig accepts the committed stacks", () => {
       "fastify-deploy:memory is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:logRetentionDays is set but has no effect on platform kubernetes (it applies to ecs, eks)",
     ]);
+  });
+});
+
+describe("the refresher runs in the Dockerfile's pinned base image", () => {
+  it("has the same node index digest as RUNTIME_IMAGE, so one base-image bump covers both", () => {
+    const dockerfile = readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
+    const runtime = /^ARG RUNTIME_IMAGE=node:[^@\s]+@(sha256:[a-f0-9]{64})$/m.exec(dockerfile);
+    assert.ok(runtime, "the Dockerfile pins RUNTIME_IMAGE by digest");
+    assert.equal(DEFAULT_ECR_REFRESHER_IMAGE, `docker.io/library/node@${runtime[1]}`);
   });
 });
 

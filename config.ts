@@ -32,13 +32,13 @@ export type ServiceType = (typeof SERVICE_TYPES)[number];
 export const WAIT_FOR_ADDRESS = ["auto", "true", "false"] as const;
 export type WaitForAddress = (typeof WAIT_FOR_ADDRESS)[number];
 /**
- * The Node.js image the ECR pull-secret refresher runs in: `node:24.18.0-alpine3.24` from Docker Hub,
- * the digest ten public repositories pin for that tag (one of them builds with --platform, so it is the
- * multi-arch index). Public, so pulling it needs no credential. Bump it as a reviewed change:
- * `docker buildx imagetools inspect node:24-alpine` prints the current digest.
+ * The Node.js image the ECR pull-secret refresher runs in: the same `node:24-trixie-slim` index digest
+ * the Dockerfile pins as RUNTIME_IMAGE (docker-library/repo-info repos/node/remote/24-trixie-slim.md),
+ * so one reviewed base-image bump covers both (config.test.ts keeps them equal). Public, so pulling it
+ * needs no credential; the refresher script needs nothing but Node.
  */
 export const DEFAULT_ECR_REFRESHER_IMAGE =
-  "docker.io/library/node@sha256:a0b9bf06e4e6193cf7a0f58816cc935ff8c2a908f81e6f1a95432d679c54fbfd";
+  "docker.io/library/node@sha256:50c3b2f6988dfc307b86e5301d69611af31f4789bdf232863b07d3b02fe55ae0";
 export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
 export type CapacityType = (typeof CAPACITY_TYPES)[number];
 export const BASTION_MODES = ["ssm", "ssh"] as const;
