@@ -11,9 +11,11 @@
  * - `isType`/`asType` compare the class's `__pulumiType`, `notApplicable` throws and is recorded as
  *   not-applicable, `getConfig` returns `{}` (no policy config), `stackTags` is empty.
  *
+ * - stack policies get each resource's `dependencies` (dependsOn and input sources, as the harness
+ *   records them), as the engine sends them; `propertyDependencies` stay empty.
+ *
  * What the harness cannot give: resource options (protect, ignoreChanges, additionalSecretOutputs,
- * custom timeouts) and dependency URNs, so `opts` holds the engine's zero values and
- * `dependencies`/`propertyDependencies` are empty; policies fall back to matching ids/ARNs.
+ * custom timeouts), so `opts` holds the engine's zero values; policies fall back to matching ids/ARNs.
  */
 import type {
   PolicyResource,
