@@ -227,11 +227,19 @@ describe("GitHub workflows", () => {
         command,
       );
     }
-    // Every pull request builds the real image and runs the image suite (a broken Dockerfile fails it).
-    assert.ok(
-      runs.some((r) => /\bnpm run test:image\b|\btest\/image\/run\.sh\b/.test(r)),
-      "the image suite runs in ci.yml",
-    );
+    // Every pull request runs every suite `npm run test:all` runs (what .ci/run runs), the real image
+    // build among them (a broken Dockerfile fails it): a suite added there and not here fails this test.
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")) as {
+      scripts: Record<string, string>;
+    };
+    const suites = (pkg.scripts["test:all"] ?? "").split("&&").map((part) => part.trim());
+    assert.ok(suites.includes("npm run test:image"), "test:all runs the image suite");
+    for (const suite of suites) {
+      assert.ok(
+        runs.some((r) => r.includes(suite)),
+        `ci.yml runs \`${suite}\` as npm run test:all does`,
+      );
+    }
     // CI runs the program on the Node major the image ships (the Dockerfile's runtime default).
     const dockerfile = fs.readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
     const imageMajor = Number(/^ARG RUNTIME_IMAGE=node:(\d+)/m.exec(dockerfile)?.[1]);
