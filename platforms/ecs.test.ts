@@ -145,7 +145,7 @@ describe("ECS platform", () => {
       const aliases = prodHttps
         .ofType(INGRESS)
         .filter((r) => r.name.startsWith("app-alb-in-"))
-        .map((r) => [r.name, r.aliases]);
+        .map((r) => [r.name, r.aliases?.map((alias) => alias.name)]);
       assert.deepEqual(aliases, [
         ["app-alb-in-80-198-51-100-0-24", ["app-alb-in-80-0"]],
         ["app-alb-in-443-198-51-100-0-24", ["app-alb-in-443-0"]],

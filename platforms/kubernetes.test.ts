@@ -468,7 +468,7 @@ describe("Kubernetes platform", () => {
       });
       assert.deepEqual(secret.ignoreChanges, ["data"]);
       // Where KubernetesApp registered it before: an existing stack keeps the object.
-      assert.deepEqual(secret.aliasSpecs, [
+      assert.deepEqual(secret.aliases, [
         { name: "app-app-image-pull", parentUrn: dev.one("fastify-deploy:platforms:KubernetesApp").urn },
       ]);
       assert.deepEqual(podSpec(dev).imagePullSecrets, [{ name: "fastify-app-image-pull" }]);

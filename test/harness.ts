@@ -537,10 +537,11 @@ export interface RecordedResource {
   secretInputs: string[];
   /** The `retainOnDelete` resource option: `pulumi destroy` forgets the resource instead of deleting it. */
   retainOnDelete?: boolean;
-  /** The `aliases` resource option: earlier names (or URNs) this resource was known by. */
-  aliases?: string[];
-  /** The same aliases with the parent each name was under (`parentUrn` "" for none or a URN alias). */
-  aliasSpecs?: { name: string; parentUrn: string }[];
+  /**
+   * The `aliases` resource option: each earlier name (or URN) this resource was known by, with the
+   * parent it was under (`parentUrn` "" for none or a URN alias).
+   */
+  aliases?: { name: string; parentUrn: string }[];
   /** The `ignoreChanges` resource option (property paths). Optional for hand-built records. */
   ignoreChanges?: string[];
   /** The `deleteBeforeReplace` resource option. Optional for hand-built records. */
@@ -777,8 +778,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
             secretInputs: entry?.secretInputs ?? [],
             ...(req.getRetainondelete() && { retainOnDelete: true }),
             ...(req.getAliasesList().length > 0 && {
-              aliases: req.getAliasesList().map((a) => a.getUrn() || (a.getSpec()?.getName() ?? "")),
-              aliasSpecs: req.getAliasesList().map((a) => ({
+              aliases: req.getAliasesList().map((a) => ({
                 name: a.getUrn() || (a.getSpec()?.getName() ?? ""),
                 parentUrn: a.getSpec()?.getParenturn() ?? "",
               })),
