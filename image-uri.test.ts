@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ecrApiEndpoint, ecrImage, registryHost } from "./image-uri";
+import { ecrApiEndpoint, ecrImage } from "./image-uri";
 
 const DIGEST = `sha256:${"b".repeat(64)}`;
 
@@ -56,23 +56,6 @@ describe("ecrImage", () => {
   ];
   for (const [uri, expected] of cases) {
     it(uri.split("@")[0] as string, () => assert.deepEqual(ecrImage(uri), expected));
-  }
-});
-
-describe("registryHost", () => {
-  const cases: [string, string][] = [
-    [
-      `123456789012.dkr.ecr.eu-west-1.amazonaws.com/app@${DIGEST}`,
-      "123456789012.dkr.ecr.eu-west-1.amazonaws.com",
-    ],
-    [`ghcr.io/acme/app@${DIGEST}`, "ghcr.io"],
-    [`127.0.0.1:5000/app@${DIGEST}`, "127.0.0.1:5000"],
-    [`localhost/app@${DIGEST}`, "localhost"],
-    [`acme/app@${DIGEST}`, "docker.io"],
-    [`node@${DIGEST}`, "docker.io"],
-  ];
-  for (const [uri, expected] of cases) {
-    it(`${uri.split("@")[0]} → ${expected}`, () => assert.equal(registryHost(uri), expected));
   }
 });
 

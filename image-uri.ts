@@ -40,13 +40,3 @@ export function ecrImage(uri: string): EcrImage | undefined {
 export function ecrApiEndpoint(image: Pick<EcrImage, "region" | "partition">): string {
   return `https://api.ecr.${image.region}.amazonaws.com${image.partition === "aws-cn" ? ".cn" : ""}`;
 }
-
-/**
- * The registry host of an image URI, as Docker resolves it: the first path component when it looks
- * like a host (has a dot or a port, or is `localhost`), otherwise Docker Hub.
- */
-export function registryHost(uri: string): string {
-  const first = uri.split("/")[0] ?? "";
-  const isHost = uri.includes("/") && (/[.:]/.test(first) || first === "localhost");
-  return isHost ? first : "docker.io";
-}
