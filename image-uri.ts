@@ -1,8 +1,8 @@
 /**
  * What an image URI names: its registry host and, for Amazon ECR, the account, region and repository
- * behind it. Pure (imports no SDK) so that config.ts, image.ts and every platform read an image URI
- * the same way: the ECS execution role's pull permission, the Kubernetes pull secret's registry host
- * and the ECR repository policy all come from here.
+ * behind it; and what pulling from such a repository takes. Pure (imports no SDK) so that config.ts,
+ * image.ts and every platform read an image URI the same way: the ECS execution role's pull permission,
+ * the Kubernetes puller's permission and registry host and the ECR repository policy all come from here.
  */
 
 /** `<account>.dkr.ecr.<region>.amazonaws.com[.cn]/<repository>[:tag][@digest]` */
@@ -39,4 +39,23 @@ export function ecrImage(uri: string): EcrImage | undefined {
 /** The ECR API endpoint of the image's own region, where its registry's authorization tokens are issued. */
 export function ecrApiEndpoint(image: Pick<EcrImage, "region" | "partition">): string {
   return `https://api.ecr.${image.region}.amazonaws.com${image.partition === "aws-cn" ? ".cn" : ""}`;
+}
+
+/** The ECR actions pulling an image takes: layer checks, the manifest, the layers. */
+export const ECR_PULL_ACTIONS = [
+  "ecr:BatchCheckLayerAvailability",
+  "ecr:BatchGetImage",
+  "ecr:GetDownloadUrlForLayer",
+] as const;
+
+/**
+ * IAM statements that let an identity pull one repository's images: a registry token
+ * (GetAuthorizationToken takes no resource scope; the token covers every registry the identity may
+ * pull from) and the repository's images.
+ */
+export function ecrPullStatements(repositoryArn: string): object[] {
+  return [
+    { Sid: "AuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
+    { Sid: "PullTheAppImage", Effect: "Allow", Action: [...ECR_PULL_ACTIONS], Resource: repositoryArn },
+  ];
 }

@@ -369,10 +369,11 @@ describe("AppImage under the harness", () => {
     const policy = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy as string);
     assert.deepEqual(policy.Statement.slice(0, 2), [
       // GetAuthorizationToken cannot be scoped; the token it returns covers the other registry too.
-      { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+      { Sid: "AuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
       {
+        Sid: "PullTheAppImage",
         Effect: "Allow",
-        Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
         Resource: "arn:aws:ecr:eu-west-1:210987654321:repository/team/app",
       },
     ]);

@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImagePlatform } from "./config";
-import { ecrImage } from "./image-uri";
+import { ECR_PULL_ACTIONS, ecrImage } from "./image-uri";
 
 /**
  * What goes into the image, relative to the build context (the repository root): the Dockerfile, and
@@ -104,7 +104,7 @@ export function pullPolicy(partition: string, accountIds: readonly string[]): st
         Sid: "PullFromAllowedAccounts",
         Effect: "Allow",
         Principal: { AWS: accountIds.map((id) => `arn:${partition}:iam::${id}:root`) },
-        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+        Action: [...ECR_PULL_ACTIONS],
       },
     ],
   });

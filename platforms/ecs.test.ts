@@ -453,10 +453,11 @@ describe("ECS platform", () => {
       const repo = dev.one("aws:ecr/repository:Repository", "app-repo").state.arn;
       const logGroup = dev.one("aws:cloudwatch/logGroup:LogGroup").state.arn;
       assert.deepEqual(doc.Statement, [
-        { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
+        { Sid: "AuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
         {
+          Sid: "PullTheAppImage",
           Effect: "Allow",
-          Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"],
+          Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
           Resource: repo,
         },
         {

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppConfig, ImagePlatform, NetworkConfig, ScalingConfig } from "../config";
+import { ecrPullStatements } from "../image-uri";
 import {
   APP_GID,
   APP_PORT,
@@ -401,21 +402,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
           JSON.stringify({
             Version: "2012-10-17",
             Statement: [
-              ...(repositoryArn
-                ? [
-                    // GetAuthorizationToken cannot be scoped to a repository.
-                    { Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: "*" },
-                    {
-                      Effect: "Allow",
-                      Action: [
-                        "ecr:BatchCheckLayerAvailability",
-                        "ecr:GetDownloadUrlForLayer",
-                        "ecr:BatchGetImage",
-                      ],
-                      Resource: repositoryArn,
-                    },
-                  ]
-                : []),
+              ...(repositoryArn ? ecrPullStatements(repositoryArn) : []),
               {
                 Effect: "Allow",
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents"],

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { ecrApiEndpoint, ecrImage } from "../image-uri";
+import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../image-uri";
 import {
   KubernetesApp,
   type KubernetesAppArgs,
@@ -170,7 +170,12 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     );
     new aws.iam.UserPolicy(
       `${name}-ecr-pull`,
-      { user: user.name, policy: ecr.repositoryArn.apply(ecrPullPolicy) },
+      {
+        user: user.name,
+        policy: ecr.repositoryArn.apply((arn) =>
+          JSON.stringify({ Version: "2012-10-17", Statement: ecrPullStatements(arn) }),
+        ),
+      },
       { parent: this },
     );
     const key = new aws.iam.AccessKey(`${name}-ecr-puller-key`, { user: user.name }, { parent: this });
@@ -184,22 +189,6 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       ...(settings.schedule !== undefined && { schedule: settings.schedule }),
     };
   }
-}
-
-/** Pull-only rights: a token (GetAuthorizationToken has no resource scope) and the one repository's layers. */
-export function ecrPullPolicy(repositoryArn: string): string {
-  return JSON.stringify({
-    Version: "2012-10-17",
-    Statement: [
-      { Sid: "AuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
-      {
-        Sid: "PullTheAppImage",
-        Effect: "Allow",
-        Action: ["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-        Resource: repositoryArn,
-      },
-    ],
-  });
 }
 
 export interface NetworkPolicyDefaultsInput {
