@@ -19,6 +19,9 @@ export interface AwsLoadBalancerControllerArgs {
   /** Region and VPC, passed explicitly so the controller never needs the instance metadata service. */
   region: pulumi.Input<string>;
   vpcId: pulumi.Input<string>;
+  /** The stack's partition and account, for the IAM policy's ARNs. */
+  partition: pulumi.Input<string>;
+  accountId: pulumi.Input<string>;
   /** ARN of the cluster's IAM OIDC provider (IRSA). */
   oidcProviderArn: pulumi.Input<string>;
   /** The cluster's OIDC issuer without `https://`, e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC`. */
@@ -90,12 +93,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
         description: "AWS Load Balancer Controller: the controller project's published IAM policy",
         // Partition-aware, and its security-group ingress statement confined to this VPC.
         policy: pulumi
-          .all([
-            aws.getPartitionOutput({}, { parent: this }).partition,
-            aws.getCallerIdentityOutput({}, { parent: this }).accountId,
-            args.region,
-            args.vpcId,
-          ])
+          .all([args.partition, args.accountId, args.region, args.vpcId])
           .apply(([partition, account, region, vpcId]) =>
             JSON.stringify(
               awsLoadBalancerControllerIamPolicy(

@@ -478,6 +478,8 @@ export class EksPlatform extends pulumi.ComponentResource {
         clusterName,
         region,
         vpcId: vpc.vpcId,
+        partition,
+        accountId,
         oidcProviderArn: cluster.oidcProviderArn,
         oidcIssuer: cluster.oidcIssuer,
         // Its pods need nodes and cluster DNS to become ready.
