@@ -29,8 +29,7 @@ import { serviceAccountRole } from "./irsa";
 import {
   KubernetesApp,
   type KubernetesWorkloadArgs,
-  type NetworkPolicySource,
-  networkPolicySourcesFrom,
+  networkPolicySources,
   workloadSettings,
 } from "./kubernetes-app";
 import { awsxAutoLayout, DEFAULT_VPC_CIDR, eksSubnetMasks } from "./subnet-layout";
@@ -497,9 +496,9 @@ export class EksPlatform extends pulumi.ComponentResource {
         namespace,
         ...workloadSettings(args.app, "eks", EKS_DRAIN_DELAY_MS),
         serviceType: "ClusterIP",
-        networkPolicySources: eksNetworkPolicySources(
-          args.networkPolicy ?? { namespaces: [], cidrs: [] },
-          publicSubnetCidrs(vpc, args.availabilityZones, this),
+        // By default the VPC's public subnets, where the ALB's network interfaces live.
+        networkPolicySources: networkPolicySources(args.networkPolicy ?? { namespaces: [], cidrs: [] }, () =>
+          publicSubnetCidrs(vpc, args.availabilityZones, this).map((cidr) => ({ cidr })),
         ),
         awaitAddress: args.awaitAddress ?? true,
         // ALB `ip` targets: without readiness gates a rollout can leave the target group with only
@@ -586,17 +585,6 @@ function publicSubnetCidrs(
     (_, i) =>
       aws.ec2.getSubnetOutput({ id: vpc.publicSubnetIds.apply((ids) => ids[i] ?? "") }, { parent }).cidrBlock,
   );
-}
-
-/** Explicit sources when any is configured, else the ALB's subnets. */
-export function eksNetworkPolicySources(
-  explicit: { namespaces: string[]; cidrs: string[] },
-  albSubnetCidrs: pulumi.Input<string>[],
-): NetworkPolicySource[] {
-  if (explicit.namespaces.length > 0 || explicit.cidrs.length > 0) {
-    return networkPolicySourcesFrom(explicit);
-  }
-  return albSubnetCidrs.map((cidr) => ({ cidr }));
 }
 
 export interface AlbIngressSettings {

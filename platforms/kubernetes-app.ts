@@ -20,14 +20,18 @@ export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
  */
 export type NetworkPolicySource = { namespace: pulumi.Input<string> } | { cidr: pulumi.Input<string> };
 
-/** Configured sources (namespaces, then CIDRs), as NetworkPolicy sources. */
-export function networkPolicySourcesFrom(explicit: {
-  namespaces: readonly string[];
-  cidrs: readonly string[];
-}): NetworkPolicySource[] {
+/**
+ * The NetworkPolicy's sources: the configured ones (namespaces, then CIDRs) when any is set, for they
+ * replace every default; else the platform's `defaults`, only then computed.
+ */
+export function networkPolicySources(
+  configured: { namespaces: readonly string[]; cidrs: readonly string[] },
+  defaults: () => NetworkPolicySource[],
+): NetworkPolicySource[] {
+  if (configured.namespaces.length === 0 && configured.cidrs.length === 0) return defaults();
   return [
-    ...explicit.namespaces.map((namespace) => ({ namespace })),
-    ...explicit.cidrs.map((cidr) => ({ cidr })),
+    ...configured.namespaces.map((namespace) => ({ namespace })),
+    ...configured.cidrs.map((cidr) => ({ cidr })),
   ];
 }
 

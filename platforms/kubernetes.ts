@@ -8,7 +8,7 @@ import {
   type KubernetesIngressArgs,
   type KubernetesWorkloadArgs,
   type NetworkPolicySource,
-  networkPolicySourcesFrom,
+  networkPolicySources,
   SERVICE_PORT,
   type ServiceType,
   workloadSettings,
@@ -119,14 +119,15 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         ...(imagePull !== undefined && { imagePull }),
         serviceType: args.serviceType ?? "ClusterIP",
         ...(args.ingress !== undefined && { ingress: args.ingress }),
-        networkPolicySources: defaultNetworkPolicySources({
-          namespace,
-          serviceType: args.serviceType ?? "ClusterIP",
-          ingress: args.ingress !== undefined,
-          ingressControllerNamespace: args.ingressControllerNamespace ?? "ingress-nginx",
-          nodeCidrs: args.nodeCidrs ?? [],
-          explicit: args.networkPolicy ?? { namespaces: [], cidrs: [] },
-        }),
+        networkPolicySources: networkPolicySources(args.networkPolicy ?? { namespaces: [], cidrs: [] }, () =>
+          defaultNetworkPolicySources({
+            namespace,
+            serviceType: args.serviceType ?? "ClusterIP",
+            ingress: args.ingress !== undefined,
+            ingressControllerNamespace: args.ingressControllerNamespace ?? "ingress-nginx",
+            nodeCidrs: args.nodeCidrs ?? [],
+          }),
+        ),
         awaitAddress: args.awaitAddress ?? false,
       },
       { parent: this },
@@ -199,8 +200,6 @@ export interface NetworkPolicyDefaultsInput {
   ingress: boolean;
   ingressControllerNamespace: string;
   nodeCidrs: string[];
-  /** Sources set in config; when any is set they replace every default. */
-  explicit: { namespaces: string[]; cidrs: string[] };
 }
 
 /**
@@ -210,10 +209,6 @@ export interface NetworkPolicyDefaultsInput {
  * the app's own namespace (clients in the cluster must be named in config).
  */
 export function defaultNetworkPolicySources(input: NetworkPolicyDefaultsInput): NetworkPolicySource[] {
-  const { explicit } = input;
-  if (explicit.namespaces.length > 0 || explicit.cidrs.length > 0) {
-    return networkPolicySourcesFrom(explicit);
-  }
   const sources: NetworkPolicySource[] = [];
   if (input.ingress) sources.push({ namespace: input.ingressControllerNamespace });
   if (input.serviceType !== "ClusterIP") {
