@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { restrictedContainerSecurityContext } from "./pod-security";
 
 /** The refresher's script, shipped in a ConfigMap (see ecr-pull-refresher.cjs for why plain JavaScript). */
 export const REFRESHER_SCRIPT_FILE = path.join(__dirname, "ecr-pull-refresher.cjs");
@@ -180,16 +181,7 @@ export class EcrPullSecret extends pulumi.ComponentResource {
               requests: { cpu: "10m", memory: "48Mi" },
               limits: { cpu: "200m", memory: "128Mi" },
             },
-            securityContext: {
-              runAsNonRoot: true,
-              runAsUser: REFRESHER_UID,
-              runAsGroup: REFRESHER_UID,
-              allowPrivilegeEscalation: false,
-              privileged: false,
-              readOnlyRootFilesystem: true,
-              capabilities: { drop: ["ALL"] },
-              seccompProfile: { type: "RuntimeDefault" },
-            },
+            securityContext: restrictedContainerSecurityContext(REFRESHER_UID, REFRESHER_UID),
             volumeMounts: [
               { name: "script", mountPath: "/refresher", readOnly: true },
               { name: "token", mountPath: TOKEN_DIR, readOnly: true },

@@ -11,6 +11,7 @@ import {
   READINESS_PATH,
 } from "./app-contract";
 import { EcrPullSecret, type EcrPullSecretArgs } from "./ecr-pull-secret";
+import { restrictedContainerSecurityContext } from "./pod-security";
 
 export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
 
@@ -432,16 +433,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
                     },
                     limits: { cpu: resources.cpuLimit ?? "500m", memory: resources.memoryLimit ?? "256Mi" },
                   },
-                  securityContext: {
-                    runAsNonRoot: true,
-                    runAsUser: APP_UID,
-                    runAsGroup: APP_GID,
-                    allowPrivilegeEscalation: false,
-                    privileged: false,
-                    readOnlyRootFilesystem: true,
-                    capabilities: { drop: ["ALL"] },
-                    seccompProfile: { type: "RuntimeDefault" },
-                  },
+                  securityContext: restrictedContainerSecurityContext(APP_UID, APP_GID),
                   startupProbe: {
                     httpGet: { path: LIVENESS_PATH, port: "http" },
                     periodSeconds: 2,
