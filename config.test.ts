@@ -500,10 +500,10 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       },
       expected: [
         'fastify-deploy:waitForAddress: got "yes"; expected one of auto, true, false',
-        'fastify-deploy:networkPolicyNamespaces: got "Ingress_Nginx"; expected a namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)',
+        'fastify-deploy:networkPolicyNamespaces: got "Ingress_Nginx"; expected a Kubernetes namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)',
         'fastify-deploy:networkPolicyCidrs: got "10.0.0.1/16"; expected an IPv4 CIDR with no host bits set, such as 203.0.113.0/24',
         'fastify-deploy:networkPolicyCidrs: got ["10.0.0.1/16","10.0.0.1/16"]; expected no duplicate CIDRs',
-        'fastify-deploy:ingressControllerNamespace: got "-x"; expected a namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)',
+        'fastify-deploy:ingressControllerNamespace: got "-x"; expected a Kubernetes namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)',
         `fastify-deploy:nodeCidrs: got "172.18.0.0/16"; expected a JSON list of IPv4 CIDRs, e.g. ["172.18.0.0/16"] (pulumi config set --path 'nodeCidrs[0]' 172.18.0.0/16)`,
         'fastify-deploy:ecrRefresherImage: got "node:24-alpine"; expected a digest-pinned, publicly pullable Node.js image <registry>/<repository>@sha256:<64 hex digits>',
       ],

@@ -129,6 +129,11 @@ function dnsLabel(what: string) {
   return z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: expected(what) });
 }
 
+/** A Kubernetes namespace name, wherever config names one (the app's, the ingress controller's, sources). */
+const namespaceName = dnsLabel(
+  "a Kubernetes namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)",
+);
+
 function dnsSubdomain(what: string) {
   return z.string().regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
     error: expected(what),
@@ -301,9 +306,7 @@ export const CONFIG_KEYS = {
     type: "string",
     default: "fastify-app",
     platforms: ["kubernetes", "eks"],
-    schema: dnsLabel(
-      "a Kubernetes namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)",
-    ),
+    schema: namespaceName,
   },
   createNamespace: { type: "boolean", default: true, platforms: ["kubernetes"], schema: boolean },
   imagePullSecret: {
@@ -354,12 +357,10 @@ export const CONFIG_KEYS = {
     type: "array",
     default: [],
     platforms: ["kubernetes", "eks"],
-    schema: jsonList(
-      "networkPolicyNamespaces",
-      "ingress-nginx",
-      dnsLabel("a namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)"),
-      { of: "namespace names", duplicates: "no duplicate namespaces" },
-    ),
+    schema: jsonList("networkPolicyNamespaces", "ingress-nginx", namespaceName, {
+      of: "namespace names",
+      duplicates: "no duplicate namespaces",
+    }),
   },
   networkPolicyCidrs: {
     type: "array",
@@ -374,7 +375,7 @@ export const CONFIG_KEYS = {
     type: "string",
     default: "ingress-nginx",
     platforms: ["kubernetes"],
-    schema: dnsLabel("a namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)"),
+    schema: namespaceName,
   },
   nodeCidrs: {
     type: "array",
@@ -555,7 +556,7 @@ export interface EksStackConfig extends CommonConfig {
     awaitAddress: boolean;
     /** Sources the NetworkPolicy admits; both empty: the VPC's public subnets (the ALB's). */
     networkPolicy: NetworkPolicyConfig;
-    /** Control-plane log types shipped to CloudWatch (may be empty: none). */
+    /** Control-plane log types shipped to CloudWatch (always audit and authenticator, plus any chosen). */
     clusterLogTypes: ClusterLogType[];
     /** Retention of the control-plane and container log groups. */
     logRetentionDays: number;
