@@ -527,10 +527,12 @@ export const awsxVpcExplicit = resourcePolicy(
  */
 const REQUIRED_CLUSTER_LOG_TYPES = ["audit", "authenticator"];
 
+const EKS_CLUSTER = "eks:index:Cluster";
+
 export const eksClusterHardened = resourcePolicy(
   "eks-cluster-hardened",
   "EKS clusters: pinned version, API authentication, audit and authenticator control-plane logs, KMS secrets encryption, private endpoint on, public endpoint off or CIDR-restricted, no default node group.",
-  ["eks:index:Cluster"],
+  [EKS_CLUSTER],
   (props, args) => {
     const out: string[] = [];
     const c = `EKS cluster ${args.name}`;
@@ -942,7 +944,7 @@ export const hpaHasMetricsApi = stackPolicy(
   "A program that creates an EKS cluster and an HPA on resource metrics (CPU/memory) also installs a metrics API: EKS ships none, and without one the HPA never scales.",
   (args) => {
     const all = args.resources;
-    if (!all.some((r) => r.type === "eks:index:Cluster" || r.type === "aws:eks/cluster:Cluster")) return [];
+    if (!all.some((r) => r.type === EKS_CLUSTER || r.type === "aws:eks/cluster:Cluster")) return [];
     if (all.some(servesResourceMetrics)) return [];
     return all
       .filter(
@@ -1059,8 +1061,6 @@ export const topologySpreadPerRevision = resourcePolicy(
       );
   },
 );
-
-const EKS_CLUSTER = "eks:index:Cluster";
 
 export const zoneSpreadMatchesReplicas = stackPolicy(
   "k8s-zone-spread-hard-iff-replicas-cover-zones",
