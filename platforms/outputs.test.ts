@@ -2,22 +2,22 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { inputsByUrn, type ProgramRun, ROOT, type RunOptions, runProgram } from "../test/harness";
+import {
+  inputsByUrn,
+  type ProgramRun,
+  ROOT,
+  type RunOptions,
+  runProgram,
+  stackPlatformCases,
+} from "../test/harness";
 
 const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 
 /** Every committed stack on every platform, and the kubernetes shapes whose address may never come. */
 const CASES: [string, RunOptions][] = [
-  ...["dev", "prod"].flatMap((stack): [string, RunOptions][] => [
-    [`${stack} × ecs`, { stack, config: { platform: "ecs" } }],
-    [
-      `${stack} × eks`,
-      { stack, config: { platform: "eks", ...(stack === "dev" && { natGateways: "single" }) } },
-    ],
-    [
-      `${stack} × kubernetes`,
-      { stack, config: { platform: "kubernetes" }, secrets: { kubeconfig: KUBECONFIG } },
-    ],
+  ...stackPlatformCases().map(({ stack, platform, options }): [string, RunOptions] => [
+    `${stack} × ${platform}`,
+    options,
   ]),
   [
     "kubernetes, LoadBalancer without an address",
