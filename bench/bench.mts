@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { setTimeout as sleep } from "node:timers/promises";
+import { median } from "./stats.mts";
 import type { LoadJob, LoadSummary, WorkerMessage } from "./types.mts";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
@@ -566,15 +567,6 @@ class LoadWorker {
 
 // ---------------------------------------------------------------------------------------------
 // Statistics and formatting
-
-function median(values: number[]): number {
-  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
-  if (sorted.length === 0) return Number.NaN;
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[mid] as number)
-    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
-}
 
 const round = (value: number, digits: number): number =>
   Number.isFinite(value) ? Math.round(value * 10 ** digits) / 10 ** digits : Number.NaN;
