@@ -51,7 +51,10 @@ describe("recorded graph snapshot", () => {
       if (process.env.UPDATE_SNAPSHOTS === "1") {
         fs.writeFileSync(file, `${JSON.stringify(actual, null, 1)}\n`);
       }
-      assert.ok(fs.existsSync(file), `${file} is missing: run UPDATE_SNAPSHOTS=1 npx tsx --test test/snapshot.test.ts`);
+      assert.ok(
+        fs.existsSync(file),
+        `${file} is missing: run UPDATE_SNAPSHOTS=1 npx tsx --test test/snapshot.test.ts`,
+      );
       assert.deepStrictEqual(actual, JSON.parse(fs.readFileSync(file, "utf8")));
     });
   }
