@@ -26,14 +26,6 @@ export interface AwsLoadBalancerControllerArgs {
   oidcProviderArn: pulumi.Input<string>;
   /** The cluster's OIDC issuer without `https://`, e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC`. */
   oidcIssuer: pulumi.Input<string>;
-  /** @default "kube-system" */
-  namespace?: string;
-  /** @default "aws-load-balancer-controller" */
-  serviceAccountName?: string;
-  /** @default {@link AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION} */
-  chartVersion?: string;
-  /** Controller replicas (leader election; two survive a node drain). @default 2 */
-  replicas?: number;
   /**
    * What the release must wait for (its pods need nodes and CoreDNS): a component's own dependsOn does
    * not reach its children, so it is passed to the release here. @default []
@@ -61,18 +53,8 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
   constructor(name: string, args: AwsLoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:AwsLoadBalancerController", name, {}, opts);
 
-    const namespace = args.namespace ?? "kube-system";
-    const serviceAccountName = args.serviceAccountName ?? "aws-load-balancer-controller";
-    const chartVersion = args.chartVersion ?? AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION;
-    const replicas = args.replicas ?? 2;
-    if (!Number.isInteger(replicas) || replicas < 1) {
-      throw new Error(`AwsLoadBalancerController ${name}: replicas must be an integer ≥ 1, got ${replicas}`);
-    }
-    if (!/^\d+\.\d+\.\d+$/.test(chartVersion)) {
-      throw new Error(
-        `AwsLoadBalancerController ${name}: chartVersion must be an exact version like 3.5.0, got ${JSON.stringify(chartVersion)}`,
-      );
-    }
+    const namespace = "kube-system";
+    const serviceAccountName = "aws-load-balancer-controller";
     const tags = args.tags ?? {};
 
     const role = serviceAccountRole(
@@ -116,7 +98,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
       `${name}-release`,
       {
         chart: "aws-load-balancer-controller",
-        version: chartVersion,
+        version: AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
         repositoryOpts: { repo: EKS_CHARTS_REPOSITORY },
         namespace,
         // Roll back a failed upgrade instead of leaving a half-configured controller.
@@ -128,7 +110,8 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
           clusterName: args.clusterName,
           region: args.region,
           vpcId: args.vpcId,
-          replicaCount: replicas,
+          // Leader election; two survive a node drain.
+          replicaCount: 2,
           serviceAccount: {
             create: true,
             name: serviceAccountName,

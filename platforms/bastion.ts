@@ -4,14 +4,16 @@ import {
   type BastionAccessPolicy,
   type BastionMode,
   EC2_ASSUME_ROLE_POLICY,
-  isArmInstanceType,
-  isWholeInternet,
+  type KubernetesVersion,
 } from "../facts";
 
 /** Amazon Linux 2023 (x86_64), resolved from AWS's public SSM parameter. */
 export const BASTION_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 /** Where user data writes the kubeconfig; /etc/profile.d points KUBECONFIG at it for every login user. */
 export const BASTION_KUBECONFIG_PATH = "/etc/kubernetes/kubeconfig";
+
+/** Root volume (gp3, encrypted): the AL2023 AMI's own size; the bastion stores nothing. */
+export const BASTION_ROOT_VOLUME_GIB = 8;
 
 export interface BastionArgs {
   vpcId: pulumi.Input<string>;
@@ -23,30 +25,26 @@ export interface BastionArgs {
   /**
    * `ssm`: Session Manager only, no inbound rule, no public IP. `ssh`: port 22 from `sshAllowedCidrs`
    * only, through EC2 Instance Connect (short-lived keys; no key pair exists).
-   * @default "ssm"
    */
-  mode?: BastionMode;
-  /** Required and non-empty in `ssh` mode, forbidden in `ssm` mode. Never 0.0.0.0/0 or ::/0. */
-  sshAllowedCidrs?: string[];
-  /** An x86_64 type (the AMI is x86_64). @default "t3.micro" */
-  instanceType?: string;
-  /** Root volume size in GiB (gp3, encrypted); the AMI needs at least 8. @default 8 */
-  rootVolumeSizeGiB?: number;
+  mode: BastionMode;
+  /** IPv4 CIDRs admitted on port 22 in `ssh` mode (config: non-empty then, empty in `ssm`, never /0). */
+  sshAllowedCidrs: string[];
+  /** An x86_64 type (the AMI is x86_64; config checks). */
+  instanceType: string;
   /** The EKS cluster the bastion administers. */
   clusterName: pulumi.Input<string>;
   /** Security group on the cluster's API endpoint; the bastion is admitted to it on 443. */
   clusterSecurityGroupId: pulumi.Input<string>;
-  /** The cluster's Kubernetes minor version (e.g. "1.33"); kubectl is installed for the same minor. */
-  kubernetesVersion: string;
+  /** The cluster's Kubernetes minor version; kubectl is installed for the same minor. */
+  kubernetesVersion: KubernetesVersion;
   /**
    * What the bastion's role may do in Kubernetes. `namespaceAdmin`: AmazonEKSAdminPolicy scoped to
    * `namespaces` (everything an operator of the app needs, nothing cluster-wide). `clusterAdmin`:
    * AmazonEKSClusterAdminPolicy for the whole cluster.
-   * @default "namespaceAdmin"
    */
-  accessPolicy?: BastionAccessPolicy;
-  /** Namespaces for `namespaceAdmin`; required and non-empty then. */
-  namespaces?: string[];
+  accessPolicy: BastionAccessPolicy;
+  /** Namespaces for `namespaceAdmin` (at least one: the type says so). */
+  namespaces: [string, ...string[]];
   /** @default {} */
   tags?: Record<string, string>;
 }
@@ -65,8 +63,7 @@ export class Bastion extends pulumi.ComponentResource {
   constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:Bastion", name, {}, opts);
 
-    const { mode, sshAllowedCidrs, instanceType, rootVolumeSizeGiB, accessPolicy, namespaces } =
-      validateBastionArgs(name, args);
+    const { mode, sshAllowedCidrs, instanceType, accessPolicy, namespaces } = args;
     const tags = { ...args.tags, Name: `${name}-bastion` };
 
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
@@ -96,7 +93,7 @@ export class Bastion extends pulumi.ComponentResource {
             ipProtocol: "tcp",
             fromPort: 22,
             toPort: 22,
-            ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
+            cidrIpv4: cidr,
             description: `SSH from ${cidr}`,
             tags,
           },
@@ -206,7 +203,7 @@ export class Bastion extends pulumi.ComponentResource {
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         rootBlockDevice: {
           volumeType: "gp3",
-          volumeSize: rootVolumeSizeGiB,
+          volumeSize: BASTION_ROOT_VOLUME_GIB,
           encrypted: true,
           deleteOnTermination: true,
         },
@@ -249,7 +246,7 @@ export class Bastion extends pulumi.ComponentResource {
  * through `aws eks update-kubeconfig`. The text depends only on its inputs: no timestamps.
  */
 export function bastionUserData(
-  kubernetesVersion: string,
+  kubernetesVersion: KubernetesVersion,
   clusterName: pulumi.Input<string>,
   region: pulumi.Input<string>,
 ): pulumi.Output<string> {
@@ -282,75 +279,4 @@ done
 chmod 0644 "$KUBECONFIG_PATH"
 echo "export KUBECONFIG=$KUBECONFIG_PATH" > /etc/profile.d/kubeconfig.sh
 `;
-}
-
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
-
-export function isCidr(value: string): boolean {
-  return IPV4_CIDR.test(value) || IPV6_CIDR.test(value);
-}
-
-export type ResolvedBastionArgs = BastionArgs &
-  Required<
-    Pick<
-      BastionArgs,
-      "mode" | "sshAllowedCidrs" | "instanceType" | "rootVolumeSizeGiB" | "accessPolicy" | "namespaces"
-    >
-  >;
-
-/** The constructor's argument checks, callable without an engine: the args with defaults, or throws. */
-export function validateBastionArgs(name: string, given: BastionArgs): ResolvedBastionArgs {
-  const args: ResolvedBastionArgs = {
-    ...given,
-    mode: given.mode ?? "ssm",
-    sshAllowedCidrs: given.sshAllowedCidrs ?? [],
-    instanceType: given.instanceType ?? "t3.micro",
-    rootVolumeSizeGiB: given.rootVolumeSizeGiB ?? 8,
-    accessPolicy: given.accessPolicy ?? "namespaceAdmin",
-    namespaces: given.namespaces ?? [],
-  };
-  const fail = (message: string): never => {
-    throw new Error(`Bastion ${name}: ${message}`);
-  };
-  if (args.mode !== "ssm" && args.mode !== "ssh") {
-    fail(`mode must be "ssm" or "ssh", got ${JSON.stringify(args.mode)}`);
-  }
-  if (args.mode === "ssm" && args.sshAllowedCidrs.length > 0) {
-    fail(`sshAllowedCidrs is only used in mode "ssh"; remove it or set mode "ssh"`);
-  }
-  if (args.mode === "ssh" && args.sshAllowedCidrs.length === 0) {
-    fail(`mode "ssh" needs at least one CIDR in sshAllowedCidrs`);
-  }
-  for (const cidr of args.sshAllowedCidrs) {
-    if (isWholeInternet(cidr)) {
-      fail(
-        `sshAllowedCidrs must not contain ${cidr}: SSH is never open to the whole internet (mode "ssm" needs no open port)`,
-      );
-    }
-    if (!isCidr(cidr)) {
-      fail(`sshAllowedCidrs: ${JSON.stringify(cidr)} is not an IPv4 or IPv6 CIDR`);
-    }
-  }
-  if (new Set(args.sshAllowedCidrs).size !== args.sshAllowedCidrs.length) {
-    fail("sshAllowedCidrs contains duplicates");
-  }
-  if (isArmInstanceType(args.instanceType)) {
-    fail(`instanceType ${args.instanceType} is arm64, but the bastion AMI is x86_64`);
-  }
-  if (!/^\d+\.\d+$/.test(args.kubernetesVersion)) {
-    fail(
-      `kubernetesVersion must be a minor version like "1.33", got ${JSON.stringify(args.kubernetesVersion)}`,
-    );
-  }
-  if (!Number.isInteger(args.rootVolumeSizeGiB) || args.rootVolumeSizeGiB < 8) {
-    fail(`rootVolumeSizeGiB must be an integer ≥ 8 (the AMI's size), got ${args.rootVolumeSizeGiB}`);
-  }
-  if (args.accessPolicy !== "namespaceAdmin" && args.accessPolicy !== "clusterAdmin") {
-    fail(`accessPolicy must be "namespaceAdmin" or "clusterAdmin", got ${JSON.stringify(args.accessPolicy)}`);
-  }
-  if (args.accessPolicy === "namespaceAdmin" && args.namespaces.length === 0) {
-    fail(`accessPolicy "namespaceAdmin" needs at least one namespace in namespaces`);
-  }
-  return args;
 }

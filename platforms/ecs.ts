@@ -19,7 +19,7 @@ import {
   LIVENESS_PATH,
   minimumKillWindowSeconds,
 } from "./app-contract";
-import type { PlatformImage } from "./args";
+import { checkComputed, type PlatformImage } from "./args";
 import { ecsSubnetMasks } from "./subnet-layout";
 
 /** The only container in the task. */
@@ -171,24 +171,20 @@ export class EcsPlatform extends pulumi.ComponentResource {
       shutdownTimeoutMs,
     });
 
-    if (args.network.availabilityZones < 2) {
-      throw new Error(
-        `EcsPlatform ${name}: availabilityZones must be at least 2 (an ALB needs two), got ${args.network.availabilityZones}`,
-      );
-    }
-    if (stopTimeoutSeconds > 120) {
-      throw new Error(
-        `EcsPlatform ${name}: drainDelayMs + shutdownTimeoutMs need a stopTimeout of ${stopTimeoutSeconds} s, above the ECS maximum of 120 s`,
-      );
-    }
-    if (rollout > maxRolloutSeconds) {
-      throw new Error(
-        `EcsPlatform ${name}: health check and drain settings allow a rollout of ${rollout} s, above maxRolloutSeconds ${maxRolloutSeconds}`,
-      );
-    }
-    if (healthCheck.timeoutSeconds >= healthCheck.intervalSeconds) {
-      throw new Error(`EcsPlatform ${name}: healthCheck.timeoutSeconds must be below intervalSeconds`);
-    }
+    // Checks on what this component computes (config checked every user-given value).
+    const check = (ok: boolean, message: string) => checkComputed("EcsPlatform", name, ok, message);
+    check(
+      stopTimeoutSeconds <= 120,
+      `drainDelayMs + shutdownTimeoutMs need a stopTimeout of ${stopTimeoutSeconds} s, above the ECS maximum of 120 s`,
+    );
+    check(
+      rollout <= maxRolloutSeconds,
+      `health check and drain settings allow a rollout of ${rollout} s, above maxRolloutSeconds ${maxRolloutSeconds}`,
+    );
+    check(
+      healthCheck.timeoutSeconds < healthCheck.intervalSeconds,
+      "healthCheck.timeoutSeconds must be below intervalSeconds",
+    );
 
     const withCertificate = args.loadBalancer.certificateArn !== undefined;
     const natStrategy = {
