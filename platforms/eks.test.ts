@@ -3,12 +3,13 @@ import { before, describe, it } from "node:test";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../facts";
 import { inputsByUrn, MOCK_CALLS, type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
 import { kubernetesObjects, schemaViolations } from "../test/kubernetes-schema";
+import { albIngressAnnotations } from "./alb";
 import { READINESS_PATH } from "./app-contract";
 import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
   EKS_CHARTS_REPOSITORY,
 } from "./aws-load-balancer-controller";
-import { albIngressAnnotations } from "./eks";
+import { EKS_HEALTH_CHECK } from "./eks";
 import { CLUSTER_AUTOSCALER_CHART, EKS_VERSIONS, FLUENT_BIT_CHART } from "./eks-versions";
 import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
 
@@ -319,7 +320,8 @@ describe("EKS platform", () => {
 
   it("tags the ALB when tags are given (annotation builder)", () => {
     const a = albIngressAnnotations({
-      allowedCidrs: ["0.0.0.0/0"],
+      loadBalancer: { allowedCidrs: ["0.0.0.0/0"] },
+      healthCheck: EKS_HEALTH_CHECK,
       deregistrationDelaySeconds: 10,
       tags: { team: "platform" },
     });
