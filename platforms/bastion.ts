@@ -62,144 +62,26 @@ export class Bastion extends pulumi.ComponentResource {
 
   constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:Bastion", name, {}, opts);
-
-    const { mode, sshAllowedCidrs, instanceType, accessPolicy, namespaces } = args;
     const tags = { ...args.tags, Name: `${name}-bastion` };
-
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const clusterArn = pulumi.interpolate`arn:${partition}:eks:${region}:${accountId}:cluster/${args.clusterName}`;
+    const step = { name, tags, parent: this, partition };
 
-    // --- Network: no inline rules, each rule its own resource.
-    const securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      {
-        vpcId: args.vpcId,
-        description:
-          mode === "ssm"
-            ? "Bastion: no inbound (SSM Session Manager)"
-            : "Bastion: SSH from allowed CIDRs only",
-        tags,
-      },
-      { parent: this },
-    );
-    if (mode === "ssh") {
-      for (const cidr of sshAllowedCidrs) {
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-in-ssh-${cidr.replace(/[^0-9A-Za-z]/g, "-")}`,
-          {
-            securityGroupId: securityGroup.id,
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            cidrIpv4: cidr,
-            description: `SSH from ${cidr}`,
-            tags,
-          },
-          { parent: this },
-        );
-      }
-    }
-    // HTTPS is all the bastion speaks: SSM, the EKS API, STS, dl.k8s.io. DNS and NTP go to the VPC
-    // resolver and the Amazon Time Sync address, which security groups do not filter.
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-out-https`,
-      {
-        securityGroupId: securityGroup.id,
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: "0.0.0.0/0",
-        description: "HTTPS out (SSM, EKS API, STS, kubectl download)",
-        tags,
-      },
-      { parent: this },
-    );
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-cluster-api-in`,
-      {
-        securityGroupId: args.clusterSecurityGroupId,
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        referencedSecurityGroupId: securityGroup.id,
-        description: "Kubernetes API from the bastion",
-        tags,
-      },
-      { parent: this },
-    );
-
-    // --- Identity: SSM agent, and DescribeCluster on this one cluster for `aws eks update-kubeconfig`.
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: "Bastion instance role",
-        assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY),
-        tags,
-      },
-      { parent: this },
-    );
-    new aws.iam.RolePolicyAttachment(
-      `${name}-ssm-core`,
-      {
-        role: role.name,
-        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-      },
-      { parent: this },
-    );
-    const describeCluster = new aws.iam.RolePolicy(
-      `${name}-describe-cluster`,
-      {
-        role: role.name,
-        policy: clusterArn.apply((arn) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: "eks:DescribeCluster", Resource: arn }],
-          }),
-        ),
-      },
-      { parent: this },
-    );
-    const instanceProfile = new aws.iam.InstanceProfile(
-      `${name}-profile`,
-      { role: role.name, tags },
-      { parent: this },
-    );
-
-    const accessEntry = new aws.eks.AccessEntry(
-      `${name}-access-entry`,
-      { clusterName: args.clusterName, principalArn: role.arn, type: "STANDARD", tags },
-      { parent: this },
-    );
-    const accessAssociation = new aws.eks.AccessPolicyAssociation(
-      `${name}-access-policy`,
-      {
-        clusterName: args.clusterName,
-        principalArn: role.arn,
-        ...(accessPolicy === "clusterAdmin"
-          ? {
-              policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
-              accessScope: { type: "cluster" },
-            }
-          : {
-              policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy`,
-              accessScope: { type: "namespace", namespaces },
-            }),
-      },
-      { parent: this, dependsOn: [accessEntry] },
-    );
-
+    const securityGroup = createSecurityGroup(step, args);
+    const identity = createIdentity(step, clusterArn);
+    const clusterAccess = grantClusterAccess(step, args, identity.role);
     const ami = aws.ssm.getParameterOutput({ name: BASTION_AMI_PARAMETER }, { parent: this }).value;
     const instance = new aws.ec2.Instance(
       `${name}-instance`,
       {
         ami,
-        instanceType,
+        instanceType: args.instanceType,
         subnetId: args.subnetId,
         vpcSecurityGroupIds: [securityGroup.id],
-        associatePublicIpAddress: mode === "ssh",
-        iamInstanceProfile: instanceProfile.name,
+        associatePublicIpAddress: args.mode === "ssh",
+        iamInstanceProfile: identity.instanceProfile.name,
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         rootBlockDevice: {
           volumeType: "gp3",
@@ -217,7 +99,7 @@ export class Bastion extends pulumi.ComponentResource {
       {
         parent: this,
         // User data calls DescribeCluster and writes a kubeconfig that needs the access entry.
-        dependsOn: [describeCluster, accessAssociation],
+        dependsOn: [identity.describeCluster, clusterAccess],
         // The SSM parameter moves with every AMI release; replacing the bastion on each is churn. Patch
         // with `dnf upgrade` through SSM, or replace deliberately (`pulumi up --replace`).
         ignoreChanges: ["ami"],
@@ -225,10 +107,10 @@ export class Bastion extends pulumi.ComponentResource {
     );
 
     this.instanceId = instance.id;
-    this.roleArn = role.arn;
+    this.roleArn = identity.role.arn;
     this.securityGroupId = securityGroup.id;
     this.connectCommand =
-      mode === "ssm"
+      args.mode === "ssm"
         ? pulumi.interpolate`aws ssm start-session --target ${instance.id} --region ${region}`
         : pulumi.interpolate`aws ec2-instance-connect ssh --instance-id ${instance.id} --os-user ec2-user --connection-type direct --region ${region}`;
     this.registerOutputs({
@@ -238,6 +120,146 @@ export class Bastion extends pulumi.ComponentResource {
       securityGroupId: this.securityGroupId,
     });
   }
+}
+
+interface BastionStep {
+  name: string;
+  tags: Record<string, string>;
+  parent: pulumi.Resource;
+  partition: pulumi.Output<string>;
+}
+
+/**
+ * The bastion's security group, no inline rules (each rule its own resource): SSH from the allowed
+ * CIDRs in ssh mode only; HTTPS out; and its admission to the cluster API's group on 443.
+ */
+function createSecurityGroup({ name, tags, parent }: BastionStep, args: BastionArgs): aws.ec2.SecurityGroup {
+  const securityGroup = new aws.ec2.SecurityGroup(
+    `${name}-sg`,
+    {
+      vpcId: args.vpcId,
+      description:
+        args.mode === "ssm"
+          ? "Bastion: no inbound (SSM Session Manager)"
+          : "Bastion: SSH from allowed CIDRs only",
+      tags,
+    },
+    { parent },
+  );
+  if (args.mode === "ssh") {
+    for (const cidr of args.sshAllowedCidrs) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-in-ssh-${cidr.replace(/[^0-9A-Za-z]/g, "-")}`,
+        {
+          securityGroupId: securityGroup.id,
+          ipProtocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: cidr,
+          description: `SSH from ${cidr}`,
+          tags,
+        },
+        { parent },
+      );
+    }
+  }
+  // HTTPS is all the bastion speaks: SSM, the EKS API, STS, dl.k8s.io. DNS and NTP go to the VPC
+  // resolver and the Amazon Time Sync address, which security groups do not filter.
+  new aws.vpc.SecurityGroupEgressRule(
+    `${name}-out-https`,
+    {
+      securityGroupId: securityGroup.id,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+      description: "HTTPS out (SSM, EKS API, STS, kubectl download)",
+      tags,
+    },
+    { parent },
+  );
+  new aws.vpc.SecurityGroupIngressRule(
+    `${name}-cluster-api-in`,
+    {
+      securityGroupId: args.clusterSecurityGroupId,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      referencedSecurityGroupId: securityGroup.id,
+      description: "Kubernetes API from the bastion",
+      tags,
+    },
+    { parent },
+  );
+  return securityGroup;
+}
+
+/** The instance's role: the SSM agent, and DescribeCluster on this one cluster for `aws eks update-kubeconfig`. */
+function createIdentity(
+  { name, tags, parent, partition }: BastionStep,
+  clusterArn: pulumi.Output<string>,
+): { role: aws.iam.Role; describeCluster: aws.iam.RolePolicy; instanceProfile: aws.iam.InstanceProfile } {
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    { description: "Bastion instance role", assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY), tags },
+    { parent },
+  );
+  new aws.iam.RolePolicyAttachment(
+    `${name}-ssm-core`,
+    {
+      role: role.name,
+      policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+    },
+    { parent },
+  );
+  const describeCluster = new aws.iam.RolePolicy(
+    `${name}-describe-cluster`,
+    {
+      role: role.name,
+      policy: clusterArn.apply((arn) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "eks:DescribeCluster", Resource: arn }],
+        }),
+      ),
+    },
+    { parent },
+  );
+  const instanceProfile = new aws.iam.InstanceProfile(
+    `${name}-profile`,
+    { role: role.name, tags },
+    { parent },
+  );
+  return { role, describeCluster, instanceProfile };
+}
+
+/** The role's Kubernetes rights through an access entry: admin of the app's namespaces, or cluster admin. */
+function grantClusterAccess(
+  { name, tags, parent, partition }: BastionStep,
+  args: BastionArgs,
+  role: aws.iam.Role,
+): aws.eks.AccessPolicyAssociation {
+  const accessEntry = new aws.eks.AccessEntry(
+    `${name}-access-entry`,
+    { clusterName: args.clusterName, principalArn: role.arn, type: "STANDARD", tags },
+    { parent },
+  );
+  const policyArn = (policy: string) =>
+    pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
+  return new aws.eks.AccessPolicyAssociation(
+    `${name}-access-policy`,
+    {
+      clusterName: args.clusterName,
+      principalArn: role.arn,
+      ...(args.accessPolicy === "clusterAdmin"
+        ? { policyArn: policyArn("AmazonEKSClusterAdminPolicy"), accessScope: { type: "cluster" } }
+        : {
+            policyArn: policyArn("AmazonEKSAdminPolicy"),
+            accessScope: { type: "namespace", namespaces: args.namespaces },
+          }),
+    },
+    { parent, dependsOn: [accessEntry] },
+  );
 }
 
 /**
