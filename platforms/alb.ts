@@ -51,6 +51,7 @@ export function admitAllowedCidrs(
   name: string,
   securityGroupId: pulumi.Input<string>,
   lb: LoadBalancerSettings,
+  tags: Record<string, string>,
   parent: pulumi.Resource,
 ): void {
   const { ports } = albListeners(lb);
@@ -65,6 +66,7 @@ export function admitAllowedCidrs(
           toPort: port,
           cidrIpv4: cidr,
           description: `HTTP${port === 443 ? "S" : ""} from ${cidr}`,
+          tags,
         },
         // Stacks deployed before rules were named by CIDR know this rule by its list position: the
         // alias renames it in place (without it, the new rule would be created next to the old one

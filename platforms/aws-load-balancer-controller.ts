@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type IrsaClusterArgs, irsaRelease } from "./irsa";
 import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
+import { awsTags } from "./tags";
 
 /** The eks-charts Helm repository that publishes the controller's chart. */
 export const EKS_CHARTS_REPOSITORY = "https://aws.github.io/eks-charts";
@@ -52,6 +53,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
         description: "AWS Load Balancer Controller (IRSA)",
         namespace: "kube-system",
         serviceAccountName: "aws-load-balancer-controller",
+        tags: awsTags(name),
         // A managed policy, attached: as the controller's install guide does (create-policy, then attach).
         grant: (role) => this.attachPolicy(name, role, args),
         chart: AWS_LOAD_BALANCER_CONTROLLER_CHART,
@@ -107,7 +109,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
               ),
             ),
           ),
-        tags: args.tags,
+        tags: awsTags(name),
       },
       { parent: this },
     );

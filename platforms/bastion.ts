@@ -6,6 +6,7 @@ import {
   EC2_ASSUME_ROLE_POLICY,
   type KubernetesVersion,
 } from "../facts";
+import { awsTags } from "./tags";
 
 /** Amazon Linux 2023 (x86_64), resolved from AWS's public SSM parameter. */
 export const BASTION_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -45,8 +46,6 @@ export interface BastionArgs {
   accessPolicy: BastionAccessPolicy;
   /** Namespaces for `namespaceAdmin` (at least one: the type says so). */
   namespaces: [string, ...string[]];
-  /** @default {} */
-  tags?: Record<string, string>;
 }
 
 /**
@@ -62,7 +61,7 @@ export class Bastion extends pulumi.ComponentResource {
 
   constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:Bastion", name, {}, opts);
-    const tags = { ...args.tags, Name: `${name}-bastion` };
+    const tags = { ...awsTags(name), Name: `${name}-bastion` };
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;

@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_AUTOSCALER_CHART } from "./eks-versions";
 import { type IrsaClusterArgs, inlinePolicy, irsaRelease } from "./irsa";
+import { awsTags } from "./tags";
 
 export interface ClusterAutoscalerArgs extends IrsaClusterArgs {
   clusterName: pulumi.Input<string>;
@@ -38,6 +39,7 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
         description: "Cluster Autoscaler (IRSA)",
         namespace: "kube-system",
         serviceAccountName: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
+        tags: awsTags(name),
         grant: inlinePolicy(
           name,
           pulumi

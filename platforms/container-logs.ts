@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { FLUENT_BIT_CHART } from "./eks-versions";
 import { type IrsaClusterArgs, inlinePolicy, irsaRelease } from "./irsa";
+import { awsTags } from "./tags";
 
 export interface ContainerLogsArgs extends IrsaClusterArgs {
   /** The log group (created by the caller with the stack's retention). */
@@ -33,6 +34,7 @@ export class ContainerLogs extends pulumi.ComponentResource {
         description: "Fluent Bit: container logs to CloudWatch (IRSA)",
         namespace: "kube-system",
         serviceAccountName: FLUENT_BIT_SERVICE_ACCOUNT,
+        tags: awsTags(name),
         grant: inlinePolicy(name, logWritePolicy(args.logGroupArn), this),
         chart: FLUENT_BIT_CHART,
         values: (serviceAccount) => ({

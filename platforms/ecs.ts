@@ -15,6 +15,7 @@ import {
 import { checkComputed, type PlatformImage } from "./args";
 import { createNetwork } from "./aws-network";
 import { ecsSubnetMasks } from "./subnet-layout";
+import { awsTags } from "./tags";
 
 /** The only container in the task. */
 export const CONTAINER_NAME = "app";
@@ -134,7 +135,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: EcsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EcsPlatform", name, {}, opts);
-    const tags = { "fastify-deploy:component": name };
+    const tags = awsTags(name);
     const stopTimeoutSeconds = checkShutdownAndRollout(name);
     // Without NAT there is no use for private subnets: tasks sit in the public ones.
     const privateTasks = args.network.natGateways !== "none";
@@ -209,7 +210,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       // Autoscaling owns the running count after creation.
       { parent: this, dependsOn: listeners, ignoreChanges: ["desiredCount"] },
     );
-    createAutoscaling(name, cluster, service, args.scaling, this);
+    createAutoscaling(name, cluster, service, args.scaling, tags, this);
 
     this.loadBalancerDnsName = alb.dnsName;
     this.url = albUrl(args.loadBalancer, alb.dnsName);
@@ -281,7 +282,7 @@ function createSecurityGroups(
     { vpcId: vpc.vpcId, description: "Fargate tasks: the app port from the ALB only", tags },
     { parent },
   );
-  admitAllowedCidrs(name, alb.id, loadBalancer, parent);
+  admitAllowedCidrs(name, alb.id, loadBalancer, tags, parent);
   const appPort = { ipProtocol: "tcp", fromPort: APP_PORT, toPort: APP_PORT };
   new aws.vpc.SecurityGroupEgressRule(
     `${name}-alb-out-tasks`,
@@ -290,6 +291,7 @@ function createSecurityGroups(
       ...appPort,
       referencedSecurityGroupId: tasks.id,
       description: "To the tasks' app port",
+      tags,
     },
     { parent },
   );
@@ -300,6 +302,7 @@ function createSecurityGroups(
       ...appPort,
       referencedSecurityGroupId: alb.id,
       description: "App port from the ALB only",
+      tags,
     },
     { parent },
   );
@@ -312,6 +315,7 @@ function createSecurityGroups(
       toPort: 443,
       cidrIpv4: "0.0.0.0/0",
       description: "HTTPS out: ECR image pulls and CloudWatch Logs",
+      tags,
     },
     { parent },
   );
@@ -445,6 +449,7 @@ function createAutoscaling(
   cluster: aws.ecs.Cluster,
   service: aws.ecs.Service,
   scaling: ScalingSettings,
+  tags: Record<string, string>,
   parent: pulumi.Resource,
 ): void {
   const target = new aws.appautoscaling.Target(
@@ -455,6 +460,7 @@ function createAutoscaling(
       resourceId: pulumi.interpolate`service/${cluster.name}/${service.name}`,
       minCapacity: scaling.minCount,
       maxCapacity: scaling.maxCount,
+      tags,
     },
     { parent },
   );

@@ -303,7 +303,6 @@ describe("EKS platform", () => {
       a["alb.ingress.kubernetes.io/target-group-attributes"],
       "deregistration_delay.timeout_seconds=10",
     );
-    assert.equal(a["alb.ingress.kubernetes.io/tags"], undefined, "no tags configured");
     const ingress = prodHttps.one("kubernetes:networking.k8s.io/v1:Ingress");
     assert.equal((ingress.inputs.spec as { ingressClassName: string }).ingressClassName, "alb");
     const release = prodHttps.one("kubernetes:helm.sh/v3:Release", "app-lbc-release");

@@ -30,6 +30,7 @@ import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from ".
 import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
 import { KubernetesApp, networkPolicySources, workloadSettings } from "./kubernetes-app";
 import { eksSubnetMasks, type SubnetMask } from "./subnet-layout";
+import { awsTags } from "./tags";
 
 /** Node managed policies; the node role needs nothing else. */
 export const NODE_MANAGED_POLICIES = [
@@ -144,7 +145,7 @@ export class EksPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EksPlatform", name, {}, opts);
-    const step = eksStep(name, {}, this);
+    const step = eksStep(name, awsTags(name), this);
     const versions = EKS_VERSIONS[args.kubernetesVersion];
 
     const vpc = createEksNetwork(step, args.network);
@@ -190,7 +191,6 @@ export class EksPlatform extends pulumi.ComponentResource {
       oidcProviderArn: cluster.oidcProviderArn,
       oidcIssuer: cluster.oidcIssuer,
       after: [coredns],
-      tags: step.tags,
     };
     const { region, partition, accountId } = step;
     const imageTag = versions.clusterAutoscaler;
@@ -585,7 +585,7 @@ function deployApp(
 
 /** The operators' way in: SSM by default, SSH from configured CIDRs when asked. */
 function createBastion(
-  { name, tags, parent }: EksStep,
+  { name, parent }: EksStep,
   args: EksPlatformArgs,
   vpc: awsx.ec2.Vpc,
   cluster: eks.Cluster,
@@ -601,7 +601,6 @@ function createBastion(
       clusterName,
       clusterSecurityGroupId: cluster.clusterSecurityGroupId,
       kubernetesVersion: args.kubernetesVersion,
-      tags,
     },
     { parent },
   );

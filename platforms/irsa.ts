@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { type PinnedChart, pinnedRelease } from "./pinned-chart";
+import type { awsTags } from "./tags";
 
 export interface ServiceAccountRoleArgs {
   description: string;
@@ -11,7 +12,7 @@ export interface ServiceAccountRoleArgs {
   oidcIssuer: pulumi.Input<string>;
   namespace: pulumi.Input<string>;
   serviceAccountName: pulumi.Input<string>;
-  tags?: Record<string, string>;
+  tags: Record<string, string>;
 }
 
 /**
@@ -50,7 +51,7 @@ export function serviceAccountRole(
             ],
           }),
         ),
-      tags: args.tags ?? {},
+      tags: args.tags,
     },
     opts,
   );
@@ -69,10 +70,11 @@ export interface IrsaClusterArgs {
    * does not reach its children, so it is passed to the release here.
    */
   after: pulumi.Resource[];
-  tags: Record<string, string>;
 }
 
 export interface IrsaReleaseArgs extends IrsaClusterArgs {
+  /** The component's tags ({@link awsTags}), for the role. */
+  tags: Record<string, string>;
   /** The role's description. */
   description: string;
   namespace: string;
