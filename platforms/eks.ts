@@ -17,6 +17,7 @@ import {
   isArmInstanceType,
   isWholeInternet,
   type KubernetesVersion,
+  type LogLevel,
   type NatStrategy,
   SUPPORTED_KUBERNETES_VERSIONS,
 } from "../facts";
@@ -28,12 +29,7 @@ import { ContainerLogs } from "./container-logs";
 import { managedAddon } from "./eks-addons";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./eks-versions";
 import { serviceAccountRole } from "./irsa";
-import {
-  KubernetesApp,
-  type KubernetesWorkloadArgs,
-  networkPolicySources,
-  workloadSettings,
-} from "./kubernetes-app";
+import { KubernetesApp, networkPolicySources } from "./kubernetes-app";
 import { awsxAutoLayout, eksSubnetMasks } from "./subnet-layout";
 
 /** Node managed policies; the node role needs nothing else. */
@@ -68,8 +64,16 @@ export interface EksBastionArgs {
   accessPolicy?: BastionAccessPolicy;
 }
 
-/** The app on EKS: the shared workload settings. */
-export type EksAppArgs = KubernetesWorkloadArgs;
+/** The app on EKS: its settings and scaling (until EksPlatformArgs takes `app` and `scaling`). */
+export interface EksAppArgs {
+  logLevel: LogLevel;
+  commit: string;
+  replicas?: number;
+  minReplicas: number;
+  maxReplicas: number;
+  targetCpuUtilization?: number;
+  drainDelayMs?: number;
+}
 
 /**
  * The default drain delay on EKS. With target type `ip` the ALB learns of a terminating pod only after
@@ -480,8 +484,17 @@ export class EksPlatform extends pulumi.ComponentResource {
       {
         provider,
         image: args.image,
+        app: { logLevel: args.app.logLevel, commit: args.app.commit },
+        scaling: {
+          desiredCount: args.app.replicas ?? args.app.minReplicas,
+          minCount: args.app.minReplicas,
+          maxCount: args.app.maxReplicas,
+          targetCpuUtilization: args.app.targetCpuUtilization ?? 70,
+        },
+        platform: "eks",
+        drainDelayMs: args.app.drainDelayMs ?? EKS_DRAIN_DELAY_MS,
         namespace,
-        ...workloadSettings(args.app, "eks", EKS_DRAIN_DELAY_MS),
+        createNamespace: true,
         serviceType: "ClusterIP",
         // By default the VPC's public subnets, where the ALB's network interfaces live.
         networkPolicySources: networkPolicySources(args.networkPolicy ?? { namespaces: [], cidrs: [] }, () =>

@@ -1,0 +1,12 @@
+import type * as pulumi from "@pulumi/pulumi";
+import type { ImagePlatform } from "../facts";
+
+/** The image every platform runs (built by AppImage or given prebuilt). */
+export interface PlatformImage {
+  /** Digest-pinned URI (`<repository>@sha256:<digest>`). */
+  uri: pulumi.Input<string>;
+  /** ECR repository it lives in (pull permission); undefined for other registries. */
+  repositoryArn: pulumi.Input<string | undefined>;
+  /** CPU platform; Fargate's architecture follows it. */
+  platform: ImagePlatform;
+}
