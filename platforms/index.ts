@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
+import { ecrImage } from "../facts";
 import type { AppImage } from "../image";
-import { ecrImage } from "../image-uri";
 import { EcsPlatform } from "./ecs";
 import { EksPlatform } from "./eks";
 import { type ImagePullArgs, KubernetesPlatform } from "./kubernetes";

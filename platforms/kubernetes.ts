@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSettings, NetworkPolicySources, ScalingSettings, ServiceType } from "../facts";
-import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../image-uri";
+import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../facts";
 import type { PlatformImage } from "./args";
 import {
   KubernetesApp,
