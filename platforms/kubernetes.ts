@@ -17,7 +17,7 @@ export type ImagePullArgs =
    * A private ECR image: a pull-only IAM user for the one repository and an in-cluster refresher that
    * keeps the pull secret valid ({@link EcrPullSecret}).
    */
-  | { ecr: { refresherImage: string; schedule?: string } }
+  | { ecr: { refresherImage: string } }
   /** Use a pull secret that already exists in the namespace (e.g. kept fresh by a credential helper). */
   | { existingSecretName: string }
   /** The image is public, or nodes can pull it on their own (e.g. an ECR credential provider on the node). */
@@ -147,11 +147,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
    * not have. The key can do nothing but pull this repository's images; rotate it with
    * `pulumi up --replace <its URN>`.
    */
-  private createEcrPuller(
-    name: string,
-    image: pulumi.Input<string>,
-    settings: { refresherImage: string; schedule?: string },
-  ) {
+  private createEcrPuller(name: string, image: pulumi.Input<string>, settings: { refresherImage: string }) {
     const ecr = pulumi.output(image).apply((uri) => {
       const found = ecrImage(uri);
       if (!found)
@@ -181,7 +177,6 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       accessKeyId: pulumi.secret(key.id),
       secretAccessKey: pulumi.secret(key.secret),
       image: settings.refresherImage,
-      ...(settings.schedule !== undefined && { schedule: settings.schedule }),
     };
   }
 }
