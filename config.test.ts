@@ -11,7 +11,7 @@ import {
   parseConfig,
   type RawConfig,
 } from "./config";
-import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./test/harness";
+import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./tools/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 const DIGEST = "a".repeat(64);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { type ProgramRun, prodEcs, type RecordedResource, runProgram } from "../test/harness";
+import { type ProgramRun, prodEcs, type RecordedResource, runProgram } from "../tools/harness";
 import { APP_ENV_NAMES, APP_PORT, APP_UID, LIVENESS_PATH } from "./app-contract";
 import { TLS_POLICY, worstCaseRolloutSeconds } from "./ecs";
 

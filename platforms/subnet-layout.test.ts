@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { prodEcs, runProgram } from "../test/harness";
+import { prodEcs, runProgram } from "../tools/harness";
 import { awsxAutoLayout, azMask, DEFAULT_VPC_CIDR, ecsSubnetMasks, eksSubnetMasks } from "./subnet-layout";
 
 const AZ_COUNTS = [2, 3, 4, 5, 6];

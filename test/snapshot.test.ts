@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { type ProgramRun, ROOT, runProgram, stackPlatformCases } from "./harness";
+import { type ProgramRun, ROOT, runProgram, stackPlatformCases } from "../tools/harness";
 
 /**
  * The recorded graph of every committed stack × platform, compared with the committed snapshot in
@@ -51,7 +51,10 @@ describe("recorded graph snapshot", () => {
       if (process.env.UPDATE_SNAPSHOTS === "1") {
         fs.writeFileSync(file, `${JSON.stringify(actual, null, 1)}\n`);
       }
-      assert.ok(fs.existsSync(file), `${file} is missing: run UPDATE_SNAPSHOTS=1 npx tsx --test test/snapshot.test.ts`);
+      assert.ok(
+        fs.existsSync(file),
+        `${file} is missing: run UPDATE_SNAPSHOTS=1 npx tsx --test test/snapshot.test.ts`,
+      );
       assert.deepStrictEqual(actual, JSON.parse(fs.readFileSync(file, "utf8")));
     });
   }
