@@ -35,12 +35,6 @@ const BASE_ENV: Record<string, string> = {
   LANG: "C.UTF-8",
 };
 
-const appEnv = (logLevel: string): Record<string, string> => ({
-  NODE_ENV: "production",
-  LOG_LEVEL: logLevel,
-  HOST: "127.0.0.1",
-});
-
 // The image runs a newer Node than the host may have; BENCH_SERVER_NODE runs the Node servers with
 // another binary (e.g. the image's) while autocannon and the driver keep this one.
 export const serverNode = process.env.BENCH_SERVER_NODE ? process.env.BENCH_SERVER_NODE : process.execPath;
@@ -55,15 +49,20 @@ export const flaskUnavailable =
   process.env.FLASK_UNAVAILABLE ?? (flaskPython === "" ? "FLASK_PYTHON not set (run bench/run.sh)" : "");
 const GUNICORN_ARGS = ["-k", "gthread", "--workers", "2", "--threads", "4"];
 
-export const SERVERS: ServerSpec[] = [
-  {
-    key: "app",
-    label: "app (Fastify, production settings)",
-    describe: () => "node app/dist/server.js  NODE_ENV=production LOG_LEVEL=info, stdout > /dev/null",
+/** The app as the image runs it, at a log level; anything but `info` is a diagnostic variant. */
+function appServer(key: "app" | "app-log-warn", label: string, logLevel: string): ServerSpec {
+  return {
+    key,
+    label,
+    describe: () => `node app/dist/server.js  NODE_ENV=production LOG_LEVEL=${logLevel}, stdout > /dev/null`,
     argv: () => [serverNode, appEntry],
-    env: appEnv("info"),
-    diagnostic: false,
-  },
+    env: { NODE_ENV: "production", LOG_LEVEL: logLevel, HOST: "127.0.0.1" },
+    diagnostic: logLevel !== "info",
+  };
+}
+
+export const SERVERS: ServerSpec[] = [
+  appServer("app", "app (Fastify, production settings)", "info"),
   {
     key: "node-http",
     label: "node:http baseline",
@@ -92,14 +91,7 @@ export const SERVERS: ServerSpec[] = [
     env: { PYTHONDONTWRITEBYTECODE: "1" },
     diagnostic: false,
   },
-  {
-    key: "app-log-warn",
-    label: "DIAGNOSTIC app with LOG_LEVEL=warn (not a production setting)",
-    describe: () => "node app/dist/server.js  NODE_ENV=production LOG_LEVEL=warn, stdout > /dev/null",
-    argv: () => [serverNode, appEntry],
-    env: appEnv("warn"),
-    diagnostic: true,
-  },
+  appServer("app-log-warn", "DIAGNOSTIC app with LOG_LEVEL=warn (not a production setting)", "warn"),
 ];
 
 export async function freePort(): Promise<number> {

@@ -38,6 +38,21 @@ function subnetIds(ctx: MockContext, vpcName: string, kind: string, count: numbe
   return Array.from({ length: count }, (_, i) => `subnet-${ctx.hex(`${vpcName}/${kind}/${i}`, 17)}`);
 }
 
+/**
+ * An IAM resource at the root path: its global ARN (no region) and its unique id, whose prefix IAM
+ * uses to name the kind (AROA role, ANPA policy, AIPA instance profile).
+ */
+function iamResource(kind: string, idKey: string, idPrefix: string): ResourceMock {
+  return (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return {
+      name,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:${kind}/${name}`,
+      [idKey]: `${idPrefix}${ctx.hex(name, 16).toUpperCase()}`,
+    };
+  };
+}
+
 /** Outputs per resource type, merged over the inputs (as a provider echoes its inputs back). */
 export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
   // awsx:ec2:Vpc (remote component): ids per subnet type, one per AZ, as its typings declare.
@@ -139,14 +154,7 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
     secret: `harness-secret-${ctx.hex(`${args.name}/secret`, 32)}`,
     status: "Active",
   }),
-  "aws:iam/role:Role": (args, ctx) => {
-    const name = physicalName(args, ctx);
-    return {
-      name,
-      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:role/${name}`,
-      uniqueId: `AROA${ctx.hex(name, 16).toUpperCase()}`,
-    };
-  },
+  "aws:iam/role:Role": iamResource("role", "uniqueId", "AROA"),
   "aws:ecs/cluster:Cluster": (args, ctx) => {
     const name = physicalName(args, ctx);
     return { name, arn: arn(ctx, "ecs", `cluster/${name}`) };
@@ -267,22 +275,8 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
       arn: arn(ctx, "ec2", `launch-template/${id}`),
     };
   },
-  "aws:iam/policy:Policy": (args, ctx) => {
-    const name = physicalName(args, ctx);
-    return {
-      name,
-      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:policy/${name}`,
-      policyId: `ANPA${ctx.hex(name, 16).toUpperCase()}`,
-    };
-  },
-  "aws:iam/instanceProfile:InstanceProfile": (args, ctx) => {
-    const name = physicalName(args, ctx);
-    return {
-      name,
-      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:instance-profile/${name}`,
-      uniqueId: `AIPA${ctx.hex(name, 16).toUpperCase()}`,
-    };
-  },
+  "aws:iam/policy:Policy": iamResource("policy", "policyId", "ANPA"),
+  "aws:iam/instanceProfile:InstanceProfile": iamResource("instance-profile", "uniqueId", "AIPA"),
   "aws:ec2/instance:Instance": (args, ctx) => {
     const id = `i-${ctx.hex(args.name, 17)}`;
     return {
