@@ -2,13 +2,42 @@ import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { parse as parseYaml } from "yaml";
 import { z } from "zod";
-import { isArmInstanceType } from "./platforms/bastion";
 import {
+  ACM_CERTIFICATE_ARN,
+  type AppSettings,
+  BASTION_ACCESS_POLICIES,
+  BASTION_MODES,
+  type BastionAccessPolicy,
+  type BastionMode,
+  CAPACITY_TYPES,
+  type CapacityType,
   CLUSTER_LOG_TYPES,
   type ClusterLogType,
   DEFAULT_CLUSTER_LOG_TYPES,
+  DEFAULT_ECR_REFRESHER_IMAGE,
+  DEFAULT_KUBERNETES_VERSION,
+  DEFAULT_NAMESPACE,
+  FARGATE_MEMORY_BY_CPU,
+  IAM_ROLE_ARN,
+  IMAGE_PLATFORMS,
+  type ImagePlatform,
+  INSTANCE_TYPE,
+  isArmInstanceType,
+  isIpv4Cidr,
+  LOG_LEVELS,
+  LOG_RETENTION_DAYS,
+  NAT_STRATEGIES,
+  type NetworkPolicySources,
+  type NetworkSettings,
+  PLATFORMS,
+  type Platform,
+  PROJECT,
+  type ScalingSettings,
+  SERVICE_TYPES,
+  type ServiceType,
   SUPPORTED_KUBERNETES_VERSIONS,
-} from "./platforms/eks-versions";
+  WAIT_FOR_ADDRESS,
+} from "./facts";
 
 /**
  * The only reader of Pulumi config. `loadConfig()` reads every `fastify-deploy:*` key once, validates
@@ -20,60 +49,10 @@ import {
  * optional keys default to "" (unset).
  */
 
-export const PROJECT = "fastify-deploy";
-export const PLATFORMS = ["ecs", "eks", "kubernetes"] as const;
-export type Platform = (typeof PLATFORMS)[number];
-export const IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
-export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];
-export const NAT_STRATEGIES = ["none", "single", "onePerAz"] as const;
-export type NatStrategy = (typeof NAT_STRATEGIES)[number];
-export const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
-export type ServiceType = (typeof SERVICE_TYPES)[number];
-export const WAIT_FOR_ADDRESS = ["auto", "true", "false"] as const;
-export type WaitForAddress = (typeof WAIT_FOR_ADDRESS)[number];
-/**
- * The Node.js image the ECR pull-secret refresher runs in: the same `node:24-trixie-slim` index digest
- * the Dockerfile pins as RUNTIME_IMAGE (docker-library/repo-info repos/node/remote/24-trixie-slim.md),
- * so one reviewed base-image bump covers both (config.test.ts keeps them equal). Public, so pulling it
- * needs no credential; the refresher script needs nothing but Node.
- */
-export const DEFAULT_ECR_REFRESHER_IMAGE =
-  "docker.io/library/node@sha256:50c3b2f6988dfc307b86e5301d69611af31f4789bdf232863b07d3b02fe55ae0";
-export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
-export type CapacityType = (typeof CAPACITY_TYPES)[number];
-export const BASTION_MODES = ["ssm", "ssh"] as const;
-export type BastionMode = (typeof BASTION_MODES)[number];
-export const BASTION_ACCESS_POLICIES = ["namespaceAdmin", "clusterAdmin"] as const;
-export type BastionAccessPolicy = (typeof BASTION_ACCESS_POLICIES)[number];
-/** The Kubernetes version a stack gets when it pins none: the newest in standard support on EKS. */
-export const DEFAULT_KUBERNETES_VERSION = "1.34";
-export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
-
-/** Fargate task sizes: CPU units → allowed memory (MiB). */
-export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
-  256: [512, 1024, 2048],
-  512: range(1024, 4096, 1024),
-  1024: range(2048, 8192, 1024),
-  2048: range(4096, 16384, 1024),
-  4096: range(8192, 30720, 1024),
-  8192: range(16384, 61440, 4096),
-  16384: range(32768, 122880, 8192),
-};
-
-/** The retention periods CloudWatch Logs accepts (0, "never expire", is deliberately not offered). */
-export const LOG_RETENTION_DAYS = [
-  1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-] as const;
-
 const DIGEST_PINNED_IMAGE =
   /^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
-const IAM_ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=,.@-]+\/)*[\w+=,.@-]{1,64}$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9-]+$/;
 /** RFC 5737 documentation ranges: placeholders that reach no one. */
 const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
-const ACM_CERTIFICATE_ARN =
-  /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 // ---------------------------------------------------------------------------------------------------
 // Key table
@@ -145,17 +124,6 @@ function optional(schema: z.ZodType<string>) {
   return z.union([z.literal("").transform(() => undefined), schema]);
 }
 
-function ipv4Cidr(value: string): boolean {
-  const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(value);
-  if (!match) return false;
-  const octets = match.slice(1, 5).map(Number);
-  const prefix = Number(match[5]);
-  if (octets.some((o, i) => o > 255 || String(o) !== match[i + 1]) || prefix > 32) return false;
-  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const hostBits = 2 ** (32 - prefix);
-  return address % hostBits === 0;
-}
-
 /**
  * A JSON list (Pulumi passes arrays as JSON text) whose items each pass `item`, without duplicates.
  * `of` names the items in messages ("a JSON list of <of>"), `duplicates` words the uniqueness rule.
@@ -190,7 +158,7 @@ function jsonList(
 
 const ipv4CidrItem = z
   .string({ error: expected("an IPv4 CIDR such as 203.0.113.0/24") })
-  .refine(ipv4Cidr, { error: expected("an IPv4 CIDR with no host bits set, such as 203.0.113.0/24") });
+  .refine(isIpv4Cidr, { error: expected("an IPv4 CIDR with no host bits set, such as 203.0.113.0/24") });
 
 /** The load balancer's inbound CIDRs: at least one, 0.0.0.0/0 allowed (a public service). */
 const cidrList = jsonList("allowedCidrs", "203.0.113.0/24", ipv4CidrItem, {
@@ -304,7 +272,7 @@ export const CONFIG_KEYS = {
   },
   namespace: {
     type: "string",
-    default: "fastify-app",
+    default: DEFAULT_NAMESPACE,
     platforms: ["kubernetes", "eks"],
     schema: namespaceName,
   },
@@ -498,32 +466,15 @@ export interface ImageConfig {
   pullAccountIds: string[];
 }
 
-export interface AppConfig {
-  commit: string;
-  logLevel: LogLevel;
-}
-
-export interface ScalingConfig {
-  desiredCount: number;
-  minCount: number;
-  maxCount: number;
-  targetCpuUtilization: number;
-}
-
-export interface NetworkConfig {
-  availabilityZones: number;
-  natGateways: NatStrategy;
-}
-
 interface CommonConfig {
   image: ImageConfig;
-  app: AppConfig;
-  scaling: ScalingConfig;
+  app: AppSettings;
+  scaling: ScalingSettings;
 }
 
 export interface EcsStackConfig extends CommonConfig {
   platform: "ecs";
-  network: NetworkConfig;
+  network: NetworkSettings;
   allowedCidrs: string[];
   certificateArn?: string;
   ecs: { cpu: number; memory: number; logRetentionDays: number; containerInsights: boolean };
@@ -542,7 +493,7 @@ export interface EksNodeGroupConfig {
 export interface EksStackConfig extends CommonConfig {
   platform: "eks";
   /** natGateways is never "none" here: nodes sit in private subnets. */
-  network: NetworkConfig;
+  network: NetworkSettings;
   /** CIDRs admitted to the ALB on 80/443. */
   allowedCidrs: string[];
   certificateArn?: string;
@@ -555,7 +506,7 @@ export interface EksStackConfig extends CommonConfig {
     /** Wait in up for the ALB's address (waitForAddress; auto means yes on EKS). */
     awaitAddress: boolean;
     /** Sources the NetworkPolicy admits; both empty: the VPC's public subnets (the ALB's). */
-    networkPolicy: NetworkPolicyConfig;
+    networkPolicy: NetworkPolicySources;
     /** Control-plane log types shipped to CloudWatch (always audit and authenticator, plus any chosen). */
     clusterLogTypes: ClusterLogType[];
     /** Retention of the control-plane and container log groups. */
@@ -568,11 +519,6 @@ export interface EksStackConfig extends CommonConfig {
       accessPolicy: BastionAccessPolicy;
     };
   };
-}
-
-export interface NetworkPolicyConfig {
-  namespaces: string[];
-  cidrs: string[];
 }
 
 export interface KubernetesStackConfig extends CommonConfig {
@@ -592,7 +538,7 @@ export interface KubernetesStackConfig extends CommonConfig {
     /** Wait in up for a LoadBalancer Service's or the Ingress's address (waitForAddress; auto means no). */
     awaitAddress: boolean;
     /** Sources the NetworkPolicy admits; both empty: the platform's defaults. */
-    networkPolicy: NetworkPolicyConfig;
+    networkPolicy: NetworkPolicySources;
     ingressControllerNamespace: string;
     nodeCidrs: string[];
     /** The digest-pinned Node.js image the ECR pull-secret refresher runs in. */
@@ -871,7 +817,7 @@ function build(platform: Platform, v: Required<Values>, raw: RawConfig, apiServe
   };
   // What both AWS platforms share: their own VPC and a public load balancer.
   const awsCommon = {
-    network: { availabilityZones: v.availabilityZones, natGateways: v.natGateways } satisfies NetworkConfig,
+    network: { availabilityZones: v.availabilityZones, natGateways: v.natGateways } satisfies NetworkSettings,
     allowedCidrs: v.allowedCidrs,
     ...(v.certificateArn !== undefined && { certificateArn: v.certificateArn }),
   };
@@ -1050,12 +996,6 @@ export function kubeconfigApiServer(text: string, context?: string): string | { 
     };
   }
   return server;
-}
-
-function range(from: number, to: number, step: number): number[] {
-  const out: number[] = [];
-  for (let n = from; n <= to; n += step) out.push(n);
-  return out;
 }
 
 /** The known key closest to a typo (edit distance ≤ 3, or a case-insensitive match). */

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { ImagePlatform } from "./config";
+import type { ImagePlatform } from "./facts";
 import { ECR_PULL_ACTIONS, ecrImage } from "./image-uri";
 
 /**

@@ -1,8 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-
-export type BastionMode = "ssm" | "ssh";
-export type BastionAccessPolicy = "namespaceAdmin" | "clusterAdmin";
+import {
+  type BastionAccessPolicy,
+  type BastionMode,
+  EC2_ASSUME_ROLE_POLICY,
+  isArmInstanceType,
+  isWholeInternet,
+} from "../facts";
 
 /** Amazon Linux 2023 (x86_64), resolved from AWS's public SSM parameter. */
 export const BASTION_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
@@ -134,12 +138,7 @@ export class Bastion extends pulumi.ComponentResource {
       `${name}-role`,
       {
         description: "Bastion instance role",
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
-          ],
-        }),
+        assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY),
         tags,
       },
       { parent: this },
@@ -283,16 +282,6 @@ done
 chmod 0644 "$KUBECONFIG_PATH"
 echo "export KUBECONFIG=$KUBECONFIG_PATH" > /etc/profile.d/kubeconfig.sh
 `;
-}
-
-/** Graviton (arm64) families: t4g, m7g, c7gn, r8g, x2gd, im4gn, … */
-export function isArmInstanceType(instanceType: string): boolean {
-  return /^[a-z]+\d+g/.test(instanceType);
-}
-
-/** CIDRs that open a port to the whole internet. */
-export function isWholeInternet(cidr: string): boolean {
-  return cidr.trim().endsWith("/0");
 }
 
 const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { ALB_TLS_POLICY } from "../facts";
 import { type ProgramRun, prodEcs, type RecordedResource, runProgram } from "../tools/harness";
 import { APP_ENV_NAMES, APP_PORT, APP_UID, LIVENESS_PATH } from "./app-contract";
-import { TLS_POLICY, worstCaseRolloutSeconds } from "./ecs";
+import { worstCaseRolloutSeconds } from "./ecs";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 const SG = "aws:ec2/securityGroup:SecurityGroup";
@@ -232,8 +233,8 @@ describe("ECS platform", () => {
       ]);
       const https = prodHttps.one(LISTENER, "app-https").inputs;
       assert.deepEqual([https.port, https.protocol, https.certificateArn], [443, "HTTPS", CERT]);
-      assert.equal(https.sslPolicy, TLS_POLICY);
-      assert.match(TLS_POLICY, /^ELBSecurityPolicy-TLS13-/);
+      assert.equal(https.sslPolicy, ALB_TLS_POLICY);
+      assert.match(ALB_TLS_POLICY, /^ELBSecurityPolicy-TLS13-/);
       assert.deepEqual(https.defaultActions, [
         { type: "forward", targetGroupArn: prodHttps.one("aws:lb/targetGroup:TargetGroup").state.arn },
       ]);

@@ -1,7 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppConfig, ImagePlatform, NetworkConfig, ScalingConfig } from "../config";
+import {
+  ALB_IDLE_TIMEOUT_SECONDS,
+  ALB_TLS_POLICY,
+  type AppSettings,
+  DEFAULT_VPC_CIDR,
+  type ImagePlatform,
+  type NetworkSettings,
+  type ScalingSettings,
+} from "../facts";
 import { ecrPullStatements } from "../image-uri";
 import {
   APP_GID,
@@ -13,10 +21,6 @@ import {
 } from "./app-contract";
 import { ecsSubnetMasks } from "./subnet-layout";
 
-/** ALB listener policy: TLS 1.3 and 1.2 only, forward-secret ciphers (AWS's recommended policy). */
-export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/** The ALB's idle timeout; the app's keep-alive timeout is above it. */
-export const ALB_IDLE_TIMEOUT_SECONDS = 60;
 /** The only container in the task. */
 export const CONTAINER_NAME = "app";
 
@@ -107,16 +111,16 @@ export interface EcsPlatformArgs {
   imageRepositoryArn: pulumi.Input<string | undefined>;
   /** CPU platform of the image; the task runs on the matching Fargate architecture. */
   imagePlatform: ImagePlatform;
-  app: AppConfig;
-  network: NetworkConfig;
+  app: AppSettings;
+  network: NetworkSettings;
   /** IPv4 CIDRs admitted to the ALB on 80 (and 443). */
   allowedCidrs: string[];
   /**
-   * ACM certificate: HTTPS on 443 with {@link TLS_POLICY}, and port 80 only redirects.
+   * ACM certificate: HTTPS on 443 with {@link ALB_TLS_POLICY}, and port 80 only redirects.
    * @default undefined (HTTP on 80 only)
    */
   certificateArn?: string;
-  scaling: ScalingConfig;
+  scaling: ScalingSettings;
   /** Fargate task CPU units and memory (MiB), a valid Fargate pair (config.ts checks). */
   cpu: number;
   memory: number;
@@ -216,7 +220,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const vpc = new awsx.ec2.Vpc(
       `${name}-vpc`,
       {
-        cidrBlock: args.vpcCidr ?? "10.0.0.0/16",
+        cidrBlock: args.vpcCidr ?? DEFAULT_VPC_CIDR,
         numberOfAvailabilityZones: args.network.availabilityZones,
         natGateways: { strategy: natStrategy },
         subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
@@ -365,7 +369,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
             loadBalancerArn: alb.arn,
             port: 443,
             protocol: "HTTPS",
-            sslPolicy: TLS_POLICY,
+            sslPolicy: ALB_TLS_POLICY,
             certificateArn: args.certificateArn,
             defaultActions: forward,
             tags,

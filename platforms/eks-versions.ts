@@ -16,9 +16,7 @@
  * loudly and early, never silently.
  */
 
-/** Kubernetes versions EKS supports (standard or extended support) as of mid-2026. */
-export const SUPPORTED_KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34", "1.35"] as const;
-export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
+import type { KubernetesVersion } from "../facts";
 
 export interface EksVersionRow {
   /** EKS managed add-on `vpc-cni`. */
@@ -91,16 +89,6 @@ export const FLUENT_BIT_CHART = {
   chart: "aws-for-fluent-bit",
   version: "0.2.0",
 } as const;
-
-/**
- * Control-plane log types EKS can ship. Default on: `audit` (who did what through the API: the record a
- * security review needs) and `authenticator` (who authenticated as which IAM principal), both small on a
- * cluster like this one. Off by default: `api` (the API server's own debug log), `controllerManager` and
- * `scheduler`: the most voluminous and of use mainly to AWS support; CloudWatch ingestion is $0.50/GB.
- */
-export const CLUSTER_LOG_TYPES = ["api", "audit", "authenticator", "controllerManager", "scheduler"] as const;
-export type ClusterLogType = (typeof CLUSTER_LOG_TYPES)[number];
-export const DEFAULT_CLUSTER_LOG_TYPES: readonly ClusterLogType[] = ["audit", "authenticator"];
 
 /** The log group EKS writes control-plane logs to: fixed by EKS, `/aws/eks/<cluster-name>/cluster`. */
 export const controlPlaneLogGroupName = (clusterName: string): string => `/aws/eks/${clusterName}/cluster`;

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { SUPPORTED_KUBERNETES_VERSIONS } from "../facts";
 import { kubernetesObjects, schemaViolations } from "../test/kubernetes-schema";
 import {
   inputsByUrn,
@@ -14,12 +15,7 @@ import {
   EKS_CHARTS_REPOSITORY,
 } from "./aws-load-balancer-controller";
 import { albIngressAnnotations, type EksPlatformArgs, validateEksPlatformArgs } from "./eks";
-import {
-  CLUSTER_AUTOSCALER_CHART,
-  EKS_VERSIONS,
-  FLUENT_BIT_CHART,
-  SUPPORTED_KUBERNETES_VERSIONS,
-} from "./eks-versions";
+import { CLUSTER_AUTOSCALER_CHART, EKS_VERSIONS, FLUENT_BIT_CHART } from "./eks-versions";
 import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";

@@ -3,28 +3,30 @@ import * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { READINESS_PATH } from "./app-contract";
-import { AwsLoadBalancerController } from "./aws-load-balancer-controller";
 import {
-  Bastion,
+  ALB_IDLE_TIMEOUT_SECONDS,
+  ALB_TLS_POLICY,
   type BastionAccessPolicy,
   type BastionMode,
+  type CapacityType,
+  type ClusterLogType,
+  DEFAULT_CLUSTER_LOG_TYPES,
+  DEFAULT_NAMESPACE,
+  DEFAULT_VPC_CIDR,
+  EC2_ASSUME_ROLE_POLICY,
   isArmInstanceType,
-  isCidr,
   isWholeInternet,
-} from "./bastion";
+  type KubernetesVersion,
+  type NatStrategy,
+  SUPPORTED_KUBERNETES_VERSIONS,
+} from "../facts";
+import { READINESS_PATH } from "./app-contract";
+import { AwsLoadBalancerController } from "./aws-load-balancer-controller";
+import { Bastion, isCidr } from "./bastion";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { ContainerLogs } from "./container-logs";
 import { managedAddon } from "./eks-addons";
-import {
-  type ClusterLogType,
-  containerLogGroupName,
-  controlPlaneLogGroupName,
-  DEFAULT_CLUSTER_LOG_TYPES,
-  EKS_VERSIONS,
-  type KubernetesVersion,
-  SUPPORTED_KUBERNETES_VERSIONS,
-} from "./eks-versions";
+import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./eks-versions";
 import { serviceAccountRole } from "./irsa";
 import {
   KubernetesApp,
@@ -32,24 +34,14 @@ import {
   networkPolicySources,
   workloadSettings,
 } from "./kubernetes-app";
-import { awsxAutoLayout, DEFAULT_VPC_CIDR, eksSubnetMasks } from "./subnet-layout";
+import { awsxAutoLayout, eksSubnetMasks } from "./subnet-layout";
 
-// A version outside this list is refused rather than left to fail 15 minutes into cluster creation; the
-// list and each version's pinned add-ons live in eks-versions.ts.
-export { CLUSTER_LOG_TYPES, SUPPORTED_KUBERNETES_VERSIONS } from "./eks-versions";
-/** ALB TLS policy when a certificate is given: TLS 1.3 and 1.2 only (AWS's recommended policy). */
-export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-/** The ALB's idle timeout; the app's keep-alive timeout is above it. */
-export const ALB_IDLE_TIMEOUT_SECONDS = 60;
 /** Node managed policies; the node role needs nothing else. */
 export const NODE_MANAGED_POLICIES = [
   "AmazonEKSWorkerNodePolicy",
   "AmazonEKS_CNI_Policy",
   "AmazonEC2ContainerRegistryReadOnly",
 ] as const;
-
-export type NatGatewayMode = "none" | "single" | "onePerAz";
-export type CapacityType = "ON_DEMAND" | "SPOT";
 
 export interface EksNodeGroupArgs {
   /** Short DNS-label name; resource names are `<component>-<name>-…`. */
@@ -103,7 +95,7 @@ export interface EksPlatformArgs {
    * NAT strategy. "none" is refused: nodes sit in private subnets and need NAT to join the cluster,
    * pull images and reach AWS APIs.
    */
-  natGateways: NatGatewayMode;
+  natGateways: NatStrategy;
   /** @default "10.0.0.0/16" */
   vpcCidr?: string;
   /**
@@ -119,7 +111,7 @@ export interface EksPlatformArgs {
   /** Namespace of the app. @default "fastify-app" */
   namespace?: string;
   app: EksAppArgs;
-  /** ACM certificate: HTTPS on 443 with {@link ALB_SSL_POLICY}, port 80 redirects. @default undefined (HTTP only) */
+  /** ACM certificate: HTTPS on 443 with {@link ALB_TLS_POLICY}, port 80 redirects. @default undefined (HTTP only) */
   certificateArn?: string;
   /** IPv4 CIDRs admitted to the ALB on its listener ports. */
   allowedCidrs: string[];
@@ -173,7 +165,7 @@ export class EksPlatform extends pulumi.ComponentResource {
     super("fastify-deploy:platforms:EksPlatform", name, {}, opts);
     validateEksPlatformArgs(name, args);
 
-    const namespace = args.namespace ?? "fastify-app";
+    const namespace = args.namespace ?? DEFAULT_NAMESPACE;
     const adminRoleArns = args.adminRoleArns ?? [];
     const tags = { ...args.tags };
     const withCertificate = args.certificateArn !== undefined;
@@ -245,12 +237,7 @@ export class EksPlatform extends pulumi.ComponentResource {
       `${name}-node-role`,
       {
         description: "EKS managed node groups",
-        assumeRolePolicy: JSON.stringify({
-          Version: "2012-10-17",
-          Statement: [
-            { Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" },
-          ],
-        }),
+        assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY),
         tags,
       },
       { parent: this },
@@ -621,7 +608,7 @@ export function albIngressAnnotations(s: AlbIngressSettings): Record<string, str
   };
   if (s.certificateArn !== undefined) {
     annotations[a("certificate-arn")] = s.certificateArn;
-    annotations[a("ssl-policy")] = ALB_SSL_POLICY;
+    annotations[a("ssl-policy")] = ALB_TLS_POLICY;
     annotations[a("ssl-redirect")] = "443";
   }
   const tagList = Object.entries(s.tags).map(([key, value]) => `${key}=${value}`);

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { ServiceType } from "../facts";
 import {
   APP_GID,
   APP_PORT,
@@ -12,8 +13,6 @@ import {
 } from "./app-contract";
 import { EcrPullSecret, type EcrPullSecretArgs } from "./ecr-pull-secret";
 import { restrictedContainerSecurityContext } from "./pod-security";
-
-export type ServiceType = "ClusterIP" | "NodePort" | "LoadBalancer";
 
 /**
  * A source the NetworkPolicy admits on the app port: every pod of a namespace (e.g. the ingress

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_NAMESPACE, type ServiceType } from "../facts";
 import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../image-uri";
 import {
   KubernetesApp,
@@ -10,7 +11,6 @@ import {
   type NetworkPolicySource,
   networkPolicySources,
   SERVICE_PORT,
-  type ServiceType,
   workloadSettings,
 } from "./kubernetes-app";
 
@@ -80,7 +80,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:KubernetesPlatform", name, {}, opts);
-    const namespace = args.namespace ?? "fastify-app";
+    const namespace = args.namespace ?? DEFAULT_NAMESPACE;
     if (args.ingress?.tlsSecretName && !args.ingress.host) {
       throw new Error(
         "KubernetesPlatform: ingress.tlsSecretName needs ingress.host (a TLS certificate names a host)",

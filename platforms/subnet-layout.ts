@@ -9,13 +9,12 @@
  * that an aligned subnet stays inside its AZ block; {@link awsxAutoLayout} does.
  */
 
+import { DEFAULT_VPC_CIDR, formatIpv4Cidr, parseIpv4Cidr } from "../facts";
+
 export interface SubnetMask {
   name: string;
   cidrMask: number;
 }
-
-/** The VPC both AWS platforms create. */
-export const DEFAULT_VPC_CIDR = "10.0.0.0/16";
 
 /**
  * EKS: a /24 public subnet per AZ (load balancers only) and the largest private subnet that fits in the
@@ -75,10 +74,10 @@ export function awsxAutoLayout(vpcCidr: string, availabilityZones: number, specs
       const base = last === undefined ? azBase : Math.floor(last / size) * size + size;
       if (base + size > azBase + azSize) {
         throw new Error(
-          `subnet ${spec.name} (/${spec.cidrMask}) of AZ ${az + 1} would end past its AZ block /${azBits} (${formatCidr(azBase, azBits)})`,
+          `subnet ${spec.name} (/${spec.cidrMask}) of AZ ${az + 1} would end past its AZ block /${azBits} (${formatIpv4Cidr(azBase, azBits)})`,
         );
       }
-      subnets.push(formatCidr(base, spec.cidrMask));
+      subnets.push(formatIpv4Cidr(base, spec.cidrMask));
       last = base + size - 1;
     }
     layout.push(subnets);
@@ -86,13 +85,8 @@ export function awsxAutoLayout(vpcCidr: string, availabilityZones: number, specs
   return layout;
 }
 
-function parseCidr(cidr: string): [number, number] {
-  const [address = "", mask = ""] = cidr.split("/");
-  const base = address.split(".").reduce((acc, octet) => acc * 256 + Number(octet), 0);
-  return [base, Number(mask)];
-}
-
-function formatCidr(base: number, mask: number): string {
-  const octets = [24, 16, 8, 0].map((shift) => Math.floor(base / 2 ** shift) % 256);
-  return `${octets.join(".")}/${mask}`;
+function parseCidr(cidr: string): [base: number, prefix: number] {
+  const parsed = parseIpv4Cidr(cidr);
+  if (parsed === undefined) throw new Error(`subnet layout: ${JSON.stringify(cidr)} is not an IPv4 CIDR`);
+  return parsed;
 }

@@ -1,0 +1,36 @@
+/**
+ * The enumerations and defaults that config validates against and components act on. Imports nothing:
+ * config, platforms, the policy pack and scripts all read these, so each value is written once.
+ */
+
+export const PROJECT = "fastify-deploy";
+export const PLATFORMS = ["ecs", "eks", "kubernetes"] as const;
+export type Platform = (typeof PLATFORMS)[number];
+export const IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
+export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];
+export const NAT_STRATEGIES = ["none", "single", "onePerAz"] as const;
+export type NatStrategy = (typeof NAT_STRATEGIES)[number];
+export const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+export const WAIT_FOR_ADDRESS = ["auto", "true", "false"] as const;
+export type WaitForAddress = (typeof WAIT_FOR_ADDRESS)[number];
+export const CAPACITY_TYPES = ["ON_DEMAND", "SPOT"] as const;
+export type CapacityType = (typeof CAPACITY_TYPES)[number];
+export const BASTION_MODES = ["ssm", "ssh"] as const;
+export type BastionMode = (typeof BASTION_MODES)[number];
+export const BASTION_ACCESS_POLICIES = ["namespaceAdmin", "clusterAdmin"] as const;
+export type BastionAccessPolicy = (typeof BASTION_ACCESS_POLICIES)[number];
+export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The namespace the app runs in on both Kubernetes platforms unless a stack names another. */
+export const DEFAULT_NAMESPACE = "fastify-app";
+
+/**
+ * The Node.js image the ECR pull-secret refresher runs in: the same `node:24-trixie-slim` index digest
+ * the Dockerfile pins as RUNTIME_IMAGE (docker-library/repo-info repos/node/remote/24-trixie-slim.md),
+ * so one reviewed base-image bump covers both (config.test.ts keeps them equal). Public, so pulling it
+ * needs no credential; the refresher script needs nothing but Node.
+ */
+export const DEFAULT_ECR_REFRESHER_IMAGE =
+  "docker.io/library/node@sha256:50c3b2f6988dfc307b86e5301d69611af31f4789bdf232863b07d3b02fe55ae0";
