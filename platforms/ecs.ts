@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSettings, LoadBalancerSettings, NetworkSettings, ScalingSettings } from "../facts";
-import { ecrPullStatements } from "../image-uri";
+import { ecrPullStatements } from "../facts/image-uri";
 import { admitAllowedCidrs, albUrl, createLoadBalancer, type TargetHealthCheck } from "./alb";
 import {
   APP_GID,

@@ -28,7 +28,7 @@ import { ContainerLogs } from "./container-logs";
 import { managedAddon } from "./eks-addons";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./eks-versions";
 import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
-import { KubernetesApp, networkPolicySources, workloadSettings } from "./kubernetes-app";
+import { KubernetesApp, networkPolicySources } from "./kubernetes-app";
 import { eksSubnetMasks, type SubnetMask } from "./subnet-layout";
 import { awsTags } from "./tags";
 
@@ -545,19 +545,12 @@ function deployApp(
     {
       provider: deps.provider,
       image: args.image.uri,
+      app: args.app,
+      scaling: args.scaling,
+      platform: "eks",
+      drainDelayMs: EKS_DRAIN_DELAY_MS,
       namespace: args.namespace,
-      ...workloadSettings(
-        {
-          logLevel: args.app.logLevel,
-          commit: args.app.commit,
-          replicas: args.scaling.desiredCount,
-          minReplicas: args.scaling.minCount,
-          maxReplicas: args.scaling.maxCount,
-          targetCpuUtilization: args.scaling.targetCpuUtilization,
-        },
-        "eks",
-        EKS_DRAIN_DELAY_MS,
-      ),
+      createNamespace: true,
       serviceType: "ClusterIP",
       // By default the VPC's public subnets, where the ALB's network interfaces live.
       networkPolicySources: networkPolicySources(args.networkPolicy, () =>

@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import type { LoadBalancerSettings } from "../facts";
+import { ecrImage, type LoadBalancerSettings } from "../facts";
 import type { AppImage } from "../image";
-import { ecrImage } from "../image-uri";
 import type { PlatformImage } from "./args";
 import { EcsPlatform } from "./ecs";
 import { EksPlatform } from "./eks";
@@ -143,10 +142,14 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
     case "kubernetes": {
       const k = config.kubernetes;
       const platform = new KubernetesPlatform(name, {
-        kubeconfig: k.kubeconfig,
-        ...(k.context !== undefined && { context: k.context }),
-        clusterIdentifier: k.apiServer,
-        image: image.imageUri,
+        image: platformImage(config, image),
+        app: config.app,
+        scaling: config.scaling,
+        cluster: {
+          kubeconfig: k.kubeconfig,
+          ...(k.context !== undefined && { context: k.context }),
+          apiServer: k.apiServer,
+        },
         imagePull: imagePull(k.imagePullSecret, config.image.uri, k.ecrRefresherImage),
         namespace: k.namespace,
         createNamespace: k.createNamespace,
@@ -156,14 +159,6 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
         ingressControllerNamespace: k.ingressControllerNamespace,
         nodeCidrs: k.nodeCidrs,
         awaitAddress: k.awaitAddress,
-        app: {
-          logLevel: config.app.logLevel,
-          commit: config.app.commit,
-          replicas: config.scaling.desiredCount,
-          minReplicas: config.scaling.minCount,
-          maxReplicas: config.scaling.maxCount,
-          targetCpuUtilization: config.scaling.targetCpuUtilization,
-        },
       });
       return {
         platform: "kubernetes",

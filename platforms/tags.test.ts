@@ -9,7 +9,7 @@ import {
   ROOT,
   runProgram,
   stackPlatformCases,
-} from "../test/harness";
+} from "../tools/harness";
 import { TAG_KEYS } from "./tags";
 
 /**
