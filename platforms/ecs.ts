@@ -11,6 +11,7 @@ import {
   appEnvironment,
   LIVENESS_PATH,
   minimumKillWindowSeconds,
+  SHUTDOWN_TIMEOUT_MS,
 } from "./app-contract";
 import { checkComputed, type PlatformImage } from "./args";
 import { createNetwork } from "./aws-network";
@@ -101,8 +102,6 @@ export interface EcsPlatformArgs {
  * only covers requests already in flight: small, not zero.
  */
 export const ECS_DRAIN_DELAY_MS = 2000;
-/** In-flight requests get this long after the drain. */
-export const ECS_SHUTDOWN_TIMEOUT_MS = 10_000;
 export const ECS_DEREGISTRATION_DELAY_SECONDS = 15;
 export const ECS_HEALTH_CHECK: HealthCheckSettings = {
   path: LIVENESS_PATH,
@@ -238,12 +237,12 @@ export class EcsPlatform extends pulumi.ComponentResource {
  */
 function checkShutdownAndRollout(name: string): number {
   const check = (ok: boolean, message: string) => checkComputed("EcsPlatform", name, ok, message);
-  const stopTimeoutSeconds = minimumKillWindowSeconds(ECS_DRAIN_DELAY_MS, ECS_SHUTDOWN_TIMEOUT_MS) + 5;
+  const stopTimeoutSeconds = minimumKillWindowSeconds(ECS_DRAIN_DELAY_MS, SHUTDOWN_TIMEOUT_MS) + 5;
   const rollout = worstCaseRolloutSeconds({
     healthCheck: ECS_HEALTH_CHECK,
     deregistrationDelaySeconds: ECS_DEREGISTRATION_DELAY_SECONDS,
     drainDelayMs: ECS_DRAIN_DELAY_MS,
-    shutdownTimeoutMs: ECS_SHUTDOWN_TIMEOUT_MS,
+    shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
   });
   check(
     stopTimeoutSeconds <= 120,
@@ -402,7 +401,7 @@ function createTaskDefinition(
       environment: appEnvironment({
         logLevel: args.app.logLevel,
         drainDelayMs: ECS_DRAIN_DELAY_MS,
-        shutdownTimeoutMs: ECS_SHUTDOWN_TIMEOUT_MS,
+        shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
         commit: args.app.commit,
         platform: "ecs",
       }),
