@@ -40,18 +40,7 @@ export function createNetwork(
 ): awsx.ec2.Vpc {
   const cidrBlock = DEFAULT_VPC_CIDR;
   const azs = args.network.availabilityZones;
-  let problem: string | undefined;
-  try {
-    awsxAutoLayout(cidrBlock, azs, args.subnets);
-  } catch (error) {
-    problem = (error as Error).message;
-  }
-  checkComputed(
-    component,
-    name,
-    problem === undefined,
-    `${azs} availability zones cannot be laid out: ${problem}`,
-  );
+  checkSubnetLayout(component, name, azs, args.subnets);
 
   return new awsx.ec2.Vpc(
     `${name}-vpc`,
@@ -71,6 +60,26 @@ export function createNetwork(
       tags: args.tags,
     },
     { parent },
+  );
+}
+
+/**
+ * The component's check on the layout it computes: the subnet tiers fit awsx's Auto allocation of
+ * {@link DEFAULT_VPC_CIDR} for this AZ count (subnet-layout.ts reproduces awsx's arithmetic), else
+ * `<component> <name>: <n> availability zones cannot be laid out: <reason>`.
+ */
+export function checkSubnetLayout(component: string, name: string, azs: number, subnets: SubnetMask[]): void {
+  let problem: string | undefined;
+  try {
+    awsxAutoLayout(DEFAULT_VPC_CIDR, azs, subnets);
+  } catch (error) {
+    problem = (error as Error).message;
+  }
+  checkComputed(
+    component,
+    name,
+    problem === undefined,
+    `${azs} availability zones cannot be laid out: ${problem}`,
   );
 }
 
