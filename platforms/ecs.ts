@@ -21,10 +21,8 @@ import { awsTags } from "./tags";
 /** The only container in the task. */
 export const CONTAINER_NAME = "app";
 
-export type HealthCheckSettings = TargetHealthCheck;
-
 export interface RolloutSettings {
-  healthCheck: HealthCheckSettings;
+  healthCheck: TargetHealthCheck;
   deregistrationDelaySeconds: number;
   drainDelayMs: number;
   shutdownTimeoutMs: number;
@@ -103,7 +101,7 @@ export interface EcsPlatformArgs {
  */
 export const ECS_DRAIN_DELAY_MS = 2000;
 export const ECS_DEREGISTRATION_DELAY_SECONDS = 15;
-export const ECS_HEALTH_CHECK: HealthCheckSettings = {
+export const ECS_HEALTH_CHECK: TargetHealthCheck = {
   path: LIVENESS_PATH,
   intervalSeconds: 10,
   timeoutSeconds: 5,
