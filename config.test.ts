@@ -4,7 +4,12 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigError, type ParseResult, parseConfig, type RawConfig } from "./config";
-import { DEFAULT_ECR_REFRESHER_IMAGE } from "./facts";
+import {
+  DEFAULT_CLUSTER_LOG_TYPES,
+  DEFAULT_ECR_REFRESHER_IMAGE,
+  DEFAULT_KUBERNETES_VERSION,
+  DEFAULT_NAMESPACE,
+} from "./facts";
 import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./test/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
@@ -831,14 +836,33 @@ describe("the refresher runs in the Dockerfile's pinned base image", () => {
 describe("Pulumi.yaml declares exactly the keys config.ts knows", () => {
   const project = readProject();
 
-  it("same keys, types and defaults; only platform is required", () => {
-    const declared = Object.fromEntries(
-      Object.entries(project.config).map(([key, spec]) => [key, { type: spec.type, default: spec.default }]),
+  it("same keys; only platform is required", () => {
+    assert.deepEqual(Object.keys(project.config).sort(), Object.keys(CONFIG_KEYS).sort());
+    const required = Object.entries(project.config).filter(([, spec]) => spec.default === undefined);
+    assert.deepEqual(
+      required.map(([key]) => key),
+      ["platform"],
     );
-    const known = Object.fromEntries(
-      Object.entries(CONFIG_KEYS).map(([key, spec]) => [key, { type: spec.type, default: spec.default }]),
-    );
-    assert.deepEqual(declared, known);
+  });
+
+  it("every default is of its declared type and valid under the key's schema", () => {
+    const jsType = { string: "string", integer: "number", boolean: "boolean", array: "object" } as const;
+    for (const [key, spec] of Object.entries(project.config)) {
+      if (spec.default === undefined || spec.type === undefined) continue;
+      assert.equal(typeof spec.default, jsType[spec.type], key);
+      assert.equal(Array.isArray(spec.default), spec.type === "array", key);
+      const text = typeof spec.default === "string" ? spec.default : JSON.stringify(spec.default);
+      const schema = CONFIG_KEYS[key as keyof typeof CONFIG_KEYS].schema;
+      assert.ok(schema.safeParse(text).success, `${key}: default ${text} fails its own schema`);
+    }
+  });
+
+  it("the defaults components and facts/ name are the ones Pulumi.yaml declares", () => {
+    const defaults = (key: string) => project.config[key]?.default;
+    assert.equal(defaults("namespace"), DEFAULT_NAMESPACE);
+    assert.equal(defaults("kubernetesVersion"), DEFAULT_KUBERNETES_VERSION);
+    assert.equal(defaults("ecrRefresherImage"), DEFAULT_ECR_REFRESHER_IMAGE);
+    assert.deepEqual(defaults("clusterLogTypes"), DEFAULT_CLUSTER_LOG_TYPES);
   });
 
   it("every key has a description", () => {

@@ -1,0 +1,124 @@
+import type { ClusterLogType } from "../facts";
+import { isArmInstanceType } from "../facts";
+import { awsConfig, awsProblems } from "./aws";
+import { minDesiredMax, type PlatformModule } from "./common";
+import { fullKey, type Values } from "./keys";
+import { show } from "./schema";
+import type { EksStackConfig, PlatformPart } from "./stack-config";
+
+/** RFC 5737 documentation ranges: placeholders that reach no one. */
+const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
+
+/** EKS: its rules between keys and the mapping to its part of the config. */
+export const eks: PlatformModule<PlatformPart<EksStackConfig>> = {
+  problems: (v, raw) => [
+    ...natProblems(v),
+    ...minDesiredMax(
+      ["nodeMinSize", v.nodeMinSize],
+      ["nodeDesiredSize", v.nodeDesiredSize],
+      ["nodeMaxSize", v.nodeMaxSize],
+    ),
+    ...nodeArchitectureProblems(v),
+    ...bastionProblems(v),
+    ...adminRoleProblems(v),
+    ...awsProblems(v, raw),
+  ],
+  warnings(v) {
+    const warnings: string[] = [];
+    if (v.waitForAddress === "false") {
+      warnings.push(
+        `${fullKey("waitForAddress")} is false on eks: up no longer waits for the load balancer controller to reconcile the Ingress, so pods created before its target group bindings exist get no readiness gate (docs/rollout.md); keep auto unless the controller cannot publish an address`,
+      );
+    }
+    const placeholders = v.endpointPublicAccessCidrs.filter((c) => DOCUMENTATION_CIDRS.includes(c));
+    if (placeholders.length > 0) {
+      warnings.push(
+        `${fullKey("endpointPublicAccessCidrs")} contains ${placeholders.join(", ")}, a documentation range (RFC 5737) that reaches no one: set the egress CIDRs of the machines that run pulumi up (pulumi config set --path 'endpointPublicAccessCidrs[0]' <cidr>) before the first deploy`,
+      );
+    }
+    return warnings;
+  },
+  config: (v) => ({
+    ...awsConfig(v),
+    eks: {
+      kubernetesVersion: v.kubernetesVersion,
+      endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
+      adminRoleArns: v.adminRoleArns,
+      namespace: v.namespace,
+      awaitAddress: v.waitForAddress !== "false",
+      networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
+      clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
+      logRetentionDays: v.logRetentionDays,
+      nodeGroup: {
+        instanceTypes: v.nodeInstanceTypes,
+        minSize: v.nodeMinSize,
+        desiredSize: v.nodeDesiredSize,
+        maxSize: v.nodeMaxSize,
+        capacityType: v.nodeCapacityType,
+        diskSizeGiB: v.nodeDiskSizeGiB,
+      },
+      bastion: {
+        mode: v.bastionMode,
+        sshAllowedCidrs: v.bastionSshAllowedCidrs,
+        instanceType: v.bastionInstanceType,
+        accessPolicy: v.bastionAccessPolicy,
+      },
+    },
+  }),
+};
+
+function natProblems(v: Values): string[] {
+  if (v.natGateways !== "none") return [];
+  return [
+    `${fullKey("natGateways")}: got "none" with platform eks; expected single or onePerAz (EKS nodes run in private subnets and need NAT egress to join the cluster, pull images and reach AWS APIs)`,
+  ];
+}
+
+/** One node group runs one AMI, of the image's architecture. */
+function nodeArchitectureProblems(v: Values): string[] {
+  const types = v.nodeInstanceTypes;
+  if (types === undefined || types.length === 0) return [];
+  const arm = types.map(isArmInstanceType);
+  if (new Set(arm).size > 1) {
+    return [
+      `${fullKey("nodeInstanceTypes")}: got ${show(types)}; expected instance types of one architecture (one node group runs one AMI: arm64 Graviton types such as m7g.large or x86_64 types such as m6i.large)`,
+    ];
+  }
+  const nodePlatform = arm[0] ? "linux/arm64" : "linux/amd64";
+  if (v.imagePlatform === undefined || nodePlatform === v.imagePlatform) return [];
+  return [
+    `${fullKey("nodeInstanceTypes")}: got ${show(types)} (${nodePlatform}) with imagePlatform ${v.imagePlatform}; expected nodes of the image's architecture (set imagePlatform ${nodePlatform} or pick ${v.imagePlatform === "linux/arm64" ? "Graviton" : "x86_64"} instance types)`,
+  ];
+}
+
+function bastionProblems(v: Values): string[] {
+  const ssh = v.bastionSshAllowedCidrs;
+  if (v.bastionMode === "ssh" && ssh !== undefined && ssh.length === 0) {
+    return [
+      `${fullKey("bastionSshAllowedCidrs")}: got [] with bastionMode ssh; expected at least one IPv4 CIDR to admit on port 22 (or bastionMode ssm, which needs no open port)`,
+    ];
+  }
+  if (v.bastionMode === "ssm" && ssh !== undefined && ssh.length > 0) {
+    return [
+      `${fullKey("bastionSshAllowedCidrs")}: got ${show(ssh)} with bastionMode ssm; expected [] (the CIDRs apply only to bastionMode ssh)`,
+    ];
+  }
+  return [];
+}
+
+/** Each admin role names its access entry, so two roles may not share a name. */
+function adminRoleProblems(v: Values): string[] {
+  const problems: string[] = [];
+  const roleNames = new Map<string, string>();
+  for (const arn of v.adminRoleArns ?? []) {
+    const name = arn.split("/").pop() ?? arn;
+    const other = roleNames.get(name);
+    if (other !== undefined) {
+      problems.push(
+        `${fullKey("adminRoleArns")}: got ${show(arn)} and ${show(other)}; expected roles with distinct names (each names its access entry)`,
+      );
+    }
+    roleNames.set(name, arn);
+  }
+  return problems;
+}
