@@ -29,7 +29,7 @@ import { ContainerLogs } from "./container-logs";
 import { managedAddon } from "./eks-addons";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./eks-versions";
 import { serviceAccountRole } from "./irsa";
-import { KubernetesApp, networkPolicySources, workloadSettings } from "./kubernetes-app";
+import { KubernetesApp, networkPolicySources } from "./kubernetes-app";
 import { awsxAutoLayout, eksSubnetMasks } from "./subnet-layout";
 
 /** Node managed policies; the node role needs nothing else. */
@@ -456,19 +456,12 @@ export class EksPlatform extends pulumi.ComponentResource {
       {
         provider,
         image: args.image.uri,
+        app: args.app,
+        scaling: args.scaling,
+        platform: "eks",
+        drainDelayMs: EKS_DRAIN_DELAY_MS,
         namespace,
-        ...workloadSettings(
-          {
-            logLevel: args.app.logLevel,
-            commit: args.app.commit,
-            replicas: args.scaling.desiredCount,
-            minReplicas: args.scaling.minCount,
-            maxReplicas: args.scaling.maxCount,
-            targetCpuUtilization: args.scaling.targetCpuUtilization,
-          },
-          "eks",
-          EKS_DRAIN_DELAY_MS,
-        ),
+        createNamespace: true,
         serviceType: "ClusterIP",
         // By default the VPC's public subnets, where the ALB's network interfaces live.
         networkPolicySources: networkPolicySources(args.networkPolicy, () =>

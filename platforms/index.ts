@@ -143,10 +143,14 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
     case "kubernetes": {
       const k = config.kubernetes;
       const platform = new KubernetesPlatform(name, {
-        kubeconfig: k.kubeconfig,
-        ...(k.context !== undefined && { context: k.context }),
-        clusterIdentifier: k.apiServer,
-        image: image.imageUri,
+        image: { uri: image.imageUri, repositoryArn: image.repositoryArn, platform: config.image.platform },
+        app: config.app,
+        scaling: config.scaling,
+        cluster: {
+          kubeconfig: k.kubeconfig,
+          ...(k.context !== undefined && { context: k.context }),
+          apiServer: k.apiServer,
+        },
         imagePull: imagePull(k.imagePullSecret, config.image.uri, k.ecrRefresherImage),
         namespace: k.namespace,
         createNamespace: k.createNamespace,
@@ -156,14 +160,6 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
         ingressControllerNamespace: k.ingressControllerNamespace,
         nodeCidrs: k.nodeCidrs,
         awaitAddress: k.awaitAddress,
-        app: {
-          logLevel: config.app.logLevel,
-          commit: config.app.commit,
-          replicas: config.scaling.desiredCount,
-          minReplicas: config.scaling.minCount,
-          maxReplicas: config.scaling.maxCount,
-          targetCpuUtilization: config.scaling.targetCpuUtilization,
-        },
       });
       return {
         platform: "kubernetes",

@@ -1,11 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceType } from "../facts";
+import type { AppSettings, ScalingSettings, ServiceType } from "../facts";
 import {
   APP_GID,
   APP_PORT,
   APP_UID,
-  type AppEnvArgs,
+  type AppPlatformName,
   appEnvironment,
   LIVENESS_PATH,
   minimumKillWindowSeconds,
@@ -54,25 +54,24 @@ export interface KubernetesAppArgs {
   provider: k8s.Provider;
   /** Digest-pinned image URI (`repo@sha256:…`). */
   image: pulumi.Input<string>;
+  app: AppSettings;
+  /** Replica count at creation and the HorizontalPodAutoscaler's bounds and CPU target. */
+  scaling: ScalingSettings;
+  /** What the app reports as its platform (`GET /version`). */
+  platform: AppPlatformName;
+  /**
+   * How long a terminating pod keeps serving with readiness at 503 before it closes. Kubernetes sends
+   * SIGTERM while it is still removing the pod from endpoints; whatever routes to the pod (kube-proxy,
+   * an ingress controller, a cloud load balancer) picks that up seconds later, sooner or later per platform.
+   */
+  drainDelayMs: number;
   /** Name of the namespace and of every object in it. */
   namespace: string;
   /**
    * Create the namespace (labelled for Pod Security "restricted"); false deploys into an existing one,
    * whose labels are then the cluster owner's business.
-   * @default true
    */
-  createNamespace?: boolean;
-  /** Environment the app needs (log level, drain and shutdown timing, commit, platform name). */
-  env: AppEnvArgs;
-  /** Replicas at creation; the HorizontalPodAutoscaler owns the count afterwards. @default minReplicas */
-  replicas?: number;
-  /** Replica bounds; the HorizontalPodAutoscaler moves between them. */
-  minReplicas: number;
-  maxReplicas: number;
-  /** Average CPU utilisation (percent of requests) the autoscaler aims for. @default 70 */
-  targetCpuUtilization?: number;
-  /** Container resources. @default requests 100m/128Mi, limits 500m/256Mi */
-  resources?: { cpuRequest?: string; memoryRequest?: string; cpuLimit?: string; memoryLimit?: string };
+  createNamespace: boolean;
   /**
    * How nodes authenticate to the registry: the name of an existing kubernetes.io/dockerconfigjson
    * Secret in the namespace, or a Secret for a private ECR registry kept fresh in the cluster
@@ -81,8 +80,7 @@ export interface KubernetesAppArgs {
   imagePull?:
     | { existingSecretName: string }
     | { ecr: Omit<EcrPullSecretArgs, "provider" | "namespace" | "namePrefix" | "labels" | "previously"> };
-  /** @default "ClusterIP" */
-  serviceType?: ServiceType;
+  serviceType: ServiceType;
   serviceAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Annotations on the app's service account (e.g. an IRSA role). @default {} */
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
@@ -103,9 +101,8 @@ export interface KubernetesAppArgs {
    * waits up to 10 minutes and then fails, every run, where nothing ever assigns one (kind, minikube,
    * bare metal without MetalLB, an ingress controller that publishes no status); false sets
    * `pulumi.com/skipAwait` on those two objects and the address outputs become best effort.
-   * @default true
    */
-  awaitAddress?: boolean;
+  awaitAddress: boolean;
   /**
    * Zones the cluster's nodes span, when the program knows it (EKS: the VPC's availability zones).
    * The zone spread is hard (`DoNotSchedule`) when minReplicas ≥ zoneCount, soft otherwise; unknown
@@ -140,63 +137,19 @@ export function zoneSpreadWhenUnsatisfiable(
   return zoneCount !== undefined && minReplicas >= zoneCount ? "DoNotSchedule" : "ScheduleAnyway";
 }
 
-/** The app's settings as a platform receives them: identical on every cluster. */
-export interface KubernetesWorkloadArgs {
-  logLevel: string;
-  commit: string;
-  /** Replicas at creation; the HorizontalPodAutoscaler owns the count afterwards. @default minReplicas */
-  replicas?: number;
-  minReplicas: number;
-  maxReplicas: number;
-  /** @default 70 (KubernetesApp's default) */
-  targetCpuUtilization?: number;
-  /** @default KubernetesApp's defaults */
-  resources?: KubernetesAppArgs["resources"];
-  /**
-   * How long a terminating pod keeps serving with readiness at 503 before it closes. Kubernetes sends
-   * SIGTERM while it is still removing the pod from endpoints; whatever routes to the pod (kube-proxy,
-   * an ingress controller, a cloud load balancer) picks that up seconds later.
-   * @default the platform's (see {@link workloadSettings})
-   */
-  drainDelayMs?: number;
-  /** In-flight requests get this long after the drain. @default 10000 */
-  shutdownTimeoutMs?: number;
-}
-
-/**
- * The part of {@link KubernetesAppArgs} that comes from {@link KubernetesWorkloadArgs}: environment and
- * scaling, with the platform's name and default drain delay.
- */
-export function workloadSettings(
-  app: KubernetesWorkloadArgs,
-  platform: AppEnvArgs["platform"],
-  defaultDrainDelayMs: number,
-): Pick<
-  KubernetesAppArgs,
-  "env" | "replicas" | "minReplicas" | "maxReplicas" | "targetCpuUtilization" | "resources"
-> {
-  return {
-    env: {
-      logLevel: app.logLevel,
-      commit: app.commit,
-      drainDelayMs: app.drainDelayMs ?? defaultDrainDelayMs,
-      shutdownTimeoutMs: app.shutdownTimeoutMs ?? 10_000,
-      platform,
-    },
-    ...(app.replicas !== undefined && { replicas: app.replicas }),
-    minReplicas: app.minReplicas,
-    maxReplicas: app.maxReplicas,
-    ...(app.targetCpuUtilization !== undefined && { targetCpuUtilization: app.targetCpuUtilization }),
-    ...(app.resources !== undefined && { resources: app.resources }),
-  };
-}
-
 /** The port the Service exposes inside the cluster. */
 export const SERVICE_PORT = 80;
 /** Seconds between readiness probes: a pod leaves the endpoints within two of them. */
 export const READINESS_PERIOD_SECONDS = 5;
 /** Added to the app's drain + shutdown timeout for process exit. */
 export const KILL_WINDOW_MARGIN_SECONDS = 5;
+/** In-flight requests get this long after the drain (the app's `SHUTDOWN_TIMEOUT_MS`). */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+/** The app container's requests and limits: a small JSON API, sized so a t3.medium node fits several. */
+export const CONTAINER_RESOURCES = {
+  requests: { cpu: "100m", memory: "128Mi" },
+  limits: { cpu: "500m", memory: "256Mi" },
+} as const;
 
 /**
  * The app as a Kubernetes workload, the same on every cluster: namespace, service account, Deployment,
@@ -232,7 +185,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
     };
 
     let namespace: pulumi.Output<string>;
-    if (args.createNamespace ?? true) {
+    if (args.createNamespace) {
       const ns = new k8s.core.v1.Namespace(
         `${name}-namespace`,
         {
@@ -294,8 +247,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
     // Without the await, up returns as soon as the object is accepted (pulumi-kubernetes
     // provider/pkg/metadata/overrides.go ReadyCondition; provider/pkg/await/await.go skips the Service and
     // Ingress awaiters, on create, update and refresh). Read at v4.32.0; @pulumi/kubernetes 4.34.2 here.
-    const skipAwait: Record<string, string> =
-      (args.awaitAddress ?? true) ? {} : { [SKIP_AWAIT_ANNOTATION]: "true" };
+    const skipAwait: Record<string, string> = args.awaitAddress ? {} : { [SKIP_AWAIT_ANNOTATION]: "true" };
 
     function createIngress(ingressArgs: KubernetesIngressArgs, backend: k8s.core.v1.Service) {
       return new k8s.networking.v1.Ingress(
@@ -332,10 +284,15 @@ export class KubernetesApp extends pulumi.ComponentResource {
       );
     }
 
+    const env = {
+      logLevel: args.app.logLevel,
+      drainDelayMs: args.drainDelayMs,
+      shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+      commit: args.app.commit,
+      platform: args.platform,
+    };
     const killWindow =
-      minimumKillWindowSeconds(args.env.drainDelayMs, args.env.shutdownTimeoutMs) +
-      KILL_WINDOW_MARGIN_SECONDS;
-    const resources = args.resources ?? {};
+      minimumKillWindowSeconds(env.drainDelayMs, env.shutdownTimeoutMs) + KILL_WINDOW_MARGIN_SECONDS;
     const gated = args.podReadinessGates ?? false;
     const serviceAnnotations = pulumi
       .output(args.serviceAnnotations ?? {})
@@ -356,7 +313,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
         {
           metadata: { ...metadata(), annotations: serviceAnnotations },
           spec: {
-            type: args.serviceType ?? "ClusterIP",
+            type: args.serviceType,
             selector,
             ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
           },
@@ -382,7 +339,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
         metadata: metadata(),
         spec: {
           // The autoscaler owns the count after creation (see ignoreChanges below).
-          replicas: args.replicas ?? args.minReplicas,
+          replicas: args.scaling.desiredCount,
           selector: { matchLabels: selector },
           revisionHistoryLimit: 5,
           progressDeadlineSeconds: 300,
@@ -409,7 +366,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
               topologySpreadConstraints: [
                 {
                   topologyKey: "topology.kubernetes.io/zone",
-                  whenUnsatisfiable: zoneSpreadWhenUnsatisfiable(args.minReplicas, args.zoneCount),
+                  whenUnsatisfiable: zoneSpreadWhenUnsatisfiable(args.scaling.minCount, args.zoneCount),
                 },
                 { topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" },
               ].map((constraint) => ({
@@ -424,14 +381,8 @@ export class KubernetesApp extends pulumi.ComponentResource {
                   image: args.image,
                   imagePullPolicy: "IfNotPresent",
                   ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
-                  env: appEnvironment(args.env),
-                  resources: {
-                    requests: {
-                      cpu: resources.cpuRequest ?? "100m",
-                      memory: resources.memoryRequest ?? "128Mi",
-                    },
-                    limits: { cpu: resources.cpuLimit ?? "500m", memory: resources.memoryLimit ?? "256Mi" },
-                  },
+                  env: appEnvironment(env),
+                  resources: CONTAINER_RESOURCES,
                   securityContext: restrictedContainerSecurityContext(APP_UID, APP_GID),
                   startupProbe: {
                     httpGet: { path: LIVENESS_PATH, port: "http" },
@@ -476,14 +427,14 @@ export class KubernetesApp extends pulumi.ComponentResource {
         metadata: metadata(),
         spec: {
           scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-          minReplicas: args.minReplicas,
-          maxReplicas: args.maxReplicas,
+          minReplicas: args.scaling.minCount,
+          maxReplicas: args.scaling.maxCount,
           metrics: [
             {
               type: "Resource",
               resource: {
                 name: "cpu",
-                target: { type: "Utilization", averageUtilization: args.targetCpuUtilization ?? 70 },
+                target: { type: "Utilization", averageUtilization: args.scaling.targetCpuUtilization },
               },
             },
           ],
@@ -574,24 +525,24 @@ function loadBalancerAddress(entries: Array<{ hostname?: string; ip?: string }> 
 }
 
 function validate(args: KubernetesAppArgs): void {
-  if (!Number.isInteger(args.minReplicas) || args.minReplicas < 1) {
-    throw new Error(`KubernetesApp: minReplicas must be an integer ≥ 1, got ${args.minReplicas}`);
+  const { minCount, maxCount, desiredCount } = args.scaling;
+  if (!Number.isInteger(minCount) || minCount < 1) {
+    throw new Error(`KubernetesApp: minReplicas must be an integer ≥ 1, got ${minCount}`);
   }
-  if (!Number.isInteger(args.maxReplicas) || args.maxReplicas < args.minReplicas) {
+  if (!Number.isInteger(maxCount) || maxCount < minCount) {
     throw new Error(
-      `KubernetesApp: maxReplicas must be an integer ≥ minReplicas (${args.minReplicas}), got ${args.maxReplicas}`,
+      `KubernetesApp: maxReplicas must be an integer ≥ minReplicas (${minCount}), got ${maxCount}`,
     );
   }
-  const replicas = args.replicas ?? args.minReplicas;
-  if (!Number.isInteger(replicas) || replicas < args.minReplicas || replicas > args.maxReplicas) {
+  if (!Number.isInteger(desiredCount) || desiredCount < minCount || desiredCount > maxCount) {
     throw new Error(
-      `KubernetesApp: replicas must be an integer from minReplicas (${args.minReplicas}) to maxReplicas (${args.maxReplicas}), got ${replicas}`,
+      `KubernetesApp: replicas must be an integer from minReplicas (${minCount}) to maxReplicas (${maxCount}), got ${desiredCount}`,
     );
   }
   if (args.zoneCount !== undefined && !(Number.isInteger(args.zoneCount) && args.zoneCount >= 1)) {
     throw new Error(`KubernetesApp: zoneCount must be an integer ≥ 1 when given, got ${args.zoneCount}`);
   }
-  if (args.podReadinessGates && (args.createNamespace === false || !args.ingress)) {
+  if (args.podReadinessGates && (!args.createNamespace || !args.ingress)) {
     throw new Error(
       "KubernetesApp: podReadinessGates needs an ingress and a namespace this component creates (the gate is injected through a namespace label)",
     );

@@ -1,17 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_NAMESPACE, type ServiceType } from "../facts";
+import type { AppSettings, NetworkPolicySources, ScalingSettings, ServiceType } from "../facts";
 import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../image-uri";
+import type { PlatformImage } from "./args";
 import {
   KubernetesApp,
   type KubernetesAppArgs,
-  type KubernetesIngressArgs,
-  type KubernetesWorkloadArgs,
   type NetworkPolicySource,
   networkPolicySources,
   SERVICE_PORT,
-  workloadSettings,
 } from "./kubernetes-app";
 
 export type ImagePullArgs =
@@ -25,43 +23,41 @@ export type ImagePullArgs =
   /** The image is public, or nodes can pull it on their own (e.g. an ECR credential provider on the node). */
   | { none: true };
 
+/** The default drain delay on a cluster we know nothing about: long enough for kube-proxy and an ingress controller to notice. */
+export const KUBERNETES_DRAIN_DELAY_MS = 10_000;
+
 export interface KubernetesPlatformArgs {
-  /** The cluster's kubeconfig. Must be a secret Output; it is the only way the program reaches the cluster. */
-  kubeconfig: pulumi.Output<string>;
-  /** kubeconfig context to use. @default the kubeconfig's current-context */
-  context?: string;
-  /**
-   * Identifies the cluster (its API server URL). Rotated credentials update the provider in place; only a
-   * change of cluster replaces it, and with it every object on the cluster.
-   */
-  clusterIdentifier: string;
-  /** Digest-pinned image URI. */
-  image: pulumi.Input<string>;
+  image: PlatformImage;
+  app: AppSettings;
+  scaling: ScalingSettings;
+  cluster: {
+    /** The cluster's kubeconfig. Must be a secret Output; it is the only way the program reaches the cluster. */
+    kubeconfig: pulumi.Output<string>;
+    /** kubeconfig context to use; the kubeconfig's current-context when unset. */
+    context?: string;
+    /**
+     * The cluster's API server URL, its identity: rotated credentials update the provider in place; only
+     * a change of cluster replaces it, and with it every object on the cluster.
+     */
+    apiServer: string;
+  };
   imagePull: ImagePullArgs;
-  /** @default "fastify-app" */
-  namespace?: string;
-  /** @default true */
-  createNamespace?: boolean;
-  /** @default "ClusterIP" */
-  serviceType?: ServiceType;
-  ingress?: KubernetesIngressArgs;
-  /**
-   * Who may reach the app port. Empty lists mean the platform's defaults ({@link defaultNetworkPolicySources}).
-   * @default { namespaces: [], cidrs: [] }
-   */
-  networkPolicy?: { namespaces: string[]; cidrs: string[] };
-  /** Namespace of the ingress controller that serves `ingress.className`. @default "ingress-nginx" */
-  ingressControllerNamespace?: string;
+  namespace: string;
+  createNamespace: boolean;
+  serviceType: ServiceType;
+  /** An Ingress of this class in front of the Service; `tlsSecretName` comes with `host`. */
+  ingress?: { className: string; host?: string; tlsSecretName?: string };
+  /** Who may reach the app port. Both empty means the platform's defaults ({@link defaultNetworkPolicySources}). */
+  networkPolicy: NetworkPolicySources;
+  /** Namespace of the ingress controller that serves `ingress.className`. */
+  ingressControllerNamespace: string;
   /** CIDRs traffic through a NodePort or LoadBalancer Service arrives from (the nodes, a pod-targeting LB). */
-  nodeCidrs?: string[];
+  nodeCidrs: string[];
   /**
-   * Wait in `up` for the LoadBalancer Service's or Ingress's address. Off by default: on kind, minikube,
-   * bare metal or behind a controller that publishes no status it never comes, and `up` would fail.
-   * @default false
+   * Wait in `up` for the LoadBalancer Service's or Ingress's address. On kind, minikube, bare metal or
+   * behind a controller that publishes no status it never comes, and `up` would fail.
    */
-  awaitAddress?: boolean;
-  /** Drain delay @default 10000: long enough for kube-proxy and an ingress controller to notice. */
-  app: KubernetesWorkloadArgs;
+  awaitAddress: boolean;
 }
 
 /**
@@ -80,20 +76,20 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:KubernetesPlatform", name, {}, opts);
-    const namespace = args.namespace ?? DEFAULT_NAMESPACE;
+    const namespace = args.namespace;
     if (args.ingress?.tlsSecretName && !args.ingress.host) {
       throw new Error(
         "KubernetesPlatform: ingress.tlsSecretName needs ingress.host (a TLS certificate names a host)",
       );
     }
 
-    const kubeconfig = pulumi.secret(args.kubeconfig);
+    const kubeconfig = pulumi.secret(args.cluster.kubeconfig);
     const provider = new k8s.Provider(
       `${name}-provider`,
       {
         kubeconfig,
-        ...(args.context !== undefined && { context: args.context }),
-        clusterIdentifier: args.clusterIdentifier,
+        ...(args.cluster.context !== undefined && { context: args.cluster.context }),
+        clusterIdentifier: args.cluster.apiServer,
         enableServerSideApply: true,
         // A stack whose cluster is gone must fail loudly, not silently forget its objects.
         deleteUnreachable: false,
@@ -105,30 +101,33 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     if ("existingSecretName" in args.imagePull) {
       imagePull = { existingSecretName: args.imagePull.existingSecretName };
     } else if ("ecr" in args.imagePull) {
-      imagePull = { ecr: this.createEcrPuller(name, args.image, args.imagePull.ecr) };
+      imagePull = { ecr: this.createEcrPuller(name, args.image.uri, args.imagePull.ecr) };
     }
 
     const app = new KubernetesApp(
       `${name}-app`,
       {
         provider,
-        image: args.image,
+        image: args.image.uri,
+        app: args.app,
+        scaling: args.scaling,
+        platform: "kubernetes",
+        drainDelayMs: KUBERNETES_DRAIN_DELAY_MS,
         namespace,
-        createNamespace: args.createNamespace ?? true,
-        ...workloadSettings(args.app, "kubernetes", 10_000),
+        createNamespace: args.createNamespace,
         ...(imagePull !== undefined && { imagePull }),
-        serviceType: args.serviceType ?? "ClusterIP",
+        serviceType: args.serviceType,
         ...(args.ingress !== undefined && { ingress: args.ingress }),
-        networkPolicySources: networkPolicySources(args.networkPolicy ?? { namespaces: [], cidrs: [] }, () =>
+        networkPolicySources: networkPolicySources(args.networkPolicy, () =>
           defaultNetworkPolicySources({
             namespace,
-            serviceType: args.serviceType ?? "ClusterIP",
+            serviceType: args.serviceType,
             ingress: args.ingress !== undefined,
-            ingressControllerNamespace: args.ingressControllerNamespace ?? "ingress-nginx",
-            nodeCidrs: args.nodeCidrs ?? [],
+            ingressControllerNamespace: args.ingressControllerNamespace,
+            nodeCidrs: args.nodeCidrs,
           }),
         ),
-        awaitAddress: args.awaitAddress ?? false,
+        awaitAddress: args.awaitAddress,
       },
       { parent: this },
     );
