@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImagePlatform } from "./facts";
-import { ECR_PULL_ACTIONS, ecrImage } from "./image-uri";
+import { ECR_PULL_ACTIONS, ecrImage } from "./facts";
 
 /**
  * What goes into the image, relative to the build context (the repository root): the Dockerfile, and

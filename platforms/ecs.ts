@@ -10,7 +10,7 @@ import {
   type NetworkSettings,
   type ScalingSettings,
 } from "../facts";
-import { ecrPullStatements } from "../image-uri";
+import { ecrPullStatements } from "../facts/image-uri";
 import {
   APP_GID,
   APP_PORT,

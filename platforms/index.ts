@@ -1,8 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
-import type { LoadBalancerSettings } from "../facts";
+import { ecrImage, type LoadBalancerSettings } from "../facts";
 import type { AppImage } from "../image";
-import { ecrImage } from "../image-uri";
 import type { PlatformImage } from "./args";
 import { EcsPlatform } from "./ecs";
 import { EksPlatform } from "./eks";

@@ -524,32 +524,15 @@ function loadBalancerAddress(entries: Array<{ hostname?: string; ip?: string }> 
   return first?.hostname ?? first?.ip ?? "";
 }
 
+/**
+ * The one combination a caller can get wrong in code (every user-given value is config's to check): the
+ * readiness-gate label goes on a namespace this component creates, and gates only mean something with
+ * an Ingress whose load balancer targets the pods.
+ */
 function validate(args: KubernetesAppArgs): void {
-  const { minCount, maxCount, desiredCount } = args.scaling;
-  if (!Number.isInteger(minCount) || minCount < 1) {
-    throw new Error(`KubernetesApp: minReplicas must be an integer ≥ 1, got ${minCount}`);
-  }
-  if (!Number.isInteger(maxCount) || maxCount < minCount) {
-    throw new Error(
-      `KubernetesApp: maxReplicas must be an integer ≥ minReplicas (${minCount}), got ${maxCount}`,
-    );
-  }
-  if (!Number.isInteger(desiredCount) || desiredCount < minCount || desiredCount > maxCount) {
-    throw new Error(
-      `KubernetesApp: replicas must be an integer from minReplicas (${minCount}) to maxReplicas (${maxCount}), got ${desiredCount}`,
-    );
-  }
-  if (args.zoneCount !== undefined && !(Number.isInteger(args.zoneCount) && args.zoneCount >= 1)) {
-    throw new Error(`KubernetesApp: zoneCount must be an integer ≥ 1 when given, got ${args.zoneCount}`);
-  }
   if (args.podReadinessGates && (!args.createNamespace || !args.ingress)) {
     throw new Error(
       "KubernetesApp: podReadinessGates needs an ingress and a namespace this component creates (the gate is injected through a namespace label)",
-    );
-  }
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.namespace)) {
-    throw new Error(
-      `KubernetesApp: namespace must be a DNS-1123 label, got ${JSON.stringify(args.namespace)}`,
     );
   }
 }

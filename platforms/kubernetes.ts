@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { AppSettings, NetworkPolicySources, ScalingSettings, ServiceType } from "../facts";
-import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../image-uri";
+import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../facts";
 import type { PlatformImage } from "./args";
 import {
   KubernetesApp,
@@ -77,11 +77,6 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:KubernetesPlatform", name, {}, opts);
     const namespace = args.namespace;
-    if (args.ingress?.tlsSecretName && !args.ingress.host) {
-      throw new Error(
-        "KubernetesPlatform: ingress.tlsSecretName needs ingress.host (a TLS certificate names a host)",
-      );
-    }
 
     const kubeconfig = pulumi.secret(args.cluster.kubeconfig);
     const provider = new k8s.Provider(
@@ -210,14 +205,7 @@ export interface NetworkPolicyDefaultsInput {
 export function defaultNetworkPolicySources(input: NetworkPolicyDefaultsInput): NetworkPolicySource[] {
   const sources: NetworkPolicySource[] = [];
   if (input.ingress) sources.push({ namespace: input.ingressControllerNamespace });
-  if (input.serviceType !== "ClusterIP") {
-    if (input.nodeCidrs.length === 0) {
-      throw new Error(
-        `KubernetesPlatform: a ${input.serviceType} Service needs nodeCidrs (or explicit network policy sources): traffic through it reaches the pods from node addresses`,
-      );
-    }
-    sources.push(...input.nodeCidrs.map((cidr) => ({ cidr })));
-  }
+  if (input.serviceType !== "ClusterIP") sources.push(...input.nodeCidrs.map((cidr) => ({ cidr })));
   if (sources.length === 0) sources.push({ namespace: input.namespace });
   return sources;
 }
