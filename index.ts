@@ -12,4 +12,8 @@ const image = new AppImage("app", {
   pullAccountIds: config.image.pullAccountIds,
 });
 
-export = createPlatform(config, image);
+export = createPlatform(config, {
+  uri: image.imageUri,
+  repositoryArn: image.repositoryArn,
+  platform: config.image.platform,
+});

@@ -1,8 +1,7 @@
-import { ACM_CERTIFICATE_ARN } from "../facts";
-import type { RawConfig } from "./common";
+import { ACM_CERTIFICATE_ARN, type LoadBalancerSettings, type NetworkSettings } from "../facts";
+import type { RawConfig, Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { show } from "./schema";
-import type { AwsConfig } from "./stack-config";
 
 /** Rules and mapping both AWS platforms share: their own VPC and a public load balancer. */
 
@@ -17,9 +16,12 @@ export function awsProblems(v: Values, raw: RawConfig): string[] {
   return [];
 }
 
-export function awsConfig(v: Required<Values>): AwsConfig {
+export function networkSettings(v: Valid): NetworkSettings {
+  return { availabilityZones: v.availabilityZones, natGateways: v.natGateways };
+}
+
+export function loadBalancerSettings(v: Valid): LoadBalancerSettings {
   return {
-    network: { availabilityZones: v.availabilityZones, natGateways: v.natGateways },
     allowedCidrs: v.allowedCidrs,
     ...(v.certificateArn !== undefined && { certificateArn: v.certificateArn }),
   };

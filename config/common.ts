@@ -1,7 +1,8 @@
+import type { AppSettings, ScalingSettings } from "../facts";
 import type { ConfigKey, Values } from "./keys";
 import { CONFIG_KEYS, fullKey } from "./keys";
 import { show } from "./schema";
-import type { CommonConfig } from "./stack-config";
+import type { ImageConfig, StackIdentity } from "./stack-config";
 
 /**
  * What every platform shares: the raw config's shape, the module each platform implements, and the
@@ -19,14 +20,14 @@ export type RawConfig = Readonly<Record<string, RawConfigValue>>;
 /** Every key's value, once every key is valid. */
 export type Valid = Required<Values>;
 
-/** One per platform: its rules between keys and the mapping of valid values to its part of the config. */
-export interface PlatformModule<C> {
+/** One per platform: its rules between keys and the mapping of valid values to its Args (minus the image). */
+export interface PlatformModule<A> {
   /** Rules between keys, each checked only where the keys involved are themselves valid. */
   problems(v: Values, raw: RawConfig): string[];
   /** Valid but doubtful combinations. */
   warnings(v: Valid): string[];
-  /** This platform's part of {@link StackConfig}, from values that passed every check. */
-  config(v: Valid, raw: RawConfig): C;
+  /** The platform component's Args minus the image, from values that passed every check. */
+  args(v: Valid, stack: StackIdentity): A;
 }
 
 export function commonProblems(v: Values, raw: RawConfig): string[] {
@@ -61,21 +62,25 @@ export function commonWarnings(v: Valid, texts: Partial<Record<ConfigKey, string
   return [];
 }
 
-export function commonConfig(v: Valid): CommonConfig {
+export function imageConfig(v: Valid): ImageConfig {
   return {
-    image: {
-      ...(v.imageUri !== undefined && { uri: v.imageUri }),
-      platform: v.imagePlatform,
-      retainRepository: v.retainImageRepository,
-      pullAccountIds: v.imagePullAccountIds,
-    },
-    app: { commit: v.appCommit, logLevel: v.logLevel },
-    scaling: {
-      desiredCount: v.desiredCount,
-      minCount: v.minCount,
-      maxCount: v.maxCount,
-      targetCpuUtilization: v.targetCpuUtilization,
-    },
+    ...(v.imageUri !== undefined && { uri: v.imageUri }),
+    platform: v.imagePlatform,
+    retainRepository: v.retainImageRepository,
+    pullAccountIds: v.imagePullAccountIds,
+  };
+}
+
+export function appSettings(v: Valid): AppSettings {
+  return { commit: v.appCommit, logLevel: v.logLevel };
+}
+
+export function scalingSettings(v: Valid): ScalingSettings {
+  return {
+    desiredCount: v.desiredCount,
+    minCount: v.minCount,
+    maxCount: v.maxCount,
+    targetCpuUtilization: v.targetCpuUtilization,
   };
 }
 

@@ -1,11 +1,11 @@
 import { FARGATE_MEMORY_BY_CPU } from "../facts";
-import { awsConfig, awsProblems } from "./aws";
-import type { PlatformModule } from "./common";
+import { awsProblems, loadBalancerSettings, networkSettings } from "./aws";
+import { appSettings, type PlatformModule, scalingSettings } from "./common";
 import { fullKey } from "./keys";
-import type { EcsStackConfig, PlatformPart } from "./stack-config";
+import type { PlatformArgs } from "./stack-config";
 
-/** ECS Fargate: its rules between keys and the mapping to its part of the config. */
-export const ecs: PlatformModule<PlatformPart<EcsStackConfig>> = {
+/** ECS Fargate: its rules between keys and the mapping to EcsPlatformArgs. */
+export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
   problems(v, raw) {
     const problems: string[] = [];
     const { cpu, memory } = v;
@@ -20,13 +20,13 @@ export const ecs: PlatformModule<PlatformPart<EcsStackConfig>> = {
     return [...problems, ...awsProblems(v, raw)];
   },
   warnings: () => [],
-  config: (v) => ({
-    ...awsConfig(v),
-    ecs: {
-      cpu: v.cpu,
-      memory: v.memory,
-      logRetentionDays: v.logRetentionDays,
-      containerInsights: v.containerInsights,
-    },
+  args: (v) => ({
+    app: appSettings(v),
+    scaling: scalingSettings(v),
+    network: networkSettings(v),
+    loadBalancer: loadBalancerSettings(v),
+    task: { cpu: v.cpu, memory: v.memory },
+    logRetentionDays: v.logRetentionDays,
+    containerInsights: v.containerInsights,
   }),
 };

@@ -1,16 +1,16 @@
 import type { ClusterLogType } from "../facts";
 import { isArmInstanceType } from "../facts";
-import { awsConfig, awsProblems } from "./aws";
-import { minDesiredMax, type PlatformModule } from "./common";
+import { awsProblems, loadBalancerSettings, networkSettings } from "./aws";
+import { appSettings, minDesiredMax, type PlatformModule, scalingSettings } from "./common";
 import { fullKey, type Values } from "./keys";
 import { show } from "./schema";
-import type { EksStackConfig, PlatformPart } from "./stack-config";
+import type { PlatformArgs } from "./stack-config";
 
 /** RFC 5737 documentation ranges: placeholders that reach no one. */
 const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
 
-/** EKS: its rules between keys and the mapping to its part of the config. */
-export const eks: PlatformModule<PlatformPart<EksStackConfig>> = {
+/** EKS: its rules between keys and the mapping to EksPlatformArgs. */
+export const eks: PlatformModule<PlatformArgs<"eks">> = {
   problems: (v, raw) => [
     ...natProblems(v),
     ...minDesiredMax(
@@ -38,18 +38,19 @@ export const eks: PlatformModule<PlatformPart<EksStackConfig>> = {
     }
     return warnings;
   },
-  config: (v) => ({
-    ...awsConfig(v),
-    eks: {
-      kubernetesVersion: v.kubernetesVersion,
-      endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
-      adminRoleArns: v.adminRoleArns,
-      namespace: v.namespace,
-      awaitAddress: v.waitForAddress !== "false",
-      networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
-      clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
-      logRetentionDays: v.logRetentionDays,
-      nodeGroup: {
+  args: (v, { project, stack }) => ({
+    app: appSettings(v),
+    scaling: scalingSettings(v),
+    network: networkSettings(v),
+    loadBalancer: loadBalancerSettings(v),
+    // Known before the cluster exists (its control-plane log group is created first); one per stack.
+    clusterName: `${project}-${stack}`,
+    kubernetesVersion: v.kubernetesVersion,
+    endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
+    adminRoleArns: v.adminRoleArns,
+    nodeGroups: [
+      {
+        name: "general",
         instanceTypes: v.nodeInstanceTypes,
         minSize: v.nodeMinSize,
         desiredSize: v.nodeDesiredSize,
@@ -57,13 +58,18 @@ export const eks: PlatformModule<PlatformPart<EksStackConfig>> = {
         capacityType: v.nodeCapacityType,
         diskSizeGiB: v.nodeDiskSizeGiB,
       },
-      bastion: {
-        mode: v.bastionMode,
-        sshAllowedCidrs: v.bastionSshAllowedCidrs,
-        instanceType: v.bastionInstanceType,
-        accessPolicy: v.bastionAccessPolicy,
-      },
+    ],
+    bastion: {
+      mode: v.bastionMode,
+      sshAllowedCidrs: v.bastionSshAllowedCidrs,
+      instanceType: v.bastionInstanceType,
+      accessPolicy: v.bastionAccessPolicy,
     },
+    namespace: v.namespace,
+    awaitAddress: v.waitForAddress !== "false",
+    networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
+    clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
+    logRetentionDays: v.logRetentionDays,
   }),
 };
 

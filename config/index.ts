@@ -39,7 +39,8 @@ export function readRawConfig(): RawConfig {
  * for keys that do not apply to the selected platform.
  */
 export function loadConfig(): StackConfig {
-  const { config, warnings } = parseConfig(readRawConfig());
+  const stack = { project: pulumi.getProject(), stack: pulumi.getStack() };
+  const { config, warnings } = parseConfig(readRawConfig(), stack);
   for (const warning of warnings) pulumi.log.warn(warning);
   return config;
 }

@@ -1,42 +1,54 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { PlatformModule, RawConfig } from "./common";
+import { ecrImage } from "../facts";
+import { appSettings, type PlatformModule, type RawConfig, scalingSettings, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { show } from "./schema";
-import type { KubernetesStackConfig, PlatformPart } from "./stack-config";
+import type { PlatformArgs } from "./stack-config";
 
-/** Any Kubernetes cluster through a kubeconfig: its rules between keys and its part of the config. */
-export const kubernetes: PlatformModule<PlatformPart<KubernetesStackConfig>> = {
+/** Any Kubernetes cluster through a kubeconfig: its rules between keys and KubernetesPlatformArgs. */
+export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
   problems: (v, raw) => [...kubeconfigProblems(v, raw), ...exposureProblems(v)],
   warnings: () => [],
-  config(v) {
+  args(v) {
     // Valid here (kubeconfigProblems found nothing): the server URL names the cluster.
     const apiServer = kubeconfigApiServer(v.kubeconfig, v.kubeconfigContext) as string;
     return {
-      kubernetes: {
+      app: appSettings(v),
+      scaling: scalingSettings(v),
+      cluster: {
         kubeconfig: pulumi.secret(v.kubeconfig),
         ...(v.kubeconfigContext !== undefined && { context: v.kubeconfigContext }),
         apiServer,
-        namespace: v.namespace,
-        createNamespace: v.createNamespace,
-        ...(v.imagePullSecret !== undefined && { imagePullSecret: v.imagePullSecret }),
-        serviceType: v.serviceType,
-        ...(v.ingressClassName !== undefined && {
-          ingress: {
-            className: v.ingressClassName,
-            ...(v.ingressHost !== undefined && { host: v.ingressHost }),
-            ...(v.ingressTlsSecret !== undefined && { tlsSecretName: v.ingressTlsSecret }),
-          },
-        }),
-        awaitAddress: v.waitForAddress === "true",
-        networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
-        ingressControllerNamespace: v.ingressControllerNamespace,
-        nodeCidrs: v.nodeCidrs,
-        ecrRefresherImage: v.ecrRefresherImage,
       },
+      imagePull: imagePull(v),
+      namespace: v.namespace,
+      createNamespace: v.createNamespace,
+      serviceType: v.serviceType,
+      ...(v.ingressClassName !== undefined && {
+        ingress: {
+          className: v.ingressClassName,
+          ...(v.ingressHost !== undefined && { host: v.ingressHost }),
+          ...(v.ingressTlsSecret !== undefined && { tlsSecretName: v.ingressTlsSecret }),
+        },
+      }),
+      networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
+      ingressControllerNamespace: v.ingressControllerNamespace,
+      nodeCidrs: v.nodeCidrs,
+      awaitAddress: v.waitForAddress === "true",
     };
   },
 };
+
+/** How the cluster pulls the image: a named secret, a refreshed ECR secret, or nothing for other registries. */
+function imagePull(v: Valid): PlatformArgs<"kubernetes">["imagePull"] {
+  if (v.imagePullSecret !== undefined) return { existingSecretName: v.imagePullSecret };
+  // A built image always lives in this stack's ECR repository.
+  if (v.imageUri === undefined || ecrImage(v.imageUri) !== undefined) {
+    return { ecr: { refresherImage: v.ecrRefresherImage } };
+  }
+  return { none: true };
+}
 
 /** Required, and naming a context with a server; never quoted (it holds credentials). */
 function kubeconfigProblems(v: Values, raw: RawConfig): string[] {

@@ -1,17 +1,17 @@
 import { z } from "zod";
 import { type Platform, PROJECT } from "../facts";
-import { commonConfig, commonProblems, commonWarnings, type PlatformModule, type RawConfig } from "./common";
+import { commonProblems, commonWarnings, imageConfig, type PlatformModule, type RawConfig } from "./common";
 import { ecs } from "./ecs";
 import { eks } from "./eks";
 import { CONFIG_KEYS, type ConfigKey, fullKey, type KeySpec, type Values } from "./keys";
 import { kubernetes } from "./kubernetes";
 import { defaultText } from "./project";
 import { show } from "./schema";
-import type { StackConfig } from "./stack-config";
+import type { PlatformArgs, StackConfig, StackIdentity } from "./stack-config";
 import { closest } from "./suggest";
 
 /** Each platform's rules and mapping; a new platform adds its module here. */
-const PLATFORM_MODULES: { [P in Platform]: PlatformModule<object> } = { ecs, eks, kubernetes };
+const PLATFORM_MODULES: { [P in Platform]: PlatformModule<PlatformArgs<P>> } = { ecs, eks, kubernetes };
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -36,7 +36,7 @@ const KEYS = Object.keys(CONFIG_KEYS) as ConfigKey[];
  * {@link ConfigError} with every problem: unknown keys, then each key against its schema, then the
  * rules between keys (common, then the platform's), each checked only where its keys are valid.
  */
-export function parseConfig(raw: RawConfig): ParseResult {
+export function parseConfig(raw: RawConfig, stack: StackIdentity): ParseResult {
   const { values, texts, problems } = parseKeys(raw);
   const platform = values.platform;
   problems.unshift(...unknownKeys(raw));
@@ -51,7 +51,12 @@ export function parseConfig(raw: RawConfig): ParseResult {
     ...commonWarnings(valid, texts),
     ...module.warnings(valid),
   ];
-  const config = { platform, ...commonConfig(valid), ...module.config(valid, raw) } as StackConfig;
+  // The cast: TypeScript cannot tie `module`'s Args to the `platform` key of the same name.
+  const config = {
+    platform,
+    image: imageConfig(valid),
+    [platform]: module.args(valid, stack),
+  } as StackConfig;
   return { config, warnings };
 }
 

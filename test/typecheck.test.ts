@@ -12,7 +12,7 @@ import ts from "typescript";
 import { ROOT } from "./harness";
 
 const PROBE = '\nexport const typecheckProbe: number = "not a number";\n';
-const TARGETS = ["index.ts", "config.ts", "platforms/index.ts", "policy/policies.ts"];
+const TARGETS = ["index.ts", "config/parse.ts", "platforms/index.ts", "policy/policies.ts"];
 
 function parseConfig(file: string): ts.ParsedCommandLine {
   const parsed = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, file), undefined, {
