@@ -527,9 +527,19 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
         config: { platform: "kubernetes", ingressHost: "app.example.com", ingressTlsSecret: "app-tls" },
         secrets: { kubeconfig: KUBECONFIG },
       },
+      // The missing class is reported once, by the host's rule (it used to be reported by both).
       expected: [
         'fastify-deploy:ingressHost: got "app.example.com" without ingressClassName; expected ingressClassName too (an Ingress needs a class)',
-        'fastify-deploy:ingressTlsSecret: got "app-tls" without ingressHost and ingressClassName; expected both (a TLS certificate is for a host on an Ingress)',
+      ],
+    },
+    {
+      name: "ingress TLS without a host",
+      options: {
+        config: { platform: "kubernetes", ingressClassName: "nginx", ingressTlsSecret: "app-tls" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:ingressTlsSecret: got "app-tls" without ingressHost; expected ingressHost and ingressClassName too (a TLS certificate is for a host on an Ingress)',
       ],
     },
     {
@@ -614,6 +624,66 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
         "Invalid stack configuration (2 problems):\n" +
         '  - fastify-deploy:natGateways: got "x"; expected one of none, single, onePerAz\n' +
         "  - fastify-deploy:cpu: got 300; expected one of 256, 512, 1024, 2048, 4096, 8192, 16384",
+    });
+  });
+});
+
+describe("rules the components used to check, held once here (one validation layer)", () => {
+  const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+    {
+      // The IAM limit the EKS component's own copy of the pattern lacked (the drift issue 15 names).
+      name: "eks: an admin role name over IAM's 64 characters",
+      options: eks({ adminRoleArns: [`arn:aws:iam::123456789012:role/${"r".repeat(65)}`] }),
+      expected: [
+        `fastify-deploy:adminRoleArns: got "arn:aws:iam::123456789012:role/${"r".repeat(65)}"; expected an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>`,
+      ],
+    },
+    {
+      name: "kubernetes: minCount 0 (KubernetesApp's minReplicas ≥ 1)",
+      options: { config: { platform: "kubernetes", minCount: 0 }, secrets: { kubeconfig: KUBECONFIG } },
+      expected: ["fastify-deploy:minCount: got 0; expected an integer from 1 to 100"],
+    },
+    {
+      name: "kubernetes: a NodePort Service without node CIDRs",
+      options: {
+        config: { platform: "kubernetes", serviceType: "NodePort" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        "fastify-deploy:nodeCidrs: got [] with serviceType NodePort; expected the IPv4 CIDRs of the cluster's nodes (kubectl get nodes -o wide), which the NetworkPolicy admits on the app port because traffic through a NodePort Service reaches the pods from node addresses (or set networkPolicyCidrs / networkPolicyNamespaces)",
+      ],
+    },
+  ];
+  for (const { name, options, expected } of cases) {
+    it(name, () => {
+      assert.deepEqual(problems(options), expected);
+    });
+  }
+
+  it("eks: 64 characters is IAM's limit and passes", () => {
+    const arn = `arn:aws:iam::123456789012:role/${"r".repeat(64)}`;
+    const { config } = parse(raw(eks({ adminRoleArns: [arn] })));
+    assert.deepEqual(config.platform === "eks" && config.eks.adminRoleArns, [arn]);
+  });
+
+  // The EKS cluster name derives from the stack name (the EKS component used to check it).
+  const eksOn = (stack: string) => () => parseConfig(raw(eks({})), { project: "fastify-deploy", stack });
+  it("eks: a stack name that makes an invalid EKS cluster name (a dot)", () => {
+    assert.throws(
+      eksOn("prod.eu"),
+      new ConfigError([
+        'fastify-deploy:platform: got eks on stack "prod.eu", whose EKS cluster name would be "fastify-deploy-prod.eu"; expected a stack name that makes "fastify-deploy-<stack>" 1..100 letters, digits, - or _ (EKS cluster names allow nothing else)',
+      ]),
+    );
+  });
+  it("eks: the cluster name's 100-character limit, on both sides", () => {
+    const stack = "s".repeat(100 - "fastify-deploy-".length);
+    assert.equal(eksOn(stack)().config.platform, "eks");
+    assert.throws(eksOn(`${stack}s`), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 1);
+      assert.match(error.problems[0] ?? "", /^fastify-deploy:platform: got eks on stack "s{86}"/);
+      return true;
     });
   });
 });

@@ -23,7 +23,7 @@ export type Valid = Required<Values>;
 /** One per platform: its rules between keys and the mapping of valid values to its Args (minus the image). */
 export interface PlatformModule<A> {
   /** Rules between keys, each checked only where the keys involved are themselves valid. */
-  problems(v: Values, raw: RawConfig): string[];
+  problems(v: Values, raw: RawConfig, stack: StackIdentity): string[];
   /** Valid but doubtful combinations. */
   warnings(v: Valid): string[];
   /** The platform component's Args minus the image, from values that passed every check. */

@@ -4,14 +4,15 @@ import { awsProblems, loadBalancerSettings, networkSettings } from "./aws";
 import { appSettings, minDesiredMax, type PlatformModule, scalingSettings } from "./common";
 import { fullKey, type Values } from "./keys";
 import { show } from "./schema";
-import type { PlatformArgs } from "./stack-config";
+import type { PlatformArgs, StackIdentity } from "./stack-config";
 
 /** RFC 5737 documentation ranges: placeholders that reach no one. */
 const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
 
 /** EKS: its rules between keys and the mapping to EksPlatformArgs. */
 export const eks: PlatformModule<PlatformArgs<"eks">> = {
-  problems: (v, raw) => [
+  problems: (v, raw, stack) => [
+    ...clusterNameProblems(stack),
     ...natProblems(v),
     ...minDesiredMax(
       ["nodeMinSize", v.nodeMinSize],
@@ -43,8 +44,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     scaling: scalingSettings(v),
     network: networkSettings(v),
     loadBalancer: loadBalancerSettings(v),
-    // Known before the cluster exists (its control-plane log group is created first); one per stack.
-    clusterName: `${project}-${stack}`,
+    clusterName: clusterName({ project, stack }),
     kubernetesVersion: v.kubernetesVersion,
     endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
     adminRoleArns: v.adminRoleArns,
@@ -73,6 +73,24 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
   }),
 };
 
+/**
+ * EKS cluster names: 1..100 of letters, digits, - and _, starting alphanumeric (EKS CreateCluster API
+ * reference, `name` pattern `^[0-9A-Za-z][A-Za-z0-9\-_]*`, length 1-100). Pulumi stack names may hold
+ * `.` and be longer, so the name derived from the stack is checked here.
+ */
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+/** One cluster per stack, its name known before the cluster exists (the control-plane log group needs it). */
+const clusterName = ({ project, stack }: StackIdentity): string => `${project}-${stack}`;
+
+function clusterNameProblems(stack: StackIdentity): string[] {
+  const name = clusterName(stack);
+  if (CLUSTER_NAME.test(name)) return [];
+  return [
+    `${fullKey("platform")}: got eks on stack ${show(stack.stack)}, whose EKS cluster name would be ${show(name)}; expected a stack name that makes ${show(`${stack.project}-<stack>`)} 1..100 letters, digits, - or _ (EKS cluster names allow nothing else)`,
+  ];
+}
+
 function natProblems(v: Values): string[] {
   if (v.natGateways !== "none") return [];
   return [
@@ -83,7 +101,8 @@ function natProblems(v: Values): string[] {
 /** One node group runs one AMI, of the image's architecture. */
 function nodeArchitectureProblems(v: Values): string[] {
   const types = v.nodeInstanceTypes;
-  if (types === undefined || types.length === 0) return [];
+  if (types === undefined) return [];
+  // Valid values only: the key's schema guarantees at least one type.
   const arm = types.map(isArmInstanceType);
   if (new Set(arm).size > 1) {
     return [

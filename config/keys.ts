@@ -29,6 +29,7 @@ import {
   hostName,
   instanceType,
   integer,
+  integerOneOf,
   jsonList,
   namespaceName,
   oneOf,
@@ -108,7 +109,7 @@ export const CONFIG_KEYS = {
   },
   cpu: {
     platforms: ["ecs"],
-    schema: integer(256, 16384, Object.keys(FARGATE_MEMORY_BY_CPU).map(Number)),
+    schema: integerOneOf(Object.keys(FARGATE_MEMORY_BY_CPU).map(Number)),
   },
   memory: { platforms: ["ecs"], schema: integer(512, 122880) },
   desiredCount: { platforms: ALL, schema: integer(1, 100) },
@@ -117,7 +118,7 @@ export const CONFIG_KEYS = {
   targetCpuUtilization: { platforms: ALL, schema: integer(10, 90) },
   logRetentionDays: {
     platforms: AWS,
-    schema: integer(1, 3653, LOG_RETENTION_DAYS),
+    schema: integerOneOf(LOG_RETENTION_DAYS),
   },
   containerInsights: { platforms: ["ecs"], schema: boolean },
   kubeconfig: {

@@ -82,9 +82,10 @@ function exposureProblems(v: Values): string[] {
       `${fullKey("nodeCidrs")}: got [] with serviceType ${serviceType}; expected the IPv4 CIDRs of the cluster's nodes (kubectl get nodes -o wide), which the NetworkPolicy admits on the app port because traffic through a ${serviceType} Service reaches the pods from node addresses (or set networkPolicyCidrs / networkPolicyNamespaces)`,
     );
   }
-  if (ingressTlsSecret !== undefined && (ingressHost === undefined || ingressClassName === undefined)) {
+  // A host without a class is the rule above's to report: this one needs only the host.
+  if (ingressTlsSecret !== undefined && ingressHost === undefined) {
     problems.push(
-      `${fullKey("ingressTlsSecret")}: got ${show(ingressTlsSecret)} without ingressHost and ingressClassName; expected both (a TLS certificate is for a host on an Ingress)`,
+      `${fullKey("ingressTlsSecret")}: got ${show(ingressTlsSecret)} without ingressHost; expected ingressHost and ingressClassName too (a TLS certificate is for a host on an Ingress)`,
     );
   }
   return problems;

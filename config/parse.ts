@@ -41,7 +41,7 @@ export function parseConfig(raw: RawConfig, stack: StackIdentity): ParseResult {
   const platform = values.platform;
   problems.unshift(...unknownKeys(raw));
   problems.push(...commonProblems(values, raw));
-  if (platform !== undefined) problems.push(...PLATFORM_MODULES[platform].problems(values, raw));
+  if (platform !== undefined) problems.push(...PLATFORM_MODULES[platform].problems(values, raw, stack));
   if (problems.length > 0 || platform === undefined) throw new ConfigError(problems);
 
   const valid = values as Required<Values>;

@@ -23,19 +23,29 @@ export function oneOf<T extends readonly [string, ...string[]]>(values: T) {
   return z.enum(values, { error: expected(`one of ${values.join(", ")}`) });
 }
 
-/** An integer written as a string (Pulumi passes every scalar as a string). */
-export function integer(min: number, max: number, allowed?: readonly number[]) {
-  const what = allowed ? `one of ${allowed.join(", ")}` : `an integer from ${min} to ${max}`;
-  const number = z
-    .number()
-    .int({ error: expected(what) })
-    .min(min, { error: expected(what) })
-    .max(max, { error: expected(what) });
+/** An integer written as a string (Pulumi passes every scalar as a string): the regex is the integer check. */
+function integerText(what: string) {
   return z
     .string()
     .regex(/^-?\d+$/, { error: expected(what) })
-    .transform(Number)
-    .pipe(allowed ? number.refine((n) => allowed.includes(n), { error: expected(what) }) : number);
+    .transform(Number);
+}
+
+/** An integer from `min` to `max`. */
+export function integer(min: number, max: number) {
+  const what = `an integer from ${min} to ${max}`;
+  return integerText(what).pipe(
+    z
+      .number()
+      .min(min, { error: expected(what) })
+      .max(max, { error: expected(what) }),
+  );
+}
+
+/** One of the `allowed` integers (a list, so no range check besides it). */
+export function integerOneOf(allowed: readonly number[]) {
+  const what = `one of ${allowed.join(", ")}`;
+  return integerText(what).refine((n) => allowed.includes(n), { error: expected(what) });
 }
 
 export const boolean = z
