@@ -11,9 +11,11 @@ import type { StackConfig } from "./stack-config";
  * `fastify-deploy:<key>: got <value>; expected <what is allowed>`.
  *
  * Layout: keys.ts (the key table: platforms and schema per key), schema.ts (zod helpers), common.ts /
- * aws.ts (rules and mapping shared by all / both AWS platforms), ecs.ts, eks.ts, kubernetes.ts (one
- * module per platform: its rules between keys and its part of the config), kubeconfig.ts, parse.ts.
- * Types, defaults and descriptions live in Pulumi.yaml.
+ * aws.ts (rules and settings shared by all / both AWS platforms), ecs.ts, eks.ts, kubernetes.ts (one
+ * module per platform: its rules between keys and the mapping to its component's Args),
+ * kubeconfig.ts, suggest.ts ("did you mean"), parse.ts, project.ts (Pulumi.yaml, the home of each
+ * key's type, default and description). Imports facts/ and, as types only, platforms/ Args
+ * (test/architecture.test.ts holds that).
  */
 
 export type { RawConfig, RawConfigValue } from "./common";
