@@ -10,7 +10,7 @@ import {
   DEFAULT_KUBERNETES_VERSION,
   DEFAULT_NAMESPACE,
 } from "./facts";
-import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./test/harness";
+import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./tools/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 const DIGEST = "a".repeat(64);

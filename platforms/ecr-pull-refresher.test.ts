@@ -9,7 +9,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { ROOT } from "../test/harness";
+import { ROOT } from "../tools/harness";
 import { configFromEnv, dockerConfigJson, refresh, signV4 } from "./ecr-pull-refresher.cjs";
 import { DEFAULT_REFRESH_SCHEDULE } from "./ecr-pull-secret";
 

@@ -1,8 +1,14 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../facts";
-import { inputsByUrn, MOCK_CALLS, type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
 import { kubernetesObjects, schemaViolations } from "../test/kubernetes-schema";
+import {
+  inputsByUrn,
+  MOCK_CALLS,
+  type ProgramRun,
+  type RecordedResource,
+  runProgram,
+} from "../tools/harness";
 import { READINESS_PATH } from "./app-contract";
 import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,

@@ -6,7 +6,7 @@ import * as fs from "node:fs";
  * cloud, no Pulumi CLI) and prints the resources it would register as a tree with their key
  * settings, then the stack outputs with secrets masked. Exits non-zero on a config or program error.
  */
-import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
+import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../tools/harness";
 
 const USAGE =
   "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...]";

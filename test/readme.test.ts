@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { configTable, meaning, readmeWithTable } from "../scripts/config-docs";
-import { ROOT, runProgram } from "./harness";
+import { ROOT, runProgram } from "../tools/harness";
 
 describe("README configuration reference", () => {
   it("is exactly what npm run docs:config generates from Pulumi.yaml and the key table", () => {
