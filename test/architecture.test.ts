@@ -7,8 +7,8 @@ import ts from "typescript";
 /**
  * The dependency direction issue 15 settled, held over the real import graph (parsed with the
  * TypeScript compiler API, so a type-only import is told from one that loads a module at runtime):
- * - config/ may import platforms/ only as types (`import type`, or every named import `type`): loading
- *   the validator loads no component and no provider SDK;
+ * - config/ imports only facts/ (and config/), plus platforms/ only as types (`import type`, or every
+ *   named import `type`): loading the validator loads no component and no provider SDK;
  * - platforms/ and image.ts never import config/ (components take typed Args and never read config);
  * - facts/ imports nothing but facts/ (no SDK, no library: config and the policy pack load it cheaply).
  * Test files are outside the rules (a test may import what it checks).
@@ -90,6 +90,9 @@ export function violations(files: Readonly<Record<string, string>>): string[] {
       if (home === "config" && to === "platforms" && !typeOnly) {
         out.push(`${file}: imports ${specifier} at runtime (config may import platforms/ only as types)`);
       }
+      if (home === "config" && to !== undefined && !["config", "facts", "platforms"].includes(to)) {
+        out.push(`${file}: imports ${specifier} (config imports only facts/, and platforms/ Args as types)`);
+      }
       if ((home === "platforms" || home === "image") && to === "config") {
         out.push(`${file}: imports ${specifier} (components take Args, never config)`);
       }
@@ -139,6 +142,8 @@ describe("import graph", () => {
         "facts/f.ts":
           'import * as pulumi from "@pulumi/pulumi";\nimport { x } from "./cidr";\nimport { y } from "../config/keys";',
         "platforms/g.ts": 'import { isIpv4Cidr } from "../facts";\nimport { ecs } from "./ecs";',
+        "config/h.ts":
+          'import { z } from "zod";\nimport { show } from "./schema";\nimport type { AppImage } from "../image";',
       }),
       [
         "config/a.ts: imports ../platforms/ecs at runtime (config may import platforms/ only as types)",
@@ -150,6 +155,7 @@ describe("import graph", () => {
         "image.ts: imports ./config (components take Args, never config)",
         "facts/f.ts: imports @pulumi/pulumi (facts/ imports only facts/)",
         "facts/f.ts: imports ../config/keys (facts/ imports only facts/)",
+        "config/h.ts: imports ../image (config imports only facts/, and platforms/ Args as types)",
       ],
     );
   });
