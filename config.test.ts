@@ -4,12 +4,6 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigError, type ParseResult, parseConfig, type RawConfig } from "./config";
-import {
-  DEFAULT_CLUSTER_LOG_TYPES,
-  DEFAULT_ECR_REFRESHER_IMAGE,
-  DEFAULT_KUBERNETES_VERSION,
-  DEFAULT_NAMESPACE,
-} from "./facts";
 import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./tools/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
@@ -218,6 +212,9 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
     },
   ];
 }
+
+/** The refresher's image: Pulumi.yaml's ecrRefresherImage default (its one home). */
+const DEFAULT_ECR_REFRESHER_IMAGE = String(readProject().config.ecrRefresherImage?.default);
 
 const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 
@@ -970,14 +967,6 @@ describe("Pulumi.yaml declares exactly the keys config.ts knows", () => {
       const schema = CONFIG_KEYS[key as keyof typeof CONFIG_KEYS].schema;
       assert.ok(schema.safeParse(text).success, `${key}: default ${text} fails its own schema`);
     }
-  });
-
-  it("the defaults components and facts/ name are the ones Pulumi.yaml declares", () => {
-    const defaults = (key: string) => project.config[key]?.default;
-    assert.equal(defaults("namespace"), DEFAULT_NAMESPACE);
-    assert.equal(defaults("kubernetesVersion"), DEFAULT_KUBERNETES_VERSION);
-    assert.equal(defaults("ecrRefresherImage"), DEFAULT_ECR_REFRESHER_IMAGE);
-    assert.deepEqual(defaults("clusterLogTypes"), DEFAULT_CLUSTER_LOG_TYPES);
   });
 
   it("every key has a description", () => {
