@@ -945,7 +945,7 @@ describe("the refresher runs in the Dockerfile's pinned base image", () => {
   });
 });
 
-describe("Pulumi.yaml declares exactly the keys config.ts knows", () => {
+describe("Pulumi.yaml declares exactly the keys config/keys.ts knows", () => {
   const project = readProject();
 
   it("same keys; only platform is required", () => {
