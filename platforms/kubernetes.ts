@@ -17,7 +17,7 @@ export type ImagePullArgs =
    * A private ECR image: a pull-only IAM user for the one repository and an in-cluster refresher that
    * keeps the pull secret valid ({@link EcrPullSecret}).
    */
-  | { ecr: { refresherImage: string; schedule?: string } }
+  | { ecr: { refresherImage: string } }
   /** Use a pull secret that already exists in the namespace (e.g. kept fresh by a credential helper). */
   | { existingSecretName: string }
   /** The image is public, or nodes can pull it on their own (e.g. an ECR credential provider on the node). */
@@ -76,29 +76,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:KubernetesPlatform", name, {}, opts);
-    const namespace = args.namespace;
-
-    const kubeconfig = pulumi.secret(args.cluster.kubeconfig);
-    const provider = new k8s.Provider(
-      `${name}-provider`,
-      {
-        kubeconfig,
-        ...(args.cluster.context !== undefined && { context: args.cluster.context }),
-        clusterIdentifier: args.cluster.apiServer,
-        enableServerSideApply: true,
-        // A stack whose cluster is gone must fail loudly, not silently forget its objects.
-        deleteUnreachable: false,
-      },
-      { parent: this },
-    );
-
-    let imagePull: KubernetesAppArgs["imagePull"];
-    if ("existingSecretName" in args.imagePull) {
-      imagePull = { existingSecretName: args.imagePull.existingSecretName };
-    } else if ("ecr" in args.imagePull) {
-      imagePull = { ecr: this.createEcrPuller(name, args.image.uri, args.imagePull.ecr) };
-    }
-
+    const provider = createProvider(name, args.cluster, this);
     const app = new KubernetesApp(
       `${name}-app`,
       {
@@ -108,19 +86,13 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         scaling: args.scaling,
         platform: "kubernetes",
         drainDelayMs: KUBERNETES_DRAIN_DELAY_MS,
-        namespace,
+        namespace: args.namespace,
         createNamespace: args.createNamespace,
-        ...(imagePull !== undefined && { imagePull }),
+        ...this.imagePull(name, args),
         serviceType: args.serviceType,
         ...(args.ingress !== undefined && { ingress: args.ingress }),
         networkPolicySources: networkPolicySources(args.networkPolicy, () =>
-          defaultNetworkPolicySources({
-            namespace,
-            serviceType: args.serviceType,
-            ingress: args.ingress !== undefined,
-            ingressControllerNamespace: args.ingressControllerNamespace,
-            nodeCidrs: args.nodeCidrs,
-          }),
+          defaultNetworkPolicySources(args),
         ),
         awaitAddress: args.awaitAddress,
       },
@@ -139,6 +111,14 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     });
   }
 
+  /** How the pods pull the image: a named secret, an ECR secret kept fresh in the cluster, or nothing. */
+  private imagePull(name: string, args: KubernetesPlatformArgs): Pick<KubernetesAppArgs, "imagePull"> {
+    const pull = args.imagePull;
+    if ("existingSecretName" in pull) return { imagePull: { existingSecretName: pull.existingSecretName } };
+    if ("ecr" in pull) return { imagePull: { ecr: this.createEcrPuller(name, args.image.uri, pull.ecr) } };
+    return {};
+  }
+
   /**
    * A pull-only IAM identity for the image's one repository, for the in-cluster refresher. An IAM user's
    * access key, created here, because it is the one AWS credential every cluster can use with nothing
@@ -147,11 +127,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
    * not have. The key can do nothing but pull this repository's images; rotate it with
    * `pulumi up --replace <its URN>`.
    */
-  private createEcrPuller(
-    name: string,
-    image: pulumi.Input<string>,
-    settings: { refresherImage: string; schedule?: string },
-  ) {
+  private createEcrPuller(name: string, image: pulumi.Input<string>, settings: { refresherImage: string }) {
     const ecr = pulumi.output(image).apply((uri) => {
       const found = ecrImage(uri);
       if (!found)
@@ -181,19 +157,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       accessKeyId: pulumi.secret(key.id),
       secretAccessKey: pulumi.secret(key.secret),
       image: settings.refresherImage,
-      ...(settings.schedule !== undefined && { schedule: settings.schedule }),
     };
   }
-}
-
-export interface NetworkPolicyDefaultsInput {
-  /** The app's own namespace. */
-  namespace: string;
-  serviceType: ServiceType;
-  /** An Ingress (with a class) routes to the Service. */
-  ingress: boolean;
-  ingressControllerNamespace: string;
-  nodeCidrs: string[];
 }
 
 /**
@@ -202,12 +167,40 @@ export interface NetworkPolicyDefaultsInput {
  * or LoadBalancer (kube-proxy hands such traffic on from a node's address), and otherwise only pods of
  * the app's own namespace (clients in the cluster must be named in config).
  */
-export function defaultNetworkPolicySources(input: NetworkPolicyDefaultsInput): NetworkPolicySource[] {
+export function defaultNetworkPolicySources(
+  args: Pick<
+    KubernetesPlatformArgs,
+    "namespace" | "serviceType" | "ingress" | "ingressControllerNamespace" | "nodeCidrs"
+  >,
+): NetworkPolicySource[] {
   const sources: NetworkPolicySource[] = [];
-  if (input.ingress) sources.push({ namespace: input.ingressControllerNamespace });
-  if (input.serviceType !== "ClusterIP") sources.push(...input.nodeCidrs.map((cidr) => ({ cidr })));
-  if (sources.length === 0) sources.push({ namespace: input.namespace });
+  if (args.ingress !== undefined) sources.push({ namespace: args.ingressControllerNamespace });
+  if (args.serviceType !== "ClusterIP") sources.push(...args.nodeCidrs.map((cidr) => ({ cidr })));
+  if (sources.length === 0) sources.push({ namespace: args.namespace });
   return sources;
+}
+
+/**
+ * The one way the program reaches the cluster: the given kubeconfig, kept secret. Identified by its API
+ * server, so rotated credentials update the provider in place and only another cluster replaces it.
+ */
+function createProvider(
+  name: string,
+  cluster: KubernetesPlatformArgs["cluster"],
+  parent: pulumi.Resource,
+): k8s.Provider {
+  return new k8s.Provider(
+    `${name}-provider`,
+    {
+      kubeconfig: pulumi.secret(cluster.kubeconfig),
+      ...(cluster.context !== undefined && { context: cluster.context }),
+      clusterIdentifier: cluster.apiServer,
+      enableServerSideApply: true,
+      // A stack whose cluster is gone must fail loudly, not silently forget its objects.
+      deleteUnreachable: false,
+    },
+    { parent },
+  );
 }
 
 function platformUrl(args: KubernetesPlatformArgs, app: KubernetesApp): pulumi.Output<string> {
