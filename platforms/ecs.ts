@@ -15,6 +15,7 @@ import {
 } from "./app-contract";
 import { checkComputed, type PlatformImage } from "./args";
 import { createNetwork } from "./aws-network";
+import { createAlias, createEdge } from "./edge";
 import { ecsSubnetMasks } from "./subnet-layout";
 import { awsTags } from "./tags";
 
@@ -144,6 +145,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       this,
     );
     const securityGroups = createSecurityGroups(name, vpc, args.loadBalancer, tags, this);
+    const edge = createEdge(name, args.loadBalancer, tags, this);
     const { alb, targetGroup, listeners } = createLoadBalancer(
       name,
       {
@@ -154,9 +156,13 @@ export class EcsPlatform extends pulumi.ComponentResource {
         healthCheck: ECS_HEALTH_CHECK,
         deregistrationDelaySeconds: ECS_DEREGISTRATION_DELAY_SECONDS,
         tags,
+        edge,
       },
       this,
     );
+    const domain = args.loadBalancer.domain;
+    const alias =
+      domain && edge.dns && createAlias(name, domain, { dnsName: alb.dnsName, zoneId: alb.zoneId }, edge.dns);
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       { retentionInDays: args.logRetentionDays, tags },
@@ -210,7 +216,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     createAutoscaling(name, cluster, service, args.scaling, tags, this);
 
     this.loadBalancerDnsName = alb.dnsName;
-    this.url = albUrl(args.loadBalancer, alb.dnsName);
+    this.url = albUrl(args.loadBalancer, alias ? alias.name : alb.dnsName);
     this.clusterName = cluster.name;
     this.serviceName = service.name;
     this.logGroupName = logGroup.name;
