@@ -751,6 +751,13 @@ describe("the edge (issue 16): one exact line per rule", () => {
       ],
     },
     {
+      name: "prod-grade without a web ACL",
+      options: { config: { prodGrade: true, accessLogs: true, deletionProtection: true, wafMode: "off" } },
+      expected: [
+        `${key("wafMode")}: got "off" with prodGrade true; expected count or block (a prod-grade stack keeps a web ACL on its ALB; the policy pack requires it too)`,
+      ],
+    },
+    {
       name: "malformed values",
       options: {
         config: {

@@ -24,7 +24,7 @@ function certificateRegionProblems(v: Values, raw: RawConfig): string[] {
  * The edge's rules between keys: a domain comes with its zone (and only then a zone role), the
  * certificate is either issued for the domain or brought (never both: one source of truth for what
  * the listener serves; public ACM certificates cost nothing, so a domain never needs a brought one),
- * and a prod-grade stack keeps access logs and deletion protection on.
+ * and a prod-grade stack keeps access logs, deletion protection and a web ACL on.
  */
 function edgeProblems(v: Values, raw: RawConfig): string[] {
   const problems: string[] = [];
@@ -58,6 +58,11 @@ function edgeProblems(v: Values, raw: RawConfig): string[] {
           `${fullKey(key)}: got false with prodGrade true; expected true (a prod-grade stack keeps ${key === "accessLogs" ? "ALB access logs" : "deletion protection on its ALB"}; the policy pack requires it too)`,
         );
       }
+    }
+    if (v.wafMode === "off") {
+      problems.push(
+        `${fullKey("wafMode")}: got "off" with prodGrade true; expected count or block (a prod-grade stack keeps a web ACL on its ALB; the policy pack requires it too)`,
+      );
     }
   }
   return problems;
