@@ -743,11 +743,12 @@ describe("the edge (issue 16): one exact line per rule", () => {
       ],
     },
     {
-      name: "prod-grade without access logs or deletion protection",
+      name: "prod-grade on dev as committed: no access logs, no deletion protection, no web ACL",
       options: { config: { prodGrade: true } },
       expected: [
         `${key("accessLogs")}: got false with prodGrade true; expected true (a prod-grade stack keeps ALB access logs; the policy pack requires it too)`,
         `${key("deletionProtection")}: got false with prodGrade true; expected true (a prod-grade stack keeps deletion protection on its ALB; the policy pack requires it too)`,
+        `${key("wafMode")}: got "off" with prodGrade true; expected count or block (a prod-grade stack keeps a web ACL on its ALB; the policy pack requires it too)`,
       ],
     },
     {
