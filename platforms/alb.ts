@@ -248,15 +248,17 @@ export function albIngressAnnotations(
     [a("load-balancer-attributes")]: [
       `idle_timeout.timeout_seconds=${ALB_ATTRIBUTES.idleTimeoutSeconds}`,
       `routing.http.drop_invalid_header_fields.enabled=${ALB_ATTRIBUTES.dropInvalidHeaderFields}`,
+      // Off is stated, never left out: the controller modifies only the attributes the annotation names
+      // (pkg/deploy/elbv2 load balancer attribute reconciler: DiffStringMap(desired, current)), so a
+      // setting dropped from it would stay on (logging into a deleted bucket, a protected ALB at destroy).
       ...(edge.accessLogBucket
         ? [
             "access_logs.s3.enabled=true",
             `access_logs.s3.bucket=${edge.accessLogBucket}`,
             `access_logs.s3.prefix=${ACCESS_LOG_PREFIX}`,
           ]
-        : []),
-      // Only when on, so a stack without it keeps its annotations (docs/edge.md: turning it off).
-      ...(s.loadBalancer.deletionProtection ? ["deletion_protection.enabled=true"] : []),
+        : ["access_logs.s3.enabled=false"]),
+      `deletion_protection.enabled=${s.loadBalancer.deletionProtection}`,
     ].join(","),
     // Short: by the time a target drains the pod has already stopped getting new requests (drain delay).
     [a("target-group-attributes")]: `deregistration_delay.timeout_seconds=${s.deregistrationDelaySeconds}`,
@@ -270,7 +272,9 @@ export function albIngressAnnotations(
     annotations[a("ssl-policy")] = ALB_TLS_POLICY;
     annotations[a("ssl-redirect")] = "443";
   }
-  if (edge.webAclArn) annotations[a("wafv2-acl-arn")] = edge.webAclArn;
+  // "none" removes an association; an absent annotation leaves the ALB's web ACL as it is (controller
+  // v2.8.2 and later; AWS Load Balancer Controller docs, ingress annotations, wafv2-acl-arn).
+  annotations[a("wafv2-acl-arn")] = edge.webAclArn ?? "none";
   const tagList = Object.entries(albTags(s.loadBalancer, s.tags)).map(([key, value]) => `${key}=${value}`);
   if (tagList.length > 0) {
     annotations[a("tags")] = tagList.join(",");

@@ -146,6 +146,18 @@ describe("edge: without a domain nothing of it exists", () => {
   }
 });
 
+describe("edge: off is stated to the controller (it changes only what the annotations name)", () => {
+  it("dev on eks: access logs and deletion protection false, web ACL none", async () => {
+    const run = await runProgram({ stack: "dev", config: { platform: "eks", natGateways: "single" } });
+    const a = annotations(run);
+    const attributes = a["alb.ingress.kubernetes.io/load-balancer-attributes"]?.split(",");
+    assert.ok(attributes?.includes("access_logs.s3.enabled=false"));
+    assert.ok(attributes?.includes("deletion_protection.enabled=false"));
+    assert.equal(a["alb.ingress.kubernetes.io/wafv2-acl-arn"], "none");
+    assert.equal(run.ofType("aws:s3/bucket:Bucket").length + run.ofType("aws:wafv2/webAcl:WebAcl").length, 0);
+  });
+});
+
 describe("edge: access logs, deletion protection and the web ACL on prod", () => {
   let ecs: ProgramRun;
   let eks: ProgramRun;

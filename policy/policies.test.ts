@@ -121,7 +121,10 @@ describe("policy pack", () => {
         metadata: {
           annotations: {
             "alb.ingress.kubernetes.io/tags": tags,
-            "alb.ingress.kubernetes.io/load-balancer-attributes": "idle_timeout.timeout_seconds=60",
+            "alb.ingress.kubernetes.io/load-balancer-attributes":
+              "idle_timeout.timeout_seconds=60,access_logs.s3.enabled=false,deletion_protection.enabled=false",
+            // "none": the controller's explicit "no web ACL" (the mutations cover an absent annotation).
+            "alb.ingress.kubernetes.io/wafv2-acl-arn": "none",
           },
         },
         spec: { ingressClassName: "alb" },

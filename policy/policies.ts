@@ -414,7 +414,7 @@ export const albWebAclWhenProdGrade = stackPolicy(
         ]);
       }
       const a = r.type === INGRESS ? prodGradeIngress(r.props) : undefined;
-      if (a !== undefined && a("wafv2-acl-arn") === "") {
+      if (a !== undefined && ["", "none"].includes(a("wafv2-acl-arn"))) {
         out.push([
           `Ingress ${r.name}: tagged ${PROD_GRADE} but its ALB has no web ACL. Annotate ${ALB_ANNOTATION}wafv2-acl-arn with the web ACL's ARN (config: wafMode count or block).`,
           r.urn,
