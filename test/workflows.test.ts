@@ -301,7 +301,8 @@ describe("GitHub workflows", () => {
     assert.equal(await plan(["dev", "--set", "desiredCount=2", "--json"], (t) => baseOut.push(t)), 0);
     fs.writeFileSync(path.join(temp, "cost-base.json"), baseOut.join("\n"));
     bash(text.run ?? "");
-    const posted = path.join(temp, String(sticky.with?.path).replace("${{ runner.temp }}/", ""));
+    // The sticky step reads `${{ runner.temp }}/…`, the same directory the run steps see as $RUNNER_TEMP.
+    const posted = path.join(temp, String(sticky.with?.path).replace(`$\{{ runner.temp }}/`, ""));
     const comment = fs.readFileSync(posted, "utf8");
     assert.match(comment, /^### Monthly cost estimate: dev$/m);
     assert.match(comment, /\*\*\$43\.14\/month\*\* \(-\$12\.66 against the base branch\)/);
