@@ -58,7 +58,8 @@ export function applyAssumptions(base: Assumptions, overrides: Record<string, st
       errors.push(`unknown assumption ${JSON.stringify(key)}; allowed: ${keys.join(", ")}`);
     } else if (key === "asOf") {
       const date = new Date(`${text}T00:00:00Z`);
-      if (!/^\d{4}-\d{2}-\d{2}$/.test(text) || Number.isNaN(date.getTime())) {
+      // A round trip rejects what Date would silently roll over (2026-02-31 → March 3rd).
+      if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
         errors.push(`assumption asOf must be a date YYYY-MM-DD, got ${JSON.stringify(text)}`);
       } else result.asOf = text;
     } else {

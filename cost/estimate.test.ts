@@ -225,6 +225,7 @@ describe("assumptions", () => {
     [{ albLcuPerHour: "-1" }, 'assumption albLcuPerHour must be a number ≥ 0, got "-1"'],
     [{ natGbPerMonth: "lots" }, 'assumption natGbPerMonth must be a number ≥ 0, got "lots"'],
     [{ asOf: "2026-13-45" }, 'assumption asOf must be a date YYYY-MM-DD, got "2026-13-45"'],
+    [{ asOf: "2026-02-31" }, 'assumption asOf must be a date YYYY-MM-DD, got "2026-02-31"'],
     [
       { asOf: "tomorrow", ecrGbPerRepository: "" },
       'assumption asOf must be a date YYYY-MM-DD, got "tomorrow"\nassumption ecrGbPerRepository must be a number ≥ 0, got ""',

@@ -480,13 +480,13 @@ function eksTier(ctx: Context, version: string): { tier: "standard" | "extended"
 }
 
 const eksClusterRule: Rule = (r, ctx) => {
-  const version = str(r.inputs.version) ?? "";
+  const version = str(r.inputs.version) ?? "unpinned";
   const tier = eksTier(ctx, version);
   const lines: Omit<Line, "resource">[] = [];
   if (tier === undefined) {
     lines.push(
       notPriced(
-        `EKS control plane (Kubernetes ${version || "unpinned"})`,
+        `EKS control plane (Kubernetes ${version})`,
         `no support dates for this version in cost/eks-support.json`,
       ),
     );
