@@ -5,7 +5,7 @@ import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigError, type ParseResult, parseConfig, type RawConfig } from "./config";
 import { DEFAULT_ECR_REFRESHER_IMAGE } from "./facts";
-import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./test/harness";
+import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./tools/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 const DIGEST = "a".repeat(64);

@@ -14,7 +14,7 @@ import {
   type RecordedResource,
   ROOT,
   runProgram,
-} from "./test/harness";
+} from "./tools/harness";
 
 const REPOSITORY = "aws:ecr/repository:Repository";
 const LIFECYCLE = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
@@ -292,7 +292,7 @@ describe("AppImage under the harness", () => {
     const script = path.join(copy, "record-inputs.ts");
     fs.writeFileSync(
       script,
-      'import { inputsByUrn, runProgram } from "./test/harness";\n' +
+      'import { inputsByUrn, runProgram } from "./tools/harness";\n' +
         'runProgram({ stack: "dev" }).then((run) => process.stdout.write(JSON.stringify(inputsByUrn(run))));\n',
     );
     const { stdout } = await promisify(execFile)(path.join(ROOT, "node_modules/.bin/tsx"), [script], {

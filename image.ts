@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImagePlatform } from "./facts";
-import { ECR_PULL_ACTIONS, ecrImage } from "./image-uri";
+import { ECR_PULL_ACTIONS, ecrImage } from "./facts";
 
 /**
  * What goes into the image, relative to the build context (the repository root): the Dockerfile, and
@@ -118,53 +118,45 @@ const expireUntagged = (priority: number, days: number) => ({
   action: { type: "expire" },
 });
 
+/**
+ * The project directory (where Pulumi.yaml is, and this file): the engine starts the docker provider
+ * there (pulumi sdk/go/common/resource/plugin/provider_plugin.go starts resource plugins in the
+ * context's Pwd, the project root when Pulumi.yaml sets no `main`), so the build's `context` and
+ * `dockerfile` are recorded relative to it and stay the same in any checkout. Only read for the tag.
+ */
+const PROJECT_DIR = __dirname;
+/** The build context, relative to {@link PROJECT_DIR} (the Dockerfile builds app/ from there). */
+const BUILD_CONTEXT = ".";
+/** Untagged images (superseded cache tags, failed pushes) are expired after this many days. */
+const UNTAGGED_EXPIRY_DAYS = 7;
+/**
+ * How many images the app repository keeps. Generous on purpose: another stack may still run (and
+ * scale out with) a digest promoted from this repository.
+ */
+const KEEP_IMAGES = 100;
+
+/** The `image` part of the stack config, under the same names. */
 export interface AppImageArgs {
   /** CPU platform to build for. */
   platform: ImagePlatform;
   /**
    * A prebuilt digest-pinned image (validated by config.ts). When set, nothing is built and no
    * repository is created: the same digest is promoted as it is.
-   * @default undefined (build from `context`)
    */
-  prebuiltUri?: string;
-  /**
-   * The project directory (where Pulumi.yaml is): the engine starts the docker provider there (pulumi
-   * sdk/go/common/resource/plugin/provider_plugin.go starts resource plugins in the context's Pwd, the
-   * project root when Pulumi.yaml sets no `main`), so the build's `context` and `dockerfile` are
-   * recorded relative to it and stay the same in any checkout. Only read to compute the tag.
-   * @default the directory of this file (the project root)
-   */
-  projectDir?: string;
-  /**
-   * The build context, relative to `projectDir` (the Dockerfile builds app/ from there).
-   * @default "."
-   */
-  context?: string;
+  uri?: string;
   /**
    * Keep the app repository, its images and its policies when the stack is destroyed (Pulumi's
    * `retainOnDelete`: `pulumi destroy` only forgets them), because another stack may still run a digest
    * promoted from it. `false` is for throwaway stacks: destroy deletes the repository with every image
    * (`forceDelete`).
-   * @default true
    */
-  retainRepository?: boolean;
+  retainRepository: boolean;
   /**
    * AWS accounts allowed to pull this repository's images (an ECR repository policy), e.g. the
-   * production account that deploys the digest dev built.
-   * @default [] (no repository policy: only this account pulls)
+   * production account that deploys the digest dev built. Empty: no repository policy, only this
+   * account pulls.
    */
-  pullAccountIds?: readonly string[];
-  /**
-   * Untagged images are expired after this many days; tagged images beyond `keepImages` are expired.
-   * @default 7
-   */
-  untaggedExpiryDays?: number;
-  /**
-   * How many images to keep. Generous on purpose: another stack may still run (and scale out with) a
-   * digest promoted from this repository.
-   * @default 100
-   */
-  keepImages?: number;
+  pullAccountIds: readonly string[];
 }
 
 /**
@@ -174,136 +166,144 @@ export interface AppImageArgs {
  */
 export class AppImage extends pulumi.ComponentResource {
   /** `<repository>@sha256:<digest>`: what every platform deploys. */
-  readonly imageUri: pulumi.Output<string>;
+  public readonly imageUri: pulumi.Output<string>;
   /** The repository the image lives in, for pull permissions; undefined for a non-ECR registry. */
-  readonly repositoryArn: pulumi.Output<string | undefined>;
+  public readonly repositoryArn: pulumi.Output<string | undefined>;
   /** The repository URL, when this stack builds the image. */
-  readonly repositoryUrl: pulumi.Output<string | undefined>;
+  public readonly repositoryUrl: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: AppImageArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:index:AppImage", name, {}, opts);
 
-    if (args.prebuiltUri !== undefined) {
-      this.imageUri = pulumi.output(args.prebuiltUri);
-      this.repositoryArn = pulumi.output(ecrImage(args.prebuiltUri)?.repositoryArn);
+    if (args.uri !== undefined) {
+      this.imageUri = pulumi.output(args.uri);
+      this.repositoryArn = pulumi.output(ecrImage(args.uri)?.repositoryArn);
       this.repositoryUrl = pulumi.output<string | undefined>(undefined);
       this.registerOutputs({ imageUri: this.imageUri });
       return;
     }
 
-    const projectDir = args.projectDir ?? __dirname;
-    const context = args.context ?? ".";
-    const retain = args.retainRepository ?? true;
-    const pullAccountIds = args.pullAccountIds ?? [];
-    const untaggedExpiryDays = args.untaggedExpiryDays ?? 7;
-    const keepImages = args.keepImages ?? 100;
-    // Destroy completes either way: the docker provider never deletes pushed tags (its Delete is a
-    // no-op), and ECR refuses to delete a repository that still holds images unless forced
-    // (terraform-provider-aws ecr/repository.go passes force_delete from state to DeleteRepository).
-    const keep = { parent: this, retainOnDelete: retain };
-
-    const repository = new aws.ecr.Repository(
-      `${name}-repo`,
-      {
-        imageTagMutability: "IMMUTABLE",
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfigurations: [{ encryptionType: "AES256" }],
-        forceDelete: !retain,
-      },
-      keep,
-    );
-
-    new aws.ecr.LifecyclePolicy(
-      `${name}-lifecycle`,
-      {
-        repository: repository.name,
-        policy: JSON.stringify({
-          rules: [
-            expireUntagged(1, untaggedExpiryDays),
-            {
-              rulePriority: 2,
-              description: `Keep the last ${keepImages} images`,
-              selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: keepImages },
-              action: { type: "expire" },
-            },
-          ],
-        }),
-      },
-      keep,
-    );
-
-    if (pullAccountIds.length > 0) {
-      const partition = aws.getPartitionOutput({}, { parent: this });
-      new aws.ecr.RepositoryPolicy(
-        `${name}-pull-policy`,
-        {
-          repository: repository.name,
-          policy: partition.partition.apply((p) => pullPolicy(p, pullAccountIds)),
-        },
-        keep,
-      );
-    }
-
-    // Only a build cache: mutable on purpose, never deployed (no task or pod is ever given it), so it
-    // always goes with the stack.
-    const cacheRepository = new aws.ecr.Repository(
-      `${name}-cache-repo`,
-      {
-        imageTagMutability: "MUTABLE",
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfigurations: [{ encryptionType: "AES256" }],
-        forceDelete: true,
-      },
-      { parent: this },
-    );
-    // Each push moves the one cache tag and leaves the previous cache image untagged.
-    new aws.ecr.LifecyclePolicy(
-      `${name}-cache-lifecycle`,
-      { repository: cacheRepository.name, policy: JSON.stringify({ rules: [expireUntagged(1, 1)] }) },
-      { parent: this },
-    );
-
-    const token = aws.ecr.getAuthorizationTokenOutput(
-      { registryId: repository.registryId },
-      { parent: this },
-    );
-    const registry = {
-      server: repository.repositoryUrl,
-      username: token.userName,
-      password: pulumi.secret(token.password),
-    };
-    const cacheRef = pulumi.interpolate`${cacheRepository.repositoryUrl}:buildcache`;
-    const build = {
-      context,
-      dockerfile: path.posix.join(context, "Dockerfile"),
-      platform: args.platform,
-      builderVersion: docker.BuilderVersion.BuilderBuildKit,
-      // Inline cache metadata lets the next build on a fresh CI runner reuse layers from `cacheRef`.
-      args: { BUILDKIT_INLINE_CACHE: "1" },
-      cacheFrom: { images: [cacheRef] },
-    };
-    const filesDigest = contextHash(path.resolve(projectDir, context));
-    const tag = pulumi.output(build).apply((resolved) => imageTag(filesDigest, resolved));
-
-    const image = new docker.Image(
-      `${name}-image`,
-      { imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`, build, registry },
-      { parent: this },
-    );
-    // Same build (fully cached locally by the step above), pushed under the one mutable cache tag.
-    new docker.Image(
-      `${name}-cache`,
-      {
-        imageName: cacheRef,
-        build,
-        registry: { ...registry, server: cacheRepository.repositoryUrl },
-      },
-      { parent: this },
-    );
+    const repository = createRepository(name, args, this);
+    const cacheRepository = createCacheRepository(name, this);
+    const image = buildAndPush(name, args.platform, repository, cacheRepository, this);
 
     this.imageUri = image.repoDigest;
     this.repositoryArn = repository.arn;
     this.repositoryUrl = repository.repositoryUrl;
     this.registerOutputs({ imageUri: this.imageUri, repositoryUrl: this.repositoryUrl });
   }
+}
+
+/** The repository every platform pulls from: immutable tags, a lifecycle, an optional cross-account pull. */
+function createRepository(name: string, args: AppImageArgs, parent: pulumi.Resource): aws.ecr.Repository {
+  const retain = args.retainRepository;
+  // Destroy completes either way: the docker provider never deletes pushed tags (its Delete is a
+  // no-op), and ECR refuses to delete a repository that still holds images unless forced
+  // (terraform-provider-aws ecr/repository.go passes force_delete from state to DeleteRepository).
+  const keep = { parent, retainOnDelete: retain };
+  const repository = new aws.ecr.Repository(
+    `${name}-repo`,
+    {
+      imageTagMutability: "IMMUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfigurations: [{ encryptionType: "AES256" }],
+      forceDelete: !retain,
+    },
+    keep,
+  );
+  new aws.ecr.LifecyclePolicy(
+    `${name}-lifecycle`,
+    {
+      repository: repository.name,
+      policy: JSON.stringify({
+        rules: [
+          expireUntagged(1, UNTAGGED_EXPIRY_DAYS),
+          {
+            rulePriority: 2,
+            description: `Keep the last ${KEEP_IMAGES} images`,
+            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: KEEP_IMAGES },
+            action: { type: "expire" },
+          },
+        ],
+      }),
+    },
+    keep,
+  );
+  if (args.pullAccountIds.length > 0) {
+    const partition = aws.getPartitionOutput({}, { parent });
+    new aws.ecr.RepositoryPolicy(
+      `${name}-pull-policy`,
+      {
+        repository: repository.name,
+        policy: partition.partition.apply((p) => pullPolicy(p, args.pullAccountIds)),
+      },
+      keep,
+    );
+  }
+  return repository;
+}
+
+/**
+ * Only a build cache: mutable on purpose, never deployed (no task or pod is ever given it), so it
+ * always goes with the stack.
+ */
+function createCacheRepository(name: string, parent: pulumi.Resource): aws.ecr.Repository {
+  const cacheRepository = new aws.ecr.Repository(
+    `${name}-cache-repo`,
+    {
+      imageTagMutability: "MUTABLE",
+      imageScanningConfiguration: { scanOnPush: true },
+      encryptionConfigurations: [{ encryptionType: "AES256" }],
+      forceDelete: true,
+    },
+    { parent },
+  );
+  // Each push moves the one cache tag and leaves the previous cache image untagged.
+  new aws.ecr.LifecyclePolicy(
+    `${name}-cache-lifecycle`,
+    { repository: cacheRepository.name, policy: JSON.stringify({ rules: [expireUntagged(1, 1)] }) },
+    { parent },
+  );
+  return cacheRepository;
+}
+
+/** The image built for `platform`, pushed under its content-address tag, and again under the cache tag. */
+function buildAndPush(
+  name: string,
+  platform: ImagePlatform,
+  repository: aws.ecr.Repository,
+  cacheRepository: aws.ecr.Repository,
+  parent: pulumi.Resource,
+): docker.Image {
+  const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
+  const registry = {
+    server: repository.repositoryUrl,
+    username: token.userName,
+    password: pulumi.secret(token.password),
+  };
+  const cacheRef = pulumi.interpolate`${cacheRepository.repositoryUrl}:buildcache`;
+  const build = {
+    context: BUILD_CONTEXT,
+    dockerfile: path.posix.join(BUILD_CONTEXT, "Dockerfile"),
+    platform,
+    builderVersion: docker.BuilderVersion.BuilderBuildKit,
+    // Inline cache metadata lets the next build on a fresh CI runner reuse layers from `cacheRef`.
+    args: { BUILDKIT_INLINE_CACHE: "1" },
+    cacheFrom: { images: [cacheRef] },
+  };
+  const filesDigest = contextHash(path.resolve(PROJECT_DIR, BUILD_CONTEXT));
+  const tag = pulumi.output(build).apply((resolved) => imageTag(filesDigest, resolved));
+
+  const image = new docker.Image(
+    `${name}-image`,
+    { imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`, build, registry },
+    { parent },
+  );
+  // Same build (fully cached locally by the step above), pushed under the one mutable cache tag.
+  new docker.Image(
+    `${name}-cache`,
+    { imageName: cacheRef, build, registry: { ...registry, server: cacheRepository.repositoryUrl } },
+    { parent },
+  );
+  return image;
 }

@@ -5,11 +5,6 @@ import { createPlatform } from "./platforms";
 // Thin on purpose: validated config → image → the one platform switch → the outputs contract
 // (platforms/index.ts `StackOutputs`). Config errors throw before any resource is registered.
 const config = loadConfig();
-const image = new AppImage("app", {
-  platform: config.image.platform,
-  ...(config.image.uri !== undefined && { prebuiltUri: config.image.uri }),
-  retainRepository: config.image.retainRepository,
-  pullAccountIds: config.image.pullAccountIds,
-});
+const image = new AppImage("app", config.image);
 
 export = createPlatform(config, image);

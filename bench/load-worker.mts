@@ -1,14 +1,8 @@
 // The load generator, in its own process so bench.mts can pin it to a different core than the
 // server under test. It receives one job at a time over IPC and answers with a summary.
 import autocannon from "autocannon";
+import { percentile } from "./stats.mts";
 import type { LoadJob, LoadSummary, WorkerReply } from "./types.mts";
-
-/** Exact percentile of a sorted sample (nearest rank). */
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.ceil((p / 100) * sorted.length) - 1;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, rank))] ?? Number.NaN;
-}
 
 async function run(job: LoadJob): Promise<LoadSummary> {
   // autocannon's own histogram keeps whole milliseconds, too coarse for p50s of a few ms and for a

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { type ProgramRun, runProgram, stackPlatformCases } from "../test/harness";
+import { type ProgramRun, runProgram, stackPlatformCases } from "../tools/harness";
 import { applyAssumptions, defaultAssumptions } from "./assumptions";
 import { AWSX_VPC_DEFAULTS, type Estimate, estimate, type Graph, type Line, ruleFor } from "./estimate";
 import { loadRegionPrices, PRICE_KEYS, pricedRegions } from "./prices";

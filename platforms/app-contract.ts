@@ -37,6 +37,12 @@ export type AppEnvName = (typeof APP_ENV_NAMES)[number];
 
 export type AppPlatformName = "ecs" | "eks" | "kubernetes";
 
+/**
+ * How long in-flight requests may take after the drain (`SHUTDOWN_TIMEOUT_MS`) wherever the program runs
+ * the app: its slowest route answers in milliseconds, so 10 s covers a slow client with room to spare.
+ */
+export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
 export interface AppEnvArgs {
   logLevel: string;
   /** How long the app keeps serving after SIGTERM while readiness answers 503. */

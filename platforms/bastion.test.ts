@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
-import { type ProgramRun, runProgram } from "../test/harness";
+import { type ProgramRun, runProgram } from "../tools/harness";
 import { BASTION_AMI_PARAMETER, type BastionArgs, bastionUserData, validateBastionArgs } from "./bastion";
 
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";

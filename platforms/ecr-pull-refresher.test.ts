@@ -9,9 +9,9 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { SignatureV4 } from "@smithy/signature-v4";
-import { ROOT } from "../test/harness";
+import { ROOT } from "../tools/harness";
 import { configFromEnv, dockerConfigJson, refresh, signV4 } from "./ecr-pull-refresher.cjs";
-import { DEFAULT_REFRESH_SCHEDULE } from "./ecr-pull-secret";
+import { REFRESH_SCHEDULE } from "./ecr-pull-secret";
 
 const SCRIPT = path.join(__dirname, "ecr-pull-refresher.cjs");
 const ACCESS_KEY_ID = "AKIDEXAMPLE";
@@ -428,8 +428,8 @@ describe("ECR pull-secret refresher", () => {
 
   it("with the CronJob's schedule, a pod scheduled 13+ hours after the last up still pulls, even if 3 runs fail", async () => {
     // The schedule is "M */H * * *": minute M of every H-th hour (UTC).
-    const match = /^(\d+) \*\/(\d+) \* \* \*$/.exec(DEFAULT_REFRESH_SCHEDULE);
-    assert.ok(match, DEFAULT_REFRESH_SCHEDULE);
+    const match = /^(\d+) \*\/(\d+) \* \* \*$/.exec(REFRESH_SCHEDULE);
+    assert.ok(match, REFRESH_SCHEDULE);
     const [minute, every] = [Number(match[1]), Number(match[2])];
     const up = new Date("2026-12-02T01:05:00Z");
     const hour = 3600_000;

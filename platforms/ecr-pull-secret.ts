@@ -11,7 +11,7 @@ export const REFRESHER_SCRIPT_FILE = path.join(__dirname, "ecr-pull-refresher.cj
  * Every 3 hours, at minute 17 (off the hour, when registries are busiest). An ECR token lives 12 hours,
  * so three refreshes in a row can fail before a pull would.
  */
-export const DEFAULT_REFRESH_SCHEDULE = "17 */3 * * *";
+export const REFRESH_SCHEDULE = "17 */3 * * *";
 
 /** The refresher pods' uid/gid: any non-root id works, the script only reads mounted files. */
 const REFRESHER_UID = 65532;
@@ -36,14 +36,12 @@ export interface EcrPullSecretArgs {
   secretAccessKey: pulumi.Input<string>;
   /** The Node.js image the refresher runs in, digest-pinned; it must be pullable without credentials. */
   image: string;
-  /** Cron schedule of the refresh. @default {@link DEFAULT_REFRESH_SCHEDULE} */
-  schedule?: string;
   /**
    * Where the pull Secret was registered before this component owned it (KubernetesApp created it as
    * `<app>-image-pull`): an alias, so an existing stack updates that object instead of creating one of
    * the same name and then deleting it.
    */
-  previously?: { name: string; parent: pulumi.Resource };
+  previously: { name: string; parent: pulumi.Resource };
 }
 
 /**
@@ -64,7 +62,6 @@ export class EcrPullSecret extends pulumi.ComponentResource {
 
   constructor(name: string, args: EcrPullSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EcrPullSecret", name, {}, opts);
-    const childOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
     const refresher = `${args.namePrefix}-ecr-refresher`;
     // Its own name label: the app's selectors (Deployment, Service, PDB, NetworkPolicy) must not match it.
     const labels = {
@@ -72,170 +69,234 @@ export class EcrPullSecret extends pulumi.ComponentResource {
       "app.kubernetes.io/name": "ecr-pull-refresher",
       "app.kubernetes.io/component": "ecr-pull-refresher",
     };
-    const metadata = (objectName: string) => ({ name: objectName, namespace: args.namespace, labels });
-
-    const pullSecret = new k8s.core.v1.Secret(
-      `${name}-image-pull`,
-      {
-        metadata: metadata(`${args.namePrefix}-image-pull`),
-        type: "kubernetes.io/dockerconfigjson",
-        data: { ".dockerconfigjson": EMPTY_DOCKER_CONFIG },
-      },
-      // The refresher owns the data. With server-side apply the provider drops an ignored field that
-      // another field manager owns from its apply, so an update of this Secret never resets the token
-      // (pulumi-kubernetes provider/pkg/await/await.go, handleSSAIgnoreFields).
-      {
-        ...childOpts,
-        ignoreChanges: ["data"],
-        ...(args.previously !== undefined && { aliases: [args.previously] }),
-      },
-    );
-    this.secretName = pullSecret.metadata.name;
-
-    const awsCredentials = new k8s.core.v1.Secret(
-      `${name}-aws-credentials`,
-      {
-        metadata: metadata(`${refresher}-aws`),
-        type: "Opaque",
-        stringData: pulumi.secret({
-          AWS_ACCESS_KEY_ID: args.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: args.secretAccessKey,
-        }),
-      },
-      childOpts,
-    );
-
-    const script = new k8s.core.v1.ConfigMap(
-      `${name}-script`,
-      {
-        metadata: metadata(refresher),
-        data: { "refresh.cjs": fs.readFileSync(REFRESHER_SCRIPT_FILE, "utf8") },
-      },
-      childOpts,
-    );
-
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      `${name}-service-account`,
-      { metadata: metadata(refresher), automountServiceAccountToken: false },
-      childOpts,
-    );
-    const role = new k8s.rbac.v1.Role(
-      `${name}-role`,
-      {
-        metadata: metadata(refresher),
-        rules: [
-          {
-            apiGroups: [""],
-            resources: ["secrets"],
-            resourceNames: [pullSecret.metadata.name],
-            // The script sends one merge PATCH; it never reads, lists or creates.
-            verbs: ["patch"],
-          },
-        ],
-      },
-      childOpts,
-    );
-    const binding = new k8s.rbac.v1.RoleBinding(
-      `${name}-role-binding`,
-      {
-        metadata: metadata(refresher),
-        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
-        subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: args.namespace }],
-      },
-      childOpts,
-    );
-
-    const podTemplate = {
-      metadata: { labels },
-      spec: {
-        serviceAccountName: serviceAccount.metadata.name,
-        // A short-lived projected token instead of the auto-mounted one.
-        automountServiceAccountToken: false,
-        enableServiceLinks: false,
-        restartPolicy: "Never",
-        securityContext: {
-          runAsNonRoot: true,
-          runAsUser: REFRESHER_UID,
-          runAsGroup: REFRESHER_UID,
-          seccompProfile: { type: "RuntimeDefault" },
-        },
-        containers: [
-          {
-            name: "refresh",
-            image: args.image,
-            imagePullPolicy: "IfNotPresent",
-            command: ["node", "/refresher/refresh.cjs"],
-            env: [
-              { name: "REGISTRY_HOST", value: args.registryHost },
-              { name: "ECR_REGION", value: args.region },
-              { name: "ECR_ENDPOINT", value: args.ecrEndpoint },
-              { name: "SECRET_NAMESPACE", value: args.namespace },
-              { name: "SECRET_NAME", value: pullSecret.metadata.name },
-              { name: "TOKEN_DIR", value: TOKEN_DIR },
-              ...["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({
-                name: key,
-                valueFrom: { secretKeyRef: { name: awsCredentials.metadata.name, key } },
-              })),
-            ],
-            resources: {
-              requests: { cpu: "10m", memory: "48Mi" },
-              limits: { cpu: "200m", memory: "128Mi" },
-            },
-            securityContext: restrictedContainerSecurityContext(REFRESHER_UID, REFRESHER_UID),
-            volumeMounts: [
-              { name: "script", mountPath: "/refresher", readOnly: true },
-              { name: "token", mountPath: TOKEN_DIR, readOnly: true },
-            ],
-          },
-        ],
-        volumes: [
-          { name: "script", configMap: { name: script.metadata.name, defaultMode: 0o444 } },
-          {
-            name: "token",
-            projected: {
-              defaultMode: 0o444,
-              sources: [
-                { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
-                { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
-              ],
-            },
-          },
-        ],
-      },
+    const r: Refresher = {
+      name,
+      args,
+      opts: { parent: this, provider: args.provider },
+      labels,
+      metadata: (objectName) => ({ name: objectName, namespace: args.namespace, labels }),
+      objectName: refresher,
     };
+
+    const pullSecret = createPullSecret(r);
+    const awsCredentials = createAwsCredentials(r);
+    const script = createScript(r);
+    const { serviceAccount, binding } = createPatchRights(r, pullSecret);
     const jobSpec = {
       backoffLimit: 4,
       activeDeadlineSeconds: 600,
-      template: podTemplate,
+      template: refresherPod(r, { pullSecret, awsCredentials, script, serviceAccount }),
     };
-
-    // Fixed name, so a re-run finds it done and leaves it; replaced (delete first: the name is taken)
-    // only when its spec changes, e.g. a new refresher image. The Deployment only dependsOn it, and a
-    // dependsOn edge never drags a dependent into a delete-before-replace (pulumi engine,
-    // resource/deploy/step_generator.go calculateDependentReplacements: only property dependencies do).
-    this.initialRefresh = new k8s.batch.v1.Job(
-      `${name}-initial`,
-      { metadata: metadata(`${refresher}-initial`), spec: jobSpec },
-      { ...childOpts, dependsOn: [binding], deleteBeforeReplace: true },
-    );
-
-    new k8s.batch.v1.CronJob(
-      `${name}-cron`,
-      {
-        metadata: metadata(refresher),
-        spec: {
-          schedule: args.schedule ?? DEFAULT_REFRESH_SCHEDULE,
-          timeZone: "Etc/UTC",
-          concurrencyPolicy: "Forbid",
-          startingDeadlineSeconds: 3600,
-          successfulJobsHistoryLimit: 1,
-          failedJobsHistoryLimit: 3,
-          jobTemplate: { metadata: { labels }, spec: jobSpec },
-        },
-      },
-      { ...childOpts, dependsOn: [binding] },
-    );
-
+    this.secretName = pullSecret.metadata.name;
+    this.initialRefresh = createInitialRefresh(r, jobSpec, binding);
+    createRefreshSchedule(r, jobSpec, binding);
     this.registerOutputs({ secretName: this.secretName });
   }
+}
+
+/** What every step of {@link EcrPullSecret} shares. */
+interface Refresher {
+  name: string;
+  args: EcrPullSecretArgs;
+  opts: pulumi.CustomResourceOptions;
+  labels: Record<string, string>;
+  metadata: (objectName: string) => {
+    name: string;
+    namespace: pulumi.Input<string>;
+    labels: Record<string, string>;
+  };
+  /** The refresher's objects' name: `<prefix>-ecr-refresher`. */
+  objectName: string;
+}
+
+function createPullSecret(r: Refresher): k8s.core.v1.Secret {
+  return new k8s.core.v1.Secret(
+    `${r.name}-image-pull`,
+    {
+      metadata: r.metadata(`${r.args.namePrefix}-image-pull`),
+      type: "kubernetes.io/dockerconfigjson",
+      data: { ".dockerconfigjson": EMPTY_DOCKER_CONFIG },
+    },
+    // The refresher owns the data. With server-side apply the provider drops an ignored field that
+    // another field manager owns from its apply, so an update of this Secret never resets the token
+    // (pulumi-kubernetes provider/pkg/await/await.go, handleSSAIgnoreFields).
+    { ...r.opts, ignoreChanges: ["data"], aliases: [r.args.previously] },
+  );
+}
+
+function createAwsCredentials(r: Refresher): k8s.core.v1.Secret {
+  return new k8s.core.v1.Secret(
+    `${r.name}-aws-credentials`,
+    {
+      metadata: r.metadata(`${r.objectName}-aws`),
+      type: "Opaque",
+      stringData: pulumi.secret({
+        AWS_ACCESS_KEY_ID: r.args.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: r.args.secretAccessKey,
+      }),
+    },
+    r.opts,
+  );
+}
+
+function createScript(r: Refresher): k8s.core.v1.ConfigMap {
+  return new k8s.core.v1.ConfigMap(
+    `${r.name}-script`,
+    {
+      metadata: r.metadata(r.objectName),
+      data: { "refresh.cjs": fs.readFileSync(REFRESHER_SCRIPT_FILE, "utf8") },
+    },
+    r.opts,
+  );
+}
+
+/** The refresher's identity and its one right: `patch` on the one Secret, by name. */
+function createPatchRights(r: Refresher, pullSecret: k8s.core.v1.Secret) {
+  const serviceAccount = new k8s.core.v1.ServiceAccount(
+    `${r.name}-service-account`,
+    { metadata: r.metadata(r.objectName), automountServiceAccountToken: false },
+    r.opts,
+  );
+  const role = new k8s.rbac.v1.Role(
+    `${r.name}-role`,
+    {
+      metadata: r.metadata(r.objectName),
+      rules: [
+        {
+          apiGroups: [""],
+          resources: ["secrets"],
+          resourceNames: [pullSecret.metadata.name],
+          // The script sends one merge PATCH; it never reads, lists or creates.
+          verbs: ["patch"],
+        },
+      ],
+    },
+    r.opts,
+  );
+  const binding = new k8s.rbac.v1.RoleBinding(
+    `${r.name}-role-binding`,
+    {
+      metadata: r.metadata(r.objectName),
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: role.metadata.name },
+      subjects: [{ kind: "ServiceAccount", name: serviceAccount.metadata.name, namespace: r.args.namespace }],
+    },
+    r.opts,
+  );
+  return { serviceAccount, binding };
+}
+
+function refresherPod(
+  r: Refresher,
+  objects: {
+    pullSecret: k8s.core.v1.Secret;
+    awsCredentials: k8s.core.v1.Secret;
+    script: k8s.core.v1.ConfigMap;
+    serviceAccount: k8s.core.v1.ServiceAccount;
+  },
+) {
+  return {
+    metadata: { labels: r.labels },
+    spec: {
+      serviceAccountName: objects.serviceAccount.metadata.name,
+      // A short-lived projected token instead of the auto-mounted one.
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      restartPolicy: "Never",
+      securityContext: {
+        runAsNonRoot: true,
+        runAsUser: REFRESHER_UID,
+        runAsGroup: REFRESHER_UID,
+        seccompProfile: { type: "RuntimeDefault" },
+      },
+      containers: [refresherContainer(r.args, objects.pullSecret, objects.awsCredentials)],
+      volumes: [
+        { name: "script", configMap: { name: objects.script.metadata.name, defaultMode: 0o444 } },
+        {
+          name: "token",
+          projected: {
+            defaultMode: 0o444,
+            sources: [
+              { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
+              { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
+            ],
+          },
+        },
+      ],
+    },
+  };
+}
+
+function refresherContainer(
+  args: EcrPullSecretArgs,
+  pullSecret: k8s.core.v1.Secret,
+  awsCredentials: k8s.core.v1.Secret,
+) {
+  return {
+    name: "refresh",
+    image: args.image,
+    imagePullPolicy: "IfNotPresent",
+    command: ["node", "/refresher/refresh.cjs"],
+    env: [
+      { name: "REGISTRY_HOST", value: args.registryHost },
+      { name: "ECR_REGION", value: args.region },
+      { name: "ECR_ENDPOINT", value: args.ecrEndpoint },
+      { name: "SECRET_NAMESPACE", value: args.namespace },
+      { name: "SECRET_NAME", value: pullSecret.metadata.name },
+      { name: "TOKEN_DIR", value: TOKEN_DIR },
+      ...["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({
+        name: key,
+        valueFrom: { secretKeyRef: { name: awsCredentials.metadata.name, key } },
+      })),
+    ],
+    resources: {
+      requests: { cpu: "10m", memory: "48Mi" },
+      limits: { cpu: "200m", memory: "128Mi" },
+    },
+    securityContext: restrictedContainerSecurityContext(REFRESHER_UID, REFRESHER_UID),
+    volumeMounts: [
+      { name: "script", mountPath: "/refresher", readOnly: true },
+      { name: "token", mountPath: TOKEN_DIR, readOnly: true },
+    ],
+  };
+}
+
+/**
+ * Fixed name, so a re-run finds it done and leaves it; replaced (delete first: the name is taken)
+ * only when its spec changes, e.g. a new refresher image. The Deployment only dependsOn it, and a
+ * dependsOn edge never drags a dependent into a delete-before-replace (pulumi engine,
+ * resource/deploy/step_generator.go calculateDependentReplacements: only property dependencies do).
+ */
+function createInitialRefresh(
+  r: Refresher,
+  jobSpec: k8s.types.input.batch.v1.JobSpec,
+  binding: k8s.rbac.v1.RoleBinding,
+): k8s.batch.v1.Job {
+  return new k8s.batch.v1.Job(
+    `${r.name}-initial`,
+    { metadata: r.metadata(`${r.objectName}-initial`), spec: jobSpec },
+    { ...r.opts, dependsOn: [binding], deleteBeforeReplace: true },
+  );
+}
+
+function createRefreshSchedule(
+  r: Refresher,
+  jobSpec: k8s.types.input.batch.v1.JobSpec,
+  binding: k8s.rbac.v1.RoleBinding,
+): void {
+  new k8s.batch.v1.CronJob(
+    `${r.name}-cron`,
+    {
+      metadata: r.metadata(r.objectName),
+      spec: {
+        schedule: REFRESH_SCHEDULE,
+        timeZone: "Etc/UTC",
+        concurrencyPolicy: "Forbid",
+        startingDeadlineSeconds: 3600,
+        successfulJobsHistoryLimit: 1,
+        failedJobsHistoryLimit: 3,
+        jobTemplate: { metadata: { labels: r.labels }, spec: jobSpec },
+      },
+    },
+    { ...r.opts, dependsOn: [binding] },
+  );
 }

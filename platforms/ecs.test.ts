@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { ALB_TLS_POLICY } from "../facts";
-import { type ProgramRun, prodEcs, type RecordedResource, runProgram } from "../test/harness";
+import { type ProgramRun, prodEcs, type RecordedResource, runProgram } from "../tools/harness";
 import { APP_ENV_NAMES, APP_PORT, APP_UID, LIVENESS_PATH } from "./app-contract";
 import { worstCaseRolloutSeconds } from "./ecs";
 

@@ -6,11 +6,11 @@ import {
   ALB_TLS_POLICY,
   type AppSettings,
   DEFAULT_VPC_CIDR,
-  type ImagePlatform,
+  type LoadBalancerSettings,
   type NetworkSettings,
   type ScalingSettings,
 } from "../facts";
-import { ecrPullStatements } from "../image-uri";
+import { ecrPullStatements } from "../facts/image-uri";
 import {
   APP_GID,
   APP_PORT,
@@ -19,6 +19,7 @@ import {
   LIVENESS_PATH,
   minimumKillWindowSeconds,
 } from "./app-contract";
+import type { PlatformImage } from "./args";
 import { ecsSubnetMasks } from "./subnet-layout";
 
 /** The only container in the task. */
@@ -105,51 +106,38 @@ export function taskRoleTrustPolicy(
 }
 
 export interface EcsPlatformArgs {
-  /** The digest-pinned image to run. */
-  imageUri: pulumi.Input<string>;
-  /** ECR repository the image lives in (pull permission for the execution role); undefined for others. */
-  imageRepositoryArn: pulumi.Input<string | undefined>;
-  /** CPU platform of the image; the task runs on the matching Fargate architecture. */
-  imagePlatform: ImagePlatform;
+  image: PlatformImage;
   app: AppSettings;
-  network: NetworkSettings;
-  /** IPv4 CIDRs admitted to the ALB on 80 (and 443). */
-  allowedCidrs: string[];
-  /**
-   * ACM certificate: HTTPS on 443 with {@link ALB_TLS_POLICY}, and port 80 only redirects.
-   * @default undefined (HTTP on 80 only)
-   */
-  certificateArn?: string;
   scaling: ScalingSettings;
-  /** Fargate task CPU units and memory (MiB), a valid Fargate pair (config.ts checks). */
-  cpu: number;
-  memory: number;
+  network: NetworkSettings;
+  loadBalancer: LoadBalancerSettings;
+  /** Fargate task CPU units and memory (MiB), a valid Fargate pair (config checks). */
+  task: { cpu: number; memory: number };
   logRetentionDays: number;
-  /** @default false */
-  containerInsights?: boolean;
-  /** @default "10.0.0.0/16" */
-  vpcCidr?: string;
-  /**
-   * ECS deregisters the target and waits the deregistration delay before SIGTERM, so the app's own
-   * drain only covers requests already in flight: small, not zero.
-   * @default 2000
-   */
-  drainDelayMs?: number;
-  /** @default 10000 */
-  shutdownTimeoutMs?: number;
-  /** @default 15 */
-  deregistrationDelaySeconds?: number;
-  /** @default { path: "/healthz", intervalSeconds: 10, timeoutSeconds: 5, healthyThreshold: 2, unhealthyThreshold: 3 } */
-  healthCheck?: HealthCheckSettings;
-  /** Seconds of failing health checks ECS ignores after a task starts. @default 30 */
-  healthCheckGracePeriodSeconds?: number;
-  /** Worst-case rollout the settings must stay within. @default 90 */
-  maxRolloutSeconds?: number;
-  /** @default 60 */
-  scaleOutCooldownSeconds?: number;
-  /** @default 300 */
-  scaleInCooldownSeconds?: number;
+  containerInsights: boolean;
 }
+
+/**
+ * ECS deregisters the target and waits the deregistration delay before SIGTERM, so the app's own drain
+ * only covers requests already in flight: small, not zero.
+ */
+export const ECS_DRAIN_DELAY_MS = 2000;
+/** In-flight requests get this long after the drain. */
+export const ECS_SHUTDOWN_TIMEOUT_MS = 10_000;
+export const ECS_DEREGISTRATION_DELAY_SECONDS = 15;
+export const ECS_HEALTH_CHECK: HealthCheckSettings = {
+  path: LIVENESS_PATH,
+  intervalSeconds: 10,
+  timeoutSeconds: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 3,
+};
+/** Seconds of failing health checks ECS ignores after a task starts. */
+export const ECS_HEALTH_CHECK_GRACE_PERIOD_SECONDS = 30;
+/** Worst-case rollout the settings above must stay within. */
+export const ECS_MAX_ROLLOUT_SECONDS = 90;
+export const ECS_SCALE_OUT_COOLDOWN_SECONDS = 60;
+export const ECS_SCALE_IN_COOLDOWN_SECONDS = 300;
 
 /**
  * The app on ECS Fargate: its own VPC (explicit NAT strategy), an internet-facing ALB open only to the
@@ -169,17 +157,11 @@ export class EcsPlatform extends pulumi.ComponentResource {
   constructor(name: string, args: EcsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EcsPlatform", name, {}, opts);
 
-    const drainDelayMs = args.drainDelayMs ?? 2000;
-    const shutdownTimeoutMs = args.shutdownTimeoutMs ?? 10_000;
-    const deregistrationDelaySeconds = args.deregistrationDelaySeconds ?? 15;
-    const healthCheck = args.healthCheck ?? {
-      path: LIVENESS_PATH,
-      intervalSeconds: 10,
-      timeoutSeconds: 5,
-      healthyThreshold: 2,
-      unhealthyThreshold: 3,
-    };
-    const maxRolloutSeconds = args.maxRolloutSeconds ?? 90;
+    const drainDelayMs = ECS_DRAIN_DELAY_MS;
+    const shutdownTimeoutMs = ECS_SHUTDOWN_TIMEOUT_MS;
+    const deregistrationDelaySeconds = ECS_DEREGISTRATION_DELAY_SECONDS;
+    const healthCheck = ECS_HEALTH_CHECK;
+    const maxRolloutSeconds = ECS_MAX_ROLLOUT_SECONDS;
     // The kill window must cover drain + shutdown with a margin; ECS caps stopTimeout at 120 s.
     const stopTimeoutSeconds = minimumKillWindowSeconds(drainDelayMs, shutdownTimeoutMs) + 5;
     const rollout = worstCaseRolloutSeconds({
@@ -208,7 +190,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       throw new Error(`EcsPlatform ${name}: healthCheck.timeoutSeconds must be below intervalSeconds`);
     }
 
-    const withCertificate = args.certificateArn !== undefined;
+    const withCertificate = args.loadBalancer.certificateArn !== undefined;
     const natStrategy = {
       none: awsx.ec2.NatGatewayStrategy.None,
       single: awsx.ec2.NatGatewayStrategy.Single,
@@ -220,7 +202,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const vpc = new awsx.ec2.Vpc(
       `${name}-vpc`,
       {
-        cidrBlock: args.vpcCidr ?? DEFAULT_VPC_CIDR,
+        cidrBlock: DEFAULT_VPC_CIDR,
         numberOfAvailabilityZones: args.network.availabilityZones,
         natGateways: { strategy: natStrategy },
         subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
@@ -250,7 +232,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
     const listenerPorts = withCertificate ? [80, 443] : [80];
-    args.allowedCidrs.forEach((cidr, index) => {
+    args.loadBalancer.allowedCidrs.forEach((cidr, index) => {
       for (const port of listenerPorts) {
         new aws.vpc.SecurityGroupIngressRule(
           albIngressRuleName(name, cidr, port),
@@ -370,7 +352,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
             port: 443,
             protocol: "HTTPS",
             sslPolicy: ALB_TLS_POLICY,
-            certificateArn: args.certificateArn,
+            certificateArn: args.loadBalancer.certificateArn,
             defaultActions: forward,
             tags,
           },
@@ -402,7 +384,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       `${name}-execution-policy`,
       {
         role: executionRole.id,
-        policy: pulumi.all([args.imageRepositoryArn, logGroup.arn]).apply(([repositoryArn, logGroupArn]) =>
+        policy: pulumi.all([args.image.repositoryArn, logGroup.arn]).apply(([repositoryArn, logGroupArn]) =>
           JSON.stringify({
             Version: "2012-10-17",
             Statement: [
@@ -433,9 +415,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const cluster = new aws.ecs.Cluster(
       `${name}-cluster`,
       {
-        settings: [
-          { name: "containerInsights", value: (args.containerInsights ?? false) ? "enabled" : "disabled" },
-        ],
+        settings: [{ name: "containerInsights", value: args.containerInsights ? "enabled" : "disabled" }],
         tags,
       },
       { parent: this },
@@ -444,7 +424,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const containerDefinitions = pulumi.jsonStringify([
       {
         name: CONTAINER_NAME,
-        image: args.imageUri,
+        image: args.image.uri,
         essential: true,
         portMappings: [{ containerPort: APP_PORT, hostPort: APP_PORT, protocol: "tcp" }],
         environment: appEnvironment({
@@ -475,13 +455,13 @@ export class EcsPlatform extends pulumi.ComponentResource {
       `${name}-task`,
       {
         family: `${name}-app`,
-        cpu: String(args.cpu),
-        memory: String(args.memory),
+        cpu: String(args.task.cpu),
+        memory: String(args.task.memory),
         networkMode: "awsvpc",
         requiresCompatibilities: ["FARGATE"],
         runtimePlatform: {
           operatingSystemFamily: "LINUX",
-          cpuArchitecture: args.imagePlatform === "linux/arm64" ? "ARM64" : "X86_64",
+          cpuArchitecture: args.image.platform === "linux/arm64" ? "ARM64" : "X86_64",
         },
         executionRoleArn: executionRole.arn,
         taskRoleArn: taskRole.arn,
@@ -502,7 +482,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
         deploymentMinimumHealthyPercent: 100,
         deploymentMaximumPercent: 200,
         deploymentCircuitBreaker: { enable: true, rollback: true },
-        healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds ?? 30,
+        healthCheckGracePeriodSeconds: ECS_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
         networkConfiguration: {
           subnets: privateTasks ? vpc.privateSubnetIds : vpc.publicSubnetIds,
           securityGroups: [taskSg.id],
@@ -543,8 +523,8 @@ export class EcsPlatform extends pulumi.ComponentResource {
         targetTrackingScalingPolicyConfiguration: {
           predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
           targetValue: args.scaling.targetCpuUtilization,
-          scaleOutCooldown: args.scaleOutCooldownSeconds ?? 60,
-          scaleInCooldown: args.scaleInCooldownSeconds ?? 300,
+          scaleOutCooldown: ECS_SCALE_OUT_COOLDOWN_SECONDS,
+          scaleInCooldown: ECS_SCALE_IN_COOLDOWN_SECONDS,
         },
       },
       { parent: this },

@@ -1,14 +1,20 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { SUPPORTED_KUBERNETES_VERSIONS } from "../facts";
-import { inputsByUrn, MOCK_CALLS, type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
 import { kubernetesObjects, schemaViolations } from "../test/kubernetes-schema";
+import {
+  inputsByUrn,
+  MOCK_CALLS,
+  type ProgramRun,
+  type RecordedResource,
+  runProgram,
+} from "../tools/harness";
 import { READINESS_PATH } from "./app-contract";
 import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
   EKS_CHARTS_REPOSITORY,
 } from "./aws-load-balancer-controller";
-import { albIngressAnnotations, type EksPlatformArgs, validateEksPlatformArgs } from "./eks";
+import { albIngressAnnotations } from "./eks";
 import { CLUSTER_AUTOSCALER_CHART, EKS_VERSIONS, FLUENT_BIT_CHART } from "./eks-versions";
 import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
 
@@ -696,134 +702,6 @@ describe("EKS platform", () => {
     assert.ok(prod.resources.length > 40);
     assert.deepEqual(inputsByUrn(again), inputsByUrn(prod));
     assert.deepEqual(again.outputs, prod.outputs);
-  });
-
-  describe("argument validation (no engine needed)", () => {
-    const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${"a".repeat(64)}`;
-    const args = (overrides: Partial<EksPlatformArgs> = {}): EksPlatformArgs => ({
-      clusterName: "fastify-deploy-prod",
-      image: IMAGE,
-      kubernetesVersion: "1.34",
-      availabilityZones: 3,
-      natGateways: "onePerAz",
-      endpointPublicAccessCidrs: ["203.0.113.0/24"],
-      nodeGroups: [{ name: "general", instanceTypes: ["t3.medium"], minSize: 3, desiredSize: 3, maxSize: 6 }],
-      bastion: { mode: "ssm" },
-      app: { logLevel: "info", commit: "abc123", minReplicas: 3, maxReplicas: 12 },
-      allowedCidrs: ["0.0.0.0/0"],
-      ...overrides,
-    });
-
-    it("accepts prod-like arguments", () => {
-      assert.doesNotThrow(() => validateEksPlatformArgs("app", args()));
-    });
-
-    const invalid: [string, Partial<EksPlatformArgs>, string][] = [
-      [
-        "unsupported version",
-        { kubernetesVersion: "1.25" },
-        'EksPlatform app: kubernetesVersion must be one of 1.31, 1.32, 1.33, 1.34, 1.35, got "1.25"',
-      ],
-      [
-        "one AZ",
-        { availabilityZones: 1 },
-        "EksPlatform app: availabilityZones must be an integer ≥ 2 (EKS needs subnets in two zones), got 1",
-      ],
-      [
-        "cluster name EKS refuses",
-        { clusterName: "-prod cluster" },
-        'EksPlatform app: clusterName must be 1..100 letters, digits, - or _ starting alphanumeric, got "-prod cluster"',
-      ],
-      [
-        "a VPC too small for the AZ layout",
-        { vpcCidr: "10.0.0.0/22", availabilityZones: 6 },
-        "EksPlatform app: availabilityZones 6 cannot be laid out: Subnets are too large for VPC. VPC has 128 addresses, but subnets require 320 addresses.",
-      ],
-      [
-        "log retention",
-        { logRetentionDays: 0 },
-        "EksPlatform app: logRetentionDays must be a positive integer, got 0",
-      ],
-      [
-        "no NAT",
-        { natGateways: "none" },
-        'EksPlatform app: natGateways "none" is not supported: nodes run in private subnets and need a NAT gateway to join the cluster, pull images and reach AWS APIs (use "single" or "onePerAz")',
-      ],
-      [
-        "bad endpoint CIDR",
-        { endpointPublicAccessCidrs: ["10.0.0.0"] },
-        'EksPlatform app: endpointPublicAccessCidrs: "10.0.0.0" is not a CIDR',
-      ],
-      [
-        "no allowed CIDRs",
-        { allowedCidrs: [] },
-        "EksPlatform app: allowedCidrs must contain at least one CIDR (the load balancer would admit no one)",
-      ],
-      [
-        "IPv6 allowed CIDR",
-        { allowedCidrs: ["::/0"] },
-        'EksPlatform app: allowedCidrs: "::/0" is not an IPv4 CIDR',
-      ],
-      [
-        "no node groups",
-        { nodeGroups: [] },
-        "EksPlatform app: nodeGroups must contain at least one node group",
-      ],
-      [
-        "min > desired",
-        { nodeGroups: [{ name: "g", minSize: 3, desiredSize: 2, maxSize: 4 }] },
-        'EksPlatform app: nodeGroups["g"]: need minSize ≤ desiredSize ≤ maxSize, got 3, 2, 4',
-      ],
-      [
-        "duplicate node group",
-        {
-          nodeGroups: [
-            { name: "g", minSize: 1, desiredSize: 1, maxSize: 1 },
-            { name: "g", minSize: 1, desiredSize: 1, maxSize: 1 },
-          ],
-        },
-        'EksPlatform app: nodeGroups["g"]: duplicate node group name',
-      ],
-      [
-        "bad node group name",
-        { nodeGroups: [{ name: "General_1", minSize: 1, desiredSize: 1, maxSize: 1 }] },
-        'EksPlatform app: nodeGroups["General_1"]: name must be a DNS label of at most 32 characters',
-      ],
-      [
-        "mixed architectures",
-        {
-          nodeGroups: [
-            { name: "g", instanceTypes: ["m6i.large", "m7g.large"], minSize: 1, desiredSize: 1, maxSize: 1 },
-          ],
-        },
-        'EksPlatform app: nodeGroups["g"]: instanceTypes mix arm64 and x86_64 (m6i.large, m7g.large); one AMI type serves a group',
-      ],
-      [
-        "small disk",
-        { nodeGroups: [{ name: "g", minSize: 1, desiredSize: 1, maxSize: 1, diskSizeGiB: 10 }] },
-        'EksPlatform app: nodeGroups["g"]: diskSizeGiB must be an integer ≥ 20 (the EKS AMI\'s size), got 10',
-      ],
-      [
-        "bad admin ARN",
-        { adminRoleArns: ["arn:aws:iam::123456789012:user/alice"] },
-        'EksPlatform app: adminRoleArns: "arn:aws:iam::123456789012:user/alice" is not an IAM role ARN',
-      ],
-      [
-        "SSH from anywhere",
-        { bastion: { mode: "ssh", sshAllowedCidrs: ["0.0.0.0/0"] } },
-        "EksPlatform app: bastion.sshAllowedCidrs must not open SSH to the whole internet (0.0.0.0/0 or ::/0)",
-      ],
-      [
-        "drain too short",
-        { app: { logLevel: "info", commit: "x", minReplicas: 1, maxReplicas: 1, drainDelayMs: 1000 } },
-        "EksPlatform app: app.drainDelayMs must be ≥ 5000: a terminating pod must keep serving until the ALB has deregistered it, got 1000",
-      ],
-    ];
-    for (const [label, overrides, message] of invalid) {
-      it(`rejects ${label}`, () => {
-        assert.throws(() => validateEksPlatformArgs("app", args(overrides)), new Error(message));
-      });
-    }
   });
 });
 

@@ -6,34 +6,30 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   ALB_IDLE_TIMEOUT_SECONDS,
   ALB_TLS_POLICY,
+  type AppSettings,
   type BastionAccessPolicy,
   type BastionMode,
   type CapacityType,
   type ClusterLogType,
-  DEFAULT_CLUSTER_LOG_TYPES,
-  DEFAULT_NAMESPACE,
   DEFAULT_VPC_CIDR,
   EC2_ASSUME_ROLE_POLICY,
   isArmInstanceType,
-  isWholeInternet,
   type KubernetesVersion,
-  type NatStrategy,
-  SUPPORTED_KUBERNETES_VERSIONS,
+  type LoadBalancerSettings,
+  type NetworkPolicySources,
+  type NetworkSettings,
+  type ScalingSettings,
 } from "../facts";
 import { READINESS_PATH } from "./app-contract";
+import type { PlatformImage } from "./args";
 import { AwsLoadBalancerController } from "./aws-load-balancer-controller";
-import { Bastion, isCidr } from "./bastion";
+import { Bastion } from "./bastion";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { ContainerLogs } from "./container-logs";
 import { managedAddon } from "./eks-addons";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./eks-versions";
 import { serviceAccountRole } from "./irsa";
-import {
-  KubernetesApp,
-  type KubernetesWorkloadArgs,
-  networkPolicySources,
-  workloadSettings,
-} from "./kubernetes-app";
+import { KubernetesApp, networkPolicySources } from "./kubernetes-app";
 import { awsxAutoLayout, eksSubnetMasks } from "./subnet-layout";
 
 /** Node managed policies; the node role needs nothing else. */
@@ -46,30 +42,24 @@ export const NODE_MANAGED_POLICIES = [
 export interface EksNodeGroupArgs {
   /** Short DNS-label name; resource names are `<component>-<name>-…`. */
   name: string;
-  /** All x86_64 or all arm64 (the AMI type follows). @default ["t3.medium"] */
-  instanceTypes?: string[];
+  /** All x86_64 or all arm64 (the AMI type follows). */
+  instanceTypes: string[];
   minSize: number;
   desiredSize: number;
   maxSize: number;
-  /** @default "ON_DEMAND" */
-  capacityType?: CapacityType;
-  /** Root volume in GiB (gp3, encrypted, set in the launch template). @default 20 */
-  diskSizeGiB?: number;
+  capacityType: CapacityType;
+  /** Root volume in GiB (gp3, encrypted, set in the launch template). */
+  diskSizeGiB: number;
 }
 
 export interface EksBastionArgs {
-  /** @default "ssm" */
-  mode?: BastionMode;
+  mode: BastionMode;
   /** `ssh` mode only: the CIDRs admitted on port 22. */
-  sshAllowedCidrs?: string[];
-  /** @default "t3.micro" */
-  instanceType?: string;
-  /** @default "namespaceAdmin" (AmazonEKSAdminPolicy on the app's namespace only) */
-  accessPolicy?: BastionAccessPolicy;
+  sshAllowedCidrs: string[];
+  instanceType: string;
+  /** `namespaceAdmin`: AmazonEKSAdminPolicy on the app's namespace only. */
+  accessPolicy: BastionAccessPolicy;
 }
-
-/** The app on EKS: the shared workload settings. */
-export type EksAppArgs = KubernetesWorkloadArgs;
 
 /**
  * The default drain delay on EKS. With target type `ip` the ALB learns of a terminating pod only after
@@ -77,64 +67,48 @@ export type EksAppArgs = KubernetesWorkloadArgs;
  * seconds, more under load); 15 s covers that so no request reaches a closed socket.
  */
 export const EKS_DRAIN_DELAY_MS = 15_000;
+/** Target-group deregistration delay: by then the pod has stopped getting new requests (drain delay). */
+export const EKS_DEREGISTRATION_DELAY_SECONDS = 10;
+/** KMS key deletion window of the secrets key (the longest AWS allows). */
+export const KMS_KEY_DELETION_WINDOW_DAYS = 30;
 
 export interface EksPlatformArgs {
+  image: PlatformImage;
+  app: AppSettings;
+  scaling: ScalingSettings;
+  /** natGateways is never "none" (config refuses it): nodes sit in private subnets and need NAT. */
+  network: NetworkSettings;
+  loadBalancer: LoadBalancerSettings;
   /**
    * The cluster's physical name, known before the cluster exists: EKS writes control-plane logs to
    * `/aws/eks/<name>/cluster`, which this component creates first (with retention) so EKS does not
    * create an unbounded one of its own that outlives the stack.
    */
   clusterName: string;
-  /** Digest-pinned image URI (`repo@sha256:…`). */
-  image: pulumi.Input<string>;
-  /** Kubernetes minor version, one of {@link SUPPORTED_KUBERNETES_VERSIONS}. */
-  kubernetesVersion: string;
-  /** Number of availability zones (≥ 2; EKS needs subnets in two). */
-  availabilityZones: number;
-  /**
-   * NAT strategy. "none" is refused: nodes sit in private subnets and need NAT to join the cluster,
-   * pull images and reach AWS APIs.
-   */
-  natGateways: NatStrategy;
-  /** @default "10.0.0.0/16" */
-  vpcCidr?: string;
+  kubernetesVersion: KubernetesVersion;
   /**
    * CIDRs admitted to the public API endpoint. Empty turns the public endpoint off; then `pulumi up`
    * must run where the private endpoint is reachable (inside the VPC, e.g. from the bastion).
    */
   endpointPublicAccessCidrs: string[];
+  /** IAM role ARNs granted cluster admin through access entries. */
+  adminRoleArns: string[];
   /** At least one managed node group. */
   nodeGroups: EksNodeGroupArgs[];
   bastion: EksBastionArgs;
-  /** IAM role ARNs granted cluster admin through access entries. @default [] */
-  adminRoleArns?: string[];
-  /** Namespace of the app. @default "fastify-app" */
-  namespace?: string;
-  app: EksAppArgs;
-  /** ACM certificate: HTTPS on 443 with {@link ALB_TLS_POLICY}, port 80 redirects. @default undefined (HTTP only) */
-  certificateArn?: string;
-  /** IPv4 CIDRs admitted to the ALB on its listener ports. */
-  allowedCidrs: string[];
+  /** Namespace of the app. */
+  namespace: string;
+  /** Wait in `up` for the ALB's address on the Ingress (the controller publishes it, so this returns). */
+  awaitAddress: boolean;
   /**
-   * Wait in `up` for the ALB's address on the Ingress (the controller publishes it, so this returns).
-   * @default true
+   * Who may reach the app pods. Both empty: the VPC's public subnets, where the ALB's network
+   * interfaces live (targets are pod IPs, so ALB traffic and health checks come from there).
    */
-  awaitAddress?: boolean;
-  /**
-   * Who may reach the app pods. Both empty (the default): the VPC's public subnets, where the ALB's
-   * network interfaces live (targets are pod IPs, so ALB traffic and health checks come from there).
-   */
-  networkPolicy?: { namespaces: string[]; cidrs: string[] };
-  /** Target-group deregistration delay. @default 10 */
-  deregistrationDelaySeconds?: number;
-  /** KMS key deletion window. @default 30 */
-  kmsKeyDeletionWindowDays?: number;
-  /** Control-plane log types shipped to CloudWatch. @default {@link DEFAULT_CLUSTER_LOG_TYPES} */
-  clusterLogTypes?: ClusterLogType[];
-  /** Retention of the control-plane and container log groups. @default 30 */
-  logRetentionDays?: number;
-  /** Tags for every AWS resource that takes them. @default {} */
-  tags?: Record<string, string>;
+  networkPolicy: NetworkPolicySources;
+  /** Control-plane log types shipped to CloudWatch. */
+  clusterLogTypes: ClusterLogType[];
+  /** Retention of the control-plane and container log groups. */
+  logRetentionDays: number;
 }
 
 /**
@@ -163,14 +137,13 @@ export class EksPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EksPlatform", name, {}, opts);
-    validateEksPlatformArgs(name, args);
 
-    const namespace = args.namespace ?? DEFAULT_NAMESPACE;
-    const adminRoleArns = args.adminRoleArns ?? [];
-    const tags = { ...args.tags };
-    const withCertificate = args.certificateArn !== undefined;
-    const versions = EKS_VERSIONS[args.kubernetesVersion as KubernetesVersion];
-    const logRetentionDays = args.logRetentionDays ?? 30;
+    const namespace = args.namespace;
+    const adminRoleArns = args.adminRoleArns;
+    const tags: Record<string, string> = {};
+    const withCertificate = args.loadBalancer.certificateArn !== undefined;
+    const versions = EKS_VERSIONS[args.kubernetesVersion];
+    const logRetentionDays = args.logRetentionDays;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const region = aws.getRegionOutput({}, { parent: this }).region;
@@ -181,19 +154,22 @@ export class EksPlatform extends pulumi.ComponentResource {
 
     // --- Network. Pods take VPC addresses (VPC CNI), so private subnets are as large as the AZ count
     // allows (subnet-layout.ts: /19 up to 4 AZs, /20 for 5..6).
-    const vpcCidr = args.vpcCidr ?? DEFAULT_VPC_CIDR;
-    const [publicMask, privateMask] = eksSubnetMasks(args.availabilityZones, vpcCidr).map((s) => s.cidrMask);
+    const vpcCidr = DEFAULT_VPC_CIDR;
+    const subnetMasks = eksSubnetMasks(args.network.availabilityZones, vpcCidr);
+    // Computed here, so checked here: the layout must fit awsx's allocation (throws the reason otherwise).
+    awsxAutoLayout(vpcCidr, args.network.availabilityZones, subnetMasks);
+    const [publicMask, privateMask] = subnetMasks.map((s) => s.cidrMask);
     const vpc = new awsx.ec2.Vpc(
       `${name}-vpc`,
       {
         cidrBlock: vpcCidr,
-        numberOfAvailabilityZones: args.availabilityZones,
+        numberOfAvailabilityZones: args.network.availabilityZones,
         natGateways: {
           strategy: {
             none: awsx.ec2.NatGatewayStrategy.None,
             single: awsx.ec2.NatGatewayStrategy.Single,
             onePerAz: awsx.ec2.NatGatewayStrategy.OnePerAz,
-          }[args.natGateways],
+          }[args.network.natGateways],
         },
         subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
         subnetSpecs: [
@@ -224,7 +200,7 @@ export class EksPlatform extends pulumi.ComponentResource {
       {
         description: `EKS secrets encryption (${name})`,
         enableKeyRotation: true,
-        deletionWindowInDays: args.kmsKeyDeletionWindowDays ?? 30,
+        deletionWindowInDays: KMS_KEY_DELETION_WINDOW_DAYS,
         tags,
       },
       { parent: this },
@@ -268,7 +244,7 @@ export class EksPlatform extends pulumi.ComponentResource {
         // Pinned means the config decides when to upgrade, not the end of standard support.
         upgradePolicy: { supportType: "EXTENDED" },
         authenticationMode: eks.AuthenticationMode.Api,
-        enabledClusterLogTypes: [...(args.clusterLogTypes ?? DEFAULT_CLUSTER_LOG_TYPES)],
+        enabledClusterLogTypes: [...args.clusterLogTypes],
         encryptionConfigKeyArn: secretsKey.arn,
         endpointPrivateAccess: true,
         endpointPublicAccess: publicEndpoint,
@@ -334,7 +310,7 @@ export class EksPlatform extends pulumi.ComponentResource {
 
     // --- Managed node groups: private subnets, explicit launch template (IMDSv2, encrypted gp3), no SSH.
     const nodeGroups = args.nodeGroups.map((group) => {
-      const instanceTypes = group.instanceTypes ?? ["t3.medium"];
+      const instanceTypes = group.instanceTypes;
       const arm = instanceTypes.some(isArmInstanceType);
       const launchTemplate = new aws.ec2.LaunchTemplate(
         `${name}-${group.name}-lt`,
@@ -355,7 +331,7 @@ export class EksPlatform extends pulumi.ComponentResource {
               deviceName: "/dev/xvda",
               ebs: {
                 volumeType: "gp3",
-                volumeSize: group.diskSizeGiB ?? 20,
+                volumeSize: group.diskSizeGiB,
                 encrypted: "true",
                 deleteOnTermination: "true",
               },
@@ -376,7 +352,7 @@ export class EksPlatform extends pulumi.ComponentResource {
           nodeRole,
           subnetIds: vpc.privateSubnetIds,
           instanceTypes,
-          capacityType: group.capacityType ?? "ON_DEMAND",
+          capacityType: group.capacityType,
           // The launch template has no AMI, so EKS picks the AMI for this type and version (and writes the
           // node bootstrap); with a custom template the version is not defaulted from the cluster.
           amiType: arm ? eks.AmiType.AL2023Arm64Standard : eks.AmiType.AL2023X86_64Standard,
@@ -479,20 +455,24 @@ export class EksPlatform extends pulumi.ComponentResource {
       `${name}-app`,
       {
         provider,
-        image: args.image,
+        image: args.image.uri,
+        app: args.app,
+        scaling: args.scaling,
+        platform: "eks",
+        drainDelayMs: EKS_DRAIN_DELAY_MS,
         namespace,
-        ...workloadSettings(args.app, "eks", EKS_DRAIN_DELAY_MS),
+        createNamespace: true,
         serviceType: "ClusterIP",
         // By default the VPC's public subnets, where the ALB's network interfaces live.
-        networkPolicySources: networkPolicySources(args.networkPolicy ?? { namespaces: [], cidrs: [] }, () =>
-          publicSubnetCidrs(vpc, args.availabilityZones, this).map((cidr) => ({ cidr })),
+        networkPolicySources: networkPolicySources(args.networkPolicy, () =>
+          publicSubnetCidrs(vpc, args.network.availabilityZones, this).map((cidr) => ({ cidr })),
         ),
-        awaitAddress: args.awaitAddress ?? true,
+        awaitAddress: args.awaitAddress,
         // ALB `ip` targets: without readiness gates a rollout can leave the target group with only
         // "initial" and "draining" targets (AWS Load Balancer Controller docs, pod_readiness_gate.md).
         podReadinessGates: true,
         // The node groups span every zone of the VPC.
-        zoneCount: args.availabilityZones,
+        zoneCount: args.network.availabilityZones,
         serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": appRole.arn },
         // The HPA reads the resource metrics API that metrics-server serves.
         metricsApi: metricsServer,
@@ -501,9 +481,9 @@ export class EksPlatform extends pulumi.ComponentResource {
         ingress: {
           className: loadBalancerController.ingressClassName,
           annotations: albIngressAnnotations({
-            allowedCidrs: args.allowedCidrs,
-            certificateArn: args.certificateArn,
-            deregistrationDelaySeconds: args.deregistrationDelaySeconds ?? 10,
+            allowedCidrs: args.loadBalancer.allowedCidrs,
+            certificateArn: args.loadBalancer.certificateArn,
+            deregistrationDelaySeconds: EKS_DEREGISTRATION_DELAY_SECONDS,
             tags,
           }),
         },
@@ -515,11 +495,11 @@ export class EksPlatform extends pulumi.ComponentResource {
       `${name}-bastion`,
       {
         vpcId: vpc.vpcId,
-        subnetId: (args.bastion.mode ?? "ssm") === "ssh" ? vpc.publicSubnetIds[0] : vpc.privateSubnetIds[0],
-        ...(args.bastion.mode !== undefined && { mode: args.bastion.mode }),
-        ...(args.bastion.sshAllowedCidrs !== undefined && { sshAllowedCidrs: args.bastion.sshAllowedCidrs }),
-        ...(args.bastion.instanceType !== undefined && { instanceType: args.bastion.instanceType }),
-        ...(args.bastion.accessPolicy !== undefined && { accessPolicy: args.bastion.accessPolicy }),
+        subnetId: args.bastion.mode === "ssh" ? vpc.publicSubnetIds[0] : vpc.privateSubnetIds[0],
+        mode: args.bastion.mode,
+        sshAllowedCidrs: args.bastion.sshAllowedCidrs,
+        instanceType: args.bastion.instanceType,
+        accessPolicy: args.bastion.accessPolicy,
         namespaces: [namespace],
         clusterName,
         clusterSecurityGroupId: cluster.clusterSecurityGroupId,
@@ -616,111 +596,4 @@ export function albIngressAnnotations(s: AlbIngressSettings): Record<string, str
     annotations[a("tags")] = tagList.join(",");
   }
   return Object.fromEntries(Object.entries(annotations).sort(([x], [y]) => x.localeCompare(y)));
-}
-
-const IAM_ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/([\w+=,.@-]+\/)*[\w+=,.@-]+$/;
-const NODE_GROUP_NAME = /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/;
-/** EKS cluster names: 1..100 of letters, digits, hyphens and underscores, starting alphanumeric. */
-const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
-
-/** The constructor's argument checks, callable without an engine: throws the first problem. */
-export function validateEksPlatformArgs(name: string, args: EksPlatformArgs): void {
-  const fail = (message: string): never => {
-    throw new Error(`EksPlatform ${name}: ${message}`);
-  };
-  if (!(SUPPORTED_KUBERNETES_VERSIONS as readonly string[]).includes(args.kubernetesVersion)) {
-    fail(
-      `kubernetesVersion must be one of ${SUPPORTED_KUBERNETES_VERSIONS.join(", ")}, got ${JSON.stringify(args.kubernetesVersion)}`,
-    );
-  }
-  if (!CLUSTER_NAME.test(args.clusterName)) {
-    fail(
-      `clusterName must be 1..100 letters, digits, - or _ starting alphanumeric, got ${JSON.stringify(args.clusterName)}`,
-    );
-  }
-  if (!Number.isInteger(args.availabilityZones) || args.availabilityZones < 2) {
-    fail(
-      `availabilityZones must be an integer ≥ 2 (EKS needs subnets in two zones), got ${args.availabilityZones}`,
-    );
-  }
-  try {
-    const vpcCidr = args.vpcCidr ?? DEFAULT_VPC_CIDR;
-    awsxAutoLayout(vpcCidr, args.availabilityZones, eksSubnetMasks(args.availabilityZones, vpcCidr));
-  } catch (error) {
-    fail(`availabilityZones ${args.availabilityZones} cannot be laid out: ${(error as Error).message}`);
-  }
-  const retention = args.logRetentionDays ?? 30;
-  if (!Number.isInteger(retention) || retention < 1) {
-    fail(`logRetentionDays must be a positive integer, got ${retention}`);
-  }
-  if (args.natGateways === "none") {
-    fail(
-      `natGateways "none" is not supported: nodes run in private subnets and need a NAT gateway to join the cluster, pull images and reach AWS APIs (use "single" or "onePerAz")`,
-    );
-  }
-  for (const cidr of args.endpointPublicAccessCidrs) {
-    if (!isCidr(cidr)) fail(`endpointPublicAccessCidrs: ${JSON.stringify(cidr)} is not a CIDR`);
-  }
-  if (args.allowedCidrs.length === 0) {
-    fail("allowedCidrs must contain at least one CIDR (the load balancer would admit no one)");
-  }
-  for (const cidr of args.allowedCidrs) {
-    if (!isCidr(cidr) || cidr.includes(":"))
-      fail(`allowedCidrs: ${JSON.stringify(cidr)} is not an IPv4 CIDR`);
-  }
-  if (args.nodeGroups.length === 0) {
-    fail("nodeGroups must contain at least one node group");
-  }
-  const groupNames = new Set<string>();
-  for (const group of args.nodeGroups) {
-    const where = `nodeGroups[${JSON.stringify(group.name)}]`;
-    if (!NODE_GROUP_NAME.test(group.name)) {
-      fail(`${where}: name must be a DNS label of at most 32 characters`);
-    }
-    if (groupNames.has(group.name)) fail(`${where}: duplicate node group name`);
-    groupNames.add(group.name);
-    const { minSize, desiredSize, maxSize } = group;
-    if (![minSize, desiredSize, maxSize].every((n) => Number.isInteger(n) && n >= 0) || maxSize < 1) {
-      fail(`${where}: minSize, desiredSize and maxSize must be integers ≥ 0 with maxSize ≥ 1`);
-    }
-    if (!(minSize <= desiredSize && desiredSize <= maxSize)) {
-      fail(`${where}: need minSize ≤ desiredSize ≤ maxSize, got ${minSize}, ${desiredSize}, ${maxSize}`);
-    }
-    const instanceTypes = group.instanceTypes ?? ["t3.medium"];
-    if (instanceTypes.length === 0) fail(`${where}: instanceTypes must not be empty`);
-    if (new Set(instanceTypes.map(isArmInstanceType)).size > 1) {
-      fail(
-        `${where}: instanceTypes mix arm64 and x86_64 (${instanceTypes.join(", ")}); one AMI type serves a group`,
-      );
-    }
-    const disk = group.diskSizeGiB ?? 20;
-    if (!Number.isInteger(disk) || disk < 20) {
-      fail(`${where}: diskSizeGiB must be an integer ≥ 20 (the EKS AMI's size), got ${disk}`);
-    }
-  }
-  const adminNames = new Set<string>();
-  for (const arn of args.adminRoleArns ?? []) {
-    if (!IAM_ROLE_ARN.test(arn)) fail(`adminRoleArns: ${JSON.stringify(arn)} is not an IAM role ARN`);
-    const roleName = arn.split("/").pop() ?? arn;
-    if (adminNames.has(roleName)) fail(`adminRoleArns: two roles named ${roleName}`);
-    adminNames.add(roleName);
-  }
-  if (args.bastion.mode === "ssh" && (args.bastion.sshAllowedCidrs ?? []).some(isWholeInternet)) {
-    // Bastion checks this too; failing here names the platform setting.
-    fail(`bastion.sshAllowedCidrs must not open SSH to the whole internet (0.0.0.0/0 or ::/0)`);
-  }
-  const drain = args.app.drainDelayMs ?? EKS_DRAIN_DELAY_MS;
-  const delay = args.deregistrationDelaySeconds ?? 10;
-  if (!Number.isInteger(delay) || delay < 0 || delay > 3600) {
-    fail(`deregistrationDelaySeconds must be an integer in 0..3600, got ${delay}`);
-  }
-  if (!Number.isInteger(drain) || drain < 5_000) {
-    fail(
-      `app.drainDelayMs must be ≥ 5000: a terminating pod must keep serving until the ALB has deregistered it, got ${drain}`,
-    );
-  }
-  const window = args.kmsKeyDeletionWindowDays ?? 30;
-  if (!Number.isInteger(window) || window < 7 || window > 30) {
-    fail(`kmsKeyDeletionWindowDays must be an integer in 7..30, got ${window}`);
-  }
 }

@@ -1,7 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { StackConfig } from "../config";
+import { ecrImage, type LoadBalancerSettings } from "../facts";
 import type { AppImage } from "../image";
-import { ecrImage } from "../image-uri";
+import type { PlatformImage } from "./args";
 import { EcsPlatform } from "./ecs";
 import { EksPlatform } from "./eks";
 import { type ImagePullArgs, KubernetesPlatform } from "./kubernetes";
@@ -80,16 +81,12 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
   switch (config.platform) {
     case "ecs": {
       const ecs = new EcsPlatform(name, {
-        imageUri: image.imageUri,
-        imageRepositoryArn: image.repositoryArn,
-        imagePlatform: config.image.platform,
+        image: platformImage(config, image),
         app: config.app,
-        network: config.network,
-        allowedCidrs: config.allowedCidrs,
-        ...(config.certificateArn !== undefined && { certificateArn: config.certificateArn }),
         scaling: config.scaling,
-        cpu: config.ecs.cpu,
-        memory: config.ecs.memory,
+        network: config.network,
+        loadBalancer: loadBalancer(config),
+        task: { cpu: config.ecs.cpu, memory: config.ecs.memory },
         logRetentionDays: config.ecs.logRetentionDays,
         containerInsights: config.ecs.containerInsights,
       });
@@ -108,36 +105,23 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
     case "eks": {
       const e = config.eks;
       const eks = new EksPlatform(name, {
+        image: platformImage(config, image),
+        app: config.app,
+        scaling: config.scaling,
+        network: config.network,
+        loadBalancer: loadBalancer(config),
         // Known before the cluster exists (its control-plane log group is created first); one per stack.
         clusterName: `${pulumi.getProject()}-${pulumi.getStack()}`,
-        image: image.imageUri,
         kubernetesVersion: e.kubernetesVersion,
-        availabilityZones: config.network.availabilityZones,
-        natGateways: config.network.natGateways,
         endpointPublicAccessCidrs: e.endpointPublicAccessCidrs,
-        nodeGroups: [{ name: "general", ...e.nodeGroup }],
-        bastion: {
-          mode: e.bastion.mode,
-          ...(e.bastion.mode === "ssh" && { sshAllowedCidrs: e.bastion.sshAllowedCidrs }),
-          instanceType: e.bastion.instanceType,
-          accessPolicy: e.bastion.accessPolicy,
-        },
         adminRoleArns: e.adminRoleArns,
+        nodeGroups: [{ name: "general", ...e.nodeGroup }],
+        bastion: e.bastion,
         namespace: e.namespace,
         awaitAddress: e.awaitAddress,
         networkPolicy: e.networkPolicy,
         clusterLogTypes: e.clusterLogTypes,
         logRetentionDays: e.logRetentionDays,
-        app: {
-          logLevel: config.app.logLevel,
-          commit: config.app.commit,
-          replicas: config.scaling.desiredCount,
-          minReplicas: config.scaling.minCount,
-          maxReplicas: config.scaling.maxCount,
-          targetCpuUtilization: config.scaling.targetCpuUtilization,
-        },
-        allowedCidrs: config.allowedCidrs,
-        ...(config.certificateArn !== undefined && { certificateArn: config.certificateArn }),
       });
       return {
         platform: "eks",
@@ -158,10 +142,14 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
     case "kubernetes": {
       const k = config.kubernetes;
       const platform = new KubernetesPlatform(name, {
-        kubeconfig: k.kubeconfig,
-        ...(k.context !== undefined && { context: k.context }),
-        clusterIdentifier: k.apiServer,
-        image: image.imageUri,
+        image: platformImage(config, image),
+        app: config.app,
+        scaling: config.scaling,
+        cluster: {
+          kubeconfig: k.kubeconfig,
+          ...(k.context !== undefined && { context: k.context }),
+          apiServer: k.apiServer,
+        },
         imagePull: imagePull(k.imagePullSecret, config.image.uri, k.ecrRefresherImage),
         namespace: k.namespace,
         createNamespace: k.createNamespace,
@@ -171,14 +159,6 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
         ingressControllerNamespace: k.ingressControllerNamespace,
         nodeCidrs: k.nodeCidrs,
         awaitAddress: k.awaitAddress,
-        app: {
-          logLevel: config.app.logLevel,
-          commit: config.app.commit,
-          replicas: config.scaling.desiredCount,
-          minReplicas: config.scaling.minCount,
-          maxReplicas: config.scaling.maxCount,
-          targetCpuUtilization: config.scaling.targetCpuUtilization,
-        },
       });
       return {
         platform: "kubernetes",
@@ -194,6 +174,19 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
       throw new Error(`unknown platform ${JSON.stringify((unreachable as { platform: unknown }).platform)}`);
     }
   }
+}
+
+/** The image as every platform takes it. (Goes away when config's StackConfig carries the Args.) */
+function platformImage(config: StackConfig, image: AppImage): PlatformImage {
+  return { uri: image.imageUri, repositoryArn: image.repositoryArn, platform: config.image.platform };
+}
+
+/** The load balancer settings of an AWS stack. (Goes away when config's StackConfig carries the Args.) */
+function loadBalancer(config: { allowedCidrs: string[]; certificateArn?: string }): LoadBalancerSettings {
+  return {
+    allowedCidrs: config.allowedCidrs,
+    ...(config.certificateArn !== undefined && { certificateArn: config.certificateArn }),
+  };
 }
 
 /** How a cluster outside AWS pulls the image: a named secret, a refreshed ECR secret, or nothing for other registries. */

@@ -1,15 +1,16 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { ServiceType } from "../facts";
+import type { AppSettings, ScalingSettings, ServiceType } from "../facts";
 import {
   APP_GID,
   APP_PORT,
   APP_UID,
-  type AppEnvArgs,
+  type AppPlatformName,
   appEnvironment,
   LIVENESS_PATH,
   minimumKillWindowSeconds,
   READINESS_PATH,
+  SHUTDOWN_TIMEOUT_MS,
 } from "./app-contract";
 import { EcrPullSecret, type EcrPullSecretArgs } from "./ecr-pull-secret";
 import { restrictedContainerSecurityContext } from "./pod-security";
@@ -54,25 +55,24 @@ export interface KubernetesAppArgs {
   provider: k8s.Provider;
   /** Digest-pinned image URI (`repo@sha256:…`). */
   image: pulumi.Input<string>;
+  app: AppSettings;
+  /** Replica count at creation and the HorizontalPodAutoscaler's bounds and CPU target. */
+  scaling: ScalingSettings;
+  /** What the app reports as its platform (`GET /version`). */
+  platform: AppPlatformName;
+  /**
+   * How long a terminating pod keeps serving with readiness at 503 before it closes. Kubernetes sends
+   * SIGTERM while it is still removing the pod from endpoints; whatever routes to the pod (kube-proxy,
+   * an ingress controller, a cloud load balancer) picks that up seconds later, sooner or later per platform.
+   */
+  drainDelayMs: number;
   /** Name of the namespace and of every object in it. */
   namespace: string;
   /**
    * Create the namespace (labelled for Pod Security "restricted"); false deploys into an existing one,
    * whose labels are then the cluster owner's business.
-   * @default true
    */
-  createNamespace?: boolean;
-  /** Environment the app needs (log level, drain and shutdown timing, commit, platform name). */
-  env: AppEnvArgs;
-  /** Replicas at creation; the HorizontalPodAutoscaler owns the count afterwards. @default minReplicas */
-  replicas?: number;
-  /** Replica bounds; the HorizontalPodAutoscaler moves between them. */
-  minReplicas: number;
-  maxReplicas: number;
-  /** Average CPU utilisation (percent of requests) the autoscaler aims for. @default 70 */
-  targetCpuUtilization?: number;
-  /** Container resources. @default requests 100m/128Mi, limits 500m/256Mi */
-  resources?: { cpuRequest?: string; memoryRequest?: string; cpuLimit?: string; memoryLimit?: string };
+  createNamespace: boolean;
   /**
    * How nodes authenticate to the registry: the name of an existing kubernetes.io/dockerconfigjson
    * Secret in the namespace, or a Secret for a private ECR registry kept fresh in the cluster
@@ -81,8 +81,7 @@ export interface KubernetesAppArgs {
   imagePull?:
     | { existingSecretName: string }
     | { ecr: Omit<EcrPullSecretArgs, "provider" | "namespace" | "namePrefix" | "labels" | "previously"> };
-  /** @default "ClusterIP" */
-  serviceType?: ServiceType;
+  serviceType: ServiceType;
   serviceAnnotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Annotations on the app's service account (e.g. an IRSA role). @default {} */
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
@@ -103,9 +102,8 @@ export interface KubernetesAppArgs {
    * waits up to 10 minutes and then fails, every run, where nothing ever assigns one (kind, minikube,
    * bare metal without MetalLB, an ingress controller that publishes no status); false sets
    * `pulumi.com/skipAwait` on those two objects and the address outputs become best effort.
-   * @default true
    */
-  awaitAddress?: boolean;
+  awaitAddress: boolean;
   /**
    * Zones the cluster's nodes span, when the program knows it (EKS: the VPC's availability zones).
    * The zone spread is hard (`DoNotSchedule`) when minReplicas ≥ zoneCount, soft otherwise; unknown
@@ -140,63 +138,17 @@ export function zoneSpreadWhenUnsatisfiable(
   return zoneCount !== undefined && minReplicas >= zoneCount ? "DoNotSchedule" : "ScheduleAnyway";
 }
 
-/** The app's settings as a platform receives them: identical on every cluster. */
-export interface KubernetesWorkloadArgs {
-  logLevel: string;
-  commit: string;
-  /** Replicas at creation; the HorizontalPodAutoscaler owns the count afterwards. @default minReplicas */
-  replicas?: number;
-  minReplicas: number;
-  maxReplicas: number;
-  /** @default 70 (KubernetesApp's default) */
-  targetCpuUtilization?: number;
-  /** @default KubernetesApp's defaults */
-  resources?: KubernetesAppArgs["resources"];
-  /**
-   * How long a terminating pod keeps serving with readiness at 503 before it closes. Kubernetes sends
-   * SIGTERM while it is still removing the pod from endpoints; whatever routes to the pod (kube-proxy,
-   * an ingress controller, a cloud load balancer) picks that up seconds later.
-   * @default the platform's (see {@link workloadSettings})
-   */
-  drainDelayMs?: number;
-  /** In-flight requests get this long after the drain. @default 10000 */
-  shutdownTimeoutMs?: number;
-}
-
-/**
- * The part of {@link KubernetesAppArgs} that comes from {@link KubernetesWorkloadArgs}: environment and
- * scaling, with the platform's name and default drain delay.
- */
-export function workloadSettings(
-  app: KubernetesWorkloadArgs,
-  platform: AppEnvArgs["platform"],
-  defaultDrainDelayMs: number,
-): Pick<
-  KubernetesAppArgs,
-  "env" | "replicas" | "minReplicas" | "maxReplicas" | "targetCpuUtilization" | "resources"
-> {
-  return {
-    env: {
-      logLevel: app.logLevel,
-      commit: app.commit,
-      drainDelayMs: app.drainDelayMs ?? defaultDrainDelayMs,
-      shutdownTimeoutMs: app.shutdownTimeoutMs ?? 10_000,
-      platform,
-    },
-    ...(app.replicas !== undefined && { replicas: app.replicas }),
-    minReplicas: app.minReplicas,
-    maxReplicas: app.maxReplicas,
-    ...(app.targetCpuUtilization !== undefined && { targetCpuUtilization: app.targetCpuUtilization }),
-    ...(app.resources !== undefined && { resources: app.resources }),
-  };
-}
-
 /** The port the Service exposes inside the cluster. */
 export const SERVICE_PORT = 80;
 /** Seconds between readiness probes: a pod leaves the endpoints within two of them. */
 export const READINESS_PERIOD_SECONDS = 5;
 /** Added to the app's drain + shutdown timeout for process exit. */
 export const KILL_WINDOW_MARGIN_SECONDS = 5;
+/** The app container's requests and limits: a small JSON API, sized so a t3.medium node fits several. */
+export const CONTAINER_RESOURCES = {
+  requests: { cpu: "100m", memory: "128Mi" },
+  limits: { cpu: "500m", memory: "256Mi" },
+} as const;
 
 /**
  * The app as a Kubernetes workload, the same on every cluster: namespace, service account, Deployment,
@@ -218,330 +170,36 @@ export class KubernetesApp extends pulumi.ComponentResource {
     validate(args);
 
     const childOpts: pulumi.CustomResourceOptions = { parent: this, provider: args.provider };
-    const labels = {
-      "app.kubernetes.io/name": "fastify-app",
-      "app.kubernetes.io/instance": args.namespace,
-      "app.kubernetes.io/component": "api",
-      "app.kubernetes.io/part-of": "fastify-deploy",
-      "app.kubernetes.io/managed-by": "pulumi",
-    };
-    // Selectors are immutable: only labels that never change select pods.
-    const selector = {
-      "app.kubernetes.io/name": labels["app.kubernetes.io/name"],
-      "app.kubernetes.io/instance": args.namespace,
-    };
-
-    let namespace: pulumi.Output<string>;
-    if (args.createNamespace ?? true) {
-      const ns = new k8s.core.v1.Namespace(
-        `${name}-namespace`,
-        {
-          metadata: {
-            name: args.namespace,
-            labels: {
-              ...labels,
-              "pod-security.kubernetes.io/enforce": "restricted",
-              "pod-security.kubernetes.io/enforce-version": "latest",
-              "pod-security.kubernetes.io/audit": "restricted",
-              "pod-security.kubernetes.io/warn": "restricted",
-              ...(args.podReadinessGates ? { [POD_READINESS_GATE_LABEL]: "enabled" } : {}),
-            },
-          },
-        },
-        childOpts,
-      );
-      namespace = ns.metadata.name;
-    } else {
-      namespace = pulumi.output(args.namespace);
-    }
-    const metadata = (suffix?: string) => ({
-      name: suffix ? `${args.namespace}-${suffix}` : args.namespace,
-      namespace,
+    const labels = workloadLabels(args.namespace);
+    const namespace = args.createNamespace
+      ? createNamespace(name, args, labels, childOpts)
+      : pulumi.output(args.namespace);
+    const w: Workload = {
+      name,
+      args,
+      opts: childOpts,
       labels,
-    });
-
-    const serviceAccount = new k8s.core.v1.ServiceAccount(
-      `${name}-service-account`,
-      // The app never calls the Kubernetes API: no token in the pod.
-      {
-        metadata: { ...metadata(), annotations: args.serviceAccountAnnotations ?? {} },
-        automountServiceAccountToken: false,
-      },
-      childOpts,
-    );
-
-    let imagePullSecretName: pulumi.Input<string> | undefined;
-    const deploymentDependsOn: pulumi.Resource[] = [];
-    if (args.imagePull && "existingSecretName" in args.imagePull) {
-      imagePullSecretName = args.imagePull.existingSecretName;
-    } else if (args.imagePull) {
-      const pullSecret = new EcrPullSecret(
-        `${name}-ecr-pull`,
-        {
-          ...args.imagePull.ecr,
-          provider: args.provider,
-          namespace,
-          namePrefix: args.namespace,
-          labels,
-          previously: { name: `${name}-image-pull`, parent: this },
-        },
-        { parent: this },
-      );
-      imagePullSecretName = pullSecret.secretName;
-      // The first pods pull with the token the initial refresh wrote.
-      deploymentDependsOn.push(pullSecret.initialRefresh);
-    }
-    // Without the await, up returns as soon as the object is accepted (pulumi-kubernetes
-    // provider/pkg/metadata/overrides.go ReadyCondition; provider/pkg/await/await.go skips the Service and
-    // Ingress awaiters, on create, update and refresh). Read at v4.32.0; @pulumi/kubernetes 4.34.2 here.
-    const skipAwait: Record<string, string> =
-      (args.awaitAddress ?? true) ? {} : { [SKIP_AWAIT_ANNOTATION]: "true" };
-
-    function createIngress(ingressArgs: KubernetesIngressArgs, backend: k8s.core.v1.Service) {
-      return new k8s.networking.v1.Ingress(
-        `${name}-ingress`,
-        {
-          metadata: {
-            ...metadata(),
-            annotations: pulumi
-              .output(ingressArgs.annotations ?? {})
-              .apply((annotations): Record<string, string> => ({ ...annotations, ...skipAwait })),
-          },
-          spec: {
-            ingressClassName: ingressArgs.className,
-            ...(ingressArgs.tlsSecretName && ingressArgs.host
-              ? { tls: [{ hosts: [ingressArgs.host], secretName: ingressArgs.tlsSecretName }] }
-              : {}),
-            rules: [
-              {
-                ...(ingressArgs.host ? { host: ingressArgs.host } : {}),
-                http: {
-                  paths: [
-                    {
-                      path: "/",
-                      pathType: "Prefix",
-                      backend: { service: { name: backend.metadata.name, port: { name: "http" } } },
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        },
-        childOpts,
-      );
-    }
-
-    const killWindow =
-      minimumKillWindowSeconds(args.env.drainDelayMs, args.env.shutdownTimeoutMs) +
-      KILL_WINDOW_MARGIN_SECONDS;
-    const resources = args.resources ?? {};
-    const gated = args.podReadinessGates ?? false;
-    const serviceAnnotations = pulumi
-      .output(args.serviceAnnotations ?? {})
-      // Created before its pods, the Service would wait in Pulumi's await for endpoints that only the
-      // Deployment after it brings (pulumi-kubernetes await: a Service waits for ready endpoints).
-      .apply(
-        (annotations): Record<string, string> =>
-          gated ? { ...annotations, [SKIP_AWAIT_ANNOTATION]: "true" } : annotations,
-      )
-      // A LoadBalancer Service waits for its address too, unless the stack says not to (skipAwait above).
-      .apply(
-        (annotations): Record<string, string> =>
-          args.serviceType === "LoadBalancer" ? { ...annotations, ...skipAwait } : annotations,
-      );
-    const createService = (dependsOn: pulumi.Resource[]) =>
-      new k8s.core.v1.Service(
-        `${name}-service`,
-        {
-          metadata: { ...metadata(), annotations: serviceAnnotations },
-          spec: {
-            type: args.serviceType ?? "ClusterIP",
-            selector,
-            ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
-          },
-        },
-        { ...childOpts, dependsOn },
-      );
-
-    const createFront = (dependsOn: pulumi.Resource[]) => {
-      const service = createService(dependsOn);
-      const ingress = args.ingress ? createIngress(args.ingress, service) : undefined;
-      return { service, ingress, resources: ingress ? [service, ingress] : [service] };
+      selector: podSelector(labels),
+      metadata: { name: args.namespace, namespace, labels },
     };
+
+    const serviceAccount = createServiceAccount(w);
+    const pullSecret = createImagePull(w, this);
     // With readiness gates (AWS Load Balancer Controller docs, deploy/pod_readiness_gate.md): the
     // webhook injects a gate only at pod creation and only when a TargetGroupBinding already refers to
     // a Service matching the pod, so Service and Ingress come first. The Ingress's await (an ALB
     // address in its status) ends after the controller has reconciled it and created its bindings.
     // Without gates the Service follows the Deployment, so its own await finds ready endpoints.
-    const early = gated ? createFront([]) : undefined;
-
-    const deployment = new k8s.apps.v1.Deployment(
-      `${name}-deployment`,
-      {
-        metadata: metadata(),
-        spec: {
-          // The autoscaler owns the count after creation (see ignoreChanges below).
-          replicas: args.replicas ?? args.minReplicas,
-          selector: { matchLabels: selector },
-          revisionHistoryLimit: 5,
-          progressDeadlineSeconds: 300,
-          // Never below the desired count during a rollout: a new pod must be ready before an old one goes.
-          strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-          template: {
-            metadata: { labels },
-            spec: {
-              serviceAccountName: serviceAccount.metadata.name,
-              automountServiceAccountToken: false,
-              enableServiceLinks: false,
-              terminationGracePeriodSeconds: killWindow,
-              ...(imagePullSecretName ? { imagePullSecrets: [{ name: imagePullSecretName }] } : {}),
-              securityContext: {
-                runAsNonRoot: true,
-                runAsUser: APP_UID,
-                runAsGroup: APP_GID,
-                fsGroup: APP_GID,
-                seccompProfile: { type: "RuntimeDefault" },
-              },
-              // matchLabelKeys: only pods of the same ReplicaSet count, so during a rollout the new pods
-              // spread among themselves instead of around the old ones that are about to go. Nodes stay
-              // soft (a small cluster still schedules every replica); zones: see zoneSpreadWhenUnsatisfiable.
-              topologySpreadConstraints: [
-                {
-                  topologyKey: "topology.kubernetes.io/zone",
-                  whenUnsatisfiable: zoneSpreadWhenUnsatisfiable(args.minReplicas, args.zoneCount),
-                },
-                { topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" },
-              ].map((constraint) => ({
-                maxSkew: 1,
-                ...constraint,
-                labelSelector: { matchLabels: selector },
-                matchLabelKeys: ["pod-template-hash"],
-              })),
-              containers: [
-                {
-                  name: "app",
-                  image: args.image,
-                  imagePullPolicy: "IfNotPresent",
-                  ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
-                  env: appEnvironment(args.env),
-                  resources: {
-                    requests: {
-                      cpu: resources.cpuRequest ?? "100m",
-                      memory: resources.memoryRequest ?? "128Mi",
-                    },
-                    limits: { cpu: resources.cpuLimit ?? "500m", memory: resources.memoryLimit ?? "256Mi" },
-                  },
-                  securityContext: restrictedContainerSecurityContext(APP_UID, APP_GID),
-                  startupProbe: {
-                    httpGet: { path: LIVENESS_PATH, port: "http" },
-                    periodSeconds: 2,
-                    failureThreshold: 30,
-                    timeoutSeconds: 2,
-                  },
-                  readinessProbe: {
-                    httpGet: { path: READINESS_PATH, port: "http" },
-                    periodSeconds: READINESS_PERIOD_SECONDS,
-                    failureThreshold: 2,
-                    successThreshold: 1,
-                    timeoutSeconds: 2,
-                  },
-                  livenessProbe: {
-                    httpGet: { path: LIVENESS_PATH, port: "http" },
-                    periodSeconds: 10,
-                    failureThreshold: 3,
-                    timeoutSeconds: 2,
-                  },
-                  // The root filesystem is read-only; /tmp is the one writable place (Node may spill there).
-                  volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
-                },
-              ],
-              volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
-            },
-          },
-        },
-      },
-      {
-        ...childOpts,
-        ignoreChanges: ["spec.replicas"],
-        dependsOn: [...(early?.resources ?? []), ...deploymentDependsOn],
-      },
-    );
-
-    const { service, ingress } = early ?? createFront([deployment]);
-
-    new k8s.autoscaling.v2.HorizontalPodAutoscaler(
-      `${name}-hpa`,
-      {
-        metadata: metadata(),
-        spec: {
-          scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
-          minReplicas: args.minReplicas,
-          maxReplicas: args.maxReplicas,
-          metrics: [
-            {
-              type: "Resource",
-              resource: {
-                name: "cpu",
-                target: { type: "Utilization", averageUtilization: args.targetCpuUtilization ?? 70 },
-              },
-            },
-          ],
-          // Scale up at once, down slowly: flapping costs more than a few idle minutes.
-          behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
-        },
-      },
-      { ...childOpts, dependsOn: args.metricsApi !== undefined ? [args.metricsApi] : [] },
-    );
-
-    new k8s.policy.v1.PodDisruptionBudget(
-      `${name}-pdb`,
-      {
-        metadata: metadata(),
-        // maxUnavailable 1 (not minAvailable) so a node drain can always proceed, even at one replica;
-        // AlwaysAllow so a crash-looping (running, never ready) pod can be evicted too instead of using up
-        // the budget and blocking every drain (the default IfHealthyBudget protects it).
-        spec: {
-          maxUnavailable: 1,
-          unhealthyPodEvictionPolicy: "AlwaysAllow",
-          selector: { matchLabels: selector },
-        },
-      },
-      childOpts,
-    );
-
-    new k8s.networking.v1.NetworkPolicy(
-      `${name}-network-policy`,
-      {
-        metadata: metadata(),
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ["Ingress", "Egress"],
-          // Only the app port comes in, and only from the named sources (the load balancer, the ingress
-          // controller). Kubelet probes come from the pod's own node, which NetworkPolicy does not block
-          // ("traffic to and from the node where a Pod is running is always allowed"): the AWS VPC CNI
-          // policy agent adds the node IP to every ingress map (aws-network-policy-agent #65, #636),
-          // Cilium allows its host identity in (allow-localhost, default auto), kindnet's
-          // kube-network-policies exempts node traffic (its issue #65). Nothing goes out: the app calls
-          // no other service, so a compromised pod cannot either.
-          ingress:
-            args.networkPolicySources.length > 0
-              ? [
-                  {
-                    from: args.networkPolicySources.map(networkPolicyPeer),
-                    ports: [{ port: APP_PORT, protocol: "TCP" }],
-                  },
-                ]
-              : [],
-          egress: [],
-        },
-      },
-      childOpts,
-    );
-
-    const ingressAddress = ingress
-      ? ingress.status.apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress))
-      : pulumi.output("");
+    const early = args.podReadinessGates ? createFront(w, []) : undefined;
+    const deployment = createDeployment(w, {
+      serviceAccount,
+      pullSecretName: pullSecret?.name,
+      dependsOn: [...(early?.resources ?? []), ...(pullSecret?.ready ?? [])],
+    });
+    const { service, ingress } = early ?? createFront(w, [deployment]);
+    createAutoscaler(w, deployment);
+    createDisruptionBudget(w);
+    createNetworkPolicy(w);
 
     this.namespace = namespace;
     this.serviceName = service.metadata.name;
@@ -549,7 +207,9 @@ export class KubernetesApp extends pulumi.ComponentResource {
     this.loadBalancerAddress = service.status.apply((status) =>
       loadBalancerAddress(status?.loadBalancer?.ingress),
     );
-    this.ingressAddress = ingressAddress;
+    this.ingressAddress = ingress
+      ? ingress.status.apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress))
+      : pulumi.output("");
     this.clusterUrl = pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc.cluster.local`;
     this.registerOutputs({
       namespace: this.namespace,
@@ -560,6 +220,365 @@ export class KubernetesApp extends pulumi.ComponentResource {
       clusterUrl: this.clusterUrl,
     });
   }
+}
+
+/** What every step of {@link KubernetesApp} shares. */
+interface Workload {
+  /** The component's name; every child's name derives from it. */
+  name: string;
+  args: KubernetesAppArgs;
+  /** Parent and provider: every object goes through the given provider. */
+  opts: pulumi.CustomResourceOptions;
+  labels: Record<string, string>;
+  /** The pods' immutable selector. */
+  selector: Record<string, string>;
+  /** Every object is named after the namespace and waits for it (its name is the Namespace's Output). */
+  metadata: { name: string; namespace: pulumi.Output<string>; labels: Record<string, string> };
+}
+
+function workloadLabels(instance: string): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": "fastify-app",
+    "app.kubernetes.io/instance": instance,
+    "app.kubernetes.io/component": "api",
+    "app.kubernetes.io/part-of": "fastify-deploy",
+    "app.kubernetes.io/managed-by": "pulumi",
+  };
+}
+
+/** Selectors are immutable: only labels that never change select pods. */
+function podSelector(labels: Record<string, string>): Record<string, string> {
+  return {
+    "app.kubernetes.io/name": labels["app.kubernetes.io/name"] ?? "",
+    "app.kubernetes.io/instance": labels["app.kubernetes.io/instance"] ?? "",
+  };
+}
+
+/** The namespace, labelled for Pod Security "restricted" (and for readiness gates when asked). */
+function createNamespace(
+  name: string,
+  args: KubernetesAppArgs,
+  labels: Record<string, string>,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+  const namespace = new k8s.core.v1.Namespace(
+    `${name}-namespace`,
+    {
+      metadata: {
+        name: args.namespace,
+        labels: {
+          ...labels,
+          "pod-security.kubernetes.io/enforce": "restricted",
+          "pod-security.kubernetes.io/enforce-version": "latest",
+          "pod-security.kubernetes.io/audit": "restricted",
+          "pod-security.kubernetes.io/warn": "restricted",
+          ...(args.podReadinessGates ? { [POD_READINESS_GATE_LABEL]: "enabled" } : {}),
+        },
+      },
+    },
+    opts,
+  );
+  return namespace.metadata.name;
+}
+
+function createServiceAccount(w: Workload): k8s.core.v1.ServiceAccount {
+  return new k8s.core.v1.ServiceAccount(
+    `${w.name}-service-account`,
+    // The app never calls the Kubernetes API: no token in the pod.
+    {
+      metadata: { ...w.metadata, annotations: w.args.serviceAccountAnnotations ?? {} },
+      automountServiceAccountToken: false,
+    },
+    w.opts,
+  );
+}
+
+/**
+ * The pull secret the pods name: an existing one, or an ECR one kept fresh in the cluster, whose first
+ * refresh the pods wait for (`ready`) so their first pull already has a token.
+ */
+function createImagePull(
+  w: Workload,
+  component: pulumi.ComponentResource,
+): { name: pulumi.Input<string>; ready: pulumi.Resource[] } | undefined {
+  const pull = w.args.imagePull;
+  if (pull === undefined) return undefined;
+  if ("existingSecretName" in pull) return { name: pull.existingSecretName, ready: [] };
+  const secret = new EcrPullSecret(
+    `${w.name}-ecr-pull`,
+    {
+      ...pull.ecr,
+      provider: w.args.provider,
+      namespace: w.metadata.namespace,
+      namePrefix: w.args.namespace,
+      labels: w.labels,
+      previously: { name: `${w.name}-image-pull`, parent: component },
+    },
+    { parent: component },
+  );
+  return { name: secret.secretName, ready: [secret.initialRefresh] };
+}
+
+/**
+ * Without the await, up returns as soon as the object is accepted (pulumi-kubernetes
+ * provider/pkg/metadata/overrides.go ReadyCondition; provider/pkg/await/await.go skips the Service and
+ * Ingress awaiters, on create, update and refresh). Read at v4.32.0; @pulumi/kubernetes 4.34.2 here.
+ */
+function addressAwait(args: KubernetesAppArgs): Record<string, string> {
+  return args.awaitAddress ? {} : { [SKIP_AWAIT_ANNOTATION]: "true" };
+}
+
+/** The Service and, when asked, the Ingress in front of it. */
+function createFront(w: Workload, dependsOn: pulumi.Resource[]) {
+  const service = createService(w, dependsOn);
+  const ingress = w.args.ingress ? createIngress(w, w.args.ingress, service) : undefined;
+  return { service, ingress, resources: ingress ? [service, ingress] : [service] };
+}
+
+function createService(w: Workload, dependsOn: pulumi.Resource[]): k8s.core.v1.Service {
+  const { args } = w;
+  const annotations = pulumi.output(args.serviceAnnotations ?? {}).apply(
+    (given): Record<string, string> => ({
+      ...given,
+      // Created before its pods, the Service would wait in Pulumi's await for endpoints that only the
+      // Deployment after it brings (pulumi-kubernetes await: a Service waits for ready endpoints).
+      ...(args.podReadinessGates ? { [SKIP_AWAIT_ANNOTATION]: "true" } : {}),
+      // A LoadBalancer Service waits for its address too, unless the stack says not to.
+      ...(args.serviceType === "LoadBalancer" ? addressAwait(args) : {}),
+    }),
+  );
+  return new k8s.core.v1.Service(
+    `${w.name}-service`,
+    {
+      metadata: { ...w.metadata, annotations },
+      spec: {
+        type: args.serviceType,
+        selector: w.selector,
+        ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+      },
+    },
+    { ...w.opts, dependsOn },
+  );
+}
+
+function createIngress(
+  w: Workload,
+  ingress: KubernetesIngressArgs,
+  backend: k8s.core.v1.Service,
+): k8s.networking.v1.Ingress {
+  return new k8s.networking.v1.Ingress(
+    `${w.name}-ingress`,
+    {
+      metadata: {
+        ...w.metadata,
+        annotations: pulumi
+          .output(ingress.annotations ?? {})
+          .apply((annotations): Record<string, string> => ({ ...annotations, ...addressAwait(w.args) })),
+      },
+      spec: {
+        ingressClassName: ingress.className,
+        ...(ingress.tlsSecretName && ingress.host
+          ? { tls: [{ hosts: [ingress.host], secretName: ingress.tlsSecretName }] }
+          : {}),
+        rules: [
+          {
+            ...(ingress.host ? { host: ingress.host } : {}),
+            http: {
+              paths: [
+                {
+                  path: "/",
+                  pathType: "Prefix",
+                  backend: { service: { name: backend.metadata.name, port: { name: "http" } } },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    },
+    w.opts,
+  );
+}
+
+function createDeployment(
+  w: Workload,
+  pod: {
+    serviceAccount: k8s.core.v1.ServiceAccount;
+    pullSecretName: pulumi.Input<string> | undefined;
+    dependsOn: pulumi.Resource[];
+  },
+): k8s.apps.v1.Deployment {
+  return new k8s.apps.v1.Deployment(
+    `${w.name}-deployment`,
+    {
+      metadata: w.metadata,
+      spec: {
+        // The autoscaler owns the count after creation (see ignoreChanges below).
+        replicas: w.args.scaling.desiredCount,
+        selector: { matchLabels: w.selector },
+        revisionHistoryLimit: 5,
+        progressDeadlineSeconds: 300,
+        // Never below the desired count during a rollout: a new pod must be ready before an old one goes.
+        strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+        template: {
+          metadata: { labels: w.labels },
+          spec: podSpec(w, pod.serviceAccount, pod.pullSecretName),
+        },
+      },
+    },
+    { ...w.opts, ignoreChanges: ["spec.replicas"], dependsOn: pod.dependsOn },
+  );
+}
+
+function podSpec(
+  w: Workload,
+  serviceAccount: k8s.core.v1.ServiceAccount,
+  pullSecretName: pulumi.Input<string> | undefined,
+) {
+  const killWindow =
+    minimumKillWindowSeconds(w.args.drainDelayMs, SHUTDOWN_TIMEOUT_MS) + KILL_WINDOW_MARGIN_SECONDS;
+  return {
+    serviceAccountName: serviceAccount.metadata.name,
+    automountServiceAccountToken: false,
+    enableServiceLinks: false,
+    terminationGracePeriodSeconds: killWindow,
+    ...(pullSecretName ? { imagePullSecrets: [{ name: pullSecretName }] } : {}),
+    securityContext: {
+      runAsNonRoot: true,
+      runAsUser: APP_UID,
+      runAsGroup: APP_GID,
+      fsGroup: APP_GID,
+      seccompProfile: { type: "RuntimeDefault" },
+    },
+    // matchLabelKeys: only pods of the same ReplicaSet count, so during a rollout the new pods
+    // spread among themselves instead of around the old ones that are about to go. Nodes stay
+    // soft (a small cluster still schedules every replica); zones: see zoneSpreadWhenUnsatisfiable.
+    topologySpreadConstraints: [
+      {
+        topologyKey: "topology.kubernetes.io/zone",
+        whenUnsatisfiable: zoneSpreadWhenUnsatisfiable(w.args.scaling.minCount, w.args.zoneCount),
+      },
+      { topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" },
+    ].map((constraint) => ({
+      maxSkew: 1,
+      ...constraint,
+      labelSelector: { matchLabels: w.selector },
+      matchLabelKeys: ["pod-template-hash"],
+    })),
+    containers: [appContainer(w.args)],
+    volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
+  };
+}
+
+function appContainer(args: KubernetesAppArgs) {
+  return {
+    name: "app",
+    image: args.image,
+    imagePullPolicy: "IfNotPresent",
+    ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
+    env: appEnvironment({
+      logLevel: args.app.logLevel,
+      drainDelayMs: args.drainDelayMs,
+      shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+      commit: args.app.commit,
+      platform: args.platform,
+    }),
+    resources: CONTAINER_RESOURCES,
+    securityContext: restrictedContainerSecurityContext(APP_UID, APP_GID),
+    startupProbe: {
+      httpGet: { path: LIVENESS_PATH, port: "http" },
+      periodSeconds: 2,
+      failureThreshold: 30,
+      timeoutSeconds: 2,
+    },
+    readinessProbe: {
+      httpGet: { path: READINESS_PATH, port: "http" },
+      periodSeconds: READINESS_PERIOD_SECONDS,
+      failureThreshold: 2,
+      successThreshold: 1,
+      timeoutSeconds: 2,
+    },
+    livenessProbe: {
+      httpGet: { path: LIVENESS_PATH, port: "http" },
+      periodSeconds: 10,
+      failureThreshold: 3,
+      timeoutSeconds: 2,
+    },
+    // The root filesystem is read-only; /tmp is the one writable place (Node may spill there).
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+  };
+}
+
+function createAutoscaler(w: Workload, deployment: k8s.apps.v1.Deployment): void {
+  const { scaling, metricsApi } = w.args;
+  new k8s.autoscaling.v2.HorizontalPodAutoscaler(
+    `${w.name}-hpa`,
+    {
+      metadata: w.metadata,
+      spec: {
+        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+        minReplicas: scaling.minCount,
+        maxReplicas: scaling.maxCount,
+        metrics: [
+          {
+            type: "Resource",
+            resource: {
+              name: "cpu",
+              target: { type: "Utilization", averageUtilization: scaling.targetCpuUtilization },
+            },
+          },
+        ],
+        // Scale up at once, down slowly: flapping costs more than a few idle minutes.
+        behavior: { scaleDown: { stabilizationWindowSeconds: 300 } },
+      },
+    },
+    { ...w.opts, dependsOn: metricsApi !== undefined ? [metricsApi] : [] },
+  );
+}
+
+function createDisruptionBudget(w: Workload): void {
+  new k8s.policy.v1.PodDisruptionBudget(
+    `${w.name}-pdb`,
+    {
+      metadata: w.metadata,
+      // maxUnavailable 1 (not minAvailable) so a node drain can always proceed, even at one replica;
+      // AlwaysAllow so a crash-looping (running, never ready) pod can be evicted too instead of using up
+      // the budget and blocking every drain (the default IfHealthyBudget protects it).
+      spec: {
+        maxUnavailable: 1,
+        unhealthyPodEvictionPolicy: "AlwaysAllow",
+        selector: { matchLabels: w.selector },
+      },
+    },
+    w.opts,
+  );
+}
+
+function createNetworkPolicy(w: Workload): void {
+  const sources = w.args.networkPolicySources;
+  new k8s.networking.v1.NetworkPolicy(
+    `${w.name}-network-policy`,
+    {
+      metadata: w.metadata,
+      spec: {
+        podSelector: { matchLabels: w.selector },
+        policyTypes: ["Ingress", "Egress"],
+        // Only the app port comes in, and only from the named sources (the load balancer, the ingress
+        // controller). Kubelet probes come from the pod's own node, which NetworkPolicy does not block
+        // ("traffic to and from the node where a Pod is running is always allowed"): the AWS VPC CNI
+        // policy agent adds the node IP to every ingress map (aws-network-policy-agent #65, #636),
+        // Cilium allows its host identity in (allow-localhost, default auto), kindnet's
+        // kube-network-policies exempts node traffic (its issue #65). Nothing goes out: the app calls
+        // no other service, so a compromised pod cannot either.
+        ingress:
+          sources.length > 0
+            ? [{ from: sources.map(networkPolicyPeer), ports: [{ port: APP_PORT, protocol: "TCP" }] }]
+            : [],
+        egress: [],
+      },
+    },
+    w.opts,
+  );
 }
 
 function networkPolicyPeer(source: NetworkPolicySource) {
@@ -573,32 +592,15 @@ function loadBalancerAddress(entries: Array<{ hostname?: string; ip?: string }> 
   return first?.hostname ?? first?.ip ?? "";
 }
 
+/**
+ * The one combination a caller can get wrong in code (every user-given value is config's to check): the
+ * readiness-gate label goes on a namespace this component creates, and gates only mean something with
+ * an Ingress whose load balancer targets the pods.
+ */
 function validate(args: KubernetesAppArgs): void {
-  if (!Number.isInteger(args.minReplicas) || args.minReplicas < 1) {
-    throw new Error(`KubernetesApp: minReplicas must be an integer ≥ 1, got ${args.minReplicas}`);
-  }
-  if (!Number.isInteger(args.maxReplicas) || args.maxReplicas < args.minReplicas) {
-    throw new Error(
-      `KubernetesApp: maxReplicas must be an integer ≥ minReplicas (${args.minReplicas}), got ${args.maxReplicas}`,
-    );
-  }
-  const replicas = args.replicas ?? args.minReplicas;
-  if (!Number.isInteger(replicas) || replicas < args.minReplicas || replicas > args.maxReplicas) {
-    throw new Error(
-      `KubernetesApp: replicas must be an integer from minReplicas (${args.minReplicas}) to maxReplicas (${args.maxReplicas}), got ${replicas}`,
-    );
-  }
-  if (args.zoneCount !== undefined && !(Number.isInteger(args.zoneCount) && args.zoneCount >= 1)) {
-    throw new Error(`KubernetesApp: zoneCount must be an integer ≥ 1 when given, got ${args.zoneCount}`);
-  }
-  if (args.podReadinessGates && (args.createNamespace === false || !args.ingress)) {
+  if (args.podReadinessGates && (!args.createNamespace || !args.ingress)) {
     throw new Error(
       "KubernetesApp: podReadinessGates needs an ingress and a namespace this component creates (the gate is injected through a namespace label)",
-    );
-  }
-  if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(args.namespace)) {
-    throw new Error(
-      `KubernetesApp: namespace must be a DNS-1123 label, got ${JSON.stringify(args.namespace)}`,
     );
   }
 }

@@ -2,8 +2,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { inputsByUrn, type ProgramRun, ROOT, runProgram } from "../test/harness";
 import { kubernetesObjects, schemaViolations } from "../test/kubernetes-schema";
+import { inputsByUrn, type ProgramRun, ROOT, runProgram } from "../tools/harness";
 import { APP_PORT, APP_UID, LIVENESS_PATH, READINESS_PATH } from "./app-contract";
 import { READINESS_PERIOD_SECONDS, zoneSpreadWhenUnsatisfiable } from "./kubernetes-app";
 

@@ -1,17 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_NAMESPACE, type ServiceType } from "../facts";
-import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../image-uri";
+import type { AppSettings, NetworkPolicySources, ScalingSettings, ServiceType } from "../facts";
+import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../facts";
+import type { PlatformImage } from "./args";
 import {
   KubernetesApp,
   type KubernetesAppArgs,
-  type KubernetesIngressArgs,
-  type KubernetesWorkloadArgs,
   type NetworkPolicySource,
   networkPolicySources,
   SERVICE_PORT,
-  workloadSettings,
 } from "./kubernetes-app";
 
 export type ImagePullArgs =
@@ -19,49 +17,47 @@ export type ImagePullArgs =
    * A private ECR image: a pull-only IAM user for the one repository and an in-cluster refresher that
    * keeps the pull secret valid ({@link EcrPullSecret}).
    */
-  | { ecr: { refresherImage: string; schedule?: string } }
+  | { ecr: { refresherImage: string } }
   /** Use a pull secret that already exists in the namespace (e.g. kept fresh by a credential helper). */
   | { existingSecretName: string }
   /** The image is public, or nodes can pull it on their own (e.g. an ECR credential provider on the node). */
   | { none: true };
 
+/** The default drain delay on a cluster we know nothing about: long enough for kube-proxy and an ingress controller to notice. */
+export const KUBERNETES_DRAIN_DELAY_MS = 10_000;
+
 export interface KubernetesPlatformArgs {
-  /** The cluster's kubeconfig. Must be a secret Output; it is the only way the program reaches the cluster. */
-  kubeconfig: pulumi.Output<string>;
-  /** kubeconfig context to use. @default the kubeconfig's current-context */
-  context?: string;
-  /**
-   * Identifies the cluster (its API server URL). Rotated credentials update the provider in place; only a
-   * change of cluster replaces it, and with it every object on the cluster.
-   */
-  clusterIdentifier: string;
-  /** Digest-pinned image URI. */
-  image: pulumi.Input<string>;
+  image: PlatformImage;
+  app: AppSettings;
+  scaling: ScalingSettings;
+  cluster: {
+    /** The cluster's kubeconfig. Must be a secret Output; it is the only way the program reaches the cluster. */
+    kubeconfig: pulumi.Output<string>;
+    /** kubeconfig context to use; the kubeconfig's current-context when unset. */
+    context?: string;
+    /**
+     * The cluster's API server URL, its identity: rotated credentials update the provider in place; only
+     * a change of cluster replaces it, and with it every object on the cluster.
+     */
+    apiServer: string;
+  };
   imagePull: ImagePullArgs;
-  /** @default "fastify-app" */
-  namespace?: string;
-  /** @default true */
-  createNamespace?: boolean;
-  /** @default "ClusterIP" */
-  serviceType?: ServiceType;
-  ingress?: KubernetesIngressArgs;
-  /**
-   * Who may reach the app port. Empty lists mean the platform's defaults ({@link defaultNetworkPolicySources}).
-   * @default { namespaces: [], cidrs: [] }
-   */
-  networkPolicy?: { namespaces: string[]; cidrs: string[] };
-  /** Namespace of the ingress controller that serves `ingress.className`. @default "ingress-nginx" */
-  ingressControllerNamespace?: string;
+  namespace: string;
+  createNamespace: boolean;
+  serviceType: ServiceType;
+  /** An Ingress of this class in front of the Service; `tlsSecretName` comes with `host`. */
+  ingress?: { className: string; host?: string; tlsSecretName?: string };
+  /** Who may reach the app port. Both empty means the platform's defaults ({@link defaultNetworkPolicySources}). */
+  networkPolicy: NetworkPolicySources;
+  /** Namespace of the ingress controller that serves `ingress.className`. */
+  ingressControllerNamespace: string;
   /** CIDRs traffic through a NodePort or LoadBalancer Service arrives from (the nodes, a pod-targeting LB). */
-  nodeCidrs?: string[];
+  nodeCidrs: string[];
   /**
-   * Wait in `up` for the LoadBalancer Service's or Ingress's address. Off by default: on kind, minikube,
-   * bare metal or behind a controller that publishes no status it never comes, and `up` would fail.
-   * @default false
+   * Wait in `up` for the LoadBalancer Service's or Ingress's address. On kind, minikube, bare metal or
+   * behind a controller that publishes no status it never comes, and `up` would fail.
    */
-  awaitAddress?: boolean;
-  /** Drain delay @default 10000: long enough for kube-proxy and an ingress controller to notice. */
-  app: KubernetesWorkloadArgs;
+  awaitAddress: boolean;
 }
 
 /**
@@ -80,55 +76,25 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:KubernetesPlatform", name, {}, opts);
-    const namespace = args.namespace ?? DEFAULT_NAMESPACE;
-    if (args.ingress?.tlsSecretName && !args.ingress.host) {
-      throw new Error(
-        "KubernetesPlatform: ingress.tlsSecretName needs ingress.host (a TLS certificate names a host)",
-      );
-    }
-
-    const kubeconfig = pulumi.secret(args.kubeconfig);
-    const provider = new k8s.Provider(
-      `${name}-provider`,
-      {
-        kubeconfig,
-        ...(args.context !== undefined && { context: args.context }),
-        clusterIdentifier: args.clusterIdentifier,
-        enableServerSideApply: true,
-        // A stack whose cluster is gone must fail loudly, not silently forget its objects.
-        deleteUnreachable: false,
-      },
-      { parent: this },
-    );
-
-    let imagePull: KubernetesAppArgs["imagePull"];
-    if ("existingSecretName" in args.imagePull) {
-      imagePull = { existingSecretName: args.imagePull.existingSecretName };
-    } else if ("ecr" in args.imagePull) {
-      imagePull = { ecr: this.createEcrPuller(name, args.image, args.imagePull.ecr) };
-    }
-
+    const provider = createProvider(name, args.cluster, this);
     const app = new KubernetesApp(
       `${name}-app`,
       {
         provider,
-        image: args.image,
-        namespace,
-        createNamespace: args.createNamespace ?? true,
-        ...workloadSettings(args.app, "kubernetes", 10_000),
-        ...(imagePull !== undefined && { imagePull }),
-        serviceType: args.serviceType ?? "ClusterIP",
+        image: args.image.uri,
+        app: args.app,
+        scaling: args.scaling,
+        platform: "kubernetes",
+        drainDelayMs: KUBERNETES_DRAIN_DELAY_MS,
+        namespace: args.namespace,
+        createNamespace: args.createNamespace,
+        ...this.imagePull(name, args),
+        serviceType: args.serviceType,
         ...(args.ingress !== undefined && { ingress: args.ingress }),
-        networkPolicySources: networkPolicySources(args.networkPolicy ?? { namespaces: [], cidrs: [] }, () =>
-          defaultNetworkPolicySources({
-            namespace,
-            serviceType: args.serviceType ?? "ClusterIP",
-            ingress: args.ingress !== undefined,
-            ingressControllerNamespace: args.ingressControllerNamespace ?? "ingress-nginx",
-            nodeCidrs: args.nodeCidrs ?? [],
-          }),
+        networkPolicySources: networkPolicySources(args.networkPolicy, () =>
+          defaultNetworkPolicySources(args),
         ),
-        awaitAddress: args.awaitAddress ?? false,
+        awaitAddress: args.awaitAddress,
       },
       { parent: this },
     );
@@ -145,6 +111,14 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
     });
   }
 
+  /** How the pods pull the image: a named secret, an ECR secret kept fresh in the cluster, or nothing. */
+  private imagePull(name: string, args: KubernetesPlatformArgs): Pick<KubernetesAppArgs, "imagePull"> {
+    const pull = args.imagePull;
+    if ("existingSecretName" in pull) return { imagePull: { existingSecretName: pull.existingSecretName } };
+    if ("ecr" in pull) return { imagePull: { ecr: this.createEcrPuller(name, args.image.uri, pull.ecr) } };
+    return {};
+  }
+
   /**
    * A pull-only IAM identity for the image's one repository, for the in-cluster refresher. An IAM user's
    * access key, created here, because it is the one AWS credential every cluster can use with nothing
@@ -153,11 +127,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
    * not have. The key can do nothing but pull this repository's images; rotate it with
    * `pulumi up --replace <its URN>`.
    */
-  private createEcrPuller(
-    name: string,
-    image: pulumi.Input<string>,
-    settings: { refresherImage: string; schedule?: string },
-  ) {
+  private createEcrPuller(name: string, image: pulumi.Input<string>, settings: { refresherImage: string }) {
     const ecr = pulumi.output(image).apply((uri) => {
       const found = ecrImage(uri);
       if (!found)
@@ -187,19 +157,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
       accessKeyId: pulumi.secret(key.id),
       secretAccessKey: pulumi.secret(key.secret),
       image: settings.refresherImage,
-      ...(settings.schedule !== undefined && { schedule: settings.schedule }),
     };
   }
-}
-
-export interface NetworkPolicyDefaultsInput {
-  /** The app's own namespace. */
-  namespace: string;
-  serviceType: ServiceType;
-  /** An Ingress (with a class) routes to the Service. */
-  ingress: boolean;
-  ingressControllerNamespace: string;
-  nodeCidrs: string[];
 }
 
 /**
@@ -208,19 +167,40 @@ export interface NetworkPolicyDefaultsInput {
  * or LoadBalancer (kube-proxy hands such traffic on from a node's address), and otherwise only pods of
  * the app's own namespace (clients in the cluster must be named in config).
  */
-export function defaultNetworkPolicySources(input: NetworkPolicyDefaultsInput): NetworkPolicySource[] {
+export function defaultNetworkPolicySources(
+  args: Pick<
+    KubernetesPlatformArgs,
+    "namespace" | "serviceType" | "ingress" | "ingressControllerNamespace" | "nodeCidrs"
+  >,
+): NetworkPolicySource[] {
   const sources: NetworkPolicySource[] = [];
-  if (input.ingress) sources.push({ namespace: input.ingressControllerNamespace });
-  if (input.serviceType !== "ClusterIP") {
-    if (input.nodeCidrs.length === 0) {
-      throw new Error(
-        `KubernetesPlatform: a ${input.serviceType} Service needs nodeCidrs (or explicit network policy sources): traffic through it reaches the pods from node addresses`,
-      );
-    }
-    sources.push(...input.nodeCidrs.map((cidr) => ({ cidr })));
-  }
-  if (sources.length === 0) sources.push({ namespace: input.namespace });
+  if (args.ingress !== undefined) sources.push({ namespace: args.ingressControllerNamespace });
+  if (args.serviceType !== "ClusterIP") sources.push(...args.nodeCidrs.map((cidr) => ({ cidr })));
+  if (sources.length === 0) sources.push({ namespace: args.namespace });
   return sources;
+}
+
+/**
+ * The one way the program reaches the cluster: the given kubeconfig, kept secret. Identified by its API
+ * server, so rotated credentials update the provider in place and only another cluster replaces it.
+ */
+function createProvider(
+  name: string,
+  cluster: KubernetesPlatformArgs["cluster"],
+  parent: pulumi.Resource,
+): k8s.Provider {
+  return new k8s.Provider(
+    `${name}-provider`,
+    {
+      kubeconfig: pulumi.secret(cluster.kubeconfig),
+      ...(cluster.context !== undefined && { context: cluster.context }),
+      clusterIdentifier: cluster.apiServer,
+      enableServerSideApply: true,
+      // A stack whose cluster is gone must fail loudly, not silently forget its objects.
+      deleteUnreachable: false,
+    },
+    { parent },
+  );
 }
 
 function platformUrl(args: KubernetesPlatformArgs, app: KubernetesApp): pulumi.Output<string> {

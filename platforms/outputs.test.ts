@@ -9,7 +9,7 @@ import {
   type RunOptions,
   runProgram,
   stackPlatformCases,
-} from "../test/harness";
+} from "../tools/harness";
 
 const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { DEFAULT_VPC_CIDR } from "../facts";
-import { prodEcs, runProgram } from "../test/harness";
+import { prodEcs, runProgram } from "../tools/harness";
 import { awsxAutoLayout, azMask, ecsSubnetMasks, eksSubnetMasks } from "./subnet-layout";
 
 const AZ_COUNTS = [2, 3, 4, 5, 6];

@@ -29,7 +29,7 @@ import type { PluginInfo } from "@pulumi/pulumi/proto/plugin_pb";
 import { Empty } from "google-protobuf/google/protobuf/empty_pb";
 import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import { parse as parseYaml } from "yaml";
-import { type RecordedResource, ROOT, runProgram, stackPlatformCases } from "../test/harness";
+import { type RecordedResource, ROOT, runProgram, stackPlatformCases } from "../tools/harness";
 import * as p from "./policies";
 import { type AnyPolicy, analyzed, evaluate, mutated, options, providerOf } from "./testing";
 

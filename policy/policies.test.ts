@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { PLATFORMS, type RecordedResource, runProgram, STACKS, stackPlatformCases } from "../test/harness";
+import { PLATFORMS, type RecordedResource, runProgram, STACKS, stackPlatformCases } from "../tools/harness";
 import * as p from "./policies";
 import { type AnyPolicy, evaluate, fixture, mutated, type Violation } from "./testing";
 

@@ -1,5 +1,5 @@
 /**
- * Runs the pack's policy objects against resources recorded by the mock harness (test/harness.ts), the
+ * Runs the pack's policy objects against resources recorded by the mock harness (tools/harness/), the
  * way the @pulumi/policy analyzer server would (node_modules/@pulumi/policy/server.js), without
  * constructing a PolicyPack (its constructor starts a gRPC server):
  *
@@ -25,7 +25,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { ProgramRun, RecordedResource } from "../test/harness";
+import type { ProgramRun, RecordedResource } from "../tools/harness";
 
 export interface Violation {
   policy: string;

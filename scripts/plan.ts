@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import { applyAssumptions, defaultAssumptions } from "../cost/assumptions";
 import { estimate } from "../cost/estimate";
 import { renderText } from "../cost/render";
-import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../test/harness";
+import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../tools/harness";
 
 const USAGE =
   "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...] [--assume key=value ...] [--json]";

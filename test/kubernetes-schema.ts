@@ -16,7 +16,7 @@ import { Namespace } from "kubernetes-models/v1/Namespace";
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
-import type { ProgramRun, RecordedResource } from "./harness";
+import type { ProgramRun, RecordedResource } from "../tools/harness";
 
 interface Validatable {
   validate(): void;

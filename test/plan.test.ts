@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { main, renderPlan } from "../scripts/plan";
-import { runProgram } from "./harness";
+import { runProgram } from "../tools/harness";
 
 async function plan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];

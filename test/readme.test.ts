@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { CONFIG_KEYS } from "../config";
-import { ROOT, readProject, runProgram } from "./harness";
+import { ROOT, readProject, runProgram } from "../tools/harness";
 
 /** The README's configuration reference: key → [type, default, platforms]. */
 function readmeConfigTable(): Map<string, [string, string, string]> {

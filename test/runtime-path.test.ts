@@ -9,7 +9,14 @@ import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
-import { inputsByUrn, ROOT, readProject, runProgram, type StackOutput, stackPlatformCases } from "./harness";
+import {
+  inputsByUrn,
+  ROOT,
+  readProject,
+  runProgram,
+  type StackOutput,
+  stackPlatformCases,
+} from "../tools/harness";
 
 interface CaseRecord {
   case: { stack: string; config?: { platform?: string } };

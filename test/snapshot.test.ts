@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import fs from "node:fs";
 import path from "node:path";
 import { describe, it } from "node:test";
-import { type ProgramRun, ROOT, runProgram, stackPlatformCases } from "./harness";
+import { type ProgramRun, ROOT, runProgram, stackPlatformCases } from "../tools/harness";
 
 /**
  * The recorded graph of every committed stack × platform, compared with the committed snapshot in

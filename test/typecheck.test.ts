@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import ts from "typescript";
-import { ROOT } from "./harness";
+import { ROOT } from "../tools/harness";
 
 const PROBE = '\nexport const typecheckProbe: number = "not a number";\n';
 const TARGETS = ["index.ts", "config.ts", "platforms/index.ts", "policy/policies.ts"];

@@ -7,7 +7,7 @@ import { describe, it } from "node:test";
 import Ajv from "ajv";
 import { parse as parseYaml } from "yaml";
 import { main as plan } from "../scripts/plan";
-import { ROOT } from "./harness";
+import { ROOT } from "../tools/harness";
 
 const WORKFLOWS = path.join(ROOT, ".github/workflows");
 // SchemaStore's workflow schema, vendored (see test/schemas/README.md).

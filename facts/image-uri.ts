@@ -1,6 +1,6 @@
 /**
  * What an image URI names: its registry host and, for Amazon ECR, the account, region and repository
- * behind it; and what pulling from such a repository takes. Pure (imports no SDK) so that config.ts,
+ * behind it; and what pulling from such a repository takes. A fact (imports no SDK) so that config.ts,
  * image.ts and every platform read an image URI the same way: the ECS execution role's pull permission,
  * the Kubernetes puller's permission and registry host and the ECR repository policy all come from here.
  */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { assembleConfig, inputsByUrn, ProgramFailure, runProgram } from "./harness";
+import { assembleConfig, inputsByUrn, ProgramFailure, runProgram } from ".";
 
 describe("harness", () => {
   it("assembles config like the CLI: stack file, overrides, then Pulumi.yaml defaults", () => {

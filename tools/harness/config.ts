@@ -1,0 +1,123 @@
+/**
+ * Stack config, assembled the way the Pulumi CLI assembles it for a program: the committed
+ * `Pulumi.<stack>.yaml`, then per-run overrides (plain or secret), then the defaults `Pulumi.yaml`
+ * declares, failing like the CLI on a required key that is missing.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { parse as parseYaml } from "yaml";
+import { CONFIG_KEYS } from "../../config";
+
+/** The repository root: where `Pulumi.yaml`, the stack files and `index.ts` are. */
+export const ROOT = path.resolve(__dirname, "..", "..");
+
+interface ProjectConfigType {
+  type?: "string" | "integer" | "boolean" | "array";
+  default?: unknown;
+  secret?: boolean;
+  description?: string;
+}
+
+export interface ProjectFile {
+  name: string;
+  config: Record<string, ProjectConfigType>;
+  [key: string]: unknown;
+}
+
+export function readProject(): ProjectFile {
+  return parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as ProjectFile;
+}
+
+export function readStackConfig(stack: string): Record<string, unknown> {
+  const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new Error(`harness: no stack file Pulumi.${stack}.yaml`);
+  const parsed = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
+  return parsed?.config ?? {};
+}
+
+/** Values as the engine passes them to a program: scalars as strings, structures as JSON. */
+function configString(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (typeof value === "number" || typeof value === "boolean") return String(value);
+  return JSON.stringify(value);
+}
+
+export interface RunOptions {
+  /** The committed stack file to start from: `Pulumi.<stack>.yaml`. */
+  stack: string;
+  /** Plain overrides; keys with or without the `fastify-deploy:` namespace (`aws:region` as is). */
+  config?: Record<string, unknown>;
+  /** Overrides set as secrets (`pulumi config set --secret`). */
+  secrets?: Record<string, unknown>;
+  /** Keys to remove from the stack file's config before the project defaults apply. */
+  unset?: string[];
+}
+
+/**
+ * The committed prod stack in its highly available ECS form (prod itself runs EKS): prod's network,
+ * scaling and region, the ECS task sizes prod used, every key that has no effect on ECS unset.
+ */
+export function prodEcs(config: Record<string, unknown> = {}): RunOptions {
+  const project = readProject().name;
+  const unset = Object.keys(readStackConfig("prod"))
+    .map((key) => key.replace(`${project}:`, ""))
+    .filter((key) => {
+      const spec = (CONFIG_KEYS as Record<string, { platforms: readonly string[] }>)[key];
+      return spec !== undefined && !spec.platforms.includes("ecs");
+    });
+  return {
+    stack: "prod",
+    config: {
+      platform: "ecs",
+      cpu: 512,
+      memory: 1024,
+      logRetentionDays: 90,
+      containerInsights: true,
+      ...config,
+    },
+    unset,
+  };
+}
+
+export interface AssembledConfig {
+  values: Record<string, string>;
+  secretKeys: string[];
+}
+
+/** Stack file + overrides + Pulumi.yaml defaults, failing like the CLI does on a missing required key. */
+export function assembleConfig(options: RunOptions): AssembledConfig {
+  const project = readProject();
+  const qualify = (key: string): string => (key.includes(":") ? key : `${project.name}:${key}`);
+  const values: Record<string, string> = {};
+  const secretKeys = new Set<string>();
+  for (const [key, value] of Object.entries(readStackConfig(options.stack))) {
+    if (value !== null && typeof value === "object" && "secure" in value) {
+      throw new Error(
+        `harness: ${key} in Pulumi.${options.stack}.yaml is encrypted; pass it with \`secrets\``,
+      );
+    }
+    values[qualify(key)] = configString(value);
+  }
+  for (const key of options.unset ?? []) delete values[qualify(key)];
+  for (const [key, value] of Object.entries(options.config ?? {})) {
+    values[qualify(key)] = configString(value);
+    secretKeys.delete(qualify(key));
+  }
+  for (const [key, value] of Object.entries(options.secrets ?? {})) {
+    values[qualify(key)] = configString(value);
+    secretKeys.add(qualify(key));
+  }
+  const missing: string[] = [];
+  for (const [key, spec] of Object.entries(project.config ?? {})) {
+    const full = qualify(key);
+    if (full in values) continue;
+    if (spec.default === undefined) missing.push(key);
+    else values[full] = configString(spec.default);
+  }
+  if (missing.length > 0) {
+    throw new Error(
+      `Stack '${options.stack}' is missing configuration value ${missing.map((k) => `'${k}'`).join(", ")}`,
+    );
+  }
+  return { values, secretKeys: [...secretKeys].sort() };
+}

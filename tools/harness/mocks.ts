@@ -1,0 +1,377 @@
+/**
+ * What the (mock) providers return. Remote components (awsx, eks) and providers with side effects
+ * (docker) are opaque under mocks: the outputs returned for them follow the shapes their SDK typings
+ * declare. To support a new resource type or function, add an entry to {@link MOCK_RESOURCE_OUTPUTS}
+ * or {@link MOCK_CALLS}; an unmocked function call fails the run, so nothing silently resolves to
+ * `undefined`.
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+import { awsxAutoLayout } from "../../platforms/subnet-layout";
+
+export const MOCK_ACCOUNT_ID = "123456789012";
+
+export interface MockContext {
+  stack: string;
+  region: string;
+  /** A stable 7-character suffix for physical names, like the engine's auto-naming but deterministic. */
+  suffix: (seed: string) => string;
+  hex: (seed: string, length?: number) => string;
+}
+
+/** Deterministic ids and names per stack: the same seed gives the same value on every run. */
+export function mockContext(stack: string, region: string): MockContext {
+  const hex = (seed: string, length = 64): string =>
+    createHash("sha256").update(`${stack}/${seed}`).digest("hex").slice(0, length);
+  return { stack, region, hex, suffix: (seed) => hex(`name/${seed}`, 7) };
+}
+
+type ResourceMock = (args: pulumi.runtime.MockResourceArgs, ctx: MockContext) => Record<string, unknown>;
+type CallMock = (inputs: Record<string, unknown>, ctx: MockContext) => Record<string, unknown>;
+
+const arn = (ctx: MockContext, service: string, resource: string): string =>
+  `arn:aws:${service}:${ctx.region}:${MOCK_ACCOUNT_ID}:${resource}`;
+const physicalName = (args: pulumi.runtime.MockResourceArgs, ctx: MockContext): string =>
+  (args.inputs.name as string | undefined) ?? `${args.name}-${ctx.suffix(args.name)}`;
+
+function subnetIds(ctx: MockContext, vpcName: string, kind: string, count: number): string[] {
+  return Array.from({ length: count }, (_, i) => `subnet-${ctx.hex(`${vpcName}/${kind}/${i}`, 17)}`);
+}
+
+/**
+ * An IAM resource at the root path: its global ARN (no region) and its unique id, whose prefix IAM
+ * uses to name the kind (AROA role, ANPA policy, AIPA instance profile).
+ */
+function iamResource(kind: string, idKey: string, idPrefix: string): ResourceMock {
+  return (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return {
+      name,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:${kind}/${name}`,
+      [idKey]: `${idPrefix}${ctx.hex(name, 16).toUpperCase()}`,
+    };
+  };
+}
+
+/** Outputs per resource type, merged over the inputs (as a provider echoes its inputs back). */
+export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
+  // awsx:ec2:Vpc (remote component): ids per subnet type, one per AZ, as its typings declare.
+  "awsx:ec2:Vpc": (args, ctx) => {
+    const azs = (args.inputs.numberOfAvailabilityZones as number | undefined) ?? 3;
+    const specs = (args.inputs.subnetSpecs as { type: string }[] | undefined) ?? [
+      { type: "Public" },
+      { type: "Private" },
+    ];
+    // awsx refuses a layout its allocator cannot fit; so does the mock (the same arithmetic, reproduced).
+    if (args.inputs.subnetStrategy === "Auto") {
+      awsxAutoLayout(
+        (args.inputs.cidrBlock as string | undefined) ?? "10.0.0.0/16",
+        azs,
+        (specs as { name?: string; type: string; cidrMask?: number }[]).map((s) => ({
+          name: s.name ?? s.type.toLowerCase(),
+          cidrMask: s.cidrMask ?? 0,
+        })),
+      );
+    }
+    const has = (type: string) => specs.some((s) => s.type === type);
+    const strategy = (args.inputs.natGateways as { strategy?: string } | undefined)?.strategy;
+    const natCount = strategy === "Single" ? 1 : strategy === "OnePerAz" ? azs : 0;
+    return {
+      vpcId: `vpc-${ctx.hex(args.name, 17)}`,
+      publicSubnetIds: has("Public") ? subnetIds(ctx, args.name, "public", azs) : [],
+      privateSubnetIds: has("Private") ? subnetIds(ctx, args.name, "private", azs) : [],
+      isolatedSubnetIds: has("Isolated") ? subnetIds(ctx, args.name, "isolated", azs) : [],
+      natGateways: Array.from({ length: natCount }, (_, i) => ({
+        id: `nat-${ctx.hex(`${args.name}/nat/${i}`, 17)}`,
+      })),
+      eips: [],
+      subnetLayout: specs,
+    };
+  },
+  "aws:ecr/repository:Repository": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return {
+      name,
+      arn: arn(ctx, "ecr", `repository/${name}`),
+      registryId: MOCK_ACCOUNT_ID,
+      repositoryUrl: `${MOCK_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com/${name}`,
+    };
+  },
+  // docker.Image: the registry's manifest digest of the pushed tag.
+  "docker:index/image:Image": (args, ctx) => {
+    const imageName = args.inputs.imageName as string;
+    const repository = imageName.replace(/:[^/:]+$/, "");
+    return {
+      imageName,
+      baseImageName: imageName,
+      registryServer: repository.split("/")[0],
+      repoDigest: `${repository}@sha256:${ctx.hex(imageName, 64)}`,
+    };
+  },
+  "aws:ec2/securityGroup:SecurityGroup": (args, ctx) => {
+    const id = `sg-${ctx.hex(args.name, 17)}`;
+    return { id, arn: arn(ctx, "ec2", `security-group/${id}`), name: physicalName(args, ctx) };
+  },
+  "aws:lb/loadBalancer:LoadBalancer": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    const id = ctx.hex(args.name, 16);
+    return {
+      name,
+      arn: arn(ctx, "elasticloadbalancing", `loadbalancer/app/${name}/${id}`),
+      arnSuffix: `app/${name}/${id}`,
+      dnsName: `${name}-${Number.parseInt(id.slice(0, 8), 16)}.${ctx.region}.elb.amazonaws.com`,
+      zoneId: "Z35SXDOTRQ7X7K",
+    };
+  },
+  "aws:lb/targetGroup:TargetGroup": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    const id = ctx.hex(args.name, 16);
+    return {
+      name,
+      arn: arn(ctx, "elasticloadbalancing", `targetgroup/${name}/${id}`),
+      arnSuffix: `targetgroup/${name}/${id}`,
+    };
+  },
+  "aws:lb/listener:Listener": (args, ctx) => ({
+    arn: arn(ctx, "elasticloadbalancing", `listener/app/${args.name}/${ctx.hex(args.name, 16)}`),
+  }),
+  "aws:cloudwatch/logGroup:LogGroup": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return { name, arn: arn(ctx, "logs", `log-group:${name}`) };
+  },
+  "aws:iam/user:User": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    const userPath = (args.inputs.path as string | undefined) ?? "/";
+    return {
+      name,
+      arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user${userPath}${name}`,
+      uniqueId: `AIDA${ctx.hex(name, 16).toUpperCase()}`,
+    };
+  },
+  // The key id is the resource id; the secret is returned once, at creation.
+  "aws:iam/accessKey:AccessKey": (args, ctx) => ({
+    id: `AKIA${ctx.hex(args.name, 16).toUpperCase()}`,
+    secret: `harness-secret-${ctx.hex(`${args.name}/secret`, 32)}`,
+    status: "Active",
+  }),
+  "aws:iam/role:Role": iamResource("role", "uniqueId", "AROA"),
+  "aws:ecs/cluster:Cluster": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return { name, arn: arn(ctx, "ecs", `cluster/${name}`) };
+  },
+  "aws:ecs/taskDefinition:TaskDefinition": (args, ctx) => {
+    const family = args.inputs.family as string;
+    return {
+      arn: arn(ctx, "ecs", `task-definition/${family}:1`),
+      arnWithoutRevision: arn(ctx, "ecs", `task-definition/${family}`),
+      revision: 1,
+    };
+  },
+  "aws:ecs/service:Service": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return { name, arn: arn(ctx, "ecs", `service/${name}`) };
+  },
+  // eks:index:Cluster (remote component): the outputs the eks schema marks required, with
+  // `eksCluster` shaped like aws.eks.Cluster and the kubeconfig @pulumi/eks generates (exec auth
+  // through `aws eks get-token`, no credential in it).
+  "eks:index:Cluster": (args, ctx) => {
+    const name =
+      (args.inputs.name as string | undefined) ?? `${args.name}-eksCluster-${ctx.suffix(args.name)}`;
+    const id = ctx.hex(args.name, 32).toUpperCase();
+    const endpoint = `https://${id}.gr7.${ctx.region}.eks.amazonaws.com`;
+    const issuer = `oidc.eks.${ctx.region}.amazonaws.com/id/${id}`;
+    const caData = Buffer.from(
+      `-----BEGIN CERTIFICATE-----\n${ctx.hex(`${args.name}/ca`)}\n-----END CERTIFICATE-----\n`,
+    ).toString("base64");
+    const clusterSecurityGroupId = `sg-${ctx.hex(`${args.name}/cluster`, 17)}`;
+    const kubeconfig = {
+      apiVersion: "v1",
+      kind: "Config",
+      clusters: [{ name: "kubernetes", cluster: { server: endpoint, "certificate-authority-data": caData } }],
+      contexts: [{ name: "aws", context: { cluster: "kubernetes", user: "aws" } }],
+      "current-context": "aws",
+      users: [
+        {
+          name: "aws",
+          user: {
+            exec: {
+              apiVersion: "client.authentication.k8s.io/v1beta1",
+              command: "aws",
+              args: ["eks", "get-token", "--cluster-name", name, "--output", "json"],
+            },
+          },
+        },
+      ],
+    };
+    const privateAccess = args.inputs.endpointPrivateAccess ?? false;
+    const publicAccess = args.inputs.endpointPublicAccess ?? true;
+    return {
+      eksCluster: {
+        name,
+        arn: arn(ctx, "eks", `cluster/${name}`),
+        endpoint,
+        version: args.inputs.version,
+        platformVersion: "eks.1",
+        status: "ACTIVE",
+        certificateAuthority: { data: caData },
+        identities: [{ oidcs: [{ issuer: `https://${issuer}` }] }],
+        vpcConfig: {
+          clusterSecurityGroupId,
+          vpcId: args.inputs.vpcId,
+          subnetIds: [
+            ...((args.inputs.publicSubnetIds as string[] | undefined) ?? []),
+            ...((args.inputs.privateSubnetIds as string[] | undefined) ?? []),
+          ],
+          endpointPrivateAccess: privateAccess,
+          endpointPublicAccess: publicAccess,
+          publicAccessCidrs: publicAccess ? (args.inputs.publicAccessCidrs ?? ["0.0.0.0/0"]) : [],
+        },
+        accessConfig: { authenticationMode: args.inputs.authenticationMode ?? "CONFIG_MAP" },
+      },
+      kubeconfig,
+      kubeconfigJson: JSON.stringify(kubeconfig),
+      oidcIssuer: issuer,
+      oidcProviderUrl: `https://${issuer}`,
+      oidcProviderArn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${issuer}`,
+      clusterSecurityGroupId,
+      nodeSecurityGroupId: `sg-${ctx.hex(`${args.name}/node`, 17)}`,
+      clusterIngressRuleId: `sgrule-${ctx.hex(`${args.name}/ingress`, 10)}`,
+      defaultNodeGroupAsgName: "",
+      fargateProfileId: "",
+      fargateProfileStatus: "",
+      autoModeNodeRoleName: "",
+      instanceRoles: [],
+    };
+  },
+  // eks:index:ManagedNodeGroup (remote component): `nodeGroup` shaped like aws.eks.NodeGroup.
+  "eks:index:ManagedNodeGroup": (args, ctx) => {
+    const nodeGroupName = `${args.name}-${ctx.suffix(args.name)}`;
+    return {
+      nodeGroup: {
+        nodeGroupName,
+        arn: arn(ctx, "eks", `nodegroup/${nodeGroupName}/${ctx.hex(args.name, 36)}`),
+        status: "ACTIVE",
+        capacityType: args.inputs.capacityType ?? "ON_DEMAND",
+        instanceTypes: args.inputs.instanceTypes,
+        scalingConfig: args.inputs.scalingConfig,
+        resources: [
+          { autoscalingGroups: [{ name: `eks-${nodeGroupName}-${ctx.hex(`${args.name}/asg`, 8)}` }] },
+        ],
+      },
+      placementGroupName: "",
+    };
+  },
+  "aws:kms/key:Key": (args, ctx) => {
+    const keyId = [8, 4, 4, 4, 12].map((n, i) => ctx.hex(`${args.name}/${i}`, n)).join("-");
+    return { id: keyId, keyId, arn: arn(ctx, "kms", `key/${keyId}`) };
+  },
+  "aws:ec2/launchTemplate:LaunchTemplate": (args, ctx) => {
+    const id = `lt-${ctx.hex(args.name, 17)}`;
+    return {
+      id,
+      name: physicalName(args, ctx),
+      latestVersion: 1,
+      defaultVersion: 1,
+      arn: arn(ctx, "ec2", `launch-template/${id}`),
+    };
+  },
+  "aws:iam/policy:Policy": iamResource("policy", "policyId", "ANPA"),
+  "aws:iam/instanceProfile:InstanceProfile": iamResource("instance-profile", "uniqueId", "AIPA"),
+  "aws:ec2/instance:Instance": (args, ctx) => {
+    const id = `i-${ctx.hex(args.name, 17)}`;
+    return {
+      id,
+      arn: arn(ctx, "ec2", `instance/${id}`),
+      privateIp: "10.0.32.10",
+      privateDns: `ip-10-0-32-10.ec2.internal`,
+      instanceState: "running",
+      ...(args.inputs.associatePublicIpAddress ? { publicIp: "198.51.100.10" } : {}),
+    };
+  },
+  "aws:eks/accessEntry:AccessEntry": (args, ctx) => ({
+    accessEntryArn: arn(ctx, "eks", `access-entry/${ctx.hex(args.name, 36)}`),
+  }),
+  "kubernetes:helm.sh/v3:Release": (args) => ({
+    name: args.inputs.name ?? args.name,
+    status: {
+      name: args.name,
+      namespace: args.inputs.namespace,
+      chart: args.inputs.chart,
+      status: "deployed",
+      version: args.inputs.version,
+      revision: 1,
+    },
+  }),
+  // The AWS Load Balancer Controller writes the ALB's DNS name into an `alb` Ingress's status; other
+  // classes get none here (no controller to simulate).
+  "kubernetes:networking.k8s.io/v1:Ingress": (args, ctx) => {
+    if ((args.inputs.spec as { ingressClassName?: string } | undefined)?.ingressClassName !== "alb")
+      return {};
+    const id = Number.parseInt(ctx.hex(`${args.name}/lb`, 8), 16);
+    return {
+      status: {
+        loadBalancer: {
+          ingress: [
+            {
+              hostname: `k8s-${ctx.hex(args.name, 8)}-${ctx.hex(`${args.name}/tg`, 10)}-${id}.${ctx.region}.elb.amazonaws.com`,
+            },
+          ],
+        },
+      },
+    };
+  },
+};
+
+/** Results per provider function token. */
+export const MOCK_CALLS: Record<string, CallMock> = {
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: MOCK_ACCOUNT_ID,
+    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/harness`,
+    userId: "AIDAHARNESS",
+    id: MOCK_ACCOUNT_ID,
+  }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+  "aws:index/getRegion:getRegion": (_inputs, ctx) => ({
+    name: ctx.region,
+    region: ctx.region,
+    id: ctx.region,
+    endpoint: `ec2.${ctx.region}.amazonaws.com`,
+    description: ctx.region,
+  }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_inputs, ctx) => ({
+    names: ["a", "b", "c", "d", "e", "f"].map((z) => `${ctx.region}${z}`),
+    zoneIds: [1, 2, 3, 4, 5, 6].map((n) => `use1-az${n}`),
+    id: ctx.region,
+  }),
+  // The bastion's AMI: the public Amazon Linux 2023 parameter.
+  "aws:ssm/getParameter:getParameter": (inputs, ctx) => ({
+    name: inputs.name,
+    value: "ami-0123456789abcdef0",
+    type: "String",
+    version: 1,
+    insecureValue: "ami-0123456789abcdef0",
+    arn: `arn:aws:ssm:${ctx.region}::parameter${inputs.name as string}`,
+    id: inputs.name,
+  }),
+  // A subnet's CIDR, derived from its id (awsx's subnets are opaque under mocks): a /24 of 10.0.0.0/16.
+  "aws:ec2/getSubnet:getSubnet": (inputs, ctx) => {
+    const id = inputs.id as string;
+    const third = Number.parseInt(createHash("sha256").update(id).digest("hex").slice(0, 2), 16);
+    return {
+      id,
+      cidrBlock: `10.0.${third}.0/24`,
+      vpcId: `vpc-${ctx.hex(id, 17)}`,
+      availabilityZone: `${ctx.region}a`,
+      arn: `arn:aws:ec2:${ctx.region}:${MOCK_ACCOUNT_ID}:subnet/${id}`,
+    };
+  },
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, ctx) => ({
+    authorizationToken: Buffer.from("AWS:harness-ecr-password").toString("base64"),
+    userName: "AWS",
+    password: "harness-ecr-password",
+    proxyEndpoint: `https://${(inputs.registryId as string | undefined) ?? MOCK_ACCOUNT_ID}.dkr.ecr.${ctx.region}.amazonaws.com`,
+    expiresAt: "2030-01-01T00:00:00Z",
+    region: ctx.region,
+    id: ctx.region,
+  }),
+};
