@@ -4,6 +4,7 @@ import { type ProgramRun, runProgram, stackPlatformCases } from "../tools/harnes
 import { applyAssumptions, defaultAssumptions } from "./assumptions";
 import { AWSX_VPC_DEFAULTS, type Estimate, estimate, type Graph, type Line, ruleFor } from "./estimate";
 import { loadRegionPrices, PRICE_KEYS, pricedRegions } from "./prices";
+import { renderText } from "./render";
 
 /** Fixed so the pinned totals do not move with the calendar (the day the prices were read). */
 const ASSUMPTIONS = applyAssumptions(defaultAssumptions(), { asOf: "2026-12-02" });
@@ -102,6 +103,15 @@ describe("cost estimate of every committed stack × platform", () => {
     const notPriced = lines(e, "not-priced");
     assert.ok(notPriced.some((l) => l.resource.startsWith("kubernetes:apps/v1:Deployment ")));
     assert.ok(notPriced.every((l) => /cluster/.test(l.detail)));
+  });
+
+  it("the text lists not-priced resources grouped by reason, with their total and no $0 for them", () => {
+    const text = renderText(estimate(runOf("prod", "kubernetes"), { assumptions: ASSUMPTIONS }));
+    assert.match(
+      text,
+      /^Not priced \(14; never counted as \$0\):\n {2}14 × Kubernetes object on an existing cluster: /m,
+    );
+    assert.match(text, /^ {2}total \$0\.20\/month$/m);
   });
 
   it("EKS: the load balancer the controller creates for the Ingress is priced, derived from the Ingress and the VPC", () => {

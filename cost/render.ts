@@ -38,7 +38,14 @@ export function renderText(e: Estimate): string {
     "",
     `Not priced (${notPriced.length}; never counted as $0):`,
   );
-  for (const l of notPriced) out.push(`  ${l.resource}: ${l.item}: ${l.detail}`);
+  const byReason = new Map<string, string[]>();
+  for (const l of notPriced) {
+    const reason = `${l.item}: ${l.detail}`;
+    byReason.set(reason, [...(byReason.get(reason) ?? []), l.resource]);
+  }
+  for (const [reason, resources] of byReason) {
+    out.push(`  ${resources.length} × ${reason}`, `      ${resources.join(", ")}`);
+  }
   if (notPriced.length === 0) out.push("  none");
   out.push("", "Free ($0, with the reason):");
   for (const g of groupFree(e.lines)) out.push(`  ${g.resources.length} × ${g.reason}`);
