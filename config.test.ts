@@ -4,12 +4,15 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigError, type ParseResult, parseConfig, type RawConfig } from "./config";
-import { DEFAULT_ECR_REFRESHER_IMAGE } from "./facts";
 import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./tools/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
 const DIGEST = "a".repeat(64);
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${DIGEST}`;
+
+/** parseConfig for a stack named like the committed ones (the EKS cluster name derives from it). */
+const parse = (config: RawConfig): ParseResult =>
+  parseConfig(config, { project: "fastify-deploy", stack: "dev" });
 
 /** Raw config exactly as the engine would pass it for a committed stack plus overrides. */
 function raw(options: Omit<RunOptions, "stack"> & { stack?: string } = {}): RawConfig {
@@ -24,7 +27,7 @@ function raw(options: Omit<RunOptions, "stack"> & { stack?: string } = {}): RawC
 
 function problems(options: Omit<RunOptions, "stack"> & { stack?: string }): readonly string[] {
   try {
-    parseConfig(raw(options));
+    parse(raw(options));
   } catch (error) {
     assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
     return error.problems;
@@ -209,6 +212,9 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
     },
   ];
 }
+
+/** The refresher's image: Pulumi.yaml's ecrRefresherImage default (its one home). */
+const DEFAULT_ECR_REFRESHER_IMAGE = String(readProject().config.ecrRefresherImage?.default);
 
 const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 
@@ -518,9 +524,19 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
         config: { platform: "kubernetes", ingressHost: "app.example.com", ingressTlsSecret: "app-tls" },
         secrets: { kubeconfig: KUBECONFIG },
       },
+      // The missing class is reported once, by the host's rule (it used to be reported by both).
       expected: [
         'fastify-deploy:ingressHost: got "app.example.com" without ingressClassName; expected ingressClassName too (an Ingress needs a class)',
-        'fastify-deploy:ingressTlsSecret: got "app-tls" without ingressHost and ingressClassName; expected both (a TLS certificate is for a host on an Ingress)',
+      ],
+    },
+    {
+      name: "ingress TLS without a host",
+      options: {
+        config: { platform: "kubernetes", ingressClassName: "nginx", ingressTlsSecret: "app-tls" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:ingressTlsSecret: got "app-tls" without ingressHost; expected ingressHost and ingressClassName too (a TLS certificate is for a host on an Ingress)',
       ],
     },
     {
@@ -591,7 +607,7 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
     const config = raw();
     const { "fastify-deploy:platform": _removed, ...rest } = config;
     assert.throws(
-      () => parseConfig(rest),
+      () => parse(rest),
       new ConfigError([
         "fastify-deploy:platform: missing; expected one of ecs, eks, kubernetes (pulumi config set platform <value>)",
       ]),
@@ -599,12 +615,72 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
   });
 
   it("throws one Error whose message lists every problem", () => {
-    assert.throws(() => parseConfig(raw({ config: { cpu: 300, natGateways: "x" } })), {
+    assert.throws(() => parse(raw({ config: { cpu: 300, natGateways: "x" } })), {
       name: "ConfigError",
       message:
         "Invalid stack configuration (2 problems):\n" +
         '  - fastify-deploy:natGateways: got "x"; expected one of none, single, onePerAz\n' +
         "  - fastify-deploy:cpu: got 300; expected one of 256, 512, 1024, 2048, 4096, 8192, 16384",
+    });
+  });
+});
+
+describe("rules the components used to check, held once here (one validation layer)", () => {
+  const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+    {
+      // The IAM limit the EKS component's own copy of the pattern lacked (the drift issue 15 names).
+      name: "eks: an admin role name over IAM's 64 characters",
+      options: eks({ adminRoleArns: [`arn:aws:iam::123456789012:role/${"r".repeat(65)}`] }),
+      expected: [
+        `fastify-deploy:adminRoleArns: got "arn:aws:iam::123456789012:role/${"r".repeat(65)}"; expected an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>`,
+      ],
+    },
+    {
+      name: "kubernetes: minCount 0 (KubernetesApp's minReplicas ≥ 1)",
+      options: { config: { platform: "kubernetes", minCount: 0 }, secrets: { kubeconfig: KUBECONFIG } },
+      expected: ["fastify-deploy:minCount: got 0; expected an integer from 1 to 100"],
+    },
+    {
+      name: "kubernetes: a NodePort Service without node CIDRs",
+      options: {
+        config: { platform: "kubernetes", serviceType: "NodePort" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        "fastify-deploy:nodeCidrs: got [] with serviceType NodePort; expected the IPv4 CIDRs of the cluster's nodes (kubectl get nodes -o wide), which the NetworkPolicy admits on the app port because traffic through a NodePort Service reaches the pods from node addresses (or set networkPolicyCidrs / networkPolicyNamespaces)",
+      ],
+    },
+  ];
+  for (const { name, options, expected } of cases) {
+    it(name, () => {
+      assert.deepEqual(problems(options), expected);
+    });
+  }
+
+  it("eks: 64 characters is IAM's limit and passes", () => {
+    const arn = `arn:aws:iam::123456789012:role/${"r".repeat(64)}`;
+    const { config } = parse(raw(eks({ adminRoleArns: [arn] })));
+    assert.deepEqual(config.platform === "eks" && config.eks.adminRoleArns, [arn]);
+  });
+
+  // The EKS cluster name derives from the stack name (the EKS component used to check it).
+  const eksOn = (stack: string) => () => parseConfig(raw(eks({})), { project: "fastify-deploy", stack });
+  it("eks: a stack name that makes an invalid EKS cluster name (a dot)", () => {
+    assert.throws(
+      eksOn("prod.eu"),
+      new ConfigError([
+        'fastify-deploy:platform: got eks on stack "prod.eu", whose EKS cluster name would be "fastify-deploy-prod.eu"; expected a stack name that makes "fastify-deploy-<stack>" 1..100 letters, digits, - or _ (EKS cluster names allow nothing else)',
+      ]),
+    );
+  });
+  it("eks: the cluster name's 100-character limit, on both sides", () => {
+    const stack = "s".repeat(100 - "fastify-deploy-".length);
+    assert.equal(eksOn(stack)().config.platform, "eks");
+    assert.throws(eksOn(`${stack}s`), (error: unknown) => {
+      assert.ok(error instanceof ConfigError);
+      assert.equal(error.problems.length, 1);
+      assert.match(error.problems[0] ?? "", /^fastify-deploy:platform: got eks on stack "s{86}"/);
+      return true;
     });
   });
 });
@@ -628,51 +704,59 @@ describe("one CIDR validation for both AWS platforms", () => {
 
 describe("parseConfig accepts the committed stacks", () => {
   it("dev: cheapest sound ECS", () => {
-    const { config, warnings }: ParseResult = parseConfig(raw({ stack: "dev" }));
+    const { config, warnings }: ParseResult = parse(raw({ stack: "dev" }));
     assert.deepEqual(warnings, []);
     assert.deepEqual(config, {
       platform: "ecs",
       image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [] },
-      app: { commit: "unknown", logLevel: "debug" },
-      scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
-      network: { availabilityZones: 2, natGateways: "none" },
-      allowedCidrs: ["0.0.0.0/0"],
-      ecs: { cpu: 256, memory: 512, logRetentionDays: 7, containerInsights: false },
+      ecs: {
+        app: { commit: "unknown", logLevel: "debug" },
+        scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
+        network: { availabilityZones: 2, natGateways: "none" },
+        loadBalancer: { allowedCidrs: ["0.0.0.0/0"] },
+        task: { cpu: 256, memory: 512 },
+        logRetentionDays: 7,
+        containerInsights: false,
+      },
     });
   });
 
   it("prod: highly available EKS", () => {
-    const { config, warnings } = parseConfig(raw({ stack: "prod" }));
+    const { config, warnings } = parse(raw({ stack: "prod" }));
     assert.deepEqual(config, {
       platform: "eks",
       image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [] },
-      app: { commit: "unknown", logLevel: "info" },
-      scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
-      network: { availabilityZones: 3, natGateways: "onePerAz" },
-      allowedCidrs: ["0.0.0.0/0"],
       eks: {
+        app: { commit: "unknown", logLevel: "info" },
+        scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
+        network: { availabilityZones: 3, natGateways: "onePerAz" },
+        loadBalancer: { allowedCidrs: ["0.0.0.0/0"] },
+        clusterName: "fastify-deploy-dev",
         kubernetesVersion: "1.34",
         endpointPublicAccessCidrs: ["203.0.113.0/24"],
         adminRoleArns: [],
-        namespace: "fastify-app",
-        awaitAddress: true,
-        networkPolicy: { namespaces: [], cidrs: [] },
-        clusterLogTypes: ["audit", "authenticator"],
-        logRetentionDays: 30,
-        nodeGroup: {
-          instanceTypes: ["m6i.large"],
-          minSize: 3,
-          desiredSize: 3,
-          maxSize: 6,
-          capacityType: "ON_DEMAND",
-          diskSizeGiB: 50,
-        },
+        nodeGroups: [
+          {
+            name: "general",
+            instanceTypes: ["m6i.large"],
+            minSize: 3,
+            desiredSize: 3,
+            maxSize: 6,
+            capacityType: "ON_DEMAND",
+            diskSizeGiB: 50,
+          },
+        ],
         bastion: {
           mode: "ssm",
           sshAllowedCidrs: [],
           instanceType: "t3.micro",
           accessPolicy: "namespaceAdmin",
         },
+        namespace: "fastify-app",
+        awaitAddress: true,
+        networkPolicy: { namespaces: [], cidrs: [] },
+        clusterLogTypes: ["audit", "authenticator"],
+        logRetentionDays: 30,
       },
     });
     // The committed API endpoint CIDR is a placeholder: preview says so.
@@ -682,24 +766,24 @@ describe("parseConfig accepts the committed stacks", () => {
   });
 
   it("prod in its ECS form: highly available ECS", () => {
-    const { config, warnings } = parseConfig(raw(prodEcs()));
+    const { config, warnings } = parse(raw(prodEcs()));
     assert.deepEqual(warnings, []);
     assert.equal(config.platform, "ecs");
     if (config.platform !== "ecs") return;
-    assert.deepEqual(config.network, { availabilityZones: 3, natGateways: "onePerAz" });
-    assert.deepEqual(config.scaling, {
-      desiredCount: 3,
-      minCount: 3,
-      maxCount: 12,
-      targetCpuUtilization: 60,
+    assert.deepEqual(config.ecs, {
+      app: { commit: "unknown", logLevel: "info" },
+      scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
+      network: { availabilityZones: 3, natGateways: "onePerAz" },
+      loadBalancer: { allowedCidrs: ["0.0.0.0/0"] },
+      task: { cpu: 512, memory: 1024 },
+      logRetentionDays: 90,
+      containerInsights: true,
     });
-    assert.deepEqual(config.ecs, { cpu: 512, memory: 1024, logRetentionDays: 90, containerInsights: true });
-    assert.equal(config.certificateArn, undefined);
   });
 
   it("eks: every key set, ssh bastion, Graviton nodes for an arm64 image, no public endpoint", () => {
     const admin = "arn:aws:iam::123456789012:role/platform/ops-admin";
-    const { config, warnings } = parseConfig(
+    const { config, warnings } = parse(
       raw({
         stack: "prod",
         config: {
@@ -728,36 +812,41 @@ describe("parseConfig accepts the committed stacks", () => {
     ]);
     assert.equal(config.platform, "eks");
     if (config.platform !== "eks") return;
-    assert.equal(config.certificateArn, CERT);
     assert.deepEqual(config.image, { platform: "linux/arm64", retainRepository: true, pullAccountIds: [] });
-    assert.deepEqual(config.eks, {
+    const { app, scaling, network, ...eks } = config.eks;
+    assert.deepEqual(eks, {
+      loadBalancer: { allowedCidrs: ["0.0.0.0/0"], certificateArn: CERT },
+      clusterName: "fastify-deploy-dev",
       kubernetesVersion: "1.35",
       endpointPublicAccessCidrs: [],
       adminRoleArns: [admin],
-      namespace: "shop",
-      awaitAddress: false,
-      networkPolicy: { namespaces: [], cidrs: ["10.0.0.0/24"] },
-      clusterLogTypes: ["audit", "authenticator", "api", "scheduler"],
-      logRetentionDays: 14,
-      nodeGroup: {
-        instanceTypes: ["m7g.large", "c7g.large"],
-        minSize: 3,
-        desiredSize: 3,
-        maxSize: 6,
-        capacityType: "SPOT",
-        diskSizeGiB: 100,
-      },
+      nodeGroups: [
+        {
+          name: "general",
+          instanceTypes: ["m7g.large", "c7g.large"],
+          minSize: 3,
+          desiredSize: 3,
+          maxSize: 6,
+          capacityType: "SPOT",
+          diskSizeGiB: 100,
+        },
+      ],
       bastion: {
         mode: "ssh",
         sshAllowedCidrs: ["198.51.100.7/32"],
         instanceType: "t3.small",
         accessPolicy: "clusterAdmin",
       },
+      namespace: "shop",
+      awaitAddress: false,
+      networkPolicy: { namespaces: [], cidrs: ["10.0.0.0/24"] },
+      clusterLogTypes: ["audit", "authenticator", "api", "scheduler"],
+      logRetentionDays: 14,
     });
   });
 
   it("eks keys set on another platform warn", () => {
-    const { warnings } = parseConfig(raw({ config: { nodeMinSize: 1, bastionMode: "ssh" } }));
+    const { warnings } = parse(raw({ config: { nodeMinSize: 1, bastionMode: "ssh" } }));
     assert.deepEqual(warnings, [
       "fastify-deploy:nodeMinSize is set but has no effect on platform ecs (it applies to eks)",
       "fastify-deploy:bastionMode is set but has no effect on platform ecs (it applies to eks)",
@@ -765,7 +854,7 @@ describe("parseConfig accepts the committed stacks", () => {
   });
 
   it("a prebuilt digest, arm64, a certificate and every Fargate pair boundary", () => {
-    const { config } = parseConfig(
+    const { config } = parse(
       raw({
         config: {
           imageUri: IMAGE,
@@ -784,20 +873,20 @@ describe("parseConfig accepts the committed stacks", () => {
       retainRepository: true,
       pullAccountIds: [],
     });
-    assert.equal(config.certificateArn, CERT);
-    assert.deepEqual([config.ecs.cpu, config.ecs.memory], [16384, 122880]);
+    assert.equal(config.ecs.loadBalancer.certificateArn, CERT);
+    assert.deepEqual(config.ecs.task, { cpu: 16384, memory: 122880 });
   });
 
   it("retainImageRepository false on a stack that builds nothing warns", () => {
-    const { warnings } = parseConfig(raw({ config: { imageUri: IMAGE, retainImageRepository: false } }));
+    const { warnings } = parse(raw({ config: { imageUri: IMAGE, retainImageRepository: false } }));
     assert.deepEqual(warnings, [
       "fastify-deploy:retainImageRepository is set but has no effect with imageUri (this stack builds no image and creates no repository)",
     ]);
-    assert.deepEqual(parseConfig(raw({ config: { retainImageRepository: false } })).warnings, []);
+    assert.deepEqual(parse(raw({ config: { retainImageRepository: false } })).warnings, []);
   });
 
   it("kubernetes: the kubeconfig is a secret Output; ECS-only keys set anyway warn", async () => {
-    const { config, warnings } = parseConfig(
+    const { config, warnings } = parse(
       raw({
         config: { platform: "kubernetes", cpu: 512, memory: 1024 },
         secrets: { kubeconfig: KUBECONFIG },
@@ -805,17 +894,45 @@ describe("parseConfig accepts the committed stacks", () => {
     );
     assert.equal(config.platform, "kubernetes");
     if (config.platform !== "kubernetes") return;
-    assert.equal(await pulumi.isSecret(config.kubernetes.kubeconfig), true);
+    assert.equal(await pulumi.isSecret(config.kubernetes.cluster.kubeconfig), true);
+    assert.equal(config.kubernetes.cluster.apiServer, "https://127.0.0.1:6443");
     // auto: no wait for an address on a cluster we know nothing about; the refresher's pinned image.
     assert.equal(config.kubernetes.awaitAddress, false);
     assert.deepEqual(config.kubernetes.networkPolicy, { namespaces: [], cidrs: [] });
     assert.equal(config.kubernetes.ingressControllerNamespace, "ingress-nginx");
-    assert.match(config.kubernetes.ecrRefresherImage, /^docker\.io\/library\/node@sha256:[a-f0-9]{64}$/);
+    // A built image lives in this stack's ECR repository: a refreshed ECR pull secret, in the pinned image.
+    assert.deepEqual(config.kubernetes.imagePull, { ecr: { refresherImage: DEFAULT_ECR_REFRESHER_IMAGE } });
     assert.deepEqual(warnings, [
       "fastify-deploy:cpu is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:memory is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:logRetentionDays is set but has no effect on platform kubernetes (it applies to ecs, eks)",
     ]);
+  });
+});
+
+describe("kubernetes: how the cluster pulls the image (computed in config)", () => {
+  const pull = (config: Record<string, unknown>) => {
+    const parsed = parse(
+      raw({ config: { platform: "kubernetes", ...config }, secrets: { kubeconfig: KUBECONFIG } }),
+    ).config;
+    assert.equal(parsed.platform, "kubernetes");
+    return parsed.platform === "kubernetes" ? parsed.kubernetes.imagePull : undefined;
+  };
+  const refreshed = { ecr: { refresherImage: DEFAULT_ECR_REFRESHER_IMAGE } };
+
+  it("a built image: this stack's ECR repository, a refreshed pull secret", () => {
+    assert.deepEqual(pull({}), refreshed);
+  });
+  it("a prebuilt ECR image: the same refreshed secret", () => {
+    assert.deepEqual(pull({ imageUri: IMAGE }), refreshed);
+  });
+  it("a prebuilt image from another registry: nothing to refresh", () => {
+    assert.deepEqual(pull({ imageUri: `ghcr.io/acme/app@sha256:${DIGEST}` }), { none: true });
+  });
+  it("an existing pull secret wins", () => {
+    assert.deepEqual(pull({ imageUri: IMAGE, imagePullSecret: "regcred" }), {
+      existingSecretName: "regcred",
+    });
   });
 });
 
@@ -828,17 +945,28 @@ describe("the refresher runs in the Dockerfile's pinned base image", () => {
   });
 });
 
-describe("Pulumi.yaml declares exactly the keys config.ts knows", () => {
+describe("Pulumi.yaml declares exactly the keys config/keys.ts knows", () => {
   const project = readProject();
 
-  it("same keys, types and defaults; only platform is required", () => {
-    const declared = Object.fromEntries(
-      Object.entries(project.config).map(([key, spec]) => [key, { type: spec.type, default: spec.default }]),
+  it("same keys; only platform is required", () => {
+    assert.deepEqual(Object.keys(project.config).sort(), Object.keys(CONFIG_KEYS).sort());
+    const required = Object.entries(project.config).filter(([, spec]) => spec.default === undefined);
+    assert.deepEqual(
+      required.map(([key]) => key),
+      ["platform"],
     );
-    const known = Object.fromEntries(
-      Object.entries(CONFIG_KEYS).map(([key, spec]) => [key, { type: spec.type, default: spec.default }]),
-    );
-    assert.deepEqual(declared, known);
+  });
+
+  it("every default is of its declared type and valid under the key's schema", () => {
+    const jsType = { string: "string", integer: "number", boolean: "boolean", array: "object" } as const;
+    for (const [key, spec] of Object.entries(project.config)) {
+      if (spec.default === undefined || spec.type === undefined) continue;
+      assert.equal(typeof spec.default, jsType[spec.type], key);
+      assert.equal(Array.isArray(spec.default), spec.type === "array", key);
+      const text = typeof spec.default === "string" ? spec.default : JSON.stringify(spec.default);
+      const schema = CONFIG_KEYS[key as keyof typeof CONFIG_KEYS].schema;
+      assert.ok(schema.safeParse(text).success, `${key}: default ${text} fails its own schema`);
+    }
   });
 
   it("every key has a description", () => {

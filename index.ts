@@ -7,4 +7,8 @@ import { createPlatform } from "./platforms";
 const config = loadConfig();
 const image = new AppImage("app", config.image);
 
-export = createPlatform(config, image);
+export = createPlatform(config, {
+  uri: image.imageUri,
+  repositoryArn: image.repositoryArn,
+  platform: config.image.platform,
+});

@@ -3,8 +3,6 @@
 /** Kubernetes versions EKS supports (standard or extended support) as of mid-2026. */
 export const SUPPORTED_KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34", "1.35"] as const;
 export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
-/** The Kubernetes version a stack gets when it pins none: the newest in standard support on EKS. */
-export const DEFAULT_KUBERNETES_VERSION: KubernetesVersion = "1.34";
 
 /**
  * Control-plane log types EKS can ship. Default on: `audit` (who did what through the API: the record a

@@ -23,14 +23,5 @@ export type BastionAccessPolicy = (typeof BASTION_ACCESS_POLICIES)[number];
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The namespace the app runs in on both Kubernetes platforms unless a stack names another. */
-export const DEFAULT_NAMESPACE = "fastify-app";
-
-/**
- * The Node.js image the ECR pull-secret refresher runs in: the same `node:24-trixie-slim` index digest
- * the Dockerfile pins as RUNTIME_IMAGE (docker-library/repo-info repos/node/remote/24-trixie-slim.md),
- * so one reviewed base-image bump covers both (config.test.ts keeps them equal). Public, so pulling it
- * needs no credential; the refresher script needs nothing but Node.
- */
-export const DEFAULT_ECR_REFRESHER_IMAGE =
-  "docker.io/library/node@sha256:50c3b2f6988dfc307b86e5301d69611af31f4789bdf232863b07d3b02fe55ae0";
+// The defaults of config keys (the namespace, the refresher image, the Kubernetes version) live in
+// Pulumi.yaml only: config reads them from there (config/project.ts).

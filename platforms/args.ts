@@ -16,3 +16,11 @@ export interface PlatformImage {
   /** CPU platform; Fargate's architecture follows it. */
   platform: ImagePlatform;
 }
+
+/**
+ * The one style of a component's own check: only on values the component computes (user-given values
+ * are config's to check, once). Throws `<Type> <name>: <message>`.
+ */
+export function checkComputed(component: string, name: string, ok: boolean, message: string): void {
+  if (!ok) throw new Error(`${component} ${name}: ${message}`);
+}

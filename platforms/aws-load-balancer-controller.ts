@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { serviceAccountRole } from "./irsa";
+import { type IrsaClusterArgs, irsaRelease } from "./irsa";
 import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
+import { awsTags } from "./tags";
 
 /** The eks-charts Helm repository that publishes the controller's chart. */
 export const EKS_CHARTS_REPOSITORY = "https://aws.github.io/eks-charts";
@@ -11,9 +11,13 @@ export const AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION = "3.5.0";
 /** The IngressClass the chart creates (`ingressClass`, `createIngressClassResource`). */
 export const ALB_INGRESS_CLASS = "alb";
 
-export interface AwsLoadBalancerControllerArgs {
-  /** Cluster the controller runs in; Kubernetes objects go through this provider only. */
-  provider: k8s.Provider;
+export const AWS_LOAD_BALANCER_CONTROLLER_CHART = {
+  repository: EKS_CHARTS_REPOSITORY,
+  chart: "aws-load-balancer-controller",
+  version: AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
+} as const;
+
+export interface AwsLoadBalancerControllerArgs extends IrsaClusterArgs {
   /** EKS cluster name (`clusterName` value; the controller tags what it creates with it). */
   clusterName: pulumi.Input<string>;
   /** Region and VPC, passed explicitly so the controller never needs the instance metadata service. */
@@ -22,25 +26,6 @@ export interface AwsLoadBalancerControllerArgs {
   /** The stack's partition and account, for the IAM policy's ARNs. */
   partition: pulumi.Input<string>;
   accountId: pulumi.Input<string>;
-  /** ARN of the cluster's IAM OIDC provider (IRSA). */
-  oidcProviderArn: pulumi.Input<string>;
-  /** The cluster's OIDC issuer without `https://`, e.g. `oidc.eks.us-east-1.amazonaws.com/id/ABC`. */
-  oidcIssuer: pulumi.Input<string>;
-  /** @default "kube-system" */
-  namespace?: string;
-  /** @default "aws-load-balancer-controller" */
-  serviceAccountName?: string;
-  /** @default {@link AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION} */
-  chartVersion?: string;
-  /** Controller replicas (leader election; two survive a node drain). @default 2 */
-  replicas?: number;
-  /**
-   * What the release must wait for (its pods need nodes and CoreDNS): a component's own dependsOn does
-   * not reach its children, so it is passed to the release here. @default []
-   */
-  after?: pulumi.Resource[];
-  /** Tags for the IAM role and policy. @default {} */
-  tags?: Record<string, string>;
 }
 
 /**
@@ -61,79 +46,24 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
   constructor(name: string, args: AwsLoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:AwsLoadBalancerController", name, {}, opts);
 
-    const namespace = args.namespace ?? "kube-system";
-    const serviceAccountName = args.serviceAccountName ?? "aws-load-balancer-controller";
-    const chartVersion = args.chartVersion ?? AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION;
-    const replicas = args.replicas ?? 2;
-    if (!Number.isInteger(replicas) || replicas < 1) {
-      throw new Error(`AwsLoadBalancerController ${name}: replicas must be an integer ≥ 1, got ${replicas}`);
-    }
-    if (!/^\d+\.\d+\.\d+$/.test(chartVersion)) {
-      throw new Error(
-        `AwsLoadBalancerController ${name}: chartVersion must be an exact version like 3.5.0, got ${JSON.stringify(chartVersion)}`,
-      );
-    }
-    const tags = args.tags ?? {};
-
-    const role = serviceAccountRole(
-      `${name}-role`,
+    const { role, release } = irsaRelease(
+      name,
       {
+        ...args,
         description: "AWS Load Balancer Controller (IRSA)",
-        oidcProviderArn: args.oidcProviderArn,
-        oidcIssuer: args.oidcIssuer,
-        namespace,
-        serviceAccountName,
-        tags,
-      },
-      { parent: this },
-    );
-    const policy = new aws.iam.Policy(
-      `${name}-policy`,
-      {
-        description: "AWS Load Balancer Controller: the controller project's published IAM policy",
-        // Partition-aware, and its security-group ingress statement confined to this VPC.
-        policy: pulumi
-          .all([args.partition, args.accountId, args.region, args.vpcId])
-          .apply(([partition, account, region, vpcId]) =>
-            JSON.stringify(
-              awsLoadBalancerControllerIamPolicy(
-                partition,
-                `arn:${partition}:ec2:${region}:${account}:vpc/${vpcId}`,
-              ),
-            ),
-          ),
-        tags,
-      },
-      { parent: this },
-    );
-    const attachment = new aws.iam.RolePolicyAttachment(
-      `${name}-policy-attachment`,
-      { role: role.name, policyArn: policy.arn },
-      { parent: this },
-    );
-
-    const release = new k8s.helm.v3.Release(
-      `${name}-release`,
-      {
-        chart: "aws-load-balancer-controller",
-        version: chartVersion,
-        repositoryOpts: { repo: EKS_CHARTS_REPOSITORY },
-        namespace,
-        // Roll back a failed upgrade instead of leaving a half-configured controller.
-        atomic: true,
-        cleanupOnFail: true,
-        timeout: 600,
-        maxHistory: 5,
-        values: {
+        namespace: "kube-system",
+        serviceAccountName: "aws-load-balancer-controller",
+        tags: awsTags(name),
+        // A managed policy, attached: as the controller's install guide does (create-policy, then attach).
+        grant: (role) => this.attachPolicy(name, role, args),
+        chart: AWS_LOAD_BALANCER_CONTROLLER_CHART,
+        values: (serviceAccount) => ({
           clusterName: args.clusterName,
           region: args.region,
           vpcId: args.vpcId,
-          replicaCount: replicas,
-          serviceAccount: {
-            create: true,
-            name: serviceAccountName,
-            annotations: { "eks.amazonaws.com/role-arn": role.arn },
-          },
+          // Leader election; two survive a node drain.
+          replicaCount: 2,
+          serviceAccount,
           ingressClass: ALB_INGRESS_CLASS,
           createIngressClassResource: true,
           // The app uses an Ingress; nothing here needs Services of type LoadBalancer rewritten, and this
@@ -144,10 +74,9 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
           // while the new certificate propagates, the fail-closed webhooks reject Ingress and
           // TargetGroupBinding writes. (Chart value read through Helm's lookup, which Release can run.)
           keepTLSSecret: true,
-        },
+        }),
       },
-      // The controller cannot call AWS before its policy is attached.
-      { parent: this, provider: args.provider, dependsOn: [attachment, ...(args.after ?? [])] },
+      this,
     );
 
     this.roleArn = role.arn;
@@ -158,5 +87,36 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
       releaseName: this.releaseName,
       ingressClassName: this.ingressClassName,
     });
+  }
+
+  /** The controller project's published policy, partition-aware, its SG-ingress statement confined to this VPC. */
+  private attachPolicy(
+    name: string,
+    role: aws.iam.Role,
+    args: AwsLoadBalancerControllerArgs,
+  ): aws.iam.RolePolicyAttachment {
+    const policy = new aws.iam.Policy(
+      `${name}-policy`,
+      {
+        description: "AWS Load Balancer Controller: the controller project's published IAM policy",
+        policy: pulumi
+          .all([args.partition, args.accountId, args.region, args.vpcId])
+          .apply(([partition, account, region, vpcId]) =>
+            JSON.stringify(
+              awsLoadBalancerControllerIamPolicy(
+                partition,
+                `arn:${partition}:ec2:${region}:${account}:vpc/${vpcId}`,
+              ),
+            ),
+          ),
+        tags: awsTags(name),
+      },
+      { parent: this },
+    );
+    return new aws.iam.RolePolicyAttachment(
+      `${name}-policy-attachment`,
+      { role: role.name, policyArn: policy.arn },
+      { parent: this },
+    );
   }
 }

@@ -4,14 +4,17 @@ import {
   type BastionAccessPolicy,
   type BastionMode,
   EC2_ASSUME_ROLE_POLICY,
-  isArmInstanceType,
-  isWholeInternet,
+  type KubernetesVersion,
 } from "../facts";
+import { awsTags } from "./tags";
 
 /** Amazon Linux 2023 (x86_64), resolved from AWS's public SSM parameter. */
 export const BASTION_AMI_PARAMETER = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
 /** Where user data writes the kubeconfig; /etc/profile.d points KUBECONFIG at it for every login user. */
 export const BASTION_KUBECONFIG_PATH = "/etc/kubernetes/kubeconfig";
+
+/** Root volume (gp3, encrypted): the AL2023 AMI's own size; the bastion stores nothing. */
+export const BASTION_ROOT_VOLUME_GIB = 8;
 
 export interface BastionArgs {
   vpcId: pulumi.Input<string>;
@@ -23,32 +26,26 @@ export interface BastionArgs {
   /**
    * `ssm`: Session Manager only, no inbound rule, no public IP. `ssh`: port 22 from `sshAllowedCidrs`
    * only, through EC2 Instance Connect (short-lived keys; no key pair exists).
-   * @default "ssm"
    */
-  mode?: BastionMode;
-  /** Required and non-empty in `ssh` mode, forbidden in `ssm` mode. Never 0.0.0.0/0 or ::/0. */
-  sshAllowedCidrs?: string[];
-  /** An x86_64 type (the AMI is x86_64). @default "t3.micro" */
-  instanceType?: string;
-  /** Root volume size in GiB (gp3, encrypted); the AMI needs at least 8. @default 8 */
-  rootVolumeSizeGiB?: number;
+  mode: BastionMode;
+  /** IPv4 CIDRs admitted on port 22 in `ssh` mode (config: non-empty then, empty in `ssm`, never /0). */
+  sshAllowedCidrs: string[];
+  /** An x86_64 type (the AMI is x86_64; config checks). */
+  instanceType: string;
   /** The EKS cluster the bastion administers. */
   clusterName: pulumi.Input<string>;
   /** Security group on the cluster's API endpoint; the bastion is admitted to it on 443. */
   clusterSecurityGroupId: pulumi.Input<string>;
-  /** The cluster's Kubernetes minor version (e.g. "1.33"); kubectl is installed for the same minor. */
-  kubernetesVersion: string;
+  /** The cluster's Kubernetes minor version; kubectl is installed for the same minor. */
+  kubernetesVersion: KubernetesVersion;
   /**
    * What the bastion's role may do in Kubernetes. `namespaceAdmin`: AmazonEKSAdminPolicy scoped to
    * `namespaces` (everything an operator of the app needs, nothing cluster-wide). `clusterAdmin`:
    * AmazonEKSClusterAdminPolicy for the whole cluster.
-   * @default "namespaceAdmin"
    */
-  accessPolicy?: BastionAccessPolicy;
-  /** Namespaces for `namespaceAdmin`; required and non-empty then. */
-  namespaces?: string[];
-  /** @default {} */
-  tags?: Record<string, string>;
+  accessPolicy: BastionAccessPolicy;
+  /** Namespaces for `namespaceAdmin` (at least one: the type says so). */
+  namespaces: [string, ...string[]];
 }
 
 /**
@@ -64,149 +61,30 @@ export class Bastion extends pulumi.ComponentResource {
 
   constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:Bastion", name, {}, opts);
-
-    const { mode, sshAllowedCidrs, instanceType, rootVolumeSizeGiB, accessPolicy, namespaces } =
-      validateBastionArgs(name, args);
-    const tags = { ...args.tags, Name: `${name}-bastion` };
-
+    const tags = { ...awsTags(name), Name: `${name}-bastion` };
     const partition = aws.getPartitionOutput({}, { parent: this }).partition;
     const region = aws.getRegionOutput({}, { parent: this }).region;
     const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
     const clusterArn = pulumi.interpolate`arn:${partition}:eks:${region}:${accountId}:cluster/${args.clusterName}`;
+    const step = { name, tags, parent: this, partition };
 
-    // --- Network: no inline rules, each rule its own resource.
-    const securityGroup = new aws.ec2.SecurityGroup(
-      `${name}-sg`,
-      {
-        vpcId: args.vpcId,
-        description:
-          mode === "ssm"
-            ? "Bastion: no inbound (SSM Session Manager)"
-            : "Bastion: SSH from allowed CIDRs only",
-        tags,
-      },
-      { parent: this },
-    );
-    if (mode === "ssh") {
-      for (const cidr of sshAllowedCidrs) {
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-in-ssh-${cidr.replace(/[^0-9A-Za-z]/g, "-")}`,
-          {
-            securityGroupId: securityGroup.id,
-            ipProtocol: "tcp",
-            fromPort: 22,
-            toPort: 22,
-            ...(cidr.includes(":") ? { cidrIpv6: cidr } : { cidrIpv4: cidr }),
-            description: `SSH from ${cidr}`,
-            tags,
-          },
-          { parent: this },
-        );
-      }
-    }
-    // HTTPS is all the bastion speaks: SSM, the EKS API, STS, dl.k8s.io. DNS and NTP go to the VPC
-    // resolver and the Amazon Time Sync address, which security groups do not filter.
-    new aws.vpc.SecurityGroupEgressRule(
-      `${name}-out-https`,
-      {
-        securityGroupId: securityGroup.id,
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        cidrIpv4: "0.0.0.0/0",
-        description: "HTTPS out (SSM, EKS API, STS, kubectl download)",
-        tags,
-      },
-      { parent: this },
-    );
-    new aws.vpc.SecurityGroupIngressRule(
-      `${name}-cluster-api-in`,
-      {
-        securityGroupId: args.clusterSecurityGroupId,
-        ipProtocol: "tcp",
-        fromPort: 443,
-        toPort: 443,
-        referencedSecurityGroupId: securityGroup.id,
-        description: "Kubernetes API from the bastion",
-        tags,
-      },
-      { parent: this },
-    );
-
-    // --- Identity: SSM agent, and DescribeCluster on this one cluster for `aws eks update-kubeconfig`.
-    const role = new aws.iam.Role(
-      `${name}-role`,
-      {
-        description: "Bastion instance role",
-        assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY),
-        tags,
-      },
-      { parent: this },
-    );
-    new aws.iam.RolePolicyAttachment(
-      `${name}-ssm-core`,
-      {
-        role: role.name,
-        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
-      },
-      { parent: this },
-    );
-    const describeCluster = new aws.iam.RolePolicy(
-      `${name}-describe-cluster`,
-      {
-        role: role.name,
-        policy: clusterArn.apply((arn) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [{ Effect: "Allow", Action: "eks:DescribeCluster", Resource: arn }],
-          }),
-        ),
-      },
-      { parent: this },
-    );
-    const instanceProfile = new aws.iam.InstanceProfile(
-      `${name}-profile`,
-      { role: role.name, tags },
-      { parent: this },
-    );
-
-    const accessEntry = new aws.eks.AccessEntry(
-      `${name}-access-entry`,
-      { clusterName: args.clusterName, principalArn: role.arn, type: "STANDARD", tags },
-      { parent: this },
-    );
-    const accessAssociation = new aws.eks.AccessPolicyAssociation(
-      `${name}-access-policy`,
-      {
-        clusterName: args.clusterName,
-        principalArn: role.arn,
-        ...(accessPolicy === "clusterAdmin"
-          ? {
-              policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
-              accessScope: { type: "cluster" },
-            }
-          : {
-              policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSAdminPolicy`,
-              accessScope: { type: "namespace", namespaces },
-            }),
-      },
-      { parent: this, dependsOn: [accessEntry] },
-    );
-
+    const securityGroup = createSecurityGroup(step, args);
+    const identity = createIdentity(step, clusterArn);
+    const clusterAccess = grantClusterAccess(step, args, identity.role);
     const ami = aws.ssm.getParameterOutput({ name: BASTION_AMI_PARAMETER }, { parent: this }).value;
     const instance = new aws.ec2.Instance(
       `${name}-instance`,
       {
         ami,
-        instanceType,
+        instanceType: args.instanceType,
         subnetId: args.subnetId,
         vpcSecurityGroupIds: [securityGroup.id],
-        associatePublicIpAddress: mode === "ssh",
-        iamInstanceProfile: instanceProfile.name,
+        associatePublicIpAddress: args.mode === "ssh",
+        iamInstanceProfile: identity.instanceProfile.name,
         metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
         rootBlockDevice: {
           volumeType: "gp3",
-          volumeSize: rootVolumeSizeGiB,
+          volumeSize: BASTION_ROOT_VOLUME_GIB,
           encrypted: true,
           deleteOnTermination: true,
         },
@@ -220,7 +98,7 @@ export class Bastion extends pulumi.ComponentResource {
       {
         parent: this,
         // User data calls DescribeCluster and writes a kubeconfig that needs the access entry.
-        dependsOn: [describeCluster, accessAssociation],
+        dependsOn: [identity.describeCluster, clusterAccess],
         // The SSM parameter moves with every AMI release; replacing the bastion on each is churn. Patch
         // with `dnf upgrade` through SSM, or replace deliberately (`pulumi up --replace`).
         ignoreChanges: ["ami"],
@@ -228,10 +106,10 @@ export class Bastion extends pulumi.ComponentResource {
     );
 
     this.instanceId = instance.id;
-    this.roleArn = role.arn;
+    this.roleArn = identity.role.arn;
     this.securityGroupId = securityGroup.id;
     this.connectCommand =
-      mode === "ssm"
+      args.mode === "ssm"
         ? pulumi.interpolate`aws ssm start-session --target ${instance.id} --region ${region}`
         : pulumi.interpolate`aws ec2-instance-connect ssh --instance-id ${instance.id} --os-user ec2-user --connection-type direct --region ${region}`;
     this.registerOutputs({
@@ -243,13 +121,153 @@ export class Bastion extends pulumi.ComponentResource {
   }
 }
 
+interface BastionStep {
+  name: string;
+  tags: Record<string, string>;
+  parent: pulumi.Resource;
+  partition: pulumi.Output<string>;
+}
+
+/**
+ * The bastion's security group, no inline rules (each rule its own resource): SSH from the allowed
+ * CIDRs in ssh mode only; HTTPS out; and its admission to the cluster API's group on 443.
+ */
+function createSecurityGroup({ name, tags, parent }: BastionStep, args: BastionArgs): aws.ec2.SecurityGroup {
+  const securityGroup = new aws.ec2.SecurityGroup(
+    `${name}-sg`,
+    {
+      vpcId: args.vpcId,
+      description:
+        args.mode === "ssm"
+          ? "Bastion: no inbound (SSM Session Manager)"
+          : "Bastion: SSH from allowed CIDRs only",
+      tags,
+    },
+    { parent },
+  );
+  if (args.mode === "ssh") {
+    for (const cidr of args.sshAllowedCidrs) {
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-in-ssh-${cidr.replace(/[^0-9A-Za-z]/g, "-")}`,
+        {
+          securityGroupId: securityGroup.id,
+          ipProtocol: "tcp",
+          fromPort: 22,
+          toPort: 22,
+          cidrIpv4: cidr,
+          description: `SSH from ${cidr}`,
+          tags,
+        },
+        { parent },
+      );
+    }
+  }
+  // HTTPS is all the bastion speaks: SSM, the EKS API, STS, dl.k8s.io. DNS and NTP go to the VPC
+  // resolver and the Amazon Time Sync address, which security groups do not filter.
+  new aws.vpc.SecurityGroupEgressRule(
+    `${name}-out-https`,
+    {
+      securityGroupId: securityGroup.id,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      cidrIpv4: "0.0.0.0/0",
+      description: "HTTPS out (SSM, EKS API, STS, kubectl download)",
+      tags,
+    },
+    { parent },
+  );
+  new aws.vpc.SecurityGroupIngressRule(
+    `${name}-cluster-api-in`,
+    {
+      securityGroupId: args.clusterSecurityGroupId,
+      ipProtocol: "tcp",
+      fromPort: 443,
+      toPort: 443,
+      referencedSecurityGroupId: securityGroup.id,
+      description: "Kubernetes API from the bastion",
+      tags,
+    },
+    { parent },
+  );
+  return securityGroup;
+}
+
+/** The instance's role: the SSM agent, and DescribeCluster on this one cluster for `aws eks update-kubeconfig`. */
+function createIdentity(
+  { name, tags, parent, partition }: BastionStep,
+  clusterArn: pulumi.Output<string>,
+): { role: aws.iam.Role; describeCluster: aws.iam.RolePolicy; instanceProfile: aws.iam.InstanceProfile } {
+  const role = new aws.iam.Role(
+    `${name}-role`,
+    { description: "Bastion instance role", assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY), tags },
+    { parent },
+  );
+  new aws.iam.RolePolicyAttachment(
+    `${name}-ssm-core`,
+    {
+      role: role.name,
+      policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+    },
+    { parent },
+  );
+  const describeCluster = new aws.iam.RolePolicy(
+    `${name}-describe-cluster`,
+    {
+      role: role.name,
+      policy: clusterArn.apply((arn) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Action: "eks:DescribeCluster", Resource: arn }],
+        }),
+      ),
+    },
+    { parent },
+  );
+  const instanceProfile = new aws.iam.InstanceProfile(
+    `${name}-profile`,
+    { role: role.name, tags },
+    { parent },
+  );
+  return { role, describeCluster, instanceProfile };
+}
+
+/** The role's Kubernetes rights through an access entry: admin of the app's namespaces, or cluster admin. */
+function grantClusterAccess(
+  { name, tags, parent, partition }: BastionStep,
+  args: BastionArgs,
+  role: aws.iam.Role,
+): aws.eks.AccessPolicyAssociation {
+  const accessEntry = new aws.eks.AccessEntry(
+    `${name}-access-entry`,
+    { clusterName: args.clusterName, principalArn: role.arn, type: "STANDARD", tags },
+    { parent },
+  );
+  const policyArn = (policy: string) =>
+    pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
+  return new aws.eks.AccessPolicyAssociation(
+    `${name}-access-policy`,
+    {
+      clusterName: args.clusterName,
+      principalArn: role.arn,
+      ...(args.accessPolicy === "clusterAdmin"
+        ? { policyArn: policyArn("AmazonEKSClusterAdminPolicy"), accessScope: { type: "cluster" } }
+        : {
+            policyArn: policyArn("AmazonEKSAdminPolicy"),
+            accessScope: { type: "namespace", namespaces: args.namespaces },
+          }),
+    },
+    { parent, dependsOn: [accessEntry] },
+  );
+}
+
 /**
  * First-boot script: kubectl for the cluster's minor version from the official dl.k8s.io release
  * (latest patch of that minor, sha256-verified as the Kubernetes install guide does), then a kubeconfig
  * through `aws eks update-kubeconfig`. The text depends only on its inputs: no timestamps.
  */
 export function bastionUserData(
-  kubernetesVersion: string,
+  kubernetesVersion: KubernetesVersion,
   clusterName: pulumi.Input<string>,
   region: pulumi.Input<string>,
 ): pulumi.Output<string> {
@@ -282,75 +300,4 @@ done
 chmod 0644 "$KUBECONFIG_PATH"
 echo "export KUBECONFIG=$KUBECONFIG_PATH" > /etc/profile.d/kubeconfig.sh
 `;
-}
-
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}\/(3[0-2]|[12]?\d)$/;
-const IPV6_CIDR = /^[0-9a-fA-F:]+:[0-9a-fA-F:]*\/(12[0-8]|1[01]\d|[1-9]?\d)$/;
-
-export function isCidr(value: string): boolean {
-  return IPV4_CIDR.test(value) || IPV6_CIDR.test(value);
-}
-
-export type ResolvedBastionArgs = BastionArgs &
-  Required<
-    Pick<
-      BastionArgs,
-      "mode" | "sshAllowedCidrs" | "instanceType" | "rootVolumeSizeGiB" | "accessPolicy" | "namespaces"
-    >
-  >;
-
-/** The constructor's argument checks, callable without an engine: the args with defaults, or throws. */
-export function validateBastionArgs(name: string, given: BastionArgs): ResolvedBastionArgs {
-  const args: ResolvedBastionArgs = {
-    ...given,
-    mode: given.mode ?? "ssm",
-    sshAllowedCidrs: given.sshAllowedCidrs ?? [],
-    instanceType: given.instanceType ?? "t3.micro",
-    rootVolumeSizeGiB: given.rootVolumeSizeGiB ?? 8,
-    accessPolicy: given.accessPolicy ?? "namespaceAdmin",
-    namespaces: given.namespaces ?? [],
-  };
-  const fail = (message: string): never => {
-    throw new Error(`Bastion ${name}: ${message}`);
-  };
-  if (args.mode !== "ssm" && args.mode !== "ssh") {
-    fail(`mode must be "ssm" or "ssh", got ${JSON.stringify(args.mode)}`);
-  }
-  if (args.mode === "ssm" && args.sshAllowedCidrs.length > 0) {
-    fail(`sshAllowedCidrs is only used in mode "ssh"; remove it or set mode "ssh"`);
-  }
-  if (args.mode === "ssh" && args.sshAllowedCidrs.length === 0) {
-    fail(`mode "ssh" needs at least one CIDR in sshAllowedCidrs`);
-  }
-  for (const cidr of args.sshAllowedCidrs) {
-    if (isWholeInternet(cidr)) {
-      fail(
-        `sshAllowedCidrs must not contain ${cidr}: SSH is never open to the whole internet (mode "ssm" needs no open port)`,
-      );
-    }
-    if (!isCidr(cidr)) {
-      fail(`sshAllowedCidrs: ${JSON.stringify(cidr)} is not an IPv4 or IPv6 CIDR`);
-    }
-  }
-  if (new Set(args.sshAllowedCidrs).size !== args.sshAllowedCidrs.length) {
-    fail("sshAllowedCidrs contains duplicates");
-  }
-  if (isArmInstanceType(args.instanceType)) {
-    fail(`instanceType ${args.instanceType} is arm64, but the bastion AMI is x86_64`);
-  }
-  if (!/^\d+\.\d+$/.test(args.kubernetesVersion)) {
-    fail(
-      `kubernetesVersion must be a minor version like "1.33", got ${JSON.stringify(args.kubernetesVersion)}`,
-    );
-  }
-  if (!Number.isInteger(args.rootVolumeSizeGiB) || args.rootVolumeSizeGiB < 8) {
-    fail(`rootVolumeSizeGiB must be an integer ≥ 8 (the AMI's size), got ${args.rootVolumeSizeGiB}`);
-  }
-  if (args.accessPolicy !== "namespaceAdmin" && args.accessPolicy !== "clusterAdmin") {
-    fail(`accessPolicy must be "namespaceAdmin" or "clusterAdmin", got ${JSON.stringify(args.accessPolicy)}`);
-  }
-  if (args.accessPolicy === "namespaceAdmin" && args.namespaces.length === 0) {
-    fail(`accessPolicy "namespaceAdmin" needs at least one namespace in namespaces`);
-  }
-  return args;
 }

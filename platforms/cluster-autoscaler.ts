@@ -1,27 +1,15 @@
-import * as aws from "@pulumi/aws";
-import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_AUTOSCALER_CHART } from "./eks-versions";
-import { serviceAccountRole } from "./irsa";
-import { pinnedRelease } from "./pinned-chart";
+import { type IrsaClusterArgs, inlinePolicy, irsaRelease } from "./irsa";
+import { awsTags } from "./tags";
 
-export interface ClusterAutoscalerArgs {
-  provider: k8s.Provider;
+export interface ClusterAutoscalerArgs extends IrsaClusterArgs {
   clusterName: pulumi.Input<string>;
   region: pulumi.Input<string>;
   partition: pulumi.Input<string>;
   accountId: pulumi.Input<string>;
-  oidcProviderArn: pulumi.Input<string>;
-  oidcIssuer: pulumi.Input<string>;
   /** Image tag; its minor must be the cluster's (EKS_VERSIONS). */
   imageTag: string;
-  /**
-   * What the release must wait for (e.g. CoreDNS, itself after the nodes): a component's own dependsOn
-   * does not reach its children, so it is passed to the release here. @default []
-   */
-  after?: pulumi.Resource[];
-  /** @default {} */
-  tags?: Record<string, string>;
 }
 
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
@@ -43,59 +31,41 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
 
   constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:ClusterAutoscaler", name, {}, opts);
-    const namespace = "kube-system";
-    const tags = args.tags ?? {};
 
-    const role = serviceAccountRole(
-      `${name}-role`,
+    const { role, release } = irsaRelease(
+      name,
       {
+        ...args,
         description: "Cluster Autoscaler (IRSA)",
-        oidcProviderArn: args.oidcProviderArn,
-        oidcIssuer: args.oidcIssuer,
-        namespace,
+        namespace: "kube-system",
         serviceAccountName: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-        tags,
-      },
-      { parent: this },
-    );
-    const policy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      {
-        role: role.name,
-        policy: pulumi
-          .all([args.partition, args.region, args.accountId, args.clusterName])
-          .apply(([partition, region, account, cluster]) =>
-            JSON.stringify(clusterAutoscalerPolicy({ partition, region, account, cluster })),
-          ),
-      },
-      { parent: this },
-    );
-
-    const release = pinnedRelease(
-      `${name}-release`,
-      CLUSTER_AUTOSCALER_CHART,
-      namespace,
-      {
-        // A stable Deployment name for runbooks (`kubectl -n kube-system logs deploy/cluster-autoscaler`).
-        fullnameOverride: "cluster-autoscaler",
-        cloudProvider: "aws",
-        awsRegion: args.region,
-        autoDiscovery: { clusterName: args.clusterName },
-        image: { tag: args.imageTag },
-        rbac: {
-          serviceAccount: {
-            create: true,
-            name: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
-            annotations: { "eks.amazonaws.com/role-arn": role.arn },
+        tags: awsTags(name),
+        grant: inlinePolicy(
+          name,
+          pulumi
+            .all([args.partition, args.region, args.accountId, args.clusterName])
+            .apply(([partition, region, account, cluster]) =>
+              JSON.stringify(clusterAutoscalerPolicy({ partition, region, account, cluster })),
+            ),
+          this,
+        ),
+        chart: CLUSTER_AUTOSCALER_CHART,
+        values: (serviceAccount) => ({
+          // A stable Deployment name for runbooks (`kubectl -n kube-system logs deploy/cluster-autoscaler`).
+          fullnameOverride: "cluster-autoscaler",
+          cloudProvider: "aws",
+          awsRegion: args.region,
+          autoDiscovery: { clusterName: args.clusterName },
+          image: { tag: args.imageTag },
+          rbac: { serviceAccount },
+          extraArgs: {
+            // One node group per AZ set: keep zones even so topology spread stays satisfiable.
+            "balance-similar-node-groups": true,
+            expander: "least-waste",
           },
-        },
-        extraArgs: {
-          // One node group per AZ set: keep zones even so topology spread stays satisfiable.
-          "balance-similar-node-groups": true,
-          expander: "least-waste",
-        },
+        }),
       },
-      { parent: this, provider: args.provider, dependsOn: [policy, ...(args.after ?? [])] },
+      this,
     );
 
     this.roleArn = role.arn;

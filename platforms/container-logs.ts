@@ -1,25 +1,13 @@
-import * as aws from "@pulumi/aws";
-import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { FLUENT_BIT_CHART } from "./eks-versions";
-import { serviceAccountRole } from "./irsa";
-import { pinnedRelease } from "./pinned-chart";
+import { type IrsaClusterArgs, inlinePolicy, irsaRelease } from "./irsa";
+import { awsTags } from "./tags";
 
-export interface ContainerLogsArgs {
-  provider: k8s.Provider;
+export interface ContainerLogsArgs extends IrsaClusterArgs {
   /** The log group (created by the caller with the stack's retention). */
   logGroupName: pulumi.Input<string>;
   logGroupArn: pulumi.Input<string>;
   region: pulumi.Input<string>;
-  oidcProviderArn: pulumi.Input<string>;
-  oidcIssuer: pulumi.Input<string>;
-  /**
-   * What the release must wait for (e.g. CoreDNS, itself after the nodes): a component's own dependsOn
-   * does not reach its children, so it is passed to the release here. @default []
-   */
-  after?: pulumi.Resource[];
-  /** @default {} */
-  tags?: Record<string, string>;
 }
 
 export const FLUENT_BIT_SERVICE_ACCOUNT = "aws-for-fluent-bit";
@@ -38,70 +26,55 @@ export class ContainerLogs extends pulumi.ComponentResource {
 
   constructor(name: string, args: ContainerLogsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:ContainerLogs", name, {}, opts);
-    const namespace = "kube-system";
-    const tags = args.tags ?? {};
 
-    const role = serviceAccountRole(
-      `${name}-role`,
+    const { role } = irsaRelease(
+      name,
       {
+        ...args,
         description: "Fluent Bit: container logs to CloudWatch (IRSA)",
-        oidcProviderArn: args.oidcProviderArn,
-        oidcIssuer: args.oidcIssuer,
-        namespace,
+        namespace: "kube-system",
         serviceAccountName: FLUENT_BIT_SERVICE_ACCOUNT,
-        tags,
+        tags: awsTags(name),
+        grant: inlinePolicy(name, logWritePolicy(args.logGroupArn), this),
+        chart: FLUENT_BIT_CHART,
+        values: (serviceAccount) => ({
+          serviceAccount,
+          cloudWatchLogs: {
+            enabled: true,
+            region: args.region,
+            logGroupName: args.logGroupName,
+            // One stream per container log file (pod, namespace, container).
+            logStreamPrefix: "pod-",
+            autoCreateGroup: false,
+          },
+          // The older Go plugin and the other outputs stay off.
+          cloudWatch: { enabled: false },
+          firehose: { enabled: false },
+          kinesis: { enabled: false },
+          elasticsearch: { enabled: false },
+        }),
       },
-      { parent: this },
-    );
-    const policy = new aws.iam.RolePolicy(
-      `${name}-policy`,
-      {
-        role: role.name,
-        policy: pulumi.output(args.logGroupArn).apply((arn) =>
-          JSON.stringify({
-            Version: "2012-10-17",
-            Statement: [
-              {
-                Effect: "Allow",
-                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                // The group ARN from the provider ends in ":*" on some partitions; normalise to the group.
-                Resource: [`${arn.replace(/:\*$/, "")}:*`],
-              },
-            ],
-          }),
-        ),
-      },
-      { parent: this },
-    );
-
-    pinnedRelease(
-      `${name}-release`,
-      FLUENT_BIT_CHART,
-      namespace,
-      {
-        serviceAccount: {
-          create: true,
-          name: FLUENT_BIT_SERVICE_ACCOUNT,
-          annotations: { "eks.amazonaws.com/role-arn": role.arn },
-        },
-        cloudWatchLogs: {
-          enabled: true,
-          region: args.region,
-          logGroupName: args.logGroupName,
-          // One stream per container log file (pod, namespace, container).
-          logStreamPrefix: "pod-",
-          autoCreateGroup: false,
-        },
-        // The older Go plugin and the other outputs stay off.
-        cloudWatch: { enabled: false },
-        firehose: { enabled: false },
-        kinesis: { enabled: false },
-        elasticsearch: { enabled: false },
-      },
-      { parent: this, provider: args.provider, dependsOn: [policy, ...(args.after ?? [])] },
+      this,
     );
 
     this.roleArn = role.arn;
     this.registerOutputs({ roleArn: this.roleArn });
   }
+}
+
+/** Write access to one log group's streams: all Fluent Bit's cloudwatch_logs output needs. */
+function logWritePolicy(logGroupArn: pulumi.Input<string>): pulumi.Output<string> {
+  return pulumi.output(logGroupArn).apply((arn) =>
+    JSON.stringify({
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+          // The group ARN from the provider ends in ":*" on some partitions; normalise to the group.
+          Resource: [`${arn.replace(/:\*$/, "")}:*`],
+        },
+      ],
+    }),
+  );
 }

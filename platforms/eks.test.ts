@@ -9,12 +9,13 @@ import {
   type RecordedResource,
   runProgram,
 } from "../tools/harness";
+import { albIngressAnnotations } from "./alb";
 import { READINESS_PATH } from "./app-contract";
 import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
   EKS_CHARTS_REPOSITORY,
 } from "./aws-load-balancer-controller";
-import { albIngressAnnotations } from "./eks";
+import { EKS_HEALTH_CHECK } from "./eks";
 import { CLUSTER_AUTOSCALER_CHART, EKS_VERSIONS, FLUENT_BIT_CHART } from "./eks-versions";
 import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
 
@@ -308,7 +309,6 @@ describe("EKS platform", () => {
       a["alb.ingress.kubernetes.io/target-group-attributes"],
       "deregistration_delay.timeout_seconds=10",
     );
-    assert.equal(a["alb.ingress.kubernetes.io/tags"], undefined, "no tags configured");
     const ingress = prodHttps.one("kubernetes:networking.k8s.io/v1:Ingress");
     assert.equal((ingress.inputs.spec as { ingressClassName: string }).ingressClassName, "alb");
     const release = prodHttps.one("kubernetes:helm.sh/v3:Release", "app-lbc-release");
@@ -325,7 +325,8 @@ describe("EKS platform", () => {
 
   it("tags the ALB when tags are given (annotation builder)", () => {
     const a = albIngressAnnotations({
-      allowedCidrs: ["0.0.0.0/0"],
+      loadBalancer: { allowedCidrs: ["0.0.0.0/0"] },
+      healthCheck: EKS_HEALTH_CHECK,
       deregistrationDelaySeconds: 10,
       tags: { team: "platform" },
     });

@@ -1,17 +1,14 @@
 import * as aws from "@pulumi/aws";
-import * as awsx from "@pulumi/awsx";
+import type * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import {
-  ALB_IDLE_TIMEOUT_SECONDS,
-  ALB_TLS_POLICY,
   type AppSettings,
   type BastionAccessPolicy,
   type BastionMode,
   type CapacityType,
   type ClusterLogType,
-  DEFAULT_VPC_CIDR,
   EC2_ASSUME_ROLE_POLICY,
   isArmInstanceType,
   type KubernetesVersion,
@@ -20,17 +17,20 @@ import {
   type NetworkSettings,
   type ScalingSettings,
 } from "../facts";
+import { type AlbIngressSettings, albIngressAnnotations, albListeners, type TargetHealthCheck } from "./alb";
 import { READINESS_PATH } from "./app-contract";
 import type { PlatformImage } from "./args";
 import { AwsLoadBalancerController } from "./aws-load-balancer-controller";
+import { createNetwork, publicSubnetCidrs } from "./aws-network";
 import { Bastion } from "./bastion";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { ContainerLogs } from "./container-logs";
 import { managedAddon } from "./eks-addons";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./eks-versions";
-import { serviceAccountRole } from "./irsa";
+import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
 import { KubernetesApp, networkPolicySources } from "./kubernetes-app";
-import { awsxAutoLayout, eksSubnetMasks } from "./subnet-layout";
+import { eksSubnetMasks, type SubnetMask } from "./subnet-layout";
+import { awsTags } from "./tags";
 
 /** Node managed policies; the node role needs nothing else. */
 export const NODE_MANAGED_POLICIES = [
@@ -71,6 +71,14 @@ export const EKS_DRAIN_DELAY_MS = 15_000;
 export const EKS_DEREGISTRATION_DELAY_SECONDS = 10;
 /** KMS key deletion window of the secrets key (the longest AWS allows). */
 export const KMS_KEY_DELETION_WINDOW_DAYS = 30;
+/** The ALB's health check of each pod (the controller's annotations): readiness, so draining pods leave. */
+export const EKS_HEALTH_CHECK: TargetHealthCheck = {
+  path: READINESS_PATH,
+  intervalSeconds: 10,
+  timeoutSeconds: 5,
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+};
 
 export interface EksPlatformArgs {
   image: PlatformImage;
@@ -137,377 +145,80 @@ export class EksPlatform extends pulumi.ComponentResource {
 
   constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EksPlatform", name, {}, opts);
-
-    const namespace = args.namespace;
-    const adminRoleArns = args.adminRoleArns;
-    const tags: Record<string, string> = {};
-    const withCertificate = args.loadBalancer.certificateArn !== undefined;
+    const step = eksStep(name, awsTags(name), this);
     const versions = EKS_VERSIONS[args.kubernetesVersion];
-    const logRetentionDays = args.logRetentionDays;
-    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    const region = aws.getRegionOutput({}, { parent: this }).region;
-    const managedPolicyArn = (policy: string) =>
-      pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}`;
-    const accessPolicyArn = (policy: string) =>
-      pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/${policy}`;
 
-    // --- Network. Pods take VPC addresses (VPC CNI), so private subnets are as large as the AZ count
-    // allows (subnet-layout.ts: /19 up to 4 AZs, /20 for 5..6).
-    const vpcCidr = DEFAULT_VPC_CIDR;
-    const subnetMasks = eksSubnetMasks(args.network.availabilityZones, vpcCidr);
-    // Computed here, so checked here: the layout must fit awsx's allocation (throws the reason otherwise).
-    awsxAutoLayout(vpcCidr, args.network.availabilityZones, subnetMasks);
-    const [publicMask, privateMask] = subnetMasks.map((s) => s.cidrMask);
-    const vpc = new awsx.ec2.Vpc(
-      `${name}-vpc`,
-      {
-        cidrBlock: vpcCidr,
-        numberOfAvailabilityZones: args.network.availabilityZones,
-        natGateways: {
-          strategy: {
-            none: awsx.ec2.NatGatewayStrategy.None,
-            single: awsx.ec2.NatGatewayStrategy.Single,
-            onePerAz: awsx.ec2.NatGatewayStrategy.OnePerAz,
-          }[args.network.natGateways],
-        },
-        subnetStrategy: awsx.ec2.SubnetAllocationStrategy.Auto,
-        subnetSpecs: [
-          // The load balancer controller picks subnets by these tags.
-          {
-            type: awsx.ec2.SubnetType.Public,
-            name: "public",
-            cidrMask: publicMask as number,
-            tags: { "kubernetes.io/role/elb": "1" },
-          },
-          {
-            type: awsx.ec2.SubnetType.Private,
-            name: "private",
-            cidrMask: privateMask as number,
-            tags: { "kubernetes.io/role/internal-elb": "1" },
-          },
-        ],
-        enableDnsHostnames: true,
-        enableDnsSupport: true,
-        tags,
-      },
-      { parent: this },
+    const vpc = createEksNetwork(step, args.network);
+    const secretsKey = createSecretsKey(step);
+    const nodeRole = createNodeRole(step);
+    // Before the cluster: EKS writes to this fixed name and would otherwise create it itself, with no
+    // retention and outside the stack.
+    const controlPlaneLogs = createLogGroup(
+      step,
+      "control-plane-logs",
+      controlPlaneLogGroupName(args.clusterName),
+      args,
     );
-
-    // --- Secrets envelope encryption.
-    const secretsKey = new aws.kms.Key(
-      `${name}-secrets-key`,
-      {
-        description: `EKS secrets encryption (${name})`,
-        enableKeyRotation: true,
-        deletionWindowInDays: KMS_KEY_DELETION_WINDOW_DAYS,
-        tags,
-      },
-      { parent: this },
-    );
-
-    // --- Node role: explicit, three managed policies. The CNI policy sits on the node role because the
-    // VPC CNI must work before any node is Ready, and an IRSA role for it would need the cluster's own OIDC
-    // provider as an input to the cluster (a cycle). Pods cannot use the node role: IMDS hop limit 1.
-    const nodeRole = new aws.iam.Role(
-      `${name}-node-role`,
-      {
-        description: "EKS managed node groups",
-        assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY),
-        tags,
-      },
-      { parent: this },
-    );
-    const nodePolicyAttachments = NODE_MANAGED_POLICIES.map(
-      (policy) =>
-        new aws.iam.RolePolicyAttachment(
-          `${name}-node-${policy}`,
-          { role: nodeRole.name, policyArn: managedPolicyArn(policy) },
-          { parent: this },
-        ),
-    );
-
-    // --- The control-plane log group, before the cluster: EKS writes to this fixed name and would
-    // otherwise create it itself, with no retention and outside the stack.
-    const controlPlaneLogGroup = new aws.cloudwatch.LogGroup(
-      `${name}-control-plane-logs`,
-      { name: controlPlaneLogGroupName(args.clusterName), retentionInDays: logRetentionDays, tags },
-      { parent: this },
-    );
-
-    const publicEndpoint = args.endpointPublicAccessCidrs.length > 0;
-    const cluster = new eks.Cluster(
-      `${name}-cluster`,
-      {
-        name: args.clusterName,
-        version: args.kubernetesVersion,
-        // Pinned means the config decides when to upgrade, not the end of standard support.
-        upgradePolicy: { supportType: "EXTENDED" },
-        authenticationMode: eks.AuthenticationMode.Api,
-        enabledClusterLogTypes: [...args.clusterLogTypes],
-        encryptionConfigKeyArn: secretsKey.arn,
-        endpointPrivateAccess: true,
-        endpointPublicAccess: publicEndpoint,
-        ...(publicEndpoint ? { publicAccessCidrs: args.endpointPublicAccessCidrs } : {}),
-        createOidcProvider: true,
-        skipDefaultNodeGroup: true,
-        vpcId: vpc.vpcId,
-        publicSubnetIds: vpc.publicSubnetIds,
-        privateSubnetIds: vpc.privateSubnetIds,
-        nodeAssociatePublicIpAddress: false,
-        // pulumi-eks's own add-on handling resolves the newest version on every run (cluster.ts:
-        // getAddonVersionOutput mostRecent: true) and leaves CoreDNS self-managed without a default node
-        // group: all three are off here and created below at the versions EKS_VERSIONS pins.
-        useDefaultVpcCni: true,
-        kubeProxyAddonOptions: { enabled: false },
-        corednsAddonOptions: { enabled: false },
-        tags,
-      },
-      // No customTimeouts: eks.Cluster is a remote component, which does not pass resource options to the
-      // aws.eks.Cluster it creates (pulumi-eks cluster.ts builds it with its own options), so they did
-      // nothing; the AWS provider's defaults for that resource apply.
-      { parent: this, dependsOn: [controlPlaneLogGroup] },
-    );
+    const cluster = createCluster(step, args, vpc, secretsKey, controlPlaneLogs);
     const clusterName = cluster.eksCluster.name;
-    const addonArgs = { clusterName, versions, tags };
+    const addons = { clusterName, versions, tags: step.tags };
 
-    // --- Pinned networking add-ons before the nodes: each new node starts with these versions. The VPC
-    // CNI enforces NetworkPolicy, so KubernetesApp's NetworkPolicy bites.
-    const vpcCni = managedAddon(
-      name,
-      "vpc-cni",
-      addonArgs,
-      { parent: this },
-      { enableNetworkPolicy: "true" },
-    );
-    const kubeProxy = managedAddon(name, "kube-proxy", addonArgs, { parent: this });
-
+    // Pinned networking add-ons before the nodes: each new node starts with these versions. The VPC CNI
+    // enforces NetworkPolicy, so KubernetesApp's NetworkPolicy bites.
+    const vpcCni = managedAddon(name, "vpc-cni", addons, { parent: this }, { enableNetworkPolicy: "true" });
+    const kubeProxy = managedAddon(name, "kube-proxy", addons, { parent: this });
     const provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: pulumi.secret(cluster.kubeconfigJson), enableServerSideApply: true },
       { parent: this },
     );
+    grantClusterAdmins(step, clusterName, args.adminRoleArns);
+    const nodeGroups = createNodeGroups(step, args, cluster, nodeRole.role, vpc, [
+      ...nodeRole.attachments,
+      vpcCni,
+      kubeProxy,
+    ]);
 
-    // --- Access entries for human administrators (cluster admin).
-    for (const arn of adminRoleArns) {
-      const roleName = arn.split("/").pop() ?? arn;
-      const entry = new aws.eks.AccessEntry(
-        `${name}-admin-${roleName}`,
-        { clusterName, principalArn: arn, type: "STANDARD", tags },
-        { parent: this },
-      );
-      new aws.eks.AccessPolicyAssociation(
-        `${name}-admin-${roleName}`,
-        {
-          clusterName,
-          principalArn: arn,
-          policyArn: accessPolicyArn("AmazonEKSClusterAdminPolicy"),
-          accessScope: { type: "cluster" },
-        },
-        { parent: this, dependsOn: [entry] },
-      );
-    }
-
-    // --- Managed node groups: private subnets, explicit launch template (IMDSv2, encrypted gp3), no SSH.
-    const nodeGroups = args.nodeGroups.map((group) => {
-      const instanceTypes = group.instanceTypes;
-      const arm = instanceTypes.some(isArmInstanceType);
-      const launchTemplate = new aws.ec2.LaunchTemplate(
-        `${name}-${group.name}-lt`,
-        {
-          description: `EKS node group ${group.name}`,
-          updateDefaultVersion: true,
-          // Hop limit 1: only host-network processes (kubelet, VPC CNI, kube-proxy) reach IMDS; pods
-          // cannot borrow the node role. The load balancer controller uses IRSA and gets region and VPC
-          // from its values, so nothing in a pod needs IMDS.
-          metadataOptions: {
-            httpEndpoint: "enabled",
-            httpTokens: "required",
-            httpPutResponseHopLimit: 1,
-            instanceMetadataTags: "disabled",
-          },
-          blockDeviceMappings: [
-            {
-              deviceName: "/dev/xvda",
-              ebs: {
-                volumeType: "gp3",
-                volumeSize: group.diskSizeGiB,
-                encrypted: "true",
-                deleteOnTermination: "true",
-              },
-            },
-          ],
-          tagSpecifications: [
-            { resourceType: "instance", tags: { ...tags, Name: `${name}-${group.name}` } },
-            { resourceType: "volume", tags: { ...tags, Name: `${name}-${group.name}` } },
-          ],
-          tags,
-        },
-        { parent: this },
-      );
-      return new eks.ManagedNodeGroup(
-        `${name}-${group.name}`,
-        {
-          cluster,
-          nodeRole,
-          subnetIds: vpc.privateSubnetIds,
-          instanceTypes,
-          capacityType: group.capacityType,
-          // The launch template has no AMI, so EKS picks the AMI for this type and version (and writes the
-          // node bootstrap); with a custom template the version is not defaulted from the cluster.
-          amiType: arm ? eks.AmiType.AL2023Arm64Standard : eks.AmiType.AL2023X86_64Standard,
-          version: args.kubernetesVersion,
-          scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
-          launchTemplate: {
-            id: launchTemplate.id,
-            version: pulumi.interpolate`${launchTemplate.latestVersion}`,
-          },
-          labels: { "fastify-deploy/node-group": group.name },
-          // The Cluster Autoscaler owns the desired size after creation: pulumi-eks then sets
-          // ignoreChanges ["scalingConfig.desiredSize"] on the aws.eks.NodeGroup it creates
-          // (nodejs/eks/nodes/nodegroup.ts), so `pulumi up` never resets the autoscaler's choice.
-          ignoreScalingChanges: true,
-          tags,
-        },
-        { parent: this, dependsOn: [...nodePolicyAttachments, vpcCni, kubeProxy] },
-      );
-    });
-
-    // --- Add-ons that run as pods: after the nodes they run on.
-    const coredns = managedAddon(name, "coredns", addonArgs, { parent: this, dependsOn: nodeGroups });
-    const metricsServer = managedAddon(name, "metrics-server", addonArgs, {
+    // Add-ons that run as pods: after the nodes they run on.
+    const coredns = managedAddon(name, "coredns", addons, { parent: this, dependsOn: nodeGroups });
+    const metricsServer = managedAddon(name, "metrics-server", addons, {
       parent: this,
       dependsOn: nodeGroups,
     });
-
+    // Cluster add-ons with their own IAM role; their pods need a node and cluster DNS.
+    const irsa: IrsaClusterArgs = {
+      provider,
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuer: cluster.oidcIssuer,
+      after: [coredns],
+    };
+    const { region, partition, accountId } = step;
+    const imageTag = versions.clusterAutoscaler;
     new ClusterAutoscaler(
       `${name}-cluster-autoscaler`,
-      {
-        provider,
-        clusterName,
-        region,
-        partition,
-        accountId,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        imageTag: versions.clusterAutoscaler,
-        // Its pod needs a node and cluster DNS.
-        after: [coredns],
-        tags,
-      },
+      { ...irsa, clusterName, region, partition, accountId, imageTag },
       { parent: this },
     );
-
-    const containerLogGroup = new aws.cloudwatch.LogGroup(
-      `${name}-container-logs`,
-      { name: containerLogGroupName(args.clusterName), retentionInDays: logRetentionDays, tags },
-      { parent: this },
+    const containerLogs = createLogGroup(
+      step,
+      "container-logs",
+      containerLogGroupName(args.clusterName),
+      args,
     );
     new ContainerLogs(
       `${name}-fluent-bit`,
-      {
-        provider,
-        logGroupName: containerLogGroup.name,
-        logGroupArn: containerLogGroup.arn,
-        region,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        after: [coredns],
-        tags,
-      },
+      { ...irsa, logGroupName: containerLogs.name, logGroupArn: containerLogs.arn, region },
       { parent: this },
     );
-
-    // --- The app's own AWS identity: no permissions; other stacks attach policies to appRoleArn.
-    const appRole = serviceAccountRole(
-      `${name}-app-role`,
-      {
-        description: "The app's pods (IRSA); no permissions by default",
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        namespace,
-        // KubernetesApp names its service account after the namespace.
-        serviceAccountName: namespace,
-        tags,
-      },
-      { parent: this },
-    );
-
+    const appRole = createAppRole(step, cluster, args.namespace);
     const loadBalancerController = new AwsLoadBalancerController(
       `${name}-lbc`,
-      {
-        provider,
-        clusterName,
-        region,
-        vpcId: vpc.vpcId,
-        partition,
-        accountId,
-        oidcProviderArn: cluster.oidcProviderArn,
-        oidcIssuer: cluster.oidcIssuer,
-        // Its pods need nodes and cluster DNS to become ready.
-        after: [coredns],
-        tags,
-      },
+      { ...irsa, clusterName, region, vpcId: vpc.vpcId, partition, accountId },
       { parent: this },
     );
 
-    const app = new KubernetesApp(
-      `${name}-app`,
-      {
-        provider,
-        image: args.image.uri,
-        app: args.app,
-        scaling: args.scaling,
-        platform: "eks",
-        drainDelayMs: EKS_DRAIN_DELAY_MS,
-        namespace,
-        createNamespace: true,
-        serviceType: "ClusterIP",
-        // By default the VPC's public subnets, where the ALB's network interfaces live.
-        networkPolicySources: networkPolicySources(args.networkPolicy, () =>
-          publicSubnetCidrs(vpc, args.network.availabilityZones, this).map((cidr) => ({ cidr })),
-        ),
-        awaitAddress: args.awaitAddress,
-        // ALB `ip` targets: without readiness gates a rollout can leave the target group with only
-        // "initial" and "draining" targets (AWS Load Balancer Controller docs, pod_readiness_gate.md).
-        podReadinessGates: true,
-        // The node groups span every zone of the VPC.
-        zoneCount: args.network.availabilityZones,
-        serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": appRole.arn },
-        // The HPA reads the resource metrics API that metrics-server serves.
-        metricsApi: metricsServer,
-        // No annotation needed; taken from the controller so the Service waits for its webhooks.
-        serviceAnnotations: loadBalancerController.ingressClassName.apply(() => ({})),
-        ingress: {
-          className: loadBalancerController.ingressClassName,
-          annotations: albIngressAnnotations({
-            allowedCidrs: args.loadBalancer.allowedCidrs,
-            certificateArn: args.loadBalancer.certificateArn,
-            deregistrationDelaySeconds: EKS_DEREGISTRATION_DELAY_SECONDS,
-            tags,
-          }),
-        },
-      },
-      { parent: this },
-    );
-
-    const bastion = new Bastion(
-      `${name}-bastion`,
-      {
-        vpcId: vpc.vpcId,
-        subnetId: args.bastion.mode === "ssh" ? vpc.publicSubnetIds[0] : vpc.privateSubnetIds[0],
-        mode: args.bastion.mode,
-        sshAllowedCidrs: args.bastion.sshAllowedCidrs,
-        instanceType: args.bastion.instanceType,
-        accessPolicy: args.bastion.accessPolicy,
-        namespaces: [namespace],
-        clusterName,
-        clusterSecurityGroupId: cluster.clusterSecurityGroupId,
-        kubernetesVersion: args.kubernetesVersion,
-        tags,
-      },
-      { parent: this },
-    );
+    const app = deployApp(step, args, { provider, vpc, appRole, metricsServer, loadBalancerController });
+    const bastion = createBastion(step, args, vpc, cluster, clusterName);
 
     this.clusterName = clusterName;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
@@ -515,16 +226,15 @@ export class EksPlatform extends pulumi.ComponentResource {
     this.namespace = app.namespace;
     this.loadBalancerDnsName = app.ingressAddress;
     // Until the controller has published the ALB (only without the await), the in-cluster URL.
+    const scheme = albListeners(args.loadBalancer).https ? "https" : "http";
     this.url = pulumi
       .all([app.ingressAddress, app.clusterUrl])
-      .apply(([address, clusterUrl]) =>
-        address ? `${withCertificate ? "https" : "http"}://${address}` : clusterUrl,
-      );
+      .apply(([address, clusterUrl]) => (address ? `${scheme}://${address}` : clusterUrl));
     this.bastionInstanceId = bastion.instanceId;
     this.bastionConnectCommand = bastion.connectCommand;
     this.appRoleArn = appRole.arn;
-    this.containerLogGroupName = containerLogGroup.name;
-    this.controlPlaneLogGroupName = controlPlaneLogGroup.name;
+    this.containerLogGroupName = containerLogs.name;
+    this.controlPlaneLogGroupName = controlPlaneLogs.name;
     this.registerOutputs({
       clusterName: this.clusterName,
       kubeconfig: this.kubeconfig,
@@ -541,59 +251,350 @@ export class EksPlatform extends pulumi.ComponentResource {
   }
 }
 
-/** The CIDR of each public subnet (one per AZ), read from the subnets the VPC created. */
-function publicSubnetCidrs(
-  vpc: awsx.ec2.Vpc,
-  availabilityZones: number,
-  parent: pulumi.Resource,
-): pulumi.Output<string>[] {
-  return Array.from(
-    { length: availabilityZones },
-    (_, i) =>
-      aws.ec2.getSubnetOutput({ id: vpc.publicSubnetIds.apply((ids) => ids[i] ?? "") }, { parent }).cidrBlock,
+/** What every step of the EKS outline needs: the component's name, tags, parent and AWS context. */
+interface EksStep {
+  name: string;
+  tags: Record<string, string>;
+  parent: pulumi.Resource;
+  accountId: pulumi.Output<string>;
+  partition: pulumi.Output<string>;
+  region: pulumi.Output<string>;
+}
+
+function eksStep(name: string, tags: Record<string, string>, parent: pulumi.Resource): EksStep {
+  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
+  const partition = aws.getPartitionOutput({}, { parent }).partition;
+  const region = aws.getRegionOutput({}, { parent }).region;
+  return { name, tags, parent, accountId, partition, region };
+}
+
+/**
+ * The VPC, with the subnet tags the load balancer controller picks subnets by. Pods take VPC addresses
+ * (VPC CNI), so private subnets are as large as the AZ count allows (subnet-layout.ts).
+ */
+function createEksNetwork(step: EksStep, network: NetworkSettings): awsx.ec2.Vpc {
+  const [publicSubnets, privateSubnets] = eksSubnetMasks(network.availabilityZones);
+  return createNetwork(
+    "EksPlatform",
+    step.name,
+    {
+      network,
+      subnets: [
+        { ...(publicSubnets as SubnetMask), tags: { "kubernetes.io/role/elb": "1" } },
+        { ...(privateSubnets as SubnetMask), tags: { "kubernetes.io/role/internal-elb": "1" } },
+      ],
+      tags: step.tags,
+    },
+    step.parent,
   );
 }
 
-export interface AlbIngressSettings {
-  allowedCidrs: string[];
-  certificateArn?: string | undefined;
-  deregistrationDelaySeconds: number;
-  tags: Record<string, string>;
+/** Envelope encryption of Kubernetes secrets, with a key that rotates. */
+function createSecretsKey({ name, tags, parent }: EksStep): aws.kms.Key {
+  return new aws.kms.Key(
+    `${name}-secrets-key`,
+    {
+      description: `EKS secrets encryption (${name})`,
+      enableKeyRotation: true,
+      deletionWindowInDays: KMS_KEY_DELETION_WINDOW_DAYS,
+      tags,
+    },
+    { parent },
+  );
 }
 
-/** `alb.ingress.kubernetes.io/*` annotations for the app's Ingress (keys sorted: stable inputs). */
-export function albIngressAnnotations(s: AlbIngressSettings): Record<string, string> {
-  const a = (key: string) => `alb.ingress.kubernetes.io/${key}`;
-  const annotations: Record<string, string> = {
-    [a("scheme")]: "internet-facing",
-    // Pods are targets directly: no NodePort hop, and the ALB health-checks each pod.
-    [a("target-type")]: "ip",
-    [a("healthcheck-path")]: READINESS_PATH,
-    [a("healthcheck-port")]: "traffic-port",
-    [a("healthcheck-interval-seconds")]: "10",
-    [a("healthcheck-timeout-seconds")]: "5",
-    [a("healthy-threshold-count")]: "2",
-    [a("unhealthy-threshold-count")]: "2",
-    [a("success-codes")]: "200",
-    [a("inbound-cidrs")]: s.allowedCidrs.join(","),
-    [a("load-balancer-attributes")]: [
-      `idle_timeout.timeout_seconds=${ALB_IDLE_TIMEOUT_SECONDS}`,
-      "routing.http.drop_invalid_header_fields.enabled=true",
-    ].join(","),
-    // Short: by the time a target drains the pod has already stopped getting new requests (drain delay).
-    [a("target-group-attributes")]: `deregistration_delay.timeout_seconds=${s.deregistrationDelaySeconds}`,
-    [a("listen-ports")]: JSON.stringify(
-      s.certificateArn !== undefined ? [{ HTTP: 80 }, { HTTPS: 443 }] : [{ HTTP: 80 }],
-    ),
+/**
+ * The node role: explicit, three managed policies. The CNI policy sits on the node role because the
+ * VPC CNI must work before any node is Ready, and an IRSA role for it would need the cluster's own OIDC
+ * provider as an input to the cluster (a cycle). Pods cannot use the node role: IMDS hop limit 1.
+ */
+function createNodeRole({ name, tags, parent, partition }: EksStep): {
+  role: aws.iam.Role;
+  attachments: aws.iam.RolePolicyAttachment[];
+} {
+  const role = new aws.iam.Role(
+    `${name}-node-role`,
+    {
+      description: "EKS managed node groups",
+      assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY),
+      tags,
+    },
+    { parent },
+  );
+  const attachments = NODE_MANAGED_POLICIES.map(
+    (policy) =>
+      new aws.iam.RolePolicyAttachment(
+        `${name}-node-${policy}`,
+        { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${policy}` },
+        { parent },
+      ),
+  );
+  return { role, attachments };
+}
+
+/** A log group this stack owns, with the stack's retention. */
+function createLogGroup(
+  { name, tags, parent }: EksStep,
+  suffix: string,
+  logGroupName: string,
+  args: { logRetentionDays: number },
+): aws.cloudwatch.LogGroup {
+  return new aws.cloudwatch.LogGroup(
+    `${name}-${suffix}`,
+    { name: logGroupName, retentionInDays: args.logRetentionDays, tags },
+    { parent },
+  );
+}
+
+function createCluster(
+  { name, tags, parent }: EksStep,
+  args: EksPlatformArgs,
+  vpc: awsx.ec2.Vpc,
+  secretsKey: aws.kms.Key,
+  controlPlaneLogs: aws.cloudwatch.LogGroup,
+): eks.Cluster {
+  const publicEndpoint = args.endpointPublicAccessCidrs.length > 0;
+  return new eks.Cluster(
+    `${name}-cluster`,
+    {
+      name: args.clusterName,
+      version: args.kubernetesVersion,
+      // Pinned means the config decides when to upgrade, not the end of standard support.
+      upgradePolicy: { supportType: "EXTENDED" },
+      authenticationMode: eks.AuthenticationMode.Api,
+      enabledClusterLogTypes: [...args.clusterLogTypes],
+      encryptionConfigKeyArn: secretsKey.arn,
+      endpointPrivateAccess: true,
+      endpointPublicAccess: publicEndpoint,
+      ...(publicEndpoint ? { publicAccessCidrs: args.endpointPublicAccessCidrs } : {}),
+      createOidcProvider: true,
+      skipDefaultNodeGroup: true,
+      vpcId: vpc.vpcId,
+      publicSubnetIds: vpc.publicSubnetIds,
+      privateSubnetIds: vpc.privateSubnetIds,
+      nodeAssociatePublicIpAddress: false,
+      // pulumi-eks's own add-on handling resolves the newest version on every run (cluster.ts:
+      // getAddonVersionOutput mostRecent: true) and leaves CoreDNS self-managed without a default node
+      // group: all three are off here and created below at the versions EKS_VERSIONS pins.
+      useDefaultVpcCni: true,
+      kubeProxyAddonOptions: { enabled: false },
+      corednsAddonOptions: { enabled: false },
+      tags,
+    },
+    // No customTimeouts: eks.Cluster is a remote component, which does not pass resource options to the
+    // aws.eks.Cluster it creates (pulumi-eks cluster.ts builds it with its own options), so they did
+    // nothing; the AWS provider's defaults for that resource apply.
+    { parent, dependsOn: [controlPlaneLogs] },
+  );
+}
+
+/** Access entries for human administrators (cluster admin). */
+function grantClusterAdmins(
+  { name, tags, parent, partition }: EksStep,
+  clusterName: pulumi.Output<string>,
+  adminRoleArns: string[],
+): void {
+  for (const arn of adminRoleArns) {
+    const roleName = arn.split("/").pop() ?? arn;
+    const entry = new aws.eks.AccessEntry(
+      `${name}-admin-${roleName}`,
+      { clusterName, principalArn: arn, type: "STANDARD", tags },
+      { parent },
+    );
+    new aws.eks.AccessPolicyAssociation(
+      `${name}-admin-${roleName}`,
+      {
+        clusterName,
+        principalArn: arn,
+        policyArn: pulumi.interpolate`arn:${partition}:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy`,
+        accessScope: { type: "cluster" },
+      },
+      { parent, dependsOn: [entry] },
+    );
+  }
+}
+
+/** Managed node groups: private subnets, explicit launch template (IMDSv2, encrypted gp3), no SSH. */
+function createNodeGroups(
+  step: EksStep,
+  args: EksPlatformArgs,
+  cluster: eks.Cluster,
+  nodeRole: aws.iam.Role,
+  vpc: awsx.ec2.Vpc,
+  after: pulumi.Resource[],
+): eks.ManagedNodeGroup[] {
+  const { name, tags, parent } = step;
+  return args.nodeGroups.map((group) => {
+    const launchTemplate = createLaunchTemplate(step, group);
+    return new eks.ManagedNodeGroup(
+      `${name}-${group.name}`,
+      {
+        cluster,
+        nodeRole,
+        subnetIds: vpc.privateSubnetIds,
+        instanceTypes: group.instanceTypes,
+        capacityType: group.capacityType,
+        // The launch template has no AMI, so EKS picks the AMI for this type and version (and writes the
+        // node bootstrap); with a custom template the version is not defaulted from the cluster.
+        amiType: group.instanceTypes.some(isArmInstanceType)
+          ? eks.AmiType.AL2023Arm64Standard
+          : eks.AmiType.AL2023X86_64Standard,
+        version: args.kubernetesVersion,
+        scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
+        launchTemplate: {
+          id: launchTemplate.id,
+          version: pulumi.interpolate`${launchTemplate.latestVersion}`,
+        },
+        labels: { "fastify-deploy/node-group": group.name },
+        // The Cluster Autoscaler owns the desired size after creation: pulumi-eks then sets
+        // ignoreChanges ["scalingConfig.desiredSize"] on the aws.eks.NodeGroup it creates
+        // (nodejs/eks/nodes/nodegroup.ts), so `pulumi up` never resets the autoscaler's choice.
+        ignoreScalingChanges: true,
+        tags,
+      },
+      { parent, dependsOn: after },
+    );
+  });
+}
+
+function createLaunchTemplate(
+  { name, tags, parent }: EksStep,
+  group: EksNodeGroupArgs,
+): aws.ec2.LaunchTemplate {
+  return new aws.ec2.LaunchTemplate(
+    `${name}-${group.name}-lt`,
+    {
+      description: `EKS node group ${group.name}`,
+      updateDefaultVersion: true,
+      // Hop limit 1: only host-network processes (kubelet, VPC CNI, kube-proxy) reach IMDS; pods
+      // cannot borrow the node role. The load balancer controller uses IRSA and gets region and VPC
+      // from its values, so nothing in a pod needs IMDS.
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 1,
+        instanceMetadataTags: "disabled",
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/xvda",
+          ebs: {
+            volumeType: "gp3",
+            volumeSize: group.diskSizeGiB,
+            encrypted: "true",
+            deleteOnTermination: "true",
+          },
+        },
+      ],
+      tagSpecifications: [
+        { resourceType: "instance", tags: { ...tags, Name: `${name}-${group.name}` } },
+        { resourceType: "volume", tags: { ...tags, Name: `${name}-${group.name}` } },
+      ],
+      tags,
+    },
+    { parent },
+  );
+}
+
+/** The app's own AWS identity: no permissions; other stacks attach policies to appRoleArn. */
+function createAppRole(
+  { name, tags, parent }: EksStep,
+  cluster: eks.Cluster,
+  namespace: string,
+): aws.iam.Role {
+  return serviceAccountRole(
+    `${name}-app-role`,
+    {
+      description: "The app's pods (IRSA); no permissions by default",
+      oidcProviderArn: cluster.oidcProviderArn,
+      oidcIssuer: cluster.oidcIssuer,
+      namespace,
+      // KubernetesApp names its service account after the namespace.
+      serviceAccountName: namespace,
+      tags,
+    },
+    { parent },
+  );
+}
+
+interface AppDependencies {
+  provider: k8s.Provider;
+  vpc: awsx.ec2.Vpc;
+  appRole: aws.iam.Role;
+  metricsServer: aws.eks.Addon;
+  loadBalancerController: AwsLoadBalancerController;
+}
+
+/**
+ * The shared KubernetesApp behind the ALB the load balancer controller makes from its Ingress. (The one
+ * place that builds KubernetesApp's Args on EKS.)
+ */
+function deployApp(
+  { name, tags, parent }: EksStep,
+  args: EksPlatformArgs,
+  deps: AppDependencies,
+): KubernetesApp {
+  const ingress: AlbIngressSettings = {
+    loadBalancer: args.loadBalancer,
+    healthCheck: EKS_HEALTH_CHECK,
+    deregistrationDelaySeconds: EKS_DEREGISTRATION_DELAY_SECONDS,
+    tags,
   };
-  if (s.certificateArn !== undefined) {
-    annotations[a("certificate-arn")] = s.certificateArn;
-    annotations[a("ssl-policy")] = ALB_TLS_POLICY;
-    annotations[a("ssl-redirect")] = "443";
-  }
-  const tagList = Object.entries(s.tags).map(([key, value]) => `${key}=${value}`);
-  if (tagList.length > 0) {
-    annotations[a("tags")] = tagList.join(",");
-  }
-  return Object.fromEntries(Object.entries(annotations).sort(([x], [y]) => x.localeCompare(y)));
+  return new KubernetesApp(
+    `${name}-app`,
+    {
+      provider: deps.provider,
+      image: args.image.uri,
+      app: args.app,
+      scaling: args.scaling,
+      platform: "eks",
+      drainDelayMs: EKS_DRAIN_DELAY_MS,
+      namespace: args.namespace,
+      createNamespace: true,
+      serviceType: "ClusterIP",
+      // By default the VPC's public subnets, where the ALB's network interfaces live.
+      networkPolicySources: networkPolicySources(args.networkPolicy, () =>
+        publicSubnetCidrs(deps.vpc, args.network.availabilityZones, parent).map((cidr) => ({ cidr })),
+      ),
+      awaitAddress: args.awaitAddress,
+      // ALB `ip` targets: without readiness gates a rollout can leave the target group with only
+      // "initial" and "draining" targets (AWS Load Balancer Controller docs, pod_readiness_gate.md).
+      podReadinessGates: true,
+      // The node groups span every zone of the VPC.
+      zoneCount: args.network.availabilityZones,
+      serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": deps.appRole.arn },
+      // The HPA reads the resource metrics API that metrics-server serves.
+      metricsApi: deps.metricsServer,
+      // No annotation needed; taken from the controller so the Service waits for its webhooks.
+      serviceAnnotations: deps.loadBalancerController.ingressClassName.apply(() => ({})),
+      ingress: {
+        className: deps.loadBalancerController.ingressClassName,
+        annotations: albIngressAnnotations(ingress),
+      },
+    },
+    { parent },
+  );
+}
+
+/** The operators' way in: SSM by default, SSH from configured CIDRs when asked. */
+function createBastion(
+  { name, parent }: EksStep,
+  args: EksPlatformArgs,
+  vpc: awsx.ec2.Vpc,
+  cluster: eks.Cluster,
+  clusterName: pulumi.Output<string>,
+): Bastion {
+  return new Bastion(
+    `${name}-bastion`,
+    {
+      vpcId: vpc.vpcId,
+      subnetId: args.bastion.mode === "ssh" ? vpc.publicSubnetIds[0] : vpc.privateSubnetIds[0],
+      ...args.bastion,
+      namespaces: [args.namespace],
+      clusterName,
+      clusterSecurityGroupId: cluster.clusterSecurityGroupId,
+      kubernetesVersion: args.kubernetesVersion,
+    },
+    { parent },
+  );
 }

@@ -1,11 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { StackConfig } from "../config";
-import { ecrImage, type LoadBalancerSettings } from "../facts";
-import type { AppImage } from "../image";
+import type { Platform } from "../facts";
 import type { PlatformImage } from "./args";
-import { EcsPlatform } from "./ecs";
-import { EksPlatform } from "./eks";
-import { type ImagePullArgs, KubernetesPlatform } from "./kubernetes";
+import { EcsPlatform, type EcsPlatformArgs } from "./ecs";
+import { EksPlatform, type EksPlatformArgs } from "./eks";
+import { KubernetesPlatform, type KubernetesPlatformArgs } from "./kubernetes";
+
+/**
+ * What validated config hands the one selected platform: that component's Args except the image (built
+ * or given at run time). config/ builds it (its StackConfig is this plus the image settings), so a
+ * platform's part of the config is its Args, with no second translation here.
+ */
+export type PlatformConfig =
+  | { platform: "ecs"; ecs: Omit<EcsPlatformArgs, "image"> }
+  | { platform: "eks"; eks: Omit<EksPlatformArgs, "image"> }
+  | { platform: "kubernetes"; kubernetes: Omit<KubernetesPlatformArgs, "image"> };
 
 /**
  * The stack outputs contract. Every platform exports {@link CommonOutputs}; each adds its documented
@@ -13,7 +21,7 @@ import { type ImagePullArgs, KubernetesPlatform } from "./kubernetes";
  */
 export interface CommonOutputs {
   /** The platform this stack deploys to. */
-  platform: StackConfig["platform"];
+  platform: Platform;
   /**
    * Where the app answers, always an `http(s)://` URL: the load balancer's or ingress host's when there is
    * one, else the in-cluster `http://<service>.<namespace>.svc.cluster.local`.
@@ -75,25 +83,17 @@ export type StackOutputs = EcsOutputs | EksOutputs | KubernetesOutputs;
 /** The name every platform component (and so every child resource name) derives from. */
 export const PLATFORM_COMPONENT_NAME = "app";
 
-/** The only place that branches on the platform. */
-export function createPlatform(config: StackConfig, image: AppImage): StackOutputs {
+/** The only place that branches on the platform: wiring, config's Args plus the image, and the outputs. */
+export function createPlatform(config: PlatformConfig, image: PlatformImage): StackOutputs {
   const name = PLATFORM_COMPONENT_NAME;
+  const imageUri = pulumi.output(image.uri);
   switch (config.platform) {
     case "ecs": {
-      const ecs = new EcsPlatform(name, {
-        image: platformImage(config, image),
-        app: config.app,
-        scaling: config.scaling,
-        network: config.network,
-        loadBalancer: loadBalancer(config),
-        task: { cpu: config.ecs.cpu, memory: config.ecs.memory },
-        logRetentionDays: config.ecs.logRetentionDays,
-        containerInsights: config.ecs.containerInsights,
-      });
+      const ecs = new EcsPlatform(name, { ...config.ecs, image });
       return {
         platform: "ecs",
         url: ecs.url,
-        imageUri: image.imageUri,
+        imageUri,
         clusterName: ecs.clusterName,
         serviceName: ecs.serviceName,
         loadBalancerDnsName: ecs.loadBalancerDnsName,
@@ -103,30 +103,11 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
       };
     }
     case "eks": {
-      const e = config.eks;
-      const eks = new EksPlatform(name, {
-        image: platformImage(config, image),
-        app: config.app,
-        scaling: config.scaling,
-        network: config.network,
-        loadBalancer: loadBalancer(config),
-        // Known before the cluster exists (its control-plane log group is created first); one per stack.
-        clusterName: `${pulumi.getProject()}-${pulumi.getStack()}`,
-        kubernetesVersion: e.kubernetesVersion,
-        endpointPublicAccessCidrs: e.endpointPublicAccessCidrs,
-        adminRoleArns: e.adminRoleArns,
-        nodeGroups: [{ name: "general", ...e.nodeGroup }],
-        bastion: e.bastion,
-        namespace: e.namespace,
-        awaitAddress: e.awaitAddress,
-        networkPolicy: e.networkPolicy,
-        clusterLogTypes: e.clusterLogTypes,
-        logRetentionDays: e.logRetentionDays,
-      });
+      const eks = new EksPlatform(name, { ...config.eks, image });
       return {
         platform: "eks",
         url: eks.url,
-        imageUri: image.imageUri,
+        imageUri,
         clusterName: eks.clusterName,
         kubeconfig: eks.kubeconfig,
         vpcId: eks.vpcId,
@@ -140,30 +121,11 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
       };
     }
     case "kubernetes": {
-      const k = config.kubernetes;
-      const platform = new KubernetesPlatform(name, {
-        image: platformImage(config, image),
-        app: config.app,
-        scaling: config.scaling,
-        cluster: {
-          kubeconfig: k.kubeconfig,
-          ...(k.context !== undefined && { context: k.context }),
-          apiServer: k.apiServer,
-        },
-        imagePull: imagePull(k.imagePullSecret, config.image.uri, k.ecrRefresherImage),
-        namespace: k.namespace,
-        createNamespace: k.createNamespace,
-        serviceType: k.serviceType,
-        ...(k.ingress !== undefined && { ingress: k.ingress }),
-        networkPolicy: k.networkPolicy,
-        ingressControllerNamespace: k.ingressControllerNamespace,
-        nodeCidrs: k.nodeCidrs,
-        awaitAddress: k.awaitAddress,
-      });
+      const platform = new KubernetesPlatform(name, { ...config.kubernetes, image });
       return {
         platform: "kubernetes",
         url: platform.url,
-        imageUri: image.imageUri,
+        imageUri,
         namespace: platform.namespace,
         serviceName: platform.serviceName,
         portForwardCommand: platform.portForwardCommand,
@@ -174,29 +136,4 @@ export function createPlatform(config: StackConfig, image: AppImage): StackOutpu
       throw new Error(`unknown platform ${JSON.stringify((unreachable as { platform: unknown }).platform)}`);
     }
   }
-}
-
-/** The image as every platform takes it. (Goes away when config's StackConfig carries the Args.) */
-function platformImage(config: StackConfig, image: AppImage): PlatformImage {
-  return { uri: image.imageUri, repositoryArn: image.repositoryArn, platform: config.image.platform };
-}
-
-/** The load balancer settings of an AWS stack. (Goes away when config's StackConfig carries the Args.) */
-function loadBalancer(config: { allowedCidrs: string[]; certificateArn?: string }): LoadBalancerSettings {
-  return {
-    allowedCidrs: config.allowedCidrs,
-    ...(config.certificateArn !== undefined && { certificateArn: config.certificateArn }),
-  };
-}
-
-/** How a cluster outside AWS pulls the image: a named secret, a refreshed ECR secret, or nothing for other registries. */
-function imagePull(
-  existingSecret: string | undefined,
-  prebuiltUri: string | undefined,
-  refresherImage: string,
-): ImagePullArgs {
-  if (existingSecret !== undefined) return { existingSecretName: existingSecret };
-  // A built image always lives in this stack's ECR repository.
-  if (prebuiltUri === undefined || ecrImage(prebuiltUri) !== undefined) return { ecr: { refresherImage } };
-  return { none: true };
 }

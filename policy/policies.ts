@@ -5,7 +5,7 @@
  * What a policy sees: the resource's inputs (`validateResource`) or every resource's outputs
  * (`validateStack`) as plain JSON. Secret values arrive already unwrapped (@pulumi/policy deserializes
  * Analyze requests without its secret wrappers), so no policy can tell whether a value is secret: the
- * secrecy of the kubeconfig is enforced by config.ts and by policy/policies.test.ts on the harness's
+ * secrecy of the kubeconfig is enforced by config/ and by policy/policies.test.ts on the harness's
  * recorded secret inputs (see policy/README.md). Remote components (awsx, eks) are checked on the
  * inputs given to them, since their children do not exist until the engine expands them.
  */

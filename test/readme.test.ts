@@ -2,42 +2,26 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { CONFIG_KEYS } from "../config";
-import { ROOT, readProject, runProgram } from "../tools/harness";
-
-/** The README's configuration reference: key → [type, default, platforms]. */
-function readmeConfigTable(): Map<string, [string, string, string]> {
-  const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Configuration reference"));
-  const rows = new Map<string, [string, string, string]>();
-  for (const line of section.split("\n")) {
-    const [, key, type, value, platforms] =
-      /^\| `([A-Za-z]+)` \| ([^|]+) \| ([^|]+) \| ([^|]+) \|/.exec(line) ?? [];
-    if (key && type && value && platforms) rows.set(key, [type.trim(), value.trim(), platforms.trim()]);
-  }
-  return rows;
-}
-
-/** How the README writes a Pulumi.yaml default. */
-function renderDefault(value: unknown): string {
-  if (value === undefined) return "required";
-  if (value === "") return '`""`';
-  return `\`${typeof value === "string" ? value : JSON.stringify(value)}\``;
-}
+import { configTable, meaning, readmeWithTable } from "../scripts/config-docs";
+import { ROOT, runProgram } from "../tools/harness";
 
 describe("README configuration reference", () => {
-  const project = readProject();
-  const table = readmeConfigTable();
-
-  it("lists exactly the keys Pulumi.yaml declares", () => {
-    assert.deepEqual([...table.keys()].sort(), Object.keys(project.config).sort());
+  it("is exactly what npm run docs:config generates from Pulumi.yaml and the key table", () => {
+    const readme = readFileSync(path.join(ROOT, "README.md"), "utf8");
+    assert.equal(readme, readmeWithTable(readme), "README.md is stale: run npm run docs:config");
   });
 
-  it("gives each key the type, default and platforms the program uses", () => {
-    for (const [key, spec] of Object.entries(project.config)) {
-      const platforms = CONFIG_KEYS[key as keyof typeof CONFIG_KEYS].platforms.join(", ");
-      assert.deepEqual(table.get(key), [spec.type, renderDefault(spec.default), platforms], key);
-    }
+  it("the generator refuses a description whose platforms prefix disagrees with the key table", () => {
+    const start = configTable().split("\n");
+    // Every non-universal key's row dropped its prefix: the platforms column carries it.
+    assert.ok(
+      start.some((row) => row.startsWith("| `cpu` | integer | `256` | ecs | Fargate task CPU units")),
+    );
+    assert.throws(
+      () => meaning("cpu", "ecs, eks: Fargate task CPU units", ["ecs"]),
+      /must start with "ecs: "/,
+    );
+    assert.equal(meaning("cpu", "ecs: Fargate task CPU units", ["ecs"]), "Fargate task CPU units");
   });
 });
 

@@ -1,0 +1,32 @@
+import { FARGATE_MEMORY_BY_CPU } from "../facts";
+import { awsProblems, loadBalancerSettings, networkSettings } from "./aws";
+import { appSettings, type PlatformModule, scalingSettings } from "./common";
+import { fullKey } from "./keys";
+import type { PlatformArgs } from "./stack-config";
+
+/** ECS Fargate: its rules between keys and the mapping to EcsPlatformArgs. */
+export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
+  problems(v, raw) {
+    const problems: string[] = [];
+    const { cpu, memory } = v;
+    if (cpu !== undefined && memory !== undefined) {
+      const allowed = FARGATE_MEMORY_BY_CPU[cpu] ?? [];
+      if (!allowed.includes(memory)) {
+        problems.push(
+          `${fullKey("memory")}: got ${memory} with cpu ${cpu}; expected one of ${allowed.join(", ")} (the Fargate sizes for cpu ${cpu})`,
+        );
+      }
+    }
+    return [...problems, ...awsProblems(v, raw)];
+  },
+  warnings: () => [],
+  args: (v) => ({
+    app: appSettings(v),
+    scaling: scalingSettings(v),
+    network: networkSettings(v),
+    loadBalancer: loadBalancerSettings(v),
+    task: { cpu: v.cpu, memory: v.memory },
+    logRetentionDays: v.logRetentionDays,
+    containerInsights: v.containerInsights,
+  }),
+};

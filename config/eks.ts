@@ -1,0 +1,149 @@
+import type { ClusterLogType } from "../facts";
+import { isArmInstanceType } from "../facts";
+import { awsProblems, loadBalancerSettings, networkSettings } from "./aws";
+import { appSettings, minDesiredMax, type PlatformModule, scalingSettings } from "./common";
+import { fullKey, type Values } from "./keys";
+import { show } from "./schema";
+import type { PlatformArgs, StackIdentity } from "./stack-config";
+
+/** RFC 5737 documentation ranges: placeholders that reach no one. */
+const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"];
+
+/** EKS: its rules between keys and the mapping to EksPlatformArgs. */
+export const eks: PlatformModule<PlatformArgs<"eks">> = {
+  problems: (v, raw, stack) => [
+    ...clusterNameProblems(stack),
+    ...natProblems(v),
+    ...minDesiredMax(
+      ["nodeMinSize", v.nodeMinSize],
+      ["nodeDesiredSize", v.nodeDesiredSize],
+      ["nodeMaxSize", v.nodeMaxSize],
+    ),
+    ...nodeArchitectureProblems(v),
+    ...bastionProblems(v),
+    ...adminRoleProblems(v),
+    ...awsProblems(v, raw),
+  ],
+  warnings(v) {
+    const warnings: string[] = [];
+    if (v.waitForAddress === "false") {
+      warnings.push(
+        `${fullKey("waitForAddress")} is false on eks: up no longer waits for the load balancer controller to reconcile the Ingress, so pods created before its target group bindings exist get no readiness gate (docs/rollout.md); keep auto unless the controller cannot publish an address`,
+      );
+    }
+    const placeholders = v.endpointPublicAccessCidrs.filter((c) => DOCUMENTATION_CIDRS.includes(c));
+    if (placeholders.length > 0) {
+      warnings.push(
+        `${fullKey("endpointPublicAccessCidrs")} contains ${placeholders.join(", ")}, a documentation range (RFC 5737) that reaches no one: set the egress CIDRs of the machines that run pulumi up (pulumi config set --path 'endpointPublicAccessCidrs[0]' <cidr>) before the first deploy`,
+      );
+    }
+    return warnings;
+  },
+  args: (v, { project, stack }) => ({
+    app: appSettings(v),
+    scaling: scalingSettings(v),
+    network: networkSettings(v),
+    loadBalancer: loadBalancerSettings(v),
+    clusterName: clusterName({ project, stack }),
+    kubernetesVersion: v.kubernetesVersion,
+    endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
+    adminRoleArns: v.adminRoleArns,
+    nodeGroups: [
+      {
+        name: "general",
+        instanceTypes: v.nodeInstanceTypes,
+        minSize: v.nodeMinSize,
+        desiredSize: v.nodeDesiredSize,
+        maxSize: v.nodeMaxSize,
+        capacityType: v.nodeCapacityType,
+        diskSizeGiB: v.nodeDiskSizeGiB,
+      },
+    ],
+    bastion: {
+      mode: v.bastionMode,
+      sshAllowedCidrs: v.bastionSshAllowedCidrs,
+      instanceType: v.bastionInstanceType,
+      accessPolicy: v.bastionAccessPolicy,
+    },
+    namespace: v.namespace,
+    awaitAddress: v.waitForAddress !== "false",
+    networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
+    clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
+    logRetentionDays: v.logRetentionDays,
+  }),
+};
+
+/**
+ * EKS cluster names: 1..100 of letters, digits, - and _, starting alphanumeric (EKS CreateCluster API
+ * reference, `name` pattern `^[0-9A-Za-z][A-Za-z0-9\-_]*`, length 1-100). Pulumi stack names may hold
+ * `.` and be longer, so the name derived from the stack is checked here.
+ */
+const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
+
+/** One cluster per stack, its name known before the cluster exists (the control-plane log group needs it). */
+const clusterName = ({ project, stack }: StackIdentity): string => `${project}-${stack}`;
+
+function clusterNameProblems(stack: StackIdentity): string[] {
+  const name = clusterName(stack);
+  if (CLUSTER_NAME.test(name)) return [];
+  return [
+    `${fullKey("platform")}: got eks on stack ${show(stack.stack)}, whose EKS cluster name would be ${show(name)}; expected a stack name that makes ${show(`${stack.project}-<stack>`)} 1..100 letters, digits, - or _ (EKS cluster names allow nothing else)`,
+  ];
+}
+
+function natProblems(v: Values): string[] {
+  if (v.natGateways !== "none") return [];
+  return [
+    `${fullKey("natGateways")}: got "none" with platform eks; expected single or onePerAz (EKS nodes run in private subnets and need NAT egress to join the cluster, pull images and reach AWS APIs)`,
+  ];
+}
+
+/** One node group runs one AMI, of the image's architecture. */
+function nodeArchitectureProblems(v: Values): string[] {
+  const types = v.nodeInstanceTypes;
+  if (types === undefined) return [];
+  // Valid values only: the key's schema guarantees at least one type.
+  const arm = types.map(isArmInstanceType);
+  if (new Set(arm).size > 1) {
+    return [
+      `${fullKey("nodeInstanceTypes")}: got ${show(types)}; expected instance types of one architecture (one node group runs one AMI: arm64 Graviton types such as m7g.large or x86_64 types such as m6i.large)`,
+    ];
+  }
+  const nodePlatform = arm[0] ? "linux/arm64" : "linux/amd64";
+  if (v.imagePlatform === undefined || nodePlatform === v.imagePlatform) return [];
+  return [
+    `${fullKey("nodeInstanceTypes")}: got ${show(types)} (${nodePlatform}) with imagePlatform ${v.imagePlatform}; expected nodes of the image's architecture (set imagePlatform ${nodePlatform} or pick ${v.imagePlatform === "linux/arm64" ? "Graviton" : "x86_64"} instance types)`,
+  ];
+}
+
+function bastionProblems(v: Values): string[] {
+  const ssh = v.bastionSshAllowedCidrs;
+  if (v.bastionMode === "ssh" && ssh !== undefined && ssh.length === 0) {
+    return [
+      `${fullKey("bastionSshAllowedCidrs")}: got [] with bastionMode ssh; expected at least one IPv4 CIDR to admit on port 22 (or bastionMode ssm, which needs no open port)`,
+    ];
+  }
+  if (v.bastionMode === "ssm" && ssh !== undefined && ssh.length > 0) {
+    return [
+      `${fullKey("bastionSshAllowedCidrs")}: got ${show(ssh)} with bastionMode ssm; expected [] (the CIDRs apply only to bastionMode ssh)`,
+    ];
+  }
+  return [];
+}
+
+/** Each admin role names its access entry, so two roles may not share a name. */
+function adminRoleProblems(v: Values): string[] {
+  const problems: string[] = [];
+  const roleNames = new Map<string, string>();
+  for (const arn of v.adminRoleArns ?? []) {
+    const name = arn.split("/").pop() ?? arn;
+    const other = roleNames.get(name);
+    if (other !== undefined) {
+      problems.push(
+        `${fullKey("adminRoleArns")}: got ${show(arn)} and ${show(other)}; expected roles with distinct names (each names its access entry)`,
+      );
+    }
+    roleNames.set(name, arn);
+  }
+  return problems;
+}

@@ -1,0 +1,259 @@
+import { z } from "zod";
+import {
+  ACM_CERTIFICATE_ARN,
+  BASTION_ACCESS_POLICIES,
+  BASTION_MODES,
+  CAPACITY_TYPES,
+  CLUSTER_LOG_TYPES,
+  DEFAULT_CLUSTER_LOG_TYPES,
+  FARGATE_MEMORY_BY_CPU,
+  IAM_ROLE_ARN,
+  IMAGE_PLATFORMS,
+  isArmInstanceType,
+  LOG_LEVELS,
+  LOG_RETENTION_DAYS,
+  NAT_STRATEGIES,
+  PLATFORMS,
+  type Platform,
+  PROJECT,
+  SERVICE_TYPES,
+  SUPPORTED_KUBERNETES_VERSIONS,
+  WAIT_FOR_ADDRESS,
+} from "../facts";
+import {
+  boolean,
+  cidrList,
+  DIGEST_PINNED_IMAGE,
+  dnsSubdomain,
+  expected,
+  hostName,
+  instanceType,
+  integer,
+  integerOneOf,
+  jsonList,
+  namespaceName,
+  oneOf,
+  optional,
+  restrictedCidrList,
+} from "./schema";
+
+/**
+ * The key table: every `fastify-deploy:*` key with the platforms it applies to and the schema that
+ * validates its value (one key, one check). Each key's type, default and description live in
+ * Pulumi.yaml, the file the Pulumi CLI reads (config.test.ts keeps the two key sets equal and every
+ * default valid under its schema); rules between keys live in each platform's module (ecs.ts, eks.ts,
+ * kubernetes.ts) and common.ts.
+ */
+
+export interface KeySpec {
+  /** Platforms the key has an effect on (setting it elsewhere warns). */
+  platforms: readonly Platform[];
+  /** Must be stored encrypted (`pulumi config set --secret`). */
+  secret?: boolean;
+  schema: z.ZodType;
+}
+
+const ALL = PLATFORMS;
+const AWS: readonly Platform[] = ["ecs", "eks"];
+
+/**
+ * Every key under the `fastify-deploy` namespace; {@link parseConfig} rejects anything not listed.
+ * A new key gets a row here and a declaration in Pulumi.yaml (platforms/README.md has the checklist).
+ */
+export const CONFIG_KEYS = {
+  platform: { platforms: ALL, schema: oneOf(PLATFORMS) },
+  imageUri: {
+    platforms: ALL,
+    schema: optional(
+      z.string().regex(DIGEST_PINNED_IMAGE, {
+        error: expected("a digest-pinned image URI <registry>/<repository>@sha256:<64 hex digits>"),
+      }),
+    ),
+  },
+  imagePlatform: {
+    platforms: ALL,
+    schema: oneOf(IMAGE_PLATFORMS),
+  },
+  retainImageRepository: { platforms: ALL, schema: boolean },
+  imagePullAccountIds: {
+    platforms: ALL,
+    schema: jsonList(
+      "imagePullAccountIds",
+      "123456789012",
+      z.string().regex(/^\d{12}$/, { error: expected("a 12-digit AWS account id") }),
+      { of: "12-digit AWS account ids" },
+    ),
+  },
+  appCommit: {
+    platforms: ALL,
+    schema: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, {
+      error: expected("1..64 characters of A-Z a-z 0-9 . _ -"),
+    }),
+  },
+  logLevel: { platforms: ALL, schema: oneOf(LOG_LEVELS) },
+  availabilityZones: { platforms: AWS, schema: integer(2, 6) },
+  natGateways: { platforms: AWS, schema: oneOf(NAT_STRATEGIES) },
+  allowedCidrs: {
+    platforms: AWS,
+    schema: cidrList("allowedCidrs").refine((items) => items.length > 0, {
+      error: expected("at least one IPv4 CIDR (use 0.0.0.0/0 for a public service)"),
+    }),
+  },
+  certificateArn: {
+    platforms: AWS,
+    schema: optional(
+      z.string().regex(ACM_CERTIFICATE_ARN, {
+        error: expected("an ACM certificate ARN arn:aws:acm:<region>:<12-digit account>:certificate/<uuid>"),
+      }),
+    ),
+  },
+  cpu: {
+    platforms: ["ecs"],
+    schema: integerOneOf(Object.keys(FARGATE_MEMORY_BY_CPU).map(Number)),
+  },
+  memory: { platforms: ["ecs"], schema: integer(512, 122880) },
+  desiredCount: { platforms: ALL, schema: integer(1, 100) },
+  minCount: { platforms: ALL, schema: integer(1, 100) },
+  maxCount: { platforms: ALL, schema: integer(1, 100) },
+  targetCpuUtilization: { platforms: ALL, schema: integer(10, 90) },
+  logRetentionDays: {
+    platforms: AWS,
+    schema: integerOneOf(LOG_RETENTION_DAYS),
+  },
+  containerInsights: { platforms: ["ecs"], schema: boolean },
+  kubeconfig: {
+    platforms: ["kubernetes"],
+    secret: true,
+    schema: z.string(),
+  },
+  kubeconfigContext: {
+    platforms: ["kubernetes"],
+    schema: optional(z.string().regex(/^\S+$/, { error: expected("a context name from the kubeconfig") })),
+  },
+  namespace: {
+    platforms: ["kubernetes", "eks"],
+    schema: namespaceName,
+  },
+  createNamespace: { platforms: ["kubernetes"], schema: boolean },
+  imagePullSecret: {
+    platforms: ["kubernetes"],
+    schema: optional(
+      dnsSubdomain("the name of an existing kubernetes.io/dockerconfigjson Secret in the namespace"),
+    ),
+  },
+  serviceType: {
+    platforms: ["kubernetes"],
+    schema: oneOf(SERVICE_TYPES),
+  },
+  ingressClassName: {
+    platforms: ["kubernetes"],
+    schema: optional(dnsSubdomain("an IngressClass name such as nginx or alb")),
+  },
+  ingressHost: { platforms: ["kubernetes"], schema: optional(hostName) },
+  ingressTlsSecret: {
+    platforms: ["kubernetes"],
+    schema: optional(dnsSubdomain("the name of a kubernetes.io/tls Secret in the namespace")),
+  },
+  waitForAddress: {
+    platforms: ["kubernetes", "eks"],
+    schema: oneOf(WAIT_FOR_ADDRESS),
+  },
+  networkPolicyNamespaces: {
+    platforms: ["kubernetes", "eks"],
+    schema: jsonList("networkPolicyNamespaces", "ingress-nginx", namespaceName, {
+      of: "namespace names",
+      duplicates: "no duplicate namespaces",
+    }),
+  },
+  networkPolicyCidrs: {
+    platforms: ["kubernetes", "eks"],
+    schema: cidrList("networkPolicyCidrs", "10.0.0.0/16"),
+  },
+  ingressControllerNamespace: {
+    platforms: ["kubernetes"],
+    schema: namespaceName,
+  },
+  nodeCidrs: {
+    platforms: ["kubernetes"],
+    schema: cidrList("nodeCidrs", "172.18.0.0/16"),
+  },
+  ecrRefresherImage: {
+    platforms: ["kubernetes"],
+    schema: z.string().regex(DIGEST_PINNED_IMAGE, {
+      error: expected(
+        "a digest-pinned, publicly pullable Node.js image <registry>/<repository>@sha256:<64 hex digits>",
+      ),
+    }),
+  },
+  kubernetesVersion: {
+    platforms: ["eks"],
+    schema: oneOf(SUPPORTED_KUBERNETES_VERSIONS),
+  },
+  endpointPublicAccessCidrs: {
+    platforms: ["eks"],
+    schema: restrictedCidrList(
+      "endpointPublicAccessCidrs",
+      "CIDRs narrower than /0 (the Kubernetes API server must not be open to the whole internet; [] turns the public endpoint off)",
+    ),
+  },
+  adminRoleArns: {
+    platforms: ["eks"],
+    schema: jsonList(
+      "adminRoleArns",
+      "arn:aws:iam::123456789012:role/admin",
+      z.string().regex(IAM_ROLE_ARN, {
+        error: expected("an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>"),
+      }),
+    ),
+  },
+  nodeInstanceTypes: {
+    platforms: ["eks"],
+    schema: jsonList("nodeInstanceTypes", "t3.medium", instanceType).refine((list) => list.length > 0, {
+      error: expected("at least one EC2 instance type"),
+    }),
+  },
+  nodeMinSize: { platforms: ["eks"], schema: integer(1, 450) },
+  nodeDesiredSize: { platforms: ["eks"], schema: integer(1, 450) },
+  nodeMaxSize: { platforms: ["eks"], schema: integer(1, 450) },
+  nodeCapacityType: {
+    platforms: ["eks"],
+    schema: oneOf(CAPACITY_TYPES),
+  },
+  nodeDiskSizeGiB: { platforms: ["eks"], schema: integer(20, 16384) },
+  clusterLogTypes: {
+    platforms: ["eks"],
+    schema: jsonList(
+      "clusterLogTypes",
+      "audit",
+      z.enum(CLUSTER_LOG_TYPES, { error: expected(`one of ${CLUSTER_LOG_TYPES.join(", ")}`) }),
+      { of: "control-plane log types" },
+    ).refine((list) => DEFAULT_CLUSTER_LOG_TYPES.every((t) => list.includes(t)), {
+      error: expected(
+        `a list that includes ${DEFAULT_CLUSTER_LOG_TYPES.join(" and ")} (the security record; the policy pack requires them), plus any of ${CLUSTER_LOG_TYPES.filter((t) => !DEFAULT_CLUSTER_LOG_TYPES.includes(t)).join(", ")}`,
+      ),
+    }),
+  },
+  bastionMode: { platforms: ["eks"], schema: oneOf(BASTION_MODES) },
+  bastionSshAllowedCidrs: {
+    platforms: ["eks"],
+    schema: restrictedCidrList(
+      "bastionSshAllowedCidrs",
+      "CIDRs narrower than /0 (SSH is never open to the whole internet; bastionMode ssm needs no open port)",
+    ),
+  },
+  bastionInstanceType: {
+    platforms: ["eks"],
+    schema: instanceType.refine((type) => !isArmInstanceType(type), {
+      error: expected("an x86_64 instance type such as t3.micro (the bastion's Amazon Linux AMI is x86_64)"),
+    }),
+  },
+  bastionAccessPolicy: {
+    platforms: ["eks"],
+    schema: oneOf(BASTION_ACCESS_POLICIES),
+  },
+} as const satisfies Record<string, KeySpec>;
+
+export type ConfigKey = keyof typeof CONFIG_KEYS;
+/** Each key's validated value (undefined where the value was invalid or the key optional and unset). */
+export type Values = { [K in ConfigKey]?: z.output<(typeof CONFIG_KEYS)[K]["schema"]> };
+export const fullKey = (key: string): string => `${PROJECT}:${key}`;

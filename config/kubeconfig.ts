@@ -1,0 +1,62 @@
+import { parse as parseYaml } from "yaml";
+import { show } from "./schema";
+
+/** A kubeconfig's parts config reads: which context is current, and each context's cluster server. */
+interface KubeconfigDocument {
+  "current-context"?: unknown;
+  contexts?: unknown;
+  clusters?: unknown;
+}
+
+/**
+ * The API server URL of the kubeconfig's selected context (or of `context`), or what is wrong with it.
+ * Messages never quote the document: it holds credentials.
+ */
+export function kubeconfigApiServer(text: string, context?: string): string | { problem: string } {
+  let doc: KubeconfigDocument;
+  try {
+    doc = parseYaml(text) as KubeconfigDocument;
+  } catch {
+    return {
+      problem:
+        "got a value that is not YAML; expected a kubeconfig file (kubectl config view --raw --minify)",
+    };
+  }
+  if (
+    doc === null ||
+    typeof doc !== "object" ||
+    !Array.isArray(doc.contexts) ||
+    !Array.isArray(doc.clusters)
+  ) {
+    return {
+      problem:
+        "got YAML without contexts and clusters; expected a kubeconfig file (kubectl config view --raw --minify)",
+    };
+  }
+  const contextName = context ?? doc["current-context"];
+  if (typeof contextName !== "string" || contextName === "") {
+    return {
+      problem:
+        "has no current-context; expected one, or fastify-deploy:kubeconfigContext naming the context to use",
+    };
+  }
+  const named = <T extends { name?: unknown }>(list: unknown[], name: unknown): T | undefined =>
+    list.find((item): item is T => typeof item === "object" && item !== null && (item as T).name === name);
+  const ctx = named<{ name: string; context?: { cluster?: unknown } }>(doc.contexts, contextName);
+  if (!ctx) {
+    const known = doc.contexts
+      .map((c) => (c as { name?: unknown }).name)
+      .filter((n) => typeof n === "string");
+    return {
+      problem: `has no context ${show(contextName)}; expected one of ${known.map(show).join(", ") || "(none)"}`,
+    };
+  }
+  const server = named<{ name: string; cluster?: { server?: unknown } }>(doc.clusters, ctx.context?.cluster)
+    ?.cluster?.server;
+  if (typeof server !== "string" || !/^https?:\/\/\S+$/.test(server)) {
+    return {
+      problem: `context ${show(contextName)} names no cluster with a server URL; expected clusters[].cluster.server`,
+    };
+  }
+  return server;
+}

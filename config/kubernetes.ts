@@ -1,0 +1,92 @@
+import * as pulumi from "@pulumi/pulumi";
+import { ecrImage } from "../facts";
+import { appSettings, type PlatformModule, type RawConfig, scalingSettings, type Valid } from "./common";
+import { fullKey, type Values } from "./keys";
+import { kubeconfigApiServer } from "./kubeconfig";
+import { show } from "./schema";
+import type { PlatformArgs } from "./stack-config";
+
+/** Any Kubernetes cluster through a kubeconfig: its rules between keys and KubernetesPlatformArgs. */
+export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
+  problems: (v, raw) => [...kubeconfigProblems(v, raw), ...exposureProblems(v)],
+  warnings: () => [],
+  args(v) {
+    // Valid here (kubeconfigProblems found nothing): the server URL names the cluster.
+    const apiServer = kubeconfigApiServer(v.kubeconfig, v.kubeconfigContext) as string;
+    return {
+      app: appSettings(v),
+      scaling: scalingSettings(v),
+      cluster: {
+        kubeconfig: pulumi.secret(v.kubeconfig),
+        ...(v.kubeconfigContext !== undefined && { context: v.kubeconfigContext }),
+        apiServer,
+      },
+      imagePull: imagePull(v),
+      namespace: v.namespace,
+      createNamespace: v.createNamespace,
+      serviceType: v.serviceType,
+      ...(v.ingressClassName !== undefined && {
+        ingress: {
+          className: v.ingressClassName,
+          ...(v.ingressHost !== undefined && { host: v.ingressHost }),
+          ...(v.ingressTlsSecret !== undefined && { tlsSecretName: v.ingressTlsSecret }),
+        },
+      }),
+      networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
+      ingressControllerNamespace: v.ingressControllerNamespace,
+      nodeCidrs: v.nodeCidrs,
+      awaitAddress: v.waitForAddress === "true",
+    };
+  },
+};
+
+/** How the cluster pulls the image: a named secret, a refreshed ECR secret, or nothing for other registries. */
+function imagePull(v: Valid): PlatformArgs<"kubernetes">["imagePull"] {
+  if (v.imagePullSecret !== undefined) return { existingSecretName: v.imagePullSecret };
+  // A built image always lives in this stack's ECR repository.
+  if (v.imageUri === undefined || ecrImage(v.imageUri) !== undefined) {
+    return { ecr: { refresherImage: v.ecrRefresherImage } };
+  }
+  return { none: true };
+}
+
+/** Required, and naming a context with a server; never quoted (it holds credentials). */
+function kubeconfigProblems(v: Values, raw: RawConfig): string[] {
+  if (v.kubeconfig === undefined) return [];
+  if (v.kubeconfig.trim() === "") {
+    return [
+      `${fullKey("kubeconfig")}: got ${raw[fullKey("kubeconfig")] ? "an empty value" : "nothing"}; expected the cluster's kubeconfig as a secret when platform is kubernetes (pulumi config set --secret kubeconfig < kubeconfig.yaml); the program never falls back to ~/.kube/config`,
+    ];
+  }
+  const found = kubeconfigApiServer(v.kubeconfig, v.kubeconfigContext);
+  return typeof found === "string" ? [] : [`${fullKey("kubeconfig")}: ${found.problem}`];
+}
+
+/** An Ingress needs a class, TLS needs a host, and node-address traffic needs the nodes' CIDRs. */
+function exposureProblems(v: Values): string[] {
+  const problems: string[] = [];
+  const { ingressClassName, ingressHost, ingressTlsSecret } = v;
+  if (ingressHost !== undefined && ingressClassName === undefined) {
+    problems.push(
+      `${fullKey("ingressHost")}: got ${show(ingressHost)} without ingressClassName; expected ingressClassName too (an Ingress needs a class)`,
+    );
+  }
+  const { serviceType, nodeCidrs, networkPolicyNamespaces, networkPolicyCidrs } = v;
+  if (
+    (serviceType === "NodePort" || serviceType === "LoadBalancer") &&
+    nodeCidrs?.length === 0 &&
+    networkPolicyNamespaces?.length === 0 &&
+    networkPolicyCidrs?.length === 0
+  ) {
+    problems.push(
+      `${fullKey("nodeCidrs")}: got [] with serviceType ${serviceType}; expected the IPv4 CIDRs of the cluster's nodes (kubectl get nodes -o wide), which the NetworkPolicy admits on the app port because traffic through a ${serviceType} Service reaches the pods from node addresses (or set networkPolicyCidrs / networkPolicyNamespaces)`,
+    );
+  }
+  // A host without a class is the rule above's to report: this one needs only the host.
+  if (ingressTlsSecret !== undefined && ingressHost === undefined) {
+    problems.push(
+      `${fullKey("ingressTlsSecret")}: got ${show(ingressTlsSecret)} without ingressHost; expected ingressHost and ingressClassName too (a TLS certificate is for a host on an Ingress)`,
+    );
+  }
+  return problems;
+}

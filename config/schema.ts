@@ -1,0 +1,136 @@
+import { z } from "zod";
+import { INSTANCE_TYPE, isIpv4Cidr, isWholeInternet } from "../facts";
+
+/**
+ * The zod building blocks of the key table, each worded for the one message format every config
+ * problem uses: `fastify-deploy:<key>: got <value>; expected <what is allowed>`. Pulumi passes every
+ * value as a string (lists as JSON text), so each helper parses from a string.
+ */
+
+export const show = (value: unknown): string => JSON.stringify(value);
+
+/** Zod error customiser: "got <input>; expected <what>". */
+export const expected =
+  (what: string) =>
+  (issue: { input?: unknown }): string =>
+    `got ${show(issue.input)}; expected ${what}`;
+
+/** A digest-pinned image reference: `<registry>/<repository>@sha256:<64 hex>`. */
+export const DIGEST_PINNED_IMAGE =
+  /^[a-z0-9]+(?:[.-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
+
+export function oneOf<T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: expected(`one of ${values.join(", ")}`) });
+}
+
+/** An integer written as a string (Pulumi passes every scalar as a string): the regex is the integer check. */
+function integerText(what: string) {
+  return z
+    .string()
+    .regex(/^-?\d+$/, { error: expected(what) })
+    .transform(Number);
+}
+
+/** An integer from `min` to `max`. */
+export function integer(min: number, max: number) {
+  const what = `an integer from ${min} to ${max}`;
+  return integerText(what).pipe(
+    z
+      .number()
+      .min(min, { error: expected(what) })
+      .max(max, { error: expected(what) }),
+  );
+}
+
+/** One of the `allowed` integers (a list, so no range check besides it). */
+export function integerOneOf(allowed: readonly number[]) {
+  const what = `one of ${allowed.join(", ")}`;
+  return integerText(what).refine((n) => allowed.includes(n), { error: expected(what) });
+}
+
+export const boolean = z
+  .enum(["true", "false"], { error: expected("true or false") })
+  .transform((value) => value === "true");
+
+export function dnsLabel(what: string) {
+  return z.string().regex(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: expected(what) });
+}
+
+/** A Kubernetes namespace name, wherever config names one (the app's, the ingress controller's, sources). */
+export const namespaceName = dnsLabel(
+  "a Kubernetes namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)",
+);
+
+export function dnsSubdomain(what: string) {
+  return z.string().regex(/^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+    error: expected(what),
+  });
+}
+
+/** A lower-case DNS host name with at least two labels. */
+export const hostName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)+$/, {
+    error: expected("a lower-case DNS host name such as app.example.com"),
+  });
+
+/** An optional string: "" (the Pulumi.yaml default) means unset. */
+export function optional(schema: z.ZodType<string>) {
+  return z.union([z.literal("").transform(() => undefined), schema]);
+}
+
+/**
+ * A JSON list (Pulumi passes arrays as JSON text) whose items each pass `item`, without duplicates.
+ * `of` names the items in messages ("a JSON list of <of>"), `duplicates` words the uniqueness rule.
+ */
+export function jsonList<T>(
+  key: string,
+  example: string,
+  item: z.ZodType<T>,
+  { of, duplicates = "no duplicates" }: { of?: string; duplicates?: string } = {},
+) {
+  const list = of ? `a JSON list of ${of}` : "a JSON list";
+  return z
+    .string()
+    .transform((text, ctx) => {
+      try {
+        return JSON.parse(text) as unknown;
+      } catch {
+        ctx.addIssue({
+          code: "custom",
+          input: text,
+          message: `got ${show(text)}; expected ${list}, e.g. ["${example}"] (pulumi config set --path '${key}[0]' ${example})`,
+        });
+        return z.NEVER;
+      }
+    })
+    .pipe(
+      z
+        .array(item, { error: expected(list) })
+        .refine((items) => new Set(items).size === items.length, { error: expected(duplicates) }),
+    );
+}
+
+export const ipv4CidrItem = z
+  .string({ error: expected("an IPv4 CIDR such as 203.0.113.0/24") })
+  .refine(isIpv4Cidr, { error: expected("an IPv4 CIDR with no host bits set, such as 203.0.113.0/24") });
+
+/** A JSON list of IPv4 CIDRs, possibly empty. */
+export function cidrList(key: string, example = "203.0.113.0/24") {
+  return jsonList(key, example, ipv4CidrItem, { of: "IPv4 CIDRs", duplicates: "no duplicate CIDRs" });
+}
+
+/** IPv4 CIDRs that must never be the whole internet (what /0 means). */
+export function restrictedCidrList(key: string, why: string) {
+  return jsonList(key, "203.0.113.0/24", ipv4CidrItem).superRefine((list, ctx) => {
+    for (const cidr of list) {
+      if (isWholeInternet(cidr)) {
+        ctx.addIssue({ code: "custom", input: cidr, message: `got ${show(cidr)}; expected ${why}` });
+      }
+    }
+  });
+}
+
+export const instanceType = z.string().regex(INSTANCE_TYPE, {
+  error: expected("an EC2 instance type such as t3.medium"),
+});

@@ -1,0 +1,34 @@
+import type { ImagePlatform, Platform } from "../facts";
+import type { PlatformConfig } from "../platforms";
+
+/**
+ * The validated config: the image settings plus the selected platform's part, which IS that platform
+ * component's Args minus the image (platforms/index.ts PlatformConfig; imported as a type only, so
+ * loading config loads no component).
+ */
+
+export interface ImageConfig {
+  /** A prebuilt digest-pinned image; when set nothing is built. */
+  uri?: string;
+  platform: ImagePlatform;
+  /** Keep the ECR repository and its images on `pulumi destroy`; false deletes them (throwaway stacks). */
+  retainRepository: boolean;
+  /** Other AWS accounts allowed to pull the images this stack builds. */
+  pullAccountIds: string[];
+}
+
+export type StackConfig = PlatformConfig & { image: ImageConfig };
+
+/** The Args (minus the image) of platform `P`: what that platform's config module builds. */
+export type PlatformArgs<P extends Platform> =
+  Extract<PlatformConfig, { platform: P }> extends infer C
+    ? C extends Record<P, infer A>
+      ? A
+      : never
+    : never;
+
+/** Where this program runs: the EKS cluster name derives from it. */
+export interface StackIdentity {
+  project: string;
+  stack: string;
+}
