@@ -15,6 +15,10 @@ export interface Assumptions {
   logMonthsWithoutRetention: number;
   /** GB stored in each ECR repository (images and build cache). */
   ecrGbPerRepository: number;
+  /** Millions of requests a month reaching each load balancer (what a web ACL inspects and bills). */
+  millionRequestsPerMonth: number;
+  /** GB written to each S3 bucket a month (the program's only bucket holds ALB access logs, gzip-compressed). */
+  s3GbPerMonthPerBucket: number;
   /** The day the estimate is for (YYYY-MM-DD): decides standard vs extended EKS support. */
   asOf: string;
 }
@@ -29,6 +33,10 @@ export const ASSUMPTION_DOCS: Record<keyof Assumptions, string> = {
   logGbPerMonthPerGroup: "app JSON logs at info level for a small service, or EKS audit + authenticator logs",
   logMonthsWithoutRetention: "a group kept forever is priced as a year's logs",
   ecrGbPerRepository: "a few image versions (the lifecycle policy expires old ones) or the build cache",
+  millionRequestsPerMonth:
+    "about 4 requests/s on average; well inside 1 LCU (10 M requests of ~2 KB are ~0.03 GB/h processed)",
+  s3GbPerMonthPerBucket:
+    "ALB access logs of millionRequestsPerMonth requests: ~500 bytes an entry, gzip-compressed about 10×",
   asOf: "today (UTC) unless given",
 };
 
@@ -39,6 +47,8 @@ export function defaultAssumptions(now: Date = new Date()): Assumptions {
     logGbPerMonthPerGroup: 1,
     logMonthsWithoutRetention: 12,
     ecrGbPerRepository: 1,
+    millionRequestsPerMonth: 10,
+    s3GbPerMonthPerBucket: 0.5,
     asOf: now.toISOString().slice(0, 10),
   };
 }

@@ -64,8 +64,8 @@ describe("cost estimate of every committed stack × platform", () => {
     "dev/ecs": { total: 43.14, totalAtMax: 55.8 },
     "dev/eks": { total: 579.36, totalAtMax: 643.29 },
     "dev/kubernetes": { total: 0.2, totalAtMax: 0.2 },
-    "prod/ecs": { total: 171.58, totalAtMax: 252.67 },
-    "prod/eks": { total: 814.35, totalAtMax: 1036.59 },
+    "prod/ecs": { total: 185.61, totalAtMax: 266.7 },
+    "prod/eks": { total: 828.38, totalAtMax: 1050.62 },
     "prod/kubernetes": { total: 0.2, totalAtMax: 0.2 },
   };
   for (const c of cases) {
@@ -192,6 +192,103 @@ describe("cost rules", () => {
     );
   });
 
+  const one = (type: string, inputs: Record<string, unknown>, more: Graph["resources"] = []) =>
+    estimate(graph([{ type, name: "r", id: "r-id", inputs }, ...more]), { assumptions: ASSUMPTIONS });
+  const monthlies = (e: Estimate) => lines(e, "priced").map((l) => l.monthly);
+
+  it("WAF: the web ACL, one fee per rule (a managed group is one) and the requests of the traffic assumption", () => {
+    const acl = one("aws:wafv2/webAcl:WebAcl", { rules: [{}, {}, {}] });
+    assert.deepEqual(monthlies(acl), [5, 3, 6]); // 10 million requests × $0.60
+    const busier = estimate(graph([{ type: "aws:wafv2/webAcl:WebAcl", name: "a", inputs: { rules: [] } }]), {
+      assumptions: applyAssumptions(ASSUMPTIONS, { millionRequestsPerMonth: "100" }),
+    });
+    assert.deepEqual(monthlies(busier), [5, 0, 60]);
+  });
+
+  it("S3: what the assumption writes a month, held until the bucket's lifecycle expires it", () => {
+    const lifecycle = (days: number) => ({
+      type: "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
+      name: "l",
+      inputs: { bucket: "r-id", rules: [{ status: "Enabled", filter: {}, expiration: { days } }] },
+    });
+    const held = (e: Estimate) => /([\d.]+) GB held/.exec(lines(e, "priced")[0]?.item ?? "")?.[1];
+    assert.equal(held(one("aws:s3/bucket:Bucket", {}, [lifecycle(90)])), "1.5"); // 0.5 GB × 3 months
+    assert.equal(held(one("aws:s3/bucket:Bucket", {}, [lifecycle(30)])), "0.5");
+    assert.equal(held(one("aws:s3/bucket:Bucket", {})), "6"); // no expiration: a year's logs
+  });
+
+  it("Route 53 health checks: AWS vs non-AWS endpoint, one fee per optional feature", () => {
+    const alb = "app-alb-123.us-east-1.elb.amazonaws.com";
+    const check = (inputs: Record<string, unknown>, more: Graph["resources"] = []) =>
+      one("aws:route53/healthCheck:HealthCheck", inputs, more);
+    assert.deepEqual(monthlies(check({ type: "HTTP", fqdn: alb })), [0.5]);
+    assert.deepEqual(monthlies(check({ type: "HTTP", fqdn: alb, measureLatency: true })), [0.5, 1]);
+    assert.deepEqual(
+      monthlies(check({ type: "HTTPS_STR_MATCH", fqdn: alb, measureLatency: true, requestInterval: 10 })),
+      [0.5, 4],
+    );
+    // A name this graph aliases to the ALB is an AWS endpoint; any other name is priced as non-AWS.
+    const alias = {
+      type: "aws:route53/record:Record",
+      name: "alias",
+      inputs: { name: "api.example.com", type: "A", aliases: [{ name: alb, zoneId: "Z35SXDOTRQ7X7K" }] },
+    };
+    assert.deepEqual(monthlies(check({ type: "HTTPS", fqdn: "api.example.com" }, [alias])), [0.5, 1]);
+    assert.deepEqual(monthlies(check({ type: "HTTPS", fqdn: "api.example.com" })), [0.75, 2]);
+    assert.equal(lines(check({ type: "CALCULATED" }), "not-priced").length, 1);
+  });
+
+  it("CloudWatch: an alarm per metric it watches (metric math: each metric), a dashboard at $3", () => {
+    assert.deepEqual(monthlies(one("aws:cloudwatch/metricAlarm:MetricAlarm", { period: 60 })), [0.1]);
+    const math = one("aws:cloudwatch/metricAlarm:MetricAlarm", {
+      metricQueries: [
+        { id: "a", metric: { period: 60 } },
+        { id: "b", metric: { period: 60 } },
+        { id: "rate", expression: "100*a/b" },
+      ],
+    });
+    assert.deepEqual(monthlies(math), [0.2]);
+    const fast = one("aws:cloudwatch/metricAlarm:MetricAlarm", { period: 10 });
+    assert.match(lines(fast, "not-priced")[0]?.detail ?? "", /under 60 s/);
+    const dashboard = one("aws:cloudwatch/dashboard:Dashboard", {});
+    assert.deepEqual(monthlies(dashboard), [3]);
+    assert.match(lines(dashboard, "priced")[0]?.item ?? "", /first 3 are free/);
+  });
+
+  it("ECS on Fargate Spot: the Spot prices; ARM64 and mixed strategies are not priced", () => {
+    const service = (strategies: string[], arch = "X86_64") =>
+      estimate(
+        graph([
+          {
+            type: "aws:ecs/taskDefinition:TaskDefinition",
+            name: "t",
+            inputs: { family: "f", cpu: "256", memory: "512", runtimePlatform: { cpuArchitecture: arch } },
+          },
+          {
+            type: "aws:ecs/service:Service",
+            name: "s",
+            inputs: {
+              desiredCount: 1,
+              capacityProviderStrategies: strategies.map((capacityProvider) => ({
+                capacityProvider,
+                weight: 1,
+              })),
+            },
+          },
+        ]),
+        { assumptions: ASSUMPTIONS },
+      );
+    const spot = service(["FARGATE_SPOT"]);
+    assert.deepEqual(monthlies(spot), [2.22, 0.49]); // 0.25 × 730 × $0.01214; 0.5 × 730 × $0.00133
+    assert.match(lines(spot, "priced")[0]?.item ?? "", /Fargate Spot: a variable price/);
+    assert.deepEqual(monthlies(service(["FARGATE"])), [7.39, 1.62]);
+    assert.match(lines(service(["FARGATE_SPOT"], "ARM64"), "not-priced")[0]?.detail ?? "", /X86_64/);
+    assert.match(
+      lines(service(["FARGATE", "FARGATE_SPOT"]), "not-priced")[0]?.detail ?? "",
+      /only a single FARGATE or FARGATE_SPOT/,
+    );
+  });
+
   it("a region without a price file prices nothing (never $0 for something that costs)", () => {
     const e = estimate(runOf("dev", "ecs"), { assumptions: ASSUMPTIONS, region: "ap-south-2" });
     assert.equal(lines(e, "priced").length, 0);
@@ -230,7 +327,7 @@ describe("assumptions", () => {
   const table: Array<[Record<string, string>, string]> = [
     [
       { lcu: "1" },
-      'unknown assumption "lcu"; allowed: albLcuPerHour, natGbPerMonth, logGbPerMonthPerGroup, logMonthsWithoutRetention, ecrGbPerRepository, asOf',
+      'unknown assumption "lcu"; allowed: albLcuPerHour, natGbPerMonth, logGbPerMonthPerGroup, logMonthsWithoutRetention, ecrGbPerRepository, millionRequestsPerMonth, s3GbPerMonthPerBucket, asOf',
     ],
     [{ albLcuPerHour: "-1" }, 'assumption albLcuPerHour must be a number ≥ 0, got "-1"'],
     [{ natGbPerMonth: "lots" }, 'assumption natGbPerMonth must be a number ≥ 0, got "lots"'],

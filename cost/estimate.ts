@@ -273,12 +273,29 @@ function ecsScalingMax(r: GraphResource, ctx: Context): number | undefined {
   return target === undefined ? undefined : num(target.inputs.maxCapacity);
 }
 
-const ecsServiceRule: Rule = (r, ctx) => {
-  if (r.inputs.launchType !== "FARGATE") {
-    return [
-      notPriced("ECS service", `launch type ${String(r.inputs.launchType)}: only FARGATE has a price rule`),
-    ];
+/**
+ * Where an ECS service's tasks run: the FARGATE launch type, or a capacity provider strategy naming
+ * exactly one of FARGATE / FARGATE_SPOT. A mixed strategy (base and weights over both) has no rule:
+ * how many tasks land on each depends on the running count, so it is not priced rather than guessed.
+ */
+function fargateCapacity(r: GraphResource): "FARGATE" | "FARGATE_SPOT" | { unsupported: string } {
+  const strategies = arr(r.inputs.capacityProviderStrategies).map(obj);
+  if (strategies.length === 0) {
+    return r.inputs.launchType === "FARGATE"
+      ? "FARGATE"
+      : { unsupported: `launch type ${String(r.inputs.launchType)}: only FARGATE has a price rule` };
   }
+  const providers = [...new Set(strategies.map((s) => str(s.capacityProvider)))];
+  const only = providers.length === 1 ? providers[0] : undefined;
+  if (only === "FARGATE" || only === "FARGATE_SPOT") return only;
+  return {
+    unsupported: `capacity provider strategy ${providers.join(" + ")}: only a single FARGATE or FARGATE_SPOT provider has a price rule`,
+  };
+}
+
+const ecsServiceRule: Rule = (r, ctx) => {
+  const capacity = fargateCapacity(r);
+  if (typeof capacity !== "string") return [notPriced("ECS service", capacity.unsupported)];
   const taskDefArn = str(r.inputs.taskDefinition) ?? "";
   const defs = ctx.ofType("aws:ecs/taskDefinition:TaskDefinition");
   const def =
@@ -292,14 +309,25 @@ const ecsServiceRule: Rule = (r, ctx) => {
   const vcpu = cpu / 1024;
   const gb = memory / 1024;
   const arm = obj(def.inputs.runtimePlatform).cpuArchitecture === "ARM64";
+  const spot = capacity === "FARGATE_SPOT";
+  if (spot && arm) {
+    return [
+      notPriced("Fargate Spot tasks (ARM64)", "Fargate Spot runs only X86_64 Linux tasks: no such price"),
+    ];
+  }
   const desired = num(r.inputs.desiredCount) ?? 1;
   const max = Math.max(desired, ecsScalingMax(r, ctx) ?? desired);
-  const arch = arm ? "Linux/ARM" : "Linux/x86";
+  const arch = `${arm ? "Linux/ARM" : "Linux/x86"}${spot ? ", Fargate Spot: a variable price, see the price file's note" : ""}`;
+  const [vcpuKey, gbKey]: [PriceKey, PriceKey] = spot
+    ? ["fargateSpotVcpuHourX86", "fargateSpotGbHourX86"]
+    : arm
+      ? ["fargateVcpuHourArm", "fargateGbHourArm"]
+      : ["fargateVcpuHourX86", "fargateGbHourX86"];
   const lines = [
     charge(
       ctx,
       `Fargate vCPU: ${desired} task(s) × ${vcpu} vCPU (${arch})`,
-      arm ? "fargateVcpuHourArm" : "fargateVcpuHourX86",
+      vcpuKey,
       desired * vcpu,
       max * vcpu,
       (p) => `${desired} (max ${max}) × ${vcpu} vCPU × ${HOURS_PER_MONTH} h × ${rate(p)}`,
@@ -307,7 +335,7 @@ const ecsServiceRule: Rule = (r, ctx) => {
     charge(
       ctx,
       `Fargate memory: ${desired} task(s) × ${gb} GB (${arch})`,
-      arm ? "fargateGbHourArm" : "fargateGbHourX86",
+      gbKey,
       desired * gb,
       max * gb,
       (p) => `${desired} (max ${max}) × ${gb} GB × ${HOURS_PER_MONTH} h × ${rate(p)}`,
@@ -543,6 +571,182 @@ const kubernetesObject: Rule = (r, ctx) =>
         ),
       ];
 
+/** A monthly fee: `count` × the price per month. */
+function monthly(ctx: Context, item: string, key: PriceKey, count: number, what: string) {
+  return charge(
+    ctx,
+    item,
+    key,
+    count,
+    count,
+    (p) => `${count} ${what} × ${rate(p)}`,
+    (p) => p.usd,
+  );
+}
+
+/**
+ * A web ACL: its monthly fee, one rule fee per rule (a managed rule group counts as one), and the
+ * requests it inspects under the traffic assumption (count mode inspects and bills as block mode does).
+ */
+const webAclRule: Rule = (r, ctx) => {
+  const rules = arr(r.inputs.rules).length;
+  const requests = ctx.assumptions.millionRequestsPerMonth;
+  return [
+    monthly(ctx, "WAF web ACL", "wafWebAclMonth", 1, "web ACL"),
+    monthly(ctx, `WAF rules: ${rules} (a managed rule group counts as one)`, "wafRuleMonth", rules, "rules"),
+    charge(
+      ctx,
+      `WAF requests inspected: ${requests} million/month (assumption millionRequestsPerMonth)`,
+      "wafMillionRequests",
+      requests,
+      requests,
+      (p) => `${requests} million × ${rate(p)}`,
+      (p) => p.usd,
+    ),
+  ];
+};
+
+/** Days after which the bucket's lifecycle configuration expires every object, if one does. */
+function bucketExpirationDays(r: GraphResource, ctx: Context): number | undefined {
+  const lifecycle = ctx
+    .ofType("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")
+    .find((l) => l.inputs.bucket === r.id || l.inputs.bucket === r.inputs.bucket);
+  const days = arr(lifecycle?.inputs.rules)
+    .map(obj)
+    .filter((rule) => rule.status === "Enabled" && Object.keys(obj(rule.filter)).length === 0)
+    .map((rule) => num(obj(rule.expiration).days))
+    .filter((d): d is number => d !== undefined);
+  return days.length > 0 ? Math.min(...days) : undefined;
+}
+
+/** S3 Standard storage: what the assumption writes a month, held until the lifecycle expires it. */
+const bucketRule: Rule = (r, ctx) => {
+  const gb = ctx.assumptions.s3GbPerMonthPerBucket;
+  const days = bucketExpirationDays(r, ctx);
+  const months = days === undefined ? ctx.assumptions.logMonthsWithoutRetention : days / 30;
+  const stored = cents(gb * months);
+  const held =
+    days === undefined
+      ? `no expiration: ${months} months, assumption logMonthsWithoutRetention`
+      : `objects expire after ${days} days`;
+  return [
+    charge(
+      ctx,
+      `S3 Standard storage: ${stored} GB held (${gb} GB/month, assumption s3GbPerMonthPerBucket; ${held})`,
+      "s3StandardGbMonth",
+      stored,
+      stored,
+      (p) => `${stored} GB × ${rate(p)} (log delivery's PUT requests, a few cents a month, are not included)`,
+      (p) => p.usd,
+    ),
+  ];
+};
+
+/** Hostnames this graph aliases to a load balancer (so a health check of that name checks an AWS endpoint). */
+function aliasedToLoadBalancer(ctx: Context): Set<string> {
+  return new Set(
+    ctx
+      .ofType("aws:route53/record:Record")
+      .filter((rec) =>
+        arr(rec.inputs.aliases).some((a) => /elb\.amazonaws\.com\.?$/.test(str(obj(a).name) ?? "")),
+      )
+      .map((rec) => str(rec.inputs.name) ?? ""),
+  );
+}
+
+/**
+ * A Route 53 health check: a basic check per month, plus one fee per optional feature (HTTPS, string
+ * matching, the 10-second interval, latency measurement: the four infracost counts too). An ELB
+ * endpoint, by its own DNS name or a name this graph aliases to one, is an AWS endpoint; anything else
+ * is priced as non-AWS (errs high).
+ */
+const healthCheckRule: Rule = (r, ctx) => {
+  const type = str(r.inputs.type) ?? "HTTP";
+  const fqdn = str(r.inputs.fqdn) ?? "";
+  const aws = /\.elb\.amazonaws\.com\.?$/.test(fqdn) || aliasedToLoadBalancer(ctx).has(fqdn);
+  if (["CALCULATED", "CLOUDWATCH_METRIC", "RECOVERY_CONTROL"].includes(type)) {
+    return [notPriced(`Route 53 health check (${type})`, "only endpoint health checks have a price rule")];
+  }
+  const options = [
+    type.startsWith("HTTPS") && "HTTPS",
+    type.endsWith("STR_MATCH") && "string matching",
+    num(r.inputs.requestInterval) === 10 && "10-second interval",
+    r.inputs.measureLatency === true && "latency measurement",
+  ].filter((o): o is string => typeof o === "string");
+  const endpoint = aws ? "AWS endpoint" : "non-AWS endpoint";
+  const lines = [
+    monthly(
+      ctx,
+      `Route 53 health check, ${endpoint} (${type} ${fqdn || "by IP"})`,
+      aws ? "route53HealthCheckAwsMonth" : "route53HealthCheckNonAwsMonth",
+      1,
+      "health check",
+    ),
+  ];
+  if (options.length > 0) {
+    lines.push(
+      monthly(
+        ctx,
+        `Route 53 health check options: ${options.join(", ")} (${endpoint})`,
+        aws ? "route53HealthCheckOptionAwsMonth" : "route53HealthCheckOptionNonAwsMonth",
+        options.length,
+        "optional features",
+      ),
+    );
+  }
+  return lines;
+};
+
+/**
+ * A CloudWatch alarm is billed per metric it watches: one, or for a metric-math alarm each metric
+ * among its queries (expressions are free). High-resolution alarms (period under 60 s) cost more and
+ * have no rule here.
+ */
+const metricAlarmRule: Rule = (r, ctx) => {
+  const queries = arr(r.inputs.metricQueries).map(obj);
+  const metrics = queries.length === 0 ? 1 : queries.filter((q) => q.metric !== undefined).length;
+  const periods = [num(r.inputs.period), ...queries.map((q) => num(obj(q.metric).period))];
+  if (periods.some((p) => p !== undefined && p < 60)) {
+    return [notPriced("CloudWatch high-resolution alarm", "period under 60 s: no price rule for it")];
+  }
+  return [
+    monthly(
+      ctx,
+      `CloudWatch alarm: ${metrics} metric(s)${queries.length > 0 ? " (metric math: each metric is billed)" : ""}`,
+      "cloudwatchAlarmMonth",
+      metrics,
+      "alarm metrics",
+    ),
+  ];
+};
+
+/** Counted as a paid dashboard: the account's 3 free ones may already be taken by other stacks. */
+const dashboardRule: Rule = (_r, ctx) => [
+  monthly(
+    ctx,
+    "CloudWatch dashboard (every dashboard is counted: the account's first 3 are free, but this estimate cannot know whether other stacks took them)",
+    "cloudwatchDashboardMonth",
+    1,
+    "dashboard",
+  ),
+];
+
+const S3_SETTING_FREE = free(
+  "a bucket setting has no charge (the bucket's storage is priced on its own line)",
+);
+
+/**
+ * A record in a hosted zone the stack does not create (the zone's $0.50/month is its owner's). An alias
+ * to a load balancer answers queries for free; other records (ACM's validation CNAME) are queried only
+ * by ACM's validation and renewal checks.
+ */
+const route53RecordRule: Rule = (r) =>
+  free(
+    arr(r.inputs.aliases).length > 0
+      ? "an alias record: Route 53 does not charge for alias queries to AWS resources such as an ELB; the zone is not this stack's"
+      : "a record in a zone that is not this stack's: no charge for the record, and its only queries are ACM's validation checks",
+  )(r, {} as Context);
+
 const IAM_FREE = free("IAM has no charge");
 const SG_FREE = free("security groups and their rules have no charge");
 
@@ -607,6 +811,36 @@ export const RULES: Readonly<Record<string, Rule>> = {
   "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": kubernetesObject,
   "kubernetes:batch/v1:Job": kubernetesObject,
   "kubernetes:batch/v1:CronJob": kubernetesObject,
+  "aws:ecs/clusterCapacityProviders:ClusterCapacityProviders": free(
+    "associating the FARGATE / FARGATE_SPOT capacity providers has no charge; the tasks are priced under the ECS service",
+  ),
+  "aws:wafv2/webAcl:WebAcl": webAclRule,
+  "aws:wafv2/webAclAssociation:WebAclAssociation": free(
+    "an association has no charge: the web ACL it attaches is priced on its own line",
+  ),
+  "aws:s3/bucket:Bucket": bucketRule,
+  "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": S3_SETTING_FREE,
+  "aws:s3/bucketOwnershipControls:BucketOwnershipControls": S3_SETTING_FREE,
+  "aws:s3/bucketPolicy:BucketPolicy": S3_SETTING_FREE,
+  "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": S3_SETTING_FREE,
+  "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": free(
+    "SSE-S3 (AES256) encryption has no charge",
+  ),
+  "aws:acm/certificate:Certificate": free("ACM public certificates have no charge"),
+  "aws:acm/certificateValidation:CertificateValidation": free(
+    "a wait for ACM to issue the certificate: no cloud resource",
+  ),
+  "aws:route53/record:Record": route53RecordRule,
+  "aws:route53/healthCheck:HealthCheck": healthCheckRule,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": metricAlarmRule,
+  "aws:cloudwatch/dashboard:Dashboard": dashboardRule,
+  "aws:sns/topic:Topic": free(
+    "SNS topics have no charge; alarm notifications (a few a month) stay far inside the account's free million publishes and 1,000 emails",
+  ),
+  "aws:sns/topicPolicy:TopicPolicy": free("a topic policy has no charge"),
+  "aws:sns/topicSubscription:TopicSubscription": free(
+    "a subscription has no charge; its deliveries are covered under the topic's line",
+  ),
 };
 
 /** Types matched by prefix: this project's own components and Pulumi providers are no cloud resources. */

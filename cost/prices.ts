@@ -36,6 +36,17 @@ export const PRICE_KEYS = [
   "logsStorageGbMonth",
   "cloudwatchAlarmMonth",
   "ecrStorageGbMonth",
+  "fargateSpotVcpuHourX86",
+  "fargateSpotGbHourX86",
+  "s3StandardGbMonth",
+  "wafWebAclMonth",
+  "wafRuleMonth",
+  "wafMillionRequests",
+  "route53HealthCheckAwsMonth",
+  "route53HealthCheckNonAwsMonth",
+  "route53HealthCheckOptionAwsMonth",
+  "route53HealthCheckOptionNonAwsMonth",
+  "cloudwatchDashboardMonth",
 ] as const;
 export type PriceKey = (typeof PRICE_KEYS)[number];
 
