@@ -301,6 +301,18 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
+      name: "Fargate Spot with an arm64 image",
+      options: { config: { capacityType: "SPOT", imagePlatform: "linux/arm64" } },
+      expected: [
+        "fastify-deploy:capacityType: got SPOT with imagePlatform linux/arm64; expected ON_DEMAND, or imagePlatform linux/amd64 (Fargate Spot runs only X86_64 Linux tasks)",
+      ],
+    },
+    {
+      name: "capacity type in lower case",
+      options: { config: { capacityType: "spot" } },
+      expected: ['fastify-deploy:capacityType: got "spot"; expected one of ON_DEMAND, SPOT'],
+    },
+    {
       name: "memory that is not a number",
       options: { config: { memory: "2GB" } },
       expected: ['fastify-deploy:memory: got "2GB"; expected an integer from 512 to 122880'],
@@ -817,6 +829,7 @@ describe("parseConfig accepts the committed stacks", () => {
         task: { cpu: 256, memory: 512 },
         logRetentionDays: 7,
         containerInsights: false,
+        capacityType: "SPOT",
       },
     });
   });
@@ -891,6 +904,7 @@ describe("parseConfig accepts the committed stacks", () => {
       task: { cpu: 512, memory: 1024 },
       logRetentionDays: 90,
       containerInsights: true,
+      capacityType: "ON_DEMAND",
     });
   });
 
@@ -982,6 +996,8 @@ describe("parseConfig accepts the committed stacks", () => {
         config: {
           imageUri: IMAGE,
           imagePlatform: "linux/arm64",
+          // dev runs on Fargate Spot, which has no ARM64: an arm64 image runs on demand.
+          capacityType: "ON_DEMAND",
           certificateArn: CERT,
           cpu: 16384,
           memory: 122880,
@@ -1031,6 +1047,7 @@ describe("parseConfig accepts the committed stacks", () => {
       "fastify-deploy:cpu is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:memory is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:logRetentionDays is set but has no effect on platform kubernetes (it applies to ecs, eks)",
+      "fastify-deploy:capacityType is set but has no effect on platform kubernetes (it applies to ecs)",
     ]);
   });
 });

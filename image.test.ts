@@ -265,7 +265,11 @@ describe("AppImage under the harness", () => {
   });
 
   it("switching imagePlatform yields a new tag (never a second push to an immutable tag)", async () => {
-    const arm = await runProgram({ stack: "dev", config: { imagePlatform: "linux/arm64" } });
+    // dev runs on Fargate Spot, which has no ARM64: an arm64 image runs on demand.
+    const arm = await runProgram({
+      stack: "dev",
+      config: { imagePlatform: "linux/arm64", capacityType: "ON_DEMAND" },
+    });
     const armImage = arm.one(IMAGE, "app-image").inputs;
     assert.equal((armImage.build as { platform: string }).platform, "linux/arm64");
     const tagOf = (name: unknown) => String(name).split(":").pop();

@@ -17,6 +17,11 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
         );
       }
     }
+    if (v.capacityType === "SPOT" && v.imagePlatform === "linux/arm64") {
+      problems.push(
+        `${fullKey("capacityType")}: got SPOT with imagePlatform linux/arm64; expected ON_DEMAND, or imagePlatform linux/amd64 (Fargate Spot runs only X86_64 Linux tasks)`,
+      );
+    }
     return [...problems, ...awsProblems(v, raw)];
   },
   warnings: () => [],
@@ -28,5 +33,6 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     task: { cpu: v.cpu, memory: v.memory },
     logRetentionDays: v.logRetentionDays,
     containerInsights: v.containerInsights,
+    capacityType: v.capacityType,
   }),
 };

@@ -147,6 +147,7 @@ export const CONFIG_KEYS = {
     schema: integerOneOf(LOG_RETENTION_DAYS),
   },
   containerInsights: { platforms: ["ecs"], schema: boolean },
+  capacityType: { platforms: ["ecs"], schema: oneOf(CAPACITY_TYPES) },
   kubeconfig: {
     platforms: ["kubernetes"],
     secret: true,

@@ -61,7 +61,7 @@ describe("cost estimate of every committed stack × platform", () => {
   // Totals in USD per month (us-east-1, the committed stacks' region), as of the day the prices were
   // read. They move when a price, an assumption's default or the program changes: update with the reason.
   const PINNED: Record<string, { total: number; totalAtMax: number }> = {
-    "dev/ecs": { total: 43.14, totalAtMax: 55.8 },
+    "dev/ecs": { total: 36.84, totalAtMax: 43.18 },
     "dev/eks": { total: 579.36, totalAtMax: 643.29 },
     "dev/kubernetes": { total: 0.2, totalAtMax: 0.2 },
     "prod/ecs": { total: 185.61, totalAtMax: 266.7 },
@@ -77,21 +77,27 @@ describe("cost estimate of every committed stack × platform", () => {
     });
   }
 
-  it("dev on ECS: what each part costs, and why the total is above $40 (the ALB and public IPv4)", () => {
+  it("dev on ECS: what each part costs; Fargate Spot keeps it under $40 (the ALB and public IPv4 dominate)", async () => {
     const e = estimate(runOf("dev", "ecs"), { assumptions: ASSUMPTIONS });
     const by = (re: RegExp): number =>
-      lines(e, "priced")
-        .filter((l) => re.test(l.item))
-        .reduce((s, l) => s + (l.monthly ?? 0), 0);
+      Math.round(
+        lines(e, "priced")
+          .filter((l) => re.test(l.item))
+          .reduce((s, l) => s + (l.monthly ?? 0), 0) * 100,
+      ) / 100;
     assert.equal(by(/^Application Load Balancer: hours/), 16.43);
     assert.equal(by(/^Application Load Balancer: 1 LCU/), 5.84);
-    assert.equal(Math.round(by(/^public IPv4/) * 100) / 100, 10.95); // 2 for the ALB, 1 for the task
-    assert.equal(Math.round(by(/^Fargate/) * 100) / 100, 9.01); // 0.25 vCPU + 0.5 GB
-    // Without the traffic assumption (an idle ALB bills no LCU) dev is under $40.
+    assert.equal(by(/^public IPv4/), 10.95); // 2 for the ALB, 1 for the task
+    assert.equal(by(/^Fargate .*Fargate Spot/), 2.71); // 0.25 vCPU + 0.5 GB on Spot
+    assert.ok(e.total <= 40, `dev costs ${e.total}`);
+    // The same stack on demand (the capacityType default) was $43.14: Spot saves $6.30.
+    const onDemand = await runProgram({ stack: "dev", config: { capacityType: "ON_DEMAND" } });
+    assert.equal(estimate(onDemand, { assumptions: ASSUMPTIONS }).total, 43.14);
+    // Without the traffic assumption (an idle ALB bills no LCU).
     const idle = estimate(runOf("dev", "ecs"), {
       assumptions: applyAssumptions(ASSUMPTIONS, { albLcuPerHour: "0" }),
     });
-    assert.equal(idle.total, 37.3);
+    assert.equal(idle.total, 31);
   });
 
   it("kubernetes: only what the stack owns in AWS is priced; the cluster's objects are listed as not priced", () => {
@@ -298,8 +304,8 @@ describe("cost rules", () => {
 
   it("other regions have their own prices (eu-west-1 costs more than us-east-1 for dev)", () => {
     const run = runOf("dev", "ecs");
-    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "eu-west-1" }).total, 46.08);
-    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "us-west-2" }).total, 43.14);
+    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "eu-west-1" }).total, 39.13);
+    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "us-west-2" }).total, 36.84);
   });
 });
 

@@ -301,6 +301,25 @@ describe("ECS platform", () => {
       ]);
     });
 
+    it("capacityType: dev runs on FARGATE_SPOT alone, associated with the cluster before the service; ON_DEMAND keeps the FARGATE launch type and associates nothing", () => {
+      const service = dev.one("aws:ecs/service:Service");
+      assert.equal(service.inputs.launchType, undefined, "a launch type conflicts with a strategy");
+      assert.deepEqual(service.inputs.capacityProviderStrategies, [
+        { capacityProvider: "FARGATE_SPOT", weight: 1 },
+      ]);
+      const association = dev.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders");
+      assert.equal(association.inputs.clusterName, dev.one("aws:ecs/cluster:Cluster").state.name);
+      assert.deepEqual(association.inputs.capacityProviders, ["FARGATE_SPOT"]);
+      assert.ok(
+        service.dependencies?.includes(association.urn),
+        "CreateService fails on a provider the cluster does not have yet",
+      );
+      // Spot's 2-minute warning is a SIGTERM: the task's whole stop window fits in it.
+      assert.ok(container(dev).stopTimeout <= 120);
+      assert.equal(prod.one("aws:ecs/service:Service").inputs.capacityProviderStrategies, undefined);
+      assert.equal(prod.ofType("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").length, 0);
+    });
+
     it("stopTimeout covers the drain delay plus shutdown timeout, within the ECS maximum", () => {
       for (const run of [dev, prod]) {
         const e = env(run);
@@ -383,7 +402,8 @@ describe("ECS platform", () => {
       assert.deepEqual(task.runtimePlatform, { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" });
       const arm = await runProgram({
         stack: "dev",
-        config: { imagePlatform: "linux/arm64", appCommit: "0123abc" },
+        // Fargate Spot (dev) has no ARM64: an arm64 image runs on demand.
+        config: { imagePlatform: "linux/arm64", capacityType: "ON_DEMAND", appCommit: "0123abc" },
       });
       const armTask = arm.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
       assert.deepEqual(armTask.runtimePlatform, { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" });

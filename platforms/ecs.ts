@@ -1,7 +1,13 @@
 import * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppSettings, LoadBalancerSettings, NetworkSettings, ScalingSettings } from "../facts";
+import type {
+  AppSettings,
+  CapacityType,
+  LoadBalancerSettings,
+  NetworkSettings,
+  ScalingSettings,
+} from "../facts";
 import { ecrPullStatements } from "../facts/image-uri";
 import { admitAllowedCidrs, albUrl, createLoadBalancer, type TargetHealthCheck } from "./alb";
 import {
@@ -94,6 +100,11 @@ export interface EcsPlatformArgs {
   task: { cpu: number; memory: number };
   logRetentionDays: number;
   containerInsights: boolean;
+  /**
+   * ON_DEMAND: the FARGATE launch type. SPOT: a capacity provider strategy of FARGATE_SPOT only, X86_64
+   * only (config refuses an arm64 image). See {@link capacityPlacement}.
+   */
+  capacityType: CapacityType;
 }
 
 /**
@@ -183,12 +194,13 @@ export class EcsPlatform extends pulumi.ComponentResource {
       { roles, logGroup, stopTimeoutSeconds, tags },
       this,
     );
+    const placement = capacityPlacement(name, cluster, args.capacityType, this);
     const service = new aws.ecs.Service(
       `${name}-service`,
       {
         cluster: cluster.arn,
         taskDefinition: taskDefinition.arn,
-        launchType: "FARGATE",
+        ...placement.serviceArgs,
         platformVersion: "LATEST",
         desiredCount: args.scaling.desiredCount,
         deploymentMinimumHealthyPercent: 100,
@@ -211,7 +223,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
         tags,
       },
       // Autoscaling owns the running count after creation.
-      { parent: this, dependsOn: listeners, ignoreChanges: ["desiredCount"] },
+      { parent: this, dependsOn: [...listeners, ...placement.dependsOn], ignoreChanges: ["desiredCount"] },
     );
     createAutoscaling(name, cluster, service, args.scaling, tags, this);
 
@@ -444,6 +456,39 @@ function createTaskDefinition(
     },
     { parent },
   );
+}
+
+/**
+ * Where the service's tasks run. ON_DEMAND keeps the FARGATE launch type (what every stack had before
+ * the key existed, so their graphs do not change). SPOT associates the FARGATE_SPOT capacity provider
+ * with the cluster and gives the service a strategy of that provider alone: ECS then stops a task with
+ * a 2-minute warning when AWS reclaims the capacity (SIGTERM first, the app drains within its kill
+ * window) and starts a replacement when Spot capacity is available; there is no fallback to on-demand
+ * ("Amazon Fargate capacity providers", ECS developer guide; Fargate Spot supports only X86_64 Linux
+ * tasks, the same page). The association must exist before the service names the provider, hence the
+ * dependency. Switching an existing service either way replaces it: launch_type is ForceNew in
+ * terraform-provider-aws, and its capacityProviderStrategyCustomizeDiff forces a new service when the
+ * strategy goes from none to some or back (internal/service/ecs/service.go).
+ */
+function capacityPlacement(
+  name: string,
+  cluster: aws.ecs.Cluster,
+  capacityType: CapacityType,
+  parent: pulumi.Resource,
+): {
+  serviceArgs: Pick<aws.ecs.ServiceArgs, "launchType" | "capacityProviderStrategies">;
+  dependsOn: pulumi.Resource[];
+} {
+  if (capacityType === "ON_DEMAND") return { serviceArgs: { launchType: "FARGATE" }, dependsOn: [] };
+  const providers = new aws.ecs.ClusterCapacityProviders(
+    `${name}-capacity-providers`,
+    { clusterName: cluster.name, capacityProviders: ["FARGATE_SPOT"] },
+    { parent },
+  );
+  return {
+    serviceArgs: { capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] },
+    dependsOn: [providers],
+  };
 }
 
 /** Target tracking on average CPU, between the configured bounds. */
