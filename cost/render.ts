@@ -22,7 +22,7 @@ export function renderText(e: Estimate): string {
   const priced = e.lines.filter((l) => l.kind === "priced");
   const notPriced = e.lines.filter((l) => l.kind === "not-priced");
   const out = [
-    `Monthly cost estimate (${e.region}, ${e.hoursPerMonth} h/month, on-demand list prices; see docs/cost.md)`,
+    `Monthly cost estimate (${e.region}, ${e.hoursPerMonth} h/month, on-demand list prices, Fargate Spot where used; see docs/cost.md)`,
     `assumptions: ${assumptionList(e.assumptions).join("  ")}`,
     "",
   ];
@@ -59,7 +59,7 @@ export function renderMarkdown(head: Estimate, base: Estimate | undefined, title
   const out = [`### Monthly cost estimate: ${title}`, ""];
   const change = base === undefined ? "" : ` (${signed(head.total - base.total)} against the base branch)`;
   out.push(
-    `**${usd(head.total)}/month**${change}; ${usd(head.totalAtMax)}/month at autoscaling maximum. ${head.region}, ${head.hoursPerMonth} h, on-demand list prices.`,
+    `**${usd(head.total)}/month**${change}; ${usd(head.totalAtMax)}/month at autoscaling maximum. ${head.region}, ${head.hoursPerMonth} h, on-demand list prices, Fargate Spot where used.`,
     "",
   );
   if (base === undefined) out.push("_No estimate from the base branch to compare with._", "");
