@@ -100,6 +100,32 @@ describe("cost estimate of every committed stack × platform", () => {
     assert.equal(idle.total, 31);
   });
 
+  it("a domain (certificate, validation record, alias, another account's zone) adds types with rules, all free", async () => {
+    const run = await runProgram({
+      stack: "dev",
+      config: {
+        domainName: "api.example.com",
+        hostedZoneId: "Z0123456789ABCDEFGHIJ",
+        hostedZoneRoleArn: "arn:aws:iam::210987654321:role/dns-writer",
+      },
+    });
+    assert.deepEqual(typesWithoutRule(run), []);
+    const e = estimate(run, { assumptions: ASSUMPTIONS });
+    const edge = e.lines.filter((l) => /^aws:(acm|route53)\//.test(l.resource));
+    assert.deepEqual(
+      edge.map((l) => [l.resource.split(" ")[0], l.kind]).sort(),
+      [
+        ["aws:acm/certificate:Certificate", "free"],
+        ["aws:route53/record:Record", "free"],
+        ["aws:acm/certificateValidation:CertificateValidation", "free"],
+        ["aws:route53/record:Record", "free"],
+      ].sort(),
+    );
+    assert.ok(edge.some((l) => /alias queries/.test(l.detail)));
+    // The same total as without the domain: nothing in it is billed to this stack.
+    assert.equal(e.total, estimate(runOf("dev", "ecs"), { assumptions: ASSUMPTIONS }).total);
+  });
+
   it("kubernetes: only what the stack owns in AWS is priced; the cluster's objects are listed as not priced", () => {
     const e = estimate(runOf("prod", "kubernetes"), { assumptions: ASSUMPTIONS });
     assert.deepEqual(
