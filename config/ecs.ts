@@ -1,5 +1,5 @@
 import { FARGATE_MEMORY_BY_CPU } from "../facts";
-import { awsProblems, loadBalancerSettings, networkSettings } from "./aws";
+import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, type PlatformModule, scalingSettings } from "./common";
 import { fullKey } from "./keys";
 import type { PlatformArgs } from "./stack-config";
@@ -19,7 +19,7 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     }
     return [...problems, ...awsProblems(v, raw)];
   },
-  warnings: () => [],
+  warnings: (v) => awsWarnings(v),
   args: (v) => ({
     app: appSettings(v),
     scaling: scalingSettings(v),
@@ -28,5 +28,6 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     task: { cpu: v.cpu, memory: v.memory },
     logRetentionDays: v.logRetentionDays,
     containerInsights: v.containerInsights,
+    monitoring: monitoringSettings(v),
   }),
 };

@@ -1,6 +1,6 @@
 import type { ClusterLogType } from "../facts";
 import { isArmInstanceType } from "../facts";
-import { awsProblems, loadBalancerSettings, networkSettings } from "./aws";
+import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, minDesiredMax, type PlatformModule, scalingSettings } from "./common";
 import { fullKey, type Values } from "./keys";
 import { show } from "./schema";
@@ -37,13 +37,14 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
         `${fullKey("endpointPublicAccessCidrs")} contains ${placeholders.join(", ")}, a documentation range (RFC 5737) that reaches no one: set the egress CIDRs of the machines that run pulumi up (pulumi config set --path 'endpointPublicAccessCidrs[0]' <cidr>) before the first deploy`,
       );
     }
-    return warnings;
+    return [...warnings, ...awsWarnings(v)];
   },
   args: (v, { project, stack }) => ({
     app: appSettings(v),
     scaling: scalingSettings(v),
     network: networkSettings(v),
     loadBalancer: loadBalancerSettings(v),
+    monitoring: monitoringSettings(v),
     clusterName: clusterName({ project, stack }),
     kubernetesVersion: v.kubernetesVersion,
     endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,

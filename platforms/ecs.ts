@@ -1,9 +1,15 @@
 import * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppSettings, LoadBalancerSettings, NetworkSettings, ScalingSettings } from "../facts";
+import type {
+  AppSettings,
+  LoadBalancerSettings,
+  MonitoringSettings,
+  NetworkSettings,
+  ScalingSettings,
+} from "../facts";
 import { ecrPullStatements } from "../facts/image-uri";
-import { admitAllowedCidrs, albUrl, createLoadBalancer, type TargetHealthCheck } from "./alb";
+import { admitAllowedCidrs, albListeners, albUrl, createLoadBalancer, type TargetHealthCheck } from "./alb";
 import {
   APP_GID,
   APP_PORT,
@@ -15,6 +21,7 @@ import {
 } from "./app-contract";
 import { checkComputed, type PlatformImage } from "./args";
 import { createNetwork } from "./aws-network";
+import { completeMonitoring, createAlbMonitoring } from "./monitoring";
 import { ecsSubnetMasks } from "./subnet-layout";
 import { awsTags } from "./tags";
 
@@ -93,6 +100,8 @@ export interface EcsPlatformArgs {
   task: { cpu: number; memory: number };
   logRetentionDays: number;
   containerInsights: boolean;
+  /** Alarms, their topic, the dashboard and the synthetic check (monitoring.ts). */
+  monitoring: MonitoringSettings;
 }
 
 /**
@@ -129,6 +138,10 @@ export class EcsPlatform extends pulumi.ComponentResource {
   /** The task role: the app's own AWS identity, with no permissions; other stacks attach policies to it. */
   public readonly taskRoleArn: pulumi.Output<string>;
   public readonly vpcId: pulumi.Output<string>;
+  /** The CloudWatch dashboard of the golden signals. */
+  public readonly dashboardUrl: pulumi.Output<string>;
+  /** The SNS topic every alarm in the stack's region notifies. */
+  public readonly alarmTopicArn: pulumi.Output<string>;
 
   constructor(name: string, args: EcsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EcsPlatform", name, {}, opts);
@@ -153,6 +166,17 @@ export class EcsPlatform extends pulumi.ComponentResource {
         securityGroupId: securityGroups.alb.id,
         healthCheck: ECS_HEALTH_CHECK,
         deregistrationDelaySeconds: ECS_DEREGISTRATION_DELAY_SECONDS,
+        tags,
+      },
+      this,
+    );
+    // Before the service: its deployments roll back when one of these alarms fires.
+    const albAlarms = createAlbMonitoring(
+      name,
+      {
+        settings: args.monitoring,
+        alb: { loadBalancer: alb.arnSuffix, targetGroup: targetGroup.arnSuffix },
+        minHealthyTargets: args.scaling.minCount,
         tags,
       },
       this,
@@ -188,6 +212,14 @@ export class EcsPlatform extends pulumi.ComponentResource {
         deploymentMinimumHealthyPercent: 100,
         deploymentMaximumPercent: 200,
         deploymentCircuitBreaker: { enable: true, rollback: true },
+        // The circuit breaker sees tasks that fail to start or pass health checks; these alarms see a
+        // deployment that runs but serves errors or slowly (ECS "deployment alarms",
+        // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
+        alarms: {
+          alarmNames: albAlarms.deploymentAlarms.map((alarm) => alarm.name),
+          enable: true,
+          rollback: true,
+        },
         healthCheckGracePeriodSeconds: ECS_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
         networkConfiguration: {
           subnets: privateTasks ? vpc.privateSubnetIds : vpc.publicSubnetIds,
@@ -208,6 +240,21 @@ export class EcsPlatform extends pulumi.ComponentResource {
       { parent: this, dependsOn: listeners, ignoreChanges: ["desiredCount"] },
     );
     createAutoscaling(name, cluster, service, args.scaling, tags, this);
+    const monitoring = completeMonitoring(
+      name,
+      albAlarms,
+      {
+        settings: args.monitoring,
+        endpoint: { dnsName: alb.dnsName, https: albListeners(args.loadBalancer).https },
+        ecs: {
+          clusterName: cluster.name,
+          serviceName: service.name,
+          containerInsights: args.containerInsights,
+        },
+        tags,
+      },
+      this,
+    );
 
     this.loadBalancerDnsName = alb.dnsName;
     this.url = albUrl(args.loadBalancer, alb.dnsName);
@@ -216,6 +263,8 @@ export class EcsPlatform extends pulumi.ComponentResource {
     this.logGroupName = logGroup.name;
     this.taskRoleArn = roles.task.arn;
     this.vpcId = vpc.vpcId;
+    this.dashboardUrl = monitoring.dashboardUrl;
+    this.alarmTopicArn = monitoring.alarmTopicArn;
     this.registerOutputs({
       url: this.url,
       clusterName: this.clusterName,
@@ -224,6 +273,8 @@ export class EcsPlatform extends pulumi.ComponentResource {
       logGroupName: this.logGroupName,
       taskRoleArn: this.taskRoleArn,
       vpcId: this.vpcId,
+      dashboardUrl: this.dashboardUrl,
+      alarmTopicArn: this.alarmTopicArn,
     });
   }
 }

@@ -38,6 +38,10 @@ export interface AwsOutputs {
    * permissions: other teams attach policies to it.
    */
   appRoleArn: pulumi.Output<string>;
+  /** The CloudWatch dashboard of the golden signals (traffic, errors, latency, saturation, synthetic check). */
+  dashboardUrl: pulumi.Output<string>;
+  /** The SNS topic the stack's alarms notify: subscribe your pager or chat to it. */
+  alarmTopicArn: pulumi.Output<string>;
 }
 
 export interface EcsOutputs extends CommonOutputs, AwsOutputs {
@@ -100,6 +104,8 @@ export function createPlatform(config: PlatformConfig, image: PlatformImage): St
         logGroupName: ecs.logGroupName,
         vpcId: ecs.vpcId,
         appRoleArn: ecs.taskRoleArn,
+        dashboardUrl: ecs.dashboardUrl,
+        alarmTopicArn: ecs.alarmTopicArn,
       };
     }
     case "eks": {
@@ -118,6 +124,8 @@ export function createPlatform(config: PlatformConfig, image: PlatformImage): St
         appRoleArn: eks.appRoleArn,
         containerLogGroupName: eks.containerLogGroupName,
         controlPlaneLogGroupName: eks.controlPlaneLogGroupName,
+        dashboardUrl: eks.dashboardUrl,
+        alarmTopicArn: eks.alarmTopicArn,
       };
     }
     case "kubernetes": {
