@@ -717,6 +717,7 @@ describe("parseConfig accepts the committed stacks", () => {
         task: { cpu: 256, memory: 512 },
         logRetentionDays: 7,
         containerInsights: false,
+        monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
       },
     });
   });
@@ -731,6 +732,7 @@ describe("parseConfig accepts the committed stacks", () => {
         scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
         network: { availabilityZones: 3, natGateways: "onePerAz" },
         loadBalancer: { allowedCidrs: ["0.0.0.0/0"] },
+        monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
         clusterName: "fastify-deploy-dev",
         kubernetesVersion: "1.34",
         endpointPublicAccessCidrs: ["203.0.113.0/24"],
@@ -778,6 +780,7 @@ describe("parseConfig accepts the committed stacks", () => {
       task: { cpu: 512, memory: 1024 },
       logRetentionDays: 90,
       containerInsights: true,
+      monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
     });
   });
 
@@ -816,6 +819,7 @@ describe("parseConfig accepts the committed stacks", () => {
     const { app, scaling, network, ...eks } = config.eks;
     assert.deepEqual(eks, {
       loadBalancer: { allowedCidrs: ["0.0.0.0/0"], certificateArn: CERT },
+      monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
       clusterName: "fastify-deploy-dev",
       kubernetesVersion: "1.35",
       endpointPublicAccessCidrs: [],

@@ -201,43 +201,21 @@ export class EcsPlatform extends pulumi.ComponentResource {
       { roles, logGroup, stopTimeoutSeconds, tags },
       this,
     );
-    const service = new aws.ecs.Service(
-      `${name}-service`,
+    const service = createService(
+      name,
+      args,
       {
-        cluster: cluster.arn,
-        taskDefinition: taskDefinition.arn,
-        launchType: "FARGATE",
-        platformVersion: "LATEST",
-        desiredCount: args.scaling.desiredCount,
-        deploymentMinimumHealthyPercent: 100,
-        deploymentMaximumPercent: 200,
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-        // The circuit breaker sees tasks that fail to start or pass health checks; these alarms see a
-        // deployment that runs but serves errors or slowly (ECS "deployment alarms",
-        // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
-        alarms: {
-          alarmNames: albAlarms.deploymentAlarms.map((alarm) => alarm.name),
-          enable: true,
-          rollback: true,
-        },
-        healthCheckGracePeriodSeconds: ECS_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
-        networkConfiguration: {
-          subnets: privateTasks ? vpc.privateSubnetIds : vpc.publicSubnetIds,
-          securityGroups: [securityGroups.tasks.id],
-          assignPublicIp: !privateTasks,
-        },
-        loadBalancers: [
-          { targetGroupArn: targetGroup.arn, containerName: CONTAINER_NAME, containerPort: APP_PORT },
-        ],
-        enableExecuteCommand: false,
-        propagateTags: "SERVICE",
-        enableEcsManagedTags: true,
-        // `pulumi up` fails (and the circuit breaker rolls back) when a deployment does not stabilise.
-        waitForSteadyState: true,
+        cluster,
+        taskDefinition,
+        subnetIds: privateTasks ? vpc.privateSubnetIds : vpc.publicSubnetIds,
+        privateTasks,
+        securityGroupId: securityGroups.tasks.id,
+        targetGroup,
+        listeners,
+        deploymentAlarms: albAlarms.deploymentAlarms,
         tags,
       },
-      // Autoscaling owns the running count after creation.
-      { parent: this, dependsOn: listeners, ignoreChanges: ["desiredCount"] },
+      this,
     );
     createAutoscaling(name, cluster, service, args.scaling, tags, this);
     const monitoring = completeMonitoring(
@@ -488,6 +466,66 @@ function createTaskDefinition(
       tags: s.tags,
     },
     { parent },
+  );
+}
+
+/**
+ * The Fargate service: rolling deployments that never drop below the desired count, the circuit breaker
+ * and the deployment alarms both rolling back, tasks only behind the ALB's target group.
+ */
+function createService(
+  name: string,
+  args: EcsPlatformArgs,
+  s: {
+    cluster: aws.ecs.Cluster;
+    taskDefinition: aws.ecs.TaskDefinition;
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    privateTasks: boolean;
+    securityGroupId: pulumi.Input<string>;
+    targetGroup: aws.lb.TargetGroup;
+    listeners: aws.lb.Listener[];
+    deploymentAlarms: aws.cloudwatch.MetricAlarm[];
+    tags: Record<string, string>;
+  },
+  parent: pulumi.Resource,
+): aws.ecs.Service {
+  return new aws.ecs.Service(
+    `${name}-service`,
+    {
+      cluster: s.cluster.arn,
+      taskDefinition: s.taskDefinition.arn,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      desiredCount: args.scaling.desiredCount,
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      // The circuit breaker sees tasks that fail to start or pass health checks; these alarms see a
+      // deployment that runs but serves errors or slowly (ECS "deployment alarms",
+      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
+      alarms: {
+        alarmNames: s.deploymentAlarms.map((alarm) => alarm.name),
+        enable: true,
+        rollback: true,
+      },
+      healthCheckGracePeriodSeconds: ECS_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+      networkConfiguration: {
+        subnets: s.subnetIds,
+        securityGroups: [s.securityGroupId],
+        assignPublicIp: !s.privateTasks,
+      },
+      loadBalancers: [
+        { targetGroupArn: s.targetGroup.arn, containerName: CONTAINER_NAME, containerPort: APP_PORT },
+      ],
+      enableExecuteCommand: false,
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      // `pulumi up` fails (and the circuit breaker rolls back) when a deployment does not stabilise.
+      waitForSteadyState: true,
+      tags: s.tags,
+    },
+    // Autoscaling owns the running count after creation.
+    { parent, dependsOn: s.listeners, ignoreChanges: ["desiredCount"] },
   );
 }
 

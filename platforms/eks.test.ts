@@ -436,12 +436,14 @@ describe("EKS platform", () => {
 
   it("outputs exactly the contract: common keys, cluster, secret kubeconfig, VPC, namespace, load balancer, bastion", () => {
     const keys = [
+      "alarmTopicArn",
       "appRoleArn",
       "bastionConnectCommand",
       "bastionInstanceId",
       "clusterName",
       "containerLogGroupName",
       "controlPlaneLogGroupName",
+      "dashboardUrl",
       "imageUri",
       "kubeconfig",
       "loadBalancerDnsName",
