@@ -16,8 +16,9 @@ import { LIVENESS_PATH, RANDOM_PATH } from "./app-contract";
  *
  * Route 53 publishes health-check metrics (HealthCheckStatus, TimeToFirstByte, …) only in us-east-1
  * ("Monitoring health checks using CloudWatch", https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html),
- * and an alarm can only notify a topic of its own region, so the alarms and their topic are created
- * through an explicit us-east-1 provider whatever the stack's region.
+ * and an alarm can only notify a topic of its own region (PutMetricAlarm rejects another region's topic:
+ * "Invalid region … specified. Only us-west-2 is supported", cds-snc/notification-terraform#128), so the
+ * alarms and their topic are created through an explicit us-east-1 provider whatever the stack's region.
  */
 
 /** What the check calls: the seed client's call and the liveness route. */
