@@ -6,6 +6,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImagePlatform } from "./facts";
 import { ECR_PULL_ACTIONS, ecrImage } from "./facts";
+import { awsTags } from "./platforms/tags";
 
 /**
  * What goes into the image, relative to the build context (the repository root): the Dockerfile, and
@@ -208,6 +209,7 @@ function createRepository(name: string, args: AppImageArgs, parent: pulumi.Resou
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfigurations: [{ encryptionType: "AES256" }],
       forceDelete: !retain,
+      tags: awsTags(name),
     },
     keep,
   );
@@ -255,6 +257,7 @@ function createCacheRepository(name: string, parent: pulumi.Resource): aws.ecr.R
       imageScanningConfiguration: { scanOnPush: true },
       encryptionConfigurations: [{ encryptionType: "AES256" }],
       forceDelete: true,
+      tags: awsTags(name),
     },
     { parent },
   );

@@ -59,6 +59,8 @@ function owningComponent(run: ProgramRun, resource: RecordedResource): RecordedR
 }
 
 const PLATFORM_TYPES = ["fastify-deploy:platforms:EcsPlatform", "fastify-deploy:platforms:EksPlatform"];
+/** The image's ECR repositories are AWS resources on every platform. */
+const IMAGE_TYPE = "fastify-deploy:index:AppImage";
 
 describe("AWS tagging rule: project, stack, component on every taggable resource of both AWS platforms", () => {
   const runs: ProgramRun[] = [];
@@ -79,16 +81,20 @@ describe("AWS tagging rule: project, stack, component on every taggable resource
     assert.equal(takesTags("kubernetes:apps/v1:Deployment"), false);
   });
 
-  it("every taggable resource inside EcsPlatform / EksPlatform carries the three tags", () => {
+  it("every taggable resource inside EcsPlatform / EksPlatform / AppImage carries the three tags", () => {
     assert.equal(runs.length, 4, "dev and prod, each on ecs and eks");
     const wrong: string[] = [];
     for (const run of runs) {
       const platform = run.resources.find((r) => PLATFORM_TYPES.includes(r.type));
       assert.ok(platform, `${run.stack}: an AWS platform component`);
+      const roots = [platform, run.one(IMAGE_TYPE)];
       let checked = 0;
       for (const resource of run.resources) {
         const owner = owningComponent(run, resource);
-        const inside = owner === platform || (owner && owningComponent(run, owner) === platform);
+        const grandOwner = owner && owningComponent(run, owner);
+        const inside =
+          owner !== undefined &&
+          (roots.includes(owner) || (grandOwner !== undefined && roots.includes(grandOwner)));
         if (!inside || !takesTags(resource.type)) continue;
         const tags = resource.inputs.tags as Record<string, string> | undefined;
         const actual = JSON.stringify(Object.fromEntries(TAG_KEYS.map((key) => [key, tags?.[key]])));

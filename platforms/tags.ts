@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 /**
  * The tagging rule of both AWS platforms: every taggable AWS resource carries `project`, `stack` and
  * `component` (the name of the fastify-deploy component that created it, e.g. `app`, `app-bastion`),
- * so a bill or an inventory can be cut by stack and by part without reading Pulumi state.
+ * so a bill or an inventory can be cut by stack and by part without reading Pulumi state. The image's
+ * ECR repositories (AppImage, `component` "app") follow the same rule on every platform.
  *
  * Explicit `tags` on every resource, not the AWS provider's `defaultTags` nor a stack transform:
  * - defaultTags are merged by the provider into `tagsAll` at plan time, so the recorded inputs (what

@@ -12,8 +12,12 @@ import { type ProgramRun, ROOT, runProgram, stackPlatformCases } from "../tools/
  * and the diff shows what changed.
  */
 function snapshot(run: ProgramRun): unknown {
+  // Sorted: the order in which independent resources register follows the timing of their inputs
+  // (adding an input can reorder two siblings); what a resource depends on is in `dependencies`.
+  const byUrn = [...run.resources].sort((a, b) => a.urn.localeCompare(b.urn));
+  const calls = run.calls.map((c) => JSON.stringify(c)).sort();
   const text = JSON.stringify({
-    resources: run.resources.map((r) => ({
+    resources: byUrn.map((r) => ({
       urn: r.urn,
       parent: r.parentUrn,
       provider: r.provider,
@@ -27,7 +31,7 @@ function snapshot(run: ProgramRun): unknown {
       inputs: r.inputs,
       state: r.state,
     })),
-    calls: run.calls,
+    calls: calls.map((c) => JSON.parse(c)),
     outputs: run.outputValues(),
     warnings: run.warnings,
   });
