@@ -424,6 +424,13 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
+      name: "eks: a synthetic check without the address wait (no DNS name to check)",
+      options: { stack: "prod", config: { waitForAddress: false } },
+      expected: [
+        "fastify-deploy:syntheticCheck: got true with waitForAddress false on eks; expected syntheticCheck false, or waitForAddress auto (the Route 53 health checks need the ALB's DNS name, which up knows only when it waits for the Ingress's address)",
+      ],
+    },
+    {
       name: "synthetic check spelled on",
       options: { config: { syntheticCheck: "on" } },
       expected: ['fastify-deploy:syntheticCheck: got "on"; expected true or false'],
@@ -840,6 +847,7 @@ describe("parseConfig accepts the committed stacks", () => {
           logRetentionDays: 14,
           certificateArn: CERT,
           waitForAddress: false,
+          syntheticCheck: false,
           networkPolicyCidrs: ["10.0.0.0/24"],
         },
       }),
@@ -853,7 +861,7 @@ describe("parseConfig accepts the committed stacks", () => {
     const { app, scaling, network, ...eks } = config.eks;
     assert.deepEqual(eks, {
       loadBalancer: { allowedCidrs: ["0.0.0.0/0"], certificateArn: CERT },
-      monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
+      monitoring: { syntheticCheck: false, error5xxRatePercent: 5, p99LatencyMs: 1000 },
       clusterName: "fastify-deploy-dev",
       kubernetesVersion: "1.35",
       endpointPublicAccessCidrs: [],

@@ -14,6 +14,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
   problems: (v, raw, stack) => [
     ...clusterNameProblems(stack),
     ...natProblems(v),
+    ...syntheticCheckProblems(v),
     ...minDesiredMax(
       ["nodeMinSize", v.nodeMinSize],
       ["nodeDesiredSize", v.nodeDesiredSize],
@@ -96,6 +97,17 @@ function natProblems(v: Values): string[] {
   if (v.natGateways !== "none") return [];
   return [
     `${fullKey("natGateways")}: got "none" with platform eks; expected single or onePerAz (EKS nodes run in private subnets and need NAT egress to join the cluster, pull images and reach AWS APIs)`,
+  ];
+}
+
+/**
+ * The Route 53 health checks target the ALB's DNS name, which `up` knows only when it waits for the
+ * Ingress's address (the controller creates the ALB after the Ingress).
+ */
+function syntheticCheckProblems(v: Values): string[] {
+  if (v.syntheticCheck !== true || v.waitForAddress !== "false") return [];
+  return [
+    `${fullKey("syntheticCheck")}: got true with waitForAddress false on eks; expected syntheticCheck false, or waitForAddress auto (the Route 53 health checks need the ALB's DNS name, which up knows only when it waits for the Ingress's address)`,
   ];
 }
 

@@ -716,7 +716,7 @@ describe("EKS: only the ALB reaches the pods; up waits for the ALB's address", (
     prod = await runProgram({ stack: "prod" });
     noWait = await runProgram({
       stack: "prod",
-      config: { waitForAddress: false, networkPolicyNamespaces: ["monitoring"] },
+      config: { waitForAddress: false, syntheticCheck: false, networkPolicyNamespaces: ["monitoring"] },
     });
   });
 

@@ -8,6 +8,7 @@ import {
   ECS_CPU_ALARM_PERCENT,
   ECS_MEMORY_ALARM_PERCENT,
   MIN_REQUESTS_FOR_RATE,
+  PENDING_DIMENSION,
   RATE_EVALUATION,
   SATURATION_EVALUATION,
 } from "./monitoring";
@@ -245,6 +246,16 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
       unhealthy.dimensions.TargetGroup,
       /^targetgroup\/k8s-fastify-app-fastify-app-[0-9a-f]+\/[0-9a-f]{16}$/,
     );
+  });
+
+  it("EKS without the address wait: no lookup (the ALB may not exist yet), alarms on a placeholder", async () => {
+    const run = await runProgram({ stack: "prod", config: { waitForAddress: false, syntheticCheck: false } });
+    assert.equal(run.outputValues().loadBalancerDnsName, "");
+    assert.equal(run.calls.filter((c) => c.token.startsWith("aws:lb/get")).length, 0);
+    const floor = alarm(run, "healthy-targets-below-min");
+    assert.deepEqual(floor.dimensions, { LoadBalancer: PENDING_DIMENSION, TargetGroup: PENDING_DIMENSION });
+    // The placeholder matches no metric; missing data is breaching, so the operator hears of it.
+    assert.equal(floor.treatMissingData, "breaching");
   });
 
   it("synthetic check: GET /v1/random and /healthz on the ALB every 30 s with latency, HTTPS when the ALB is", () => {

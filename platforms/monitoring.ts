@@ -75,19 +75,32 @@ export function controllerAlbDimensions(
   },
   parent: pulumi.Resource,
 ): AlbMetricDimensions {
-  const stackTags = pulumi
+  const found = pulumi
     .all([ingress.clusterName, ingress.namespace, ingress.name, ingress.address])
-    .apply(([cluster, namespace, name]) => ({
-      "elbv2.k8s.aws/cluster": cluster,
-      "ingress.k8s.aws/stack": `${namespace}/${name}`,
-    }));
-  const loadBalancer = aws.lb.getLoadBalancerOutput(
-    { tags: stackTags.apply((tags) => ({ ...tags, "ingress.k8s.aws/resource": "LoadBalancer" })) },
-    { parent },
-  );
-  const targetGroup = aws.lb.getTargetGroupOutput({ tags: stackTags }, { parent });
-  return { loadBalancer: loadBalancer.arnSuffix, targetGroup: targetGroup.arnSuffix };
+    .apply(async ([cluster, namespace, name, address]) => {
+      // Without the address wait (waitForAddress false) the controller may not have made the ALB
+      // yet, and a lookup would fail the whole `up`: the alarms are created on a placeholder instead
+      // (the healthy-target floor then alarms, treating the missing metric as breaching) until a
+      // `pulumi up --refresh` reads the address back.
+      if (!address) {
+        pulumi.log.warn(
+          "the Ingress has no load balancer address yet (waitForAddress false): the ALB alarms watch a placeholder until `pulumi up --refresh` after the controller published it",
+          parent,
+        );
+        return { loadBalancer: PENDING_DIMENSION, targetGroup: PENDING_DIMENSION };
+      }
+      const tags = { "elbv2.k8s.aws/cluster": cluster, "ingress.k8s.aws/stack": `${namespace}/${name}` };
+      const [loadBalancer, targetGroup] = await Promise.all([
+        aws.lb.getLoadBalancer({ tags: { ...tags, "ingress.k8s.aws/resource": "LoadBalancer" } }, { parent }),
+        aws.lb.getTargetGroup({ tags }, { parent }),
+      ]);
+      return { loadBalancer: loadBalancer.arnSuffix, targetGroup: targetGroup.arnSuffix };
+    });
+  return { loadBalancer: found.loadBalancer, targetGroup: found.targetGroup };
 }
+
+/** The dimension value of an ALB not created yet: matches no metric. */
+export const PENDING_DIMENSION = "pending-load-balancer";
 
 /** The topic and the ALB alarms, created before the ECS service so it can roll back on them. */
 export interface AlbMonitoring {

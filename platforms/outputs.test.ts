@@ -56,7 +56,10 @@ const CASES: [string, RunOptions][] = [
       secrets: { kubeconfig: KUBECONFIG },
     },
   ],
-  ["eks without the address wait", { stack: "prod", config: { waitForAddress: false } }],
+  [
+    "eks without the address wait",
+    { stack: "prod", config: { waitForAddress: false, syntheticCheck: false } },
+  ],
 ];
 
 describe("outputs contract: url is always a URL", () => {
