@@ -219,7 +219,11 @@ const DEFAULT_ECR_REFRESHER_IMAGE = String(readProject().config.ecrRefresherImag
 const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 
 describe("parseConfig rejects every invalid value with one exact line", () => {
-  const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+  const cases: {
+    name: string;
+    options: Omit<RunOptions, "stack"> & { stack?: string };
+    expected: string[];
+  }[] = [
     {
       name: "unknown platform",
       options: { config: { platform: "fargate" } },

@@ -3,7 +3,7 @@ import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { APP_PORT } from "./app-contract";
-import { restrictedContainerSecurityContext } from "./pod-security";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
 
 /** The client's script, shipped in a ConfigMap (see synthetic-client.cjs for why plain JavaScript). */
 export const SYNTHETIC_CLIENT_SCRIPT_FILE = path.join(__dirname, "synthetic-client.cjs");
@@ -109,12 +109,7 @@ function clientPod(
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       restartPolicy: "Never",
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: CLIENT_UID,
-        runAsGroup: CLIENT_UID,
-        seccompProfile: { type: "RuntimeDefault" },
-      },
+      securityContext: restrictedPodSecurityContext(CLIENT_UID, CLIENT_UID),
       containers: [
         {
           name: "check",
