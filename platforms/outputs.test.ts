@@ -89,6 +89,22 @@ describe("outputs contract: url is always a URL", () => {
     }
   });
 
+  it("the AWS platforms export the dashboard's URL and the alarm topic's ARN; kubernetes neither", () => {
+    for (const [label, run] of runs) {
+      const values = run.outputValues();
+      if (values.platform === "kubernetes") {
+        assert.equal("dashboardUrl" in values || "alarmTopicArn" in values, false, label);
+        continue;
+      }
+      assert.match(
+        values.dashboardUrl as string,
+        /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=[a-z0-9-]+#dashboards\/dashboard\/\S+$/,
+        label,
+      );
+      assert.match(values.alarmTopicArn as string, /^arn:aws:sns:[a-z0-9-]+:\d{12}:\S+$/, label);
+    }
+  });
+
   it("a second run of each records identical inputs for every object", async () => {
     for (const [label, options] of CASES.filter(([l]) => l.includes("kubernetes"))) {
       const again = await runProgram(options);
