@@ -747,6 +747,105 @@ describe("one CIDR validation for both AWS platforms", () => {
   }
 });
 
+describe("the edge (issue 16): one exact line per rule", () => {
+  const key = (k: string) => `fastify-deploy:${k}`;
+  const ZONE = "Z0123456789ABCDEFGHIJ";
+  const domain = { domainName: "api.example.com", hostedZoneId: ZONE };
+  const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+    {
+      name: "domain without its zone",
+      options: { config: { domainName: "api.example.com" } },
+      expected: [
+        `${key("hostedZoneId")}: got "" with domainName "api.example.com"; expected the id of the Route 53 hosted zone that holds api.example.com (e.g. Z0123456789ABCDEFGHIJ), where the certificate's validation record and the alias go`,
+      ],
+    },
+    {
+      name: "zone without a domain",
+      options: { config: { hostedZoneId: ZONE } },
+      expected: [
+        `${key("hostedZoneId")}: got "${ZONE}" without domainName; expected "" (the zone is used only for domainName's records) or set domainName`,
+      ],
+    },
+    {
+      name: "zone role without a domain",
+      options: { config: { hostedZoneRoleArn: "arn:aws:iam::210987654321:role/dns" } },
+      expected: [
+        `${key("hostedZoneRoleArn")}: got "arn:aws:iam::210987654321:role/dns" without domainName; expected "" (the role only writes domainName's records in another account's zone)`,
+      ],
+    },
+    {
+      name: "domain and a brought certificate",
+      options: { config: { ...domain, certificateArn: CERT } },
+      expected: [
+        `${key("certificateArn")}: got "${CERT}" with domainName "api.example.com"; expected "" (with domainName the stack issues and validates its own certificate for it; certificateArn is for a load balancer without domainName)`,
+      ],
+    },
+    {
+      name: "eks: domain without the address await",
+      options: eks({ ...domain, waitForAddress: false }),
+      expected: [
+        `${key("waitForAddress")}: got "false" with domainName "api.example.com" on eks; expected auto or true (the alias record needs the ALB's DNS name, which up reads from the Ingress's status only while it waits for it)`,
+      ],
+    },
+    {
+      name: "prod-grade on dev as committed: no access logs, no deletion protection, no web ACL",
+      options: { config: { prodGrade: true } },
+      expected: [
+        `${key("accessLogs")}: got false with prodGrade true; expected true (a prod-grade stack keeps ALB access logs; the policy pack requires it too)`,
+        `${key("deletionProtection")}: got false with prodGrade true; expected true (a prod-grade stack keeps deletion protection on its ALB; the policy pack requires it too)`,
+        `${key("wafMode")}: got "off" with prodGrade true; expected count or block (a prod-grade stack keeps a web ACL on its ALB; the policy pack requires it too)`,
+      ],
+    },
+    {
+      name: "prod-grade without a web ACL",
+      options: { config: { prodGrade: true, accessLogs: true, deletionProtection: true, wafMode: "off" } },
+      expected: [
+        `${key("wafMode")}: got "off" with prodGrade true; expected count or block (a prod-grade stack keeps a web ACL on its ALB; the policy pack requires it too)`,
+      ],
+    },
+    {
+      name: "malformed values",
+      options: {
+        config: {
+          domainName: "API.example.com",
+          hostedZoneId: "/hostedzone/Z123",
+          hostedZoneRoleArn: "dns-writer",
+          wafMode: "on",
+          wafRateLimit: 5,
+          accessLogRetentionDays: 0,
+        },
+      },
+      expected: [
+        `${key("domainName")}: got "API.example.com"; expected a lower-case DNS host name such as app.example.com`,
+        `${key("hostedZoneId")}: got "/hostedzone/Z123"; expected a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (without /hostedzone/)`,
+        `${key("hostedZoneRoleArn")}: got "dns-writer"; expected an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>`,
+        `${key("accessLogRetentionDays")}: got 0; expected an integer from 1 to 3650`,
+        `${key("wafMode")}: got "on"; expected one of off, count, block`,
+        `${key("wafRateLimit")}: got 5; expected an integer from 10 to 2000000000`,
+      ],
+    },
+  ];
+  for (const { name, options, expected } of cases) {
+    it(name, () => {
+      assert.deepEqual(problems(options), expected);
+    });
+  }
+
+  it("maps a domain in another account's zone, and leaves the edge off by default", () => {
+    const role = "arn:aws:iam::210987654321:role/dns-writer";
+    const { config } = parse(raw({ config: { ...domain, hostedZoneRoleArn: role, wafMode: "block" } }));
+    assert.equal(config.platform, "ecs");
+    if (config.platform !== "ecs") return;
+    assert.deepEqual(config.ecs.loadBalancer, {
+      allowedCidrs: ["0.0.0.0/0"],
+      domain: { name: "api.example.com", hostedZoneId: ZONE, hostedZoneRoleArn: role },
+      deletionProtection: false,
+      webAcl: { mode: "block", rateLimit: 2000 },
+      prodGrade: false,
+    });
+  });
+});
+
 describe("parseConfig accepts the committed stacks", () => {
   it("dev: cheapest sound ECS", () => {
     const { config, warnings }: ParseResult = parse(raw({ stack: "dev" }));
@@ -758,7 +857,8 @@ describe("parseConfig accepts the committed stacks", () => {
         app: { commit: "unknown", logLevel: "debug" },
         scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
         network: { availabilityZones: 2, natGateways: "none" },
-        loadBalancer: { allowedCidrs: ["0.0.0.0/0"] },
+        // No web ACL (wafMode off in Pulumi.dev.yaml), no access logs, no deletion protection.
+        loadBalancer: { allowedCidrs: ["0.0.0.0/0"], deletionProtection: false, prodGrade: false },
         task: { cpu: 256, memory: 512 },
         logRetentionDays: 7,
         containerInsights: false,
@@ -776,7 +876,14 @@ describe("parseConfig accepts the committed stacks", () => {
         app: { commit: "unknown", logLevel: "info" },
         scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
         network: { availabilityZones: 3, natGateways: "onePerAz" },
-        loadBalancer: { allowedCidrs: ["0.0.0.0/0"] },
+        // Pulumi.prod.yaml: prodGrade with access logs and deletion protection; the web ACL counting.
+        loadBalancer: {
+          allowedCidrs: ["0.0.0.0/0"],
+          accessLogs: { retentionDays: 90 },
+          deletionProtection: true,
+          webAcl: { mode: "count", rateLimit: 2000 },
+          prodGrade: true,
+        },
         monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
         clusterName: "fastify-deploy-dev",
         kubernetesVersion: "1.34",
@@ -821,7 +928,13 @@ describe("parseConfig accepts the committed stacks", () => {
       app: { commit: "unknown", logLevel: "info" },
       scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
       network: { availabilityZones: 3, natGateways: "onePerAz" },
-      loadBalancer: { allowedCidrs: ["0.0.0.0/0"] },
+      loadBalancer: {
+        allowedCidrs: ["0.0.0.0/0"],
+        accessLogs: { retentionDays: 90 },
+        deletionProtection: true,
+        webAcl: { mode: "count", rateLimit: 2000 },
+        prodGrade: true,
+      },
       task: { cpu: 512, memory: 1024 },
       logRetentionDays: 90,
       containerInsights: true,
@@ -853,6 +966,9 @@ describe("parseConfig accepts the committed stacks", () => {
           waitForAddress: false,
           syntheticCheck: false,
           networkPolicyCidrs: ["10.0.0.0/24"],
+          accessLogRetentionDays: 30,
+          wafMode: "block",
+          wafRateLimit: 500,
         },
       }),
     );
@@ -864,7 +980,14 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.deepEqual(config.image, { platform: "linux/arm64", retainRepository: true, pullAccountIds: [] });
     const { app, scaling, network, ...eks } = config.eks;
     assert.deepEqual(eks, {
-      loadBalancer: { allowedCidrs: ["0.0.0.0/0"], certificateArn: CERT },
+      loadBalancer: {
+        allowedCidrs: ["0.0.0.0/0"],
+        certificateArn: CERT,
+        accessLogs: { retentionDays: 30 },
+        deletionProtection: true,
+        webAcl: { mode: "block", rateLimit: 500 },
+        prodGrade: true,
+      },
       monitoring: { syntheticCheck: false, error5xxRatePercent: 5, p99LatencyMs: 1000 },
       clusterName: "fastify-deploy-dev",
       kubernetesVersion: "1.35",
@@ -1002,6 +1125,8 @@ describe("parseConfig accepts the committed stacks", () => {
     // A built image lives in this stack's ECR repository: a refreshed ECR pull secret, in the pinned image.
     assert.deepEqual(config.kubernetes.imagePull, { ecr: { refresherImage: DEFAULT_ECR_REFRESHER_IMAGE } });
     assert.deepEqual(warnings, [
+      // Pulumi.dev.yaml turns the web ACL off; on kubernetes there is none to turn off.
+      "fastify-deploy:wafMode is set but has no effect on platform kubernetes (it applies to ecs, eks)",
       "fastify-deploy:cpu is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:memory is set but has no effect on platform kubernetes (it applies to ecs)",
       "fastify-deploy:logRetentionDays is set but has no effect on platform kubernetes (it applies to ecs, eks)",

@@ -23,6 +23,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     ...nodeArchitectureProblems(v),
     ...bastionProblems(v),
     ...adminRoleProblems(v),
+    ...domainAwaitProblems(v),
     ...awsProblems(v, raw),
   ],
   warnings(v) {
@@ -159,4 +160,15 @@ function adminRoleProblems(v: Values): string[] {
     roleNames.set(name, arn);
   }
   return problems;
+}
+
+/**
+ * On EKS the alias record points at the ALB the load balancer controller creates; its DNS name is known
+ * only from the Ingress's status, which `up` reads only while it waits for the address.
+ */
+function domainAwaitProblems(v: Values): string[] {
+  if (v.domainName === undefined || v.waitForAddress !== "false") return [];
+  return [
+    `${fullKey("waitForAddress")}: got "false" with domainName ${show(v.domainName)} on eks; expected auto or true (the alias record needs the ALB's DNS name, which up reads from the Ingress's status only while it waits for it)`,
+  ];
 }

@@ -16,8 +16,10 @@ import {
   PLATFORMS,
   type Platform,
   PROJECT,
+  ROUTE53_ZONE_ID,
   SERVICE_TYPES,
   SUPPORTED_KUBERNETES_VERSIONS,
+  WAF_MODES,
   WAIT_FOR_ADDRESS,
 } from "../facts";
 import {
@@ -108,6 +110,30 @@ export const CONFIG_KEYS = {
       }),
     ),
   },
+  // The edge (issue 16): domain, access logs, deletion protection, web ACL, prod-grade declaration.
+  domainName: { platforms: AWS, schema: optional(hostName) },
+  hostedZoneId: {
+    platforms: AWS,
+    schema: optional(
+      z.string().regex(ROUTE53_ZONE_ID, {
+        error: expected("a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ (without /hostedzone/)"),
+      }),
+    ),
+  },
+  hostedZoneRoleArn: {
+    platforms: AWS,
+    schema: optional(
+      z.string().regex(IAM_ROLE_ARN, {
+        error: expected("an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>"),
+      }),
+    ),
+  },
+  accessLogs: { platforms: AWS, schema: boolean },
+  accessLogRetentionDays: { platforms: AWS, schema: integer(1, 3650) },
+  deletionProtection: { platforms: AWS, schema: boolean },
+  wafMode: { platforms: AWS, schema: oneOf(WAF_MODES) },
+  wafRateLimit: { platforms: AWS, schema: integer(10, 2_000_000_000) },
+  prodGrade: { platforms: AWS, schema: boolean },
   cpu: {
     platforms: ["ecs"],
     schema: integerOneOf(Object.keys(FARGATE_MEMORY_BY_CPU).map(Number)),

@@ -37,6 +37,65 @@ export const IAM_ROLE_ARN = /^arn:aws(?:-cn|-us-gov)?:iam::\d{12}:role\/(?:[\w+=
 export const ACM_CERTIFICATE_ARN =
   /^arn:aws(?:-cn|-us-gov)?:acm:([a-z]{2}(?:-[a-z]+)+-\d):\d{12}:certificate\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** A Route 53 hosted zone id as the console and `aws route53 list-hosted-zones` show it (without /hostedzone/). */
+export const ROUTE53_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+
+/**
+ * The tag (ALB) / `alb.ingress.kubernetes.io/tags` entry (Ingress) that marks a prod-grade stack's load
+ * balancer: the policy pack sees resources, not config, so the stack's declaration travels on the
+ * resource it governs.
+ */
+export const PROD_GRADE_TAG = { key: "prod-grade", value: "true" } as const;
+
+/**
+ * Who writes ALB access logs into the bucket. Regions available before August 2022 deliver from a
+ * regional Elastic Load Balancing account (the bucket policy names `arn:aws:iam::<account>:root`);
+ * later regions from the service principal `logdelivery.elasticloadbalancing.amazonaws.com` (Elastic
+ * Load Balancing User Guide, "Enable access logs for your Application Load Balancer", step 2 "Attach
+ * a policy to your S3 bucket"). The accounts are those of terraform-provider-aws
+ * internal/service/elb/service_account_data_source.go (AccountIdPerRegionMap), the table behind
+ * aws.elb.getServiceAccount; that function is not called because it fails with "Unknown region" in
+ * every newer region, where the service principal is the answer.
+ */
+export const ELB_LOG_DELIVERY_ACCOUNTS: Readonly<Record<string, string>> = {
+  "af-south-1": "098369216593",
+  "ap-east-1": "754344448648",
+  "ap-northeast-1": "582318560864",
+  "ap-northeast-2": "600734575887",
+  "ap-northeast-3": "383597477331",
+  "ap-south-1": "718504428378",
+  "ap-southeast-1": "114774131450",
+  "ap-southeast-2": "783225319266",
+  "ap-southeast-3": "589379963580",
+  "ca-central-1": "985666609251",
+  "cn-north-1": "638102146993",
+  "cn-northwest-1": "037604701340",
+  "eu-central-1": "054676820928",
+  "eu-north-1": "897822967062",
+  "eu-south-1": "635631232127",
+  "eu-west-1": "156460612806",
+  "eu-west-2": "652711504416",
+  "eu-west-3": "009996457667",
+  "me-south-1": "076674570225",
+  "sa-east-1": "507241528517",
+  "us-east-1": "127311923021",
+  "us-east-2": "033677994240",
+  "us-gov-east-1": "190560391635",
+  "us-gov-west-1": "048591011584",
+  "us-west-1": "027434742980",
+  "us-west-2": "797873946194",
+};
+export const ELB_LOG_DELIVERY_SERVICE = "logdelivery.elasticloadbalancing.amazonaws.com";
+
+/** The bucket-policy principal that delivers ALB access logs in `region` (see ELB_LOG_DELIVERY_ACCOUNTS). */
+export function albLogDeliveryPrincipal(
+  region: string,
+  partition: string,
+): { AWS: string } | { Service: string } {
+  const account = ELB_LOG_DELIVERY_ACCOUNTS[region];
+  return account ? { AWS: `arn:${partition}:iam::${account}:root` } : { Service: ELB_LOG_DELIVERY_SERVICE };
+}
+
 /** The trust policy of a role EC2 instances assume (the bastion's, the EKS nodes'). */
 export const EC2_ASSUME_ROLE_POLICY = {
   Version: "2012-10-17",

@@ -1,4 +1,4 @@
-import type { LogLevel, NatStrategy } from "./values";
+import type { LogLevel, NatStrategy, WafMode } from "./values";
 
 /**
  * The shapes every platform component takes under the same name (`app`, `scaling`, `network`,
@@ -34,6 +34,39 @@ export interface LoadBalancerSettings {
   allowedCidrs: string[];
   /** ACM certificate: HTTPS on 443 with the ALB TLS policy, and port 80 only redirects. Unset: HTTP on 80. */
   certificateArn?: string;
+  /** A domain served over HTTPS with a certificate this stack issues (never with certificateArn). */
+  domain?: DomainSettings;
+  /** Access logs to an S3 bucket this stack owns. Unset: off. */
+  accessLogs?: AccessLogSettings;
+  /** The ALB refuses deletion (and the log bucket keeps its objects on destroy). */
+  deletionProtection: boolean;
+  /** A WAFv2 web ACL on the ALB. Unset: none. */
+  webAcl?: WebAclSettings;
+  /**
+   * The stack declares itself prod-grade: the ALB carries the PROD_GRADE_TAG so the policy pack can
+   * require access logs and deletion protection on it (policies see resources, not config).
+   */
+  prodGrade: boolean;
+}
+
+/** A domain name in a Route 53 hosted zone: ACM certificate validated there, alias to the ALB. */
+export interface DomainSettings {
+  name: string;
+  hostedZoneId: string;
+  /** A role in the zone's account that the DNS records are written with (a zone in another account). */
+  hostedZoneRoleArn?: string;
+}
+
+export interface AccessLogSettings {
+  /** Days the bucket keeps each log object. */
+  retentionDays: number;
+}
+
+export interface WebAclSettings {
+  /** count: rules only count matches (CloudWatch metrics, sampled requests); block: they block. */
+  mode: Exclude<WafMode, "off">;
+  /** Requests per client IP in any 5-minute window above which the rate rule matches. */
+  rateLimit: number;
 }
 
 /** Who may reach the app pods; both empty means the platform's defaults. */

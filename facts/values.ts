@@ -22,6 +22,9 @@ export const BASTION_ACCESS_POLICIES = ["namespaceAdmin", "clusterAdmin"] as con
 export type BastionAccessPolicy = (typeof BASTION_ACCESS_POLICIES)[number];
 export const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+/** What the ALB's web ACL does with a match: nothing (no ACL), count only, or block. */
+export const WAF_MODES = ["off", "count", "block"] as const;
+export type WafMode = (typeof WAF_MODES)[number];
 
 // The defaults of config keys (the namespace, the refresher image, the Kubernetes version) live in
 // Pulumi.yaml only: config reads them from there (config/project.ts).

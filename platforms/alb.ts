@@ -1,7 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ALB_IDLE_TIMEOUT_SECONDS, ALB_TLS_POLICY, type LoadBalancerSettings } from "../facts";
+import {
+  ALB_IDLE_TIMEOUT_SECONDS,
+  ALB_TLS_POLICY,
+  type LoadBalancerSettings,
+  PROD_GRADE_TAG,
+} from "../facts";
 import { APP_PORT } from "./app-contract";
+import { ACCESS_LOG_PREFIX, type Edge } from "./edge";
 
 /**
  * The internet-facing Application Load Balancer in front of the app on both AWS platforms. ECS creates
@@ -21,13 +27,18 @@ export interface AlbListeners {
 }
 
 export function albListeners(lb: LoadBalancerSettings): AlbListeners {
-  const https = lb.certificateArn !== undefined;
+  const https = lb.certificateArn !== undefined || lb.domain !== undefined;
   return { ports: https ? [80, 443] : [80], https };
 }
 
-/** The app's URL behind a load balancer with this DNS name. */
+/** The app's URL behind a load balancer with this DNS name (or the domain's alias record). */
 export function albUrl(lb: LoadBalancerSettings, dnsName: pulumi.Input<string>): pulumi.Output<string> {
   return pulumi.interpolate`${albListeners(lb).https ? "https" : "http"}://${dnsName}`;
+}
+
+/** The ALB's tags: the component's, plus the prod-grade mark the policy pack reads (PROD_GRADE_TAG). */
+export function albTags(lb: LoadBalancerSettings, tags: Record<string, string>): Record<string, string> {
+  return lb.prodGrade ? { ...tags, [PROD_GRADE_TAG.key]: PROD_GRADE_TAG.value } : tags;
 }
 
 /** ALB attributes both platforms set: keep-alive below the app's, and malformed headers dropped. */
@@ -93,6 +104,8 @@ export interface LoadBalancerArgs {
   healthCheck: TargetHealthCheck;
   deregistrationDelaySeconds: number;
   tags: Record<string, string>;
+  /** The certificate, log bucket and web ACL (edge.ts). */
+  edge: Edge;
 }
 
 /**
@@ -117,10 +130,22 @@ export function createLoadBalancer(
       dropInvalidHeaderFields: ALB_ATTRIBUTES.dropInvalidHeaderFields,
       desyncMitigationMode: "strictest",
       enableHttp2: true,
-      tags,
+      // Only when on: a stack without it records the inputs it always had (off is the provider's default).
+      ...(args.loadBalancer.deletionProtection && { enableDeletionProtection: true }),
+      ...(args.edge.accessLogBucket && {
+        accessLogs: { enabled: true, bucket: args.edge.accessLogBucket, prefix: ACCESS_LOG_PREFIX },
+      }),
+      tags: albTags(args.loadBalancer, tags),
     },
     { parent },
   );
+  if (args.edge.webAclArn) {
+    new aws.wafv2.WebAclAssociation(
+      `${name}-web-acl`,
+      { resourceArn: alb.arn, webAclArn: args.edge.webAclArn },
+      { parent },
+    );
+  }
   const targetGroup = new aws.lb.TargetGroup(
     `${name}-tg`,
     {
@@ -170,7 +195,7 @@ export function createLoadBalancer(
           port: 443,
           protocol: "HTTPS",
           sslPolicy: ALB_TLS_POLICY,
-          certificateArn: args.loadBalancer.certificateArn,
+          certificateArn: args.edge.certificateArn,
           defaultActions: forward,
           tags,
         },
@@ -188,11 +213,24 @@ export interface AlbIngressSettings {
   tags: Record<string, string>;
 }
 
+/** The edge's values once known (annotations are strings). */
+export interface ResolvedEdge {
+  certificateArn?: string;
+  accessLogBucket?: string;
+  webAclArn?: string;
+}
+
 /**
  * `alb.ingress.kubernetes.io/*` annotations for the app's Ingress (EKS: the controller builds the same
- * listeners, CIDR rules and attributes as {@link createLoadBalancer}). Keys sorted: stable inputs.
+ * listeners, CIDR rules, attributes, access logs, deletion protection and web ACL as
+ * {@link createLoadBalancer}; AWS Load Balancer Controller docs, ingress annotations
+ * "load-balancer-attributes" (access_logs.s3.*, deletion_protection.enabled) and "wafv2-acl-arn").
+ * Keys sorted: stable inputs.
  */
-export function albIngressAnnotations(s: AlbIngressSettings): Record<string, string> {
+export function albIngressAnnotations(
+  s: AlbIngressSettings,
+  edge: ResolvedEdge = {},
+): Record<string, string> {
   const a = (key: string) => `alb.ingress.kubernetes.io/${key}`;
   const { https, ports } = albListeners(s.loadBalancer);
   const annotations: Record<string, string> = {
@@ -210,6 +248,17 @@ export function albIngressAnnotations(s: AlbIngressSettings): Record<string, str
     [a("load-balancer-attributes")]: [
       `idle_timeout.timeout_seconds=${ALB_ATTRIBUTES.idleTimeoutSeconds}`,
       `routing.http.drop_invalid_header_fields.enabled=${ALB_ATTRIBUTES.dropInvalidHeaderFields}`,
+      // Off is stated, never left out: the controller modifies only the attributes the annotation names
+      // (pkg/deploy/elbv2 load balancer attribute reconciler: DiffStringMap(desired, current)), so a
+      // setting dropped from it would stay on (logging into a deleted bucket, a protected ALB at destroy).
+      ...(edge.accessLogBucket
+        ? [
+            "access_logs.s3.enabled=true",
+            `access_logs.s3.bucket=${edge.accessLogBucket}`,
+            `access_logs.s3.prefix=${ACCESS_LOG_PREFIX}`,
+          ]
+        : ["access_logs.s3.enabled=false"]),
+      `deletion_protection.enabled=${s.loadBalancer.deletionProtection}`,
     ].join(","),
     // Short: by the time a target drains the pod has already stopped getting new requests (drain delay).
     [a("target-group-attributes")]: `deregistration_delay.timeout_seconds=${s.deregistrationDelaySeconds}`,
@@ -217,13 +266,16 @@ export function albIngressAnnotations(s: AlbIngressSettings): Record<string, str
       ports.map((port) => (port === 443 ? { HTTPS: port } : { HTTP: port })),
     ),
   };
-  const certificateArn = s.loadBalancer.certificateArn;
+  const certificateArn = edge.certificateArn ?? s.loadBalancer.certificateArn;
   if (https && certificateArn !== undefined) {
     annotations[a("certificate-arn")] = certificateArn;
     annotations[a("ssl-policy")] = ALB_TLS_POLICY;
     annotations[a("ssl-redirect")] = "443";
   }
-  const tagList = Object.entries(s.tags).map(([key, value]) => `${key}=${value}`);
+  // "none" removes an association; an absent annotation leaves the ALB's web ACL as it is (controller
+  // v2.8.2 and later; AWS Load Balancer Controller docs, ingress annotations, wafv2-acl-arn).
+  annotations[a("wafv2-acl-arn")] = edge.webAclArn ?? "none";
+  const tagList = Object.entries(albTags(s.loadBalancer, s.tags)).map(([key, value]) => `${key}=${value}`);
   if (tagList.length > 0) {
     annotations[a("tags")] = tagList.join(",");
   }

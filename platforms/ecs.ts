@@ -21,6 +21,7 @@ import {
 } from "./app-contract";
 import { checkComputed, type PlatformImage } from "./args";
 import { createNetwork } from "./aws-network";
+import { createAlias, createEdge } from "./edge";
 import { completeMonitoring, createAlbMonitoring } from "./monitoring";
 import { ecsSubnetMasks } from "./subnet-layout";
 import { awsTags } from "./tags";
@@ -157,6 +158,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       this,
     );
     const securityGroups = createSecurityGroups(name, vpc, args.loadBalancer, tags, this);
+    const edge = createEdge(name, args.loadBalancer, tags, this);
     const { alb, targetGroup, listeners } = createLoadBalancer(
       name,
       {
@@ -167,9 +169,13 @@ export class EcsPlatform extends pulumi.ComponentResource {
         healthCheck: ECS_HEALTH_CHECK,
         deregistrationDelaySeconds: ECS_DEREGISTRATION_DELAY_SECONDS,
         tags,
+        edge,
       },
       this,
     );
+    const domain = args.loadBalancer.domain;
+    const alias =
+      domain && edge.dns && createAlias(name, domain, { dnsName: alb.dnsName, zoneId: alb.zoneId }, edge.dns);
     // Before the service: its deployments roll back when one of these alarms fires.
     const albAlarms = createAlbMonitoring(
       name,
@@ -223,7 +229,8 @@ export class EcsPlatform extends pulumi.ComponentResource {
       albAlarms,
       {
         settings: args.monitoring,
-        endpoint: { dnsName: alb.dnsName, https: albListeners(args.loadBalancer).https },
+        // The public URL's host: the domain's alias when there is one, else the ALB's name.
+        endpoint: { dnsName: alias ? alias.name : alb.dnsName, https: albListeners(args.loadBalancer).https },
         ecs: {
           clusterName: cluster.name,
           serviceName: service.name,
@@ -235,7 +242,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     );
 
     this.loadBalancerDnsName = alb.dnsName;
-    this.url = albUrl(args.loadBalancer, alb.dnsName);
+    this.url = albUrl(args.loadBalancer, alias ? alias.name : alb.dnsName);
     this.clusterName = cluster.name;
     this.serviceName = service.name;
     this.logGroupName = logGroup.name;

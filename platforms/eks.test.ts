@@ -325,7 +325,7 @@ describe("EKS platform", () => {
 
   it("tags the ALB when tags are given (annotation builder)", () => {
     const a = albIngressAnnotations({
-      loadBalancer: { allowedCidrs: ["0.0.0.0/0"] },
+      loadBalancer: { allowedCidrs: ["0.0.0.0/0"], deletionProtection: false, prodGrade: false },
       healthCheck: EKS_HEALTH_CHECK,
       deregistrationDelaySeconds: 10,
       tags: { team: "platform" },

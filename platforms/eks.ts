@@ -26,6 +26,7 @@ import { createNetwork, publicSubnetCidrs } from "./aws-network";
 import { Bastion } from "./bastion";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { ContainerLogs } from "./container-logs";
+import { createAlias, createEdge, type Edge } from "./edge";
 import { managedAddon } from "./eks-addons";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./eks-versions";
 import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
@@ -230,7 +231,16 @@ export class EksPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const app = deployApp(step, args, { provider, vpc, appRole, metricsServer, loadBalancerController });
+    const edge = createEdge(name, args.loadBalancer, step.tags, this);
+    const app = deployApp(step, args, {
+      provider,
+      vpc,
+      appRole,
+      metricsServer,
+      loadBalancerController,
+      edge,
+    });
+    const domainUrl = createDomainAlias(step, args, edge, app);
     const bastion = createBastion(step, args, vpc, cluster, clusterName);
     const monitoring = createMonitoring(step, args, app, clusterName);
 
@@ -241,9 +251,11 @@ export class EksPlatform extends pulumi.ComponentResource {
     this.loadBalancerDnsName = app.ingressAddress;
     // Until the controller has published the ALB (only without the await), the in-cluster URL.
     const scheme = albListeners(args.loadBalancer).https ? "https" : "http";
-    this.url = pulumi
-      .all([app.ingressAddress, app.clusterUrl])
-      .apply(([address, clusterUrl]) => (address ? `${scheme}://${address}` : clusterUrl));
+    this.url =
+      domainUrl ??
+      pulumi
+        .all([app.ingressAddress, app.clusterUrl])
+        .apply(([address, clusterUrl]) => (address ? `${scheme}://${address}` : clusterUrl));
     this.bastionInstanceId = bastion.instanceId;
     this.bastionConnectCommand = bastion.connectCommand;
     this.appRoleArn = appRole.arn;
@@ -541,6 +553,7 @@ interface AppDependencies {
   appRole: aws.iam.Role;
   metricsServer: aws.eks.Addon;
   loadBalancerController: AwsLoadBalancerController;
+  edge: Edge;
 }
 
 /**
@@ -587,11 +600,37 @@ function deployApp(
       serviceAnnotations: deps.loadBalancerController.ingressClassName.apply(() => ({})),
       ingress: {
         className: deps.loadBalancerController.ingressClassName,
-        annotations: albIngressAnnotations(ingress),
+        annotations: pulumi
+          .output({
+            certificateArn: deps.edge.certificateArn,
+            accessLogBucket: deps.edge.accessLogBucket,
+            webAclArn: deps.edge.webAclArn,
+          })
+          .apply((edge) => albIngressAnnotations(ingress, edge)),
       },
     },
     { parent },
   );
+}
+
+/**
+ * The domain's alias to the ALB the controller created: its DNS name from the Ingress's status (config
+ * requires the address await with a domain) and ELB's hosted zone for the region (aws.elb.getHostedZoneId;
+ * ALBs and Classic LBs share it per region). Chosen over ExternalDNS: one record in this stack, created
+ * once the address is known and deleted by destroy, instead of another controller with its own IAM role
+ * writing records Pulumi does not track. Returns the https URL, which waits for the record.
+ */
+function createDomainAlias(
+  { name, parent }: EksStep,
+  args: EksPlatformArgs,
+  edge: Edge,
+  app: KubernetesApp,
+): pulumi.Output<string> | undefined {
+  const domain = args.loadBalancer.domain;
+  if (domain === undefined || edge.dns === undefined) return undefined;
+  const zoneId = aws.elb.getHostedZoneIdOutput({}, { parent }).id;
+  const alias = createAlias(name, domain, { dnsName: app.ingressAddress, zoneId }, edge.dns);
+  return pulumi.interpolate`https://${alias.name}`;
 }
 
 /** The operators' way in: SSM by default, SSH from configured CIDRs when asked. */
@@ -640,6 +679,8 @@ function createMonitoring(
     { settings, alb, minHealthyTargets: args.scaling.minCount, tags },
     parent,
   );
-  const endpoint = { dnsName: app.ingressAddress, https: albListeners(args.loadBalancer).https };
+  // The public URL's host: the domain when there is one (its certificate matches), else the ALB's name.
+  const dnsName = args.loadBalancer.domain?.name ?? app.ingressAddress;
+  const endpoint = { dnsName, https: albListeners(args.loadBalancer).https };
   return completeMonitoring(name, base, { settings, endpoint, tags }, parent);
 }

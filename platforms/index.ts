@@ -23,8 +23,9 @@ export interface CommonOutputs {
   /** The platform this stack deploys to. */
   platform: Platform;
   /**
-   * Where the app answers, always an `http(s)://` URL: the load balancer's or ingress host's when there is
-   * one, else the in-cluster `http://<service>.<namespace>.svc.cluster.local`.
+   * Where the app answers, always an `http(s)://` URL: `https://<domainName>` with a domain (ecs, eks),
+   * else the load balancer's or ingress host's when there is one, else the in-cluster
+   * `http://<service>.<namespace>.svc.cluster.local`.
    */
   url: pulumi.Output<string>;
   /** The deployed image, digest-pinned (`<repository>@sha256:<digest>`). */

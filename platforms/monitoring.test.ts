@@ -288,6 +288,21 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
     assert.equal(quiet.ofType("pulumi:providers:aws").length, 0);
   });
 
+  it("with a domain, the synthetic check calls the public URL's host over HTTPS (its certificate matches)", async () => {
+    const domain = { domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
+    for (const stack of ["dev", "prod"]) {
+      const run = await runProgram({ stack, config: domain });
+      assert.equal(run.outputValues().url, "https://api.example.com");
+      for (const c of run.ofType(HEALTH_CHECK)) {
+        assert.deepEqual(
+          [c.inputs.fqdn, c.inputs.type, c.inputs.port, c.inputs.enableSni],
+          ["api.example.com", "HTTPS", 443, true],
+          `${stack} ${c.name}`,
+        );
+      }
+    }
+  });
+
   it("one dashboard per stack: the golden signals and every regional alarm; its URL is an output", () => {
     for (const run of [dev, prod]) {
       const dashboard = run.one("aws:cloudwatch/dashboard:Dashboard");

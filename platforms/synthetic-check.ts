@@ -41,7 +41,7 @@ export const HEALTH_CHECK_REGIONS = ["us-east-1", "eu-west-1", "ap-southeast-1"]
 export const SYNTHETIC_ALARM_EVALUATION = { evaluationPeriods: 2, datapointsToAlarm: 2 } as const;
 
 export interface SyntheticCheckArgs {
-  /** The ALB's DNS name. */
+  /** The public URL's host: the stack's domain when it has one (its certificate matches), else the ALB's DNS name. */
   dnsName: pulumi.Input<string>;
   /** HTTPS on 443 (with SNI) when the ALB serves it; port 80 then only redirects, which Route 53 would count healthy. */
   https: boolean;

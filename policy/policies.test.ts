@@ -100,6 +100,42 @@ describe("policy pack", () => {
       { description: name },
       { arn: `arn:aws:ec2:us-east-1:123456789012:security-group/${id}` },
     );
+  /**
+   * A prod-grade ALB and Ingress with none of the edge's settings, next to an ungraded ALB and Ingress
+   * (dev-like: no logs, no protection, no web ACL) that the prod-grade policies leave alone.
+   */
+  const prodGradeFixtures = () => {
+    const lb = (name: string, tags: Record<string, string>) =>
+      fixture(
+        "aws:lb/loadBalancer:LoadBalancer",
+        name,
+        { internal: false, tags },
+        {
+          internal: false,
+          tags,
+          arn: `arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/${name}/1`,
+        },
+      );
+    const ingress = (name: string, tags: string) =>
+      fixture("kubernetes:networking.k8s.io/v1:Ingress", name, {
+        metadata: {
+          annotations: {
+            "alb.ingress.kubernetes.io/tags": tags,
+            "alb.ingress.kubernetes.io/load-balancer-attributes":
+              "idle_timeout.timeout_seconds=60,access_logs.s3.enabled=false,deletion_protection.enabled=false",
+            // "none": the controller's explicit "no web ACL" (the mutations cover an absent annotation).
+            "alb.ingress.kubernetes.io/wafv2-acl-arn": "none",
+          },
+        },
+        spec: { ingressClassName: "alb" },
+      });
+    return [
+      lb("graded", { stack: "prod", "prod-grade": "true" }),
+      lb("plain", { stack: "dev" }),
+      ingress("graded-ing", "stack=prod,prod-grade=true"),
+      ingress("plain-ing", "stack=dev"),
+    ];
+  };
   const rejections: Array<{ policy: AnyPolicy; resources: () => RecordedResource[]; messages: string[] }> = [
     {
       policy: p.ecrRepositoryHardened,
@@ -202,6 +238,30 @@ describe("policy pack", () => {
         "Ingress ing: invalid header fields are forwarded. Add routing.http.drop_invalid_header_fields.enabled=true to alb.ingress.kubernetes.io/load-balancer-attributes.",
         "Ingress ing: HTTPS without a TLS 1.3 policy. Annotate alb.ingress.kubernetes.io/ssl-policy: ELBSecurityPolicy-TLS13-1-2-2021-06.",
         'Ingress ing: HTTP is served next to HTTPS. Annotate alb.ingress.kubernetes.io/ssl-redirect: "443".',
+      ],
+    },
+    {
+      policy: p.albAccessLogsWhenProdGrade,
+      resources: () => prodGradeFixtures(),
+      messages: [
+        "Load balancer graded: tagged prod-grade=true but writes no access logs. Set accessLogs: { enabled: true, bucket: <log bucket> } (config: accessLogs true).",
+        "Ingress graded-ing: tagged prod-grade=true but its ALB writes no access logs. Add access_logs.s3.enabled=true and access_logs.s3.bucket=<log bucket> to alb.ingress.kubernetes.io/load-balancer-attributes (config: accessLogs true).",
+      ],
+    },
+    {
+      policy: p.albDeletionProtectionWhenProdGrade,
+      resources: () => prodGradeFixtures(),
+      messages: [
+        "Load balancer graded: tagged prod-grade=true but can be deleted by any update. Set enableDeletionProtection: true (config: deletionProtection true; to destroy, docs/edge.md).",
+        "Ingress graded-ing: tagged prod-grade=true but its ALB can be deleted by any update. Add deletion_protection.enabled=true to alb.ingress.kubernetes.io/load-balancer-attributes (config: deletionProtection true; to destroy, docs/edge.md).",
+      ],
+    },
+    {
+      policy: p.albWebAclWhenProdGrade,
+      resources: () => prodGradeFixtures(),
+      messages: [
+        "Load balancer graded: tagged prod-grade=true but no web ACL is associated with it. Add an aws.wafv2.WebAclAssociation { resourceArn: <its arn>, webAclArn } (config: wafMode count or block).",
+        "Ingress graded-ing: tagged prod-grade=true but its ALB has no web ACL. Annotate alb.ingress.kubernetes.io/wafv2-acl-arn with the web ACL's ARN (config: wafMode count or block).",
       ],
     },
     {
@@ -948,6 +1008,68 @@ describe("policy pack", () => {
       mutate: (i) => {
         i.metadata.annotations["alb.ingress.kubernetes.io/load-balancer-attributes"] =
           "idle_timeout.timeout_seconds=60";
+      },
+    },
+    {
+      policy: p.albAccessLogsWhenProdGrade,
+      setting: "accessLogs (prod-grade)",
+      from: () => get("prod/ecs"),
+      type: "aws:lb/loadBalancer:LoadBalancer",
+      mutate: (i) => {
+        delete i.accessLogs;
+      },
+    },
+    {
+      policy: p.albAccessLogsWhenProdGrade,
+      setting: "access_logs.s3 attributes (prod-grade)",
+      from: () => get("prod/eks"),
+      type: "kubernetes:networking.k8s.io/v1:Ingress",
+      mutate: (i) => {
+        const key = "alb.ingress.kubernetes.io/load-balancer-attributes";
+        i.metadata.annotations[key] = i.metadata.annotations[key].replace(
+          "access_logs.s3.enabled=true",
+          "access_logs.s3.enabled=false",
+        );
+      },
+    },
+    {
+      policy: p.albDeletionProtectionWhenProdGrade,
+      setting: "enableDeletionProtection (prod-grade)",
+      from: () => get("prod/ecs"),
+      type: "aws:lb/loadBalancer:LoadBalancer",
+      mutate: (i) => {
+        i.enableDeletionProtection = false;
+      },
+    },
+    {
+      policy: p.albDeletionProtectionWhenProdGrade,
+      setting: "deletion_protection attribute (prod-grade)",
+      from: () => get("prod/eks"),
+      type: "kubernetes:networking.k8s.io/v1:Ingress",
+      mutate: (i) => {
+        const key = "alb.ingress.kubernetes.io/load-balancer-attributes";
+        i.metadata.annotations[key] = i.metadata.annotations[key].replace(
+          ",deletion_protection.enabled=true",
+          "",
+        );
+      },
+    },
+    {
+      policy: p.albWebAclWhenProdGrade,
+      setting: "the web ACL association (prod-grade)",
+      from: () => get("prod/ecs"),
+      type: "aws:wafv2/webAclAssociation:WebAclAssociation",
+      mutate: (i) => {
+        i.resourceArn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/other/1";
+      },
+    },
+    {
+      policy: p.albWebAclWhenProdGrade,
+      setting: "wafv2-acl-arn annotation (prod-grade)",
+      from: () => get("prod/eks"),
+      type: "kubernetes:networking.k8s.io/v1:Ingress",
+      mutate: (i) => {
+        delete i.metadata.annotations["alb.ingress.kubernetes.io/wafv2-acl-arn"];
       },
     },
     {

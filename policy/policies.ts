@@ -17,6 +17,7 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
+import { PROD_GRADE_TAG } from "../facts/aws";
 import {
   asArray,
   asObject,
@@ -321,6 +322,103 @@ export const albIngressHardened = resourcePolicy(
       }
       if (a("ssl-redirect") !== "443") {
         out.push(`${name}: HTTP is served next to HTTPS. Annotate ${ALB_ANNOTATION}ssl-redirect: "443".`);
+      }
+    }
+    return out;
+  },
+);
+
+// ---------------------------------------------------------------------------------------------------
+// Prod-grade edge: what a stack that declares itself prod-grade (config prodGrade, which puts the
+// PROD_GRADE_TAG on its ALB: the ALB's tags on ECS, the Ingress's alb.ingress.kubernetes.io/tags on
+// EKS) must keep on its load balancer. Policies see resources, not config: the mark travels on the
+// resource it governs, so removing the mark is a visible change of the ALB, reviewed like any other.
+
+const PROD_GRADE = `${PROD_GRADE_TAG.key}=${PROD_GRADE_TAG.value}`;
+const WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
+
+const isProdGradeAlb = (props: Props): boolean =>
+  asObject(props.tags)[PROD_GRADE_TAG.key] === PROD_GRADE_TAG.value;
+
+/** A prod-grade ALB Ingress's annotations (undefined: not an ALB Ingress of a prod-grade stack). */
+function prodGradeIngress(props: Props): ((key: string) => string) | undefined {
+  const annotations = asObject(asObject(props.metadata).annotations) as Record<string, unknown>;
+  const a = (key: string): string => String(annotations[`${ALB_ANNOTATION}${key}`] ?? "");
+  return a("tags").split(",").includes(PROD_GRADE) ? a : undefined;
+}
+
+const albAttributes = (a: (key: string) => string): string[] => a("load-balancer-attributes").split(",");
+
+export const albAccessLogsWhenProdGrade = resourcePolicy(
+  "alb-access-logs-when-prod-grade",
+  `A load balancer tagged ${PROD_GRADE} (a prod-grade stack) writes access logs to S3: on ECS its accessLogs, on EKS the controller's access_logs.s3.* attributes.`,
+  [LOAD_BALANCER, INGRESS],
+  (props, args) => {
+    if (args.type === LOAD_BALANCER) {
+      const logs = asObject(props.accessLogs);
+      if (
+        !isProdGradeAlb(props) ||
+        (logs.enabled === true && typeof logs.bucket === "string" && logs.bucket !== "")
+      )
+        return [];
+      return [
+        `Load balancer ${args.name}: tagged ${PROD_GRADE} but writes no access logs. Set accessLogs: { enabled: true, bucket: <log bucket> } (config: accessLogs true).`,
+      ];
+    }
+    const a = prodGradeIngress(props);
+    if (a === undefined) return [];
+    const attributes = albAttributes(a);
+    if (
+      attributes.includes("access_logs.s3.enabled=true") &&
+      attributes.some((x) => /^access_logs\.s3\.bucket=.+/.test(x))
+    )
+      return [];
+    return [
+      `Ingress ${args.name}: tagged ${PROD_GRADE} but its ALB writes no access logs. Add access_logs.s3.enabled=true and access_logs.s3.bucket=<log bucket> to ${ALB_ANNOTATION}load-balancer-attributes (config: accessLogs true).`,
+    ];
+  },
+);
+
+export const albDeletionProtectionWhenProdGrade = resourcePolicy(
+  "alb-deletion-protection-when-prod-grade",
+  `A load balancer tagged ${PROD_GRADE} (a prod-grade stack) has deletion protection on: on ECS enableDeletionProtection, on EKS the controller's deletion_protection.enabled attribute.`,
+  [LOAD_BALANCER, INGRESS],
+  (props, args) => {
+    if (args.type === LOAD_BALANCER) {
+      if (!isProdGradeAlb(props) || props.enableDeletionProtection === true) return [];
+      return [
+        `Load balancer ${args.name}: tagged ${PROD_GRADE} but can be deleted by any update. Set enableDeletionProtection: true (config: deletionProtection true; to destroy, docs/edge.md).`,
+      ];
+    }
+    const a = prodGradeIngress(props);
+    if (a === undefined || albAttributes(a).includes("deletion_protection.enabled=true")) return [];
+    return [
+      `Ingress ${args.name}: tagged ${PROD_GRADE} but its ALB can be deleted by any update. Add deletion_protection.enabled=true to ${ALB_ANNOTATION}load-balancer-attributes (config: deletionProtection true; to destroy, docs/edge.md).`,
+    ];
+  },
+);
+
+export const albWebAclWhenProdGrade = stackPolicy(
+  "alb-web-acl-when-prod-grade",
+  `A load balancer tagged ${PROD_GRADE} (a prod-grade stack) sits behind a WAFv2 web ACL: on ECS a WebAclAssociation with it, on EKS the controller's wafv2-acl-arn annotation.`,
+  (args) => {
+    const associated = new Set(
+      args.resources.filter((r) => r.type === WEB_ACL_ASSOCIATION).map((r) => String(r.props.resourceArn)),
+    );
+    const out: Array<[string, string | undefined]> = [];
+    for (const r of args.resources) {
+      if (r.type === LOAD_BALANCER && isProdGradeAlb(r.props) && !associated.has(String(r.props.arn))) {
+        out.push([
+          `Load balancer ${r.name}: tagged ${PROD_GRADE} but no web ACL is associated with it. Add an aws.wafv2.WebAclAssociation { resourceArn: <its arn>, webAclArn } (config: wafMode count or block).`,
+          r.urn,
+        ]);
+      }
+      const a = r.type === INGRESS ? prodGradeIngress(r.props) : undefined;
+      if (a !== undefined && ["", "none"].includes(a("wafv2-acl-arn"))) {
+        out.push([
+          `Ingress ${r.name}: tagged ${PROD_GRADE} but its ALB has no web ACL. Annotate ${ALB_ANNOTATION}wafv2-acl-arn with the web ACL's ARN (config: wafMode count or block).`,
+          r.urn,
+        ]);
       }
     }
     return out;
@@ -1229,6 +1327,9 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   albListenerTls,
   albHttpRedirectsWhenHttps,
   albIngressHardened,
+  albAccessLogsWhenProdGrade,
+  albDeletionProtectionWhenProdGrade,
+  albWebAclWhenProdGrade,
   noSshFromInternet,
   internetIngressWebOnly,
   internetIngressLoadBalancerOnly,

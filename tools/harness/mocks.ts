@@ -291,6 +291,38 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
   "aws:eks/accessEntry:AccessEntry": (args, ctx) => ({
     accessEntryArn: arn(ctx, "eks", `access-entry/${ctx.hex(args.name, 36)}`),
   }),
+  // The edge (platforms/edge.ts). ACM asks for one CNAME per name, under the domain.
+  "aws:acm/certificate:Certificate": (args, ctx) => {
+    const domainName = args.inputs.domainName as string;
+    const token = ctx.hex(`${args.name}/validation`, 32);
+    return {
+      arn: arn(
+        ctx,
+        "acm",
+        `certificate/${[8, 4, 4, 4, 12].map((n, i) => ctx.hex(`${args.name}/${i}`, n)).join("-")}`,
+      ),
+      domainValidationOptions: [
+        {
+          domainName,
+          resourceRecordName: `_${token}.${domainName}.`,
+          resourceRecordType: "CNAME",
+          resourceRecordValue: `_${ctx.hex(`${args.name}/value`, 32)}.xlfgrmvvlj.acm-validations.aws.`,
+        },
+      ],
+      status: "PENDING_VALIDATION",
+    };
+  },
+  "aws:route53/record:Record": (args) => ({ fqdn: String(args.inputs.name).replace(/\.$/, "") }),
+  // The bucket's id is its name, as the provider sets it.
+  "aws:s3/bucket:Bucket": (args, ctx) => {
+    const bucket = (args.inputs.bucket as string | undefined) ?? `${args.name}-${ctx.suffix(args.name)}`;
+    return { id: bucket, bucket, arn: `arn:aws:s3:::${bucket}`, region: ctx.region };
+  },
+  "aws:wafv2/webAcl:WebAcl": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    const id = [8, 4, 4, 4, 12].map((n, i) => ctx.hex(`${args.name}/${i}`, n)).join("-");
+    return { id, name, arn: arn(ctx, "wafv2", `regional/webacl/${name}/${id}`), capacity: 700 };
+  },
   "kubernetes:helm.sh/v3:Release": (args) => ({
     name: args.inputs.name ?? args.name,
     status: {
@@ -415,6 +447,8 @@ export const MOCK_CALLS: Record<string, CallMock> = {
       id: arn(ctx, "elasticloadbalancing", `targetgroup/${name}/${id}`),
     };
   },
+  // ELB's Route 53 zone for ALB and Classic LB names in the region (us-east-1's, whatever the region).
+  "aws:elb/getHostedZoneId:getHostedZoneId": (_inputs, ctx) => ({ id: "Z35SXDOTRQ7X7K", region: ctx.region }),
   "aws:ecr/getAuthorizationToken:getAuthorizationToken": (inputs, ctx) => ({
     authorizationToken: Buffer.from("AWS:harness-ecr-password").toString("base64"),
     userName: "AWS",
