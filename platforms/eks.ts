@@ -242,27 +242,21 @@ export class EksPlatform extends pulumi.ComponentResource {
     });
     const domainUrl = createDomainAlias(step, args, edge, app);
     const bastion = createBastion(step, args, vpc, cluster, clusterName);
-    const monitoring = createMonitoring(step, args, app, clusterName);
+    const { dashboardUrl, alarmTopicArn } = createMonitoring(step, args, app, clusterName);
 
     this.clusterName = clusterName;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
     this.vpcId = vpc.vpcId;
     this.namespace = app.namespace;
     this.loadBalancerDnsName = app.ingressAddress;
-    // Until the controller has published the ALB (only without the await), the in-cluster URL.
-    const scheme = albListeners(args.loadBalancer).https ? "https" : "http";
-    this.url =
-      domainUrl ??
-      pulumi
-        .all([app.ingressAddress, app.clusterUrl])
-        .apply(([address, clusterUrl]) => (address ? `${scheme}://${address}` : clusterUrl));
+    this.url = domainUrl ?? albOrClusterUrl(args, app);
     this.bastionInstanceId = bastion.instanceId;
     this.bastionConnectCommand = bastion.connectCommand;
     this.appRoleArn = appRole.arn;
     this.containerLogGroupName = containerLogs.name;
     this.controlPlaneLogGroupName = controlPlaneLogs.name;
-    this.dashboardUrl = monitoring.dashboardUrl;
-    this.alarmTopicArn = monitoring.alarmTopicArn;
+    this.dashboardUrl = dashboardUrl;
+    this.alarmTopicArn = alarmTopicArn;
     this.registerOutputs({
       clusterName: this.clusterName,
       kubeconfig: this.kubeconfig,
@@ -279,6 +273,14 @@ export class EksPlatform extends pulumi.ComponentResource {
       alarmTopicArn: this.alarmTopicArn,
     });
   }
+}
+
+/** The ALB's URL; until the controller has published the ALB (only without the await), the in-cluster URL. */
+function albOrClusterUrl(args: EksPlatformArgs, app: KubernetesApp): pulumi.Output<string> {
+  const scheme = albListeners(args.loadBalancer).https ? "https" : "http";
+  return pulumi
+    .all([app.ingressAddress, app.clusterUrl])
+    .apply(([address, clusterUrl]) => (address ? `${scheme}://${address}` : clusterUrl));
 }
 
 /** What every step of the EKS outline needs: the component's name, tags, parent and AWS context. */
