@@ -4,12 +4,17 @@ import * as fs from "node:fs";
  *
  * Runs the real program for a committed stack under the test harness's mocks (no credentials, no
  * cloud, no Pulumi CLI) and prints the resources it would register as a tree with their key
- * settings, then the stack outputs with secrets masked. Exits non-zero on a config or program error.
+ * settings, then the stack outputs with secrets masked, then the monthly cost estimate (cost/). `--json`
+ * prints only `{ stack, estimate }` as JSON, for machines; `--assume key=value` overrides a cost
+ * assumption. Exits non-zero on a config or program error.
  */
+import { applyAssumptions, defaultAssumptions } from "../cost/assumptions";
+import { estimate } from "../cost/estimate";
+import { renderText } from "../cost/render";
 import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../tools/harness";
 
 const USAGE =
-  "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...]";
+  "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...] [--assume key=value ...] [--json]";
 
 /** The settings worth seeing per resource type (a reviewer's view, not every input). */
 const KEY_SETTINGS: Record<string, string[]> = {
@@ -138,10 +143,19 @@ function parseArgs(argv: string[]) {
   const config: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   const unset: string[] = [];
+  const assume: Record<string, string> = {};
+  let json = false;
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
+    if (flag === "--json") {
+      json = true;
+      continue;
+    }
     const value = rest[i + 1];
-    if (value === undefined || !["--set", "--secret", "--secret-file", "--unset"].includes(flag ?? "")) {
+    if (
+      value === undefined ||
+      !["--set", "--secret", "--secret-file", "--unset", "--assume"].includes(flag ?? "")
+    ) {
       throw new Error(USAGE);
     }
     i++;
@@ -153,9 +167,17 @@ function parseArgs(argv: string[]) {
     if (eq <= 0) throw new Error(`${flag} needs key=value, got ${JSON.stringify(value)}\n${USAGE}`);
     const [key, text] = [value.slice(0, eq), value.slice(eq + 1)];
     if (flag === "--secret-file") secrets[key] = fs.readFileSync(text, "utf8");
+    else if (flag === "--assume") assume[key] = text;
     else (flag === "--secret" ? secrets : config)[key] = text;
   }
-  return { stack, config, secrets, unset };
+  return {
+    stack,
+    config,
+    secrets,
+    unset,
+    json,
+    assumptions: applyAssumptions(defaultAssumptions(), assume),
+  };
 }
 
 function pick(value: unknown, dotted: string): unknown {
@@ -222,8 +244,14 @@ export async function main(
   }
   try {
     const run = await runProgram(args);
+    const cost = estimate(run, { assumptions: args.assumptions });
+    if (args.json) {
+      out(JSON.stringify({ stack: args.stack, estimate: cost }, null, 2));
+      return 0;
+    }
     out(`Plan for stack ${args.stack} (offline, under mocks: ids, ARNs and digests are placeholders)\n`);
     out(renderPlan(run));
+    out(`\n${renderText(cost)}`);
     return 0;
   } catch (error) {
     const message = error instanceof ProgramFailure || error instanceof Error ? error.message : String(error);

@@ -229,4 +229,36 @@ describe("npm run plan", () => {
     assert.match(result.err, /^--set needs key=value, got "cpu"\nusage: npm run plan -- <stack>/);
     assert.equal((await plan([])).code, 2);
   });
+
+  it("ends with the monthly cost estimate, without AWS credentials; --json gives it to machines", async () => {
+    const saved = { ...process.env };
+    for (const key of Object.keys(process.env)) if (key.startsWith("AWS_")) delete process.env[key];
+    process.env.AWS_SHARED_CREDENTIALS_FILE = "/nonexistent";
+    process.env.AWS_CONFIG_FILE = "/nonexistent";
+    try {
+      const text = await plan(["dev"]);
+      assert.equal(text.code, 0, text.err);
+      const tail = text.out.slice(text.out.indexOf("Monthly cost estimate"));
+      assert.match(tail, /^Monthly cost estimate \(us-east-1, 730 h\/month/);
+      assert.match(
+        tail,
+        /^ {2}total \$43\.14\/month \(\$55\.80\/month with every autoscaled resource at its maximum\)$/m,
+      );
+      const json = await plan(["dev", "--json", "--assume", "albLcuPerHour=0"]);
+      assert.equal(json.code, 0, json.err);
+      const parsed = JSON.parse(json.out) as { stack: string; estimate: { total: number; region: string } };
+      assert.deepEqual(
+        [parsed.stack, parsed.estimate.region, parsed.estimate.total],
+        ["dev", "us-east-1", 37.3],
+      );
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  it("rejects a bad --assume with the allowed keys and exits 2", async () => {
+    const result = await plan(["dev", "--assume", "traffic=1"]);
+    assert.equal(result.code, 2);
+    assert.match(result.err, /^unknown assumption "traffic"; allowed: albLcuPerHour, /);
+  });
 });

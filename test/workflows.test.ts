@@ -1,9 +1,12 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import Ajv from "ajv";
 import { parse as parseYaml } from "yaml";
+import { main as plan } from "../scripts/plan";
 import { ROOT } from "../tools/harness";
 
 const WORKFLOWS = path.join(ROOT, ".github/workflows");
@@ -13,6 +16,7 @@ const SCHEMA = JSON.parse(
 );
 
 interface Step {
+  name?: string;
   uses?: string;
   run?: string;
   id?: string;
@@ -24,6 +28,7 @@ interface Job {
   environment?: string | { name: string };
   permissions?: Record<string, string> | string;
   strategy?: { matrix?: Record<string, unknown> };
+  env?: Record<string, string>;
   steps?: Step[];
 }
 interface Workflow {
@@ -246,5 +251,66 @@ describe("GitHub workflows", () => {
     const setupNode = Object.values(wf.jobs).flatMap((j) => stepsUsing(j, "actions/setup-node"));
     assert.ok(setupNode.length > 0);
     for (const step of setupNode) assert.equal(step.with?.["node-version"], imageMajor);
+  });
+
+  it("preview: each stack's cost estimate and its change against the base branch, commented on the PR", async () => {
+    const wf = load("preview.yml");
+    const entry = Object.entries(wf.jobs).find(
+      ([, j]) => stepsUsing(j, "marocchino/sticky-pull-request-comment").length > 0,
+    );
+    assert.ok(entry, "a job posts a sticky comment");
+    const [name, job] = entry;
+    assert.deepEqual(job.strategy?.matrix?.stack, ["dev", "prod"]);
+    // Under mocks: no cloud credentials, so none are requested.
+    assert.deepEqual(job.permissions, { contents: "read", "pull-requests": "write" });
+    assert.ok(
+      [...ancestors(wf, name)].some((n) => runsTests(wf.jobs[n] as Job)),
+      "tests before the estimate",
+    );
+    assert.equal(job.env?.BASE_SHA, `$\{{ github.event.pull_request.base.sha }}`);
+    const steps = job.steps ?? [];
+    const step = (title: string): Step => {
+      const found = steps.find((s) => s.name === title);
+      assert.ok(found, title);
+      return found;
+    };
+    const head = step("estimate of the pull request");
+    const base = step("estimate of the base branch");
+    const text = step("comment text");
+    const [sticky] = stepsUsing(job, "marocchino/sticky-pull-request-comment") as [Step];
+    assert.ok(steps.indexOf(head) < steps.indexOf(text) && steps.indexOf(base) < steps.indexOf(text));
+    assert.ok(steps.indexOf(text) < steps.indexOf(sticky));
+    assert.match(base.run ?? "", /git worktree add --detach "\$RUNNER_TEMP\/base" "\$BASE_SHA"/);
+    assert.match(base.run ?? "", /> "\$RUNNER_TEMP\/cost-base\.json"/);
+    assert.equal(sticky.with?.header, `cost-$\{{ matrix.stack }}`, "one comment per stack, updated in place");
+
+    // Run the steps' own commands (the base estimate made in-process from a different desiredCount,
+    // since the base step needs a second checkout): the comment file the sticky step posts must exist
+    // and show the estimate with its change.
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), "cost-workflow-"));
+    const env = { ...process.env, STACK: "dev", RUNNER_TEMP: temp };
+    const bash = (script: string): void => {
+      execFileSync("bash", ["-eo", "pipefail", "-c", script], {
+        cwd: ROOT,
+        env,
+        stdio: ["ignore", "ignore", "pipe"],
+      });
+    };
+    bash(head.run ?? "");
+    const baseOut: string[] = [];
+    assert.equal(await plan(["dev", "--set", "desiredCount=2", "--json"], (t) => baseOut.push(t)), 0);
+    fs.writeFileSync(path.join(temp, "cost-base.json"), baseOut.join("\n"));
+    bash(text.run ?? "");
+    // The sticky step reads `${{ runner.temp }}/…`, the same directory the run steps see as $RUNNER_TEMP.
+    const posted = path.join(temp, String(sticky.with?.path).replace(`$\{{ runner.temp }}/`, ""));
+    const comment = fs.readFileSync(posted, "utf8");
+    assert.match(comment, /^### Monthly cost estimate: dev$/m);
+    assert.match(comment, /\*\*\$43\.14\/month\*\* \(-\$12\.66 against the base branch\)/);
+    assert.match(comment, /\| Fargate vCPU: 1 task\(s\) × 0\.25 vCPU \(Linux\/x86\) \|.*\| -\$7\.39 \|$/m);
+    // A base branch without an estimate: said so, never compared with $0.
+    fs.rmSync(path.join(temp, "cost-base.json"));
+    bash(text.run ?? "");
+    assert.match(fs.readFileSync(posted, "utf8"), /No estimate from the base branch to compare with/);
+    fs.rmSync(temp, { recursive: true, force: true });
   });
 });

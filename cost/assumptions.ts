@@ -1,0 +1,74 @@
+/**
+ * What the estimate cannot read from the graph: traffic, log volume, stored images, and the date that
+ * decides an EKS version's support tier. Each has a stated default; `npm run plan -- <stack> --assume
+ * key=value` overrides one (see docs/cost.md).
+ */
+
+export interface Assumptions {
+  /** Average Load Balancer Capacity Units per hour per ALB (the highest of its four dimensions). */
+  albLcuPerHour: number;
+  /** GB per month processed by all NAT gateways together (image pulls, log shipping, API calls). */
+  natGbPerMonth: number;
+  /** GB per month ingested into each CloudWatch log group. */
+  logGbPerMonthPerGroup: number;
+  /** Months of logs a group without retention holds when the estimate is made (it grows forever). */
+  logMonthsWithoutRetention: number;
+  /** GB stored in each ECR repository (images and build cache). */
+  ecrGbPerRepository: number;
+  /** The day the estimate is for (YYYY-MM-DD): decides standard vs extended EKS support. */
+  asOf: string;
+}
+
+/** Hours in the month every hourly price is multiplied by (AWS's own calculator uses 730). */
+export const HOURS_PER_MONTH = 730;
+
+export const ASSUMPTION_DOCS: Record<keyof Assumptions, string> = {
+  albLcuPerHour:
+    "1 LCU = 25 new connections/s, 3,000 active connections/min, 1 GB/h processed or 1,000 rule evaluations/s; a small service at its busy hour",
+  natGbPerMonth: "image pulls by nodes, log shipping and AWS API calls from private subnets",
+  logGbPerMonthPerGroup: "app JSON logs at info level for a small service, or EKS audit + authenticator logs",
+  logMonthsWithoutRetention: "a group kept forever is priced as a year's logs",
+  ecrGbPerRepository: "a few image versions (the lifecycle policy expires old ones) or the build cache",
+  asOf: "today (UTC) unless given",
+};
+
+export function defaultAssumptions(now: Date = new Date()): Assumptions {
+  return {
+    albLcuPerHour: 1,
+    natGbPerMonth: 20,
+    logGbPerMonthPerGroup: 1,
+    logMonthsWithoutRetention: 12,
+    ecrGbPerRepository: 1,
+    asOf: now.toISOString().slice(0, 10),
+  };
+}
+
+type NumericKey = Exclude<keyof Assumptions, "asOf">;
+
+/**
+ * Applies `key=value` overrides; every bad one is reported at once, naming the key, the value and what
+ * is allowed.
+ */
+export function applyAssumptions(base: Assumptions, overrides: Record<string, string>): Assumptions {
+  const result: Assumptions = { ...base };
+  const errors: string[] = [];
+  const keys = Object.keys(ASSUMPTION_DOCS);
+  for (const [key, text] of Object.entries(overrides)) {
+    if (!keys.includes(key)) {
+      errors.push(`unknown assumption ${JSON.stringify(key)}; allowed: ${keys.join(", ")}`);
+    } else if (key === "asOf") {
+      const date = new Date(`${text}T00:00:00Z`);
+      // A round trip rejects what Date would silently roll over (2026-02-31 → March 3rd).
+      if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== text) {
+        errors.push(`assumption asOf must be a date YYYY-MM-DD, got ${JSON.stringify(text)}`);
+      } else result.asOf = text;
+    } else {
+      const value = Number(text);
+      if (text.trim() === "" || !Number.isFinite(value) || value < 0) {
+        errors.push(`assumption ${key} must be a number ≥ 0, got ${JSON.stringify(text)}`);
+      } else result[key as NumericKey] = value;
+    }
+  }
+  if (errors.length > 0) throw new Error(errors.join("\n"));
+  return result;
+}

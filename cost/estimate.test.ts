@@ -1,0 +1,256 @@
+import assert from "node:assert/strict";
+import { before, describe, it } from "node:test";
+import { type ProgramRun, runProgram, stackPlatformCases } from "../tools/harness";
+import { applyAssumptions, defaultAssumptions } from "./assumptions";
+import { AWSX_VPC_DEFAULTS, type Estimate, estimate, type Graph, type Line, ruleFor } from "./estimate";
+import { loadRegionPrices, PRICE_KEYS, pricedRegions } from "./prices";
+import { renderText } from "./render";
+
+/** Fixed so the pinned totals do not move with the calendar (the day the prices were read). */
+const ASSUMPTIONS = applyAssumptions(defaultAssumptions(), { asOf: "2026-12-02" });
+
+const cases = stackPlatformCases();
+const runs = new Map<string, ProgramRun>();
+before(async () => {
+  for (const c of cases) runs.set(`${c.stack}/${c.platform}`, await runProgram(c.options));
+});
+const runOf = (stack: string, platform: string): ProgramRun => runs.get(`${stack}/${platform}`) as ProgramRun;
+
+/** Recorded types no rule names: each would be "not priced" by default, which the project does not accept. */
+function typesWithoutRule(graph: Graph): string[] {
+  return [...new Set(graph.resources.map((r) => r.type))].filter((t) => ruleFor(t) === undefined).sort();
+}
+
+const graph = (resources: Graph["resources"], region = "us-east-1"): Graph => ({
+  config: { values: { "aws:region": region } },
+  resources,
+});
+const lines = (e: Estimate, kind: Line["kind"]): Line[] => e.lines.filter((l) => l.kind === kind);
+
+describe("cost estimate of every committed stack × platform", () => {
+  it("every recorded resource type has a rule: priced, free with a reason, or not priced with a reason", () => {
+    for (const c of cases) {
+      const run = runOf(c.stack, c.platform);
+      assert.deepEqual(typesWithoutRule(run), [], `${c.stack} on ${c.platform}`);
+      const e = estimate(run, { assumptions: ASSUMPTIONS });
+      const covered = new Set(e.lines.map((l) => l.resource));
+      for (const r of run.resources)
+        assert.ok(covered.has(`${r.type} ${r.name}`), `${r.type} ${r.name} has a line`);
+      for (const l of e.lines) {
+        assert.ok(l.detail.length > 0, `${l.resource}: a reason or a computation`);
+        if (l.kind === "free") assert.equal(l.monthly, 0);
+        if (l.kind === "not-priced") assert.equal(l.monthly, null, `${l.resource}: not priced is never $0`);
+        if (l.kind === "priced") assert.ok((l.monthly ?? -1) >= 0 && l.sources.length > 0, l.resource);
+      }
+    }
+  });
+
+  it("the coverage check is not vacuous: a type without a rule is found, and listed as not priced, never $0", () => {
+    const g = graph([
+      { type: "aws:rds/instance:Instance", name: "db", inputs: { instanceClass: "db.t4g.micro" } },
+    ]);
+    assert.deepEqual(typesWithoutRule(g), ["aws:rds/instance:Instance"]);
+    const e = estimate(g, { assumptions: ASSUMPTIONS });
+    assert.equal(e.lines.length, 1);
+    assert.equal(e.lines[0]?.kind, "not-priced");
+    assert.equal(e.lines[0]?.monthly, null);
+    assert.equal(e.lines[0]?.unknownType, true);
+    assert.equal(e.total, 0);
+  });
+
+  // Totals in USD per month (us-east-1, the committed stacks' region), as of the day the prices were
+  // read. They move when a price, an assumption's default or the program changes: update with the reason.
+  const PINNED: Record<string, { total: number; totalAtMax: number }> = {
+    "dev/ecs": { total: 43.14, totalAtMax: 55.8 },
+    "dev/eks": { total: 579.36, totalAtMax: 643.29 },
+    "dev/kubernetes": { total: 0.2, totalAtMax: 0.2 },
+    "prod/ecs": { total: 171.58, totalAtMax: 252.67 },
+    "prod/eks": { total: 814.35, totalAtMax: 1036.59 },
+    "prod/kubernetes": { total: 0.2, totalAtMax: 0.2 },
+  };
+  for (const c of cases) {
+    it(`${c.stack} on ${c.platform}: total pinned`, () => {
+      const e = estimate(runOf(c.stack, c.platform), { assumptions: ASSUMPTIONS });
+      assert.deepEqual({ total: e.total, totalAtMax: e.totalAtMax }, PINNED[`${c.stack}/${c.platform}`]);
+      const sum = lines(e, "priced").reduce((s, l) => s + (l.monthly ?? 0), 0);
+      assert.ok(Math.abs(sum - e.total) < 0.01, "the total is the sum of its lines");
+    });
+  }
+
+  it("dev on ECS: what each part costs, and why the total is above $40 (the ALB and public IPv4)", () => {
+    const e = estimate(runOf("dev", "ecs"), { assumptions: ASSUMPTIONS });
+    const by = (re: RegExp): number =>
+      lines(e, "priced")
+        .filter((l) => re.test(l.item))
+        .reduce((s, l) => s + (l.monthly ?? 0), 0);
+    assert.equal(by(/^Application Load Balancer: hours/), 16.43);
+    assert.equal(by(/^Application Load Balancer: 1 LCU/), 5.84);
+    assert.equal(Math.round(by(/^public IPv4/) * 100) / 100, 10.95); // 2 for the ALB, 1 for the task
+    assert.equal(Math.round(by(/^Fargate/) * 100) / 100, 9.01); // 0.25 vCPU + 0.5 GB
+    // Without the traffic assumption (an idle ALB bills no LCU) dev is under $40.
+    const idle = estimate(runOf("dev", "ecs"), {
+      assumptions: applyAssumptions(ASSUMPTIONS, { albLcuPerHour: "0" }),
+    });
+    assert.equal(idle.total, 37.3);
+  });
+
+  it("kubernetes: only what the stack owns in AWS is priced; the cluster's objects are listed as not priced", () => {
+    const e = estimate(runOf("prod", "kubernetes"), { assumptions: ASSUMPTIONS });
+    assert.deepEqual(
+      [...new Set(lines(e, "priced").map((l) => l.resource.split(" ")[0]))],
+      ["aws:ecr/repository:Repository"],
+    );
+    const notPriced = lines(e, "not-priced");
+    assert.ok(notPriced.some((l) => l.resource.startsWith("kubernetes:apps/v1:Deployment ")));
+    assert.ok(notPriced.every((l) => /cluster/.test(l.detail)));
+  });
+
+  it("the text lists not-priced resources grouped by reason, with their total and no $0 for them", () => {
+    const text = renderText(estimate(runOf("prod", "kubernetes"), { assumptions: ASSUMPTIONS }));
+    assert.match(
+      text,
+      /^Not priced \(14; never counted as \$0\):\n {2}14 × Kubernetes object on an existing cluster: /m,
+    );
+    assert.match(text, /^ {2}total \$0\.20\/month$/m);
+  });
+
+  it("EKS: the load balancer the controller creates for the Ingress is priced, derived from the Ingress and the VPC", () => {
+    const e = estimate(runOf("prod", "eks"), { assumptions: ASSUMPTIONS });
+    const ingress = lines(e, "priced").filter((l) =>
+      l.resource.startsWith("kubernetes:networking.k8s.io/v1:Ingress"),
+    );
+    assert.deepEqual(
+      ingress.map((l) => l.monthly),
+      [16.43, 5.84, 10.95],
+    );
+    assert.match(ingress[0]?.item ?? "", /derived from ingressClassName=alb/);
+  });
+});
+
+describe("cost rules", () => {
+  const vpc = (inputs: Record<string, unknown>) =>
+    estimate(graph([{ type: "awsx:ec2:Vpc", name: "vpc", inputs }]), { assumptions: ASSUMPTIONS });
+  const natCount = (e: Estimate): number =>
+    Number(/NAT gateways: (\d+)/.exec(lines(e, "priced")[0]?.item ?? "")?.[1] ?? 0);
+
+  it("NAT gateways follow awsx's defaults when the program passes nothing: one per AZ, three AZs", () => {
+    assert.deepEqual(AWSX_VPC_DEFAULTS, { natStrategy: "OnePerAz", availabilityZones: 3 });
+    const e = vpc({});
+    assert.equal(natCount(e), 3);
+    assert.match(lines(e, "priced")[0]?.item ?? "", /opaque under mocks, so derived from its inputs/);
+    assert.equal(natCount(vpc({ natGateways: { strategy: "Single" }, numberOfAvailabilityZones: 3 })), 1);
+    assert.equal(natCount(vpc({ natGateways: { strategy: "OnePerAz" }, numberOfAvailabilityZones: 2 })), 2);
+    assert.equal(lines(vpc({ natGateways: { strategy: "None" } }), "priced").length, 0);
+  });
+
+  it("awsx's defaults cost $109.50 a month in NAT gateways and their addresses alone (us-east-1)", () => {
+    const e = estimate(graph([{ type: "awsx:ec2:Vpc", name: "vpc", inputs: {} }]), {
+      assumptions: applyAssumptions(ASSUMPTIONS, { natGbPerMonth: "0" }),
+    });
+    assert.equal(e.total, 109.5);
+  });
+
+  it("EKS control plane: standard support until the end date, extended ($0.60/h) from it", () => {
+    const cluster = (asOf: string, version = "1.34") =>
+      estimate(
+        graph([{ type: "eks:index:Cluster", name: "c", inputs: { version, skipDefaultNodeGroup: true } }]),
+        { assumptions: applyAssumptions(ASSUMPTIONS, { asOf }) },
+      );
+    assert.equal(cluster("2026-12-01").total, 73);
+    assert.equal(cluster("2026-12-02").total, 438);
+    assert.equal(cluster("2026-12-02", "1.35").total, 73);
+    const unknown = cluster("2026-12-02", "1.99");
+    assert.equal(lines(unknown, "not-priced").length, 1);
+    const defaultGroup = estimate(
+      graph([{ type: "eks:index:Cluster", name: "c", inputs: { version: "1.35" } }]),
+      {
+        assumptions: ASSUMPTIONS,
+      },
+    );
+    assert.match(lines(defaultGroup, "not-priced")[0]?.item ?? "", /default node group/);
+  });
+
+  it("nodes: desired and max from the scaling config; spot and unknown instance types are not priced", () => {
+    const group = (inputs: Record<string, unknown>) =>
+      estimate(graph([{ type: "eks:index:ManagedNodeGroup", name: "g", inputs }]), {
+        assumptions: ASSUMPTIONS,
+      });
+    const onDemand = group({ instanceTypes: ["m6i.large"], scalingConfig: { desiredSize: 2, maxSize: 4 } });
+    assert.equal(lines(onDemand, "priced")[0]?.monthly, 140.16);
+    assert.equal(lines(onDemand, "priced")[0]?.monthlyAtMax, 280.32);
+    assert.equal(lines(onDemand, "priced")[1]?.monthly, 3.2); // 2 × 20 GiB (EKS's default disk) × $0.08
+    const spot = group({
+      instanceTypes: ["m6i.large"],
+      capacityType: "SPOT",
+      scalingConfig: { desiredSize: 2 },
+    });
+    assert.match(lines(spot, "not-priced")[0]?.detail ?? "", /spot/);
+    const unknown = group({ instanceTypes: ["x2iedn.32xlarge"], scalingConfig: { desiredSize: 1 } });
+    assert.match(
+      lines(unknown, "not-priced")[0]?.detail ?? "",
+      /no price for instance type x2iedn\.32xlarge/,
+    );
+  });
+
+  it("a region without a price file prices nothing (never $0 for something that costs)", () => {
+    const e = estimate(runOf("dev", "ecs"), { assumptions: ASSUMPTIONS, region: "ap-south-2" });
+    assert.equal(lines(e, "priced").length, 0);
+    assert.ok(lines(e, "not-priced").length > 5);
+    assert.match(lines(e, "not-priced")[0]?.detail ?? "", /no price file for region ap-south-2/);
+  });
+
+  it("other regions have their own prices (eu-west-1 costs more than us-east-1 for dev)", () => {
+    const run = runOf("dev", "ecs");
+    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "eu-west-1" }).total, 46.08);
+    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "us-west-2" }).total, 43.14);
+  });
+});
+
+describe("price files", () => {
+  it("at least us-east-1, eu-west-1 and a third region; every price has its source page and read date", () => {
+    const regions = pricedRegions();
+    assert.ok(regions.includes("us-east-1") && regions.includes("eu-west-1") && regions.length >= 3);
+    for (const region of regions) {
+      const prices = loadRegionPrices(region);
+      assert.ok(prices !== undefined);
+      assert.deepEqual(Object.keys(prices.prices).sort(), [...PRICE_KEYS].sort());
+      for (const p of [...Object.values(prices.prices), ...Object.values(prices.ec2InstanceHour)]) {
+        assert.match(p.source, /^https:\/\//);
+        assert.match(p.read, /^\d{4}-\d{2}-\d{2}$/);
+        if (p.evidence === "recall") assert.ok(p.note, `${region}: a recalled price says so`);
+      }
+      // Every instance type the committed stacks use has a price in every region.
+      for (const type of ["t3.micro", "t3.medium", "m6i.large"])
+        assert.ok(prices.ec2InstanceHour[type], `${region} ${type}`);
+    }
+  });
+});
+
+describe("assumptions", () => {
+  const table: Array<[Record<string, string>, string]> = [
+    [
+      { lcu: "1" },
+      'unknown assumption "lcu"; allowed: albLcuPerHour, natGbPerMonth, logGbPerMonthPerGroup, logMonthsWithoutRetention, ecrGbPerRepository, asOf',
+    ],
+    [{ albLcuPerHour: "-1" }, 'assumption albLcuPerHour must be a number ≥ 0, got "-1"'],
+    [{ natGbPerMonth: "lots" }, 'assumption natGbPerMonth must be a number ≥ 0, got "lots"'],
+    [{ asOf: "2026-13-45" }, 'assumption asOf must be a date YYYY-MM-DD, got "2026-13-45"'],
+    [{ asOf: "2026-02-31" }, 'assumption asOf must be a date YYYY-MM-DD, got "2026-02-31"'],
+    [
+      { asOf: "tomorrow", ecrGbPerRepository: "" },
+      'assumption asOf must be a date YYYY-MM-DD, got "tomorrow"\nassumption ecrGbPerRepository must be a number ≥ 0, got ""',
+    ],
+  ];
+  for (const [overrides, message] of table) {
+    it(`rejects ${JSON.stringify(overrides)}`, () => {
+      assert.throws(() => applyAssumptions(defaultAssumptions(), overrides), { message });
+    });
+  }
+  it("applies valid overrides", () => {
+    const a = applyAssumptions(defaultAssumptions(new Date("2030-01-02T10:00:00Z")), {
+      albLcuPerHour: "2.5",
+    });
+    assert.equal(a.albLcuPerHour, 2.5);
+    assert.equal(a.asOf, "2030-01-02");
+  });
+});

@@ -1,0 +1,94 @@
+/**
+ * Price data: one JSON file per region in `cost/prices/`, every price with the page it came from and the
+ * date it was read. No AWS pricing API is reachable where this runs, so the figures are transcribed;
+ * `evidence` says whether the figure was in the text of that page when read ("page") or is the list
+ * price as last known, to be confirmed ("recall").
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { z } from "zod";
+
+const priceSchema = z.strictObject({
+  usd: z.number().nonnegative(),
+  unit: z.string().min(1),
+  source: z.url({ protocol: /^https?$/ }),
+  read: z.iso.date(),
+  evidence: z.enum(["page", "recall"]),
+  note: z.string().min(1).optional(),
+});
+export type Price = z.infer<typeof priceSchema>;
+
+export const PRICE_KEYS = [
+  "natGatewayHour",
+  "natGatewayGb",
+  "publicIpv4Hour",
+  "albHour",
+  "albLcuHour",
+  "fargateVcpuHourX86",
+  "fargateGbHourX86",
+  "fargateVcpuHourArm",
+  "fargateGbHourArm",
+  "eksClusterHourStandard",
+  "eksClusterHourExtended",
+  "ebsGp3GbMonth",
+  "kmsKeyMonth",
+  "logsIngestGb",
+  "logsStorageGbMonth",
+  "cloudwatchAlarmMonth",
+  "ecrStorageGbMonth",
+] as const;
+export type PriceKey = (typeof PRICE_KEYS)[number];
+
+const regionSchema = z.strictObject({
+  region: z.string(),
+  currency: z.literal("USD"),
+  prices: z.strictObject(
+    Object.fromEntries(PRICE_KEYS.map((k) => [k, priceSchema])) as Record<PriceKey, typeof priceSchema>,
+  ),
+  /** On-demand Linux price per instance type; a type missing here is "not priced", never $0. */
+  ec2InstanceHour: z.record(z.string(), priceSchema),
+});
+export type RegionPrices = z.infer<typeof regionSchema>;
+
+const supportSchema = z.strictObject({
+  source: z.url(),
+  read: z.iso.date(),
+  rule: z.string(),
+  versions: z.record(
+    z.string(),
+    z.strictObject({ endOfStandardSupport: z.iso.date(), endOfExtendedSupport: z.iso.date() }),
+  ),
+});
+export type EksSupport = z.infer<typeof supportSchema>;
+
+export const PRICES_DIR = path.join(__dirname, "prices");
+
+/** Regions with a price file. */
+export function pricedRegions(): string[] {
+  return fs
+    .readdirSync(PRICES_DIR)
+    .filter((f) => f.endsWith(".json"))
+    .map((f) => f.replace(/\.json$/, ""))
+    .sort();
+}
+
+function parseFile<T>(file: string, schema: z.ZodType<T>): T {
+  const result = schema.safeParse(JSON.parse(fs.readFileSync(file, "utf8")));
+  if (!result.success) {
+    throw new Error(`${path.relative(process.cwd(), file)}: ${z.prettifyError(result.error)}`);
+  }
+  return result.data;
+}
+
+/** The prices of a region, or undefined when no file exists for it. */
+export function loadRegionPrices(region: string): RegionPrices | undefined {
+  const file = path.join(PRICES_DIR, `${region}.json`);
+  if (!fs.existsSync(file)) return undefined;
+  const prices = parseFile(file, regionSchema);
+  if (prices.region !== region) throw new Error(`${file}: region is ${prices.region}, expected ${region}`);
+  return prices;
+}
+
+export function loadEksSupport(): EksSupport {
+  return parseFile(path.join(__dirname, "eks-support.json"), supportSchema);
+}
