@@ -61,11 +61,12 @@ describe("cost estimate of every committed stack × platform", () => {
   // Totals in USD per month (us-east-1, the committed stacks' region), as of the day the prices were
   // read. They move when a price, an assumption's default or the program changes: update with the reason.
   const PINNED: Record<string, { total: number; totalAtMax: number }> = {
-    "dev/ecs": { total: 43.14, totalAtMax: 55.8 },
-    "dev/eks": { total: 579.36, totalAtMax: 643.29 },
+    // Issue 17 adds observability: $7.10 on ECS, $6.90 on EKS (alarms, dashboard, health checks).
+    "dev/ecs": { total: 50.24, totalAtMax: 62.9 },
+    "dev/eks": { total: 586.26, totalAtMax: 650.19 },
     "dev/kubernetes": { total: 0.2, totalAtMax: 0.2 },
-    "prod/ecs": { total: 171.58, totalAtMax: 252.67 },
-    "prod/eks": { total: 814.35, totalAtMax: 1036.59 },
+    "prod/ecs": { total: 178.68, totalAtMax: 259.77 },
+    "prod/eks": { total: 821.25, totalAtMax: 1043.49 },
     "prod/kubernetes": { total: 0.2, totalAtMax: 0.2 },
   };
   for (const c of cases) {
@@ -87,11 +88,16 @@ describe("cost estimate of every committed stack × platform", () => {
     assert.equal(by(/^Application Load Balancer: 1 LCU/), 5.84);
     assert.equal(Math.round(by(/^public IPv4/) * 100) / 100, 10.95); // 2 for the ALB, 1 for the task
     assert.equal(Math.round(by(/^Fargate/) * 100) / 100, 9.01); // 0.25 vCPU + 0.5 GB
-    // Without the traffic assumption (an idle ALB bills no LCU) dev is under $40.
+    // Observability (issue 17): 9 alarm metrics + 2 synthetic alarms ($1.10), the dashboard ($3), two
+    // Route 53 checks with latency measurement ($3).
+    assert.equal(Math.round(by(/^CloudWatch alarm:/) * 100) / 100, 1.1);
+    assert.equal(by(/^CloudWatch dashboard/), 3);
+    assert.equal(by(/^Route 53 health check/), 3);
+    // Without the traffic assumption (an idle ALB bills no LCU) dev is $37.30 before observability.
     const idle = estimate(runOf("dev", "ecs"), {
       assumptions: applyAssumptions(ASSUMPTIONS, { albLcuPerHour: "0" }),
     });
-    assert.equal(idle.total, 37.3);
+    assert.equal(idle.total, 44.4);
   });
 
   it("kubernetes: only what the stack owns in AWS is priced; the cluster's objects are listed as not priced", () => {
@@ -109,7 +115,8 @@ describe("cost estimate of every committed stack × platform", () => {
     const text = renderText(estimate(runOf("prod", "kubernetes"), { assumptions: ASSUMPTIONS }));
     assert.match(
       text,
-      /^Not priced \(14; never counted as \$0\):\n {2}14 × Kubernetes object on an existing cluster: /m,
+      // 14 objects of the app and the refresher, 4 of the synthetic client (issue 17).
+      /^Not priced \(18; never counted as \$0\):\n {2}18 × Kubernetes object on an existing cluster: /m,
     );
     assert.match(text, /^ {2}total \$0\.20\/month$/m);
   });
@@ -201,8 +208,8 @@ describe("cost rules", () => {
 
   it("other regions have their own prices (eu-west-1 costs more than us-east-1 for dev)", () => {
     const run = runOf("dev", "ecs");
-    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "eu-west-1" }).total, 46.08);
-    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "us-west-2" }).total, 43.14);
+    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "eu-west-1" }).total, 53.18);
+    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "us-west-2" }).total, 50.24);
   });
 });
 

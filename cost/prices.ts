@@ -36,6 +36,10 @@ export const PRICE_KEYS = [
   "logsStorageGbMonth",
   "cloudwatchAlarmMonth",
   "ecrStorageGbMonth",
+  // Observability (issue 17).
+  "cloudwatchDashboardMonth",
+  "route53HealthCheckMonth",
+  "route53HealthCheckOptionMonth",
 ] as const;
 export type PriceKey = (typeof PRICE_KEYS)[number];
 
