@@ -242,14 +242,14 @@ describe("npm run plan", () => {
       assert.match(tail, /^Monthly cost estimate \(us-east-1, 730 h\/month/);
       assert.match(
         tail,
-        /^ {2}total \$43\.14\/month \(\$55\.80\/month with every autoscaled resource at its maximum\)$/m,
+        /^ {2}total \$50\.24\/month \(\$62\.90\/month with every autoscaled resource at its maximum\)$/m,
       );
       const json = await plan(["dev", "--json", "--assume", "albLcuPerHour=0"]);
       assert.equal(json.code, 0, json.err);
       const parsed = JSON.parse(json.out) as { stack: string; estimate: { total: number; region: string } };
       assert.deepEqual(
         [parsed.stack, parsed.estimate.region, parsed.estimate.total],
-        ["dev", "us-east-1", 37.3],
+        ["dev", "us-east-1", 44.4],
       );
     } finally {
       process.env = saved;

@@ -305,7 +305,7 @@ describe("GitHub workflows", () => {
     const posted = path.join(temp, String(sticky.with?.path).replace(`$\{{ runner.temp }}/`, ""));
     const comment = fs.readFileSync(posted, "utf8");
     assert.match(comment, /^### Monthly cost estimate: dev$/m);
-    assert.match(comment, /\*\*\$43\.14\/month\*\* \(-\$12\.66 against the base branch\)/);
+    assert.match(comment, /\*\*\$50\.24\/month\*\* \(-\$12\.66 against the base branch\)/);
     assert.match(comment, /\| Fargate vCPU: 1 task\(s\) × 0\.25 vCPU \(Linux\/x86\) \|.*\| -\$7\.39 \|$/m);
     // A base branch without an estimate: said so, never compared with $0.
     fs.rmSync(path.join(temp, "cost-base.json"));
