@@ -219,7 +219,11 @@ const DEFAULT_ECR_REFRESHER_IMAGE = String(readProject().config.ecrRefresherImag
 const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 
 describe("parseConfig rejects every invalid value with one exact line", () => {
-  const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+  const cases: {
+    name: string;
+    options: Omit<RunOptions, "stack"> & { stack?: string };
+    expected: string[];
+  }[] = [
     {
       name: "unknown platform",
       options: { config: { platform: "fargate" } },
@@ -420,6 +424,47 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       name: "boolean spelled yes",
       options: { config: { containerInsights: "yes" } },
       expected: ['fastify-deploy:containerInsights: got "yes"; expected true or false'],
+    },
+    {
+      name: "alarm email without a domain",
+      options: { config: { alarmEmail: "oncall" } },
+      expected: [
+        'fastify-deploy:alarmEmail: got "oncall"; expected an email address such as oncall@example.com',
+      ],
+    },
+    {
+      name: "alarm email with a space",
+      options: { config: { alarmEmail: "on call@example.com" } },
+      expected: [
+        'fastify-deploy:alarmEmail: got "on call@example.com"; expected an email address such as oncall@example.com',
+      ],
+    },
+    {
+      name: "eks: a synthetic check without the address wait (no DNS name to check)",
+      options: { stack: "prod", config: { waitForAddress: false } },
+      expected: [
+        "fastify-deploy:syntheticCheck: got true with waitForAddress false on eks; expected syntheticCheck false, or waitForAddress auto (the Route 53 health checks need the ALB's DNS name, which up knows only when it waits for the Ingress's address)",
+      ],
+    },
+    {
+      name: "synthetic check spelled on",
+      options: { config: { syntheticCheck: "on" } },
+      expected: ['fastify-deploy:syntheticCheck: got "on"; expected true or false'],
+    },
+    {
+      name: "a 5xx rate of 0 % (every error would alarm)",
+      options: { config: { alarm5xxRatePercent: 0 } },
+      expected: ["fastify-deploy:alarm5xxRatePercent: got 0; expected an integer from 1 to 100"],
+    },
+    {
+      name: "a 5xx rate over 100 %",
+      options: { config: { alarm5xxRatePercent: 101 } },
+      expected: ["fastify-deploy:alarm5xxRatePercent: got 101; expected an integer from 1 to 100"],
+    },
+    {
+      name: "a p99 latency threshold below the ALB's resolution of interest",
+      options: { config: { alarmP99LatencyMs: 5 } },
+      expected: ["fastify-deploy:alarmP99LatencyMs: got 5; expected an integer from 10 to 60000"],
     },
     {
       name: "kubernetes without a kubeconfig",
@@ -749,7 +794,8 @@ describe("the edge (issue 16): one exact line per rule", () => {
     },
     {
       name: "eks: domain without the address await",
-      options: eks({ ...domain, waitForAddress: false }),
+      // syntheticCheck false: its own rule on waitForAddress false is the synthetic check's case.
+      options: eks({ ...domain, waitForAddress: false, syntheticCheck: false }),
       expected: [
         `${key("waitForAddress")}: got "false" with domainName "api.example.com" on eks; expected auto or true (the alias record needs the ALB's DNS name, which up reads from the Ingress's status only while it waits for it)`,
       ],
@@ -830,6 +876,7 @@ describe("parseConfig accepts the committed stacks", () => {
         logRetentionDays: 7,
         containerInsights: false,
         capacityType: "SPOT",
+        monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
       },
     });
   });
@@ -851,6 +898,7 @@ describe("parseConfig accepts the committed stacks", () => {
           webAcl: { mode: "count", rateLimit: 2000 },
           prodGrade: true,
         },
+        monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
         clusterName: "fastify-deploy-dev",
         kubernetesVersion: "1.34",
         endpointPublicAccessCidrs: ["203.0.113.0/24"],
@@ -905,6 +953,7 @@ describe("parseConfig accepts the committed stacks", () => {
       logRetentionDays: 90,
       containerInsights: true,
       capacityType: "ON_DEMAND",
+      monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
     });
   });
 
@@ -930,6 +979,7 @@ describe("parseConfig accepts the committed stacks", () => {
           logRetentionDays: 14,
           certificateArn: CERT,
           waitForAddress: false,
+          syntheticCheck: false,
           networkPolicyCidrs: ["10.0.0.0/24"],
           accessLogRetentionDays: 30,
           wafMode: "block",
@@ -953,6 +1003,7 @@ describe("parseConfig accepts the committed stacks", () => {
         webAcl: { mode: "block", rateLimit: 500 },
         prodGrade: true,
       },
+      monitoring: { syntheticCheck: false, error5xxRatePercent: 5, p99LatencyMs: 1000 },
       clusterName: "fastify-deploy-dev",
       kubernetesVersion: "1.35",
       endpointPublicAccessCidrs: [],
@@ -1014,6 +1065,55 @@ describe("parseConfig accepts the committed stacks", () => {
     });
     assert.equal(config.ecs.loadBalancer.certificateArn, CERT);
     assert.deepEqual(config.ecs.task, { cpu: 16384, memory: 122880 });
+  });
+
+  it("observability keys reach the AWS platforms' Args; the synthetic check warns behind a narrowed ALB", () => {
+    const { config, warnings } = parse(
+      raw({
+        config: {
+          alarmEmail: "oncall@example.com",
+          alarm5xxRatePercent: 2,
+          alarmP99LatencyMs: 250,
+          allowedCidrs: ["198.51.100.0/24"],
+        },
+      }),
+    );
+    assert.equal(config.platform, "ecs");
+    if (config.platform !== "ecs") return;
+    assert.deepEqual(config.ecs.monitoring, {
+      alarmEmail: "oncall@example.com",
+      syntheticCheck: true,
+      error5xxRatePercent: 2,
+      p99LatencyMs: 250,
+    });
+    assert.deepEqual(warnings, [
+      "fastify-deploy:syntheticCheck is true but fastify-deploy:allowedCidrs does not include 0.0.0.0/0: Route 53 health checkers (the ROUTE53_HEALTHCHECKS ranges of https://ip-ranges.amazonaws.com/ip-ranges.json) must reach the ALB, or the synthetic check alarms at once; add those ranges or set syntheticCheck false",
+    ]);
+    const off = parse(raw({ config: { allowedCidrs: ["198.51.100.0/24"], syntheticCheck: false } }));
+    assert.deepEqual(off.warnings, []);
+    const eks = parse(raw({ stack: "prod", config: { allowedCidrs: ["198.51.100.0/24"] } }));
+    assert.ok(eks.warnings.some((w) => w.startsWith("fastify-deploy:syntheticCheck is true but")));
+  });
+
+  it("alarmEmail on kubernetes warns (no SNS there); syntheticCheck maps to the in-cluster client", async () => {
+    const { config, warnings } = parse(
+      raw({
+        config: { platform: "kubernetes", alarmEmail: "oncall@example.com" },
+        secrets: { kubeconfig: KUBECONFIG },
+      }),
+    );
+    // (dev's own logRetentionDays warns too on kubernetes.)
+    assert.deepEqual(
+      warnings.filter((w) => w.includes("alarmEmail")),
+      ["fastify-deploy:alarmEmail is set but has no effect on platform kubernetes (it applies to ecs, eks)"],
+    );
+    assert.equal(config.platform, "kubernetes");
+    if (config.platform !== "kubernetes") return;
+    assert.deepEqual(config.kubernetes.syntheticClient, { image: DEFAULT_ECR_REFRESHER_IMAGE });
+    const off = parse(
+      raw({ config: { platform: "kubernetes", syntheticCheck: false }, secrets: { kubeconfig: KUBECONFIG } }),
+    );
+    assert.equal(off.config.platform === "kubernetes" && off.config.kubernetes.syntheticClient, undefined);
   });
 
   it("retainImageRepository false on a stack that builds nothing warns", () => {

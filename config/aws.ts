@@ -1,4 +1,9 @@
-import { ACM_CERTIFICATE_ARN, type LoadBalancerSettings, type NetworkSettings } from "../facts";
+import {
+  ACM_CERTIFICATE_ARN,
+  type LoadBalancerSettings,
+  type MonitoringSettings,
+  type NetworkSettings,
+} from "../facts";
 import type { RawConfig, Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { show } from "./schema";
@@ -88,4 +93,27 @@ export function loadBalancerSettings(v: Valid): LoadBalancerSettings {
     ...(v.wafMode !== "off" && { webAcl: { mode: v.wafMode, rateLimit: v.wafRateLimit } }),
     prodGrade: v.prodGrade,
   };
+}
+
+export function monitoringSettings(v: Valid): MonitoringSettings {
+  return {
+    ...(v.alarmEmail !== undefined && { alarmEmail: v.alarmEmail }),
+    syntheticCheck: v.syntheticCheck,
+    error5xxRatePercent: v.alarm5xxRatePercent,
+    p99LatencyMs: v.alarmP99LatencyMs,
+  };
+}
+
+/**
+ * The synthetic check calls the ALB from Route 53's health checkers, which come from AWS's published
+ * ROUTE53_HEALTHCHECKS ranges (https://ip-ranges.amazonaws.com/ip-ranges.json): an ALB open only to
+ * narrower CIDRs turns away every check and the alarm fires from the first minute.
+ */
+export function awsWarnings(v: Valid): string[] {
+  if (v.syntheticCheck && !v.allowedCidrs.includes("0.0.0.0/0")) {
+    return [
+      `${fullKey("syntheticCheck")} is true but ${fullKey("allowedCidrs")} does not include 0.0.0.0/0: Route 53 health checkers (the ROUTE53_HEALTHCHECKS ranges of https://ip-ranges.amazonaws.com/ip-ranges.json) must reach the ALB, or the synthetic check alarms at once; add those ranges or set syntheticCheck false`,
+    ];
+  }
+  return [];
 }

@@ -1,5 +1,5 @@
 import { FARGATE_MEMORY_BY_CPU } from "../facts";
-import { awsProblems, loadBalancerSettings, networkSettings } from "./aws";
+import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, type PlatformModule, scalingSettings } from "./common";
 import { fullKey } from "./keys";
 import type { PlatformArgs } from "./stack-config";
@@ -24,7 +24,7 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     }
     return [...problems, ...awsProblems(v, raw)];
   },
-  warnings: () => [],
+  warnings: (v) => awsWarnings(v),
   args: (v) => ({
     app: appSettings(v),
     scaling: scalingSettings(v),
@@ -34,5 +34,6 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     logRetentionDays: v.logRetentionDays,
     containerInsights: v.containerInsights,
     capacityType: v.capacityType,
+    monitoring: monitoringSettings(v),
   }),
 };

@@ -1,6 +1,6 @@
 import type { ClusterLogType } from "../facts";
 import { isArmInstanceType } from "../facts";
-import { awsProblems, loadBalancerSettings, networkSettings } from "./aws";
+import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, minDesiredMax, type PlatformModule, scalingSettings } from "./common";
 import { fullKey, type Values } from "./keys";
 import { show } from "./schema";
@@ -14,6 +14,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
   problems: (v, raw, stack) => [
     ...clusterNameProblems(stack),
     ...natProblems(v),
+    ...syntheticCheckProblems(v),
     ...minDesiredMax(
       ["nodeMinSize", v.nodeMinSize],
       ["nodeDesiredSize", v.nodeDesiredSize],
@@ -38,13 +39,14 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
         `${fullKey("endpointPublicAccessCidrs")} contains ${placeholders.join(", ")}, a documentation range (RFC 5737) that reaches no one: set the egress CIDRs of the machines that run pulumi up (pulumi config set --path 'endpointPublicAccessCidrs[0]' <cidr>) before the first deploy`,
       );
     }
-    return warnings;
+    return [...warnings, ...awsWarnings(v)];
   },
   args: (v, { project, stack }) => ({
     app: appSettings(v),
     scaling: scalingSettings(v),
     network: networkSettings(v),
     loadBalancer: loadBalancerSettings(v),
+    monitoring: monitoringSettings(v),
     clusterName: clusterName({ project, stack }),
     kubernetesVersion: v.kubernetesVersion,
     endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
@@ -96,6 +98,17 @@ function natProblems(v: Values): string[] {
   if (v.natGateways !== "none") return [];
   return [
     `${fullKey("natGateways")}: got "none" with platform eks; expected single or onePerAz (EKS nodes run in private subnets and need NAT egress to join the cluster, pull images and reach AWS APIs)`,
+  ];
+}
+
+/**
+ * The Route 53 health checks target the ALB's DNS name, which `up` knows only when it waits for the
+ * Ingress's address (the controller creates the ALB after the Ingress).
+ */
+function syntheticCheckProblems(v: Values): string[] {
+  if (v.syntheticCheck !== true || v.waitForAddress !== "false") return [];
+  return [
+    `${fullKey("syntheticCheck")}: got true with waitForAddress false on eks; expected syntheticCheck false, or waitForAddress auto (the Route 53 health checks need the ALB's DNS name, which up knows only when it waits for the Ingress's address)`,
   ];
 }
 

@@ -27,6 +27,7 @@ import {
   cidrList,
   DIGEST_PINNED_IMAGE,
   dnsSubdomain,
+  EMAIL_ADDRESS,
   expected,
   hostName,
   instanceType,
@@ -278,6 +279,16 @@ export const CONFIG_KEYS = {
     platforms: ["eks"],
     schema: oneOf(BASTION_ACCESS_POLICIES),
   },
+  // Observability (platforms/monitoring.ts, synthetic-check.ts, synthetic-client.ts).
+  alarmEmail: {
+    platforms: AWS,
+    schema: optional(
+      z.string().regex(EMAIL_ADDRESS, { error: expected("an email address such as oncall@example.com") }),
+    ),
+  },
+  syntheticCheck: { platforms: ALL, schema: boolean },
+  alarm5xxRatePercent: { platforms: AWS, schema: integer(1, 100) },
+  alarmP99LatencyMs: { platforms: AWS, schema: integer(10, 60000) },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -36,6 +36,8 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
       ingressControllerNamespace: v.ingressControllerNamespace,
       nodeCidrs: v.nodeCidrs,
       awaitAddress: v.waitForAddress === "true",
+      // The refresher's pinned Node image runs the synthetic client too: one image to trust and update.
+      syntheticClient: v.syntheticCheck ? { image: v.ecrRefresherImage } : undefined,
     };
   },
 };

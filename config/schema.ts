@@ -134,3 +134,9 @@ export function restrictedCidrList(key: string, why: string) {
 export const instanceType = z.string().regex(INSTANCE_TYPE, {
   error: expected("an EC2 instance type such as t3.medium"),
 });
+
+/**
+ * An email address as SNS accepts it for an `email` subscription: one @, no spaces, a dotted domain.
+ * Deliberately loose (RFC 5322 allows far more): SNS itself mails a confirmation link, the real check.
+ */
+export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;

@@ -74,3 +74,18 @@ export interface NetworkPolicySources {
   namespaces: string[];
   cidrs: string[];
 }
+
+/**
+ * Observability on the AWS platforms (alarms, their SNS topic, the dashboard, the synthetic check):
+ * what a user chooses. Every other threshold is a named constant in platforms/monitoring.ts.
+ */
+export interface MonitoringSettings {
+  /** Subscribed to the alarm topic(s) by email (AWS sends a confirmation first); unset: no subscription. */
+  alarmEmail?: string;
+  /** Route 53 health checks of `GET /v1/random` and `GET /healthz` from outside, with their alarms. */
+  syntheticCheck: boolean;
+  /** Alarm when more than this percentage of requests end in a 5xx (ALB-generated or the app's). */
+  error5xxRatePercent: number;
+  /** Alarm when the app's p99 response time at the ALB is above this many milliseconds. */
+  p99LatencyMs: number;
+}

@@ -18,6 +18,8 @@ export const APP_GID = 65532;
 export const LIVENESS_PATH = "/healthz";
 /** Readiness: 200 when ready (load shedding exempt), 503 from the moment shutdown begins. */
 export const READINESS_PATH = "/readyz";
+/** 200 `{"value": n}`, 0 ≤ n ≤ 100: the call the synthetic client makes, as the seed's EC2 client did. */
+export const RANDOM_PATH = "/v1/random";
 /** Build and deploy metadata (`commit`, `platform`). */
 export const VERSION_PATH = "/version";
 

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { restrictedContainerSecurityContext } from "./pod-security";
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
 
 /** The refresher's script, shipped in a ConfigMap (see ecr-pull-refresher.cjs for why plain JavaScript). */
 export const REFRESHER_SCRIPT_FILE = path.join(__dirname, "ecr-pull-refresher.cjs");
@@ -202,12 +202,7 @@ function refresherPod(
       automountServiceAccountToken: false,
       enableServiceLinks: false,
       restartPolicy: "Never",
-      securityContext: {
-        runAsNonRoot: true,
-        runAsUser: REFRESHER_UID,
-        runAsGroup: REFRESHER_UID,
-        seccompProfile: { type: "RuntimeDefault" },
-      },
+      securityContext: restrictedPodSecurityContext(REFRESHER_UID, REFRESHER_UID),
       containers: [refresherContainer(r.args, objects.pullSecret, objects.awsCredentials)],
       volumes: [
         { name: "script", configMap: { name: objects.script.metadata.name, defaultMode: 0o444 } },

@@ -512,8 +512,10 @@ describe("ECS platform", () => {
     it("exports exactly the ECS outputs contract, none of them secret", () => {
       for (const run of [dev, prod]) {
         assert.deepEqual(Object.keys(run.outputs), [
+          "alarmTopicArn",
           "appRoleArn",
           "clusterName",
+          "dashboardUrl",
           "imageUri",
           "loadBalancerDnsName",
           "logGroupName",

@@ -5,11 +5,12 @@ import type {
   AppSettings,
   CapacityType,
   LoadBalancerSettings,
+  MonitoringSettings,
   NetworkSettings,
   ScalingSettings,
 } from "../facts";
 import { ecrPullStatements } from "../facts/image-uri";
-import { admitAllowedCidrs, albUrl, createLoadBalancer, type TargetHealthCheck } from "./alb";
+import { admitAllowedCidrs, albListeners, albUrl, createLoadBalancer, type TargetHealthCheck } from "./alb";
 import {
   APP_GID,
   APP_PORT,
@@ -22,6 +23,7 @@ import {
 import { checkComputed, type PlatformImage } from "./args";
 import { createNetwork } from "./aws-network";
 import { createAlias, createEdge } from "./edge";
+import { completeMonitoring, createAlbMonitoring } from "./monitoring";
 import { ecsSubnetMasks } from "./subnet-layout";
 import { awsTags } from "./tags";
 
@@ -105,6 +107,8 @@ export interface EcsPlatformArgs {
    * only (config refuses an arm64 image). See {@link capacityPlacement}.
    */
   capacityType: CapacityType;
+  /** Alarms, their topic, the dashboard and the synthetic check (monitoring.ts). */
+  monitoring: MonitoringSettings;
 }
 
 /**
@@ -141,6 +145,10 @@ export class EcsPlatform extends pulumi.ComponentResource {
   /** The task role: the app's own AWS identity, with no permissions; other stacks attach policies to it. */
   public readonly taskRoleArn: pulumi.Output<string>;
   public readonly vpcId: pulumi.Output<string>;
+  /** The CloudWatch dashboard of the golden signals. */
+  public readonly dashboardUrl: pulumi.Output<string>;
+  /** The SNS topic every alarm in the stack's region notifies. */
+  public readonly alarmTopicArn: pulumi.Output<string>;
 
   constructor(name: string, args: EcsPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EcsPlatform", name, {}, opts);
@@ -174,6 +182,17 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const domain = args.loadBalancer.domain;
     const alias =
       domain && edge.dns && createAlias(name, domain, { dnsName: alb.dnsName, zoneId: alb.zoneId }, edge.dns);
+    // Before the service: its deployments roll back when one of these alarms fires.
+    const albAlarms = createAlbMonitoring(
+      name,
+      {
+        settings: args.monitoring,
+        alb: { loadBalancer: alb.arnSuffix, targetGroup: targetGroup.arnSuffix },
+        minHealthyTargets: args.scaling.minCount,
+        tags,
+      },
+      this,
+    );
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       { retentionInDays: args.logRetentionDays, tags },
@@ -194,38 +213,39 @@ export class EcsPlatform extends pulumi.ComponentResource {
       { roles, logGroup, stopTimeoutSeconds, tags },
       this,
     );
-    const placement = capacityPlacement(name, cluster, args.capacityType, this);
-    const service = new aws.ecs.Service(
-      `${name}-service`,
+    const service = createService(
+      name,
+      args,
       {
-        cluster: cluster.arn,
-        taskDefinition: taskDefinition.arn,
-        ...placement.serviceArgs,
-        platformVersion: "LATEST",
-        desiredCount: args.scaling.desiredCount,
-        deploymentMinimumHealthyPercent: 100,
-        deploymentMaximumPercent: 200,
-        deploymentCircuitBreaker: { enable: true, rollback: true },
-        healthCheckGracePeriodSeconds: ECS_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
-        networkConfiguration: {
-          subnets: privateTasks ? vpc.privateSubnetIds : vpc.publicSubnetIds,
-          securityGroups: [securityGroups.tasks.id],
-          assignPublicIp: !privateTasks,
-        },
-        loadBalancers: [
-          { targetGroupArn: targetGroup.arn, containerName: CONTAINER_NAME, containerPort: APP_PORT },
-        ],
-        enableExecuteCommand: false,
-        propagateTags: "SERVICE",
-        enableEcsManagedTags: true,
-        // `pulumi up` fails (and the circuit breaker rolls back) when a deployment does not stabilise.
-        waitForSteadyState: true,
+        cluster,
+        taskDefinition,
+        subnetIds: privateTasks ? vpc.privateSubnetIds : vpc.publicSubnetIds,
+        privateTasks,
+        securityGroupId: securityGroups.tasks.id,
+        targetGroup,
+        listeners,
+        deploymentAlarms: albAlarms.deploymentAlarms,
         tags,
       },
-      // Autoscaling owns the running count after creation.
-      { parent: this, dependsOn: [...listeners, ...placement.dependsOn], ignoreChanges: ["desiredCount"] },
+      this,
     );
     createAutoscaling(name, cluster, service, args.scaling, tags, this);
+    const monitoring = completeMonitoring(
+      name,
+      albAlarms,
+      {
+        settings: args.monitoring,
+        // The public URL's host: the domain's alias when there is one, else the ALB's name.
+        endpoint: { dnsName: alias ? alias.name : alb.dnsName, https: albListeners(args.loadBalancer).https },
+        ecs: {
+          clusterName: cluster.name,
+          serviceName: service.name,
+          containerInsights: args.containerInsights,
+        },
+        tags,
+      },
+      this,
+    );
 
     this.loadBalancerDnsName = alb.dnsName;
     this.url = albUrl(args.loadBalancer, alias ? alias.name : alb.dnsName);
@@ -234,6 +254,8 @@ export class EcsPlatform extends pulumi.ComponentResource {
     this.logGroupName = logGroup.name;
     this.taskRoleArn = roles.task.arn;
     this.vpcId = vpc.vpcId;
+    this.dashboardUrl = monitoring.dashboardUrl;
+    this.alarmTopicArn = monitoring.alarmTopicArn;
     this.registerOutputs({
       url: this.url,
       clusterName: this.clusterName,
@@ -242,6 +264,8 @@ export class EcsPlatform extends pulumi.ComponentResource {
       logGroupName: this.logGroupName,
       taskRoleArn: this.taskRoleArn,
       vpcId: this.vpcId,
+      dashboardUrl: this.dashboardUrl,
+      alarmTopicArn: this.alarmTopicArn,
     });
   }
 }
@@ -455,6 +479,67 @@ function createTaskDefinition(
       tags: s.tags,
     },
     { parent },
+  );
+}
+
+/**
+ * The Fargate service: rolling deployments that never drop below the desired count, the circuit breaker
+ * and the deployment alarms both rolling back, tasks only behind the ALB's target group.
+ */
+function createService(
+  name: string,
+  args: EcsPlatformArgs,
+  s: {
+    cluster: aws.ecs.Cluster;
+    taskDefinition: aws.ecs.TaskDefinition;
+    subnetIds: pulumi.Input<pulumi.Input<string>[]>;
+    privateTasks: boolean;
+    securityGroupId: pulumi.Input<string>;
+    targetGroup: aws.lb.TargetGroup;
+    listeners: aws.lb.Listener[];
+    deploymentAlarms: aws.cloudwatch.MetricAlarm[];
+    tags: Record<string, string>;
+  },
+  parent: pulumi.Resource,
+): aws.ecs.Service {
+  const placement = capacityPlacement(name, s.cluster, args.capacityType, parent);
+  return new aws.ecs.Service(
+    `${name}-service`,
+    {
+      cluster: s.cluster.arn,
+      taskDefinition: s.taskDefinition.arn,
+      ...placement.serviceArgs,
+      platformVersion: "LATEST",
+      desiredCount: args.scaling.desiredCount,
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      // The circuit breaker sees tasks that fail to start or pass health checks; these alarms see a
+      // deployment that runs but serves errors or slowly (ECS "deployment alarms",
+      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
+      alarms: {
+        alarmNames: s.deploymentAlarms.map((alarm) => alarm.name),
+        enable: true,
+        rollback: true,
+      },
+      healthCheckGracePeriodSeconds: ECS_HEALTH_CHECK_GRACE_PERIOD_SECONDS,
+      networkConfiguration: {
+        subnets: s.subnetIds,
+        securityGroups: [s.securityGroupId],
+        assignPublicIp: !s.privateTasks,
+      },
+      loadBalancers: [
+        { targetGroupArn: s.targetGroup.arn, containerName: CONTAINER_NAME, containerPort: APP_PORT },
+      ],
+      enableExecuteCommand: false,
+      propagateTags: "SERVICE",
+      enableEcsManagedTags: true,
+      // `pulumi up` fails (and the circuit breaker rolls back) when a deployment does not stabilise.
+      waitForSteadyState: true,
+      tags: s.tags,
+    },
+    // Autoscaling owns the running count after creation.
+    { parent, dependsOn: [...s.listeners, ...placement.dependsOn], ignoreChanges: ["desiredCount"] },
   );
 }
 

@@ -13,6 +13,7 @@ import {
   isArmInstanceType,
   type KubernetesVersion,
   type LoadBalancerSettings,
+  type MonitoringSettings,
   type NetworkPolicySources,
   type NetworkSettings,
   type ScalingSettings,
@@ -30,6 +31,12 @@ import { managedAddon } from "./eks-addons";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./eks-versions";
 import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
 import { KubernetesApp, networkPolicySources } from "./kubernetes-app";
+import {
+  completeMonitoring,
+  controllerAlbDimensions,
+  createAlbMonitoring,
+  type StackMonitoring,
+} from "./monitoring";
 import { eksSubnetMasks, type SubnetMask } from "./subnet-layout";
 import { awsTags } from "./tags";
 
@@ -88,6 +95,8 @@ export interface EksPlatformArgs {
   /** natGateways is never "none" (config refuses it): nodes sit in private subnets and need NAT. */
   network: NetworkSettings;
   loadBalancer: LoadBalancerSettings;
+  /** Alarms on the controller's ALB, their topic, the dashboard and the synthetic check (monitoring.ts). */
+  monitoring: MonitoringSettings;
   /**
    * The cluster's physical name, known before the cluster exists: EKS writes control-plane logs to
    * `/aws/eks/<name>/cluster`, which this component creates first (with retention) so EKS does not
@@ -143,6 +152,10 @@ export class EksPlatform extends pulumi.ComponentResource {
   public readonly containerLogGroupName: pulumi.Output<string>;
   /** Control-plane logs (`/aws/eks/<cluster>/cluster`). */
   public readonly controlPlaneLogGroupName: pulumi.Output<string>;
+  /** The CloudWatch dashboard of the golden signals. */
+  public readonly dashboardUrl: pulumi.Output<string>;
+  /** The SNS topic every alarm in the stack's region notifies. */
+  public readonly alarmTopicArn: pulumi.Output<string>;
 
   constructor(name: string, args: EksPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EksPlatform", name, {}, opts);
@@ -229,24 +242,21 @@ export class EksPlatform extends pulumi.ComponentResource {
     });
     const domainUrl = createDomainAlias(step, args, edge, app);
     const bastion = createBastion(step, args, vpc, cluster, clusterName);
+    const { dashboardUrl, alarmTopicArn } = createMonitoring(step, args, app, clusterName);
 
     this.clusterName = clusterName;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
     this.vpcId = vpc.vpcId;
     this.namespace = app.namespace;
     this.loadBalancerDnsName = app.ingressAddress;
-    // Until the controller has published the ALB (only without the await), the in-cluster URL.
-    const scheme = albListeners(args.loadBalancer).https ? "https" : "http";
-    this.url =
-      domainUrl ??
-      pulumi
-        .all([app.ingressAddress, app.clusterUrl])
-        .apply(([address, clusterUrl]) => (address ? `${scheme}://${address}` : clusterUrl));
+    this.url = domainUrl ?? albOrClusterUrl(args, app);
     this.bastionInstanceId = bastion.instanceId;
     this.bastionConnectCommand = bastion.connectCommand;
     this.appRoleArn = appRole.arn;
     this.containerLogGroupName = containerLogs.name;
     this.controlPlaneLogGroupName = controlPlaneLogs.name;
+    this.dashboardUrl = dashboardUrl;
+    this.alarmTopicArn = alarmTopicArn;
     this.registerOutputs({
       clusterName: this.clusterName,
       kubeconfig: this.kubeconfig,
@@ -259,8 +269,18 @@ export class EksPlatform extends pulumi.ComponentResource {
       appRoleArn: this.appRoleArn,
       containerLogGroupName: this.containerLogGroupName,
       controlPlaneLogGroupName: this.controlPlaneLogGroupName,
+      dashboardUrl: this.dashboardUrl,
+      alarmTopicArn: this.alarmTopicArn,
     });
   }
+}
+
+/** The ALB's URL; until the controller has published the ALB (only without the await), the in-cluster URL. */
+function albOrClusterUrl(args: EksPlatformArgs, app: KubernetesApp): pulumi.Output<string> {
+  const scheme = albListeners(args.loadBalancer).https ? "https" : "http";
+  return pulumi
+    .all([app.ingressAddress, app.clusterUrl])
+    .apply(([address, clusterUrl]) => (address ? `${scheme}://${address}` : clusterUrl));
 }
 
 /** What every step of the EKS outline needs: the component's name, tags, parent and AWS context. */
@@ -636,4 +656,33 @@ function createBastion(
     },
     { parent },
   );
+}
+
+/**
+ * Alarms on the ALB the controller made for the app's Ingress (found by its tags), the topic, the
+ * synthetic check of the ALB's address and the dashboard. Without Container Insights (not enabled
+ * here) the cluster publishes no pod metrics to CloudWatch: the ALB's target metrics are the app's
+ * signals (healthy pods behind the ALB stand for "running below minCount"); CPU is the HPA's and the
+ * Cluster Autoscaler's job.
+ */
+function createMonitoring(
+  { name, tags, parent }: EksStep,
+  args: EksPlatformArgs,
+  app: KubernetesApp,
+  clusterName: pulumi.Output<string>,
+): StackMonitoring {
+  const alb = controllerAlbDimensions(
+    { clusterName, namespace: app.namespace, name: app.ingressName, address: app.ingressAddress },
+    parent,
+  );
+  const settings = args.monitoring;
+  const base = createAlbMonitoring(
+    name,
+    { settings, alb, minHealthyTargets: args.scaling.minCount, tags },
+    parent,
+  );
+  // The public URL's host: the domain when there is one (its certificate matches), else the ALB's name.
+  const dnsName = args.loadBalancer.domain?.name ?? app.ingressAddress;
+  const endpoint = { dnsName, https: albListeners(args.loadBalancer).https };
+  return completeMonitoring(name, base, { settings, endpoint, tags }, parent);
 }

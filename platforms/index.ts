@@ -39,6 +39,10 @@ export interface AwsOutputs {
    * permissions: other teams attach policies to it.
    */
   appRoleArn: pulumi.Output<string>;
+  /** The CloudWatch dashboard of the golden signals (traffic, errors, latency, saturation, synthetic check). */
+  dashboardUrl: pulumi.Output<string>;
+  /** The SNS topic the stack's alarms notify: subscribe your pager or chat to it. */
+  alarmTopicArn: pulumi.Output<string>;
 }
 
 export interface EcsOutputs extends CommonOutputs, AwsOutputs {
@@ -101,6 +105,8 @@ export function createPlatform(config: PlatformConfig, image: PlatformImage): St
         logGroupName: ecs.logGroupName,
         vpcId: ecs.vpcId,
         appRoleArn: ecs.taskRoleArn,
+        dashboardUrl: ecs.dashboardUrl,
+        alarmTopicArn: ecs.alarmTopicArn,
       };
     }
     case "eks": {
@@ -119,6 +125,8 @@ export function createPlatform(config: PlatformConfig, image: PlatformImage): St
         appRoleArn: eks.appRoleArn,
         containerLogGroupName: eks.containerLogGroupName,
         controlPlaneLogGroupName: eks.controlPlaneLogGroupName,
+        dashboardUrl: eks.dashboardUrl,
+        alarmTopicArn: eks.alarmTopicArn,
       };
     }
     case "kubernetes": {

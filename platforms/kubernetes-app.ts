@@ -17,9 +17,13 @@ import { restrictedContainerSecurityContext } from "./pod-security";
 
 /**
  * A source the NetworkPolicy admits on the app port: every pod of a namespace (e.g. the ingress
- * controller's), or an IPv4 CIDR (a load balancer's subnets, the nodes behind a NodePort).
+ * controller's), an IPv4 CIDR (a load balancer's subnets, the nodes behind a NodePort), or the pods
+ * with these labels in the app's own namespace (the synthetic client).
  */
-export type NetworkPolicySource = { namespace: pulumi.Input<string> } | { cidr: pulumi.Input<string> };
+export type NetworkPolicySource =
+  | { namespace: pulumi.Input<string> }
+  | { cidr: pulumi.Input<string> }
+  | { podLabels: Record<string, string> };
 
 /**
  * The NetworkPolicy's sources: the configured ones (namespaces, then CIDRs) when any is set, for they
@@ -162,8 +166,12 @@ export class KubernetesApp extends pulumi.ComponentResource {
   public readonly loadBalancerAddress: pulumi.Output<string>;
   /** Load balancer host name or IP of the Ingress, "" without one or until it is assigned. */
   public readonly ingressAddress: pulumi.Output<string>;
+  /** The Ingress's name, "" without one (the load balancer controller tags its ALB with it). */
+  public readonly ingressName: pulumi.Output<string>;
   /** The Service's in-cluster URL, `http://<service>.<namespace>.svc.cluster.local`. */
   public readonly clusterUrl: pulumi.Output<string>;
+  /** The app pods' labels every selector uses (a client's NetworkPolicy egress names them). */
+  public readonly podSelector: Record<string, string>;
 
   constructor(name: string, args: KubernetesAppArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:KubernetesApp", name, {}, opts);
@@ -174,6 +182,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
     const namespace = args.createNamespace
       ? createNamespace(name, args, labels, childOpts)
       : pulumi.output(args.namespace);
+    this.podSelector = podSelector(labels);
     const w: Workload = {
       name,
       args,
@@ -210,6 +219,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
     this.ingressAddress = ingress
       ? ingress.status.apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress))
       : pulumi.output("");
+    this.ingressName = ingress ? ingress.metadata.name : pulumi.output("");
     this.clusterUrl = pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc.cluster.local`;
     this.registerOutputs({
       namespace: this.namespace,
@@ -217,6 +227,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
       deploymentName: this.deploymentName,
       loadBalancerAddress: this.loadBalancerAddress,
       ingressAddress: this.ingressAddress,
+      ingressName: this.ingressName,
       clusterUrl: this.clusterUrl,
     });
   }
@@ -582,6 +593,7 @@ function createNetworkPolicy(w: Workload): void {
 }
 
 function networkPolicyPeer(source: NetworkPolicySource) {
+  if ("podLabels" in source) return { podSelector: { matchLabels: source.podLabels } };
   return "namespace" in source
     ? { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": source.namespace } } }
     : { ipBlock: { cidr: source.cidr } };

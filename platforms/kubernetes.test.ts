@@ -6,6 +6,7 @@ import { kubernetesObjects, schemaViolations } from "../test/kubernetes-schema";
 import { inputsByUrn, type ProgramRun, ROOT, runProgram } from "../tools/harness";
 import { APP_PORT, APP_UID, LIVENESS_PATH, READINESS_PATH } from "./app-contract";
 import { READINESS_PERIOD_SECONDS, zoneSpreadWhenUnsatisfiable } from "./kubernetes-app";
+import { SYNTHETIC_CLIENT_LABELS } from "./synthetic-client";
 
 const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 const TOKEN = "example-token-not-a-real-credential";
@@ -18,6 +19,10 @@ const kubernetes = (stack: string, config: Record<string, unknown> = {}) =>
   runProgram({ stack, config: { platform: "kubernetes", ...config }, secrets: { kubeconfig: KUBECONFIG } });
 
 const deployment = (run: ProgramRun): Json => run.one(DEPLOYMENT).inputs;
+const ecrCronJobs = (run: ProgramRun) =>
+  run
+    .ofType("kubernetes:batch/v1:CronJob")
+    .filter((r) => r.parentType === "fastify-deploy:platforms:EcrPullSecret");
 const podSpec = (run: ProgramRun): Json => deployment(run).spec.template.spec;
 const container = (run: ProgramRun): Json => {
   const containers = podSpec(run).containers as Json[];
@@ -99,9 +104,11 @@ describe("Kubernetes platform", () => {
         `${object.type} uses the explicit provider`,
       );
       assert.ok(
-        ["fastify-deploy:platforms:KubernetesApp", "fastify-deploy:platforms:EcrPullSecret"].includes(
-          object.parentType ?? "",
-        ),
+        [
+          "fastify-deploy:platforms:KubernetesApp",
+          "fastify-deploy:platforms:EcrPullSecret",
+          "fastify-deploy:platforms:SyntheticClient",
+        ].includes(object.parentType ?? ""),
         `${object.type} under ${object.parentType}`,
       );
     }
@@ -363,11 +370,13 @@ describe("Kubernetes platform", () => {
 
   describe("network", () => {
     const networkPolicy = (run: ProgramRun): Json =>
-      run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec;
+      run.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "app-app-network-policy").inputs.spec;
     const namespaceSource = (name: string) => ({
       namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": name } },
     });
     const appPort = [{ port: APP_PORT, protocol: "TCP" }];
+    // The in-cluster synthetic client (on by default) is admitted whatever else is.
+    const syntheticClient = { podSelector: { matchLabels: SYNTHETIC_CLIENT_LABELS } };
 
     it("every NetworkPolicy ingress rule names its sources (a `from`), on the app port only; no egress", () => {
       for (const [label, run] of runs) {
@@ -385,19 +394,19 @@ describe("Kubernetes platform", () => {
 
     it("default sources: a ClusterIP Service without Ingress admits only its own namespace", () => {
       assert.deepEqual(networkPolicy(dev).ingress, [
-        { from: [namespaceSource("fastify-app")], ports: appPort },
+        { from: [namespaceSource("fastify-app"), syntheticClient], ports: appPort },
       ]);
     });
 
     it("default sources: with an Ingress, the ingress controller's namespace (configurable)", () => {
       assert.deepEqual(networkPolicy(prodLike).ingress, [
-        { from: [namespaceSource("ingress-nginx")], ports: appPort },
+        { from: [namespaceSource("ingress-nginx"), syntheticClient], ports: appPort },
       ]);
     });
 
     it("default sources: a LoadBalancer or NodePort Service admits the node CIDRs", async () => {
       assert.deepEqual(networkPolicy(existing).ingress, [
-        { from: [{ ipBlock: { cidr: "172.18.0.0/16" } }], ports: appPort },
+        { from: [{ ipBlock: { cidr: "172.18.0.0/16" } }, syntheticClient], ports: appPort },
       ]);
       const nodePort = await kubernetes("dev", {
         serviceType: "NodePort",
@@ -411,6 +420,7 @@ describe("Kubernetes platform", () => {
             namespaceSource("kube-system"),
             { ipBlock: { cidr: "192.168.49.0/24" } },
             { ipBlock: { cidr: "10.10.0.0/16" } },
+            syntheticClient,
           ],
           ports: appPort,
         },
@@ -424,7 +434,10 @@ describe("Kubernetes platform", () => {
         networkPolicyCidrs: ["10.1.0.0/16"],
       });
       assert.deepEqual(networkPolicy(run).ingress, [
-        { from: [namespaceSource("edge"), { ipBlock: { cidr: "10.1.0.0/16" } }], ports: appPort },
+        {
+          from: [namespaceSource("edge"), { ipBlock: { cidr: "10.1.0.0/16" } }, syntheticClient],
+          ports: appPort,
+        },
       ]);
     });
 
@@ -452,10 +465,10 @@ describe("Kubernetes platform", () => {
       secret: run.one("kubernetes:core/v1:Secret", "app-app-ecr-pull-image-pull"),
       aws: run.one("kubernetes:core/v1:Secret", "app-app-ecr-pull-aws-credentials"),
       job: run.one("kubernetes:batch/v1:Job"),
-      cron: run.one("kubernetes:batch/v1:CronJob"),
+      cron: run.one("kubernetes:batch/v1:CronJob", "app-app-ecr-pull-cron"),
       role: run.one("kubernetes:rbac.authorization.k8s.io/v1:Role"),
       binding: run.one("kubernetes:rbac.authorization.k8s.io/v1:RoleBinding"),
-      script: run.one("kubernetes:core/v1:ConfigMap"),
+      script: run.one("kubernetes:core/v1:ConfigMap", "app-app-ecr-pull-script"),
     });
     const refresherEnv = (pod: Json): Record<string, Json> =>
       Object.fromEntries((pod.containers[0].env as Json[]).map((e) => [e.name, e.value ?? e.valueFrom]));
@@ -591,14 +604,14 @@ describe("Kubernetes platform", () => {
 
     it("a named existing secret is used instead, and nothing is created for it", () => {
       assert.equal(existing.ofType("kubernetes:core/v1:Secret").length, 0);
-      assert.equal(existing.ofType("kubernetes:batch/v1:CronJob").length, 0);
+      assert.equal(ecrCronJobs(existing).length, 0);
       assert.equal(existing.ofType("aws:iam/user:User").length, 0);
       assert.deepEqual(podSpec(existing).imagePullSecrets, [{ name: "regcred" }]);
     });
 
     it("an image from another registry gets no pull secret", async () => {
       const run = await kubernetes("dev", { imageUri: `ghcr.io/acme/app@sha256:${"c".repeat(64)}` });
-      assert.equal(run.ofType("kubernetes:batch/v1:CronJob").length, 0);
+      assert.equal(ecrCronJobs(run).length, 0);
       assert.equal(podSpec(run).imagePullSecrets, undefined);
     });
   });

@@ -11,6 +11,7 @@ import {
   networkPolicySources,
   SERVICE_PORT,
 } from "./kubernetes-app";
+import { SYNTHETIC_CLIENT_LABELS, SyntheticClient } from "./synthetic-client";
 
 export type ImagePullArgs =
   /**
@@ -58,6 +59,8 @@ export interface KubernetesPlatformArgs {
    * behind a controller that publishes no status it never comes, and `up` would fail.
    */
   awaitAddress: boolean;
+  /** The in-cluster synthetic client (a CronJob every minute) in this Node.js image; undefined: none. */
+  syntheticClient: { image: string } | undefined;
 }
 
 /**
@@ -91,13 +94,30 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         ...this.imagePull(name, args),
         serviceType: args.serviceType,
         ...(args.ingress !== undefined && { ingress: args.ingress }),
-        networkPolicySources: networkPolicySources(args.networkPolicy, () =>
-          defaultNetworkPolicySources(args),
-        ),
+        networkPolicySources: [
+          ...networkPolicySources(args.networkPolicy, () => defaultNetworkPolicySources(args)),
+          // Admitted whatever else is configured: it is part of the stack.
+          ...(args.syntheticClient ? [{ podLabels: SYNTHETIC_CLIENT_LABELS }] : []),
+        ],
         awaitAddress: args.awaitAddress,
       },
       { parent: this },
     );
+
+    if (args.syntheticClient) {
+      new SyntheticClient(
+        `${name}-synthetic-client`,
+        {
+          provider,
+          namespace: app.namespace,
+          namePrefix: args.namespace,
+          targetUrl: app.clusterUrl,
+          appPodSelector: app.podSelector,
+          image: args.syntheticClient.image,
+        },
+        { parent: this },
+      );
+    }
 
     this.namespace = app.namespace;
     this.serviceName = app.serviceName;

@@ -56,7 +56,10 @@ const CASES: [string, RunOptions][] = [
       secrets: { kubeconfig: KUBECONFIG },
     },
   ],
-  ["eks without the address wait", { stack: "prod", config: { waitForAddress: false } }],
+  [
+    "eks without the address wait",
+    { stack: "prod", config: { waitForAddress: false, syntheticCheck: false } },
+  ],
 ];
 
 describe("outputs contract: url is always a URL", () => {
@@ -83,6 +86,22 @@ describe("outputs contract: url is always a URL", () => {
         /^kubectl port-forward --namespace \S+ service\/\S+ 8080:80$/,
       );
       assert.doesNotMatch(values.url as string, /kubectl/, label);
+    }
+  });
+
+  it("the AWS platforms export the dashboard's URL and the alarm topic's ARN; kubernetes neither", () => {
+    for (const [label, run] of runs) {
+      const values = run.outputValues();
+      if (values.platform === "kubernetes") {
+        assert.equal("dashboardUrl" in values || "alarmTopicArn" in values, false, label);
+        continue;
+      }
+      assert.match(
+        values.dashboardUrl as string,
+        /^https:\/\/[a-z0-9-]+\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=[a-z0-9-]+#dashboards\/dashboard\/\S+$/,
+        label,
+      );
+      assert.match(values.alarmTopicArn as string, /^arn:aws:sns:[a-z0-9-]+:\d{12}:\S+$/, label);
     }
   });
 

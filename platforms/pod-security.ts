@@ -15,3 +15,12 @@ export function restrictedContainerSecurityContext(uid: number, gid: number) {
     seccompProfile: { type: "RuntimeDefault" },
   };
 }
+
+/**
+ * A pod's securityContext under Pod Security "restricted" for a pod that mounts no volume it must own
+ * (no fsGroup): non-root uid/gid and the runtime's seccomp profile. The in-cluster helpers (ECR
+ * pull-secret refresher, synthetic client).
+ */
+export function restrictedPodSecurityContext(uid: number, gid: number) {
+  return { runAsNonRoot: true, runAsUser: uid, runAsGroup: gid, seccompProfile: { type: "RuntimeDefault" } };
+}

@@ -804,6 +804,32 @@ describe("policy pack", () => {
         "Kubernetes provider k8s: no kubeconfig, so it falls back to the machine's ambient kubeconfig. Pass kubeconfig: pulumi.secret(<kubeconfig>) from stack config or the cluster.",
       ],
     },
+    {
+      policy: p.alarmNotifies,
+      resources: () => [
+        fixture("aws:cloudwatch/metricAlarm:MetricAlarm", "quiet", { metricName: "RequestCount" }),
+        fixture("aws:cloudwatch/metricAlarm:MetricAlarm", "muted", {
+          alarmActions: ["arn:aws:sns:us-east-1:123456789012:alarms"],
+          actionsEnabled: false,
+        }),
+      ],
+      messages: [
+        "CloudWatch alarm quiet: fires without telling anyone. Set alarmActions: [<SNS topic ARN>] (and leave actionsEnabled unset or true).",
+        "CloudWatch alarm muted: fires without telling anyone. Set alarmActions: [<SNS topic ARN>] (and leave actionsEnabled unset or true).",
+      ],
+    },
+    {
+      policy: p.ecsDeploymentAlarmsRollback,
+      resources: () => [
+        fixture("aws:ecs/service:Service", "svc", {
+          loadBalancers: [{}],
+          alarms: { alarmNames: ["app-target-5xx-rate"], enable: true, rollback: false },
+        }),
+      ],
+      messages: [
+        "ECS service svc: a deployment that serves errors is not rolled back. Set alarms: { alarmNames: [<5xx and latency alarm names>], enable: true, rollback: true }.",
+      ],
+    },
   ];
 
   describe("fixtures: each policy rejects with its exact remediation message", () => {
@@ -1585,6 +1611,44 @@ describe("policy pack", () => {
       type: "pulumi:providers:kubernetes",
       mutate: (i) => {
         i.kubeconfig = "";
+      },
+    },
+    {
+      policy: p.alarmNotifies,
+      setting: "alarm actions (ECS)",
+      from: ecsDev,
+      type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+      name: /target-5xx-rate/,
+      mutate: (i) => {
+        delete i.alarmActions;
+      },
+    },
+    {
+      policy: p.alarmNotifies,
+      setting: "enabled actions (EKS synthetic check)",
+      from: () => eks,
+      type: "aws:cloudwatch/metricAlarm:MetricAlarm",
+      name: /synthetic-healthz/,
+      mutate: (i) => {
+        i.actionsEnabled = false;
+      },
+    },
+    {
+      policy: p.ecsDeploymentAlarmsRollback,
+      setting: "deployment alarm rollback",
+      from: ecsDev,
+      type: "aws:ecs/service:Service",
+      mutate: (i) => {
+        i.alarms.rollback = false;
+      },
+    },
+    {
+      policy: p.ecsDeploymentAlarmsRollback,
+      setting: "deployment alarms",
+      from: ecsDev,
+      type: "aws:ecs/service:Service",
+      mutate: (i) => {
+        delete i.alarms;
       },
     },
   ];

@@ -71,7 +71,29 @@ const KEY_SETTINGS: Record<string, string[]> = {
     "deploymentCircuitBreaker",
     "healthCheckGracePeriodSeconds",
     "networkConfiguration.assignPublicIp",
+    "alarms.enable",
+    "alarms.rollback",
   ],
+  // Observability (issue 17).
+  "aws:cloudwatch/metricAlarm:MetricAlarm": [
+    "metricName",
+    "extendedStatistic",
+    "comparisonOperator",
+    "threshold",
+    "datapointsToAlarm",
+    "evaluationPeriods",
+    "treatMissingData",
+  ],
+  "aws:route53/healthCheck:HealthCheck": [
+    "type",
+    "port",
+    "resourcePath",
+    "requestInterval",
+    "measureLatency",
+  ],
+  "aws:cloudwatch/dashboard:Dashboard": ["dashboardName"],
+  "aws:sns/topicSubscription:TopicSubscription": ["protocol"],
+  "pulumi:providers:aws": ["region"],
   "aws:appautoscaling/target:Target": ["minCapacity", "maxCapacity"],
   "aws:appautoscaling/policy:Policy": ["targetTrackingScalingPolicyConfiguration.targetValue"],
   "eks:index:Cluster": [
@@ -112,6 +134,7 @@ const KEY_SETTINGS: Record<string, string[]> = {
   ],
   "kubernetes:apps/v1:Deployment": ["spec.replicas"],
   "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": ["spec.minReplicas", "spec.maxReplicas"],
+  "kubernetes:batch/v1:CronJob": ["spec.schedule", "spec.concurrencyPolicy"],
 };
 
 function parseArgs(argv: string[]) {

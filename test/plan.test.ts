@@ -30,6 +30,49 @@ describe("npm run plan", () => {
     assert.ok(lines.includes('  platform: "ecs"'));
   });
 
+  it("shows each platform's alarms, topic, dashboard and synthetic client (issue 17)", async () => {
+    const expectations: [string[], RegExp[]][] = [
+      [
+        ["dev"],
+        [
+          /aws:sns\/topic:Topic {2}app-alarms$/m,
+          /aws:cloudwatch\/metricAlarm:MetricAlarm {2}app-target-5xx-rate {2}comparisonOperator=GreaterThanThreshold {2}threshold=5 /m,
+          /aws:cloudwatch\/metricAlarm:MetricAlarm {2}app-p99-latency {2}metricName=TargetResponseTime {2}extendedStatistic=p99 .*threshold=1 /m,
+          /aws:cloudwatch\/metricAlarm:MetricAlarm {2}app-cpu-high /m,
+          /aws:ecs\/service:Service {2}app-service .*alarms\.enable=true {2}alarms\.rollback=true$/m,
+          /aws:cloudwatch\/dashboard:Dashboard {2}app-dashboard {2}dashboardName=fastify-deploy-dev-app$/m,
+          /aws:route53\/healthCheck:HealthCheck {2}app-synthetic-v1-random {2}type=HTTP {2}port=80 {2}resourcePath=\/v1\/random {2}requestInterval=30 {2}measureLatency=true$/m,
+          /pulumi:providers:aws {2}app-us-east-1 {2}region=us-east-1$/m,
+          /^ {2}dashboardUrl: "https:\/\/us-east-1\.console\.aws\.amazon\.com\/cloudwatch\/home\?region=us-east-1#dashboards\/dashboard\/fastify-deploy-dev-app"$/m,
+          /^ {2}alarmTopicArn: "arn:aws:sns:us-east-1:123456789012:app-alarms-[0-9a-f]{7}"$/m,
+        ],
+      ],
+      [
+        ["prod"],
+        [
+          /aws:cloudwatch\/metricAlarm:MetricAlarm {2}app-healthy-targets-below-min {2}metricName=HealthyHostCount .*threshold=3 /m,
+          /aws:route53\/healthCheck:HealthCheck {2}app-synthetic-healthz {2}type=HTTP /m,
+          /aws:cloudwatch\/dashboard:Dashboard {2}app-dashboard {2}dashboardName=fastify-deploy-prod-app$/m,
+          /^ {2}alarmTopicArn: /m,
+        ],
+      ],
+      [
+        ["dev", "--set", "platform=kubernetes", "--secret-file", "kubeconfig=test/fixtures/kubeconfig.yaml"],
+        [
+          /kubernetes:batch\/v1:CronJob {2}app-synthetic-client-cron {2}spec\.schedule=\* \* \* \* \* {2}spec\.concurrencyPolicy=Forbid$/m,
+        ],
+      ],
+    ];
+    for (const [argv, patterns] of expectations) {
+      const result = await plan(argv);
+      assert.equal(result.code, 0, result.err);
+      for (const pattern of patterns) assert.match(result.out, pattern, argv.join(" "));
+    }
+    const off = await plan(["dev", "--set", "syntheticCheck=false"]);
+    assert.doesNotMatch(off.out, /route53|app-us-east-1/);
+    assert.doesNotMatch(off.out, /dashboardUrl: ""/);
+  });
+
   it("applies --set overrides", async () => {
     const result = await plan([
       "dev",
@@ -199,14 +242,14 @@ describe("npm run plan", () => {
       assert.match(tail, /^Monthly cost estimate \(us-east-1, 730 h\/month/);
       assert.match(
         tail,
-        /^ {2}total \$36\.84\/month \(\$43\.18\/month with every autoscaled resource at its maximum\)$/m,
+        /^ {2}total \$43\.94\/month \(\$50\.28\/month with every autoscaled resource at its maximum\)$/m,
       );
       const json = await plan(["dev", "--json", "--assume", "albLcuPerHour=0"]);
       assert.equal(json.code, 0, json.err);
       const parsed = JSON.parse(json.out) as { stack: string; estimate: { total: number; region: string } };
       assert.deepEqual(
         [parsed.stack, parsed.estimate.region, parsed.estimate.total],
-        ["dev", "us-east-1", 31],
+        ["dev", "us-east-1", 38.1],
       );
     } finally {
       process.env = saved;

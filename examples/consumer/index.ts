@@ -53,3 +53,10 @@ export const kubernetesPortForward = app.forPlatform("kubernetes", "portForwardC
 export const appRoleArn = pulumi
   .all([app.forPlatform("ecs", "appRoleArn"), app.forPlatform("eks", "appRoleArn")])
   .apply(([ecs, eks]) => ecs ?? eks);
+// On either AWS platform: the alarm topic to subscribe this team's pager or chat to, and the dashboard.
+export const alarmTopicArn = pulumi
+  .all([app.forPlatform("ecs", "alarmTopicArn"), app.forPlatform("eks", "alarmTopicArn")])
+  .apply(([ecs, eks]) => ecs ?? eks);
+export const dashboardUrl = pulumi
+  .all([app.forPlatform("ecs", "dashboardUrl"), app.forPlatform("eks", "dashboardUrl")])
+  .apply(([ecs, eks]) => ecs ?? eks);

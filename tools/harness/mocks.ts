@@ -334,11 +334,33 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
       revision: 1,
     },
   }),
+  // Observability (platforms/alarms.ts, monitoring.ts, synthetic-check.ts).
+  "aws:sns/topic:Topic": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return { name, arn: arn(ctx, "sns", name) };
+  },
+  "aws:cloudwatch/metricAlarm:MetricAlarm": (args, ctx) => {
+    const name = physicalName(args, ctx);
+    return { name, arn: arn(ctx, "cloudwatch", `alarm:${name}`) };
+  },
+  "aws:cloudwatch/dashboard:Dashboard": (args) => ({
+    dashboardArn: `arn:aws:cloudwatch::${MOCK_ACCOUNT_ID}:dashboard/${args.inputs.dashboardName as string}`,
+    id: args.inputs.dashboardName,
+  }),
+  "aws:route53/healthCheck:HealthCheck": (args, ctx) => {
+    const id = `${ctx.hex(`${args.name}/a`, 8)}-${ctx.hex(`${args.name}/b`, 4)}-${ctx.hex(`${args.name}/c`, 4)}-${ctx.hex(`${args.name}/d`, 4)}-${ctx.hex(`${args.name}/e`, 12)}`;
+    return { id, arn: `arn:aws:route53:::healthcheck/${id}` };
+  },
   // The AWS Load Balancer Controller writes the ALB's DNS name into an `alb` Ingress's status; other
   // classes get none here (no controller to simulate).
+  // With pulumi.com/skipAwait the provider returns the object as the create answered it, before any
+  // controller wrote a status: no address.
   "kubernetes:networking.k8s.io/v1:Ingress": (args, ctx) => {
     if ((args.inputs.spec as { ingressClassName?: string } | undefined)?.ingressClassName !== "alb")
       return {};
+    const annotations = (args.inputs.metadata as { annotations?: Record<string, string> } | undefined)
+      ?.annotations;
+    if (annotations?.["pulumi.com/skipAwait"] === "true") return {};
     const id = Number.parseInt(ctx.hex(`${args.name}/lb`, 8), 16);
     return {
       status: {
@@ -395,6 +417,34 @@ export const MOCK_CALLS: Record<string, CallMock> = {
       vpcId: `vpc-${ctx.hex(id, 17)}`,
       availabilityZone: `${ctx.region}a`,
       arn: `arn:aws:ec2:${ctx.region}:${MOCK_ACCOUNT_ID}:subnet/${id}`,
+    };
+  },
+  // The ALB and target group the load balancer controller created, found by its tags (monitoring.ts):
+  // named after the `ingress.k8s.aws/stack` tag, as the controller names them k8s-<ns>-<ingress>-<hash>.
+  "aws:lb/getLoadBalancer:getLoadBalancer": (inputs, ctx) => {
+    const tags = (inputs.tags ?? {}) as Record<string, string>;
+    const stack = tags["ingress.k8s.aws/stack"] ?? "";
+    const name = `k8s-${stack.replace("/", "-")}-${ctx.hex(stack, 10)}`.slice(0, 32);
+    const id = ctx.hex(`${stack}/lb`, 16);
+    return {
+      name,
+      arn: arn(ctx, "elasticloadbalancing", `loadbalancer/app/${name}/${id}`),
+      arnSuffix: `app/${name}/${id}`,
+      tags,
+      id: arn(ctx, "elasticloadbalancing", `loadbalancer/app/${name}/${id}`),
+    };
+  },
+  "aws:lb/getTargetGroup:getTargetGroup": (inputs, ctx) => {
+    const tags = (inputs.tags ?? {}) as Record<string, string>;
+    const stack = tags["ingress.k8s.aws/stack"] ?? "";
+    const name = `k8s-${stack.replace("/", "-")}-${ctx.hex(`${stack}/tg`, 10)}`.slice(0, 32);
+    const id = ctx.hex(`${stack}/tg`, 16);
+    return {
+      name,
+      arn: arn(ctx, "elasticloadbalancing", `targetgroup/${name}/${id}`),
+      arnSuffix: `targetgroup/${name}/${id}`,
+      tags,
+      id: arn(ctx, "elasticloadbalancing", `targetgroup/${name}/${id}`),
     };
   },
   // ELB's Route 53 zone for ALB and Classic LB names in the region (us-east-1's, whatever the region).
