@@ -28,7 +28,7 @@ export const HOURS_PER_MONTH = 730;
 
 export const ASSUMPTION_DOCS: Record<keyof Assumptions, string> = {
   albLcuPerHour:
-    "1 LCU = 25 new connections/s, 3,000 active connections/min, 1 GB/h processed or 1,000 rule evaluations/s; a small service at its busy hour",
+    "1 LCU = 25 new connections/s, 3,000 active connections/min, 1 GB/h processed or 1,000 rule evaluations/s, whichever is highest; by default derived from millionRequestsPerMonth with every request on a new connection (the highest dimension at this traffic), rounded up to a tenth",
   natGbPerMonth: "image pulls by nodes, log shipping and AWS API calls from private subnets",
   logGbPerMonthPerGroup: "app JSON logs at info level for a small service, or EKS audit + authenticator logs",
   logMonthsWithoutRetention: "a group kept forever is priced as a year's logs",
@@ -40,14 +40,27 @@ export const ASSUMPTION_DOCS: Record<keyof Assumptions, string> = {
   asOf: "today (UTC) unless given",
 };
 
+const DEFAULT_MILLION_REQUESTS_PER_MONTH = 10;
+
+/**
+ * The LCUs a month of `millionRequests` requests needs, one traffic figure rather than two that could
+ * disagree: the average request rate over 730 hours, each request on a new connection (25 new
+ * connections/s per LCU: the highest of the four dimensions at this traffic; 10 M requests of ~2 KB are
+ * ~0.03 GB/h processed), rounded up to a tenth of an LCU.
+ */
+export function lcuForRequests(millionRequests: number): number {
+  const perSecond = (millionRequests * 1e6) / (HOURS_PER_MONTH * 3600);
+  return Math.ceil((perSecond / 25) * 10) / 10;
+}
+
 export function defaultAssumptions(now: Date = new Date()): Assumptions {
   return {
-    albLcuPerHour: 1,
+    albLcuPerHour: lcuForRequests(DEFAULT_MILLION_REQUESTS_PER_MONTH),
     natGbPerMonth: 20,
     logGbPerMonthPerGroup: 1,
     logMonthsWithoutRetention: 12,
     ecrGbPerRepository: 1,
-    millionRequestsPerMonth: 10,
+    millionRequestsPerMonth: DEFAULT_MILLION_REQUESTS_PER_MONTH,
     s3GbPerMonthPerBucket: 0.5,
     asOf: now.toISOString().slice(0, 10),
   };
@@ -80,5 +93,9 @@ export function applyAssumptions(base: Assumptions, overrides: Record<string, st
     }
   }
   if (errors.length > 0) throw new Error(errors.join("\n"));
+  // A different request volume moves the LCUs with it, unless they are given too.
+  if ("millionRequestsPerMonth" in overrides && !("albLcuPerHour" in overrides)) {
+    result.albLcuPerHour = lcuForRequests(result.millionRequestsPerMonth);
+  }
   return result;
 }

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { type ProgramRun, runProgram, stackPlatformCases } from "../tools/harness";
-import { applyAssumptions, defaultAssumptions } from "./assumptions";
+import { applyAssumptions, defaultAssumptions, lcuForRequests } from "./assumptions";
 import { AWSX_VPC_DEFAULTS, type Estimate, estimate, type Graph, type Line, ruleFor } from "./estimate";
 import { loadRegionPrices, PRICE_KEYS, pricedRegions } from "./prices";
 import { renderText } from "./render";
@@ -63,11 +63,11 @@ describe("cost estimate of every committed stack × platform", () => {
   const PINNED: Record<string, { total: number; totalAtMax: number }> = {
     // Issue 17's observability adds $7.10 on ECS, $6.90 on EKS (alarms, dashboard, health checks);
     // issue 16's web ACL and log bucket $14.03 on prod; dev on ECS runs on Fargate Spot.
-    "dev/ecs": { total: 43.94, totalAtMax: 50.28 },
-    "dev/eks": { total: 586.26, totalAtMax: 650.19 },
+    "dev/ecs": { total: 39.27, totalAtMax: 45.61 },
+    "dev/eks": { total: 581.59, totalAtMax: 645.52 },
     "dev/kubernetes": { total: 0.2, totalAtMax: 0.2 },
-    "prod/ecs": { total: 192.71, totalAtMax: 273.8 },
-    "prod/eks": { total: 835.28, totalAtMax: 1057.52 },
+    "prod/ecs": { total: 188.04, totalAtMax: 269.13 },
+    "prod/eks": { total: 830.61, totalAtMax: 1052.85 },
     "prod/kubernetes": { total: 0.2, totalAtMax: 0.2 },
   };
   for (const c of cases) {
@@ -79,7 +79,7 @@ describe("cost estimate of every committed stack × platform", () => {
     });
   }
 
-  it("dev on ECS: what each part costs; above $40 by issue 17's observability, within it idle", async () => {
+  it("dev on ECS: what each part costs; within $40 as committed, above it on demand or at 1 LCU", async () => {
     const e = estimate(runOf("dev", "ecs"), { assumptions: ASSUMPTIONS });
     const by = (re: RegExp): number =>
       Math.round(
@@ -88,7 +88,8 @@ describe("cost estimate of every committed stack × platform", () => {
           .reduce((s, l) => s + (l.monthly ?? 0), 0) * 100,
       ) / 100;
     assert.equal(by(/^Application Load Balancer: hours/), 16.43);
-    assert.equal(by(/^Application Load Balancer: 1 LCU/), 5.84);
+    // 10 M requests a month (3.8/s), each on a new connection: 0.15 LCU, rounded up to 0.2.
+    assert.equal(by(/^Application Load Balancer: 0\.2 LCU/), 1.17);
     assert.equal(by(/^public IPv4/), 10.95); // 2 for the ALB, 1 for the task
     assert.equal(by(/^Fargate .*Fargate Spot/), 2.71); // 0.25 vCPU + 0.5 GB on Spot
     // Observability (issue 17): 9 alarm metrics of the ALB/ECS alarms + 2 synthetic alarms ($1.10), the
@@ -96,14 +97,16 @@ describe("cost estimate of every committed stack × platform", () => {
     assert.equal(by(/^CloudWatch alarm:/), 1.1);
     assert.equal(by(/^CloudWatch dashboard/), 3);
     assert.equal(by(/^Route 53 health check/), 3);
-    assert.equal(e.total, 43.94);
-    // On demand (the capacityType default) dev costs $50.24: Spot saves $6.30.
+    assert.equal(e.total, 39.27);
+    // On demand (the capacityType default) dev costs $45.57: Spot saves $6.30.
     const onDemand = await runProgram({ stack: "dev", config: { capacityType: "ON_DEMAND" } });
-    assert.equal(estimate(onDemand, { assumptions: ASSUMPTIONS }).total, 50.24);
-    // Without the synthetic check ($3.20) dev is still $0.74 above $40.
-    const noCheck = await runProgram({ stack: "dev", config: { syntheticCheck: false } });
-    assert.equal(estimate(noCheck, { assumptions: ASSUMPTIONS }).total, 40.74);
-    // Without the traffic assumption (an idle ALB bills no LCU) dev is within $40.
+    assert.equal(estimate(onDemand, { assumptions: ASSUMPTIONS }).total, 45.57);
+    // At a full LCU on average (about 25 new connections every second, all month) dev is above $40.
+    const busy = estimate(runOf("dev", "ecs"), {
+      assumptions: applyAssumptions(ASSUMPTIONS, { albLcuPerHour: "1" }),
+    });
+    assert.equal(busy.total, 43.94);
+    // An idle ALB bills no LCU.
     const idle = estimate(runOf("dev", "ecs"), {
       assumptions: applyAssumptions(ASSUMPTIONS, { albLcuPerHour: "0" }),
     });
@@ -172,7 +175,7 @@ describe("cost estimate of every committed stack × platform", () => {
     );
     assert.deepEqual(
       ingress.map((l) => l.monthly),
-      [16.43, 5.84, 10.95],
+      [16.43, 1.17, 10.95],
     );
     assert.match(ingress[0]?.item ?? "", /derived from ingressClassName=alb/);
   });
@@ -349,8 +352,8 @@ describe("cost rules", () => {
 
   it("other regions have their own prices (eu-west-1 costs more than us-east-1 for dev)", () => {
     const run = runOf("dev", "ecs");
-    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "eu-west-1" }).total, 46.23);
-    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "us-west-2" }).total, 43.94);
+    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "eu-west-1" }).total, 41.56);
+    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "us-west-2" }).total, 39.27);
   });
 });
 
@@ -400,5 +403,25 @@ describe("assumptions", () => {
     });
     assert.equal(a.albLcuPerHour, 2.5);
     assert.equal(a.asOf, "2030-01-02");
+  });
+  it("derives the LCUs from the request volume, one traffic figure: 10 M requests a month → 0.2 LCU", () => {
+    // 10e6 / (730 × 3600) = 3.8 requests/s, each a new connection: 3.8 / 25 = 0.15, up to a tenth.
+    assert.equal(lcuForRequests(10), 0.2);
+    assert.equal(lcuForRequests(0), 0);
+    assert.equal(lcuForRequests(65.7), 1); // exactly 25 new connections/s
+    assert.equal(
+      defaultAssumptions().albLcuPerHour,
+      lcuForRequests(defaultAssumptions().millionRequestsPerMonth),
+    );
+    // Another volume moves the LCUs with it, unless they are given too.
+    assert.equal(
+      applyAssumptions(defaultAssumptions(), { millionRequestsPerMonth: "100" }).albLcuPerHour,
+      1.6,
+    );
+    assert.equal(
+      applyAssumptions(defaultAssumptions(), { millionRequestsPerMonth: "100", albLcuPerHour: "3" })
+        .albLcuPerHour,
+      3,
+    );
   });
 });

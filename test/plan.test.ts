@@ -242,7 +242,7 @@ describe("npm run plan", () => {
       assert.match(tail, /^Monthly cost estimate \(us-east-1, 730 h\/month/);
       assert.match(
         tail,
-        /^ {2}total \$43\.94\/month \(\$50\.28\/month with every autoscaled resource at its maximum\)$/m,
+        /^ {2}total \$39\.27\/month \(\$45\.61\/month with every autoscaled resource at its maximum\)$/m,
       );
       const json = await plan(["dev", "--json", "--assume", "albLcuPerHour=0"]);
       assert.equal(json.code, 0, json.err);
