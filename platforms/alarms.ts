@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { AwsAccount } from "./aws-account";
 
 /**
  * What every alarm of the program shares: one-minute data points, the topic it notifies (with the
@@ -45,14 +46,13 @@ export function createAlarmTopic(
   name: string,
   alarmEmail: string | undefined,
   tags: Record<string, string>,
+  account: AwsAccount,
   opts: pulumi.CustomResourceOptions,
 ): aws.sns.Topic {
   const topic = new aws.sns.Topic(name, { tags }, opts);
-  const account = aws.getCallerIdentityOutput({}, opts).accountId;
-  const partition = aws.getPartitionOutput({}, opts).partition;
   new aws.sns.TopicPolicy(
     `${name}-policy`,
-    { arn: topic.arn, policy: alarmTopicPolicy(topic.arn, partition, account) },
+    { arn: topic.arn, policy: alarmTopicPolicy(topic.arn, account.partition, account.accountId) },
     opts,
   );
   if (alarmEmail !== undefined) {

@@ -21,6 +21,7 @@ import {
   SHUTDOWN_TIMEOUT_MS,
 } from "./app-contract";
 import { checkComputed, type PlatformImage } from "./args";
+import { type AwsAccount, lookupAwsAccount } from "./aws-account";
 import { createNetwork } from "./aws-network";
 import { createAlias, createEdge } from "./edge";
 import { completeMonitoring, createAlbMonitoring } from "./monitoring";
@@ -156,6 +157,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const stopTimeoutSeconds = checkShutdownAndRollout(name);
     // Without NAT there is no use for private subnets: tasks sit in the public ones.
     const privateTasks = args.network.natGateways !== "none";
+    const account = lookupAwsAccount(this);
 
     const vpc = createNetwork(
       "EcsPlatform",
@@ -164,7 +166,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       this,
     );
     const securityGroups = createSecurityGroups(name, vpc, args.loadBalancer, tags, this);
-    const edge = createEdge(name, args.loadBalancer, tags, this);
+    const edge = createEdge(name, args.loadBalancer, tags, account, this);
     const { alb, targetGroup, listeners } = createLoadBalancer(
       name,
       {
@@ -189,6 +191,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
         settings: args.monitoring,
         alb: { loadBalancer: alb.arnSuffix, targetGroup: targetGroup.arnSuffix },
         minHealthyTargets: args.scaling.minCount,
+        account,
         tags,
       },
       this,
@@ -198,7 +201,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       { retentionInDays: args.logRetentionDays, tags },
       { parent: this },
     );
-    const roles = createRoles(name, args.image, logGroup, tags, this);
+    const roles = createRoles(name, args.image, logGroup, account, tags, this);
     const cluster = new aws.ecs.Cluster(
       `${name}-cluster`,
       {
@@ -372,12 +375,11 @@ function createRoles(
   name: string,
   image: PlatformImage,
   logGroup: aws.cloudwatch.LogGroup,
+  account: AwsAccount,
   tags: Record<string, string>,
   parent: pulumi.Resource,
 ): EcsRoles {
-  const identity = aws.getCallerIdentityOutput({}, { parent });
-  const partition = aws.getPartitionOutput({}, { parent });
-  const region = aws.getRegionOutput({}, { parent });
+  const { accountId, partition, region } = account;
   const execution = new aws.iam.Role(
     `${name}-execution-role`,
     {
@@ -411,13 +413,13 @@ function createRoles(
   const task = new aws.iam.Role(
     `${name}-task-role`,
     {
-      assumeRolePolicy: taskRoleTrustPolicy(partition.partition, region.region, identity.accountId),
+      assumeRolePolicy: taskRoleTrustPolicy(partition, region, accountId),
       description: "The app's own identity: no permissions",
       tags,
     },
     { parent },
   );
-  return { execution, task, region: region.region };
+  return { execution, task, region };
 }
 
 /** The one-container Fargate task: read-only root filesystem, non-root, no capabilities, awslogs. */

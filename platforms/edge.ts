@@ -7,6 +7,7 @@ import {
   type LoadBalancerSettings,
   type WebAclSettings,
 } from "../facts";
+import type { AwsAccount } from "./aws-account";
 
 /**
  * What stands in front of the ALB on both AWS platforms, built the same way for the ALB ECS creates and
@@ -34,16 +35,24 @@ export function createEdge(
   name: string,
   lb: LoadBalancerSettings,
   tags: Record<string, string>,
+  account: AwsAccount,
   parent: pulumi.Resource,
 ): Edge {
-  const dns = lb.domain ? dnsOptions(name, lb.domain, parent) : undefined;
+  const dns = lb.domain ? dnsOptions(name, lb.domain, account, parent) : undefined;
   const certificateArn =
     lb.domain && dns ? createCertificate(name, lb.domain, tags, parent, dns) : lb.certificateArn;
   return {
     ...(certificateArn !== undefined && { certificateArn }),
     ...(dns && { dns }),
     ...(lb.accessLogs && {
-      accessLogBucket: createAccessLogBucket(name, lb.accessLogs, lb.deletionProtection, tags, parent),
+      accessLogBucket: createAccessLogBucket(
+        name,
+        lb.accessLogs,
+        lb.deletionProtection,
+        tags,
+        account,
+        parent,
+      ),
     }),
     ...(lb.webAcl && { webAclArn: createWebAcl(name, lb.webAcl, tags, parent).arn }),
   };
@@ -57,13 +66,14 @@ export function createEdge(
 function dnsOptions(
   name: string,
   domain: DomainSettings,
+  account: AwsAccount,
   parent: pulumi.Resource,
 ): pulumi.CustomResourceOptions {
   if (domain.hostedZoneRoleArn === undefined) return { parent };
   const provider = new aws.Provider(
     `${name}-dns`,
     {
-      region: aws.getRegionOutput({}, { parent }).region,
+      region: account.region,
       assumeRoles: [{ roleArn: domain.hostedZoneRoleArn, sessionName: "fastify-deploy-dns" }],
     },
     { parent },
@@ -158,6 +168,7 @@ function createAccessLogBucket(
   settings: AccessLogSettings,
   deletionProtection: boolean,
   tags: Record<string, string>,
+  account: AwsAccount,
   parent: pulumi.Resource,
 ): pulumi.Output<string> {
   const opts = { parent };
@@ -199,9 +210,7 @@ function createAccessLogBucket(
     },
     opts,
   );
-  const region = aws.getRegionOutput({}, opts).region;
-  const partition = aws.getPartitionOutput({}, opts).partition;
-  const accountId = aws.getCallerIdentityOutput({}, opts).accountId;
+  const { region, partition, accountId } = account;
   const policy = new aws.s3.BucketPolicy(
     `${name}-access-logs`,
     {

@@ -21,6 +21,7 @@ import {
 import { type AlbIngressSettings, albIngressAnnotations, albListeners, type TargetHealthCheck } from "./alb";
 import { READINESS_PATH } from "./app-contract";
 import type { PlatformImage } from "./args";
+import { type AwsAccount, lookupAwsAccount } from "./aws-account";
 import { AwsLoadBalancerController } from "./aws-load-balancer-controller";
 import { createNetwork, publicSubnetCidrs } from "./aws-network";
 import { Bastion } from "./bastion";
@@ -231,7 +232,7 @@ export class EksPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const edge = createEdge(name, args.loadBalancer, step.tags, this);
+    const edge = createEdge(name, args.loadBalancer, step.tags, step, this);
     const app = deployApp(step, args, {
       provider,
       vpc,
@@ -283,21 +284,15 @@ function albOrClusterUrl(args: EksPlatformArgs, app: KubernetesApp): pulumi.Outp
     .apply(([address, clusterUrl]) => (address ? `${scheme}://${address}` : clusterUrl));
 }
 
-/** What every step of the EKS outline needs: the component's name, tags, parent and AWS context. */
-interface EksStep {
+/** What every step of the EKS outline needs: the component's name, tags, parent and AWS account. */
+interface EksStep extends AwsAccount {
   name: string;
   tags: Record<string, string>;
   parent: pulumi.Resource;
-  accountId: pulumi.Output<string>;
-  partition: pulumi.Output<string>;
-  region: pulumi.Output<string>;
 }
 
 function eksStep(name: string, tags: Record<string, string>, parent: pulumi.Resource): EksStep {
-  const accountId = aws.getCallerIdentityOutput({}, { parent }).accountId;
-  const partition = aws.getPartitionOutput({}, { parent }).partition;
-  const region = aws.getRegionOutput({}, { parent }).region;
-  return { name, tags, parent, accountId, partition, region };
+  return { name, tags, parent, ...lookupAwsAccount(parent) };
 }
 
 /**
@@ -666,11 +661,12 @@ function createBastion(
  * Cluster Autoscaler's job.
  */
 function createMonitoring(
-  { name, tags, parent }: EksStep,
+  step: EksStep,
   args: EksPlatformArgs,
   app: KubernetesApp,
   clusterName: pulumi.Output<string>,
 ): StackMonitoring {
+  const { name, tags, parent } = step;
   const alb = controllerAlbDimensions(
     { clusterName, namespace: app.namespace, name: app.ingressName, address: app.ingressAddress },
     parent,
@@ -678,7 +674,7 @@ function createMonitoring(
   const settings = args.monitoring;
   const base = createAlbMonitoring(
     name,
-    { settings, alb, minHealthyTargets: args.scaling.minCount, tags },
+    { settings, alb, minHealthyTargets: args.scaling.minCount, account: step, tags },
     parent,
   );
   // The public URL's host: the domain when there is one (its certificate matches), else the ALB's name.

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringSettings } from "../facts";
 import { ALARM_PERIOD_SECONDS, type AlarmFactory, alarmFactory, createAlarmTopic } from "./alarms";
+import type { AwsAccount } from "./aws-account";
 import { createSyntheticCheck, type SyntheticCheck } from "./synthetic-check";
 
 /**
@@ -53,6 +54,7 @@ export interface AlbMonitoringArgs {
   alb: AlbMetricDimensions;
   /** The healthy-target floor: the configured minCount. */
   minHealthyTargets: number;
+  account: AwsAccount;
   tags: Record<string, string>;
 }
 
@@ -105,6 +107,8 @@ export const PENDING_DIMENSION = "pending-load-balancer";
 /** The topic and the ALB alarms, created before the ECS service so it can roll back on them. */
 export interface AlbMonitoring {
   topic: aws.sns.Topic;
+  /** The account the topic's policy names; step two reuses it. */
+  account: AwsAccount;
   alb: AlbMetricDimensions;
   alarms: aws.cloudwatch.MetricAlarm[];
   /** The alarms a bad deployment trips (5xx rates, latency): ECS rolls back when one fires. */
@@ -117,7 +121,9 @@ export function createAlbMonitoring(
   args: AlbMonitoringArgs,
   parent: pulumi.Resource,
 ): AlbMonitoring {
-  const topic = createAlarmTopic(`${name}-alarms`, args.settings.alarmEmail, args.tags, { parent });
+  const topic = createAlarmTopic(`${name}-alarms`, args.settings.alarmEmail, args.tags, args.account, {
+    parent,
+  });
   const alarm = alarmFactory(name, topic.arn, args.tags, parent);
   const { loadBalancer, targetGroup } = args.alb;
   const lb = { LoadBalancer: loadBalancer };
@@ -183,6 +189,7 @@ export function createAlbMonitoring(
   const deploymentAlarms = [elb5xxRate, target5xxRate, p99Latency];
   return {
     topic,
+    account: args.account,
     alb: args.alb,
     alarms: [...deploymentAlarms, unhealthyTargets, healthyBelowMin],
     deploymentAlarms,
@@ -224,12 +231,16 @@ export function completeMonitoring(
   const syntheticCheck = args.settings.syntheticCheck
     ? createSyntheticCheck(
         name,
-        { ...args.endpoint, alarmEmail: args.settings.alarmEmail, tags: args.tags },
+        { ...args.endpoint, alarmEmail: args.settings.alarmEmail, account: base.account, tags: args.tags },
         parent,
       )
     : undefined;
   const alarms = [...base.alarms, ...serviceAlarms];
-  const dashboard = createDashboard(name, { alb: base.alb, ecs: args.ecs, alarms, syntheticCheck }, parent);
+  const dashboard = createDashboard(
+    name,
+    { alb: base.alb, ecs: args.ecs, alarms, syntheticCheck, region: base.account.region },
+    parent,
+  );
   return {
     alarmTopicArn: base.topic.arn,
     dashboardUrl: dashboard.url,
@@ -332,6 +343,8 @@ interface DashboardArgs {
   ecs: EcsServiceMetrics | undefined;
   alarms: aws.cloudwatch.MetricAlarm[];
   syntheticCheck: SyntheticCheck | undefined;
+  /** The stack's region: the dashboard's widgets and its console URL. */
+  region: pulumi.Output<string>;
 }
 
 /**
@@ -344,7 +357,7 @@ function createDashboard(
   args: DashboardArgs,
   parent: pulumi.Resource,
 ): { dashboard: aws.cloudwatch.Dashboard; url: pulumi.Output<string> } {
-  const region = aws.getRegionOutput({}, { parent }).region;
+  const region = args.region;
   const dashboardName = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
   const { loadBalancer, targetGroup } = args.alb;
   const alb = (metricName: string, stat: string, extra: Record<string, pulumi.Input<string>> = {}) => [

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 import { ALARM_PERIOD_SECONDS, alarmFactory, createAlarmTopic } from "./alarms";
 import { LIVENESS_PATH, RANDOM_PATH } from "./app-contract";
+import type { AwsAccount } from "./aws-account";
 
 /**
  * The synthetic client on the AWS platforms: what one of the seed deployments did by hand with an EC2
@@ -46,6 +47,8 @@ export interface SyntheticCheckArgs {
   /** HTTPS on 443 (with SNI) when the ALB serves it; port 80 then only redirects, which Route 53 would count healthy. */
   https: boolean;
   alarmEmail: string | undefined;
+  /** The stack's account and partition (the us-east-1 topic's policy names them; the region is us-east-1's). */
+  account: AwsAccount;
   tags: Record<string, string>;
 }
 
@@ -69,7 +72,13 @@ export function createSyntheticCheck(
     { parent },
   );
   const regional = { parent, provider };
-  const topic = createAlarmTopic(`${name}-synthetic-alarms`, args.alarmEmail, args.tags, regional);
+  const topic = createAlarmTopic(
+    `${name}-synthetic-alarms`,
+    args.alarmEmail,
+    args.tags,
+    args.account,
+    regional,
+  );
   const alarm = alarmFactory(name, topic.arn, args.tags, parent, { provider });
   const healthChecks: aws.route53.HealthCheck[] = [];
   const alarms: aws.cloudwatch.MetricAlarm[] = [];
