@@ -6,6 +6,7 @@ import {
   EC2_ASSUME_ROLE_POLICY,
   type KubernetesVersion,
 } from "../facts";
+import type { AwsAccount } from "./aws-account";
 import { awsTags } from "./tags";
 
 /** Amazon Linux 2023 (x86_64), resolved from AWS's public SSM parameter. */
@@ -38,6 +39,8 @@ export interface BastionArgs {
   clusterSecurityGroupId: pulumi.Input<string>;
   /** The cluster's Kubernetes minor version; kubectl is installed for the same minor. */
   kubernetesVersion: KubernetesVersion;
+  /** The EKS platform's account, partition and region (the cluster's ARN), looked up once there. */
+  account: AwsAccount;
   /**
    * What the bastion's role may do in Kubernetes. `namespaceAdmin`: AmazonEKSAdminPolicy scoped to
    * `namespaces` (everything an operator of the app needs, nothing cluster-wide). `clusterAdmin`:
@@ -62,9 +65,7 @@ export class Bastion extends pulumi.ComponentResource {
   constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:Bastion", name, {}, opts);
     const tags = { ...awsTags(name), Name: `${name}-bastion` };
-    const partition = aws.getPartitionOutput({}, { parent: this }).partition;
-    const region = aws.getRegionOutput({}, { parent: this }).region;
-    const accountId = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const { partition, region, accountId } = args.account;
     const clusterArn = pulumi.interpolate`arn:${partition}:eks:${region}:${accountId}:cluster/${args.clusterName}`;
     const step = { name, tags, parent: this, partition };
 

@@ -632,12 +632,13 @@ function createDomainAlias(
 
 /** The operators' way in: SSM by default, SSH from configured CIDRs when asked. */
 function createBastion(
-  { name, parent }: EksStep,
+  step: EksStep,
   args: EksPlatformArgs,
   vpc: awsx.ec2.Vpc,
   cluster: eks.Cluster,
   clusterName: pulumi.Output<string>,
 ): Bastion {
+  const { name, parent } = step;
   return new Bastion(
     `${name}-bastion`,
     {
@@ -648,6 +649,7 @@ function createBastion(
       clusterName,
       clusterSecurityGroupId: cluster.clusterSecurityGroupId,
       kubernetesVersion: args.kubernetesVersion,
+      account: step,
     },
     { parent },
   );
