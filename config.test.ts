@@ -11,8 +11,8 @@ const DIGEST = "a".repeat(64);
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${DIGEST}`;
 
 /** parseConfig for a stack named like the committed ones (the EKS cluster name derives from it). */
-const parse = (config: RawConfig): ParseResult =>
-  parseConfig(config, { project: "fastify-deploy", stack: "dev" });
+const parse = (config: RawConfig, stack = "dev"): ParseResult =>
+  parseConfig(config, { project: "fastify-deploy", stack });
 
 /** Raw config exactly as the engine would pass it for a committed stack plus overrides. */
 function raw(options: Omit<RunOptions, "stack"> & { stack?: string } = {}): RawConfig {
@@ -882,7 +882,7 @@ describe("parseConfig accepts the committed stacks", () => {
   });
 
   it("prod: highly available EKS", () => {
-    const { config, warnings } = parse(raw({ stack: "prod" }));
+    const { config, warnings } = parse(raw({ stack: "prod" }), "prod");
     assert.deepEqual(config, {
       platform: "eks",
       image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [] },
@@ -899,7 +899,7 @@ describe("parseConfig accepts the committed stacks", () => {
           prodGrade: true,
         },
         monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
-        clusterName: "fastify-deploy-dev",
+        clusterName: "fastify-deploy-prod",
         kubernetesVersion: "1.34",
         endpointPublicAccessCidrs: ["203.0.113.0/24"],
         adminRoleArns: [],
