@@ -6,7 +6,7 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImagePlatform } from "./facts";
 import { ECR_PULL_ACTIONS, ecrImage } from "./facts";
-import { awsTags } from "./platforms/tags";
+import { awsTags } from "./platforms/aws";
 
 /**
  * What goes into the image, relative to the build context (the repository root): the Dockerfile, and

@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { awsxAutoLayout } from "../../platforms/subnet-layout";
+import { awsxAutoLayout } from "../../platforms/aws/subnet-layout";
 
 export const MOCK_ACCOUNT_ID = "123456789012";
 

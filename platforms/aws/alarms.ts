@@ -1,0 +1,106 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { AwsAccount } from "./account";
+
+/**
+ * What every alarm of the program shares: one-minute data points, the topic it notifies (with the
+ * topic's encryption decision and publish policy), and the factory that wires alarm → topic.
+ */
+
+/** Alarm data points are one minute: the ALB's and ECS's native resolution (no high-resolution cost). */
+export const ALARM_PERIOD_SECONDS = 60;
+type AlarmSpec = Omit<
+  aws.cloudwatch.MetricAlarmArgs,
+  "alarmActions" | "okActions" | "alarmDescription" | "tags" | "name"
+> & { description: string };
+export type AlarmFactory = (key: string, spec: AlarmSpec) => aws.cloudwatch.MetricAlarm;
+
+/** Every alarm notifies the topic when it fires and when it recovers. */
+export function alarmFactory(
+  name: string,
+  topicArn: pulumi.Input<string>,
+  tags: Record<string, string>,
+  parent: pulumi.Resource,
+  opts: pulumi.CustomResourceOptions = {},
+): AlarmFactory {
+  return (key, { description, ...spec }) =>
+    new aws.cloudwatch.MetricAlarm(
+      `${name}-${key}`,
+      { ...spec, alarmDescription: description, alarmActions: [topicArn], okActions: [topicArn], tags },
+      { ...opts, parent },
+    );
+}
+
+/**
+ * The stack's alarm topic. Not encrypted at rest, on purpose: CloudWatch cannot publish to a topic
+ * encrypted with the AWS-managed key alias/aws/sns (its key policy cannot be changed to let
+ * cloudwatch.amazonaws.com use it: "Enable compatibility between event sources from AWS services and
+ * encrypted topics", https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services),
+ * so encryption would need a customer managed key ($1/month per stack plus requests) whose policy
+ * grants CloudWatch kms:GenerateDataKey* and kms:Decrypt. The messages hold alarm names, metric values
+ * and states (nothing from requests, no secrets), and the email they end in travels unencrypted at rest
+ * anyway. What matters is who may publish: this topic's policy admits only CloudWatch alarms of this
+ * account, over TLS.
+ */
+export function createAlarmTopic(
+  name: string,
+  alarmEmail: string | undefined,
+  tags: Record<string, string>,
+  account: AwsAccount,
+  opts: pulumi.CustomResourceOptions,
+): aws.sns.Topic {
+  const topic = new aws.sns.Topic(name, { tags }, opts);
+  new aws.sns.TopicPolicy(
+    `${name}-policy`,
+    { arn: topic.arn, policy: alarmTopicPolicy(topic.arn, account.partition, account.accountId) },
+    opts,
+  );
+  if (alarmEmail !== undefined) {
+    new aws.sns.TopicSubscription(
+      `${name}-email`,
+      { topic: topic.arn, protocol: "email", endpoint: alarmEmail },
+      opts,
+    );
+  }
+  return topic;
+}
+
+/**
+ * CloudWatch alarms of this account may publish (aws:SourceAccount and aws:SourceArn against the
+ * confused deputy: "Amazon SNS topic policy for CloudWatch alarms",
+ * https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Notify_Users_Alarm_Changes.html);
+ * the account's own principals keep their IAM-granted access (same-account access needs only an
+ * identity policy); nothing reaches the topic without TLS.
+ */
+export function alarmTopicPolicy(
+  topicArn: pulumi.Input<string>,
+  partition: pulumi.Input<string>,
+  accountId: pulumi.Input<string>,
+): pulumi.Output<string> {
+  return pulumi.jsonStringify({
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "CloudWatchAlarmsOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: {
+            "aws:SourceArn": pulumi.interpolate`arn:${partition}:cloudwatch:*:${accountId}:alarm:*`,
+          },
+        },
+      },
+      {
+        Sid: "TlsOnly",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  });
+}

@@ -1,0 +1,442 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { MonitoringSettings } from "../../facts";
+import type { AwsAccount } from "./account";
+import { ALARM_PERIOD_SECONDS, type AlarmFactory, alarmFactory, createAlarmTopic } from "./alarms";
+import { createSyntheticCheck, type SyntheticCheck } from "./synthetic-check";
+
+/**
+ * What an operator of either AWS platform is told and shown (docs/observability.md): alarms on the ALB
+ * in front of the app (and, on ECS, on the service), one SNS topic they publish to, a CloudWatch
+ * dashboard of the golden signals, and the synthetic check from outside (synthetic-check.ts).
+ *
+ * Every alarm evaluates one-minute data points. The ALB publishes its metrics per minute only for
+ * minutes with requests (RequestCount, HTTPCode_*, TargetResponseTime) but always publishes the
+ * target counts (HealthyHostCount, UnHealthyHostCount): "CloudWatch metrics for your Application Load
+ * Balancer", https://docs.aws.amazon.com/elasticloadbalancing/latest/application/load-balancer-cloudwatch-metrics.html.
+ * That decides each alarm's treatMissingData below.
+ */
+
+/**
+ * Rates and latency alarm on 3 bad minutes out of 5: one slow or failing minute (a cold task, a
+ * deployment's first requests) is noise, three in five is a trend an operator must see.
+ */
+export const RATE_EVALUATION = { evaluationPeriods: 5, datapointsToAlarm: 3 } as const;
+/**
+ * Below this many requests in a minute a rate says nothing (1 failure of 2 requests is 50 %): such
+ * minutes count as 0 %. A dead service is the healthy-target and synthetic alarms' to report.
+ */
+export const MIN_REQUESTS_FOR_RATE = 20;
+/**
+ * Capacity alarms need 5 minutes in a row: a rollout replaces targets within ECS_MAX_ROLLOUT_SECONDS
+ * (90 s), so a shortfall lasting five minutes is not a deployment in progress.
+ */
+export const CAPACITY_EVALUATION = { evaluationPeriods: 5, datapointsToAlarm: 5 } as const;
+/**
+ * ECS: average CPU of the service's tasks. Target tracking holds `targetCpuUtilization` (≤ 90); 90 %
+ * for ten minutes means autoscaling is at maxCount or cannot place tasks, and requests queue.
+ */
+export const ECS_CPU_ALARM_PERCENT = 90;
+/** ECS: average memory. Past the task's memory a task is OOM-killed; 85 % leaves a warning margin. */
+export const ECS_MEMORY_ALARM_PERCENT = 85;
+/** CPU and memory look at 10 minutes: a burst is what autoscaling is for, only a plateau alarms. */
+export const SATURATION_EVALUATION = { evaluationPeriods: 10, datapointsToAlarm: 10 } as const;
+
+export interface AlbMetricDimensions {
+  /** The ALB's ARN suffix, `app/<name>/<id>` (CloudWatch dimension `LoadBalancer`). */
+  loadBalancer: pulumi.Input<string>;
+  /** The app's target group's ARN suffix, `targetgroup/<name>/<id>` (dimension `TargetGroup`). */
+  targetGroup: pulumi.Input<string>;
+}
+
+export interface AlbMonitoringArgs {
+  settings: MonitoringSettings;
+  alb: AlbMetricDimensions;
+  /** The healthy-target floor: the configured minCount. */
+  minHealthyTargets: number;
+  account: AwsAccount;
+  tags: Record<string, string>;
+}
+
+/**
+ * On EKS the AWS Load Balancer Controller creates the ALB and its target group, so their CloudWatch
+ * dimensions (ARN suffixes) are looked up by the tags the controller puts on them:
+ * `elbv2.k8s.aws/cluster` and `ingress.k8s.aws/stack` = `<namespace>/<ingress>` on both, plus
+ * `ingress.k8s.aws/resource` = `LoadBalancer` on the ALB (controller source, pkg/deploy/tracking/provider.go
+ * and its provider_test.go "stackTags for implicit IngressGroup"). Looked up by tags rather than by a
+ * fixed `load-balancer-name` annotation: renaming an existing ALB replaces it (new DNS name), and the
+ * tags exist on every ALB the controller made. The lookup waits for the Ingress's address, i.e. for
+ * the controller to have created both; the app has one backend, so exactly one target group matches.
+ */
+export function controllerAlbDimensions(
+  ingress: {
+    clusterName: pulumi.Input<string>;
+    namespace: pulumi.Input<string>;
+    name: pulumi.Input<string>;
+    address: pulumi.Input<string>;
+  },
+  parent: pulumi.Resource,
+): AlbMetricDimensions {
+  const found = pulumi
+    .all([ingress.clusterName, ingress.namespace, ingress.name, ingress.address])
+    .apply(async ([cluster, namespace, name, address]) => {
+      // Without the address wait (waitForAddress false) the controller may not have made the ALB
+      // yet, and a lookup would fail the whole `up`: the alarms are created on a placeholder instead
+      // (the healthy-target floor then alarms, treating the missing metric as breaching) until a
+      // `pulumi up --refresh` reads the address back.
+      if (!address) {
+        pulumi.log.warn(
+          "the Ingress has no load balancer address yet (waitForAddress false): the ALB alarms watch a placeholder until `pulumi up --refresh` after the controller published it",
+          parent,
+        );
+        return { loadBalancer: PENDING_DIMENSION, targetGroup: PENDING_DIMENSION };
+      }
+      const tags = { "elbv2.k8s.aws/cluster": cluster, "ingress.k8s.aws/stack": `${namespace}/${name}` };
+      const [loadBalancer, targetGroup] = await Promise.all([
+        aws.lb.getLoadBalancer({ tags: { ...tags, "ingress.k8s.aws/resource": "LoadBalancer" } }, { parent }),
+        aws.lb.getTargetGroup({ tags }, { parent }),
+      ]);
+      return { loadBalancer: loadBalancer.arnSuffix, targetGroup: targetGroup.arnSuffix };
+    });
+  return { loadBalancer: found.loadBalancer, targetGroup: found.targetGroup };
+}
+
+/** The dimension value of an ALB not created yet: matches no metric. */
+export const PENDING_DIMENSION = "pending-load-balancer";
+
+/** The topic and the ALB alarms, created before the ECS service so it can roll back on them. */
+export interface AlbMonitoring {
+  topic: aws.sns.Topic;
+  /** The account the topic's policy names; step two reuses it. */
+  account: AwsAccount;
+  alb: AlbMetricDimensions;
+  alarms: aws.cloudwatch.MetricAlarm[];
+  /** The alarms a bad deployment trips (5xx rates, latency): ECS rolls back when one fires. */
+  deploymentAlarms: aws.cloudwatch.MetricAlarm[];
+}
+
+/** Step one: the stack's alarm topic and the alarms on the ALB in front of the app. */
+export function createAlbMonitoring(
+  name: string,
+  args: AlbMonitoringArgs,
+  parent: pulumi.Resource,
+): AlbMonitoring {
+  const topic = createAlarmTopic(`${name}-alarms`, args.settings.alarmEmail, args.tags, args.account, {
+    parent,
+  });
+  const alarm = alarmFactory(name, topic.arn, args.tags, parent);
+  const { loadBalancer, targetGroup } = args.alb;
+  const lb = { LoadBalancer: loadBalancer };
+  const tg = { LoadBalancer: loadBalancer, TargetGroup: targetGroup };
+  const percent = args.settings.error5xxRatePercent;
+  const elb5xxRate = alarm("elb-5xx-rate", {
+    description: `More than ${percent} % of requests got a 5xx from the ALB itself (no healthy target, target refused or timed out) in 3 of 5 minutes`,
+    ...RATE_EVALUATION,
+    comparisonOperator: "GreaterThanThreshold",
+    threshold: percent,
+    // No requests in a minute: no data points, and nothing failed.
+    treatMissingData: "notBreaching",
+    metricQueries: rateQueries("HTTPCode_ELB_5XX_Count", lb),
+  });
+  const target5xxRate = alarm("target-5xx-rate", {
+    description: `More than ${percent} % of requests got a 5xx from the app (errors, load shedding) in 3 of 5 minutes`,
+    ...RATE_EVALUATION,
+    comparisonOperator: "GreaterThanThreshold",
+    threshold: percent,
+    treatMissingData: "notBreaching",
+    metricQueries: rateQueries("HTTPCode_Target_5XX_Count", lb),
+  });
+  const p99Latency = alarm("p99-latency", {
+    description: `The app's p99 response time at the ALB was above ${args.settings.p99LatencyMs} ms in 3 of 5 minutes`,
+    ...RATE_EVALUATION,
+    comparisonOperator: "GreaterThanThreshold",
+    // TargetResponseTime is in seconds.
+    threshold: args.settings.p99LatencyMs / 1000,
+    treatMissingData: "notBreaching",
+    namespace: "AWS/ApplicationELB",
+    metricName: "TargetResponseTime",
+    dimensions: lb,
+    extendedStatistic: "p99",
+    period: ALARM_PERIOD_SECONDS,
+  });
+  const unhealthyTargets = alarm("unhealthy-targets", {
+    description: "At least one target failed the ALB's health check for 5 minutes in a row",
+    ...CAPACITY_EVALUATION,
+    comparisonOperator: "GreaterThanThreshold",
+    threshold: 0,
+    // Published every minute whatever the traffic: missing data means the metric itself is gone, which
+    // the healthy-target alarm reports; this one stays quiet rather than double-alarm.
+    treatMissingData: "notBreaching",
+    namespace: "AWS/ApplicationELB",
+    metricName: "UnHealthyHostCount",
+    dimensions: tg,
+    statistic: "Maximum",
+    period: ALARM_PERIOD_SECONDS,
+  });
+  const healthyBelowMin = alarm("healthy-targets-below-min", {
+    description: `Fewer than ${args.minHealthyTargets} (minCount) healthy targets for 5 minutes in a row: running copies below what the stack asks for`,
+    ...CAPACITY_EVALUATION,
+    comparisonOperator: "LessThanThreshold",
+    threshold: args.minHealthyTargets,
+    // Always published while the target group exists: silence means no one is watching the app.
+    treatMissingData: "breaching",
+    namespace: "AWS/ApplicationELB",
+    metricName: "HealthyHostCount",
+    dimensions: tg,
+    statistic: "Minimum",
+    period: ALARM_PERIOD_SECONDS,
+  });
+  const deploymentAlarms = [elb5xxRate, target5xxRate, p99Latency];
+  return {
+    topic,
+    account: args.account,
+    alb: args.alb,
+    alarms: [...deploymentAlarms, unhealthyTargets, healthyBelowMin],
+    deploymentAlarms,
+  };
+}
+
+/** The ECS service whose CPU and memory (AWS/ECS, free) and, with Container Insights, task counts are watched. */
+export interface EcsServiceMetrics {
+  clusterName: pulumi.Input<string>;
+  serviceName: pulumi.Input<string>;
+  /** ECS/ContainerInsights publishes RunningTaskCount and DesiredTaskCount only when it is enabled. */
+  containerInsights: boolean;
+}
+
+export interface StackMonitoringArgs {
+  settings: MonitoringSettings;
+  /** The ALB's DNS name and whether it serves HTTPS: the synthetic check's target. */
+  endpoint: { dnsName: pulumi.Input<string>; https: boolean };
+  ecs?: EcsServiceMetrics;
+  tags: Record<string, string>;
+}
+
+export interface StackMonitoring {
+  alarmTopicArn: pulumi.Output<string>;
+  dashboardUrl: pulumi.Output<string>;
+  alarms: aws.cloudwatch.MetricAlarm[];
+  syntheticCheck?: SyntheticCheck;
+}
+
+/** Step two, once the service exists: its own alarms, the synthetic check and the dashboard. */
+export function completeMonitoring(
+  name: string,
+  base: AlbMonitoring,
+  args: StackMonitoringArgs,
+  parent: pulumi.Resource,
+): StackMonitoring {
+  const alarm = alarmFactory(name, base.topic.arn, args.tags, parent);
+  const serviceAlarms = args.ecs ? createEcsServiceAlarms(alarm, args.ecs) : [];
+  const syntheticCheck = args.settings.syntheticCheck
+    ? createSyntheticCheck(
+        name,
+        { ...args.endpoint, alarmEmail: args.settings.alarmEmail, account: base.account, tags: args.tags },
+        parent,
+      )
+    : undefined;
+  const alarms = [...base.alarms, ...serviceAlarms];
+  const dashboard = createDashboard(
+    name,
+    { alb: base.alb, ecs: args.ecs, alarms, syntheticCheck, region: base.account.region },
+    parent,
+  );
+  return {
+    alarmTopicArn: base.topic.arn,
+    dashboardUrl: dashboard.url,
+    alarms: [...alarms, ...(syntheticCheck?.alarms ?? [])],
+    ...(syntheticCheck !== undefined && { syntheticCheck }),
+  };
+}
+
+/**
+ * `100 × failures / requests` per minute, 0 in a minute with fewer than {@link MIN_REQUESTS_FOR_RATE}
+ * requests; FILL(…, 0) because the ALB publishes no 5xx data point in a minute without one (metric
+ * math functions: https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/using-metric-math.html).
+ */
+function rateQueries(
+  failureMetric: string,
+  dimensions: Record<string, pulumi.Input<string>>,
+): aws.types.input.cloudwatch.MetricAlarmMetricQuery[] {
+  const metric = (metricName: string) => ({
+    namespace: "AWS/ApplicationELB",
+    metricName,
+    dimensions,
+    stat: "Sum",
+    period: ALARM_PERIOD_SECONDS,
+  });
+  return [
+    { id: "failures", metric: metric(failureMetric), returnData: false },
+    { id: "requests", metric: metric("RequestCount"), returnData: false },
+    {
+      id: "rate",
+      label: `${failureMetric} per 100 requests`,
+      expression: `IF(requests >= ${MIN_REQUESTS_FOR_RATE}, 100 * FILL(failures, 0) / requests, 0)`,
+      returnData: true,
+    },
+  ];
+}
+
+/**
+ * AWS/ECS publishes CPUUtilization and MemoryUtilization per service for free; the task counts
+ * (RunningTaskCount, DesiredTaskCount) exist only in ECS/ContainerInsights ("Amazon ECS Container
+ * Insights metrics", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Container-Insights-metrics-ECS.html).
+ * Without Container Insights the "running below desired" signal is the healthy-target floor on the ALB.
+ */
+function createEcsServiceAlarms(alarm: AlarmFactory, ecs: EcsServiceMetrics): aws.cloudwatch.MetricAlarm[] {
+  const dimensions = { ClusterName: ecs.clusterName, ServiceName: ecs.serviceName };
+  const saturation = (metricName: string, threshold: number) => ({
+    ...SATURATION_EVALUATION,
+    comparisonOperator: "GreaterThanThreshold",
+    threshold,
+    // Published every minute while a task runs; no tasks is the task-count alarms' to report.
+    treatMissingData: "notBreaching",
+    namespace: "AWS/ECS",
+    metricName,
+    dimensions,
+    statistic: "Average",
+    period: ALARM_PERIOD_SECONDS,
+  });
+  const alarms = [
+    alarm("cpu-high", {
+      description: `Service CPU above ${ECS_CPU_ALARM_PERCENT} % for 10 minutes: autoscaling is at maxCount or cannot keep up`,
+      ...saturation("CPUUtilization", ECS_CPU_ALARM_PERCENT),
+    }),
+    alarm("memory-high", {
+      description: `Service memory above ${ECS_MEMORY_ALARM_PERCENT} % for 10 minutes: tasks near their OOM kill`,
+      ...saturation("MemoryUtilization", ECS_MEMORY_ALARM_PERCENT),
+    }),
+  ];
+  if (ecs.containerInsights) {
+    const count = (id: string, metricName: string) => ({
+      id,
+      returnData: false,
+      metric: {
+        namespace: "ECS/ContainerInsights",
+        metricName,
+        dimensions,
+        stat: "Minimum",
+        period: ALARM_PERIOD_SECONDS,
+      },
+    });
+    alarms.push(
+      alarm("running-below-desired", {
+        description: "Fewer tasks running than the service wants, for 5 minutes in a row",
+        ...CAPACITY_EVALUATION,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        // Container Insights reports every minute; silence means it stopped, which should be seen.
+        treatMissingData: "breaching",
+        metricQueries: [
+          count("running", "RunningTaskCount"),
+          count("desired", "DesiredTaskCount"),
+          { id: "missing", label: "desired - running", expression: "desired - running", returnData: true },
+        ],
+      }),
+    );
+  }
+  return alarms;
+}
+
+interface DashboardArgs {
+  alb: AlbMetricDimensions;
+  ecs: EcsServiceMetrics | undefined;
+  alarms: aws.cloudwatch.MetricAlarm[];
+  syntheticCheck: SyntheticCheck | undefined;
+  /** The stack's region: the dashboard's widgets and its console URL. */
+  region: pulumi.Output<string>;
+}
+
+/**
+ * The golden signals on one CloudWatch dashboard: traffic (requests), errors (5xx by source), latency
+ * (p50/p90/p99), saturation (ECS CPU and memory; the healthy-target count), the synthetic check, and
+ * the state of every alarm in the stack's region. Its name is `<project>-<stack>` (dashboards are named per account and region).
+ */
+function createDashboard(
+  name: string,
+  args: DashboardArgs,
+  parent: pulumi.Resource,
+): { dashboard: aws.cloudwatch.Dashboard; url: pulumi.Output<string> } {
+  const region = args.region;
+  const dashboardName = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`;
+  const { loadBalancer, targetGroup } = args.alb;
+  const alb = (metricName: string, stat: string, extra: Record<string, pulumi.Input<string>> = {}) => [
+    "AWS/ApplicationELB",
+    metricName,
+    "LoadBalancer",
+    loadBalancer,
+    ...Object.entries(extra).flat(),
+    { stat, label: `${metricName} ${stat}` },
+  ];
+  const tg = { TargetGroup: targetGroup };
+  const widget = (title: string, metrics: unknown[], x: number, y: number, extra: object = {}) => ({
+    type: "metric",
+    x,
+    y,
+    width: 12,
+    height: 6,
+    properties: { title, metrics, region, period: ALARM_PERIOD_SECONDS, view: "timeSeries", ...extra },
+  });
+  const ecsMetric = (metricName: string) =>
+    args.ecs
+      ? [
+          [
+            "AWS/ECS",
+            metricName,
+            "ClusterName",
+            args.ecs.clusterName,
+            "ServiceName",
+            args.ecs.serviceName,
+            { stat: "Average" },
+          ],
+        ]
+      : [];
+  const widgets = [
+    widget("Traffic: requests", [alb("RequestCount", "Sum")], 0, 0),
+    widget(
+      "Errors: 5xx by source",
+      [alb("HTTPCode_ELB_5XX_Count", "Sum"), alb("HTTPCode_Target_5XX_Count", "Sum")],
+      12,
+      0,
+    ),
+    widget(
+      "Latency: target response time (s)",
+      ["p50", "p90", "p99"].map((p) => alb("TargetResponseTime", p)),
+      0,
+      6,
+    ),
+    widget(
+      "Saturation: CPU and memory (%), healthy and unhealthy targets",
+      [
+        ...ecsMetric("CPUUtilization"),
+        ...ecsMetric("MemoryUtilization"),
+        alb("HealthyHostCount", "Minimum", tg),
+        alb("UnHealthyHostCount", "Maximum", tg),
+      ],
+      12,
+      6,
+    ),
+    ...(args.syntheticCheck ? [args.syntheticCheck.dashboardWidget(0, 12)] : []),
+    {
+      type: "alarm",
+      x: 12,
+      y: 12,
+      width: 12,
+      height: 6,
+      properties: {
+        title: "Alarms",
+        // This region's alarms; the synthetic check's live in us-east-1 and have their widget above.
+        alarms: args.alarms.map((a) => a.arn),
+      },
+    },
+  ];
+  const dashboard = new aws.cloudwatch.Dashboard(
+    `${name}-dashboard`,
+    { dashboardName, dashboardBody: pulumi.jsonStringify({ widgets }) },
+    { parent },
+  );
+  return {
+    dashboard,
+    url: pulumi.interpolate`https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboard.dashboardName}`,
+  };
+}

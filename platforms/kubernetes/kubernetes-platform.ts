@@ -1,0 +1,242 @@
+import * as aws from "@pulumi/aws";
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import type { AppSettings, NetworkPolicySources, ScalingSettings, ServiceType } from "../../facts";
+import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../../facts";
+import type { PlatformImage } from "../args";
+import {
+  KubernetesApp,
+  type KubernetesAppArgs,
+  type NetworkPolicySource,
+  networkPolicySources,
+  SERVICE_PORT,
+  SYNTHETIC_CLIENT_LABELS,
+  SyntheticClient,
+} from "../workload";
+
+export type ImagePullArgs =
+  /**
+   * A private ECR image: a pull-only IAM user for the one repository and an in-cluster refresher that
+   * keeps the pull secret valid ({@link EcrPullSecret}).
+   */
+  | { ecr: { refresherImage: string } }
+  /** Use a pull secret that already exists in the namespace (e.g. kept fresh by a credential helper). */
+  | { existingSecretName: string }
+  /** The image is public, or nodes can pull it on their own (e.g. an ECR credential provider on the node). */
+  | { none: true };
+
+/** The default drain delay on a cluster we know nothing about: long enough for kube-proxy and an ingress controller to notice. */
+export const KUBERNETES_DRAIN_DELAY_MS = 10_000;
+
+export interface KubernetesPlatformArgs {
+  image: PlatformImage;
+  app: AppSettings;
+  scaling: ScalingSettings;
+  cluster: {
+    /** The cluster's kubeconfig. Must be a secret Output; it is the only way the program reaches the cluster. */
+    kubeconfig: pulumi.Output<string>;
+    /** kubeconfig context to use; the kubeconfig's current-context when unset. */
+    context?: string;
+    /**
+     * The cluster's API server URL, its identity: rotated credentials update the provider in place; only
+     * a change of cluster replaces it, and with it every object on the cluster.
+     */
+    apiServer: string;
+  };
+  imagePull: ImagePullArgs;
+  namespace: string;
+  createNamespace: boolean;
+  serviceType: ServiceType;
+  /** An Ingress of this class in front of the Service; `tlsSecretName` comes with `host`. */
+  ingress?: { className: string; host?: string; tlsSecretName?: string };
+  /** Who may reach the app port. Both empty means the platform's defaults ({@link defaultNetworkPolicySources}). */
+  networkPolicy: NetworkPolicySources;
+  /** Namespace of the ingress controller that serves `ingress.className`. */
+  ingressControllerNamespace: string;
+  /** CIDRs traffic through a NodePort or LoadBalancer Service arrives from (the nodes, a pod-targeting LB). */
+  nodeCidrs: string[];
+  /**
+   * Wait in `up` for the LoadBalancer Service's or Ingress's address. On kind, minikube, bare metal or
+   * behind a controller that publishes no status it never comes, and `up` would fail.
+   */
+  awaitAddress: boolean;
+  /** The in-cluster synthetic client (a CronJob every minute) in this Node.js image; undefined: none. */
+  syntheticClient: { image: string } | undefined;
+}
+
+/**
+ * The app on any existing Kubernetes cluster, reached only through the kubeconfig given in stack config.
+ */
+export class KubernetesPlatform extends pulumi.ComponentResource {
+  public readonly namespace: pulumi.Output<string>;
+  public readonly serviceName: pulumi.Output<string>;
+  /**
+   * Where the app answers: `https://<ingress host>`, the load balancer's or Ingress's address once one is
+   * known, else the in-cluster `http://<service>.<namespace>.svc.cluster.local`.
+   */
+  public readonly url: pulumi.Output<string>;
+  /** A command that reaches the app from a workstation through the API server, whatever the Service type. */
+  public readonly portForwardCommand: pulumi.Output<string>;
+
+  constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("fastify-deploy:platforms:KubernetesPlatform", name, {}, opts);
+    const provider = createProvider(name, args.cluster, this);
+    const app = new KubernetesApp(
+      `${name}-app`,
+      {
+        provider,
+        image: args.image.uri,
+        app: args.app,
+        scaling: args.scaling,
+        platform: "kubernetes",
+        drainDelayMs: KUBERNETES_DRAIN_DELAY_MS,
+        namespace: args.namespace,
+        createNamespace: args.createNamespace,
+        ...this.imagePull(name, args),
+        serviceType: args.serviceType,
+        ...(args.ingress !== undefined && { ingress: args.ingress }),
+        networkPolicySources: [
+          ...networkPolicySources(args.networkPolicy, () => defaultNetworkPolicySources(args)),
+          // Admitted whatever else is configured: it is part of the stack.
+          ...(args.syntheticClient ? [{ podLabels: SYNTHETIC_CLIENT_LABELS }] : []),
+        ],
+        awaitAddress: args.awaitAddress,
+      },
+      { parent: this },
+    );
+
+    if (args.syntheticClient) {
+      new SyntheticClient(
+        `${name}-synthetic-client`,
+        {
+          provider,
+          namespace: app.namespace,
+          namePrefix: args.namespace,
+          targetUrl: app.clusterUrl,
+          appPodSelector: app.podSelector,
+          image: args.syntheticClient.image,
+        },
+        { parent: this },
+      );
+    }
+
+    this.namespace = app.namespace;
+    this.serviceName = app.serviceName;
+    this.url = platformUrl(args, app);
+    this.portForwardCommand = pulumi.interpolate`kubectl port-forward --namespace ${app.namespace} service/${app.serviceName} 8080:${SERVICE_PORT}`;
+    this.registerOutputs({
+      namespace: this.namespace,
+      serviceName: this.serviceName,
+      url: this.url,
+      portForwardCommand: this.portForwardCommand,
+    });
+  }
+
+  /** How the pods pull the image: a named secret, an ECR secret kept fresh in the cluster, or nothing. */
+  private imagePull(name: string, args: KubernetesPlatformArgs): Pick<KubernetesAppArgs, "imagePull"> {
+    const pull = args.imagePull;
+    if ("existingSecretName" in pull) return { imagePull: { existingSecretName: pull.existingSecretName } };
+    if ("ecr" in pull) return { imagePull: { ecr: this.createEcrPuller(name, args.image.uri, pull.ecr) } };
+    return {};
+  }
+
+  /**
+   * A pull-only IAM identity for the image's one repository, for the in-cluster refresher. An IAM user's
+   * access key, created here, because it is the one AWS credential every cluster can use with nothing
+   * for the operator to provide: OIDC federation of the cluster's service-account issuer is keyless but
+   * needs an issuer AWS can reach over the internet, which kind, minikube and most on-prem clusters do
+   * not have. The key can do nothing but pull this repository's images; rotate it with
+   * `pulumi up --replace <its URN>`.
+   */
+  private createEcrPuller(name: string, image: pulumi.Input<string>, settings: { refresherImage: string }) {
+    const ecr = pulumi.output(image).apply((uri) => {
+      const found = ecrImage(uri);
+      if (!found)
+        throw new Error(`KubernetesPlatform: imagePull.ecr needs an ECR image, got ${JSON.stringify(uri)}`);
+      return found;
+    });
+    const user = new aws.iam.User(
+      `${name}-ecr-puller`,
+      { path: "/fastify-deploy/", tags: { "fastify-deploy:purpose": "ecr-pull-refresher" } },
+      { parent: this },
+    );
+    new aws.iam.UserPolicy(
+      `${name}-ecr-pull`,
+      {
+        user: user.name,
+        policy: ecr.repositoryArn.apply((arn) =>
+          JSON.stringify({ Version: "2012-10-17", Statement: ecrPullStatements(arn) }),
+        ),
+      },
+      { parent: this },
+    );
+    const key = new aws.iam.AccessKey(`${name}-ecr-puller-key`, { user: user.name }, { parent: this });
+    return {
+      registryHost: ecr.host,
+      region: ecr.region,
+      ecrEndpoint: ecr.apply(ecrApiEndpoint),
+      accessKeyId: pulumi.secret(key.id),
+      secretAccessKey: pulumi.secret(key.secret),
+      image: settings.refresherImage,
+    };
+  }
+}
+
+/**
+ * Who reaches the app on a cluster we know nothing about: the ingress controller's namespace when an
+ * Ingress routes to it, the node (and pod-targeting load balancer) CIDRs when the Service is NodePort
+ * or LoadBalancer (kube-proxy hands such traffic on from a node's address), and otherwise only pods of
+ * the app's own namespace (clients in the cluster must be named in config).
+ */
+export function defaultNetworkPolicySources(
+  args: Pick<
+    KubernetesPlatformArgs,
+    "namespace" | "serviceType" | "ingress" | "ingressControllerNamespace" | "nodeCidrs"
+  >,
+): NetworkPolicySource[] {
+  const sources: NetworkPolicySource[] = [];
+  if (args.ingress !== undefined) sources.push({ namespace: args.ingressControllerNamespace });
+  if (args.serviceType !== "ClusterIP") sources.push(...args.nodeCidrs.map((cidr) => ({ cidr })));
+  if (sources.length === 0) sources.push({ namespace: args.namespace });
+  return sources;
+}
+
+/**
+ * The one way the program reaches the cluster: the given kubeconfig, kept secret. Identified by its API
+ * server, so rotated credentials update the provider in place and only another cluster replaces it.
+ */
+function createProvider(
+  name: string,
+  cluster: KubernetesPlatformArgs["cluster"],
+  parent: pulumi.Resource,
+): k8s.Provider {
+  return new k8s.Provider(
+    `${name}-provider`,
+    {
+      kubeconfig: pulumi.secret(cluster.kubeconfig),
+      ...(cluster.context !== undefined && { context: cluster.context }),
+      clusterIdentifier: cluster.apiServer,
+      enableServerSideApply: true,
+      // A stack whose cluster is gone must fail loudly, not silently forget its objects.
+      deleteUnreachable: false,
+    },
+    { parent },
+  );
+}
+
+function platformUrl(args: KubernetesPlatformArgs, app: KubernetesApp): pulumi.Output<string> {
+  if (args.ingress?.host) {
+    const scheme = args.ingress.tlsSecretName ? "https" : "http";
+    return pulumi.interpolate`${scheme}://${args.ingress.host}`;
+  }
+  // An address exists only once something assigned it (and, without the await, once a later up or
+  // refresh read it back); until then the in-cluster URL is the one that works.
+  const external = args.ingress
+    ? app.ingressAddress
+    : args.serviceType === "LoadBalancer"
+      ? app.loadBalancerAddress
+      : pulumi.output("");
+  return pulumi
+    .all([external, app.clusterUrl])
+    .apply(([address, clusterUrl]) => (address ? `http://${address}` : clusterUrl));
+}
