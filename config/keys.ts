@@ -279,7 +279,7 @@ export const CONFIG_KEYS = {
     platforms: ["eks"],
     schema: oneOf(BASTION_ACCESS_POLICIES),
   },
-  // Observability (platforms/monitoring.ts, synthetic-check.ts, synthetic-client.ts).
+  // Observability (platforms/aws/monitoring.ts, aws/synthetic-check.ts, workload/synthetic-client.ts).
   alarmEmail: {
     platforms: AWS,
     schema: optional(

@@ -77,7 +77,7 @@ export interface NetworkPolicySources {
 
 /**
  * Observability on the AWS platforms (alarms, their SNS topic, the dashboard, the synthetic check):
- * what a user chooses. Every other threshold is a named constant in platforms/monitoring.ts.
+ * what a user chooses. Every other threshold is a named constant in platforms/aws/monitoring.ts.
  */
 export interface MonitoringSettings {
   /** Subscribed to the alarm topic(s) by email (AWS sends a confirmation first); unset: no subscription. */

@@ -17,7 +17,8 @@ import ts from "typescript";
  * - the shared wings (aws/, workload/) and the shared contracts at the root never import a platform folder;
  * - the workload (shared by eks and kubernetes, run on any cluster) never imports the aws/ wing;
  * - another wing is reached through its face (`index.ts`), never a file inside it;
- * - no source file is loose at the root of platforms/ but the switch, the contract and the shared Args.
+ * - no source file is loose at the root of platforms/ but the switch, the contract and the shared Args,
+ *   and every folder of platforms/ is a known wing.
  * Test files are outside the rules (a test may import what it checks).
  */
 
@@ -119,6 +120,11 @@ export function violations(files: Readonly<Record<string, string>>): string[] {
   for (const [file, text] of Object.entries(files)) {
     const home = topOf(file);
     const homeWing = wingOf(file);
+    if (homeWing !== undefined && homeWing !== "root" && !WINGS.includes(homeWing)) {
+      out.push(
+        `${file}: in platforms/${homeWing}/, not a known wing (add it to PLATFORM_WINGS or SHARED_WINGS)`,
+      );
+    }
     if (
       homeWing === "root" &&
       !(PLATFORMS_ROOT_FILES as readonly string[]).includes(
@@ -224,6 +230,7 @@ describe("import graph", () => {
         "config/c.ts: imports ../platforms/eks at runtime (config may import platforms/ only as types)",
         "config/c.ts: imports ../platforms/kubernetes at runtime (config may import platforms/ only as types)",
         "platforms/args.ts: imports ../config (components take Args, never config)",
+        "platforms/nested/e.ts: in platforms/nested/, not a known wing (add it to PLATFORM_WINGS or SHARED_WINGS)",
         "platforms/nested/e.ts: imports ../../config/parse (components take Args, never config)",
         "image.ts: imports ./config (components take Args, never config)",
         "facts/f.ts: imports @pulumi/pulumi (facts/ imports only facts/)",

@@ -291,7 +291,7 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
   "aws:eks/accessEntry:AccessEntry": (args, ctx) => ({
     accessEntryArn: arn(ctx, "eks", `access-entry/${ctx.hex(args.name, 36)}`),
   }),
-  // The edge (platforms/edge.ts). ACM asks for one CNAME per name, under the domain.
+  // The edge (platforms/aws/edge.ts). ACM asks for one CNAME per name, under the domain.
   "aws:acm/certificate:Certificate": (args, ctx) => {
     const domainName = args.inputs.domainName as string;
     const token = ctx.hex(`${args.name}/validation`, 32);
@@ -334,7 +334,7 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
       revision: 1,
     },
   }),
-  // Observability (platforms/alarms.ts, monitoring.ts, synthetic-check.ts).
+  // Observability (platforms/aws/: alarms.ts, monitoring.ts, synthetic-check.ts).
   "aws:sns/topic:Topic": (args, ctx) => {
     const name = physicalName(args, ctx);
     return { name, arn: arn(ctx, "sns", name) };
@@ -419,7 +419,7 @@ export const MOCK_CALLS: Record<string, CallMock> = {
       arn: `arn:aws:ec2:${ctx.region}:${MOCK_ACCOUNT_ID}:subnet/${id}`,
     };
   },
-  // The ALB and target group the load balancer controller created, found by its tags (monitoring.ts):
+  // The ALB and target group the load balancer controller created, found by its tags (platforms/aws/monitoring.ts):
   // named after the `ingress.k8s.aws/stack` tag, as the controller names them k8s-<ns>-<ingress>-<hash>.
   "aws:lb/getLoadBalancer:getLoadBalancer": (inputs, ctx) => {
     const tags = (inputs.tags ?? {}) as Record<string, string>;

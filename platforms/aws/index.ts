@@ -1,0 +1,22 @@
+// The aws wing's face: what the ecs and eks platforms both build (network, ALB, edge, observability,
+// account lookup, tags). It never imports a platform folder.
+export { type AwsAccount, lookupAwsAccount } from "./account";
+export {
+  type AlbIngressSettings,
+  admitAllowedCidrs,
+  albIngressAnnotations,
+  albListeners,
+  albUrl,
+  createLoadBalancer,
+  type TargetHealthCheck,
+} from "./alb";
+export { createAlias, createEdge, type Edge } from "./edge";
+export {
+  completeMonitoring,
+  controllerAlbDimensions,
+  createAlbMonitoring,
+  type StackMonitoring,
+} from "./monitoring";
+export { createNetwork, publicSubnetCidrs } from "./network";
+export { ecsSubnetMasks, eksSubnetMasks, type SubnetMask } from "./subnet-layout";
+export { awsTags } from "./tags";

@@ -1,0 +1,11 @@
+// The workload wing's face: the app's Kubernetes objects that eks and kubernetes share (KubernetesApp),
+// the ECR pull secret and its refresher, the synthetic client, the restricted pod security. It never
+// imports ../aws: it runs on any cluster.
+export {
+  KubernetesApp,
+  type KubernetesAppArgs,
+  type NetworkPolicySource,
+  networkPolicySources,
+  SERVICE_PORT,
+} from "./kubernetes-app";
+export { SYNTHETIC_CLIENT_LABELS, SyntheticClient } from "./synthetic-client";
