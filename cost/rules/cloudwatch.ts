@@ -1,0 +1,70 @@
+/** CloudWatch: log ingestion and storage, alarms per metric, dashboards. */
+import type { Rule } from "./common";
+import { arr, cents, charge, monthly, notPriced, num, obj, rate } from "./common";
+
+const logGroupRule: Rule = (r, ctx) => {
+  const gb = ctx.assumptions.logGbPerMonthPerGroup;
+  const retention = num(r.inputs.retentionInDays);
+  const months = retention === undefined ? ctx.assumptions.logMonthsWithoutRetention : retention / 30;
+  const stored = gb * months;
+  return [
+    charge(
+      ctx,
+      `CloudWatch Logs ingestion: ${gb} GB/month (assumption logGbPerMonthPerGroup)`,
+      "logsIngestGb",
+      gb,
+      gb,
+      (p) => `${gb} GB × ${rate(p)}`,
+      (p) => p.usd,
+    ),
+    charge(
+      ctx,
+      `CloudWatch Logs storage: ${cents(stored)} GB held (${retention === undefined ? `no retention: ${months} months, assumption logMonthsWithoutRetention` : `${retention}-day retention`})`,
+      "logsStorageGbMonth",
+      stored,
+      stored,
+      (p) => `${cents(stored)} GB × ${rate(p)} (uncompressed; AWS bills compressed size, so this errs high)`,
+      (p) => p.usd,
+    ),
+  ];
+};
+
+/**
+ * A CloudWatch alarm is billed per metric it watches: one, or for a metric-math alarm each metric
+ * among its queries (expressions are free). High-resolution alarms (period under 60 s) cost more and
+ * have no rule here.
+ */
+const metricAlarmRule: Rule = (r, ctx) => {
+  const queries = arr(r.inputs.metricQueries).map(obj);
+  const metrics = queries.length === 0 ? 1 : queries.filter((q) => q.metric !== undefined).length;
+  const periods = [num(r.inputs.period), ...queries.map((q) => num(obj(q.metric).period))];
+  if (periods.some((p) => p !== undefined && p < 60)) {
+    return [notPriced("CloudWatch high-resolution alarm", "period under 60 s: no price rule for it")];
+  }
+  return [
+    monthly(
+      ctx,
+      `CloudWatch alarm: ${metrics} metric(s)${queries.length > 0 ? " (metric math: each metric is billed)" : ""}`,
+      "cloudwatchAlarmMonth",
+      metrics,
+      "alarm metrics",
+    ),
+  ];
+};
+
+/** Counted as a paid dashboard: the account's 3 free ones may already be taken by other stacks. */
+const dashboardRule: Rule = (_r, ctx) => [
+  monthly(
+    ctx,
+    "CloudWatch dashboard (every dashboard is counted: the account's first 3 are free, but this estimate cannot know whether other stacks took them)",
+    "cloudwatchDashboardMonth",
+    1,
+    "dashboard",
+  ),
+];
+
+export const CLOUDWATCH_RULES: Readonly<Record<string, Rule>> = {
+  "aws:cloudwatch/logGroup:LogGroup": logGroupRule,
+  "aws:cloudwatch/metricAlarm:MetricAlarm": metricAlarmRule,
+  "aws:cloudwatch/dashboard:Dashboard": dashboardRule,
+};

@@ -1,0 +1,16 @@
+/** IAM: no charge. */
+import type { Rule } from "./common";
+import { free } from "./common";
+
+const IAM_FREE = free("IAM has no charge");
+
+export const IAM_RULES: Readonly<Record<string, Rule>> = {
+  "aws:iam/role:Role": IAM_FREE,
+  "aws:iam/rolePolicy:RolePolicy": IAM_FREE,
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": IAM_FREE,
+  "aws:iam/policy:Policy": IAM_FREE,
+  "aws:iam/instanceProfile:InstanceProfile": IAM_FREE,
+  "aws:iam/user:User": IAM_FREE,
+  "aws:iam/userPolicy:UserPolicy": IAM_FREE,
+  "aws:iam/accessKey:AccessKey": IAM_FREE,
+};

@@ -1,0 +1,58 @@
+/** VPC: the awsx Vpc's NAT gateways and their addresses; VPCs, subnets and security groups are free. */
+import type { GraphResource, Line } from "../estimate";
+import type { Rule } from "./common";
+import { arr, charge, free, hourly, num, obj, publicIpv4, rate, str } from "./common";
+
+/** awsx's Vpc defaults, read in pulumi-awsx awsx/ec2/vpc.ts (commit e60adf3c): `natGateways?.strategy ?? "OnePerAz"` and `azCount ?? 3`. */
+export const AWSX_VPC_DEFAULTS = { natStrategy: "OnePerAz", availabilityZones: 3 } as const;
+
+export function vpcAzs(vpc: GraphResource): number {
+  const names = arr(vpc.inputs.availabilityZoneNames).length;
+  return (
+    num(vpc.inputs.numberOfAvailabilityZones) ?? (names > 0 ? names : AWSX_VPC_DEFAULTS.availabilityZones)
+  );
+}
+
+const vpcRule: Rule = (r, ctx) => {
+  const azs = vpcAzs(r);
+  const strategy = str(obj(r.inputs.natGateways).strategy) ?? AWSX_VPC_DEFAULTS.natStrategy;
+  const nats = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
+  const derived = `natGateways.strategy=${strategy}, ${azs} AZs: created inside the awsx Vpc component, which is opaque under mocks, so derived from its inputs`;
+  const lines: Omit<Line, "resource">[] = [
+    {
+      kind: "free",
+      item: "VPC, subnets, route tables, internet gateway",
+      monthly: 0,
+      monthlyAtMax: 0,
+      detail: "no charge for these (NAT gateways and public IPv4 addresses are priced separately)",
+      sources: [],
+    },
+  ];
+  if (nats > 0) {
+    lines.push(
+      charge(ctx, `NAT gateways: ${nats} (${derived})`, "natGatewayHour", nats, nats, (p) =>
+        hourly(nats, nats, p),
+      ),
+      publicIpv4(ctx, `one Elastic IP per NAT gateway, ${derived}`, nats, nats),
+      charge(
+        ctx,
+        `NAT data processing: ${ctx.assumptions.natGbPerMonth} GB/month (assumption natGbPerMonth)`,
+        "natGatewayGb",
+        ctx.assumptions.natGbPerMonth,
+        ctx.assumptions.natGbPerMonth,
+        (p) => `${ctx.assumptions.natGbPerMonth} GB × ${rate(p)}`,
+        (p) => p.usd,
+      ),
+    );
+  }
+  return lines;
+};
+
+const SG_FREE = free("security groups and their rules have no charge");
+
+export const VPC_RULES: Readonly<Record<string, Rule>> = {
+  "awsx:ec2:Vpc": vpcRule,
+  "aws:ec2/securityGroup:SecurityGroup": SG_FREE,
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": SG_FREE,
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": SG_FREE,
+};
