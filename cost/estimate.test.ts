@@ -2,7 +2,15 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { type ProgramRun, runProgram, stackPlatformCases } from "../tools/harness";
 import { applyAssumptions, defaultAssumptions, lcuForRequests } from "./assumptions";
-import { AWSX_VPC_DEFAULTS, type Estimate, estimate, type Graph, type Line, ruleFor } from "./estimate";
+import {
+  AWSX_VPC_DEFAULTS,
+  type Estimate,
+  estimate,
+  type Graph,
+  gatherRules,
+  type Line,
+  ruleFor,
+} from "./estimate";
 import { loadRegionPrices, PRICE_KEYS, pricedRegions } from "./prices";
 import { renderText } from "./render";
 
@@ -186,6 +194,16 @@ describe("cost rules", () => {
     estimate(graph([{ type: "awsx:ec2:Vpc", name: "vpc", inputs }]), { assumptions: ASSUMPTIONS });
   const natCount = (e: Estimate): number =>
     Number(/NAT gateways: (\d+)/.exec(lines(e, "priced")[0]?.item ?? "")?.[1] ?? 0);
+
+  it("the services' tables are gathered into one; a type two modules both claim throws, naming it", () => {
+    const rule = ruleFor("aws:ecs/cluster:Cluster");
+    assert.ok(rule);
+    assert.deepEqual(Object.keys(gatherRules({ a: rule }, { b: rule })), ["a", "b"]);
+    assert.throws(
+      () => gatherRules({ "aws:x/y:Y": rule }, { "aws:x/y:Y": rule }),
+      new Error("cost: aws:x/y:Y has a rule in two modules of cost/rules/; keep it in one"),
+    );
+  });
 
   it("NAT gateways follow awsx's defaults when the program passes nothing: one per AZ, three AZs", () => {
     assert.deepEqual(AWSX_VPC_DEFAULTS, { natStrategy: "OnePerAz", availabilityZones: 3 });

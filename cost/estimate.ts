@@ -73,24 +73,42 @@ export interface Estimate {
   totalAtMax: number;
 }
 
-export const RULES: Readonly<Record<string, Rule>> = {
-  "pulumi:pulumi:Stack": free("the stack itself: no cloud resource"),
-  ...VPC_RULES,
-  ...ELB_RULES,
-  ...ECS_RULES,
-  ...CLOUDWATCH_RULES,
-  ...KMS_RULES,
-  ...EC2_RULES,
-  ...EKS_RULES,
-  ...IAM_RULES,
-  ...ECR_RULES,
-  ...KUBERNETES_RULES,
-  ...WAF_RULES,
-  ...S3_RULES,
-  ...ACM_RULES,
-  ...ROUTE53_RULES,
-  ...SNS_RULES,
-};
+/**
+ * One table from the services' tables. A type that two modules both claim is a mistake (spreading them
+ * would let the later one win silently), so it throws, naming the type.
+ */
+export function gatherRules(
+  ...tables: ReadonlyArray<Readonly<Record<string, Rule>>>
+): Readonly<Record<string, Rule>> {
+  const all: Record<string, Rule> = {};
+  for (const table of tables) {
+    for (const [type, rule] of Object.entries(table)) {
+      if (type in all)
+        throw new Error(`cost: ${type} has a rule in two modules of cost/rules/; keep it in one`);
+      all[type] = rule;
+    }
+  }
+  return all;
+}
+
+export const RULES: Readonly<Record<string, Rule>> = gatherRules(
+  { "pulumi:pulumi:Stack": free("the stack itself: no cloud resource") },
+  VPC_RULES,
+  ELB_RULES,
+  ECS_RULES,
+  CLOUDWATCH_RULES,
+  KMS_RULES,
+  EC2_RULES,
+  EKS_RULES,
+  IAM_RULES,
+  ECR_RULES,
+  KUBERNETES_RULES,
+  WAF_RULES,
+  S3_RULES,
+  ACM_RULES,
+  ROUTE53_RULES,
+  SNS_RULES,
+);
 
 /** Types matched by prefix: this project's own components and Pulumi providers are no cloud resources. */
 const PREFIX_RULES: ReadonlyArray<[string, Rule]> = [
