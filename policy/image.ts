@@ -8,7 +8,7 @@ import { DEPLOYMENT } from "./kubernetes";
 import { asArray, asObject, containersOf, DIGEST_PINNED, podSpecOf } from "./rules";
 
 const ECR_REPOSITORY = "aws:ecr/repository:Repository";
-/** Build-cache repositories are mutable on purpose and never deployed from (../image.ts). */
+/** Build-cache repositories are mutable on purpose and never deployed from (the root's image.ts). */
 const isBuildCacheRepository = (name: string): boolean => /-cache-repo$/.test(name);
 
 export const ecrRepositoryHardened = resourcePolicy(
