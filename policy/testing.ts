@@ -16,7 +16,13 @@
  *
  * What the harness cannot give: resource options (protect, ignoreChanges, additionalSecretOutputs,
  * custom timeouts), so `opts` holds the engine's zero values; policies fall back to matching ids/ARNs.
+ *
+ * Below the adapter, what the policy test files (policies.test.ts and one per domain module) share:
+ * the recorded programs, and the two tables every policy appears in, a rejected fixture and a mutated
+ * real resource.
  */
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
 import type {
   PolicyResource,
   PolicyResourceOptions,
@@ -25,7 +31,16 @@ import type {
   StackValidationArgs,
   StackValidationPolicy,
 } from "@pulumi/policy";
-import type { ProgramRun, RecordedResource } from "../tools/harness";
+import {
+  type PLATFORMS,
+  type ProgramRun,
+  type RecordedResource,
+  type RunOptions,
+  runProgram,
+  type STACKS,
+  stackPlatformCases,
+} from "../tools/harness";
+import { isObject } from "./rules";
 
 export interface Violation {
   policy: string;
@@ -221,5 +236,143 @@ export function mutated(
     const state = { ...plain(r.state) };
     for (const key of Object.keys(r.inputs)) delete state[key];
     return { ...r, inputs, state: { ...state, ...inputs } };
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The policy test files' shared setup
+
+export const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+
+/** Programs run besides the committed stack × platform cases. */
+const VARIANTS = {
+  /** prod on ECS with a certificate: HTTPS and the HTTP redirect. */
+  prodHttps: {
+    stack: "prod",
+    config: { platform: "ecs", certificateArn: CERT, allowedCidrs: ["198.51.100.0/24"] },
+  },
+  /** prod (EKS) with a certificate. */
+  eks: { stack: "prod", config: { certificateArn: CERT } },
+  /** prod (EKS) without HTTPS. */
+  eksHttp: { stack: "prod" },
+  /** prod (EKS) with a certificate and the bastion in SSH mode. */
+  eksSsh: {
+    stack: "prod",
+    config: { certificateArn: CERT, bastionMode: "ssh", bastionSshAllowedCidrs: ["198.51.100.7/32"] },
+  },
+} satisfies Record<string, RunOptions>;
+
+/** A recorded program: a committed `stack/platform` case, or one of the variants. */
+export type Recorded = `${(typeof STACKS)[number]}/${(typeof PLATFORMS)[number]}` | keyof typeof VARIANTS;
+
+const recordings = new Map<Recorded, Promise<RecordedResource[]>>();
+let lastRun: Promise<unknown> = Promise.resolve();
+
+/**
+ * The resources `name`'s program records. Each program runs once per test file, when a test first
+ * asks for it, so a file runs only the programs its tests use; runs queue, because runProgram calls
+ * must not overlap.
+ */
+export function recorded(name: Recorded): Promise<RecordedResource[]> {
+  let recording = recordings.get(name);
+  if (recording === undefined) {
+    const options =
+      name in VARIANTS
+        ? VARIANTS[name as keyof typeof VARIANTS]
+        : stackPlatformCases().find((c) => `${c.stack}/${c.platform}` === name)?.options;
+    assert.ok(options, name);
+    recording = lastRun.then(() => runProgram(options)).then((run) => run.resources);
+    lastRun = recording.catch(() => undefined);
+    recordings.set(name, recording);
+  }
+  return recording;
+}
+
+/** Violations one policy reports on `resources`. */
+export const check = async (policy: AnyPolicy, resources: readonly RecordedResource[]): Promise<string[]> =>
+  (await evaluate([policy], resources)).map((v) => v.message);
+
+/** A policy object (a domain module also exports resource types and helpers). */
+export const isPolicy = (value: unknown): value is AnyPolicy =>
+  isObject(value) && ("validateResource" in value || "validateStack" in value);
+
+/** The policies a module exports. */
+export const policiesOf = (module: object): AnyPolicy[] => Object.values(module).filter(isPolicy);
+
+/** The names of `module`'s policies that no entry of `table` is about. */
+function uncovered(module: object, table: readonly { policy: AnyPolicy }[]): string[] {
+  const covered = new Set(table.map((entry) => entry.policy.name));
+  return policiesOf(module)
+    .map((x) => x.name)
+    .filter((n) => !covered.has(n));
+}
+
+/** Hand-made resources one policy rejects, with its exact remediation messages. */
+export interface Rejection {
+  policy: AnyPolicy;
+  resources: () => RecordedResource[];
+  messages: string[];
+}
+
+/** Each fixture is rejected with exactly its messages; every policy of `module` has one. */
+export function describeRejections(module: object, rejections: readonly Rejection[]): void {
+  describe("fixtures: each policy rejects with its exact remediation message", () => {
+    for (const r of rejections) {
+      it(r.policy.name, async () => {
+        assert.deepEqual(await check(r.policy, r.resources()), r.messages);
+      });
+    }
+    it("every policy has a rejected fixture", () => {
+      assert.deepEqual(uncovered(module, rejections), []);
+    });
+  });
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: mutations edit arbitrary recorded JSON in place
+export type Json = Record<string, any>;
+
+/** A real recorded resource, one setting removed or flipped → the policy reports it. */
+export interface Mutation {
+  policy: AnyPolicy;
+  setting: string;
+  from: Recorded;
+  type: string;
+  name?: RegExp;
+  mutate: (inputs: Json) => void;
+}
+
+/** The first container of a recorded Deployment. */
+export const container = (i: Json) => i.spec.template.spec.containers[0];
+
+/** Edits the first container of a recorded ECS task definition (containerDefinitions is JSON text). */
+export const editContainers = (i: Json, edit: (c: Json) => void) => {
+  const list = JSON.parse(i.containerDefinitions);
+  edit(list[0]);
+  i.containerDefinitions = JSON.stringify(list);
+};
+
+/** Each mutation passes before and fails after; every policy of `module` has one. */
+export function describeMutations(module: object, mutations: readonly Mutation[]): void {
+  describe("removing one security setting from a recorded resource makes its policy fail", () => {
+    for (const m of mutations) {
+      it(`${m.policy.name}: ${m.type.split(":").pop()} without ${m.setting}`, async () => {
+        const resources = await recorded(m.from);
+        const target = resources.find(
+          (r) => r.type === m.type && (m.name === undefined || m.name.test(r.name)),
+        );
+        assert.ok(target, `no ${m.type} ${m.name ?? ""} recorded`);
+        assert.deepEqual(await check(m.policy, resources), [], "passes before the mutation");
+        const after = await evaluate([m.policy], mutated(resources, target, m.mutate));
+        assert.ok(after.length > 0, `${m.policy.name} did not notice`);
+        const urns = new Set(resources.map((r) => r.urn));
+        assert.ok(
+          after.every((v) => v.urn === undefined || urns.has(v.urn)),
+          JSON.stringify(after),
+        );
+      });
+    }
+    it("every policy has at least one mutation", () => {
+      assert.deepEqual(uncovered(module, mutations), []);
+    });
   });
 }

@@ -1,0 +1,162 @@
+import { describe } from "node:test";
+import * as ecs from "./ecs";
+import {
+  describeMutations,
+  describeRejections,
+  editContainers,
+  fixture,
+  type Mutation,
+  type Rejection,
+} from "./testing";
+
+const rejections: Rejection[] = [
+  {
+    policy: ecs.ecsServiceRollout,
+    resources: () => [
+      fixture("aws:ecs/service:Service", "svc", {
+        loadBalancers: [{}],
+        deploymentCircuitBreaker: { enable: true, rollback: false },
+      }),
+    ],
+    messages: [
+      "ECS service svc: a failing deployment is not rolled back. Set deploymentCircuitBreaker: { enable: true, rollback: true }.",
+      "ECS service svc: no health-check grace period, so slow starts are killed. Set healthCheckGracePeriodSeconds (e.g. 30).",
+    ],
+  },
+  {
+    policy: ecs.ecsContainerHardened,
+    resources: () => [
+      fixture("aws:ecs/taskDefinition:TaskDefinition", "td", {
+        containerDefinitions: JSON.stringify([{ name: "app", user: "0", privileged: true }]),
+      }),
+    ],
+    messages: [
+      "Task definition td, container app: the root filesystem is writable. Set readonlyRootFilesystem: true (mount a volume where the app must write).",
+      'Task definition td, container app: user "0" is not a numeric non-root id. Set user: "65532:65532" (the image\'s uid:gid).',
+      "Task definition td, container app: privileged. Remove privileged (or set it to false).",
+    ],
+  },
+  {
+    policy: ecs.ecsStopTimeoutCoversShutdown,
+    resources: () => [
+      fixture("aws:ecs/taskDefinition:TaskDefinition", "td", {
+        containerDefinitions: JSON.stringify([
+          {
+            name: "app",
+            stopTimeout: 12,
+            environment: [
+              { name: "SHUTDOWN_DRAIN_DELAY_MS", value: "2000" },
+              { name: "SHUTDOWN_TIMEOUT_MS", value: "10000" },
+            ],
+          },
+          { name: "sidecar" },
+        ]),
+      }),
+    ],
+    messages: [
+      "Task definition td, container app: stopTimeout 12 s does not exceed drain + shutdown (12 s); ECS would kill the app mid-shutdown. Set stopTimeout above 12 (at most 120).",
+      "Task definition td, container sidecar: SHUTDOWN_DRAIN_DELAY_MS and SHUTDOWN_TIMEOUT_MS are not in the environment. Pass both (appEnvironment()) so the kill window can be checked.",
+    ],
+  },
+  {
+    policy: ecs.ecsTaskRolesSeparate,
+    resources: () => [
+      fixture("aws:ecs/taskDefinition:TaskDefinition", "td", {
+        executionRoleArn: "arn:role/x",
+        taskRoleArn: "arn:role/x",
+      }),
+      fixture("aws:ecs/taskDefinition:TaskDefinition", "none", {}),
+    ],
+    messages: [
+      "Task definition td: the task role is the execution role, so the app holds the agent's image-pull and log permissions. Use two roles.",
+      "Task definition none: no task role. Give the app its own aws.iam.Role (taskRoleArn), separate from the execution role.",
+    ],
+  },
+];
+
+const mutations: Mutation[] = [
+  {
+    policy: ecs.ecsServiceRollout,
+    setting: "circuit breaker rollback",
+    from: "dev/ecs",
+    type: "aws:ecs/service:Service",
+    mutate: (i) => {
+      i.deploymentCircuitBreaker.rollback = false;
+    },
+  },
+  {
+    policy: ecs.ecsServiceRollout,
+    setting: "healthCheckGracePeriodSeconds",
+    from: "dev/ecs",
+    type: "aws:ecs/service:Service",
+    mutate: (i) => {
+      delete i.healthCheckGracePeriodSeconds;
+    },
+  },
+  {
+    policy: ecs.ecsContainerHardened,
+    setting: "readonlyRootFilesystem",
+    from: "dev/ecs",
+    type: "aws:ecs/taskDefinition:TaskDefinition",
+    mutate: (i) =>
+      editContainers(i, (c) => {
+        delete c.readonlyRootFilesystem;
+      }),
+  },
+  {
+    policy: ecs.ecsContainerHardened,
+    setting: "user",
+    from: "dev/ecs",
+    type: "aws:ecs/taskDefinition:TaskDefinition",
+    mutate: (i) =>
+      editContainers(i, (c) => {
+        c.user = "node";
+      }),
+  },
+  {
+    policy: ecs.ecsContainerHardened,
+    setting: "privileged",
+    from: "dev/ecs",
+    type: "aws:ecs/taskDefinition:TaskDefinition",
+    mutate: (i) =>
+      editContainers(i, (c) => {
+        c.privileged = true;
+      }),
+  },
+  {
+    policy: ecs.ecsStopTimeoutCoversShutdown,
+    setting: "stopTimeout",
+    from: "dev/ecs",
+    type: "aws:ecs/taskDefinition:TaskDefinition",
+    mutate: (i) =>
+      editContainers(i, (c) => {
+        c.stopTimeout = 5;
+      }),
+  },
+  {
+    policy: ecs.ecsStopTimeoutCoversShutdown,
+    setting: "drain env",
+    from: "dev/ecs",
+    type: "aws:ecs/taskDefinition:TaskDefinition",
+    mutate: (i) =>
+      editContainers(i, (c) => {
+        c.environment = c.environment.map((e: { name: string; value: string }) =>
+          e.name === "SHUTDOWN_TIMEOUT_MS" ? { ...e, value: "120000" } : e,
+        );
+      }),
+  },
+  {
+    policy: ecs.ecsTaskRolesSeparate,
+    setting: "taskRoleArn",
+    from: "dev/ecs",
+    type: "aws:ecs/taskDefinition:TaskDefinition",
+    mutate: (i) => {
+      i.taskRoleArn = i.executionRoleArn;
+    },
+  },
+];
+
+describe("ECS policies", () => {
+  describeRejections(ecs, rejections);
+  describeMutations(ecs, mutations);
+});

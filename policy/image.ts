@@ -1,0 +1,107 @@
+/**
+ * Image policies: ECR repositories, docker.Image builds, and digest-pinned images in every deployed
+ * container (ECS task definitions and Kubernetes workloads).
+ */
+import { resourcePolicy, stackPolicy } from "./define";
+import { ECS_TASK_DEFINITION, ecsContainers } from "./ecs";
+import { DEPLOYMENT } from "./kubernetes";
+import { asArray, asObject, containersOf, DIGEST_PINNED, podSpecOf } from "./rules";
+
+const ECR_REPOSITORY = "aws:ecr/repository:Repository";
+/** Build-cache repositories are mutable on purpose and never deployed from (the root's image.ts). */
+const isBuildCacheRepository = (name: string): boolean => /-cache-repo$/.test(name);
+
+export const ecrRepositoryHardened = resourcePolicy(
+  "ecr-repository-hardened",
+  "ECR repositories have immutable tags (build caches excepted), scan on push, and explicit encryption.",
+  [ECR_REPOSITORY],
+  (props, args) => {
+    const out: string[] = [];
+    if (props.imageTagMutability !== "IMMUTABLE" && !isBuildCacheRepository(args.name)) {
+      out.push(
+        `ECR repository ${args.name}: tags are mutable. Set imageTagMutability: "IMMUTABLE" (only a build cache named "<name>-cache-repo" may be mutable).`,
+      );
+    }
+    if (asObject(props.imageScanningConfiguration).scanOnPush !== true) {
+      out.push(
+        `ECR repository ${args.name}: images are not scanned. Set imageScanningConfiguration: { scanOnPush: true }.`,
+      );
+    }
+    const encryption = asObject(asArray(props.encryptionConfigurations)[0]).encryptionType;
+    if (encryption !== "AES256" && encryption !== "KMS") {
+      out.push(
+        `ECR repository ${args.name}: encryption is not explicit. Set encryptionConfigurations: [{ encryptionType: "AES256" }] (or "KMS" with a key).`,
+      );
+    }
+    return out;
+  },
+);
+
+const ECR_LIFECYCLE_POLICY = "aws:ecr/lifecyclePolicy:LifecyclePolicy";
+
+export const ecrRepositoryLifecycle = stackPolicy(
+  "ecr-repository-lifecycle",
+  "Every ECR repository, build caches included, has a lifecycle policy, so untagged and old images never pile up for ever.",
+  (args) => {
+    const covered = new Set(
+      args.resources.filter((r) => r.type === ECR_LIFECYCLE_POLICY).map((r) => String(r.props.repository)),
+    );
+    return args.resources
+      .filter((r) => r.type === ECR_REPOSITORY && !covered.has(String(r.props.name)))
+      .map((r) => [
+        `ECR repository ${r.name}: no lifecycle policy, so its images pile up for ever. Add an aws.ecr.LifecyclePolicy for it (expire untagged images; keep a bounded history).`,
+        r.urn,
+      ]);
+  },
+);
+
+export const dockerImageCheckoutIndependent = resourcePolicy(
+  "docker-image-checkout-independent",
+  "docker.Image builds name their context and Dockerfile relative to the project and an explicit platform, so the inputs (and with them rebuilds and the image tag) do not depend on where or on which machine the program runs.",
+  ["docker:index/image:Image"],
+  (props, args) => {
+    const build = asObject(props.build);
+    const out: string[] = [];
+    for (const key of ["context", "dockerfile"]) {
+      const value = build[key];
+      if (typeof value === "string" && (value.startsWith("/") || /^[A-Za-z]:[\\/]/.test(value))) {
+        out.push(
+          `Image ${args.name}: build.${key} is the absolute path ${JSON.stringify(value)}, so every checkout records other inputs and the provider rebuilds. Give it relative to the project directory (e.g. ".", "Dockerfile").`,
+        );
+      }
+    }
+    if (typeof build.platform !== "string" || build.platform === "") {
+      out.push(
+        `Image ${args.name}: build.platform is not set, so the provider builds for whatever machine runs it. Set it (linux/amd64 or linux/arm64).`,
+      );
+    }
+    return out;
+  },
+);
+
+export const imageDigestPinned = resourcePolicy(
+  "image-digest-pinned",
+  "Every deployed container image is pinned by digest (repo@sha256:…), never by a mutable tag.",
+  [
+    ECS_TASK_DEFINITION,
+    "kubernetes:core/v1:Pod",
+    DEPLOYMENT,
+    "kubernetes:apps/v1:StatefulSet",
+    "kubernetes:apps/v1:DaemonSet",
+    "kubernetes:apps/v1:ReplicaSet",
+    "kubernetes:batch/v1:Job",
+    "kubernetes:batch/v1:CronJob",
+  ],
+  (props, args) => {
+    const images =
+      args.type === ECS_TASK_DEFINITION
+        ? ecsContainers(props).map((c) => [String(c.name), c.image] as const)
+        : containersOf(podSpecOf(args.type, props) ?? {}).map((c) => [c.name, c.props.image] as const);
+    return images
+      .filter(([, image]) => typeof image !== "string" || !DIGEST_PINNED.test(image))
+      .map(
+        ([container, image]) =>
+          `${args.name}: container ${container} uses image ${JSON.stringify(image)}, not pinned by digest. Deploy "<repository>@sha256:<digest>" (the AppImage's imageUri or a prebuilt digest).`,
+      );
+  },
+);
