@@ -1,5 +1,5 @@
 /**
- * Observability policies (platforms/alarms.ts, monitoring.ts): alarms that notify, and ECS services
+ * Observability policies (platforms/aws/alarms.ts, monitoring.ts): alarms that notify, and ECS services
  * that roll a deployment back when one fires.
  */
 import { resourcePolicy } from "./define";
