@@ -288,7 +288,6 @@ describe("ECS platform", () => {
       assert.equal(service.healthCheckGracePeriodSeconds, 30);
       assert.equal(service.deploymentMinimumHealthyPercent, 100);
       assert.equal(service.deploymentMaximumPercent, 200);
-      assert.equal(service.launchType, "FARGATE");
       assert.equal(service.desiredCount, 3);
       assert.equal(service.waitForSteadyState, true);
       assert.equal(service.enableExecuteCommand, false);
@@ -301,23 +300,56 @@ describe("ECS platform", () => {
       ]);
     });
 
-    it("capacityType: dev runs on FARGATE_SPOT alone, associated with the cluster before the service; ON_DEMAND keeps the FARGATE launch type and associates nothing", () => {
-      const service = dev.one("aws:ecs/service:Service");
-      assert.equal(service.inputs.launchType, undefined, "a launch type conflicts with a strategy");
-      assert.deepEqual(service.inputs.capacityProviderStrategies, [
-        { capacityProvider: "FARGATE_SPOT", weight: 1 },
-      ]);
-      const association = dev.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders");
-      assert.equal(association.inputs.clusterName, dev.one("aws:ecs/cluster:Cluster").state.name);
-      assert.deepEqual(association.inputs.capacityProviders, ["FARGATE_SPOT"]);
-      assert.ok(
-        service.dependencies?.includes(association.urn),
-        "CreateService fails on a provider the cluster does not have yet",
-      );
+    it("capacityType: SPOT (dev) is a strategy of FARGATE_SPOT alone, ON_DEMAND (prod) of FARGATE alone; the cluster has both providers, associated before the service", () => {
+      for (const [run, provider] of [
+        [dev, "FARGATE_SPOT"],
+        [prod, "FARGATE"],
+      ] as const) {
+        const service = run.one("aws:ecs/service:Service");
+        assert.deepEqual(service.inputs.capacityProviderStrategies, [
+          { capacityProvider: provider, weight: 1 },
+        ]);
+        const association = run.one("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders");
+        assert.equal(association.inputs.clusterName, run.one("aws:ecs/cluster:Cluster").state.name);
+        // Both, whatever capacityType says: a switch changes the service's strategy and nothing else.
+        assert.deepEqual(association.inputs.capacityProviders, ["FARGATE", "FARGATE_SPOT"]);
+        assert.ok(
+          service.dependencies?.includes(association.urn),
+          "CreateService fails on a provider the cluster does not have yet",
+        );
+      }
       // Spot's 2-minute warning is a SIGTERM: the task's whole stop window fits in it.
       assert.ok(container(dev).stopTimeout <= 120);
-      assert.equal(prod.one("aws:ecs/service:Service").inputs.capacityProviderStrategies, undefined);
-      assert.equal(prod.ofType("aws:ecs/clusterCapacityProviders:ClusterCapacityProviders").length, 0);
+    });
+
+    it("provider rule: a service with capacityProviderStrategies has forceNewDeployment true and no launchType", async () => {
+      // terraform-provider-aws internal/service/ecs/service.go (newest stored version, read 2026-12-07):
+      // capacityProviderStrategyCustomizeDiff fails the plan of an existing service whose
+      // capacity_provider_strategy changes unless force_new_deployment is true ("force_new_deployment
+      // should be true when capacity_provider_strategy is being updated", hashicorp/terraform-provider-aws#43533);
+      // launch_type is ForceNew, and ECS refuses a strategy beside a launch type. @pulumi/aws 7.48.0
+      // ecs/service.d.ts: "Updating this argument requires `forceNewDeployment = true`".
+      const armSpot = await runProgram({
+        stack: "dev",
+        config: { imagePlatform: "linux/arm64", capacityType: "SPOT" },
+      });
+      const services = [dev, prod, prodHttps, armSpot].map((run) => run.one("aws:ecs/service:Service"));
+      for (const service of services) {
+        assert.ok(
+          (service.inputs.capacityProviderStrategies as unknown[] | undefined)?.length,
+          "every capacityType is a strategy, so switching it never touches the ForceNew launchType",
+        );
+        assert.equal(service.inputs.forceNewDeployment, true, service.urn);
+        assert.equal(service.inputs.launchType, undefined, service.urn);
+      }
+    });
+
+    it("platform version LATEST: 1.4.0, what FARGATE_SPOT needs for ARM64 tasks", () => {
+      // API reference CapacityProviderStrategyItem: ARM64 on FARGATE_SPOT "on platform version 1.4.0 or
+      // later"; LATEST is 1.4.0 (developer guide, platform-linux-fargate.html), both read 2026-12-07.
+      for (const run of [dev, prod]) {
+        assert.equal(run.one("aws:ecs/service:Service").inputs.platformVersion, "LATEST");
+      }
     });
 
     it("stopTimeout covers the drain delay plus shutdown timeout, within the ECS maximum", () => {
@@ -400,13 +432,16 @@ describe("ECS platform", () => {
       assert.deepEqual([task.cpu, task.memory, task.networkMode], ["256", "512", "awsvpc"]);
       assert.deepEqual(task.requiresCompatibilities, ["FARGATE"]);
       assert.deepEqual(task.runtimePlatform, { operatingSystemFamily: "LINUX", cpuArchitecture: "X86_64" });
+      // dev runs on Fargate Spot, which runs ARM64 tasks too (since 2024-09).
       const arm = await runProgram({
         stack: "dev",
-        // Fargate Spot (dev) has no ARM64: an arm64 image runs on demand.
-        config: { imagePlatform: "linux/arm64", capacityType: "ON_DEMAND", appCommit: "0123abc" },
+        config: { imagePlatform: "linux/arm64", appCommit: "0123abc" },
       });
       const armTask = arm.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
       assert.deepEqual(armTask.runtimePlatform, { operatingSystemFamily: "LINUX", cpuArchitecture: "ARM64" });
+      assert.deepEqual(arm.one("aws:ecs/service:Service").inputs.capacityProviderStrategies, [
+        { capacityProvider: "FARGATE_SPOT", weight: 1 },
+      ]);
       assert.equal(env(arm).APP_COMMIT, "0123abc");
     });
 

@@ -113,8 +113,8 @@ export interface EcsPlatformArgs {
   logRetentionDays: number;
   containerInsights: boolean;
   /**
-   * ON_DEMAND: the FARGATE launch type. SPOT: a capacity provider strategy of FARGATE_SPOT only, X86_64
-   * only (config refuses an arm64 image). See {@link capacityPlacement}.
+   * ON_DEMAND: a capacity provider strategy of FARGATE alone; SPOT: of FARGATE_SPOT alone (X86_64 or
+   * ARM64 tasks). Never a launch type. See {@link capacityPlacement}.
    */
   capacityType: CapacityType;
   /** Alarms, their topic, the dashboard and the synthetic check (monitoring.ts). */
@@ -520,6 +520,11 @@ function createService(
       cluster: s.cluster.arn,
       taskDefinition: s.taskDefinition.arn,
       ...placement.serviceArgs,
+      // LATEST resolves to Linux platform version 1.4.0 (since 2021-03-19, AWS What's New "AWS Fargate
+      // updates platform version 1.4.0 to be the latest version"; "The LATEST platform version is 1.4.0",
+      // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/platform-linux-fargate.html, both read
+      // 2026-12-07): the version FARGATE_SPOT needs for ARM64 tasks (1.3.0 for X86_64; API reference
+      // CapacityProviderStrategyItem, read 2026-12-07).
       platformVersion: "LATEST",
       desiredCount: args.scaling.desiredCount,
       deploymentMinimumHealthyPercent: 100,
@@ -554,17 +559,39 @@ function createService(
   );
 }
 
+/** The Fargate capacity providers every cluster has associated, and which one each capacityType uses. */
+const FARGATE_CAPACITY_PROVIDERS = ["FARGATE", "FARGATE_SPOT"] as const;
+const FARGATE_PROVIDER: Record<CapacityType, (typeof FARGATE_CAPACITY_PROVIDERS)[number]> = {
+  ON_DEMAND: "FARGATE",
+  SPOT: "FARGATE_SPOT",
+};
+
 /**
- * Where the service's tasks run. ON_DEMAND keeps the FARGATE launch type (what every stack had before
- * the key existed, so their graphs do not change). SPOT associates the FARGATE_SPOT capacity provider
- * with the cluster and gives the service a strategy of that provider alone: ECS then stops a task with
- * a 2-minute warning when AWS reclaims the capacity (SIGTERM first, the app drains within its kill
- * window) and starts a replacement when Spot capacity is available; there is no fallback to on-demand
- * ("Amazon Fargate capacity providers", ECS developer guide; Fargate Spot supports only X86_64 Linux
- * tasks, the same page). The association must exist before the service names the provider, hence the
- * dependency. Switching an existing service either way replaces it: launch_type is ForceNew in
- * terraform-provider-aws, and its capacityProviderStrategyCustomizeDiff forces a new service when the
- * strategy goes from none to some or back (internal/service/ecs/service.go).
+ * Where the service's tasks run: always a capacity provider strategy of one provider, FARGATE (ON_DEMAND)
+ * or FARGATE_SPOT (SPOT), never a launch type, so that switching capacityType is an in-place update.
+ * The provider rules behind that (terraform-provider-aws internal/service/ecs/service.go, the newest
+ * stored version, read 2026-12-07; pulumi-aws 7.48.0 ecs/service.d.ts `capacityProviderStrategies`:
+ * "Updating this argument requires `forceNewDeployment = true`"):
+ * - `launch_type` is ForceNew: a program that set FARGATE and later a strategy would replace the service.
+ *   It is also Optional+Computed, so leaving it out keeps whatever the state holds: no diff, no replace.
+ * - `capacityProviderStrategyCustomizeDiff` (since hashicorp/terraform-provider-aws#43533, July 2025)
+ *   fails the plan, at preview, with "force_new_deployment should be true when capacity_provider_strategy
+ *   is being updated" when an existing service's strategy changes without force_new_deployment; it no
+ *   longer replaces the service in any case. Hence `forceNewDeployment: true` on the service, always.
+ * - ECS itself refuses the same update without a forced deployment ("When switching from launch type to
+ *   capacity provider strategy on an existing service, or making a change to a capacity provider strategy
+ *   on a service that is already using one, you must force a new deployment", the InvalidParameterException
+ *   quoted in reproio/ecs_deploy#74 and pipe-cd/pipecd#6385, read 2026-12-07).
+ * Both providers are associated with the cluster whatever capacityType says, so a switch never waits for
+ * (or races) an association change, and the association exists before the service names a provider
+ * (CreateService fails on a provider the cluster does not have), hence the dependency.
+ *
+ * Fargate Spot: ECS stops a task with a 2-minute warning when AWS reclaims the capacity (SIGTERM first,
+ * the app drains within its kill window) and starts a replacement when Spot capacity is available; there
+ * is no fallback to on-demand ("AWS Fargate capacity providers", ECS developer guide). It runs X86_64 and,
+ * since 2024-09-06, ARM64 Linux tasks (API reference CapacityProviderStrategyItem: "FARGATE_SPOT supports
+ * Linux tasks with the ARM64 architecture on platform version 1.4.0 or later"; aws/containers-roadmap#1594
+ * closed; both read 2026-12-07).
  */
 function capacityPlacement(
   name: string,
@@ -572,17 +599,27 @@ function capacityPlacement(
   capacityType: CapacityType,
   parent: pulumi.Resource,
 ): {
-  serviceArgs: Pick<aws.ecs.ServiceArgs, "launchType" | "capacityProviderStrategies">;
+  serviceArgs: Pick<aws.ecs.ServiceArgs, "capacityProviderStrategies" | "forceNewDeployment">;
   dependsOn: pulumi.Resource[];
 } {
-  if (capacityType === "ON_DEMAND") return { serviceArgs: { launchType: "FARGATE" }, dependsOn: [] };
   const providers = new aws.ecs.ClusterCapacityProviders(
     `${name}-capacity-providers`,
-    { clusterName: cluster.name, capacityProviders: ["FARGATE_SPOT"] },
+    { clusterName: cluster.name, capacityProviders: [...FARGATE_CAPACITY_PROVIDERS] },
     { parent },
   );
   return {
-    serviceArgs: { capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }] },
+    serviceArgs: {
+      capacityProviderStrategies: [{ capacityProvider: FARGATE_PROVIDER[capacityType], weight: 1 }],
+      // What it costs, from the same service.go: resourceServiceUpdate calls UpdateService only when an
+      // argument other than tags changed, and then passes ForceNewDeployment from this value. So an `up`
+      // that changes nothing on the service starts nothing; one that changes the task definition rolls the
+      // tasks anyway; one that changes only a service setting (alarms, grace period, deployment
+      // percentages, the strategy) now also rolls every task once, the usual way (minimum healthy 100%,
+      // circuit breaker). Setting it only on a strategy change would need the prior state, and flipping it
+      // back to false would itself be a service update. `triggers` stays unset: it exists to redeploy on
+      // every `up` (plantimestamp()), which this program does not want.
+      forceNewDeployment: true,
+    },
     dependsOn: [providers],
   };
 }
