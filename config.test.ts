@@ -305,13 +305,6 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
-      name: "Fargate Spot with an arm64 image",
-      options: { config: { capacityType: "SPOT", imagePlatform: "linux/arm64" } },
-      expected: [
-        "fastify-deploy:capacityType: got SPOT with imagePlatform linux/arm64; expected ON_DEMAND, or imagePlatform linux/amd64 (Fargate Spot runs only X86_64 Linux tasks)",
-      ],
-    },
-    {
       name: "capacity type in lower case",
       options: { config: { capacityType: "spot" } },
       expected: ['fastify-deploy:capacityType: got "spot"; expected one of ON_DEMAND, SPOT'],
@@ -1047,8 +1040,6 @@ describe("parseConfig accepts the committed stacks", () => {
         config: {
           imageUri: IMAGE,
           imagePlatform: "linux/arm64",
-          // dev runs on Fargate Spot, which has no ARM64: an arm64 image runs on demand.
-          capacityType: "ON_DEMAND",
           certificateArn: CERT,
           cpu: 16384,
           memory: 122880,
@@ -1065,6 +1056,19 @@ describe("parseConfig accepts the committed stacks", () => {
     });
     assert.equal(config.ecs.loadBalancer.certificateArn, CERT);
     assert.deepEqual(config.ecs.task, { cpu: 16384, memory: 122880 });
+  });
+
+  it("ecs: Fargate Spot with an arm64 image is accepted (FARGATE_SPOT runs ARM64 Linux tasks since 2024-09)", () => {
+    // ECS API reference, CapacityProviderStrategyItem (read 2026-12-07): "FARGATE_SPOT supports Linux tasks
+    // with the ARM64 architecture on platform version 1.4.0 or later"; aws/containers-roadmap#1594 closed.
+    const { config, warnings } = parse(
+      raw({ stack: "dev", config: { capacityType: "SPOT", imagePlatform: "linux/arm64" } }),
+    );
+    assert.deepEqual(warnings, []);
+    assert.equal(config.platform, "ecs");
+    if (config.platform !== "ecs") return;
+    assert.equal(config.ecs.capacityType, "SPOT");
+    assert.equal(config.image.platform, "linux/arm64");
   });
 
   it("observability keys reach the AWS platforms' Args; the synthetic check warns behind a narrowed ALB", () => {

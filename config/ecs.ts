@@ -17,11 +17,9 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
         );
       }
     }
-    if (v.capacityType === "SPOT" && v.imagePlatform === "linux/arm64") {
-      problems.push(
-        `${fullKey("capacityType")}: got SPOT with imagePlatform linux/arm64; expected ON_DEMAND, or imagePlatform linux/amd64 (Fargate Spot runs only X86_64 Linux tasks)`,
-      );
-    }
+    // No rule between capacityType and imagePlatform: FARGATE_SPOT runs ARM64 Linux tasks since
+    // 2024-09-06 (ECS API reference, CapacityProviderStrategyItem, read 2026-12-07), and the service's
+    // platformVersion LATEST is the 1.4.0 it needs.
     return [...problems, ...awsProblems(v, raw)];
   },
   warnings: (v) => awsWarnings(v),
