@@ -24,6 +24,21 @@ const rejections: Rejection[] = [
     ],
   },
   {
+    policy: ecs.ecsServiceCapacityStrategy,
+    resources: () => [
+      fixture("aws:ecs/service:Service", "launch", { launchType: "FARGATE" }),
+      fixture("aws:ecs/service:Service", "spot", {
+        capacityProviderStrategies: [{ capacityProvider: "FARGATE_SPOT", weight: 1 }],
+      }),
+      fixture("aws:ecs/service:Service", "default", { forceNewDeployment: true }),
+    ],
+    messages: [
+      'ECS service launch: launchType "FARGATE" is ForceNew in the provider, so a later change of placement replaces the service. Use capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }] (or FARGATE_SPOT) instead.',
+      'ECS service spot: a capacity provider strategy without forceNewDeployment: true, so changing the strategy fails at preview ("force_new_deployment should be true when capacity_provider_strategy is being updated"). Set forceNewDeployment: true.',
+      "ECS service default: no capacity provider strategy, so it runs on the cluster's default strategy and every preview shows it changing. Set capacityProviderStrategies explicitly.",
+    ],
+  },
+  {
     policy: ecs.ecsContainerHardened,
     resources: () => [
       fixture("aws:ecs/taskDefinition:TaskDefinition", "td", {
@@ -91,6 +106,25 @@ const mutations: Mutation[] = [
     type: "aws:ecs/service:Service",
     mutate: (i) => {
       delete i.healthCheckGracePeriodSeconds;
+    },
+  },
+  {
+    policy: ecs.ecsServiceCapacityStrategy,
+    setting: "forceNewDeployment",
+    from: "dev/ecs",
+    type: "aws:ecs/service:Service",
+    mutate: (i) => {
+      delete i.forceNewDeployment;
+    },
+  },
+  {
+    policy: ecs.ecsServiceCapacityStrategy,
+    setting: "its strategy (the FARGATE launch type instead)",
+    from: "prod/ecs",
+    type: "aws:ecs/service:Service",
+    mutate: (i) => {
+      delete i.capacityProviderStrategies;
+      i.launchType = "FARGATE";
     },
   },
   {

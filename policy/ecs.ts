@@ -38,6 +38,40 @@ export const ecsServiceRollout = resourcePolicy(
   },
 );
 
+/**
+ * How a service places its tasks must survive a change of placement. terraform-provider-aws
+ * internal/service/ecs/service.go (newest stored version, read 2026-12-07): `launch_type` is ForceNew, so
+ * moving between a launch type and a strategy, or between launch types, replaces the service; and
+ * capacityProviderStrategyCustomizeDiff (hashicorp/terraform-provider-aws#43533) fails the preview of any
+ * change to an existing service's strategy unless force_new_deployment is true. A service that leaves both
+ * out runs on the cluster's default strategy, which AWS then reports back as the service's own, a diff on
+ * every run that the same CustomizeDiff refuses (hashicorp/terraform-provider-aws#44776).
+ */
+export const ecsServiceCapacityStrategy = resourcePolicy(
+  "ecs-service-capacity-strategy",
+  "ECS services place tasks through an explicit capacity provider strategy with forceNewDeployment, never a launch type.",
+  [ECS_SERVICE],
+  (props, args) => {
+    const out: string[] = [];
+    const strategies = asArray(props.capacityProviderStrategies);
+    if (props.launchType !== undefined) {
+      out.push(
+        `ECS service ${args.name}: launchType ${JSON.stringify(props.launchType)} is ForceNew in the provider, so a later change of placement replaces the service. Use capacityProviderStrategies: [{ capacityProvider: "FARGATE", weight: 1 }] (or FARGATE_SPOT) instead.`,
+      );
+    } else if (strategies.length === 0) {
+      out.push(
+        `ECS service ${args.name}: no capacity provider strategy, so it runs on the cluster's default strategy and every preview shows it changing. Set capacityProviderStrategies explicitly.`,
+      );
+    }
+    if (strategies.length > 0 && props.forceNewDeployment !== true) {
+      out.push(
+        `ECS service ${args.name}: a capacity provider strategy without forceNewDeployment: true, so changing the strategy fails at preview ("force_new_deployment should be true when capacity_provider_strategy is being updated"). Set forceNewDeployment: true.`,
+      );
+    }
+    return out;
+  },
+);
+
 /** A numeric, non-root `uid` or `uid:gid`. */
 const isNumericNonRootUser = (user: unknown): boolean =>
   typeof user === "string" && /^\d+(:\d+)?$/.test(user) && Number.parseInt(user, 10) !== 0;

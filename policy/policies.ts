@@ -42,6 +42,7 @@ export {
 } from "./ec2";
 export {
   ecsContainerHardened,
+  ecsServiceCapacityStrategy,
   ecsServiceRollout,
   ecsStopTimeoutCoversShutdown,
   ecsTaskRolesSeparate,
@@ -90,6 +91,7 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   ec2.internetIngressWebOnly,
   ec2.internetIngressLoadBalancerOnly,
   ecs.ecsServiceRollout,
+  ecs.ecsServiceCapacityStrategy,
   ecs.ecsContainerHardened,
   ecs.ecsStopTimeoutCoversShutdown,
   ecs.ecsTaskRolesSeparate,
