@@ -327,34 +327,47 @@ describe("cost rules", () => {
     assert.match(lines(dashboard, "priced")[0]?.item ?? "", /first 3 are free/);
   });
 
-  it("ECS on Fargate Spot: the Spot prices; ARM64 and mixed strategies are not priced", () => {
-    const service = (strategies: string[], arch = "X86_64") =>
+  it("ECS on Fargate Spot: the Spot prices, X86_64 and ARM64; mixed strategies are not priced", () => {
+    const service = (strategies: string[], arch = "X86_64", region = "us-east-1") =>
       estimate(
-        graph([
-          {
-            type: "aws:ecs/taskDefinition:TaskDefinition",
-            name: "t",
-            inputs: { family: "f", cpu: "256", memory: "512", runtimePlatform: { cpuArchitecture: arch } },
-          },
-          {
-            type: "aws:ecs/service:Service",
-            name: "s",
-            inputs: {
-              desiredCount: 1,
-              capacityProviderStrategies: strategies.map((capacityProvider) => ({
-                capacityProvider,
-                weight: 1,
-              })),
+        graph(
+          [
+            {
+              type: "aws:ecs/taskDefinition:TaskDefinition",
+              name: "t",
+              inputs: { family: "f", cpu: "256", memory: "512", runtimePlatform: { cpuArchitecture: arch } },
             },
-          },
-        ]),
+            {
+              type: "aws:ecs/service:Service",
+              name: "s",
+              inputs: {
+                desiredCount: 1,
+                capacityProviderStrategies: strategies.map((capacityProvider) => ({
+                  capacityProvider,
+                  weight: 1,
+                })),
+              },
+            },
+          ],
+          region,
+        ),
         { assumptions: ASSUMPTIONS },
       );
     const spot = service(["FARGATE_SPOT"]);
     assert.deepEqual(monthlies(spot), [2.22, 0.49]); // 0.25 × 730 × $0.01214; 0.5 × 730 × $0.00133
     assert.match(lines(spot, "priced")[0]?.item ?? "", /Fargate Spot: a variable price/);
     assert.deepEqual(monthlies(service(["FARGATE"])), [7.39, 1.62]);
-    assert.match(lines(service(["FARGATE_SPOT"], "ARM64"), "not-priced")[0]?.detail ?? "", /X86_64/);
+    assert.deepEqual(monthlies(service(["FARGATE"], "ARM64")), [5.91, 1.3]); // $0.03238; $0.00356
+    // FARGATE_SPOT runs ARM64 tasks since 2024-09 (ECS API reference, CapacityProviderStrategyItem, read
+    // 2026-12-07): priced at the derived Spot Linux/ARM prices, $0.009711 and $0.0010652 in us-east-1.
+    const armSpot = service(["FARGATE_SPOT"], "ARM64");
+    assert.deepEqual(lines(armSpot, "not-priced"), []);
+    assert.deepEqual(monthlies(armSpot), [1.77, 0.39]);
+    assert.match(lines(armSpot, "priced")[0]?.item ?? "", /Linux\/ARM, Fargate Spot/);
+    // eu-west-1's Fargate on demand is us-east-1's ($0.04048, $0.004445), not the ~10% more it was.
+    assert.deepEqual(monthlies(service(["FARGATE"], "X86_64", "eu-west-1")), [7.39, 1.62]);
+    assert.deepEqual(monthlies(service(["FARGATE"], "ARM64", "eu-west-1")), [5.91, 1.3]);
+    assert.deepEqual(monthlies(service(["FARGATE_SPOT"], "ARM64", "eu-west-1")), [1.95, 0.43]);
     assert.match(
       lines(service(["FARGATE", "FARGATE_SPOT"]), "not-priced")[0]?.detail ?? "",
       /only a single FARGATE or FARGATE_SPOT/,
@@ -386,7 +399,23 @@ describe("price files", () => {
       for (const p of [...Object.values(prices.prices), ...Object.values(prices.ec2InstanceHour)]) {
         assert.match(p.source, /^https:\/\//);
         assert.match(p.read, /^\d{4}-\d{2}-\d{2}$/);
-        if (p.evidence === "recall") assert.ok(p.note, `${region}: a recalled price says so`);
+        if (p.evidence !== "page") assert.ok(p.note, `${region}: a recalled or derived price says so`);
+      }
+      // Fargate Spot Linux/ARM has no stored source: it is derived as its note says, the region's ARM
+      // on-demand price at the discount the region's x86 Spot price shows. Recomputed here so it cannot
+      // drift from its inputs.
+      const f = prices.prices;
+      for (const [spotArm, arm, spotX86, x86] of [
+        [f.fargateSpotVcpuHourArm, f.fargateVcpuHourArm, f.fargateSpotVcpuHourX86, f.fargateVcpuHourX86],
+        [f.fargateSpotGbHourArm, f.fargateGbHourArm, f.fargateSpotGbHourX86, f.fargateGbHourX86],
+      ] as const) {
+        assert.equal(spotArm.evidence, "derived", region);
+        const expected = (arm.usd * spotX86.usd) / x86.usd;
+        assert.ok(
+          Math.abs(spotArm.usd - expected) / expected < 0.001,
+          `${region}: ${spotArm.usd} vs ${expected}`,
+        );
+        assert.ok(spotArm.usd < arm.usd, `${region}: Spot is a discount on the ARM price`);
       }
       // Every instance type the committed stacks use has a price in every region.
       for (const type of ["t3.micro", "t3.medium", "m6i.large"])

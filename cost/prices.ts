@@ -1,8 +1,10 @@
 /**
  * Price data: one JSON file per region in `cost/prices/`, every price with the page it came from and the
  * date it was read. No AWS pricing API is reachable where this runs, so the figures are transcribed;
- * `evidence` says whether the figure was in the text of that page when read ("page") or is the list
- * price as last known, to be confirmed ("recall").
+ * `evidence` says whether the figure was in the text of that page when read ("page"), is the list
+ * price as last known, to be confirmed ("recall"), or is computed from other prices of the same file
+ * the way the source documents ("derived": the note gives the computation; cost/estimate.test.ts
+ * recomputes it).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -13,7 +15,7 @@ const priceSchema = z.strictObject({
   unit: z.string().min(1),
   source: z.url({ protocol: /^https?$/ }),
   read: z.iso.date(),
-  evidence: z.enum(["page", "recall"]),
+  evidence: z.enum(["page", "recall", "derived"]),
   note: z.string().min(1).optional(),
 });
 export type Price = z.infer<typeof priceSchema>;
@@ -38,6 +40,8 @@ export const PRICE_KEYS = [
   "ecrStorageGbMonth",
   "fargateSpotVcpuHourX86",
   "fargateSpotGbHourX86",
+  "fargateSpotVcpuHourArm",
+  "fargateSpotGbHourArm",
   "s3StandardGbMonth",
   "wafWebAclMonth",
   "wafRuleMonth",

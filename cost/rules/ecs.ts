@@ -37,6 +37,18 @@ function fargateCapacity(r: GraphResource): "FARGATE" | "FARGATE_SPOT" | { unsup
   };
 }
 
+/** The vCPU-hour and GB-hour prices of a Fargate task, by capacity provider and architecture. */
+const FARGATE_PRICE_KEYS: Record<"onDemand" | "spot", Record<"x86" | "arm", [PriceKey, PriceKey]>> = {
+  onDemand: {
+    x86: ["fargateVcpuHourX86", "fargateGbHourX86"],
+    arm: ["fargateVcpuHourArm", "fargateGbHourArm"],
+  },
+  spot: {
+    x86: ["fargateSpotVcpuHourX86", "fargateSpotGbHourX86"],
+    arm: ["fargateSpotVcpuHourArm", "fargateSpotGbHourArm"],
+  },
+};
+
 const ecsServiceRule: Rule = (r, ctx) => {
   const capacity = fargateCapacity(r);
   if (typeof capacity !== "string") return [notPriced("ECS service", capacity.unsupported)];
@@ -53,20 +65,13 @@ const ecsServiceRule: Rule = (r, ctx) => {
   const vcpu = cpu / 1024;
   const gb = memory / 1024;
   const arm = obj(def.inputs.runtimePlatform).cpuArchitecture === "ARM64";
+  // FARGATE_SPOT runs ARM64 Linux tasks since 2024-09-06 (ECS API reference, CapacityProviderStrategyItem,
+  // read 2026-12-07); its price in the price files is derived (evidence "derived", see their notes).
   const spot = capacity === "FARGATE_SPOT";
-  if (spot && arm) {
-    return [
-      notPriced("Fargate Spot tasks (ARM64)", "Fargate Spot runs only X86_64 Linux tasks: no such price"),
-    ];
-  }
   const desired = num(r.inputs.desiredCount) ?? 1;
   const max = Math.max(desired, ecsScalingMax(r, ctx) ?? desired);
   const arch = `${arm ? "Linux/ARM" : "Linux/x86"}${spot ? ", Fargate Spot: a variable price, see the price file's note" : ""}`;
-  const [vcpuKey, gbKey]: [PriceKey, PriceKey] = spot
-    ? ["fargateSpotVcpuHourX86", "fargateSpotGbHourX86"]
-    : arm
-      ? ["fargateVcpuHourArm", "fargateGbHourArm"]
-      : ["fargateVcpuHourX86", "fargateGbHourX86"];
+  const [vcpuKey, gbKey] = FARGATE_PRICE_KEYS[spot ? "spot" : "onDemand"][arm ? "arm" : "x86"];
   const lines = [
     charge(
       ctx,
