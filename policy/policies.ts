@@ -49,6 +49,7 @@ export {
 export { eksClusterHardened, eksManagedNodeGroupsOnly, eksNodeGroupPlacement, kmsKeyRotation } from "./eks";
 export {
   dockerImageCheckoutIndependent,
+  ecrLifecycleKeepsPulledImages,
   ecrRepositoryHardened,
   ecrRepositoryLifecycle,
   imageDigestPinned,
@@ -77,6 +78,7 @@ export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
   image.ecrRepositoryHardened,
   image.ecrRepositoryLifecycle,
+  image.ecrLifecycleKeepsPulledImages,
   image.dockerImageCheckoutIndependent,
   image.imageDigestPinned,
   alb.albHardened,
