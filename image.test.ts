@@ -5,7 +5,22 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { promisify } from "node:util";
-import { contextHash, IMAGE_INPUTS, imageTag, pullPolicy } from "./image";
+import {
+  ARCHIVE_DAYS,
+  contextHash,
+  IMAGE_INPUTS,
+  imageTag,
+  PULL_WINDOW_DAYS,
+  pullPolicy,
+  UNTAGGED_PULL_WINDOW_DAYS,
+} from "./image";
+import {
+  type HistoryEvent,
+  type LifecyclePolicyDocument,
+  type SimulationOptions,
+  simulate,
+  validatePolicy,
+} from "./tools/ecr-lifecycle-sim";
 import {
   inputsByUrn,
   ProgramFailure,
@@ -186,6 +201,154 @@ function lifecycleOf(
   return policy ? JSON.parse(policy.inputs.policy as string) : undefined;
 }
 
+/** The app repository's lifecycle policy exactly as the program gives it to the provider. */
+function recordedAppPolicy(run: ProgramRun): LifecyclePolicyDocument {
+  return JSON.parse(run.one(LIFECYCLE, "app-lifecycle").inputs.policy as string);
+}
+
+/** The lifecycle the app repository had before promotion-safe retention (commit 14085aa's image.ts). */
+const KEEP_LAST_100: LifecyclePolicyDocument = {
+  rules: [
+    {
+      rulePriority: 1,
+      description: "Expire untagged images after 7 days",
+      selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
+      action: { type: "expire" },
+    },
+    {
+      rulePriority: 2,
+      description: "Keep the last 100 images",
+      selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 100 },
+      action: { type: "expire" },
+    },
+  ],
+};
+
+const DAYS = 400;
+const CI_PUSHES_PER_DAY = 12;
+const PROMOTE_EVERY_DAYS = 14;
+
+/**
+ * 400 days of one app repository, as the README's flows use it: CI pushes 12 images a day (each
+ * deployed to dev at once, so pulled once) plus one half-failed, untagged push; every 14 days prod is
+ * promoted to dev's latest digest and pulls its digest daily (task starts, scale-outs); on day 250 prod
+ * rolls back to the previous promotion for three days; another account pinned the day-28 promotion and
+ * pulls it only every 60 days; a staging stack ran the day-5 image until it was decommissioned on day 100.
+ */
+function promotionHistory(): { events: HistoryEvent[]; prodDigests: string[] } {
+  const events: HistoryEvent[] = [];
+  const ci = (day: number, n: number) => `ci-${day}-${n}`;
+  const latest = (day: number) => ci(day, CI_PUSHES_PER_DAY - 1);
+  const prodDigests: string[] = [];
+  let prod = latest(0);
+  let previous = prod;
+  for (let day = 0; day < DAYS; day++) {
+    for (let n = 0; n < CI_PUSHES_PER_DAY; n++) {
+      events.push({ day, kind: "push", digest: ci(day, n), tags: [`img-${day}-${n}`] });
+      events.push({ day, kind: "pull", digest: ci(day, n), who: "dev" });
+    }
+    events.push({ day, kind: "push", digest: `partial-${day}`, tags: [] });
+    if (day % PROMOTE_EVERY_DAYS === 0) {
+      previous = prod;
+      prod = latest(day);
+      prodDigests.push(prod);
+    }
+    const rolledBack = day >= 250 && day < 253;
+    events.push({
+      day,
+      kind: "pull",
+      digest: rolledBack ? previous : prod,
+      who: rolledBack ? "prod-rollback" : "prod",
+    });
+    if (day >= 28 && (day - 28) % 60 === 0)
+      events.push({ day, kind: "pull", digest: latest(28), who: "partner-account" });
+    if (day >= 5 && day <= 100) events.push({ day, kind: "pull", digest: ci(5, 0), who: "staging" });
+  }
+  return { events, prodDigests };
+}
+
+describe("promotion-safe retention, replayed with tools/ecr-lifecycle-sim.ts", () => {
+  const { events, prodDigests } = promotionHistory();
+  const lastPullBefore = (digest: string, day: number) =>
+    Math.max(
+      ...events.filter((e) => e.kind === "pull" && e.digest === digest && e.day <= day).map((e) => e.day),
+    );
+  let policy: LifecyclePolicyDocument;
+  before(async () => {
+    policy = recordedAppPolicy(await runProgram({ stack: "dev" }));
+  });
+
+  for (const neverPulled of ["push-time", "not-selected"] as const) {
+    it(`no pull ever fails and no image pulled within the window leaves standard storage (never-pulled images: ${neverPulled})`, () => {
+      const options: SimulationOptions = { neverPulled };
+      const result = simulate(policy, events, DAYS, options);
+      assert.deepEqual(result.failedPulls, []);
+      assert.ok(result.removals.length > 0, "the history must exercise the rules");
+      for (const removal of result.removals.filter((r) => r.storageClass === "standard")) {
+        const window = removal.digest.startsWith("partial-") ? UNTAGGED_PULL_WINDOW_DAYS : PULL_WINDOW_DAYS;
+        const sincePull = removal.day - lastPullBefore(removal.digest, removal.day);
+        // ECR records a pull up to a day late (lastRecordedPullTime), so the window is kept less a day.
+        assert.ok(sincePull >= window - 1, `${removal.digest} removed ${sincePull} days after its last pull`);
+      }
+      for (const digest of prodDigests) {
+        assert.ok(
+          !result.removals.some(
+            (r) => r.digest === digest && r.day - lastPullBefore(digest, r.day) < PULL_WINDOW_DAYS - 1,
+          ),
+          digest,
+        );
+      }
+    });
+  }
+
+  it("old unpulled images do go: archived after the window, deleted after the archive days; storage stays bounded", () => {
+    const result = simulate(policy, events, DAYS);
+    const kept = new Set(result.images.map((i) => i.digest));
+    // The decommissioned staging digest (last pulled day 100) is archived, then deleted.
+    assert.deepEqual(
+      result.removals.filter((r) => r.digest === "ci-5-0").map((r) => [r.day, r.action]),
+      [
+        [100 + PULL_WINDOW_DAYS - 1, "transition"],
+        [100 + PULL_WINDOW_DAYS + ARCHIVE_DAYS, "expire"],
+      ],
+    );
+    assert.ok(!kept.has("ci-5-0") && !kept.has("partial-0") && !kept.has("ci-1-3"));
+    // The partner's pinned digest, pulled every 60 days, stays in standard storage throughout.
+    assert.equal(result.images.find((i) => i.digest === "ci-28-11")?.storageClass, "standard");
+    // Steady state: per day pushed, at most the window plus the archive days (and a day of lag each).
+    const bound =
+      CI_PUSHES_PER_DAY * (PULL_WINDOW_DAYS + ARCHIVE_DAYS + 2) +
+      (UNTAGGED_PULL_WINDOW_DAYS + 2) +
+      prodDigests.length;
+    const peak = Math.max(...result.stored.map((s) => s.standard + s.archive));
+    assert.ok(peak <= bound, `peak ${peak} > ${bound}`);
+    const last = result.stored.at(-1);
+    const hundredDaysBefore = result.stored.at(-101);
+    assert.ok(last && hundredDaysBefore);
+    assert.ok(
+      Math.abs(last.standard + last.archive - (hundredDaysBefore.standard + hundredDaysBefore.archive)) <= 3,
+      "not growing",
+    );
+  });
+
+  it('under the old "keep the last 100 images" the promoted prod digest expires while prod still pulls it daily', () => {
+    const result = simulate(KEEP_LAST_100, events, DAYS);
+    const prodFailures = result.failedPulls.filter((f) => f.who === "prod");
+    assert.ok(prodFailures.length > 0);
+    // 12 pushes a day fill 100 images in 9 days: the day-0 promotion is gone before day 14's.
+    assert.deepEqual(prodFailures[0], { day: 9, digest: "ci-0-11", who: "prod", reason: "expired" });
+    const expired = result.removals.find((r) => r.digest === "ci-0-11");
+    assert.ok(expired);
+    assert.equal(
+      expired.day - lastPullBefore("ci-0-11", expired.day),
+      0,
+      "deleted the very day prod pulled it",
+    );
+    assert.ok(result.failedPulls.some((f) => f.who === "partner-account"));
+    assert.ok(result.failedPulls.some((f) => f.who === "prod-rollback"));
+  });
+});
+
 describe("AppImage under the harness", () => {
   let dev: ProgramRun;
   before(async () => {
@@ -240,18 +403,44 @@ describe("AppImage under the harness", () => {
     assert.deepEqual(destroyBlockers(blocked as ProgramRun), ["app-repo"]);
   });
 
-  it("every repository has a lifecycle policy; the app keeps a generous history, the cache only its tag", () => {
+  it("every repository has a lifecycle policy; the app's removes only unpulled images, the cache only its old tags", () => {
     for (const repo of dev.ofType(REPOSITORY)) assert.ok(lifecycleOf(dev, repo), `${repo.name} has none`);
-    const selections = (name: string) =>
-      lifecycleOf(dev, dev.one(REPOSITORY, name))?.rules.map((r) => r.selection);
-    assert.deepEqual(selections("app-repo"), [
-      { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 7 },
-      { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 100 },
+    const rulesOf = (name: string) =>
+      lifecycleOf(dev, dev.one(REPOSITORY, name))?.rules.map((r) => [r.selection, r.action]);
+    assert.deepEqual(rulesOf("app-repo"), [
+      [
+        { tagStatus: "untagged", countType: "sinceImagePulled", countUnit: "days", countNumber: 7 },
+        { type: "expire" },
+      ],
+      [
+        {
+          tagStatus: "tagged",
+          tagPatternList: ["*"],
+          countType: "sinceImagePulled",
+          countUnit: "days",
+          countNumber: 90,
+        },
+        { type: "transition", targetStorageClass: "archive" },
+      ],
+      [
+        {
+          tagStatus: "any",
+          storageClass: "archive",
+          countType: "sinceImageTransitioned",
+          countUnit: "days",
+          countNumber: 90,
+        },
+        { type: "expire" },
+      ],
     ]);
     // Each push moves :buildcache; the image it leaves untagged expires a day later.
-    assert.deepEqual(selections("app-cache-repo"), [
-      { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 },
+    assert.deepEqual(rulesOf("app-cache-repo"), [
+      [
+        { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: 1 },
+        { type: "expire" },
+      ],
     ]);
+    assert.deepEqual(validatePolicy(recordedAppPolicy(dev)), [], "ECR would accept it");
   });
 
   it("builds from project-relative paths, tagged by the content address of its inputs, with a cache", () => {

@@ -111,13 +111,130 @@ export function pullPolicy(partition: string, accountIds: readonly string[]): st
   });
 }
 
-/** ECR lifecycle rule: expire untagged images (superseded cache tags, failed pushes) after `days`. */
-const expireUntagged = (priority: number, days: number) => ({
-  rulePriority: priority,
-  description: `Expire untagged images after ${days} days`,
-  selection: { tagStatus: "untagged", countType: "sinceImagePushed", countUnit: "days", countNumber: days },
-  action: { type: "expire" },
-});
+/**
+ * ECR lifecycle rules, promotion-safe. The app repository is what other stacks and accounts deploy from
+ * (the README's promotion flow: build once, promote the same digest dev → prod, roll back to an older
+ * one), so no rule removes an image by count or push age: an image leaves the standard storage class
+ * only once nobody has pulled it for {@link PULL_WINDOW_DAYS} days, and it is archived, not deleted,
+ * so it can still be restored for {@link ARCHIVE_DAYS} days. The old "keep the last 100 images" expired
+ * a digest prod still ran as soon as CI had pushed 100 newer ones (image.test.ts replays it).
+ *
+ * Sources, read 2026-12-07:
+ * - fields: https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html and
+ *   the template in .../lifecycle_policy_examples.html (`storageClass`, countType `sinceImagePulled` /
+ *   `sinceImageTransitioned`, action `transition` with `targetStorageClass: "archive"`); the installed
+ *   SDK documents the same (node_modules/@pulumi/aws/types/input.d.ts, ecr.GetLifecyclePolicyDocument*,
+ *   and the "Archive and Delete" example of ecr/lifecyclePolicy.d.ts, @pulumi/aws 7.48.0);
+ * - archive (launched November 2025): https://docs.aws.amazon.com/AmazonECR/latest/userguide/archive-image.html
+ *   archived images answer pulls with 404 until restored (about 20 minutes), and may not be expired by a
+ *   lifecycle rule before 90 days in archive;
+ * - price: archive storage bills like standard ($0.10/GB-month) for the first 150 TB a month, $0.07 above,
+ *   plus a per-GB restore fee (https://aws.amazon.com/ecr/pricing/ as quoted by
+ *   https://hub.pointfive.co/inefficiencies/ecr-archive-storage-class-used-below-150-tb-threshold, checked
+ *   2026-03, and https://devjapan.com/ "AWS ECR Archive Pricing Looks Cheap Until You Read the Table",
+ *   checked 2026-03-22: $0.03/GB restore). So archiving saves nothing here; it buys the 90 days in which
+ *   a digest nobody pulled for a quarter can still be brought back instead of rebuilt.
+ * - the provider passes the document through: terraform-provider-aws
+ *   internal/service/ecr/lifecycle_policy.go (read 2026-12-07) only checks `validation.StringIsJSON`,
+ *   normalises it and compares rules sorted by rulePriority with the same field names (its
+ *   lifecyclePolicyRuleSelection struct knows storageClass, its action struct targetStorageClass); the
+ *   API validates the rules. A changed policy replaces the resource (`policy` is ForceNew), delete first:
+ *   pulumi-aws marks aws_ecr_lifecycle_policy DeleteBeforeReplace (pulumi/pulumi-aws#2085), so a create
+ *   never lands before the delete of the same repository's policy.
+ */
+export interface LifecyclePolicyDocument {
+  rules: {
+    rulePriority: number;
+    description: string;
+    selection: Record<string, unknown>;
+    action: { type: "expire" | "transition"; targetStorageClass?: "archive" };
+  }[];
+}
+
+/**
+ * Days without a pull after which an image leaves standard storage. A digest that runs is pulled at
+ * every task start, scale-out and node replacement (ECR records the pull time at least once every 24
+ * hours: `ImageDetail.lastRecordedPullTime`, ECR API reference); a quarter covers a stable service that
+ * starts nothing for weeks and a rollback target kept for a release cycle.
+ */
+export const PULL_WINDOW_DAYS = 90;
+/** Days an archived image stays restorable: ECR's minimum before a lifecycle rule may delete it. */
+export const ARCHIVE_DAYS = 90;
+/**
+ * Untagged images (a push that failed half way) go sooner: the app repository's tags are immutable, so
+ * nothing this program deploys is ever untagged; the pull window still applies, for a digest someone
+ * deployed by hand.
+ */
+export const UNTAGGED_PULL_WINDOW_DAYS = 7;
+
+/** The app repository's lifecycle policy: see the sources above. */
+export function appLifecyclePolicy(): LifecyclePolicyDocument {
+  const days = { countUnit: "days" } as const;
+  return {
+    rules: [
+      {
+        rulePriority: 1,
+        description: `Expire untagged images not pulled for ${UNTAGGED_PULL_WINDOW_DAYS} days`,
+        selection: {
+          tagStatus: "untagged",
+          countType: "sinceImagePulled",
+          ...days,
+          countNumber: UNTAGGED_PULL_WINDOW_DAYS,
+        },
+        action: { type: "expire" },
+      },
+      {
+        rulePriority: 2,
+        description: `Archive tagged images not pulled for ${PULL_WINDOW_DAYS} days`,
+        // `tagged` + "*" rather than `any`: ECR wants a tagStatus any rule last, and the archive rule
+        // below must be an `any` rule to reach every archived image.
+        selection: {
+          tagStatus: "tagged",
+          tagPatternList: ["*"],
+          countType: "sinceImagePulled",
+          ...days,
+          countNumber: PULL_WINDOW_DAYS,
+        },
+        action: { type: "transition", targetStorageClass: "archive" },
+      },
+      {
+        rulePriority: 3,
+        description: `Delete images archived for ${ARCHIVE_DAYS} days`,
+        selection: {
+          tagStatus: "any",
+          storageClass: "archive",
+          countType: "sinceImageTransitioned",
+          ...days,
+          countNumber: ARCHIVE_DAYS,
+        },
+        action: { type: "expire" },
+      },
+    ],
+  };
+}
+
+/**
+ * The build cache's: only its moving `:buildcache` tag matters, never deployed, so the image each push
+ * leaves untagged goes a day later by push age (no pull keeps a superseded cache alive). Word for word
+ * the document it always was: a changed document replaces the policy resource.
+ */
+export function cacheLifecyclePolicy(): LifecyclePolicyDocument {
+  return {
+    rules: [
+      {
+        rulePriority: 1,
+        description: "Expire untagged images after 1 days",
+        selection: {
+          tagStatus: "untagged",
+          countType: "sinceImagePushed",
+          countUnit: "days",
+          countNumber: 1,
+        },
+        action: { type: "expire" },
+      },
+    ],
+  };
+}
 
 /**
  * The project directory (where Pulumi.yaml is, and this file): the engine starts the docker provider
@@ -128,13 +245,6 @@ const expireUntagged = (priority: number, days: number) => ({
 const PROJECT_DIR = __dirname;
 /** The build context, relative to {@link PROJECT_DIR} (the Dockerfile builds app/ from there). */
 const BUILD_CONTEXT = ".";
-/** Untagged images (superseded cache tags, failed pushes) are expired after this many days. */
-const UNTAGGED_EXPIRY_DAYS = 7;
-/**
- * How many images the app repository keeps. Generous on purpose: another stack may still run (and
- * scale out with) a digest promoted from this repository.
- */
-const KEEP_IMAGES = 100;
 
 /** The `image` part of the stack config, under the same names. */
 export interface AppImageArgs {
@@ -217,17 +327,7 @@ function createRepository(name: string, args: AppImageArgs, parent: pulumi.Resou
     `${name}-lifecycle`,
     {
       repository: repository.name,
-      policy: JSON.stringify({
-        rules: [
-          expireUntagged(1, UNTAGGED_EXPIRY_DAYS),
-          {
-            rulePriority: 2,
-            description: `Keep the last ${KEEP_IMAGES} images`,
-            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: KEEP_IMAGES },
-            action: { type: "expire" },
-          },
-        ],
-      }),
+      policy: JSON.stringify(appLifecyclePolicy()),
     },
     keep,
   );
@@ -264,7 +364,7 @@ function createCacheRepository(name: string, parent: pulumi.Resource): aws.ecr.R
   // Each push moves the one cache tag and leaves the previous cache image untagged.
   new aws.ecr.LifecyclePolicy(
     `${name}-cache-lifecycle`,
-    { repository: cacheRepository.name, policy: JSON.stringify({ rules: [expireUntagged(1, 1)] }) },
+    { repository: cacheRepository.name, policy: JSON.stringify(cacheLifecyclePolicy()) },
     { parent },
   );
   return cacheRepository;

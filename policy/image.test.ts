@@ -32,6 +32,85 @@ const rejections: Rejection[] = [
     ],
   },
   {
+    policy: image.ecrLifecycleKeepsPulledImages,
+    resources: () => {
+      const policy = (rules: object[]) => JSON.stringify({ rules });
+      const expire = { type: "expire" };
+      return [
+        fixture("aws:ecr/repository:Repository", "app-repo", { name: "app-1234567" }),
+        fixture("aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-lifecycle", {
+          repository: "app-1234567",
+          policy: policy([
+            {
+              rulePriority: 1,
+              selection: {
+                tagStatus: "untagged",
+                countType: "sinceImagePulled",
+                countUnit: "days",
+                countNumber: 7,
+              },
+              action: expire,
+            },
+            {
+              rulePriority: 2,
+              selection: {
+                tagStatus: "tagged",
+                tagPatternList: ["*"],
+                countType: "sinceImagePushed",
+                countUnit: "days",
+                countNumber: 30,
+              },
+              action: { type: "transition", targetStorageClass: "archive" },
+            },
+            {
+              rulePriority: 3,
+              selection: {
+                tagStatus: "any",
+                storageClass: "archive",
+                countType: "sinceImageTransitioned",
+                countUnit: "days",
+                countNumber: 90,
+              },
+              action: expire,
+            },
+          ]),
+        }),
+        fixture("aws:ecr/repository:Repository", "team-repo", { name: "team-7654321" }),
+        fixture("aws:ecr/lifecyclePolicy:LifecyclePolicy", "team-lifecycle", {
+          repository: "team-7654321",
+          policy: policy([
+            {
+              rulePriority: 1,
+              selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 100 },
+              action: expire,
+            },
+          ]),
+        }),
+        // A build cache is never deployed from: its superseded images may go by push age.
+        fixture("aws:ecr/repository:Repository", "app-cache-repo", { name: "app-cache-1111111" }),
+        fixture("aws:ecr/lifecyclePolicy:LifecyclePolicy", "app-cache-lifecycle", {
+          repository: "app-cache-1111111",
+          policy: policy([
+            {
+              rulePriority: 1,
+              selection: {
+                tagStatus: "untagged",
+                countType: "sinceImagePushed",
+                countUnit: "days",
+                countNumber: 1,
+              },
+              action: expire,
+            },
+          ]),
+        }),
+      ];
+    },
+    messages: [
+      'ECR lifecycle policy app-lifecycle, rule 2: archives tagged images by sinceImagePushed 30, so a digest another stack or account still runs can be removed. Select them by days since their last pull ("countType": "sinceImagePulled"), and archive before deleting.',
+      'ECR lifecycle policy team-lifecycle, rule 1: expires any images by imageCountMoreThan 100, so a digest another stack or account still runs can be removed. Select them by days since their last pull ("countType": "sinceImagePulled"), and archive before deleting.',
+    ],
+  },
+  {
     policy: image.dockerImageCheckoutIndependent,
     resources: () => [
       fixture("docker:index/image:Image", "img", {
@@ -94,6 +173,34 @@ const mutations: Mutation[] = [
     name: /cache-lifecycle$/,
     mutate: (i) => {
       i.repository = "some-other-repository";
+    },
+  },
+  {
+    policy: image.ecrLifecycleKeepsPulledImages,
+    setting: 'pull-based retention (back to "keep the last 100 images")',
+    from: "dev/ecs",
+    type: "aws:ecr/lifecyclePolicy:LifecyclePolicy",
+    name: /^app-lifecycle$/,
+    mutate: (i) => {
+      i.policy = JSON.stringify({
+        rules: [
+          {
+            rulePriority: 1,
+            selection: {
+              tagStatus: "untagged",
+              countType: "sinceImagePushed",
+              countUnit: "days",
+              countNumber: 7,
+            },
+            action: { type: "expire" },
+          },
+          {
+            rulePriority: 2,
+            selection: { tagStatus: "any", countType: "imageCountMoreThan", countNumber: 100 },
+            action: { type: "expire" },
+          },
+        ],
+      });
     },
   },
   {

@@ -55,6 +55,57 @@ export const ecrRepositoryLifecycle = stackPolicy(
   },
 );
 
+/** The rules of a lifecycle policy document given as JSON; none when it is not one. */
+function lifecycleRules(policy: unknown): Record<string, unknown>[] {
+  if (typeof policy !== "string") return asArray(asObject(policy).rules).map(asObject);
+  try {
+    return asArray(asObject(JSON.parse(policy)).rules).map(asObject);
+  } catch {
+    return []; // the provider refuses a policy that is not JSON (validation.StringIsJSON)
+  }
+}
+
+/**
+ * A deployable repository's images may run in other stacks and accounts (a promoted digest, a rollback
+ * target), which ECR cannot see; what it can see is when each image was last pulled. So a rule that
+ * removes standard images (expire, or transition to archive, which ECR answers with 404 on pull) must
+ * select them by days since last pull, never by count or push age alone. Rules on archived images
+ * (sinceImageTransitioned) are free: nothing can pull those. Sources: ECR lifecycle policy properties,
+ * https://docs.aws.amazon.com/AmazonECR/latest/userguide/lifecycle_policy_parameters.html, and archive,
+ * .../archive-image.html (read 2026-12-07); the root's image.ts applies it.
+ */
+export const ecrLifecycleKeepsPulledImages = stackPolicy(
+  "ecr-lifecycle-keeps-pulled-images",
+  "ECR lifecycle rules of a deployable repository (build caches excepted) expire or archive images only by days since their last pull, never by image count or push age alone, so a digest another stack or account still runs is never removed.",
+  (args) => {
+    const repositories = args.resources.filter((r) => r.type === ECR_REPOSITORY);
+    return args.resources
+      .filter((r) => r.type === ECR_LIFECYCLE_POLICY)
+      .filter((r) => {
+        const repository = repositories.find((repo) => repo.props.name === r.props.repository);
+        return repository === undefined || !isBuildCacheRepository(repository.name);
+      })
+      .flatMap((r) =>
+        lifecycleRules(r.props.policy)
+          .filter((rule) => {
+            const selection = asObject(rule.selection);
+            return (
+              (selection.storageClass ?? "standard") === "standard" &&
+              selection.countType !== "sinceImagePulled"
+            );
+          })
+          .map((rule): [string, string] => {
+            const selection = asObject(rule.selection);
+            const action = asObject(rule.action).type === "transition" ? "archives" : "expires";
+            return [
+              `ECR lifecycle policy ${r.name}, rule ${String(rule.rulePriority)}: ${action} ${String(selection.tagStatus)} images by ${String(selection.countType)} ${String(selection.countNumber)}, so a digest another stack or account still runs can be removed. Select them by days since their last pull ("countType": "sinceImagePulled"), and archive before deleting.`,
+              r.urn,
+            ];
+          }),
+      );
+  },
+);
+
 export const dockerImageCheckoutIndependent = resourcePolicy(
   "docker-image-checkout-independent",
   "docker.Image builds name their context and Dockerfile relative to the project and an explicit platform, so the inputs (and with them rebuilds and the image tag) do not depend on where or on which machine the program runs.",

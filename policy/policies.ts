@@ -50,6 +50,7 @@ export {
 export { eksClusterHardened, eksManagedNodeGroupsOnly, eksNodeGroupPlacement, kmsKeyRotation } from "./eks";
 export {
   dockerImageCheckoutIndependent,
+  ecrLifecycleKeepsPulledImages,
   ecrRepositoryHardened,
   ecrRepositoryLifecycle,
   imageDigestPinned,
@@ -78,6 +79,7 @@ export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
   image.ecrRepositoryHardened,
   image.ecrRepositoryLifecycle,
+  image.ecrLifecycleKeepsPulledImages,
   image.dockerImageCheckoutIndependent,
   image.imageDigestPinned,
   alb.albHardened,
