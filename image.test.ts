@@ -454,7 +454,7 @@ describe("AppImage under the harness", () => {
   });
 
   it("switching imagePlatform yields a new tag (never a second push to an immutable tag)", async () => {
-    // dev runs on Fargate Spot, which has no ARM64: an arm64 image runs on demand.
+    // A new platform is a new tag whatever the capacity type (Fargate Spot runs ARM64 too since 2024-09).
     const arm = await runProgram({
       stack: "dev",
       config: { imagePlatform: "linux/arm64", capacityType: "ON_DEMAND" },
