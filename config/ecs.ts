@@ -6,7 +6,7 @@ import type { PlatformArgs } from "./stack-config";
 
 /** ECS Fargate: its rules between keys and the mapping to EcsPlatformArgs. */
 export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
-  problems(v, raw) {
+  problems(v, raw, stack) {
     const problems: string[] = [];
     const { cpu, memory } = v;
     if (cpu !== undefined && memory !== undefined) {
@@ -22,14 +22,14 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
         `${fullKey("capacityType")}: got SPOT with imagePlatform linux/arm64; expected ON_DEMAND, or imagePlatform linux/amd64 (Fargate Spot runs only X86_64 Linux tasks)`,
       );
     }
-    return [...problems, ...awsProblems(v, raw)];
+    return [...problems, ...awsProblems(v, raw, stack)];
   },
-  warnings: (v) => awsWarnings(v),
-  args: (v) => ({
+  warnings: (v, stack) => awsWarnings(v, stack),
+  args: (v, _stack, raw) => ({
     app: appSettings(v),
     scaling: scalingSettings(v),
     network: networkSettings(v),
-    loadBalancer: loadBalancerSettings(v),
+    loadBalancer: loadBalancerSettings(v, raw),
     task: { cpu: v.cpu, memory: v.memory },
     logRetentionDays: v.logRetentionDays,
     containerInsights: v.containerInsights,
