@@ -10,9 +10,18 @@ const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-
 const DIGEST = "a".repeat(64);
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${DIGEST}`;
 
-/** parseConfig for a stack named like the committed ones (the EKS cluster name derives from it). */
-const parse = (config: RawConfig, stack = "dev"): ParseResult =>
-  parseConfig(config, { project: "fastify-deploy", stack });
+/**
+ * parseConfig for a stack named like the committed ones (the EKS cluster name derives from it), as a
+ * preview by default (what CI and `npm run plan` run); `preview: false` is `pulumi up`.
+ */
+const parse = (config: RawConfig, stack = "dev", preview = true): ParseResult =>
+  parseConfig(config, { project: "fastify-deploy", stack, preview });
+
+/** The preview warning of a prod-grade stack without TLS (an `up` refuses it: PROD_GRADE_TLS_PROBLEM). */
+const PROD_GRADE_TLS_WARNING =
+  "fastify-deploy:prodGrade is true but neither fastify-deploy:certificateArn nor fastify-deploy:domainName is set: this preview plans plain HTTP, and pulumi up will refuse the stack until one is set (a prod-grade ALB serves HTTPS: pulumi config set certificateArn arn:aws:acm:<region>:<account>:certificate/<id> (same region), or domainName <name> with hostedZoneId <zone> (docs/edge.md))";
+const PROD_GRADE_TLS_PROBLEM =
+  "fastify-deploy:prodGrade: got true without fastify-deploy:certificateArn or fastify-deploy:domainName; expected one of them set (a prod-grade ALB serves HTTPS: pulumi config set certificateArn arn:aws:acm:<region>:<account>:certificate/<id> (same region), or domainName <name> with hostedZoneId <zone> (docs/edge.md); pulumi preview only warns, pulumi up refuses)";
 
 /** Raw config exactly as the engine would pass it for a committed stack plus overrides. */
 function raw(options: Omit<RunOptions, "stack"> & { stack?: string } = {}): RawConfig {
@@ -714,7 +723,8 @@ describe("rules the components used to check, held once here (one validation lay
   });
 
   // The EKS cluster name derives from the stack name (the EKS component used to check it).
-  const eksOn = (stack: string) => () => parseConfig(raw(eks({})), { project: "fastify-deploy", stack });
+  const eksOn = (stack: string) => () =>
+    parseConfig(raw(eks({})), { project: "fastify-deploy", stack, preview: true });
   it("eks: a stack name that makes an invalid EKS cluster name (a dot)", () => {
     assert.throws(
       eksOn("prod.eu"),
@@ -844,11 +854,99 @@ describe("the edge (issue 16): one exact line per rule", () => {
     if (config.platform !== "ecs") return;
     assert.deepEqual(config.ecs.loadBalancer, {
       allowedCidrs: ["0.0.0.0/0"],
-      domain: { name: "api.example.com", hostedZoneId: ZONE, hostedZoneRoleArn: role },
+      domain: {
+        name: "api.example.com",
+        hostedZoneId: ZONE,
+        hostedZoneRoleArn: role,
+        // No aws:* credential settings in dev: the zone's provider starts from the environment's.
+        stackProvider: { assumeRoles: [] },
+      },
       deletionProtection: false,
       webAcl: { mode: "block", rateLimit: 2000 },
       prodGrade: false,
     });
+  });
+});
+
+describe("prod-grade means HTTPS: refused at up, warned at preview (one exact line each)", () => {
+  const upProblems = (options: Omit<RunOptions, "stack"> & { stack?: string }): readonly string[] => {
+    try {
+      parse(raw(options), options.stack ?? "dev", false);
+    } catch (error) {
+      assert.ok(error instanceof ConfigError, `expected a ConfigError, got ${String(error)}`);
+      return error.problems;
+    }
+    return [];
+  };
+
+  it("up: the committed prod (eks) and its ECS form are refused, naming certificateArn and domainName", () => {
+    assert.deepEqual(upProblems({ stack: "prod" }), [PROD_GRADE_TLS_PROBLEM]);
+    assert.deepEqual(upProblems(prodEcs()), [PROD_GRADE_TLS_PROBLEM]);
+  });
+
+  it("preview: the same stacks pass, with the warning instead", () => {
+    assert.ok(parse(raw({ stack: "prod" }), "prod").warnings.includes(PROD_GRADE_TLS_WARNING));
+    assert.deepEqual(parse(raw(prodEcs())).warnings, [PROD_GRADE_TLS_WARNING]);
+  });
+
+  it("up: either certificateArn or domainName satisfies it; a stack that is not prod-grade never needed it", () => {
+    assert.deepEqual(upProblems({ stack: "prod", config: { certificateArn: CERT } }), []);
+    assert.deepEqual(
+      upProblems({
+        stack: "prod",
+        config: { domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" },
+      }),
+      [],
+    );
+    assert.deepEqual(upProblems({ stack: "dev" }), []);
+    const withCertificate = parse(raw({ ...prodEcs({ certificateArn: CERT }) }), "prod", false);
+    assert.deepEqual(withCertificate.warnings, []);
+  });
+
+  it("an invalid certificateArn reports its own line only, not the TLS rule too", () => {
+    assert.deepEqual(upProblems({ stack: "prod", config: { certificateArn: "cert" } }).length, 1);
+  });
+});
+
+describe("the edge's zone provider: the stack's aws:* settings (explicit providers read none)", () => {
+  const role = "arn:aws:iam::210987654321:role/dns-writer";
+  const domain = {
+    domainName: "api.example.com",
+    hostedZoneId: "Z0123456789ABCDEFGHIJ",
+    hostedZoneRoleArn: role,
+  };
+
+  it("maps profile, shared files and the stack's own assumed roles", () => {
+    const { config } = parse(
+      raw({
+        config: {
+          ...domain,
+          "aws:profile": "ops",
+          "aws:sharedConfigFiles": ["/etc/aws/config"],
+          "aws:assumeRoles": [{ roleArn: "arn:aws:iam::123456789012:role/deployer", externalId: "x" }],
+          "aws:allowedAccountIds": ["123456789012"],
+        },
+      }),
+    );
+    assert.equal(config.platform, "ecs");
+    if (config.platform !== "ecs") return;
+    assert.deepEqual(config.ecs.loadBalancer.domain?.stackProvider, {
+      profile: "ops",
+      sharedConfigFiles: ["/etc/aws/config"],
+      assumeRoles: [{ roleArn: "arn:aws:iam::123456789012:role/deployer", externalId: "x" }],
+    });
+  });
+
+  it("malformed aws:assumeRoles and aws:sharedCredentialsFiles: one exact line each", () => {
+    assert.deepEqual(
+      problems({
+        config: { ...domain, "aws:assumeRoles": [{ role: "x" }], "aws:sharedCredentialsFiles": "x" },
+      }),
+      [
+        'aws:assumeRoles: got "[{\\"role\\":\\"x\\"}]"; expected a JSON list of objects each with a roleArn string (and optionally sessionName, externalId), e.g. [{"roleArn":"arn:aws:iam::123456789012:role/deployer"}]',
+        'aws:sharedCredentialsFiles: got "x"; expected a JSON list of file paths',
+      ],
+    );
   });
 });
 
@@ -923,12 +1021,13 @@ describe("parseConfig accepts the committed stacks", () => {
     // The committed API endpoint CIDR is a placeholder: preview says so.
     assert.deepEqual(warnings, [
       "fastify-deploy:endpointPublicAccessCidrs contains 203.0.113.0/24, a documentation range (RFC 5737) that reaches no one: set the egress CIDRs of the machines that run pulumi up (pulumi config set --path 'endpointPublicAccessCidrs[0]' <cidr>) before the first deploy",
+      PROD_GRADE_TLS_WARNING,
     ]);
   });
 
   it("prod in its ECS form: highly available ECS", () => {
     const { config, warnings } = parse(raw(prodEcs()));
-    assert.deepEqual(warnings, []);
+    assert.deepEqual(warnings, [PROD_GRADE_TLS_WARNING]);
     assert.equal(config.platform, "ecs");
     if (config.platform !== "ecs") return;
     assert.deepEqual(config.ecs, {

@@ -24,10 +24,10 @@ export type Valid = Required<Values>;
 export interface PlatformModule<A> {
   /** Rules between keys, each checked only where the keys involved are themselves valid. */
   problems(v: Values, raw: RawConfig, stack: StackIdentity): string[];
-  /** Valid but doubtful combinations. */
-  warnings(v: Valid): string[];
-  /** The platform component's Args minus the image, from values that passed every check. */
-  args(v: Valid, stack: StackIdentity): A;
+  /** Valid but doubtful combinations (and, at preview, what `up` would refuse: see StackIdentity.preview). */
+  warnings(v: Valid, stack: StackIdentity): string[];
+  /** The platform component's Args minus the image, from values that passed every check (raw: aws:* keys). */
+  args(v: Valid, stack: StackIdentity, raw: RawConfig): A;
 }
 
 export function commonProblems(v: Values, raw: RawConfig): string[] {

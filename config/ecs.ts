@@ -6,7 +6,7 @@ import type { PlatformArgs } from "./stack-config";
 
 /** ECS Fargate: its rules between keys and the mapping to EcsPlatformArgs. */
 export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
-  problems(v, raw) {
+  problems(v, raw, stack) {
     const problems: string[] = [];
     const { cpu, memory } = v;
     if (cpu !== undefined && memory !== undefined) {
@@ -20,14 +20,14 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     // No rule between capacityType and imagePlatform: FARGATE_SPOT runs ARM64 Linux tasks since
     // 2024-09-06 (ECS API reference, CapacityProviderStrategyItem, read 2026-12-07), and the service's
     // platformVersion LATEST is the 1.4.0 it needs.
-    return [...problems, ...awsProblems(v, raw)];
+    return [...problems, ...awsProblems(v, raw, stack)];
   },
-  warnings: (v) => awsWarnings(v),
-  args: (v) => ({
+  warnings: (v, stack) => awsWarnings(v, stack),
+  args: (v, _stack, raw) => ({
     app: appSettings(v),
     scaling: scalingSettings(v),
     network: networkSettings(v),
-    loadBalancer: loadBalancerSettings(v),
+    loadBalancer: loadBalancerSettings(v, raw),
     task: { cpu: v.cpu, memory: v.memory },
     logRetentionDays: v.logRetentionDays,
     containerInsights: v.containerInsights,

@@ -24,9 +24,9 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     ...bastionProblems(v),
     ...adminRoleProblems(v),
     ...domainAwaitProblems(v),
-    ...awsProblems(v, raw),
+    ...awsProblems(v, raw, stack),
   ],
-  warnings(v) {
+  warnings(v, stack) {
     const warnings: string[] = [];
     if (v.waitForAddress === "false") {
       warnings.push(
@@ -39,13 +39,13 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
         `${fullKey("endpointPublicAccessCidrs")} contains ${placeholders.join(", ")}, a documentation range (RFC 5737) that reaches no one: set the egress CIDRs of the machines that run pulumi up (pulumi config set --path 'endpointPublicAccessCidrs[0]' <cidr>) before the first deploy`,
       );
     }
-    return [...warnings, ...awsWarnings(v)];
+    return [...warnings, ...awsWarnings(v, stack)];
   },
-  args: (v, { project, stack }) => ({
+  args: (v, { project, stack }, raw) => ({
     app: appSettings(v),
     scaling: scalingSettings(v),
     network: networkSettings(v),
-    loadBalancer: loadBalancerSettings(v),
+    loadBalancer: loadBalancerSettings(v, raw),
     monitoring: monitoringSettings(v),
     clusterName: clusterName({ project, stack }),
     kubernetesVersion: v.kubernetesVersion,
@@ -84,7 +84,8 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
 const CLUSTER_NAME = /^[0-9A-Za-z][A-Za-z0-9_-]{0,99}$/;
 
 /** One cluster per stack, its name known before the cluster exists (the control-plane log group needs it). */
-const clusterName = ({ project, stack }: StackIdentity): string => `${project}-${stack}`;
+const clusterName = ({ project, stack }: Pick<StackIdentity, "project" | "stack">): string =>
+  `${project}-${stack}`;
 
 function clusterNameProblems(stack: StackIdentity): string[] {
   const name = clusterName(stack);

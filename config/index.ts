@@ -41,7 +41,11 @@ export function readRawConfig(): RawConfig {
  * for keys that do not apply to the selected platform.
  */
 export function loadConfig(): StackConfig {
-  const stack = { project: pulumi.getProject(), stack: pulumi.getStack() };
+  const stack = {
+    project: pulumi.getProject(),
+    stack: pulumi.getStack(),
+    preview: pulumi.runtime.isDryRun(),
+  };
   const { config, warnings } = parseConfig(readRawConfig(), stack);
   for (const warning of warnings) pulumi.log.warn(warning);
   return config;

@@ -49,13 +49,13 @@ export function parseConfig(raw: RawConfig, stack: StackIdentity): ParseResult {
   const warnings = [
     ...inapplicableKeys(platform, texts),
     ...commonWarnings(valid, texts),
-    ...module.warnings(valid),
+    ...module.warnings(valid, stack),
   ];
   // The cast: TypeScript cannot tie `module`'s Args to the `platform` key of the same name.
   const config = {
     platform,
     image: imageConfig(valid),
-    [platform]: module.args(valid, stack),
+    [platform]: module.args(valid, stack, raw),
   } as StackConfig;
   return { config, warnings };
 }

@@ -27,8 +27,13 @@ export type PlatformArgs<P extends Platform> =
       : never
     : never;
 
-/** Where this program runs: the EKS cluster name derives from it. */
+/** Where and how this program runs: the EKS cluster name derives from it. */
 export interface StackIdentity {
   project: string;
   stack: string;
+  /**
+   * A preview (`pulumi.runtime.isDryRun()`), not an update: a rule about what the first real deploy
+   * needs (a prod-grade stack's TLS) warns at preview, so CI previews stay green, and refuses at up.
+   */
+  preview: boolean;
 }

@@ -55,6 +55,31 @@ export interface DomainSettings {
   hostedZoneId: string;
   /** A role in the zone's account that the DNS records are written with (a zone in another account). */
   hostedZoneRoleArn?: string;
+  /** The stack's own aws:* provider settings, repeated on the zone role's provider (explicit providers read none). */
+  stackProvider: AwsProviderSettings;
+}
+
+/** A role an AWS provider assumes (the fields of aws:assumeRoles items this program repeats). */
+export interface AwsAssumeRole {
+  roleArn: string;
+  sessionName?: string;
+  externalId?: string;
+}
+
+/**
+ * The stack's aws:* settings that decide which credentials an AWS provider starts from: an explicit
+ * aws.Provider reads none of them from stack config (pulumi/pulumi-aws#1307), so config hands them over.
+ */
+export interface AwsProviderSettings {
+  profile?: string;
+  sharedConfigFiles?: string[];
+  sharedCredentialsFiles?: string[];
+  /** Roles the stack's own provider assumes, in order; another role is assumed after them (chaining). */
+  assumeRoles: AwsAssumeRole[];
+  /** Static keys from stack config (secrets there; the component keeps them secret). */
+  accessKey?: string;
+  secretKey?: string;
+  token?: string;
 }
 
 export interface AccessLogSettings {

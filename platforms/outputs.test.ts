@@ -13,7 +13,10 @@ import {
 
 const KUBECONFIG = readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
 
-/** Every committed stack on every platform, and the kubernetes shapes whose address may never come. */
+/**
+ * Every committed stack on every platform (as previewed), and the shapes whose address may never come,
+ * as `up` leaves them (mode "up"; a prod-grade up needs TLS).
+ */
 const CASES: [string, RunOptions][] = [
   ...stackPlatformCases().map(({ stack, platform, options }): [string, RunOptions] => [
     `${stack} × ${platform}`,
@@ -25,6 +28,7 @@ const CASES: [string, RunOptions][] = [
       stack: "dev",
       config: { platform: "kubernetes", serviceType: "LoadBalancer", nodeCidrs: ["172.18.0.0/16"] },
       secrets: { kubeconfig: KUBECONFIG },
+      mode: "up",
     },
   ],
   [
@@ -41,6 +45,7 @@ const CASES: [string, RunOptions][] = [
       stack: "dev",
       config: { platform: "kubernetes", ingressClassName: "nginx" },
       secrets: { kubeconfig: KUBECONFIG },
+      mode: "up",
     },
   ],
   [
@@ -58,7 +63,15 @@ const CASES: [string, RunOptions][] = [
   ],
   [
     "eks without the address wait",
-    { stack: "prod", config: { waitForAddress: false, syntheticCheck: false } },
+    {
+      stack: "prod",
+      config: {
+        waitForAddress: false,
+        syntheticCheck: false,
+        certificateArn: "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
+      },
+      mode: "up",
+    },
   ],
 ];
 

@@ -46,7 +46,18 @@ const prodGradeFixtures = () => {
   ];
 };
 
+const HTTPS_ADVICE =
+  "(config: certificateArn or domainName; pulumi up refuses a prod-grade stack without one).";
+
 const rejections: Rejection[] = [
+  {
+    policy: alb.albHttpsWhenProdGrade,
+    resources: () => prodGradeFixtures(),
+    messages: [
+      `Load balancer graded: tagged prod-grade=true but has no HTTPS listener. Add a listener on 443 with protocol HTTPS and an ACM certificate, port 80 only redirecting ${HTTPS_ADVICE}`,
+      `Ingress graded-ing: tagged prod-grade=true but its ALB serves no HTTPS. Annotate alb.ingress.kubernetes.io/certificate-arn with an ACM certificate and alb.ingress.kubernetes.io/listen-ports with {"HTTPS":443} ${HTTPS_ADVICE}`,
+    ],
+  },
   {
     policy: alb.albHardened,
     resources: () => [fixture("aws:lb/loadBalancer:LoadBalancer", "lb", {})],
@@ -133,6 +144,25 @@ const rejections: Rejection[] = [
 ];
 
 const mutations: Mutation[] = [
+  {
+    policy: alb.albHttpsWhenProdGrade,
+    setting: "its HTTPS listener (prod-grade)",
+    from: "prodHttps",
+    type: "aws:lb/listener:Listener",
+    name: /https/,
+    mutate: (i) => {
+      i.protocol = "HTTP";
+    },
+  },
+  {
+    policy: alb.albHttpsWhenProdGrade,
+    setting: "certificate-arn (prod-grade)",
+    from: "eks",
+    type: "kubernetes:networking.k8s.io/v1:Ingress",
+    mutate: (i) => {
+      delete i.metadata.annotations["alb.ingress.kubernetes.io/certificate-arn"];
+    },
+  },
   {
     policy: alb.albHardened,
     setting: "dropInvalidHeaderFields",

@@ -2,6 +2,7 @@
  * Load balancer policies: the ALB (ECS) and ALB Ingresses (EKS), their listeners and TLS, and what a
  * prod-grade ALB keeps (access logs, deletion protection, a web ACL).
  */
+import type { StackValidationPolicy } from "@pulumi/policy";
 import { PROD_GRADE_TAG } from "../facts/aws";
 import { resourcePolicy, stackPolicy } from "./define";
 import { asArray, asObject, isTls13Policy, type Props } from "./rules";
@@ -235,3 +236,51 @@ export const albWebAclWhenProdGrade = stackPolicy(
     return out;
   },
 );
+
+const hasHttpsListenerPorts = (a: (key: string) => string): boolean => {
+  try {
+    const ports = JSON.parse(a("listen-ports") || "[]") as Record<string, unknown>[];
+    return ports.some((p) => "HTTPS" in p);
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Advisory, not mandatory: the pack cannot tell a preview from an up (@pulumi/policy 1.21's validation
+ * args carry no dry-run flag), and CI previews the committed prod, which commits no certificate (a
+ * placeholder ARN would fail every real up). The gate is config: it refuses a prod-grade stack without
+ * certificateArn or domainName at `up` and warns at preview (config/aws.ts). This policy shows the same
+ * finding in every preview's policy report, and catches a prod-grade ALB built any other way.
+ */
+export const albHttpsWhenProdGrade: StackValidationPolicy = {
+  ...stackPolicy(
+    "alb-https-when-prod-grade",
+    `A load balancer tagged ${PROD_GRADE} (a prod-grade stack) serves HTTPS: on ECS an HTTPS listener, on EKS the controller's certificate-arn and an HTTPS listen port. Advisory: config refuses such a stack at up without certificateArn or domainName.`,
+    (args) => {
+      const https = new Set(
+        args.resources
+          .filter((r) => r.type === LISTENER && r.props.protocol === "HTTPS")
+          .map((r) => String(r.props.loadBalancerArn)),
+      );
+      const out: Array<[string, string | undefined]> = [];
+      for (const r of args.resources) {
+        if (r.type === LOAD_BALANCER && isProdGradeAlb(r.props) && !https.has(String(r.props.arn))) {
+          out.push([
+            `Load balancer ${r.name}: tagged ${PROD_GRADE} but has no HTTPS listener. Add a listener on 443 with protocol HTTPS and an ACM certificate, port 80 only redirecting (config: certificateArn or domainName; pulumi up refuses a prod-grade stack without one).`,
+            r.urn,
+          ]);
+        }
+        const a = r.type === INGRESS ? prodGradeIngress(r.props) : undefined;
+        if (a !== undefined && (a("certificate-arn") === "" || !hasHttpsListenerPorts(a))) {
+          out.push([
+            `Ingress ${r.name}: tagged ${PROD_GRADE} but its ALB serves no HTTPS. Annotate ${ALB_ANNOTATION}certificate-arn with an ACM certificate and ${ALB_ANNOTATION}listen-ports with {"HTTPS":443} (config: certificateArn or domainName; pulumi up refuses a prod-grade stack without one).`,
+            r.urn,
+          ]);
+        }
+      }
+      return out;
+    },
+  ),
+  enforcementLevel: "advisory",
+};

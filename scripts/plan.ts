@@ -6,15 +6,20 @@ import * as fs from "node:fs";
  * cloud, no Pulumi CLI) and prints the resources it would register as a tree with their key
  * settings, then the stack outputs with secrets masked, then the monthly cost estimate (cost/). `--json`
  * prints only `{ stack, estimate }` as JSON, for machines; `--assume key=value` overrides a cost
- * assumption. Exits non-zero on a config or program error.
+ * assumption. `--up` runs it as `pulumi up` would (config refuses what only a real deploy must not do,
+ * e.g. a prod-grade stack without TLS); the default is a preview, as CI's. With a hosted zone in another
+ * account (hostedZoneRoleArn), it also prints the identity policy that role needs (generated from the
+ * records placed on its provider: platforms/aws/edge.ts dnsRolePolicy). Exits non-zero on a config or
+ * program error.
  */
 import { applyAssumptions, defaultAssumptions } from "../cost/assumptions";
 import { estimate } from "../cost/estimate";
 import { renderText } from "../cost/render";
+import { DNS_SESSION_NAME, dnsRolePolicy } from "../platforms/aws/edge";
 import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../tools/harness";
 
 const USAGE =
-  "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...] [--assume key=value ...] [--json]";
+  "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...] [--assume key=value ...] [--up] [--json]";
 
 /** The settings worth seeing per resource type (a reviewer's view, not every input). */
 const KEY_SETTINGS: Record<string, string[]> = {
@@ -145,10 +150,15 @@ function parseArgs(argv: string[]) {
   const unset: string[] = [];
   const assume: Record<string, string> = {};
   let json = false;
+  let mode: "preview" | "up" = "preview";
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     if (flag === "--json") {
       json = true;
+      continue;
+    }
+    if (flag === "--up") {
+      mode = "up";
       continue;
     }
     const value = rest[i + 1];
@@ -175,6 +185,7 @@ function parseArgs(argv: string[]) {
     config,
     secrets,
     unset,
+    mode,
     json,
     assumptions: applyAssumptions(defaultAssumptions(), assume),
   };
@@ -226,7 +237,51 @@ export function renderPlan(run: ProgramRun): string {
     lines.push(`  ${key}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
   }
   for (const warning of run.warnings) lines.push(`warning: ${warning}`);
+  for (const { roleArn, policy } of dnsRolePolicies(run)) {
+    lines.push(
+      "",
+      `The hosted zone's role ${roleArn} needs this identity policy (and a trust policy admitting whoever runs pulumi up):`,
+      JSON.stringify(policy, null, 2),
+    );
+  }
   return lines.join("\n");
+}
+
+/** The role an edge DNS provider assumes last (its own session name marks it), from its recorded inputs. */
+function zoneRoleArn(provider: RecordedResource): string | undefined {
+  const text = provider.inputs.assumeRoles;
+  const roles = (typeof text === "string" ? JSON.parse(text) : (text ?? [])) as {
+    roleArn: string;
+    sessionName?: string;
+  }[];
+  const last = roles.at(-1);
+  return last?.sessionName === DNS_SESSION_NAME ? last.roleArn : undefined;
+}
+
+/**
+ * The policy each hosted zone role needs, from the resources the run places on that role's provider:
+ * their types choose the actions (edge.ts DNS_PROVIDER_ACTIONS) and their zones the resources.
+ */
+export function dnsRolePolicies(
+  run: ProgramRun,
+): { roleArn: string; policy: ReturnType<typeof dnsRolePolicy> }[] {
+  return run.ofType("pulumi:providers:aws").flatMap((provider) => {
+    const roleArn = zoneRoleArn(provider);
+    if (roleArn === undefined) return [];
+    const placed = run.resources.filter((r) => r.provider?.startsWith(`${provider.urn}::`));
+    const partition = roleArn.split(":")[1] ?? "aws";
+    const zones = placed.map((r) => String(r.inputs.zoneId));
+    return [
+      {
+        roleArn,
+        policy: dnsRolePolicy(
+          partition,
+          zones,
+          placed.map((r) => r.type),
+        ),
+      },
+    ];
+  });
 }
 
 /** The CLI: returns the exit code (2 for bad arguments, 1 for a config or program error). */

@@ -167,6 +167,8 @@ describe("npm run plan", () => {
       "nodeDesiredSize=4",
       "--set",
       'endpointPublicAccessCidrs=["198.18.0.0/15"]',
+      "--set",
+      "certificateArn=arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000",
     ]);
     assert.equal(set.code, 0, set.err);
     assert.match(set.out, /publicAccessCidrs=\["198\.18\.0\.0\/15"\]/);
@@ -210,6 +212,52 @@ describe("npm run plan", () => {
     ]);
     assert.equal(ingress.code, 0, ingress.err);
     assert.ok(ingress.out.includes('  url: "http://app.127.0.0.1.nip.io"'));
+  });
+
+  it("prod-grade means HTTPS: the committed prod's preview warns about TLS; --up refuses it; with a certificate --up passes", async () => {
+    const preview = await plan(["prod"]);
+    assert.equal(preview.code, 0, preview.err);
+    assert.match(
+      preview.out,
+      /\nwarning: fastify-deploy:prodGrade is true but neither fastify-deploy:certificateArn nor fastify-deploy:domainName is set: this preview plans plain HTTP, and pulumi up will refuse the stack/,
+    );
+    const up = await plan(["prod", "--up"]);
+    assert.equal(up.code, 1);
+    assert.equal(
+      up.err,
+      "error: Invalid stack configuration (1 problem):\n" +
+        "  - fastify-deploy:prodGrade: got true without fastify-deploy:certificateArn or fastify-deploy:domainName; expected one of them set (a prod-grade ALB serves HTTPS: pulumi config set certificateArn arn:aws:acm:<region>:<account>:certificate/<id> (same region), or domainName <name> with hostedZoneId <zone> (docs/edge.md); pulumi preview only warns, pulumi up refuses)",
+    );
+    const cert = "arn:aws:acm:us-east-1:123456789012:certificate/00000000-0000-0000-0000-000000000000";
+    const tls = await plan(["prod", "--up", "--set", `certificateArn=${cert}`]);
+    assert.equal(tls.code, 0, tls.err);
+    assert.doesNotMatch(tls.out, /warning: fastify-deploy:prodGrade/);
+    assert.match(tls.out, /alb\.ingress\.kubernetes\.io\/ssl-redirect":"443"/);
+  });
+
+  it("prints the generated policy of a hosted zone's role in another account", async () => {
+    const result = await plan([
+      "dev",
+      "--set",
+      "domainName=api.example.com",
+      "--set",
+      "hostedZoneId=Z0123456789ABCDEFGHIJ",
+      "--set",
+      "hostedZoneRoleArn=arn:aws:iam::210987654321:role/dns-writer",
+    ]);
+    assert.equal(result.code, 0, result.err);
+    const [, after] = result.out.split(
+      "The hosted zone's role arn:aws:iam::210987654321:role/dns-writer needs this identity policy (and a trust policy admitting whoever runs pulumi up):\n",
+    );
+    assert.ok(after, "the policy is printed");
+    const policy = JSON.parse(after.slice(0, after.indexOf("\n}\n") + 2));
+    assert.deepEqual(policy.Statement[0].Action, [
+      "route53:ChangeResourceRecordSets",
+      "route53:GetHostedZone",
+      "route53:ListResourceRecordSets",
+    ]);
+    assert.deepEqual(policy.Statement[0].Resource, ["arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"]);
+    assert.doesNotMatch((await plan(["dev"])).out, /hosted zone's role/);
   });
 
   it("prints config errors and exits 1", async () => {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { albLogDeliveryPrincipal, ELB_LOG_DELIVERY_SERVICE } from "../../facts";
+import { dnsRolePolicies } from "../../scripts/plan";
 import {
   MOCK_ACCOUNT_ID,
   type ProgramRun,
@@ -8,7 +9,7 @@ import {
   type RecordedResource,
   runProgram,
 } from "../../tools/harness";
-import { ACCESS_LOG_PREFIX, accessLogBucketPolicy, WEB_ACL_RULES } from "./edge";
+import { ACCESS_LOG_PREFIX, accessLogBucketPolicy, DNS_SESSION_NAME, WEB_ACL_RULES } from "./edge";
 
 const DOMAIN = "api.example.com";
 const ZONE = "Z0123456789ABCDEFGHIJ";
@@ -110,17 +111,52 @@ describe("edge: a domain on eks", () => {
   });
 });
 
+/**
+ * What terraform-provider-aws calls for each resource type the zone role's provider may carry, read in
+ * hashicorp/terraform-provider-aws internal/service/route53/record.go on 2026-12-07 (kept here apart from
+ * edge.ts's table, so the test is an independent reading): Create = findHostedZoneByID (GetHostedZone),
+ * ChangeResourceRecordSets, waitChangeInsync (GetChange, wait.go: findChangeByID); Read =
+ * findResourceRecordSetByFourPartKey (GetHostedZone, ListResourceRecordSets); Update = Create's UPSERT
+ * or GetHostedZone + ChangeResourceRecordSets + GetChange; Delete = ListResourceRecordSets (after
+ * GetHostedZone) + ChangeResourceRecordSets + GetChange. `change` actions act on change/<id>.
+ */
+const REQUIRED_ACTIONS: Record<string, { zone: string[]; change: string[] }> = {
+  [RECORD]: {
+    zone: ["route53:GetHostedZone", "route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets"],
+    change: ["route53:GetChange"],
+  },
+};
+
+interface Statement {
+  Effect: string;
+  Action: string[];
+  Resource: string | string[];
+}
+const allows = (statements: Statement[], action: string, resource: string): boolean =>
+  statements.some(
+    (st) =>
+      st.Effect === "Allow" &&
+      st.Action.includes(action) &&
+      [st.Resource]
+        .flat()
+        .some((r) => r === resource || (r.endsWith("*") && resource.startsWith(r.slice(0, -1)))),
+  );
+
 describe("edge: a zone in another account", () => {
-  it("writes both records through a provider that assumes hostedZoneRoleArn; the certificate stays here", async () => {
-    const run = await runProgram({
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram({
       stack: "dev",
       config: { domainName: DOMAIN, hostedZoneId: ZONE, hostedZoneRoleArn: ROLE },
     });
+  });
+
+  it("writes both records through a provider that assumes hostedZoneRoleArn; the certificate stays here", () => {
     // The edge's own provider (the synthetic check has its us-east-1 one too).
     const provider = run.one("pulumi:providers:aws", "app-dns");
     // Provider inputs reach the engine as JSON text.
     assert.deepEqual(JSON.parse(provider.inputs.assumeRoles as string), [
-      { roleArn: ROLE, sessionName: "fastify-deploy-dns" },
+      { roleArn: ROLE, sessionName: DNS_SESSION_NAME },
     ]);
     assert.equal(provider.inputs.region, "us-east-1");
     for (const record of run.ofType(RECORD)) {
@@ -131,6 +167,67 @@ describe("edge: a zone in another account", () => {
     }
     assert.equal(run.one(CERTIFICATE).provider, undefined);
     assert.equal(run.one(VALIDATION).provider, undefined);
+  });
+
+  it("the provider is pinned to the role's account: credentials resolving anywhere else write nothing", () => {
+    const provider = run.one("pulumi:providers:aws", "app-dns");
+    assert.deepEqual(JSON.parse(provider.inputs.allowedAccountIds as string), ["210987654321"]);
+  });
+
+  it("the role's generated policy grants every call the provider makes for what is placed on it, on this zone only", () => {
+    const provider = run.one("pulumi:providers:aws", "app-dns");
+    const placed = run.resources.filter((r) => r.provider?.startsWith(`${provider.urn}::`));
+    assert.ok(placed.length >= 2, "the validation record and the alias");
+    const [generated, ...others] = dnsRolePolicies(run);
+    assert.equal(others.length, 0);
+    assert.equal(generated?.roleArn, ROLE);
+    const statements = generated?.policy.Statement as Statement[];
+    for (const resource of placed) {
+      // A type placed on the zone role's provider without a reading of its calls fails here.
+      const required = REQUIRED_ACTIONS[resource.type];
+      assert.ok(required, `${resource.type} is placed on the zone role's provider: add its Route 53 calls`);
+      const zoneArn = `arn:aws:route53:::hostedzone/${String(resource.inputs.zoneId)}`;
+      for (const action of required.zone) {
+        assert.ok(allows(statements, action, zoneArn), `${resource.name}: ${action} on ${zoneArn}`);
+      }
+      for (const action of required.change) {
+        assert.ok(
+          allows(statements, action, "arn:aws:route53:::change/C0123456789"),
+          `${resource.name}: ${action}`,
+        );
+      }
+    }
+    // Scoped: nothing beyond this zone and change/*.
+    const resources = statements.flatMap((st) => [st.Resource].flat()).sort();
+    assert.deepEqual(resources, ["arn:aws:route53:::change/*", `arn:aws:route53:::hostedzone/${ZONE}`]);
+  });
+
+  it("inherits the stack's aws:* credential settings; the zone's role is assumed after the stack's own (chaining)", async () => {
+    const deployer = { roleArn: "arn:aws:iam::123456789012:role/deployer", sessionName: "ci" };
+    const inherited = await runProgram({
+      stack: "dev",
+      config: {
+        domainName: DOMAIN,
+        hostedZoneId: ZONE,
+        hostedZoneRoleArn: ROLE,
+        "aws:profile": "ops",
+        "aws:sharedCredentialsFiles": ["/etc/aws/credentials"],
+        "aws:assumeRoles": [deployer],
+        "aws:allowedAccountIds": ["123456789012"],
+      },
+      secrets: { "aws:accessKey": "AKIAEXAMPLE", "aws:secretKey": "example-secret" },
+    });
+    const provider = inherited.one("pulumi:providers:aws", "app-dns");
+    assert.equal(provider.inputs.profile, "ops");
+    assert.deepEqual(JSON.parse(provider.inputs.sharedCredentialsFiles as string), ["/etc/aws/credentials"]);
+    assert.deepEqual(JSON.parse(provider.inputs.assumeRoles as string), [
+      deployer,
+      { roleArn: ROLE, sessionName: DNS_SESSION_NAME },
+    ]);
+    assert.equal(provider.inputs.accessKey, "AKIAEXAMPLE");
+    assert.ok(provider.secretInputs.includes("accessKey") && provider.secretInputs.includes("secretKey"));
+    // The stack's account guard names the stack's account: the zone's provider guards the zone's instead.
+    assert.deepEqual(JSON.parse(provider.inputs.allowedAccountIds as string), ["210987654321"]);
   });
 });
 
@@ -227,14 +324,18 @@ describe("edge: access logs, deletion protection and the web ACL on prod", () =>
     }
   });
 
-  it("the web ACL counts by default (prod), and is associated with the ECS ALB", () => {
+  it("the web ACL counts by default (prod) but, prod-grade, blocks on the rate rule; associated with the ECS ALB", () => {
     const acl = ecs.one("aws:wafv2/webAcl:WebAcl");
     const rules = acl.inputs.rules as Json[];
     assert.deepEqual(
       rules.map((r) => r.name),
       [...WEB_ACL_RULES],
     );
-    assert.deepEqual(rules[0]?.action, { count: {} });
+    assert.deepEqual(
+      rules[0]?.action,
+      { block: {} },
+      "prod-grade: a per-IP flood is blocked in count mode too",
+    );
     assert.deepEqual(rules[1]?.overrideAction, { count: {} });
     assert.deepEqual(rules[2]?.overrideAction, { count: {} });
     assert.equal(acl.inputs.scope, "REGIONAL");
@@ -242,6 +343,17 @@ describe("edge: access logs, deletion protection and the web ACL on prod", () =>
     assert.deepEqual(
       [association.resourceArn, association.webAclArn],
       [stateOf(ecs.one(LB)).arn, stateOf(acl).arn],
+    );
+  });
+});
+
+describe("edge: count mode on a stack that is not prod-grade", () => {
+  it("the rate rule counts like the rule groups", async () => {
+    const run = await runProgram(prodEcs({ prodGrade: false }));
+    const rules = run.one("aws:wafv2/webAcl:WebAcl").inputs.rules as Json[];
+    assert.deepEqual(
+      [rules[0]?.action, rules[1]?.overrideAction, rules[2]?.overrideAction],
+      [{ count: {} }, { count: {} }, { count: {} }],
     );
   });
 });

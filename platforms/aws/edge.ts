@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   type AccessLogSettings,
+  type AwsProviderSettings,
   albLogDeliveryPrincipal,
   type DomainSettings,
   type LoadBalancerSettings,
@@ -54,14 +55,21 @@ export function createEdge(
         parent,
       ),
     }),
-    ...(lb.webAcl && { webAclArn: createWebAcl(name, lb.webAcl, tags, parent).arn }),
+    ...(lb.webAcl && { webAclArn: createWebAcl(name, lb.webAcl, lb.prodGrade, tags, parent).arn }),
   };
 }
 
 /**
  * Options of the Route 53 records: the stack's own provider, or, for a zone in another account, a
- * provider that assumes `hostedZoneRoleArn` there (with the credentials the stack runs with). The
- * certificate, the ALB and everything else stay in the stack's account.
+ * provider that assumes `hostedZoneRoleArn` there. The certificate, the ALB and everything else stay in
+ * the stack's account.
+ *
+ * An explicit provider reads none of the stack's aws:* config (pulumi/pulumi-aws#1307, by design; read
+ * 2026-12-07), so it repeats the settings that pick the credentials it starts from (`stackProvider`,
+ * config/aws.ts says which and why): the stack's profile or keys, then the stack's own roles, then the
+ * zone's role (role chaining, in `assumeRoles` order). It is pinned to the zone role's account with
+ * `allowedAccountIds`, so credentials that resolve anywhere else fail before any record is written.
+ * What that role must be allowed: {@link dnsRolePolicy}.
  */
 function dnsOptions(
   name: string,
@@ -74,11 +82,88 @@ function dnsOptions(
     `${name}-dns`,
     {
       region: account.region,
-      assumeRoles: [{ roleArn: domain.hostedZoneRoleArn, sessionName: "fastify-deploy-dns" }],
+      ...inheritedCredentials(domain.stackProvider),
+      assumeRoles: [
+        ...domain.stackProvider.assumeRoles,
+        { roleArn: domain.hostedZoneRoleArn, sessionName: DNS_SESSION_NAME },
+      ],
+      allowedAccountIds: [roleAccountId(domain.hostedZoneRoleArn)],
     },
     { parent },
   );
   return { parent, provider };
+}
+
+export const DNS_SESSION_NAME = "fastify-deploy-dns";
+
+/** The account of an IAM role ARN (`arn:<partition>:iam::<account>:role/<name>`; config checked its form). */
+const roleAccountId = (roleArn: string): string => roleArn.split(":")[4] ?? "";
+
+/** The stack's credential source, static keys kept secret as they are in stack config. */
+function inheritedCredentials(s: AwsProviderSettings): aws.ProviderArgs {
+  return {
+    ...(s.profile !== undefined && { profile: s.profile }),
+    ...(s.sharedConfigFiles !== undefined && { sharedConfigFiles: s.sharedConfigFiles }),
+    ...(s.sharedCredentialsFiles !== undefined && { sharedCredentialsFiles: s.sharedCredentialsFiles }),
+    ...(s.accessKey !== undefined && { accessKey: pulumi.secret(s.accessKey) }),
+    ...(s.secretKey !== undefined && { secretKey: pulumi.secret(s.secretKey) }),
+    ...(s.token !== undefined && { token: pulumi.secret(s.token) }),
+  };
+}
+
+/**
+ * The Route 53 API calls terraform-provider-aws makes for each resource type this program places on the
+ * zone role's provider, read in internal/service/route53/record.go (hashicorp/terraform-provider-aws,
+ * read 2026-12-07): resourceRecordCreate calls findHostedZoneByID (route53:GetHostedZone) before
+ * ChangeResourceRecordSets, then waitChangeInsync (route53:GetChange, polling until INSYNC);
+ * resourceRecordRead finds the record through findResourceRecordSetByFourPartKey (GetHostedZone, then
+ * ListResourceRecordSets; the batch-read cache in record_cache.go falls back to the same);
+ * resourceRecordUpdate is Create's UPSERT or GetHostedZone + ChangeResourceRecordSets + GetChange;
+ * resourceRecordDelete is ListResourceRecordSets (via GetHostedZone) + ChangeResourceRecordSets +
+ * GetChange. The ACM validation record is an aws_route53_record too; the aws_acm_certificate_validation
+ * that waits for it calls ACM only (internal/service/acm/certificate_validation.go) and stays on the
+ * stack's provider. A new type placed on that provider needs its row here (edge.test.ts derives the
+ * required actions from the recorded graph and fails on a type it cannot account for).
+ */
+export const DNS_PROVIDER_ACTIONS: Readonly<
+  Record<string, { zone: readonly string[]; change: readonly string[] }>
+> = {
+  "aws:route53/record:Record": {
+    zone: ["route53:ChangeResourceRecordSets", "route53:GetHostedZone", "route53:ListResourceRecordSets"],
+    change: ["route53:GetChange"],
+  },
+};
+
+/**
+ * The identity policy the zone's role (hostedZoneRoleArn) needs, generated from what the program places
+ * on its provider: zone-scoped actions on those zones only, and GetChange on change/* (a change id is
+ * known only once a change is made; Service Authorization Reference, Amazon Route 53: GetChange's
+ * resource type is `change`). `npm run plan -- <stack> --set …` prints it for a stack.
+ */
+export function dnsRolePolicy(partition: string, zoneIds: readonly string[], types: readonly string[]) {
+  const rows = [...new Set(types)].sort().map((type) => {
+    const row = DNS_PROVIDER_ACTIONS[type];
+    if (row === undefined) throw new Error(`dnsRolePolicy: no Route 53 permissions known for ${type}`);
+    return row;
+  });
+  const actions = (pick: "zone" | "change") => [...new Set(rows.flatMap((r) => r[pick]))].sort();
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "RecordsInTheZone",
+        Effect: "Allow",
+        Action: actions("zone"),
+        Resource: [...new Set(zoneIds)].sort().map((id) => `arn:${partition}:route53:::hostedzone/${id}`),
+      },
+      {
+        Sid: "WaitForChanges",
+        Effect: "Allow",
+        Action: actions("change"),
+        Resource: `arn:${partition}:route53:::change/*`,
+      },
+    ],
+  };
 }
 
 /**
@@ -259,7 +344,9 @@ export const WEB_ACL_RULES = ["rate-limit-per-ip", "aws-common", "aws-known-bad-
 /**
  * A regional WAFv2 web ACL: a rate limit per client IP (5-minute window) first, then the AWS managed
  * common rule set and known-bad-inputs rule set. In count mode every rule only counts (metrics and
- * sampled requests show what block mode would stop); in block mode they block, except the common set's
+ * sampled requests show what block mode would stop), except on a prod-grade stack, whose rate rule
+ * blocks in either mode: a flood from one IP is never a false positive worth serving, while the
+ * managed groups' matches are what count mode is there to watch. In block mode all block, except the common set's
  * SizeRestrictions_BODY, kept counting: it blocks bodies over 8 KB (AWS WAF Developer Guide, "Core rule
  * set (CRS) managed rule group"), and POST /v1/shout accepts up to 10000 characters, within the app's
  * own 64 KiB body limit (413 above it).
@@ -267,10 +354,12 @@ export const WEB_ACL_RULES = ["rate-limit-per-ip", "aws-common", "aws-known-bad-
 function createWebAcl(
   name: string,
   s: WebAclSettings,
+  prodGrade: boolean,
   tags: Record<string, string>,
   parent: pulumi.Resource,
 ): aws.wafv2.WebAcl {
   const block = s.mode === "block";
+  const rateBlocks = block || prodGrade;
   const visibility = (metric: string) => ({
     cloudwatchMetricsEnabled: true,
     sampledRequestsEnabled: true,
@@ -300,7 +389,7 @@ function createWebAcl(
         {
           name: rate,
           priority: 0,
-          action: block ? { block: {} } : { count: {} },
+          action: rateBlocks ? { block: {} } : { count: {} },
           statement: {
             rateBasedStatement: { limit: s.rateLimit, aggregateKeyType: "IP", evaluationWindowSec: 300 },
           },

@@ -249,7 +249,12 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
   });
 
   it("EKS without the address wait: no lookup (the ALB may not exist yet), alarms on a placeholder", async () => {
-    const run = await runProgram({ stack: "prod", config: { waitForAddress: false, syntheticCheck: false } });
+    // What `up` records (a prod-grade up needs TLS): the ALB's name is still unknown after it.
+    const run = await runProgram({
+      stack: "prod",
+      config: { waitForAddress: false, syntheticCheck: false, certificateArn: CERT },
+      mode: "up",
+    });
     assert.equal(run.outputValues().loadBalancerDnsName, "");
     assert.equal(run.calls.filter((c) => c.token.startsWith("aws:lb/get")).length, 0);
     const floor = alarm(run, "healthy-targets-below-min");

@@ -714,9 +714,16 @@ describe("EKS: only the ALB reaches the pods; up waits for the ALB's address", (
 
   before(async () => {
     prod = await runProgram({ stack: "prod" });
+    // What `up` records without the address wait (a prod-grade up needs TLS).
     noWait = await runProgram({
       stack: "prod",
-      config: { waitForAddress: false, syntheticCheck: false, networkPolicyNamespaces: ["monitoring"] },
+      config: {
+        waitForAddress: false,
+        syntheticCheck: false,
+        networkPolicyNamespaces: ["monitoring"],
+        certificateArn: CERT,
+      },
+      mode: "up",
     });
   });
 

@@ -15,8 +15,14 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 // biome-ignore lint/suspicious/noExplicitAny: recorded Kubernetes inputs are untyped JSON
 type Json = any;
 
+// As `pulumi up` resolves them: the url fallback holds for an address not assigned after up.
 const kubernetes = (stack: string, config: Record<string, unknown> = {}) =>
-  runProgram({ stack, config: { platform: "kubernetes", ...config }, secrets: { kubeconfig: KUBECONFIG } });
+  runProgram({
+    stack,
+    config: { platform: "kubernetes", ...config },
+    secrets: { kubeconfig: KUBECONFIG },
+    mode: "up",
+  });
 
 const deployment = (run: ProgramRun): Json => run.one(DEPLOYMENT).inputs;
 const ecrCronJobs = (run: ProgramRun) =>

@@ -51,6 +51,12 @@ export interface RunOptions {
   secrets?: Record<string, unknown>;
   /** Keys to remove from the stack file's config before the project defaults apply. */
   unset?: string[];
+  /**
+   * What the engine runs: "preview" (the default: what CI's `pulumi preview` and `npm run plan` run;
+   * outputs the mocks leave out are unknown, as in a real preview) or "up" (`pulumi up`: they are
+   * undefined, and config refuses what only a real deploy must not do, e.g. a prod-grade stack without TLS).
+   */
+  mode?: "preview" | "up";
 }
 
 /**

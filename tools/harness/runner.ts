@@ -60,7 +60,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   try {
     const config = assembleConfig(options);
     const recording = new Recording(mockContext(options.stack, config.values["aws:region"] ?? "us-east-1"));
-    await installMocks(options.stack, config, recording);
+    await installMocks(options.stack, config, recording, (options.mode ?? "preview") === "preview");
     const { failures, warnings } = await executeProgram();
     recording.resolveReferences();
     if (failures.length > 0) throw new ProgramFailure(failures[0], recording.resources);
@@ -76,8 +76,14 @@ export function inputsByUrn(run: ProgramRun): Record<string, unknown> {
 }
 
 /** Points the global runtime at a fresh mock monitor that records into `recording`, with the config. */
-async function installMocks(stack: string, config: AssembledConfig, recording: Recording): Promise<void> {
-  await pulumi.runtime.setMocks(recording.mocks(), "fastify-deploy", stack, false);
+async function installMocks(
+  stack: string,
+  config: AssembledConfig,
+  recording: Recording,
+  preview: boolean,
+): Promise<void> {
+  // `preview` is what pulumi.runtime.isDryRun() then returns, to config as to the SDK.
+  await pulumi.runtime.setMocks(recording.mocks(), "fastify-deploy", stack, preview);
   pulumi.runtime.setAllConfig(config.values, config.secretKeys);
   recording.patchMonitor(getMonitor() as unknown as PatchableMonitor);
 }
