@@ -139,11 +139,16 @@ export const CLUSTER_AUTOSCALER_CHART = {
   chart: "cluster-autoscaler",
   version: "9.59.0",
 } as const;
-/** aws/eks-charts stable/aws-for-fluent-bit 0.2.0 = AWS for Fluent Bit 3.2.1 (its Chart.yaml). */
+/**
+ * aws/eks-charts stable/aws-for-fluent-bit 0.2.0 = AWS for Fluent Bit 3.2.1 (its Chart.yaml; still the
+ * chart's version at the repository's newest stored commit 5239609, 2026-08-03, read 2026-12-07).
+ */
 export const FLUENT_BIT_CHART = {
   repository: "https://aws.github.io/eks-charts",
   chart: "aws-for-fluent-bit",
   version: "0.2.0",
+  source: "https://github.com/aws/eks-charts/blob/master/stable/aws-for-fluent-bit/Chart.yaml",
+  read: "2026-12-07",
 } as const;
 
 /** The log group EKS writes control-plane logs to: fixed by EKS, `/aws/eks/<cluster-name>/cluster`. */
