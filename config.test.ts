@@ -11,11 +11,17 @@ const DIGEST = "a".repeat(64);
 const IMAGE = `123456789012.dkr.ecr.us-east-1.amazonaws.com/fastify-deploy@sha256:${DIGEST}`;
 
 /**
+ * The day dated facts are held against in these tests (the day the EKS version table was read), so an
+ * exact message does not move with the calendar; the ageing itself is tested below with other days.
+ */
+const TODAY = "2026-12-07";
+
+/**
  * parseConfig for a stack named like the committed ones (the EKS cluster name derives from it), as a
  * preview by default (what CI and `npm run plan` run); `preview: false` is `pulumi up`.
  */
-const parse = (config: RawConfig, stack = "dev", preview = true): ParseResult =>
-  parseConfig(config, { project: "fastify-deploy", stack, preview });
+const parse = (config: RawConfig, stack = "dev", preview = true, today = TODAY): ParseResult =>
+  parseConfig(config, { project: "fastify-deploy", stack, preview }, { today });
 
 /** The preview warning of a prod-grade stack without TLS (an `up` refuses it: PROD_GRADE_TLS_PROBLEM). */
 const PROD_GRADE_TLS_WARNING =
@@ -55,12 +61,37 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
     {
       name: "eks: Kubernetes version EKS does not support",
       options: eks({ kubernetesVersion: "1.25" }),
-      expected: [`${key("kubernetesVersion")}: got "1.25"; expected one of 1.31, 1.32, 1.33, 1.34, 1.35`],
+      expected: [
+        `${key("kubernetesVersion")}: got "1.25"; expected one of 1.32, 1.33, 1.34, 1.35, 1.36 (the versions EKS runs on 2026-12-07, facts/eks-versions.ts)`,
+      ],
     },
     {
       name: "eks: patch version instead of a minor",
       options: eks({ kubernetesVersion: "1.33.2" }),
-      expected: [`${key("kubernetesVersion")}: got "1.33.2"; expected one of 1.31, 1.32, 1.33, 1.34, 1.35`],
+      expected: [
+        `${key("kubernetesVersion")}: got "1.33.2"; expected one of 1.32, 1.33, 1.34, 1.35, 1.36 (the versions EKS runs on 2026-12-07, facts/eks-versions.ts)`,
+      ],
+    },
+    {
+      // EKS user guide release calendar: 1.31's extended support ended 2026-11-26.
+      name: "eks: Kubernetes version past its end of extended support",
+      options: eks({ kubernetesVersion: "1.31", kubernetesSupportType: "EXTENDED" }),
+      expected: [
+        `${key("kubernetesVersion")}: got "1.31"; EKS extended support for 1.31 ended 2026-11-26 (EKS creates no new cluster on it and upgrades existing control planes on its own); expected one of 1.32, 1.33, 1.34, 1.35, 1.36 (the versions EKS runs on 2026-12-07, facts/eks-versions.ts)`,
+      ],
+    },
+    {
+      // "You cannot disable extended support once your cluster has entered it" (disable-extended-support.adoc).
+      name: "eks: STANDARD upgrade policy on a version already in extended support",
+      options: eks({ kubernetesVersion: "1.34", kubernetesSupportType: "STANDARD" }),
+      expected: [
+        `${key("kubernetesSupportType")}: got "STANDARD" with kubernetesVersion 1.34, whose EKS standard support ended 2026-12-02; expected EXTENDED ($0.60/h instead of $0.10/h, $365/month more per cluster; EKS cannot turn extended support off once a cluster has entered it) or a kubernetesVersion in standard support (1.35, 1.36)`,
+      ],
+    },
+    {
+      name: "eks: unknown upgrade policy",
+      options: eks({ kubernetesSupportType: "extended" }),
+      expected: [`${key("kubernetesSupportType")}: got "extended"; expected one of STANDARD, EXTENDED`],
     },
     {
       name: "eks: API endpoint open to the world",
@@ -991,7 +1022,8 @@ describe("parseConfig accepts the committed stacks", () => {
         },
         monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
         clusterName: "fastify-deploy-prod",
-        kubernetesVersion: "1.34",
+        kubernetesVersion: "1.36",
+        kubernetesSupportType: "STANDARD",
         endpointPublicAccessCidrs: ["203.0.113.0/24"],
         adminRoleArns: [],
         nodeGroups: [
@@ -1098,6 +1130,7 @@ describe("parseConfig accepts the committed stacks", () => {
       monitoring: { syntheticCheck: false, error5xxRatePercent: 5, p99LatencyMs: 1000 },
       clusterName: "fastify-deploy-dev",
       kubernetesVersion: "1.35",
+      kubernetesSupportType: "STANDARD",
       endpointPublicAccessCidrs: [],
       adminRoleArns: [admin],
       nodeGroups: [
@@ -1287,6 +1320,127 @@ describe("the refresher runs in the Dockerfile's pinned base image", () => {
     const runtime = /^ARG RUNTIME_IMAGE=node:[^@\s]+@(sha256:[a-f0-9]{64})$/m.exec(dockerfile);
     assert.ok(runtime, "the Dockerfile pins RUNTIME_IMAGE by digest");
     assert.equal(DEFAULT_ECR_REFRESHER_IMAGE, `docker.io/library/node@${runtime[1]}`);
+  });
+});
+
+describe("kubernetesVersion held against the day (facts/eks-versions.ts), warning as it ages", () => {
+  const key = "fastify-deploy:kubernetesVersion";
+  const COST = "$0.60/h instead of $0.10/h, $365/month more per cluster";
+  const UPGRADE = "upgrade one minor at a time (docs/eks.md#upgrading-kubernetes)";
+  /** dev switched to eks with a version and policy, parsed on `today`: its warnings or its problems. */
+  function outcome(today: string, kubernetesVersion: string, kubernetesSupportType: string) {
+    const options = eks({ kubernetesVersion, kubernetesSupportType });
+    try {
+      const { warnings } = parse(raw(options), "dev", true, today);
+      return { warnings: warnings.filter((w) => w.startsWith(`${key}:`)), problems: [] as readonly string[] };
+    } catch (error) {
+      assert.ok(error instanceof ConfigError);
+      return { warnings: [] as string[], problems: error.problems };
+    }
+  }
+  const cases: {
+    name: string;
+    today: string;
+    version: string;
+    type: string;
+    warnings?: string[];
+    problems?: string[];
+  }[] = [
+    {
+      name: "1.36 on the day it became the default: standard support for 238 more days, silent",
+      today: "2026-12-07",
+      version: "1.36",
+      type: "STANDARD",
+      warnings: [],
+    },
+    {
+      name: "1.35 61 days before its end of standard support: silent",
+      today: "2027-01-25",
+      version: "1.35",
+      type: "STANDARD",
+      warnings: [],
+    },
+    {
+      name: "1.35 60 days before, STANDARD: EKS will upgrade it behind the pin",
+      today: "2027-01-26",
+      version: "1.35",
+      type: "STANDARD",
+      warnings: [
+        `${key}: 1.35's EKS standard support ends 2027-03-27 (in 60 days): with kubernetesSupportType STANDARD, EKS then upgrades the control plane to 1.36 on its own, away from the pinned version; or set EXTENDED to keep it (${COST}); ${UPGRADE} before`,
+      ],
+    },
+    {
+      name: "1.34 the day before its end of standard support, EXTENDED: the bill is about to rise",
+      today: "2026-12-01",
+      version: "1.34",
+      type: "EXTENDED",
+      warnings: [
+        `${key}: 1.34's EKS standard support ends 2026-12-02 (in 1 days): with kubernetesSupportType EXTENDED, the control plane then bills ${COST}; ${UPGRADE} before`,
+      ],
+    },
+    {
+      name: "1.34 on its end of standard support, EXTENDED: billed extended from that day (UTC)",
+      today: "2026-12-02",
+      version: "1.34",
+      type: "EXTENDED",
+      warnings: [
+        `${key}: 1.34 is in EKS extended support since 2026-12-02 (until 2027-12-02, in 365 days): the control plane bills ${COST}; ${UPGRADE}`,
+      ],
+    },
+    {
+      name: "1.34, the old default and prod's, today: in extended support",
+      today: "2026-12-07",
+      version: "1.34",
+      type: "EXTENDED",
+      warnings: [
+        `${key}: 1.34 is in EKS extended support since 2026-12-02 (until 2027-12-02, in 360 days): the control plane bills ${COST}; ${UPGRADE}`,
+      ],
+    },
+    {
+      name: "1.34 on its end of extended support: refused",
+      today: "2027-12-02",
+      version: "1.34",
+      type: "EXTENDED",
+      problems: [
+        `${key}: got "1.34"; EKS extended support for 1.34 ended 2027-12-02 (EKS creates no new cluster on it and upgrades existing control planes on its own); expected one of 1.35, 1.36 (the versions EKS runs on 2027-12-02, facts/eks-versions.ts)`,
+      ],
+    },
+    {
+      name: "1.31 the day before its end of extended support: still accepted, with its cost",
+      today: "2026-11-25",
+      version: "1.31",
+      type: "EXTENDED",
+      warnings: [
+        `${key}: 1.31 is in EKS extended support since 2025-11-26 (until 2026-11-26, in 1 days): the control plane bills ${COST}; ${UPGRADE}`,
+      ],
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      assert.deepEqual(outcome(c.today, c.version, c.type), {
+        warnings: c.warnings ?? [],
+        problems: c.problems ?? [],
+      });
+    });
+  }
+
+  it("the committed prod and the default are in standard support today, with no version warning", () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const stack of ["prod", "dev"]) {
+      const { config, warnings } = parse(
+        raw({ stack, config: stack === "dev" ? eks({}).config : {} }),
+        stack,
+        true,
+        today,
+      );
+      assert.ok(config.platform === "eks");
+      assert.equal(config.eks.kubernetesSupportType, "STANDARD");
+      assert.deepEqual(
+        warnings.filter((w) => w.startsWith(`${key}:`)),
+        [],
+        `${stack} on ${config.eks.kubernetesVersion}, ${today}`,
+      );
+    }
   });
 });
 

@@ -22,10 +22,16 @@ export type Valid = Required<Values>;
 
 /** One per platform: its rules between keys and the mapping of valid values to its Args (minus the image). */
 export interface PlatformModule<A> {
-  /** Rules between keys, each checked only where the keys involved are themselves valid. */
-  problems(v: Values, raw: RawConfig, stack: StackIdentity): string[];
-  /** Valid but doubtful combinations (and, at preview, what `up` would refuse: see StackIdentity.preview). */
-  warnings(v: Valid, stack: StackIdentity): string[];
+  /**
+   * Rules between keys, each checked only where the keys involved are themselves valid; `today`
+   * (YYYY-MM-DD, UTC) for rules on dated facts.
+   */
+  problems(v: Values, raw: RawConfig, stack: StackIdentity, today: string): string[];
+  /**
+   * Valid but doubtful combinations, dated facts ageing on `today`, and, at preview, what `up` would
+   * refuse (see StackIdentity.preview).
+   */
+  warnings(v: Valid, stack: StackIdentity, today: string): string[];
   /** The platform component's Args minus the image, from values that passed every check (raw: aws:* keys). */
   args(v: Valid, stack: StackIdentity, raw: RawConfig): A;
 }

@@ -1,7 +1,18 @@
-import type { ClusterLogType } from "../facts";
-import { isArmInstanceType } from "../facts";
+import type { ClusterLogType, KubernetesVersion } from "../facts";
+import {
+  availableKubernetesVersions,
+  daysBetween,
+  EKS_CLUSTER_HOUR,
+  EKS_EXTENDED_SUPPORT_EXTRA_PER_MONTH,
+  eksSupportTier,
+  eksVersionDates,
+  isArmInstanceType,
+  isKubernetesVersion,
+  KNOWN_KUBERNETES_VERSIONS,
+  SUPPORT_WARNING_DAYS,
+} from "../facts";
 import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
-import { appSettings, minDesiredMax, type PlatformModule, scalingSettings } from "./common";
+import { appSettings, minDesiredMax, type PlatformModule, scalingSettings, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { show } from "./schema";
 import type { PlatformArgs, StackIdentity } from "./stack-config";
@@ -11,7 +22,8 @@ const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"
 
 /** EKS: its rules between keys and the mapping to EksPlatformArgs. */
 export const eks: PlatformModule<PlatformArgs<"eks">> = {
-  problems: (v, raw, stack) => [
+  problems: (v, raw, stack, today) => [
+    ...kubernetesVersionProblems(v, today),
     ...clusterNameProblems(stack),
     ...natProblems(v),
     ...syntheticCheckProblems(v),
@@ -26,8 +38,8 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     ...domainAwaitProblems(v),
     ...awsProblems(v, raw, stack),
   ],
-  warnings(v, stack) {
-    const warnings: string[] = [];
+  warnings(v, stack, today) {
+    const warnings: string[] = [...kubernetesVersionWarnings(v, today)];
     if (v.waitForAddress === "false") {
       warnings.push(
         `${fullKey("waitForAddress")} is false on eks: up no longer waits for the load balancer controller to reconcile the Ingress, so pods created before its target group bindings exist get no readiness gate (docs/rollout.md); keep auto unless the controller cannot publish an address`,
@@ -48,7 +60,8 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     loadBalancer: loadBalancerSettings(v, raw),
     monitoring: monitoringSettings(v),
     clusterName: clusterName({ project, stack }),
-    kubernetesVersion: v.kubernetesVersion,
+    kubernetesVersion: v.kubernetesVersion as KubernetesVersion,
+    kubernetesSupportType: v.kubernetesSupportType,
     endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
     adminRoleArns: v.adminRoleArns,
     nodeGroups: [
@@ -75,6 +88,72 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     logRetentionDays: v.logRetentionDays,
   }),
 };
+
+const usd = (n: number): string => (Number.isInteger(n) ? `$${n}` : `$${n.toFixed(2)}`);
+/** The price difference every support message names, from the one price in facts/eks-versions.ts. */
+const EXTENDED_COST = `$${EKS_CLUSTER_HOUR.extended.usd.toFixed(2)}/h instead of $${EKS_CLUSTER_HOUR.standard.usd.toFixed(2)}/h, ${usd(EKS_EXTENDED_SUPPORT_EXTRA_PER_MONTH)}/month more per cluster`;
+
+/**
+ * kubernetesVersion against the dated table and today: a version the table does not know, or one past
+ * its end of extended support (EKS creates no cluster on it and upgrades existing ones on its own), is
+ * refused; STANDARD on a version already in extended support is refused too, since "You cannot disable
+ * extended support once your cluster has entered it" (facts/eks-versions.ts KUBERNETES_SUPPORT_TYPES).
+ */
+function kubernetesVersionProblems(v: Values, today: string): string[] {
+  const version = v.kubernetesVersion;
+  if (version === undefined) return [];
+  const available = availableKubernetesVersions(today);
+  const choices = `expected one of ${available.join(", ")} (the versions EKS runs on ${today}, facts/eks-versions.ts)`;
+  const dates = eksVersionDates(version);
+  if (dates === undefined) return [`${fullKey("kubernetesVersion")}: got ${show(version)}; ${choices}`];
+  const tier = eksSupportTier(dates, today);
+  if (tier === "ended") {
+    return [
+      `${fullKey("kubernetesVersion")}: got ${show(version)}; EKS extended support for ${version} ended ${dates.endOfExtendedSupport} (EKS creates no new cluster on it and upgrades existing control planes on its own); ${choices}`,
+    ];
+  }
+  if (tier === "extended" && v.kubernetesSupportType === "STANDARD") {
+    const standard = available.filter(
+      (k) => eksSupportTier(eksVersionDates(k) ?? dates, today) === "standard",
+    );
+    return [
+      `${fullKey("kubernetesSupportType")}: got "STANDARD" with kubernetesVersion ${version}, whose EKS standard support ended ${dates.endOfStandardSupport}; expected EXTENDED (${EXTENDED_COST}; EKS cannot turn extended support off once a cluster has entered it) or a kubernetesVersion in standard support (${standard.join(", ")})`,
+    ];
+  }
+  return [];
+}
+
+/** The version EKS upgrades a STANDARD cluster to at the end of standard support. */
+const nextVersion = (version: KubernetesVersion): string | undefined =>
+  KNOWN_KUBERNETES_VERSIONS[KNOWN_KUBERNETES_VERSIONS.indexOf(version) + 1];
+
+/**
+ * A version in extended support costs more every hour; one whose standard support ends within
+ * SUPPORT_WARNING_DAYS is about to (EXTENDED) or about to be upgraded by EKS behind the pin (STANDARD).
+ * Held against today, so a committed stack starts warning as its version ages.
+ */
+function kubernetesVersionWarnings(v: Valid, today: string): string[] {
+  const version = v.kubernetesVersion;
+  if (!isKubernetesVersion(version)) return [];
+  const dates = eksVersionDates(version);
+  if (dates === undefined || eksSupportTier(dates, today) === "ended") return [];
+  const key = fullKey("kubernetesVersion");
+  const upgrade = "upgrade one minor at a time (docs/eks.md#upgrading-kubernetes)";
+  if (eksSupportTier(dates, today) === "extended") {
+    return [
+      `${key}: ${version} is in EKS extended support since ${dates.endOfStandardSupport} (until ${dates.endOfExtendedSupport}, in ${daysBetween(today, dates.endOfExtendedSupport)} days): the control plane bills ${EXTENDED_COST}; ${upgrade}`,
+    ];
+  }
+  const days = daysBetween(today, dates.endOfStandardSupport);
+  if (days > SUPPORT_WARNING_DAYS) return [];
+  const then =
+    v.kubernetesSupportType === "STANDARD"
+      ? `with kubernetesSupportType STANDARD, EKS then upgrades the control plane to ${nextVersion(version) ?? "the next minor"} on its own, away from the pinned version; or set EXTENDED to keep it (${EXTENDED_COST})`
+      : `with kubernetesSupportType EXTENDED, the control plane then bills ${EXTENDED_COST}`;
+  return [
+    `${key}: ${version}'s EKS standard support ends ${dates.endOfStandardSupport} (in ${days} days): ${then}; ${upgrade} before`,
+  ];
+}
 
 /**
  * EKS cluster names: 1..100 of letters, digits, - and _, starting alphanumeric (EKS CreateCluster API

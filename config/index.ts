@@ -21,7 +21,7 @@ import type { StackConfig } from "./stack-config";
 export type { RawConfig, RawConfigValue } from "./common";
 export { CONFIG_KEYS, type ConfigKey, fullKey } from "./keys";
 export { kubeconfigApiServer } from "./kubeconfig";
-export { ConfigError, type ParseResult, parseConfig } from "./parse";
+export { ConfigError, type ParseOptions, type ParseResult, parseConfig } from "./parse";
 export type * from "./stack-config";
 
 /** Reads the whole config map the engine passed, with which keys are secrets. */

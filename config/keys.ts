@@ -10,6 +10,7 @@ import {
   IAM_ROLE_ARN,
   IMAGE_PLATFORMS,
   isArmInstanceType,
+  KUBERNETES_SUPPORT_TYPES,
   LOG_LEVELS,
   LOG_RETENTION_DAYS,
   NAT_STRATEGIES,
@@ -18,7 +19,6 @@ import {
   PROJECT,
   ROUTE53_ZONE_ID,
   SERVICE_TYPES,
-  SUPPORTED_KUBERNETES_VERSIONS,
   WAF_MODES,
   WAIT_FOR_ADDRESS,
 } from "../facts";
@@ -213,9 +213,15 @@ export const CONFIG_KEYS = {
       ),
     }),
   },
+  // Any text here: which versions EKS still runs depends on the day, so eks.ts checks the value against
+  // facts/eks-versions.ts and today's date, with one message for an unknown and an ended version.
   kubernetesVersion: {
     platforms: ["eks"],
-    schema: oneOf(SUPPORTED_KUBERNETES_VERSIONS),
+    schema: z.string(),
+  },
+  kubernetesSupportType: {
+    platforms: ["eks"],
+    schema: oneOf(KUBERNETES_SUPPORT_TYPES),
   },
   endpointPublicAccessCidrs: {
     platforms: ["eks"],

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type Platform, PROJECT } from "../facts";
+import { type Platform, PROJECT, utcToday } from "../facts";
 import { commonProblems, commonWarnings, imageConfig, type PlatformModule, type RawConfig } from "./common";
 import { ecs } from "./ecs";
 import { eks } from "./eks";
@@ -31,17 +31,27 @@ export interface ParseResult {
 
 const KEYS = Object.keys(CONFIG_KEYS) as ConfigKey[];
 
+export interface ParseOptions {
+  /**
+   * The day (YYYY-MM-DD, UTC) dated facts are held against (which Kubernetes versions EKS still runs);
+   * today unless given, so a stack warns as its pins age. Tests pin it.
+   */
+  today?: string;
+}
+
 /**
  * Validates raw config (as the engine passes it) and returns the typed config, or throws one
  * {@link ConfigError} with every problem: unknown keys, then each key against its schema, then the
  * rules between keys (common, then the platform's), each checked only where its keys are valid.
  */
-export function parseConfig(raw: RawConfig, stack: StackIdentity): ParseResult {
+export function parseConfig(raw: RawConfig, stack: StackIdentity, options: ParseOptions = {}): ParseResult {
+  const today = options.today ?? utcToday();
   const { values, texts, problems } = parseKeys(raw);
   const platform = values.platform;
   problems.unshift(...unknownKeys(raw));
   problems.push(...commonProblems(values, raw));
-  if (platform !== undefined) problems.push(...PLATFORM_MODULES[platform].problems(values, raw, stack));
+  if (platform !== undefined)
+    problems.push(...PLATFORM_MODULES[platform].problems(values, raw, stack, today));
   if (problems.length > 0 || platform === undefined) throw new ConfigError(problems);
 
   const valid = values as Required<Values>;
@@ -49,7 +59,7 @@ export function parseConfig(raw: RawConfig, stack: StackIdentity): ParseResult {
   const warnings = [
     ...inapplicableKeys(platform, texts),
     ...commonWarnings(valid, texts),
-    ...module.warnings(valid, stack),
+    ...module.warnings(valid, stack, today),
   ];
   // The cast: TypeScript cannot tie `module`'s Args to the `platform` key of the same name.
   const config = {

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import {
+  EKS_CLUSTER_HOUR,
+  EKS_EXTENDED_SUPPORT_EXTRA_PER_MONTH,
+  EKS_VERSION_DATES,
+  HOURS_PER_MONTH as FACTS_HOURS_PER_MONTH,
+} from "../facts";
 import { type ProgramRun, runProgram, stackPlatformCases } from "../tools/harness";
-import { applyAssumptions, defaultAssumptions, lcuForRequests } from "./assumptions";
+import { applyAssumptions, defaultAssumptions, HOURS_PER_MONTH, lcuForRequests } from "./assumptions";
 import {
   AWSX_VPC_DEFAULTS,
   type Estimate,
@@ -11,7 +17,7 @@ import {
   type Line,
   ruleFor,
 } from "./estimate";
-import { loadRegionPrices, PRICE_KEYS, pricedRegions } from "./prices";
+import { loadEksSupport, loadRegionPrices, PRICE_KEYS, pricedRegions } from "./prices";
 import { renderText } from "./render";
 
 /** Fixed so the pinned totals do not move with the calendar (the day the prices were read). */
@@ -72,10 +78,12 @@ describe("cost estimate of every committed stack × platform", () => {
     // Issue 17's observability adds $7.10 on ECS, $6.90 on EKS (alarms, dashboard, health checks);
     // issue 16's web ACL and log bucket $14.03 on prod; dev on ECS runs on Fargate Spot.
     "dev/ecs": { total: 39.27, totalAtMax: 45.61 },
-    "dev/eks": { total: 581.59, totalAtMax: 645.52 },
+    // Issue 23: EKS defaults to 1.36 (standard support until 2027-08-02) with upgradePolicy STANDARD, so
+    // the control plane bills $0.10/h, not 1.34's extended $0.60/h: $365 less on both EKS stacks.
+    "dev/eks": { total: 216.59, totalAtMax: 280.52 },
     "dev/kubernetes": { total: 0.2, totalAtMax: 0.2 },
     "prod/ecs": { total: 188.04, totalAtMax: 269.13 },
-    "prod/eks": { total: 830.61, totalAtMax: 1052.85 },
+    "prod/eks": { total: 465.61, totalAtMax: 687.85 },
     "prod/kubernetes": { total: 0.2, totalAtMax: 0.2 },
   };
   for (const c of cases) {
@@ -240,6 +248,51 @@ describe("cost rules", () => {
       },
     );
     assert.match(lines(defaultGroup, "not-priced")[0]?.item ?? "", /default node group/);
+  });
+
+  it("EKS control plane: the dates are facts/eks-versions.ts's, the price facts' too; STANDARD never bills extended", () => {
+    // One table: the estimate reads the very object config validates against (cost/eks-support.json is gone).
+    assert.equal(loadEksSupport().versions, EKS_VERSION_DATES);
+    for (const region of pricedRegions()) {
+      const prices = loadRegionPrices(region)?.prices;
+      assert.equal(prices?.eksClusterHourStandard, EKS_CLUSTER_HOUR.standard, region);
+      assert.equal(prices?.eksClusterHourExtended, EKS_CLUSTER_HOUR.extended, region);
+    }
+    assert.equal(HOURS_PER_MONTH, FACTS_HOURS_PER_MONTH, "config's $365 and the estimate's month agree");
+    assert.equal(EKS_EXTENDED_SUPPORT_EXTRA_PER_MONTH, 365);
+    const cluster = (asOf: string, version: string, supportType?: string) =>
+      estimate(
+        graph([
+          {
+            type: "eks:index:Cluster",
+            name: "c",
+            inputs: {
+              version,
+              skipDefaultNodeGroup: true,
+              ...(supportType ? { upgradePolicy: { supportType } } : {}),
+            },
+          },
+        ]),
+        { assumptions: applyAssumptions(ASSUMPTIONS, { asOf }) },
+      );
+    // 1.36, the new default: released on EKS 2026-06-02, standard support until 2027-08-02.
+    assert.equal(cluster("2026-12-07", "1.36", "STANDARD").total, 73);
+    assert.equal(cluster("2027-08-02", "1.36", "EXTENDED").total, 438);
+    // STANDARD: EKS upgrades the cluster at the end of standard support instead of billing extended.
+    const upgraded = cluster("2027-08-02", "1.36", "STANDARD");
+    assert.equal(upgraded.total, 73);
+    assert.match(
+      lines(upgraded, "priced")[0]?.item ?? "",
+      /upgradePolicy STANDARD: EKS upgrades it from 2027-08-02/,
+    );
+    // Past the end of extended support EKS runs no cluster on the version: not priced, never $0.
+    const ended = cluster("2026-12-07", "1.31", "EXTENDED");
+    assert.equal(lines(ended, "priced").length, 0);
+    assert.match(lines(ended, "not-priced")[0]?.detail ?? "", /extended support ended 2026-11-26/);
+    assert.match(
+      lines(cluster("2026-12-07", "1.34", "EXTENDED"), "priced")[0]?.detail ?? "",
+      /read 2026-12-07/,
+    );
   });
 
   it("nodes: desired and max from the scaling config; spot and unknown instance types are not priced", () => {

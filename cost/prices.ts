@@ -9,6 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
+import { EKS_CLUSTER_HOUR, EKS_VERSION_DATES, type EksVersionDates } from "../facts";
 
 const priceSchema = z.strictObject({
   usd: z.number().nonnegative(),
@@ -54,27 +55,38 @@ export const PRICE_KEYS = [
 ] as const;
 export type PriceKey = (typeof PRICE_KEYS)[number];
 
-const regionSchema = z.strictObject({
+/**
+ * Prices that are the same in every region and that config quotes too: they live once, in facts/
+ * (the EKS control plane per support tier, facts/eks-versions.ts), and are added to every region's prices.
+ */
+const GLOBAL_PRICES = {
+  eksClusterHourStandard: EKS_CLUSTER_HOUR.standard,
+  eksClusterHourExtended: EKS_CLUSTER_HOUR.extended,
+} as const satisfies Partial<Record<PriceKey, Price>>;
+type GlobalPriceKey = keyof typeof GLOBAL_PRICES;
+const FILE_PRICE_KEYS = PRICE_KEYS.filter(
+  (k): k is Exclude<PriceKey, GlobalPriceKey> => !(k in GLOBAL_PRICES),
+);
+
+const regionFileSchema = z.strictObject({
   region: z.string(),
   currency: z.literal("USD"),
   prices: z.strictObject(
-    Object.fromEntries(PRICE_KEYS.map((k) => [k, priceSchema])) as Record<PriceKey, typeof priceSchema>,
+    Object.fromEntries(FILE_PRICE_KEYS.map((k) => [k, priceSchema])) as Record<
+      Exclude<PriceKey, GlobalPriceKey>,
+      typeof priceSchema
+    >,
   ),
   /** On-demand Linux price per instance type; a type missing here is "not priced", never $0. */
   ec2InstanceHour: z.record(z.string(), priceSchema),
 });
-export type RegionPrices = z.infer<typeof regionSchema>;
+type RegionFile = z.infer<typeof regionFileSchema>;
+export type RegionPrices = Omit<RegionFile, "prices"> & { prices: Record<PriceKey, Price> };
 
-const supportSchema = z.strictObject({
-  source: z.url(),
-  read: z.iso.date(),
-  rule: z.string(),
-  versions: z.record(
-    z.string(),
-    z.strictObject({ endOfStandardSupport: z.iso.date(), endOfExtendedSupport: z.iso.date() }),
-  ),
-});
-export type EksSupport = z.infer<typeof supportSchema>;
+/** EKS support dates per Kubernetes version: the one dated table in facts/eks-versions.ts. */
+export interface EksSupport {
+  versions: Readonly<Record<string, EksVersionDates>>;
+}
 
 export const PRICES_DIR = path.join(__dirname, "prices");
 
@@ -99,11 +111,12 @@ function parseFile<T>(file: string, schema: z.ZodType<T>): T {
 export function loadRegionPrices(region: string): RegionPrices | undefined {
   const file = path.join(PRICES_DIR, `${region}.json`);
   if (!fs.existsSync(file)) return undefined;
-  const prices = parseFile(file, regionSchema);
-  if (prices.region !== region) throw new Error(`${file}: region is ${prices.region}, expected ${region}`);
-  return prices;
+  const parsed = parseFile(file, regionFileSchema);
+  if (parsed.region !== region) throw new Error(`${file}: region is ${parsed.region}, expected ${region}`);
+  return { ...parsed, prices: { ...parsed.prices, ...GLOBAL_PRICES } };
 }
 
+/** The support dates the control plane's tier follows: facts/eks-versions.ts, not a file of its own. */
 export function loadEksSupport(): EksSupport {
-  return parseFile(path.join(__dirname, "eks-support.json"), supportSchema);
+  return { versions: EKS_VERSION_DATES };
 }

@@ -4,6 +4,7 @@
  */
 export * from "./aws";
 export * from "./cidr";
+export * from "./eks-versions";
 export * from "./image-uri";
 export * from "./kubernetes";
 export * from "./settings";

@@ -1,8 +1,7 @@
 /** Kubernetes facts shared by config (what a stack may choose) and the EKS platform (what it builds). */
 
-/** Kubernetes versions EKS supports (standard or extended support) as of mid-2026. */
-export const SUPPORTED_KUBERNETES_VERSIONS = ["1.31", "1.32", "1.33", "1.34", "1.35"] as const;
-export type KubernetesVersion = (typeof SUPPORTED_KUBERNETES_VERSIONS)[number];
+// Which Kubernetes versions EKS runs, and until when, is a question of the day: facts/eks-versions.ts
+// holds the dated table (it replaced a constant list here that kept accepting 1.31 after EKS stopped).
 
 /**
  * Control-plane log types EKS can ship. Default on: `audit` (who did what through the API: the record a

@@ -95,7 +95,7 @@ describe("npm run plan", () => {
     assert.ok(lines.includes("└─ fastify-deploy:platforms:EksPlatform  app"));
     assert.ok(
       lines.some((l) =>
-        /eks:index:Cluster {2}app-cluster {2}version=1\.34 {2}authenticationMode=API {2}endpointPrivateAccess=true {2}endpointPublicAccess=true {2}publicAccessCidrs=\["203\.0\.113\.0\/24"\]/.test(
+        /eks:index:Cluster {2}app-cluster {2}version=1\.36 {2}authenticationMode=API {2}endpointPrivateAccess=true {2}endpointPublicAccess=true {2}publicAccessCidrs=\["203\.0\.113\.0\/24"\]/.test(
           l,
         ),
       ),
@@ -132,7 +132,7 @@ describe("npm run plan", () => {
       "floating add-ons off",
     );
     has(
-      /kubernetes:helm\.sh\/v3:Release {2}app-cluster-autoscaler-release {2}chart=cluster-autoscaler {2}version=\d+\.\d+\.\d+ {2}values\.image\.tag=v1\.34\./,
+      /kubernetes:helm\.sh\/v3:Release {2}app-cluster-autoscaler-release {2}chart=cluster-autoscaler {2}version=\d+\.\d+\.\d+ {2}values\.image\.tag=v1\.36\./,
       "node autoscaler",
     );
     has(

@@ -1,4 +1,5 @@
 /** EKS: the control plane by its support tier on the estimate's date, and the managed node groups. */
+import { EKS_CLUSTER_HOUR, type EksVersionDates, eksSupportTier } from "../../facts";
 import type { Line } from "../estimate";
 import type { Context, Rule } from "./common";
 import { arr, charge, free, hourly, notPriced, num, obj, str } from "./common";
@@ -30,40 +31,67 @@ const nodeGroupRule: Rule = (r, ctx) => {
   return lines;
 };
 
-function eksTier(ctx: Context, version: string): { tier: "standard" | "extended"; from: string } | undefined {
-  const row = ctx.support.versions[version];
-  if (row === undefined) return undefined;
-  // On and after the end-of-standard-support date the cluster bills extended support (it is the first
-  // day of the new tier, so the estimate errs high on that day rather than low).
-  return ctx.assumptions.asOf >= row.endOfStandardSupport
-    ? { tier: "extended", from: row.endOfStandardSupport }
-    : { tier: "standard", from: row.endOfStandardSupport };
+/**
+ * The control plane's price tier on the estimate's date, from the one dated table config also reads
+ * (facts/eks-versions.ts). Billing for extended support starts at the beginning of the
+ * end-of-standard-support day (UTC), so that day is already extended. Under upgradePolicy STANDARD EKS
+ * upgrades the cluster instead of billing extended support: priced as standard, and the line says so.
+ */
+function eksTier(
+  ctx: Context,
+  version: string,
+  supportType: string | undefined,
+): { tier: "standard" | "extended" | "ended"; dates: EksVersionDates } | undefined {
+  const dates = ctx.support.versions[version];
+  if (dates === undefined) return undefined;
+  const tier = eksSupportTier(dates, ctx.assumptions.asOf);
+  return { tier: tier === "extended" && supportType === "STANDARD" ? "standard" : tier, dates };
+}
+
+function tierText(
+  tier: "standard" | "extended",
+  dates: EksVersionDates,
+  supportType: string | undefined,
+  asOf: string,
+): string {
+  if (tier === "extended") return `extended support since ${dates.endOfStandardSupport}`;
+  if (asOf >= dates.endOfStandardSupport) {
+    return `upgradePolicy STANDARD: EKS upgrades it from ${dates.endOfStandardSupport} rather than bill extended support`;
+  }
+  return supportType === "STANDARD"
+    ? `standard support until ${dates.endOfStandardSupport}, then upgraded by EKS (upgradePolicy STANDARD)`
+    : `standard support until ${dates.endOfStandardSupport}, then $${EKS_CLUSTER_HOUR.extended.usd.toFixed(2)}/h`;
 }
 
 const eksClusterRule: Rule = (r, ctx) => {
   const version = str(r.inputs.version) ?? "unpinned";
-  const tier = eksTier(ctx, version);
+  const supportType = str(obj(r.inputs.upgradePolicy).supportType);
+  const tier = eksTier(ctx, version, supportType);
   const lines: Omit<Line, "resource">[] = [];
   if (tier === undefined) {
     lines.push(
       notPriced(
         `EKS control plane (Kubernetes ${version})`,
-        `no support dates for this version in cost/eks-support.json`,
+        "no support dates for this version in facts/eks-versions.ts",
+      ),
+    );
+  } else if (tier.tier === "ended") {
+    lines.push(
+      notPriced(
+        `EKS control plane (Kubernetes ${version})`,
+        `extended support ended ${tier.dates.endOfExtendedSupport}: EKS creates no cluster on this version (as of ${ctx.assumptions.asOf})`,
       ),
     );
   } else {
-    const when =
-      tier.tier === "extended"
-        ? `extended support since ${tier.from}`
-        : `standard support until ${tier.from}, then $0.60/h`;
+    const { tier: billed, dates } = tier;
     lines.push(
       charge(
         ctx,
-        `EKS control plane (Kubernetes ${version}, ${when}, as of ${ctx.assumptions.asOf})`,
-        tier.tier === "extended" ? "eksClusterHourExtended" : "eksClusterHourStandard",
+        `EKS control plane (Kubernetes ${version}, ${tierText(billed, dates, supportType, ctx.assumptions.asOf)}, as of ${ctx.assumptions.asOf})`,
+        billed === "extended" ? "eksClusterHourExtended" : "eksClusterHourStandard",
         1,
         1,
-        (p) => `${hourly(1, 1, p)} (source for the dates: ${ctx.support.source}, read ${ctx.support.read})`,
+        (p) => `${hourly(1, 1, p)} (source for the dates: ${dates.source}, read ${dates.read})`,
       ),
     );
   }

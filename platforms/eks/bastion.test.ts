@@ -152,13 +152,13 @@ describe("Bastion (through the EKS platform)", () => {
     const userData = one(ssm, "aws:ec2/instance:Instance").inputs.userData as string;
     const clusterName = ssm.outputs.clusterName?.value as string;
     assert.match(userData, /^#!\/bin\/bash\nset -euo pipefail\n/);
-    assert.match(userData, /KUBECTL_MINOR="1\.34"/);
+    assert.match(userData, /KUBECTL_MINOR="1\.36"/);
     assert.match(userData, /https:\/\/dl\.k8s\.io\/release\/stable-\$KUBECTL_MINOR\.txt/);
     assert.match(userData, /sha256sum --check --strict/);
     assert.ok(userData.includes(`CLUSTER_NAME="${clusterName}"`));
     assert.match(userData, /REGION="us-east-1"/);
     assert.match(userData, /aws eks update-kubeconfig --name "\$CLUSTER_NAME" --region "\$REGION"/);
     assert.doesNotMatch(userData, /\$\(date|\d{4}-\d{2}-\d{2}T/);
-    assert.equal(await resolved(bastionUserData("1.34", clusterName, pulumi.output("us-east-1"))), userData);
+    assert.equal(await resolved(bastionUserData("1.36", clusterName, pulumi.output("us-east-1"))), userData);
   });
 });

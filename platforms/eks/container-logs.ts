@@ -47,6 +47,14 @@ export class ContainerLogs extends pulumi.ComponentResource {
             logStreamPrefix: "pod-",
             autoCreateGroup: false,
           },
+          // The chart's kubernetes filter defaults to mergeLog "On" (a JSON line's fields parsed under
+          // `data`) AND keepLog "On" (the original `log` string kept beside them), so every pino line
+          // would be stored, and billed at $0.50/GB ingested, twice. Off keeps the parsed fields only;
+          // Helm merges this map into the chart's `filter` defaults, so the others stay as they are.
+          // Source: aws/eks-charts stable/aws-for-fluent-bit/values.yaml (filter.mergeLog, filter.keepLog)
+          // and templates/configmap.yaml (Merge_Log / Keep_Log of the [FILTER] kubernetes), chart 0.2.0,
+          // commit 2942cdce, read 2026-12-07.
+          filter: { keepLog: "Off" },
           // The older Go plugin and the other outputs stay off.
           cloudWatch: { enabled: false },
           firehose: { enabled: false },

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { SUPPORTED_KUBERNETES_VERSIONS } from "../../facts";
+import { KNOWN_KUBERNETES_VERSIONS } from "../../facts";
 import { kubernetesObjects, schemaViolations } from "../../test/kubernetes-schema";
 import {
   inputsByUrn,
@@ -67,17 +67,18 @@ describe("EKS platform", () => {
   let prod: ProgramRun;
   let prodHttps: ProgramRun;
   let dev: ProgramRun;
-  /** prod one minor back, with its own log settings. */
-  let prod133: ProgramRun;
+  /** prod one minor back, with its own log settings and the EXTENDED upgrade policy. */
+  let prod135: ProgramRun;
 
   before(async () => {
     prod = await runProgram({ stack: "prod" });
     prodHttps = await runProgram({ stack: "prod", config: { certificateArn: CERT } });
     dev = await runProgram(DEV_EKS);
-    prod133 = await runProgram({
+    prod135 = await runProgram({
       stack: "prod",
       config: {
-        kubernetesVersion: "1.33",
+        kubernetesVersion: "1.35",
+        kubernetesSupportType: "EXTENDED",
         logRetentionDays: 90,
         clusterLogTypes: ["api", "audit", "authenticator"],
       },
@@ -139,8 +140,11 @@ describe("EKS platform", () => {
   it("pins the cluster: version, API access entries, control-plane logs, private endpoint, OIDC, no default nodes", () => {
     const cluster = prod.one("eks:index:Cluster");
     const c = cluster.inputs;
-    assert.equal(c.version, "1.34");
-    assert.deepEqual(c.upgradePolicy, { supportType: "EXTENDED" });
+    assert.equal(c.version, "1.36");
+    // kubernetesSupportType, explicit both ways: eks.Cluster's own default is EXTENDED (pulumi-eks
+    // schema, eks:index:Cluster upgradePolicy: "Defaults to EXTENDED"), which the old code hard-wired.
+    assert.deepEqual(c.upgradePolicy, { supportType: "STANDARD" });
+    assert.deepEqual(prod135.one("eks:index:Cluster").inputs.upgradePolicy, { supportType: "EXTENDED" });
     assert.equal(c.authenticationMode, "API");
     assert.deepEqual(c.enabledClusterLogTypes, ["audit", "authenticator"], "the cost-decided default");
     assert.equal(c.endpointPrivateAccess, true);
@@ -199,7 +203,7 @@ describe("EKS platform", () => {
     assert.deepEqual(general.instanceTypes, ["m6i.large"]);
     assert.deepEqual(general.scalingConfig, { minSize: 3, desiredSize: 3, maxSize: 6 });
     assert.equal(general.amiType, "AL2023_x86_64_STANDARD");
-    assert.equal(general.version, "1.34");
+    assert.equal(general.version, "1.36");
     assert.deepEqual(
       general.subnetIds,
       prod.one("awsx:ec2:Vpc").state.privateSubnetIds,
@@ -483,7 +487,7 @@ describe("EKS platform", () => {
   });
 
   it("pins vpc-cni, kube-proxy, coredns and metrics-server as EKS add-ons at the table's versions, in order", () => {
-    const row = EKS_VERSIONS["1.34"];
+    const row = EKS_VERSIONS["1.36"];
     const addons = Object.fromEntries(
       prod.ofType(ADDON).map((a) => [a.inputs.addonName as string, a] as const),
     );
@@ -509,16 +513,16 @@ describe("EKS platform", () => {
     // The version follows kubernetesVersion, from the one table.
     const addonVersions = (r: ProgramRun) =>
       Object.fromEntries(r.ofType(ADDON).map((a) => [a.inputs.addonName, a.inputs.addonVersion]));
-    assert.deepEqual(addonVersions(prod133), {
-      "vpc-cni": EKS_VERSIONS["1.33"].vpcCni,
-      "kube-proxy": EKS_VERSIONS["1.33"].kubeProxy,
-      coredns: EKS_VERSIONS["1.33"].coredns,
-      "metrics-server": EKS_VERSIONS["1.33"].metricsServer,
+    assert.deepEqual(addonVersions(prod135), {
+      "vpc-cni": EKS_VERSIONS["1.35"].vpcCni,
+      "kube-proxy": EKS_VERSIONS["1.35"].kubeProxy,
+      coredns: EKS_VERSIONS["1.35"].coredns,
+      "metrics-server": EKS_VERSIONS["1.35"].metricsServer,
     });
   });
 
   it("has a version row for every supported Kubernetes version, each kube-proxy and autoscaler on its minor", () => {
-    assert.deepEqual(Object.keys(EKS_VERSIONS).sort(), [...SUPPORTED_KUBERNETES_VERSIONS].sort());
+    assert.deepEqual(Object.keys(EKS_VERSIONS).sort(), [...KNOWN_KUBERNETES_VERSIONS].sort());
     for (const [minor, row] of Object.entries(EKS_VERSIONS)) {
       assert.ok(row.kubeProxy.startsWith(`v${minor}.`), `kube-proxy ${row.kubeProxy} for ${minor}`);
       assert.ok(row.clusterAutoscaler.startsWith(`v${minor}.`), `autoscaler ${row.clusterAutoscaler}`);
@@ -544,7 +548,7 @@ describe("EKS platform", () => {
     assert.deepEqual(v.repositoryOpts, { repo: CLUSTER_AUTOSCALER_CHART.repository });
     const values = v.values as Record<string, unknown>;
     assert.deepEqual(values.autoDiscovery, { clusterName: "fastify-deploy-prod" });
-    assert.deepEqual(values.image, { tag: EKS_VERSIONS["1.34"].clusterAutoscaler });
+    assert.deepEqual(values.image, { tag: EKS_VERSIONS["1.36"].clusterAutoscaler });
     assert.equal(values.awsRegion, "us-east-1");
     const role = prod.one("aws:iam/role:Role", "app-cluster-autoscaler-role");
     const sa = (values.rbac as { serviceAccount: SA & { name: string } }).serviceAccount;
@@ -599,6 +603,10 @@ describe("EKS platform", () => {
       logStreamPrefix: "pod-",
       autoCreateGroup: false,
     });
+    // The chart defaults both mergeLog and keepLog to "On" (aws/eks-charts
+    // stable/aws-for-fluent-bit/values.yaml `filter`, chart 0.2.0, read 2026-12-07): every JSON line stored
+    // twice, parsed and raw. keepLog off, mergeLog left at the chart's "On" (not overridden).
+    assert.deepEqual(values.filter, { keepLog: "Off" });
     const role = prod.one("aws:iam/role:Role", "app-fluent-bit-role");
     assert.equal(
       (values.serviceAccount as unknown as SA).annotations["eks.amazonaws.com/role-arn"],
@@ -611,10 +619,10 @@ describe("EKS platform", () => {
 
     // Retention follows logRetentionDays; log types follow clusterLogTypes.
     assert.equal(
-      prod133.one("aws:cloudwatch/logGroup:LogGroup", "app-control-plane-logs").inputs.retentionInDays,
+      prod135.one("aws:cloudwatch/logGroup:LogGroup", "app-control-plane-logs").inputs.retentionInDays,
       90,
     );
-    assert.deepEqual(prod133.one("eks:index:Cluster").inputs.enabledClusterLogTypes, [
+    assert.deepEqual(prod135.one("eks:index:Cluster").inputs.enabledClusterLogTypes, [
       "api",
       "audit",
       "authenticator",
@@ -642,8 +650,8 @@ describe("EKS platform", () => {
   it("replaces the bastion when its user data changes, so kubectl follows kubernetesVersion", () => {
     const bastion = prod.one("aws:ec2/instance:Instance").inputs;
     assert.equal(bastion.userDataReplaceOnChange, true);
-    assert.match(bastion.userData as string, /KUBECTL_MINOR="1\.34"/);
-    assert.match(prod133.one("aws:ec2/instance:Instance").inputs.userData as string, /KUBECTL_MINOR="1\.33"/);
+    assert.match(bastion.userData as string, /KUBECTL_MINOR="1\.36"/);
+    assert.match(prod135.one("aws:ec2/instance:Instance").inputs.userData as string, /KUBECTL_MINOR="1\.35"/);
   });
 
   it("grants admin roles cluster admin through access entries", () => {

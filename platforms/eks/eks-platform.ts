@@ -11,6 +11,7 @@ import {
   type ClusterLogType,
   EC2_ASSUME_ROLE_POLICY,
   isArmInstanceType,
+  type KubernetesSupportType,
   type KubernetesVersion,
   type LoadBalancerSettings,
   type MonitoringSettings,
@@ -113,6 +114,14 @@ export interface EksPlatformArgs {
    */
   clusterName: string;
   kubernetesVersion: KubernetesVersion;
+  /**
+   * The cluster's `upgradePolicy.supportType`. STANDARD: at the end of standard support EKS upgrades the
+   * control plane to the next minor on its own and never bills extended support. EXTENDED: the version
+   * stays until the end of extended support, at $0.60/h instead of $0.10/h from the end of standard
+   * support (facts/eks-versions.ts). Passed explicitly: eks.Cluster's own default is EXTENDED
+   * (pulumi-eks schema, eks:index:Cluster upgradePolicy), which bills extra without anyone choosing it.
+   */
+  kubernetesSupportType: KubernetesSupportType;
   /**
    * CIDRs admitted to the public API endpoint. Empty turns the public endpoint off; then `pulumi up`
    * must run where the private endpoint is reachable (inside the VPC, e.g. from the bastion).
@@ -394,8 +403,7 @@ function createCluster(
     {
       name: args.clusterName,
       version: args.kubernetesVersion,
-      // Pinned means the config decides when to upgrade, not the end of standard support.
-      upgradePolicy: { supportType: "EXTENDED" },
+      upgradePolicy: { supportType: args.kubernetesSupportType },
       authenticationMode: eks.AuthenticationMode.Api,
       enabledClusterLogTypes: [...args.clusterLogTypes],
       encryptionConfigKeyArn: secretsKey.arn,

@@ -1,19 +1,19 @@
 /**
- * Versions the EKS platform pins, per Kubernetes minor version, in ONE table. Imports no SDK: config,
- * components and tests all read it.
+ * Versions the EKS platform pins, per Kubernetes minor version, in ONE table keyed by the dated version
+ * table of facts/eks-versions.ts (the compiler requires a row for every version it knows). Imports no SDK:
+ * config, components, tests and `npm run facts` all read it.
  *
  * Upgrading Kubernetes means adding (or reading) the row for the next minor and changing
  * `kubernetesVersion`; the runbook in docs/eks.md gives the order. Nothing here floats: pulumi-eks's own
  * add-on handling resolves `mostRecent: true` on every run (nodejs/eks/cluster/cluster.ts,
  * `getAddonVersionOutput(... mostRecent: true)`), so it is turned off and these versions are used instead.
  *
- * Sources (read 2026-12-02): the EKS user guide's version tables (awsdocs/amazon-eks-user-guide
- * latest/ug/networking/managing-vpc-cni.adoc, managing-kube-proxy.adoc, managing-coredns.adoc) for the
- * 1.31/1.32 rows; later rows follow the same build series and MUST be confirmed with
+ * Every row says where its values come from and which of them no first-party table confirmed
+ * (`unconfirmed`, flagged by `npm run facts`): those MUST be checked with
  * `aws eks describe-addon-versions --kubernetes-version <v> --addon-name <name>` before the first
- * `pulumi up` on that version (no cloud was reachable when the table was written). EKS rejects an
- * unknown add-on version at `pulumi up` with InvalidParameterException naming it, so a wrong row fails
- * loudly and early, never silently.
+ * `pulumi up` on that version (no cloud was reachable when the rows were written). EKS rejects an unknown
+ * add-on version at `pulumi up` with InvalidParameterException naming it, so a wrong row fails loudly and
+ * early, never silently.
  */
 
 import type { KubernetesVersion } from "../../facts";
@@ -35,13 +35,37 @@ export interface EksVersionRow {
   clusterAutoscaler: string;
 }
 
-export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow>> = {
+/** Where a row's values come from. */
+export interface EksVersionRowSource {
+  /** Where the confirmed values were read. */
+  source: string;
+  /** The day they were read (YYYY-MM-DD). */
+  read: string;
+  /** Values no first-party table confirmed: to check before the first `up` on this version. */
+  unconfirmed: readonly (keyof EksVersionRow)[];
+}
+
+/** The EKS user guide's add-on version tables (EN source: awsdocs/amazon-eks-user-guide latest/ug/networking/). */
+const USER_GUIDE_2024 =
+  "awsdocs/amazon-eks-user-guide latest/ug/networking/managing-vpc-cni.adoc, managing-kube-proxy.adoc, managing-coredns.adoc";
+/**
+ * The newest copy of those tables reachable here: the user guide's ja_jp build of managing-kube-proxy.md
+ * and managing-coredns.md (the version strings are not translated), which lists 1.36 and 1.35. Its VPC
+ * CNI table was not reachable in a version that lists 1.35 or 1.36.
+ */
+const USER_GUIDE_2026 =
+  "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md and managing-coredns.md";
+
+export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow & EksVersionRowSource>> = {
   "1.31": {
     vpcCni: "v1.19.2-eksbuild.5",
     kubeProxy: "v1.31.7-eksbuild.7",
     coredns: "v1.11.4-eksbuild.2",
     metricsServer: "v0.7.2-eksbuild.3",
     clusterAutoscaler: "v1.31.0",
+    source: USER_GUIDE_2024,
+    read: "2026-12-02",
+    unconfirmed: ["metricsServer"],
   },
   "1.32": {
     vpcCni: "v1.19.2-eksbuild.5",
@@ -49,6 +73,9 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow>> = 
     coredns: "v1.11.4-eksbuild.2",
     metricsServer: "v0.7.2-eksbuild.3",
     clusterAutoscaler: "v1.32.0",
+    source: USER_GUIDE_2024,
+    read: "2026-12-02",
+    unconfirmed: ["metricsServer"],
   },
   "1.33": {
     vpcCni: "v1.19.5-eksbuild.1",
@@ -56,6 +83,9 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow>> = 
     coredns: "v1.12.1-eksbuild.2",
     metricsServer: "v0.7.2-eksbuild.3",
     clusterAutoscaler: "v1.33.0",
+    source: "the 1.31/1.32 rows' build series",
+    read: "2026-12-02",
+    unconfirmed: ["vpcCni", "kubeProxy", "coredns", "metricsServer", "clusterAutoscaler"],
   },
   "1.34": {
     vpcCni: "v1.20.1-eksbuild.1",
@@ -63,13 +93,39 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow>> = 
     coredns: "v1.12.3-eksbuild.1",
     metricsServer: "v0.8.0-eksbuild.1",
     clusterAutoscaler: "v1.34.0",
+    source: "the 1.31/1.32 rows' build series",
+    read: "2026-12-02",
+    unconfirmed: ["vpcCni", "kubeProxy", "coredns", "metricsServer", "clusterAutoscaler"],
   },
+  // kube-proxy and coredns: the user guide's tables (USER_GUIDE_2026: 1.35 → v1.35.3-eksbuild.13,
+  // v1.14.3-eksbuild.3). Cluster Autoscaler v1.35.1: registry.k8s.io/autoscaling/cluster-autoscaler:v1.35.1,
+  // a kubernetes/autoscaler release image. vpc-cni and metrics-server: the earlier guesses, unconfirmed.
   "1.35": {
     vpcCni: "v1.20.4-eksbuild.1",
-    kubeProxy: "v1.35.0-eksbuild.1",
-    coredns: "v1.12.4-eksbuild.1",
+    kubeProxy: "v1.35.3-eksbuild.13",
+    coredns: "v1.14.3-eksbuild.3",
     metricsServer: "v0.8.0-eksbuild.1",
-    clusterAutoscaler: "v1.35.0",
+    clusterAutoscaler: "v1.35.1",
+    source: USER_GUIDE_2026,
+    read: "2026-12-07",
+    unconfirmed: ["vpcCni", "metricsServer"],
+  },
+  // kube-proxy v1.36.0-eksbuild.14 and coredns v1.14.3-eksbuild.3: the user guide's tables
+  // (USER_GUIDE_2026). Cluster Autoscaler v1.36.1: the kubernetes/autoscaler cluster-autoscaler-1.36.1
+  // release notes list registry.k8s.io/autoscaling/cluster-autoscaler:v1.36.1 (read 2026-12-07; chart
+  // 9.59.0 still defaults to v1.35.0, which is why the tag is set here, not taken from the chart).
+  // vpc-cni v1.22.4-eksbuild.3 and metrics-server v0.9.0-eksbuild.11: NOT from a first-party table, only
+  // seen together with kube-proxy v1.36.0-eksbuild.25 in public Terraform that ran 1.36 clusters (read
+  // 2026-12-07); unconfirmed until describe-addon-versions says so.
+  "1.36": {
+    vpcCni: "v1.22.4-eksbuild.3",
+    kubeProxy: "v1.36.0-eksbuild.14",
+    coredns: "v1.14.3-eksbuild.3",
+    metricsServer: "v0.9.0-eksbuild.11",
+    clusterAutoscaler: "v1.36.1",
+    source: USER_GUIDE_2026,
+    read: "2026-12-07",
+    unconfirmed: ["vpcCni", "metricsServer"],
   },
 };
 
@@ -83,11 +139,16 @@ export const CLUSTER_AUTOSCALER_CHART = {
   chart: "cluster-autoscaler",
   version: "9.59.0",
 } as const;
-/** aws/eks-charts stable/aws-for-fluent-bit 0.2.0 = AWS for Fluent Bit 3.2.1 (its Chart.yaml). */
+/**
+ * aws/eks-charts stable/aws-for-fluent-bit 0.2.0 = AWS for Fluent Bit 3.2.1 (its Chart.yaml; still the
+ * chart's version at the repository's newest stored commit 5239609, 2026-08-03, read 2026-12-07).
+ */
 export const FLUENT_BIT_CHART = {
   repository: "https://aws.github.io/eks-charts",
   chart: "aws-for-fluent-bit",
   version: "0.2.0",
+  source: "https://github.com/aws/eks-charts/blob/master/stable/aws-for-fluent-bit/Chart.yaml",
+  read: "2026-12-07",
 } as const;
 
 /** The log group EKS writes control-plane logs to: fixed by EKS, `/aws/eks/<cluster-name>/cluster`. */
