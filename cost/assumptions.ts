@@ -3,6 +3,7 @@
  * decides an EKS version's support tier. Each has a stated default; `npm run plan -- <stack> --assume
  * key=value` overrides one (see docs/cost.md).
  */
+import { HOURS_PER_MONTH } from "../facts/eks-versions";
 
 export interface Assumptions {
   /** Average Load Balancer Capacity Units per hour per ALB (the highest of its four dimensions). */
@@ -23,8 +24,8 @@ export interface Assumptions {
   asOf: string;
 }
 
-/** Hours in the month every hourly price is multiplied by (AWS's own calculator uses 730). */
-export const HOURS_PER_MONTH = 730;
+/** Hours in the month every hourly price is multiplied by: one fact, in facts/ (config's $365 uses it too). */
+export { HOURS_PER_MONTH };
 
 export const ASSUMPTION_DOCS: Record<keyof Assumptions, string> = {
   albLcuPerHour:

@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import {
-  EKS_CLUSTER_HOUR,
-  EKS_EXTENDED_SUPPORT_EXTRA_PER_MONTH,
-  EKS_VERSION_DATES,
-  HOURS_PER_MONTH as FACTS_HOURS_PER_MONTH,
-} from "../facts";
+import { EKS_CLUSTER_HOUR, EKS_EXTENDED_SUPPORT_EXTRA_PER_MONTH, EKS_VERSION_DATES } from "../facts";
 import { type ProgramRun, runProgram, stackPlatformCases } from "../tools/harness";
-import { applyAssumptions, defaultAssumptions, HOURS_PER_MONTH, lcuForRequests } from "./assumptions";
+import { applyAssumptions, defaultAssumptions, lcuForRequests } from "./assumptions";
 import {
   AWSX_VPC_DEFAULTS,
   type Estimate,
@@ -258,7 +253,6 @@ describe("cost rules", () => {
       assert.equal(prices?.eksClusterHourStandard, EKS_CLUSTER_HOUR.standard, region);
       assert.equal(prices?.eksClusterHourExtended, EKS_CLUSTER_HOUR.extended, region);
     }
-    assert.equal(HOURS_PER_MONTH, FACTS_HOURS_PER_MONTH, "config's $365 and the estimate's month agree");
     assert.equal(EKS_EXTENDED_SUPPORT_EXTRA_PER_MONTH, 365);
     const cluster = (asOf: string, version: string, supportType?: string) =>
       estimate(
