@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { type AlarmInputs, type AlarmState, evaluateAlarm, type Series } from "../../tools/alarm-math";
 import { type ProgramRun, prodEcs, type RecordedResource, runProgram } from "../../tools/harness";
 import { LIVENESS_PATH, RANDOM_PATH } from "../app-contract";
 import { ALARM_PERIOD_SECONDS } from "./alarms";
@@ -125,7 +126,7 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
     assert.equal(dev.ofType("aws:sns/topicSubscription:TopicSubscription").length, 0);
   });
 
-  it("5xx rates: metric math over the ALB's counts, quiet below the minimum traffic, threshold from config", () => {
+  it("5xx rates: metric math over every request the ALB answered, quiet below the minimum traffic, threshold from config", () => {
     const lb = dev.one("aws:lb/loadBalancer:LoadBalancer").state.arnSuffix;
     for (const [key, metric] of [
       ["elb-5xx-rate", "HTTPCode_ELB_5XX_Count"],
@@ -140,24 +141,130 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
         [a.evaluationPeriods, a.datapointsToAlarm],
         [RATE_EVALUATION.evaluationPeriods, RATE_EVALUATION.datapointsToAlarm],
       );
-      const [failures, requests, rate] = a.metricQueries as Json[];
-      assert.deepEqual(failures.metric, {
+      const queries = a.metricQueries as Json[];
+      assert.deepEqual(queries[0].metric, {
         namespace: "AWS/ApplicationELB",
         metricName: metric,
         dimensions: { LoadBalancer: lb },
         stat: "Sum",
         period: ALARM_PERIOD_SECONDS,
       });
-      assert.equal(requests.metric.metricName, "RequestCount");
-      assert.equal(
-        rate.expression,
-        `IF(requests >= ${MIN_REQUESTS_FOR_RATE}, 100 * FILL(failures, 0) / requests, 0)`,
-      );
+      // The requests the ALB routed, and the 503s it answered with no target to route to.
       assert.deepEqual(
-        (a.metricQueries as Json[]).map((q) => q.returnData),
-        [false, false, true],
+        queries.map((q) => [q.id, q.metric?.metricName ?? q.expression, q.returnData]),
+        [
+          ["failures", metric, false],
+          ["requests", "RequestCount", false],
+          ["unrouted", "HTTPCode_ELB_503_Count", false],
+          ["answered", "FILL(requests, 0) + FILL(unrouted, 0)", false],
+          ["rate", `IF(answered >= ${MIN_REQUESTS_FOR_RATE}, 100 * FILL(failures, 0) / answered, 0)`, true],
+        ],
       );
     }
+  });
+
+  describe("5xx rates over synthetic minutes (tools/alarm-math evaluates the recorded alarm)", () => {
+    const MINUTES = 10;
+    const every = (value: number | undefined): Series => Array.from({ length: MINUTES }, () => value);
+    /** `value` in the last `n` minutes, `before` earlier. */
+    const last = (n: number, value: number, before: number | undefined = undefined): Series =>
+      Array.from({ length: MINUTES }, (_, i) => (i >= MINUTES - n ? value : before));
+    // The ALB's counts per minute; a count that is zero publishes no data point (CloudWatch metrics
+    // for your Application Load Balancer: "Reporting criteria: There is a nonzero value").
+    const scenarios: Record<
+      string,
+      { metrics: Record<string, Series>; elb: AlarmState; target: AlarmState }
+    > = {
+      // Every task gone (stopped, deregistered): the ALB answers every request 503 itself, and
+      // RequestCount, which counts only requests routed to a target, has no data point.
+      "all targets down, RequestCount missing": {
+        metrics: { HTTPCode_ELB_5XX_Count: every(240), HTTPCode_ELB_503_Count: every(240) },
+        elb: "ALARM",
+        target: "OK",
+      },
+      "all targets down, RequestCount published as 0": {
+        metrics: {
+          RequestCount: every(0),
+          HTTPCode_ELB_5XX_Count: every(240),
+          HTTPCode_ELB_503_Count: every(240),
+        },
+        elb: "ALARM",
+        target: "OK",
+      },
+      // A bad release: 15 % of 600 requests a minute fail in the app, for the last 4 minutes.
+      "a 5xx burst from the targets": {
+        metrics: { RequestCount: every(600), HTTPCode_Target_5XX_Count: last(4, 90) },
+        elb: "OK",
+        target: "ALARM",
+      },
+      // Targets reset connections: 502s are the ALB's answers to requests it did route.
+      "targets refuse connections (ELB 502s)": {
+        metrics: { RequestCount: every(600), HTTPCode_ELB_5XX_Count: last(3, 600) },
+        elb: "ALARM",
+        target: "OK",
+      },
+      "one bad minute is noise": {
+        metrics: { RequestCount: every(600), HTTPCode_Target_5XX_Count: last(1, 600) },
+        elb: "OK",
+        target: "OK",
+      },
+      // Under MIN_REQUESTS_FOR_RATE answered requests a minute: 3 failures of 5 is not a 60 % outage.
+      "little traffic": {
+        metrics: {
+          RequestCount: every(5),
+          HTTPCode_Target_5XX_Count: every(3),
+          HTTPCode_ELB_5XX_Count: every(1),
+          HTTPCode_ELB_503_Count: every(1),
+        },
+        elb: "OK",
+        target: "OK",
+      },
+      "a quiet night (no data point at all)": { metrics: {}, elb: "OK", target: "OK" },
+    };
+
+    for (const [name, scenario] of Object.entries(scenarios)) {
+      it(name, () => {
+        for (const run of [dev, prod]) {
+          for (const [key, expected] of [
+            ["elb-5xx-rate", scenario.elb],
+            ["target-5xx-rate", scenario.target],
+          ] as const) {
+            const state = evaluateAlarm(alarm(run, key) as AlarmInputs, scenario.metrics, MINUTES);
+            assert.equal(state, expected, `${run.stack} ${key}`);
+          }
+        }
+      });
+    }
+
+    it("the expression before issue 23 (RequestCount alone) misses the outage: the scenarios catch it", () => {
+      const recorded = alarm(dev, "elb-5xx-rate") as AlarmInputs;
+      const before: AlarmInputs = {
+        ...recorded,
+        metricQueries: (recorded.metricQueries ?? []).map((q) =>
+          q.id === "rate"
+            ? {
+                ...q,
+                expression: `IF(requests >= ${MIN_REQUESTS_FOR_RATE}, 100 * FILL(failures, 0) / requests, 0)`,
+              }
+            : q,
+        ),
+      };
+      const down = scenarios["all targets down, RequestCount missing"]?.metrics ?? {};
+      assert.equal(evaluateAlarm(before, down, MINUTES), "OK");
+      assert.equal(evaluateAlarm(recorded, down, MINUTES), "ALARM");
+      // The rest of the table holds for both: only the outage tells them apart.
+      for (const scenario of [
+        "a quiet night (no data point at all)",
+        "targets refuse connections (ELB 502s)",
+      ]) {
+        const metrics = scenarios[scenario]?.metrics ?? {};
+        assert.equal(
+          evaluateAlarm(before, metrics, MINUTES),
+          evaluateAlarm(recorded, metrics, MINUTES),
+          scenario,
+        );
+      }
+    });
   });
 
   it("p99 latency in seconds from config's milliseconds; target health on the app's target group", () => {
