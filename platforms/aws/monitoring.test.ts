@@ -30,9 +30,10 @@ const alarmKeys = (run: ProgramRun) =>
     .map((r) => r.name.replace(/^app-/, ""))
     .sort();
 const topicArn = (run: ProgramRun, name: string) => run.one(TOPIC, name).state.arn as string;
-const regionOf = (run: ProgramRun, r: RecordedResource): string => {
-  const provider = run.resources.find((p) => r.provider?.startsWith(`${p.urn}::`));
-  return (provider?.inputs.region as string | undefined) ?? "stack";
+/** pulumi-aws v7's per-resource region, else the stack's; an explicit provider would hide it (none may). */
+const regionOf = (r: RecordedResource): string => {
+  assert.equal(r.provider, undefined, `${r.name}: through the stack's provider, not an explicit one`);
+  return (r.inputs.region as string | undefined) ?? "stack";
 };
 
 describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
@@ -42,6 +43,7 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
   let tuned: ProgramRun;
   let quiet: ProgramRun;
   let https: ProgramRun;
+  let euWest: ProgramRun;
 
   before(async () => {
     dev = await runProgram({ stack: "dev" });
@@ -53,6 +55,10 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
     });
     quiet = await runProgram({ stack: "dev", config: { syntheticCheck: false } });
     https = await runProgram({ stack: "prod", config: { certificateArn: CERT } });
+    euWest = await runProgram({
+      stack: "dev",
+      config: { "aws:region": "eu-west-1", alarmEmail: "oncall@example.com" },
+    });
   });
 
   it("the alarms each AWS platform gets (ECS adds CPU, memory and, with Container Insights, task counts)", () => {
@@ -83,14 +89,47 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
         assert.deepEqual(r.inputs.okActions, [expected], r.name);
         assert.notEqual(r.inputs.actionsEnabled, false, r.name);
         // Route 53 metrics exist only in us-east-1, and an alarm notifies only a topic of its region.
-        assert.equal(
-          regionOf(run, r),
-          r.name.includes("synthetic") ? ROUTE53_METRICS_REGION : "stack",
-          r.name,
-        );
+        assert.equal(regionOf(r), r.name.includes("synthetic") ? ROUTE53_METRICS_REGION : "stack", r.name);
       }
-      assert.equal(regionOf(run, run.one(TOPIC, "app-synthetic-alarms")), ROUTE53_METRICS_REGION);
-      assert.equal(regionOf(run, run.one(TOPIC, "app-alarms")), "stack");
+      assert.equal(regionOf(run.one(TOPIC, "app-synthetic-alarms")), ROUTE53_METRICS_REGION);
+      assert.equal(regionOf(run.one(TOPIC, "app-alarms")), "stack");
+    }
+  });
+
+  it("one provider per account: the us-east-1 alarms and topic through the stack's provider, with region (pulumi-aws v7)", () => {
+    // An explicit aws.Provider ignores the stack's aws:* config (profile, assumeRole, allowedAccountIds;
+    // pulumi/pulumi-aws#1307): none is created for the synthetic check, whatever the stack's region.
+    for (const run of [dev, prod, tuned, euWest]) {
+      assert.deepEqual(
+        run.ofType("pulumi:providers:aws").map((p) => p.name),
+        [],
+        `${run.stack}: no explicit aws provider`,
+      );
+    }
+    // A stack in eu-west-1: its own topic there, the synthetic check's in us-east-1, each alarm
+    // notifying the topic of its region (the ARNs say where they are).
+    const synthetic = euWest.one(TOPIC, "app-synthetic-alarms");
+    assert.equal(synthetic.inputs.region, ROUTE53_METRICS_REGION);
+    assert.match(synthetic.state.arn as string, /^arn:aws:sns:us-east-1:123456789012:/);
+    assert.match(topicArn(euWest, "app-alarms"), /^arn:aws:sns:eu-west-1:123456789012:/);
+    for (const [type, name] of [
+      ["aws:sns/topicPolicy:TopicPolicy", "app-synthetic-alarms-policy"],
+      ["aws:sns/topicSubscription:TopicSubscription", "app-synthetic-alarms-email"],
+    ]) {
+      assert.equal(regionOf(euWest.one(type as string, name)), ROUTE53_METRICS_REGION, name);
+    }
+    for (const [type, name] of [
+      ["aws:sns/topicPolicy:TopicPolicy", "app-alarms-policy"],
+      ["aws:sns/topicSubscription:TopicSubscription", "app-alarms-email"],
+    ]) {
+      assert.equal(regionOf(euWest.one(type as string, name)), "stack", name);
+    }
+    const syntheticAlarms = euWest.ofType(ALARM).filter((r) => r.name.includes("synthetic"));
+    assert.equal(syntheticAlarms.length, 2);
+    for (const a of syntheticAlarms) {
+      assert.equal(a.inputs.region, ROUTE53_METRICS_REGION, a.name);
+      assert.match(a.state.arn as string, /^arn:aws:cloudwatch:us-east-1:/, a.name);
+      assert.deepEqual(a.inputs.alarmActions, [synthetic.state.arn], a.name);
     }
   });
 
@@ -392,7 +431,6 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
       }
     }
     assert.equal(quiet.ofType(HEALTH_CHECK).length, 0);
-    assert.equal(quiet.ofType("pulumi:providers:aws").length, 0);
   });
 
   it("with a domain, the synthetic check calls the public URL's host over HTTPS (its certificate matches)", async () => {
