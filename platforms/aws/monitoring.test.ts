@@ -433,17 +433,23 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
     assert.equal(quiet.ofType(HEALTH_CHECK).length, 0);
   });
 
-  it("with a domain, the synthetic check calls the public URL's host over HTTPS (its certificate matches)", async () => {
+  it("with a domain, the synthetic check calls the public URL's host over HTTPS, once its alias record exists", async () => {
     const domain = { domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
     for (const stack of ["dev", "prod"]) {
       const run = await runProgram({ stack, config: domain });
       assert.equal(run.outputValues().url, "https://api.example.com");
-      for (const c of run.ofType(HEALTH_CHECK)) {
+      const alias = run.one("aws:route53/record:Record", "app-alias");
+      const checks = run.ofType(HEALTH_CHECK);
+      assert.equal(checks.length, 2);
+      for (const c of checks) {
         assert.deepEqual(
           [c.inputs.fqdn, c.inputs.type, c.inputs.port, c.inputs.enableSni],
           ["api.example.com", "HTTPS", 443, true],
           `${stack} ${c.name}`,
         );
+        // Created before the name resolves, Route 53 would count the check unhealthy and its alarm
+        // would fire on the first deploy (issue 23): both ECS (dev) and EKS (prod) wait for the record.
+        assert.ok(c.dependencies?.includes(alias.urn), `${stack} ${c.name} waits for ${alias.urn}`);
       }
     }
   });
