@@ -454,6 +454,20 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
     }
   });
 
+  it("ECS: the synthetic check starts once the service is steady, so the ALB's own 503s cannot fail the first deployment", () => {
+    // Before the first tasks register, the ALB answers Route 53's checkers 503 itself; elb-5xx-rate
+    // counts those and is a deployment alarm of this very service.
+    for (const run of [dev, prodEcsRun]) {
+      const service = run.one("aws:ecs/service:Service");
+      const checks = run.ofType(HEALTH_CHECK);
+      assert.equal(checks.length, 2);
+      assert.equal(service.inputs.waitForSteadyState, true);
+      for (const c of checks) {
+        assert.ok(c.dependencies?.includes(service.urn), `${run.stack} ${c.name} waits for the service`);
+      }
+    }
+  });
+
   it("one dashboard per stack: the golden signals and every regional alarm; its URL is an output", () => {
     for (const run of [dev, prod]) {
       const dashboard = run.one("aws:cloudwatch/dashboard:Dashboard");

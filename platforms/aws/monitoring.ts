@@ -231,7 +231,13 @@ export function completeMonitoring(
   const syntheticCheck = args.settings.syntheticCheck
     ? createSyntheticCheck(
         name,
-        { ...args.endpoint, alarmEmail: args.settings.alarmEmail, account: base.account, tags: args.tags },
+        {
+          ...args.endpoint,
+          dnsName: afterEcsService(args.endpoint.dnsName, args.ecs),
+          alarmEmail: args.settings.alarmEmail,
+          account: base.account,
+          tags: args.tags,
+        },
         parent,
       )
     : undefined;
@@ -247,6 +253,20 @@ export function completeMonitoring(
     alarms: [...alarms, ...(syntheticCheck?.alarms ?? [])],
     ...(syntheticCheck !== undefined && { syntheticCheck }),
   };
+}
+
+/**
+ * On ECS the health checks start once the service exists, i.e. is steady (it is created with
+ * waitForSteadyState): before its first tasks register, the ALB answers Route 53's checkers (20-30
+ * requests a minute) with 503s of its own, which elb-5xx-rate now counts ({@link ANSWERED}), and that
+ * deployment alarm would fail the stack's first deployment. The host is read through the service's name
+ * so the checks depend on the service; the value is the host unchanged.
+ */
+function afterEcsService(
+  dnsName: pulumi.Input<string>,
+  ecs: EcsServiceMetrics | undefined,
+): pulumi.Input<string> {
+  return ecs ? pulumi.all([dnsName, ecs.serviceName]).apply(([host]) => host) : dnsName;
 }
 
 /**
