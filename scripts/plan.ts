@@ -88,7 +88,10 @@ const KEY_SETTINGS: Record<string, string[]> = {
     "datapointsToAlarm",
     "evaluationPeriods",
     "treatMissingData",
+    // pulumi-aws v7's per-resource region: the synthetic check's alarms and topic are in us-east-1.
+    "region",
   ],
+  "aws:sns/topic:Topic": ["region"],
   "aws:route53/healthCheck:HealthCheck": [
     "type",
     "port",

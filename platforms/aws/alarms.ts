@@ -15,19 +15,30 @@ type AlarmSpec = Omit<
 > & { description: string };
 export type AlarmFactory = (key: string, spec: AlarmSpec) => aws.cloudwatch.MetricAlarm;
 
-/** Every alarm notifies the topic when it fires and when it recovers. */
+/**
+ * Every alarm notifies the topic when it fires and when it recovers. `region` (pulumi-aws v7's
+ * per-resource region) places the alarms outside the stack's region through the stack's own provider;
+ * unset, they are in the stack's region. The topic must be in the same region (synthetic-check.ts).
+ */
 export function alarmFactory(
   name: string,
   topicArn: pulumi.Input<string>,
   tags: Record<string, string>,
   parent: pulumi.Resource,
-  opts: pulumi.CustomResourceOptions = {},
+  region?: string,
 ): AlarmFactory {
   return (key, { description, ...spec }) =>
     new aws.cloudwatch.MetricAlarm(
       `${name}-${key}`,
-      { ...spec, alarmDescription: description, alarmActions: [topicArn], okActions: [topicArn], tags },
-      { ...opts, parent },
+      {
+        ...spec,
+        alarmDescription: description,
+        alarmActions: [topicArn],
+        okActions: [topicArn],
+        tags,
+        ...(region !== undefined && { region }),
+      },
+      { parent },
     );
 }
 
@@ -40,7 +51,8 @@ export function alarmFactory(
  * grants CloudWatch kms:GenerateDataKey* and kms:Decrypt. The messages hold alarm names, metric values
  * and states (nothing from requests, no secrets), and the email they end in travels unencrypted at rest
  * anyway. What matters is who may publish: this topic's policy admits only CloudWatch alarms of this
- * account, over TLS.
+ * account, over TLS. `region`, when set, places the topic, its policy and its subscription there
+ * (pulumi-aws v7's per-resource region, through the stack's own provider and account).
  */
 export function createAlarmTopic(
   name: string,
@@ -48,17 +60,20 @@ export function createAlarmTopic(
   tags: Record<string, string>,
   account: AwsAccount,
   opts: pulumi.CustomResourceOptions,
+  region?: string,
 ): aws.sns.Topic {
-  const topic = new aws.sns.Topic(name, { tags }, opts);
+  // The policy and subscription are regional API calls on the topic: same region as the topic.
+  const where = region !== undefined ? { region } : {};
+  const topic = new aws.sns.Topic(name, { tags, ...where }, opts);
   new aws.sns.TopicPolicy(
     `${name}-policy`,
-    { arn: topic.arn, policy: alarmTopicPolicy(topic.arn, account.partition, account.accountId) },
+    { arn: topic.arn, policy: alarmTopicPolicy(topic.arn, account.partition, account.accountId), ...where },
     opts,
   );
   if (alarmEmail !== undefined) {
     new aws.sns.TopicSubscription(
       `${name}-email`,
-      { topic: topic.arn, protocol: "email", endpoint: alarmEmail },
+      { topic: topic.arn, protocol: "email", endpoint: alarmEmail, ...where },
       opts,
     );
   }

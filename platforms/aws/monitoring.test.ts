@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
+import { type AlarmInputs, type AlarmState, evaluateAlarm, type Series } from "../../tools/alarm-math";
 import { type ProgramRun, prodEcs, type RecordedResource, runProgram } from "../../tools/harness";
 import { LIVENESS_PATH, RANDOM_PATH } from "../app-contract";
 import { ALARM_PERIOD_SECONDS } from "./alarms";
@@ -29,9 +30,10 @@ const alarmKeys = (run: ProgramRun) =>
     .map((r) => r.name.replace(/^app-/, ""))
     .sort();
 const topicArn = (run: ProgramRun, name: string) => run.one(TOPIC, name).state.arn as string;
-const regionOf = (run: ProgramRun, r: RecordedResource): string => {
-  const provider = run.resources.find((p) => r.provider?.startsWith(`${p.urn}::`));
-  return (provider?.inputs.region as string | undefined) ?? "stack";
+/** pulumi-aws v7's per-resource region, else the stack's; an explicit provider would hide it (none may). */
+const regionOf = (r: RecordedResource): string => {
+  assert.equal(r.provider, undefined, `${r.name}: through the stack's provider, not an explicit one`);
+  return (r.inputs.region as string | undefined) ?? "stack";
 };
 
 describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
@@ -41,6 +43,7 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
   let tuned: ProgramRun;
   let quiet: ProgramRun;
   let https: ProgramRun;
+  let euWest: ProgramRun;
 
   before(async () => {
     dev = await runProgram({ stack: "dev" });
@@ -52,6 +55,10 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
     });
     quiet = await runProgram({ stack: "dev", config: { syntheticCheck: false } });
     https = await runProgram({ stack: "prod", config: { certificateArn: CERT } });
+    euWest = await runProgram({
+      stack: "dev",
+      config: { "aws:region": "eu-west-1", alarmEmail: "oncall@example.com" },
+    });
   });
 
   it("the alarms each AWS platform gets (ECS adds CPU, memory and, with Container Insights, task counts)", () => {
@@ -82,14 +89,47 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
         assert.deepEqual(r.inputs.okActions, [expected], r.name);
         assert.notEqual(r.inputs.actionsEnabled, false, r.name);
         // Route 53 metrics exist only in us-east-1, and an alarm notifies only a topic of its region.
-        assert.equal(
-          regionOf(run, r),
-          r.name.includes("synthetic") ? ROUTE53_METRICS_REGION : "stack",
-          r.name,
-        );
+        assert.equal(regionOf(r), r.name.includes("synthetic") ? ROUTE53_METRICS_REGION : "stack", r.name);
       }
-      assert.equal(regionOf(run, run.one(TOPIC, "app-synthetic-alarms")), ROUTE53_METRICS_REGION);
-      assert.equal(regionOf(run, run.one(TOPIC, "app-alarms")), "stack");
+      assert.equal(regionOf(run.one(TOPIC, "app-synthetic-alarms")), ROUTE53_METRICS_REGION);
+      assert.equal(regionOf(run.one(TOPIC, "app-alarms")), "stack");
+    }
+  });
+
+  it("one provider per account: the us-east-1 alarms and topic through the stack's provider, with region (pulumi-aws v7)", () => {
+    // An explicit aws.Provider ignores the stack's aws:* config (profile, assumeRole, allowedAccountIds;
+    // pulumi/pulumi-aws#1307): none is created for the synthetic check, whatever the stack's region.
+    for (const run of [dev, prod, tuned, euWest]) {
+      assert.deepEqual(
+        run.ofType("pulumi:providers:aws").map((p) => p.name),
+        [],
+        `${run.stack}: no explicit aws provider`,
+      );
+    }
+    // A stack in eu-west-1: its own topic there, the synthetic check's in us-east-1, each alarm
+    // notifying the topic of its region (the ARNs say where they are).
+    const synthetic = euWest.one(TOPIC, "app-synthetic-alarms");
+    assert.equal(synthetic.inputs.region, ROUTE53_METRICS_REGION);
+    assert.match(synthetic.state.arn as string, /^arn:aws:sns:us-east-1:123456789012:/);
+    assert.match(topicArn(euWest, "app-alarms"), /^arn:aws:sns:eu-west-1:123456789012:/);
+    for (const [type, name] of [
+      ["aws:sns/topicPolicy:TopicPolicy", "app-synthetic-alarms-policy"],
+      ["aws:sns/topicSubscription:TopicSubscription", "app-synthetic-alarms-email"],
+    ]) {
+      assert.equal(regionOf(euWest.one(type as string, name)), ROUTE53_METRICS_REGION, name);
+    }
+    for (const [type, name] of [
+      ["aws:sns/topicPolicy:TopicPolicy", "app-alarms-policy"],
+      ["aws:sns/topicSubscription:TopicSubscription", "app-alarms-email"],
+    ]) {
+      assert.equal(regionOf(euWest.one(type as string, name)), "stack", name);
+    }
+    const syntheticAlarms = euWest.ofType(ALARM).filter((r) => r.name.includes("synthetic"));
+    assert.equal(syntheticAlarms.length, 2);
+    for (const a of syntheticAlarms) {
+      assert.equal(a.inputs.region, ROUTE53_METRICS_REGION, a.name);
+      assert.match(a.state.arn as string, /^arn:aws:cloudwatch:us-east-1:/, a.name);
+      assert.deepEqual(a.inputs.alarmActions, [synthetic.state.arn], a.name);
     }
   });
 
@@ -125,7 +165,7 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
     assert.equal(dev.ofType("aws:sns/topicSubscription:TopicSubscription").length, 0);
   });
 
-  it("5xx rates: metric math over the ALB's counts, quiet below the minimum traffic, threshold from config", () => {
+  it("5xx rates: metric math over every request the ALB answered, quiet below the minimum traffic, threshold from config", () => {
     const lb = dev.one("aws:lb/loadBalancer:LoadBalancer").state.arnSuffix;
     for (const [key, metric] of [
       ["elb-5xx-rate", "HTTPCode_ELB_5XX_Count"],
@@ -140,24 +180,130 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
         [a.evaluationPeriods, a.datapointsToAlarm],
         [RATE_EVALUATION.evaluationPeriods, RATE_EVALUATION.datapointsToAlarm],
       );
-      const [failures, requests, rate] = a.metricQueries as Json[];
-      assert.deepEqual(failures.metric, {
+      const queries = a.metricQueries as Json[];
+      assert.deepEqual(queries[0].metric, {
         namespace: "AWS/ApplicationELB",
         metricName: metric,
         dimensions: { LoadBalancer: lb },
         stat: "Sum",
         period: ALARM_PERIOD_SECONDS,
       });
-      assert.equal(requests.metric.metricName, "RequestCount");
-      assert.equal(
-        rate.expression,
-        `IF(requests >= ${MIN_REQUESTS_FOR_RATE}, 100 * FILL(failures, 0) / requests, 0)`,
-      );
+      // The requests the ALB routed, and the 503s it answered with no target to route to.
       assert.deepEqual(
-        (a.metricQueries as Json[]).map((q) => q.returnData),
-        [false, false, true],
+        queries.map((q) => [q.id, q.metric?.metricName ?? q.expression, q.returnData]),
+        [
+          ["failures", metric, false],
+          ["requests", "RequestCount", false],
+          ["unrouted", "HTTPCode_ELB_503_Count", false],
+          ["answered", "FILL(requests, 0) + FILL(unrouted, 0)", false],
+          ["rate", `IF(answered >= ${MIN_REQUESTS_FOR_RATE}, 100 * FILL(failures, 0) / answered, 0)`, true],
+        ],
       );
     }
+  });
+
+  describe("5xx rates over synthetic minutes (tools/alarm-math evaluates the recorded alarm)", () => {
+    const MINUTES = 10;
+    const every = (value: number | undefined): Series => Array.from({ length: MINUTES }, () => value);
+    /** `value` in the last `n` minutes, `before` earlier. */
+    const last = (n: number, value: number, before: number | undefined = undefined): Series =>
+      Array.from({ length: MINUTES }, (_, i) => (i >= MINUTES - n ? value : before));
+    // The ALB's counts per minute; a count that is zero publishes no data point (CloudWatch metrics
+    // for your Application Load Balancer: "Reporting criteria: There is a nonzero value").
+    const scenarios: Record<
+      string,
+      { metrics: Record<string, Series>; elb: AlarmState; target: AlarmState }
+    > = {
+      // Every task gone (stopped, deregistered): the ALB answers every request 503 itself, and
+      // RequestCount, which counts only requests routed to a target, has no data point.
+      "all targets down, RequestCount missing": {
+        metrics: { HTTPCode_ELB_5XX_Count: every(240), HTTPCode_ELB_503_Count: every(240) },
+        elb: "ALARM",
+        target: "OK",
+      },
+      "all targets down, RequestCount published as 0": {
+        metrics: {
+          RequestCount: every(0),
+          HTTPCode_ELB_5XX_Count: every(240),
+          HTTPCode_ELB_503_Count: every(240),
+        },
+        elb: "ALARM",
+        target: "OK",
+      },
+      // A bad release: 15 % of 600 requests a minute fail in the app, for the last 4 minutes.
+      "a 5xx burst from the targets": {
+        metrics: { RequestCount: every(600), HTTPCode_Target_5XX_Count: last(4, 90) },
+        elb: "OK",
+        target: "ALARM",
+      },
+      // Targets reset connections: 502s are the ALB's answers to requests it did route.
+      "targets refuse connections (ELB 502s)": {
+        metrics: { RequestCount: every(600), HTTPCode_ELB_5XX_Count: last(3, 600) },
+        elb: "ALARM",
+        target: "OK",
+      },
+      "one bad minute is noise": {
+        metrics: { RequestCount: every(600), HTTPCode_Target_5XX_Count: last(1, 600) },
+        elb: "OK",
+        target: "OK",
+      },
+      // Under MIN_REQUESTS_FOR_RATE answered requests a minute: 3 failures of 5 is not a 60 % outage.
+      "little traffic": {
+        metrics: {
+          RequestCount: every(5),
+          HTTPCode_Target_5XX_Count: every(3),
+          HTTPCode_ELB_5XX_Count: every(1),
+          HTTPCode_ELB_503_Count: every(1),
+        },
+        elb: "OK",
+        target: "OK",
+      },
+      "a quiet night (no data point at all)": { metrics: {}, elb: "OK", target: "OK" },
+    };
+
+    for (const [name, scenario] of Object.entries(scenarios)) {
+      it(name, () => {
+        for (const run of [dev, prod]) {
+          for (const [key, expected] of [
+            ["elb-5xx-rate", scenario.elb],
+            ["target-5xx-rate", scenario.target],
+          ] as const) {
+            const state = evaluateAlarm(alarm(run, key) as AlarmInputs, scenario.metrics, MINUTES);
+            assert.equal(state, expected, `${run.stack} ${key}`);
+          }
+        }
+      });
+    }
+
+    it("the expression before issue 23 (RequestCount alone) misses the outage: the scenarios catch it", () => {
+      const recorded = alarm(dev, "elb-5xx-rate") as AlarmInputs;
+      const before: AlarmInputs = {
+        ...recorded,
+        metricQueries: (recorded.metricQueries ?? []).map((q) =>
+          q.id === "rate"
+            ? {
+                ...q,
+                expression: `IF(requests >= ${MIN_REQUESTS_FOR_RATE}, 100 * FILL(failures, 0) / requests, 0)`,
+              }
+            : q,
+        ),
+      };
+      const down = scenarios["all targets down, RequestCount missing"]?.metrics ?? {};
+      assert.equal(evaluateAlarm(before, down, MINUTES), "OK");
+      assert.equal(evaluateAlarm(recorded, down, MINUTES), "ALARM");
+      // The rest of the table holds for both: only the outage tells them apart.
+      for (const scenario of [
+        "a quiet night (no data point at all)",
+        "targets refuse connections (ELB 502s)",
+      ]) {
+        const metrics = scenarios[scenario]?.metrics ?? {};
+        assert.equal(
+          evaluateAlarm(before, metrics, MINUTES),
+          evaluateAlarm(recorded, metrics, MINUTES),
+          scenario,
+        );
+      }
+    });
   });
 
   it("p99 latency in seconds from config's milliseconds; target health on the app's target group", () => {
@@ -290,20 +436,39 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
       }
     }
     assert.equal(quiet.ofType(HEALTH_CHECK).length, 0);
-    assert.equal(quiet.ofType("pulumi:providers:aws").length, 0);
   });
 
-  it("with a domain, the synthetic check calls the public URL's host over HTTPS (its certificate matches)", async () => {
+  it("with a domain, the synthetic check calls the public URL's host over HTTPS, once its alias record exists", async () => {
     const domain = { domainName: "api.example.com", hostedZoneId: "Z0123456789ABCDEFGHIJ" };
     for (const stack of ["dev", "prod"]) {
       const run = await runProgram({ stack, config: domain });
       assert.equal(run.outputValues().url, "https://api.example.com");
-      for (const c of run.ofType(HEALTH_CHECK)) {
+      const alias = run.one("aws:route53/record:Record", "app-alias");
+      const checks = run.ofType(HEALTH_CHECK);
+      assert.equal(checks.length, 2);
+      for (const c of checks) {
         assert.deepEqual(
           [c.inputs.fqdn, c.inputs.type, c.inputs.port, c.inputs.enableSni],
           ["api.example.com", "HTTPS", 443, true],
           `${stack} ${c.name}`,
         );
+        // Created before the name resolves, Route 53 would count the check unhealthy and its alarm
+        // would fire on the first deploy (issue 23): both ECS (dev) and EKS (prod) wait for the record.
+        assert.ok(c.dependencies?.includes(alias.urn), `${stack} ${c.name} waits for ${alias.urn}`);
+      }
+    }
+  });
+
+  it("ECS: the synthetic check starts once the service is steady, so the ALB's own 503s cannot fail the first deployment", () => {
+    // Before the first tasks register, the ALB answers Route 53's checkers 503 itself; elb-5xx-rate
+    // counts those and is a deployment alarm of this very service.
+    for (const run of [dev, prodEcsRun]) {
+      const service = run.one("aws:ecs/service:Service");
+      const checks = run.ofType(HEALTH_CHECK);
+      assert.equal(checks.length, 2);
+      assert.equal(service.inputs.waitForSteadyState, true);
+      for (const c of checks) {
+        assert.ok(c.dependencies?.includes(service.urn), `${run.stack} ${c.name} waits for the service`);
       }
     }
   });

@@ -19,7 +19,18 @@ import { ALARM_PERIOD_SECONDS, alarmFactory, createAlarmTopic } from "./alarms";
  * ("Monitoring health checks using CloudWatch", https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-checks.html),
  * and an alarm can only notify a topic of its own region (PutMetricAlarm rejects another region's topic:
  * "Invalid region … specified. Only us-west-2 is supported", cds-snc/notification-terraform#128), so the
- * alarms and their topic are created through an explicit us-east-1 provider whatever the stack's region.
+ * alarms and their topic live in us-east-1 whatever the stack's region.
+ *
+ * They get there through the per-resource `region` argument of pulumi-aws v7 (the installed 7.48.0's
+ * `cloudwatch/metricAlarm.d.ts`, `sns/topic.d.ts`, `topicPolicy.d.ts`, `topicSubscription.d.ts`:
+ * `region?: … Defaults to the Region set in the provider configuration`; "Enhanced Region Support",
+ * https://www.pulumi.com/registry/packages/aws/how-to-guides/aws-enhanced-region-support/, read
+ * 2026-12-07), not through an explicit `aws.Provider`: an explicit provider does not inherit the stack's
+ * `aws:*` config (profile, assumeRole, allowedAccountIds: by design, pulumi/pulumi-aws#1307), so its
+ * alarms and topic could land in whatever account the environment's credentials name. The stack's own
+ * provider keeps them in the stack's account. A stack created with the explicit provider moves these
+ * resources to the default one on its next `up`, and the preview may show them replaced (a resource's
+ * provider changes): the us-east-1 topic's email subscription then asks for confirmation again.
  */
 
 /** What the check calls: the seed client's call and the liveness route. */
@@ -66,20 +77,15 @@ export function createSyntheticCheck(
   args: SyntheticCheckArgs,
   parent: pulumi.Resource,
 ): SyntheticCheck {
-  const provider = new aws.Provider(
-    `${name}-${ROUTE53_METRICS_REGION}`,
-    { region: ROUTE53_METRICS_REGION },
-    { parent },
-  );
-  const regional = { parent, provider };
   const topic = createAlarmTopic(
     `${name}-synthetic-alarms`,
     args.alarmEmail,
     args.tags,
     args.account,
-    regional,
+    { parent },
+    ROUTE53_METRICS_REGION,
   );
-  const alarm = alarmFactory(name, topic.arn, args.tags, parent, { provider });
+  const alarm = alarmFactory(name, topic.arn, args.tags, parent, ROUTE53_METRICS_REGION);
   const healthChecks: aws.route53.HealthCheck[] = [];
   const alarms: aws.cloudwatch.MetricAlarm[] = [];
   for (const path of SYNTHETIC_PATHS) {

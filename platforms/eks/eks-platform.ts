@@ -258,16 +258,17 @@ export class EksPlatform extends pulumi.ComponentResource {
       loadBalancerController,
       edge,
     });
-    const domainUrl = createDomainAlias(step, args, edge, app);
+    const alias = createDomainAlias(step, args, edge, app);
     const bastion = createBastion(step, args, vpc, cluster, clusterName);
-    const { dashboardUrl, alarmTopicArn } = createMonitoring(step, args, app, clusterName);
+    const { dashboardUrl, alarmTopicArn } = createMonitoring(step, args, app, clusterName, alias);
 
     this.clusterName = clusterName;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
     this.vpcId = vpc.vpcId;
     this.namespace = app.namespace;
     this.loadBalancerDnsName = app.ingressAddress;
-    this.url = domainUrl ?? albOrClusterUrl(args, app);
+    // The https URL waits for the record, as ECS's does.
+    this.url = alias ? pulumi.interpolate`https://${alias.name}` : albOrClusterUrl(args, app);
     this.bastionInstanceId = bastion.instanceId;
     this.bastionConnectCommand = bastion.connectCommand;
     this.appRoleArn = appRole.arn;
@@ -631,19 +632,19 @@ function deployApp(
  * requires the address await with a domain) and ELB's hosted zone for the region (aws.elb.getHostedZoneId;
  * ALBs and Classic LBs share it per region). Chosen over ExternalDNS: one record in this stack, created
  * once the address is known and deleted by destroy, instead of another controller with its own IAM role
- * writing records Pulumi does not track. Returns the https URL, which waits for the record.
+ * writing records Pulumi does not track. Returns the record: what names the domain (the URL, the
+ * synthetic check) reads its name from it, and so waits for it.
  */
 function createDomainAlias(
   { name, parent }: EksStep,
   args: EksPlatformArgs,
   edge: Edge,
   app: KubernetesApp,
-): pulumi.Output<string> | undefined {
+): aws.route53.Record | undefined {
   const domain = args.loadBalancer.domain;
   if (domain === undefined || edge.dns === undefined) return undefined;
   const zoneId = aws.elb.getHostedZoneIdOutput({}, { parent }).id;
-  const alias = createAlias(name, domain, { dnsName: app.ingressAddress, zoneId }, edge.dns);
-  return pulumi.interpolate`https://${alias.name}`;
+  return createAlias(name, domain, { dnsName: app.ingressAddress, zoneId }, edge.dns);
 }
 
 /** The operators' way in: SSM by default, SSH from configured CIDRs when asked. */
@@ -683,6 +684,7 @@ function createMonitoring(
   args: EksPlatformArgs,
   app: KubernetesApp,
   clusterName: pulumi.Output<string>,
+  alias: aws.route53.Record | undefined,
 ): StackMonitoring {
   const { name, tags, parent } = step;
   const alb = controllerAlbDimensions(
@@ -696,7 +698,9 @@ function createMonitoring(
     parent,
   );
   // The public URL's host: the domain when there is one (its certificate matches), else the ALB's name.
-  const dnsName = args.loadBalancer.domain?.name ?? app.ingressAddress;
+  // Read from the alias record, as ECS does: Route 53 would otherwise start checking a name that does
+  // not resolve yet, and the synthetic alarms would fire on the first deploy.
+  const dnsName = alias ? alias.name : app.ingressAddress;
   const endpoint = { dnsName, https: albListeners(args.loadBalancer).https };
   return completeMonitoring(name, base, { settings, endpoint, tags }, parent);
 }

@@ -53,8 +53,21 @@ function iamResource(kind: string, idKey: string, idPrefix: string): ResourceMoc
   };
 }
 
+/**
+ * An AWS resource with pulumi-aws v7's per-resource `region` lives there (its ARN names it), whatever
+ * the provider's region: the context a resource mock sees carries its effective region.
+ */
+function inEffectiveRegion(mocks: Record<string, ResourceMock>): Record<string, ResourceMock> {
+  return Object.fromEntries(
+    Object.entries(mocks).map(([type, mock]) => [
+      type,
+      (args, ctx) => mock(args, { ...ctx, region: (args.inputs.region as string | undefined) ?? ctx.region }),
+    ]),
+  );
+}
+
 /** Outputs per resource type, merged over the inputs (as a provider echoes its inputs back). */
-export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
+export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = inEffectiveRegion({
   // awsx:ec2:Vpc (remote component): ids per subnet type, one per AZ, as its typings declare.
   "awsx:ec2:Vpc": (args, ctx) => {
     const azs = (args.inputs.numberOfAvailabilityZones as number | undefined) ?? 3;
@@ -374,7 +387,7 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = {
       },
     };
   },
-};
+});
 
 /** Results per provider function token. */
 export const MOCK_CALLS: Record<string, CallMock> = {
