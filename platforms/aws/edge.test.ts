@@ -236,9 +236,7 @@ describe("edge: without a domain nothing of it exists", () => {
     it(`${options.stack} ${"config" in options ? "ecs" : ""}`.trim(), async () => {
       const run = await runProgram(options);
       assert.deepEqual(
-        run.resources
-          .filter((r) => EDGE_TYPES.includes(r.type))
-          .map((r) => r.name),
+        run.resources.filter((r) => EDGE_TYPES.includes(r.type)).map((r) => r.name),
         [],
       );
       assert.match(run.outputs.url?.value as string, /^http:\/\//, "no certificate committed: plain HTTP");
