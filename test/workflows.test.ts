@@ -1,11 +1,25 @@
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import Ajv from "ajv";
 import { parse as parseYaml } from "yaml";
+import {
+  docWithTrust,
+  environmentOf,
+  identities,
+  type Job,
+  loadWorkflows,
+  maxSessionDuration,
+  type Step,
+  subjectSuffixes,
+  trustSection,
+  type Workflow,
+} from "../scripts/ci-trust";
 import { main as plan } from "../scripts/plan";
 import { ROOT } from "../tools/harness";
 
@@ -14,36 +28,16 @@ const WORKFLOWS = path.join(ROOT, ".github/workflows");
 const SCHEMA = JSON.parse(
   fs.readFileSync(path.join(ROOT, "test/schemas/github-workflow.schema-json"), "utf8"),
 );
+// Its enum of hosted runner labels stops at ubuntu-22.04 (SchemaStore's list lags GitHub's images);
+// ubuntu-24.04, which the jobs pin (docs/ci.md, "Runner image"), is a hosted label too.
+const HOSTED = (SCHEMA.definitions.normalJob.properties["runs-on"].oneOf as Array<{ enum?: string[] }>)[0];
+if (HOSTED?.enum && !HOSTED.enum.includes("ubuntu-24.04")) HOSTED.enum.push("ubuntu-24.04");
 
-interface Step {
-  name?: string;
-  uses?: string;
-  run?: string;
-  id?: string;
-  with?: Record<string, unknown>;
-}
-interface Job {
-  uses?: string;
-  needs?: string | string[];
-  environment?: string | { name: string };
-  permissions?: Record<string, string> | string;
-  strategy?: { matrix?: Record<string, unknown> };
-  env?: Record<string, string>;
-  steps?: Step[];
-}
-interface Workflow {
-  on: Record<string, unknown>;
-  permissions?: Record<string, string>;
-  concurrency?: { group: string; "cancel-in-progress"?: boolean };
-  jobs: Record<string, Job>;
-}
-
-const files = fs
-  .readdirSync(WORKFLOWS)
-  .filter((f) => /\.ya?ml$/.test(f))
-  .sort();
+type Workflows = Record<string, Workflow>;
+const files = Object.keys(loadWorkflows());
 const text = (file: string): string => fs.readFileSync(path.join(WORKFLOWS, file), "utf8");
 const load = (file: string): Workflow => parseYaml(text(file)) as Workflow;
+const all = (): Workflows => loadWorkflows();
 const needs = (job: Job): string[] => (job.needs === undefined ? [] : [job.needs].flat());
 const stepsUsing = (job: Job, action: string): Step[] =>
   (job.steps ?? []).filter((s) => s.uses?.split("@")[0] === action);
@@ -51,6 +45,12 @@ const pulumiSteps = (wf: Workflow): Array<{ job: string; step: Step }> =>
   Object.entries(wf.jobs).flatMap(([job, j]) =>
     stepsUsing(j, "pulumi/actions").map((step) => ({ job, step })),
   );
+const jobsOf = (wfs: Workflows): Array<{ file: string; name: string; job: Job; wf: Workflow }> =>
+  Object.entries(wfs).flatMap(([file, wf]) =>
+    Object.entries(wf.jobs).map(([name, job]) => ({ file, name, job, wf })),
+  );
+const holdsCredentials = (job: Job): boolean =>
+  typeof job.permissions === "object" && job.permissions["id-token"] === "write";
 
 /** Jobs `job` transitively waits for. */
 function ancestors(wf: Workflow, job: string): Set<string> {
@@ -71,6 +71,199 @@ function ancestors(wf: Workflow, job: string): Set<string> {
 const runsTests = (job: Job): boolean =>
   job.uses === "./.github/workflows/ci.yml" ||
   (job.steps ?? []).some((s) => /\bnpm test\b/.test(s.run ?? ""));
+
+/** Runs a step's `run` script under bash with `env`, as the runner would; returns its exit status. */
+function runStep(step: Step, env: Record<string, string>, cwd = ROOT): { status: number; stderr: string } {
+  const result = spawnSync("bash", ["-eo", "pipefail", "-c", step.run ?? ""], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: "utf8",
+  });
+  return { status: result.status ?? -1, stderr: `${result.stdout}${result.stderr}` };
+}
+const named = (job: Job, title: string): Step => {
+  const found = (job.steps ?? []).find((s) => s.name === title);
+  assert.ok(found, title);
+  return found;
+};
+
+// Each rule of issue 30 is a function from the parsed workflows to the problems it finds. Every rule
+// is asserted twice: no problem in the committed workflows, and a problem in a mutated copy that
+// reintroduces what the issue found (so no rule passes vacuously).
+type Rule = (wfs: Workflows) => string[];
+function holds(rule: Rule, mutate: (wfs: Workflows) => void, expect: RegExp): void {
+  assert.deepEqual(rule(all()), []);
+  const mutated = structuredClone(all());
+  mutate(mutated);
+  const problems = rule(mutated);
+  assert.ok(
+    problems.some((p) => expect.test(p)),
+    `the mutation is caught: ${JSON.stringify(problems)}`,
+  );
+}
+const job = (wfs: Workflows, file: string, name: string): Job => {
+  const found = wfs[file]?.jobs[name];
+  assert.ok(found, `${file} ${name}`);
+  return found;
+};
+
+const TRUSTED =
+  "github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'";
+const UNTRUSTED =
+  "github.event.pull_request.head.repo.full_name != github.repository || github.actor == 'dependabot[bot]'";
+
+/** (1) Fork and Dependabot pull requests: no OIDC token, secrets or write token (GitHub docs,
+ * "Troubleshooting Dependabot on GitHub Actions", read 2026-12-07). */
+const forkSafe: Rule = (wfs) => {
+  const problems: string[] = [];
+  for (const { file, name, job: j, wf } of jobsOf(wfs)) {
+    if (!("pull_request" in wf.on)) continue;
+    const usesSecrets = JSON.stringify(j).includes("secrets.");
+    if ((holdsCredentials(j) || usesSecrets) && j.if !== TRUSTED) {
+      problems.push(`${file} ${name}: needs credentials but runs on fork/Dependabot pull requests`);
+    }
+    for (const step of stepsUsing(j, "marocchino/sticky-pull-request-comment")) {
+      if (step.if !== TRUSTED && j.if !== TRUSTED)
+        problems.push(`${file} ${name}: comments with a read-only token`);
+    }
+  }
+  for (const [file, wf] of Object.entries(wfs)) {
+    if (!("pull_request" in wf.on)) continue;
+    const reason = Object.values(wf.jobs).find(
+      (j) => j.if === UNTRUSTED && (j.steps ?? []).some((s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? "")),
+    );
+    if (!reason) problems.push(`${file}: no job says why the preview was skipped`);
+    const tests = Object.values(wf.jobs).find(runsTests);
+    if (!tests || tests.if !== undefined) problems.push(`${file}: the tests must run on every pull request`);
+  }
+  return problems;
+};
+
+/** (2) The documented trust matches the subjects every job sends; deploy roles are per environment. */
+const trustMatches: Rule = (wfs) => {
+  const problems: string[] = [];
+  const doc = fs.readFileSync(path.join(ROOT, "docs/ci.md"), "utf8");
+  if (docWithTrust(doc, trustSection(wfs)) !== doc)
+    problems.push("docs/ci.md trust policies differ from the workflows");
+  for (const { file, name, job: j } of jobsOf(wfs)) {
+    if (pulumiSteps({ on: {}, jobs: { [name]: j } }).some(({ step }) => step.with?.command === "up")) {
+      if (environmentOf(j) === undefined) problems.push(`${file} ${name}: pulumi up without an environment`);
+    }
+  }
+  for (const identity of identities(wfs)) {
+    if (identity.scope !== "repository" && identity.suffixes.length !== 1) {
+      problems.push(`${identity.role} (${identity.scope}) trusts ${identity.suffixes.join(", ")}`);
+    }
+  }
+  return problems;
+};
+
+/** (3) Credentials outlive the job: role-duration-seconds (default 3600) ≥ timeout-minutes. */
+const durationCovers: Rule = (wfs) =>
+  jobsOf(wfs).flatMap(({ file, name, job: j }) =>
+    stepsUsing(j, "aws-actions/configure-aws-credentials").flatMap((step) => {
+      const duration = Number(step.with?.["role-duration-seconds"] ?? 3600);
+      const timeout = (j["timeout-minutes"] ?? 360) * 60;
+      return duration >= timeout
+        ? []
+        : [`${file} ${name}: credentials for ${duration} s, job up to ${timeout} s`];
+    }),
+  );
+
+/** Per-stack, job-level concurrency; a running `up` is never cancelled. */
+const perStackConcurrency: Rule = (wfs) => {
+  const problems: string[] = [];
+  const groups = new Map<string, string>();
+  for (const [file, wf] of Object.entries(wfs)) {
+    for (const { job: name, step } of pulumiSteps(wf)) {
+      if (step.with?.command !== "up") continue;
+      if (wf.concurrency) problems.push(`${file}: a workflow-level concurrency group holds every stack`);
+      const c = wf.jobs[name]?.concurrency;
+      if (typeof c !== "object" || c["cancel-in-progress"] !== false) {
+        problems.push(`${file} ${name}: no job concurrency that waits`);
+        continue;
+      }
+      const stack = String(step.with?.["stack-name"]).split("/").at(-1) ?? "";
+      const other = groups.get(c.group);
+      if (other !== undefined && other !== stack) problems.push(`${c.group} holds ${other} and ${stack}`);
+      groups.set(c.group, stack);
+    }
+  }
+  return problems;
+};
+
+const PIN = /^([\w.-]+\/[\w./-]+)@([0-9a-f]{40}) # (v\d+\.\d+\.\d+)$/;
+/** Every action by full commit SHA, its version in a comment; the docs' table agrees. */
+const shaPinned: Rule = (wfs) => {
+  const problems: string[] = [];
+  const doc = fs.readFileSync(path.join(ROOT, "docs/ci.md"), "utf8");
+  for (const { file, name, job: j } of jobsOf(wfs)) {
+    for (const step of j.steps ?? []) {
+      if (!step.uses || step.uses.startsWith("./")) continue;
+      // The YAML parser drops comments: find the step's line in the file's text.
+      const line = text(file)
+        .split("\n")
+        .map((l) => l.trim().replace(/^- /, ""))
+        .find((l) => l.startsWith(`uses: ${step.uses}`));
+      const m = PIN.exec(line?.slice("uses: ".length) ?? step.uses);
+      if (!m) {
+        problems.push(`${file} ${name}: ${step.uses} is not pinned by commit SHA with its version`);
+        continue;
+      }
+      if (!doc.includes(`| ${m[1]} | ${m[3]} | \`${m[2]}\` |`)) {
+        problems.push(`${file} ${name}: ${m[1]} ${m[3]} ${m[2]} is not the docs/ci.md row`);
+      }
+    }
+  }
+  return problems;
+};
+
+/** No secrets in job-level env; in steps, only where the Pulumi CLI runs. */
+const secretsInSteps: Rule = (wfs) =>
+  jobsOf(wfs).flatMap(({ file, name, job: j }) => [
+    ...Object.keys(j.env ?? {})
+      .filter((k) => String(j.env?.[k]).includes("secrets."))
+      .map((k) => `${file} ${name}: job env ${k} holds a secret`),
+    ...(j.steps ?? [])
+      .filter((s) => JSON.stringify(s).includes("secrets.") && s.uses?.split("@")[0] !== "pulumi/actions")
+      .map((s) => `${file} ${name}: ${s.uses ?? s.run} sees a secret`),
+  ]);
+
+/** Checkout leaves no token in .git/config; jobs holding credentials use no dependency cache. */
+const checkoutHygiene: Rule = (wfs) =>
+  jobsOf(wfs).flatMap(({ file, name, job: j }) => [
+    ...stepsUsing(j, "actions/checkout")
+      .filter((s) => s.with?.["persist-credentials"] !== false)
+      .map(() => `${file} ${name}: checkout persists credentials`),
+    ...(holdsCredentials(j)
+      ? stepsUsing(j, "actions/setup-node")
+          .filter((s) => s.with?.cache !== undefined || s.with?.["package-manager-cache"] !== false)
+          .map(() => `${file} ${name}: a dependency cache in a job holding credentials`)
+      : []),
+  ]);
+
+/** Deploys run main only: every deploy job is guarded, and another ref fails visibly. */
+const mainOnly: Rule = (wfs) => {
+  const problems: string[] = [];
+  for (const [file, wf] of Object.entries(wfs)) {
+    if (!("workflow_dispatch" in wf.on)) continue;
+    for (const [name, j] of Object.entries(wf.jobs)) {
+      const credentials = holdsCredentials(j) || runsTests(j);
+      if (credentials && j.if !== "github.ref == 'refs/heads/main'")
+        problems.push(`${file} ${name}: runs on any ref`);
+      try {
+        if (holdsCredentials(j)) subjectSuffixes(wf, j);
+      } catch (e) {
+        problems.push(`${file} ${name}: ${(e as Error).message}`);
+      }
+    }
+    const refused = Object.values(wf.jobs).find((j) => j.if === "github.ref != 'refs/heads/main'");
+    if (!refused || !(refused.steps ?? []).some((s) => /exit 1/.test(s.run ?? ""))) {
+      problems.push(`${file}: a dispatch of another ref does not fail visibly`);
+    }
+  }
+  return problems;
+};
 
 describe("GitHub workflows", () => {
   it("ci, preview and deploy exist", () => {
@@ -102,66 +295,343 @@ describe("GitHub workflows", () => {
         file,
       );
       const wf = load(file);
-      for (const [name, job] of Object.entries(wf.jobs)) {
-        for (const step of stepsUsing(job, "aws-actions/configure-aws-credentials")) {
+      for (const [name, j] of Object.entries(wf.jobs)) {
+        for (const step of stepsUsing(j, "aws-actions/configure-aws-credentials")) {
           assert.match(
             String(step.with?.["role-to-assume"]),
-            /^\$\{\{ vars\.[A-Z_]+ \}\}$/,
+            /^\$\{\{ (vars\.[A-Z_]+|matrix\.role) \}\}$/,
             `${file} ${name}`,
           );
-          const permissions = job.permissions as Record<string, string> | undefined;
-          assert.equal(permissions?.["id-token"], "write", `${file} ${name}: OIDC needs id-token: write`);
+          for (const entry of j.strategy?.matrix?.include ?? []) {
+            if ("role" in entry) assert.match(String(entry.role), /^\$\{\{ vars\.[A-Z_]+ \}\}$/);
+          }
+          assert.equal(holdsCredentials(j), true, `${file} ${name}: OIDC needs id-token: write`);
         }
-      }
-    }
-  });
-
-  it("every job that runs Pulumi assumes an AWS role first and pins actions to a major version", () => {
-    for (const file of files) {
-      const wf = load(file);
-      for (const [name, job] of Object.entries(wf.jobs)) {
-        for (const step of job.steps ?? []) {
-          if (step.uses) assert.match(step.uses, /@v\d+$/, `${file} ${name}: ${step.uses}`);
-        }
-        const steps = job.steps ?? [];
+        const steps = j.steps ?? [];
         const pulumi = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
         if (pulumi === -1) continue;
         const aws = steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
         assert.ok(aws !== -1 && aws < pulumi, `${file} ${name}: credentials before pulumi`);
+        // npm ci (install scripts) before any credential exists in the job.
+        const npmCi = steps.findIndex((s) => /^npm ci\b/.test(s.run ?? ""));
+        assert.ok(npmCi !== -1 && npmCi < aws, `${file} ${name}: npm ci before credentials`);
       }
     }
   });
 
-  it("preview: every pull request, dev and prod, with the policy pack, commented on the PR, after the tests", () => {
-    const wf = load("preview.yml");
-    assert.ok("pull_request" in wf.on);
-    const steps = pulumiSteps(wf);
-    assert.equal(steps.length, 1);
-    const [{ job, step }] = steps as [{ job: string; step: Step }];
-    const j = wf.jobs[job] as Job;
-    assert.deepEqual(j.strategy?.matrix?.stack, ["dev", "prod"]);
-    assert.equal(step.with?.command, "preview");
-    assert.equal(step.with?.["stack-name"], `$\{{ matrix.stack }}`);
-    assert.equal(step.with?.policyPacks, "policy");
-    assert.equal(step.with?.["comment-on-pr"], true);
-    assert.deepEqual(j.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
-    assert.ok(
-      [...ancestors(wf, job)].some((name) => runsTests(wf.jobs[name] as Job)),
-      "tests before preview",
+  it("fork and Dependabot pull requests: credential jobs skipped with a visible reason, tests still run", () => {
+    holds(
+      forkSafe,
+      (w) => {
+        delete job(w, "preview.yml", "preview").if;
+      },
+      /preview: needs credentials/,
+    );
+    holds(
+      forkSafe,
+      (w) => {
+        delete (job(w, "preview.yml", "cost").steps ?? []).find((s) => s.uses?.includes("sticky"))?.if;
+      },
+      /cost: comments with a read-only token/,
+    );
+    holds(
+      forkSafe,
+      (w) => {
+        delete w["preview.yml"]?.jobs["credentials-skipped"];
+      },
+      /no job says why/,
     );
   });
 
-  it("deploy: pushes to main, dev first, prod only after dev behind the protected environment, never two at once", () => {
+  it("OIDC: the documented trust policies list exactly the subjects each job sends (docs/ci.md is generated)", () => {
+    // The subjects, derived from each job's triggers and environment by github/docs oidc.md's rules.
+    const wfs = all();
+    const sent = Object.fromEntries(
+      jobsOf(wfs)
+        .filter(({ job: j }) => holdsCredentials(j))
+        .map(({ file, name, wf, job: j }) => [`${file} ${name}`, subjectSuffixes(wf, j)]),
+    );
+    assert.deepEqual(sent, {
+      "deploy.yml dev": ["environment:dev"],
+      "deploy.yml prod": ["environment:production"],
+      "preview.yml preview": ["pull_request"],
+    });
+    // The rules themselves, against github/docs' examples.
+    const wf = (on: Record<string, unknown>): Workflow => ({ on, jobs: {} });
+    assert.deepEqual(subjectSuffixes(wf({ push: { branches: ["main"] } }), {}), ["ref:refs/heads/main"]);
+    assert.deepEqual(subjectSuffixes(wf({ pull_request: null }), { environment: "Production:V1" }), [
+      "environment:Production%3AV1",
+    ]);
+    assert.throws(() => subjectSuffixes(wf({ workflow_dispatch: null }), {}), /dispatch can run any branch/);
+    assert.throws(() => subjectSuffixes(wf({ push: { branches: ["release/*"] } }), {}), /list the branches/);
+    // Both forms, in the generated docs.
+    const doc = fs.readFileSync(path.join(ROOT, "docs/ci.md"), "utf8");
+    for (const suffix of ["environment:dev", "environment:production", "pull_request"]) {
+      assert.ok(doc.includes(`"repo:<owner>/<repo>:${suffix}"`), suffix);
+      assert.ok(doc.includes(`"repo:<owner>@<owner-id>/<repo>@<repo-id>:${suffix}"`), suffix);
+    }
+    assert.doesNotMatch(doc, /repo:<owner>\/<repo>:\*/);
+    // Today's mistakes, reintroduced: the deploy job without its environment (its token would say
+    // ref:refs/heads/main), or a deploy role shared by two environments.
+    holds(
+      trustMatches,
+      (w) => {
+        delete job(w, "deploy.yml", "dev").environment;
+      },
+      /docs\/ci\.md trust policies differ|pulumi up without an environment/,
+    );
+    holds(
+      trustMatches,
+      (w) => {
+        job(w, "deploy.yml", "prod").environment = "dev";
+      },
+      /docs\/ci\.md trust policies differ/,
+    );
+  });
+
+  it("credentials outlive each job: role-duration-seconds ≥ timeout, the role's MaxSessionDuration documented", () => {
+    holds(
+      durationCovers,
+      (w) => {
+        const step = stepsUsing(job(w, "deploy.yml", "prod"), "aws-actions/configure-aws-credentials")[0];
+        delete step?.with?.["role-duration-seconds"];
+      },
+      /prod: credentials for 3600 s, job up to 5400 s/,
+    );
+    const prod = identities(all()).find((i) => i.scope === "environment production");
+    assert.ok(prod, "the production role");
+    assert.equal(maxSessionDuration(prod), 5400);
+    assert.match(
+      fs.readFileSync(path.join(ROOT, "docs/ci.md"), "utf8"),
+      /MaxSessionDuration: \*\*5400\*\*.*raise it/,
+    );
+  });
+
+  it("one `pulumi up` per stack at a time, job-level, never cancelled; prod's approval does not hold dev", () => {
+    holds(
+      perStackConcurrency,
+      (w) => {
+        (w["deploy.yml"] as Workflow).concurrency = { group: "deploy", "cancel-in-progress": false };
+      },
+      /workflow-level concurrency/,
+    );
+    holds(
+      perStackConcurrency,
+      (w) => {
+        job(w, "deploy.yml", "prod").concurrency = { group: "pulumi-up-dev", "cancel-in-progress": false };
+      },
+      /holds dev and prod/,
+    );
+    holds(
+      perStackConcurrency,
+      (w) => {
+        job(w, "deploy.yml", "dev").concurrency = { group: "pulumi-up-dev", "cancel-in-progress": true };
+      },
+      /dev: no job concurrency that waits/,
+    );
+  });
+
+  it("every action is pinned by full commit SHA with its version beside it, as docs/ci.md lists", () => {
+    holds(
+      shaPinned,
+      (w) => {
+        const step = job(w, "deploy.yml", "dev").steps?.find((s) => s.uses?.startsWith("actions/checkout@"));
+        if (step) step.uses = "actions/checkout@v4";
+      },
+      /actions\/checkout@v4 is not pinned/,
+    );
+  });
+
+  it("no job-level secrets; secrets only in the env of the steps that run the Pulumi CLI", () => {
+    holds(
+      secretsInSteps,
+      (w) => {
+        job(w, "deploy.yml", "prod").env = { PULUMI_ACCESS_TOKEN: `$\{{ secrets.PULUMI_ACCESS_TOKEN }}` };
+      },
+      /prod: job env PULUMI_ACCESS_TOKEN/,
+    );
+  });
+
+  it("every checkout without persisted credentials; no dependency cache where credentials are held", () => {
+    holds(
+      checkoutHygiene,
+      (w) => {
+        const step = stepsUsing(job(w, "preview.yml", "cost"), "actions/checkout")[0];
+        delete step?.with?.["persist-credentials"];
+      },
+      /cost: checkout persists credentials/,
+    );
+    holds(
+      checkoutHygiene,
+      (w) => {
+        const step = stepsUsing(job(w, "deploy.yml", "dev"), "actions/setup-node")[0];
+        if (step) step.with = { "node-version": 24, cache: "npm" };
+      },
+      /dev: a dependency cache/,
+    );
+  });
+
+  it("deploy: a manual dispatch deploys main only, and says so on any other ref", () => {
+    holds(
+      mainOnly,
+      (w) => {
+        delete job(w, "deploy.yml", "prod").if;
+      },
+      /prod: runs on any ref/,
+    );
+    const refused = job(all(), "deploy.yml", "refused");
+    const result = runStep(refused.steps?.[0] ?? {}, {
+      REF: "refs/heads/feature",
+      GITHUB_STEP_SUMMARY: path.join(os.tmpdir(), `summary-${process.pid}`),
+    });
+    assert.equal(result.status, 1);
+    assert.match(result.stderr, /::error title=deploy refused::.*refs\/heads\/feature/);
+  });
+
+  it("ci: only called, so the suites run once per pull request and once per push", () => {
+    const rule: Rule = (w) => {
+      const on = Object.keys(w["ci.yml"]?.on ?? {});
+      return on.join() === "workflow_call" ? [] : [`ci.yml runs on ${on.join(", ")} as well as when called`];
+    };
+    holds(
+      rule,
+      (w) => {
+        (w["ci.yml"] as Workflow).on.pull_request = null;
+      },
+      /as well as when called/,
+    );
+  });
+
+  it("preview: one aggregate `required` check over every other job, never skipped by a failure", () => {
+    const rule: Rule = (w) => {
+      const wf = w["preview.yml"] as Workflow;
+      const required = wf.jobs.required;
+      if (!required) return ["no required job"];
+      const others = Object.keys(wf.jobs).filter((n) => n !== "required");
+      const problems = others.filter((n) => !needs(required).includes(n)).map((n) => `required misses ${n}`);
+      if (required.if !== "always()") problems.push("required is skipped when a job fails");
+      return problems;
+    };
+    holds(
+      rule,
+      (w) => {
+        job(w, "preview.yml", "required").needs = ["tests", "preview"];
+      },
+      /required misses cost/,
+    );
+    // Its step: success and skipped pass, failure and cancelled fail.
+    const step = job(all(), "preview.yml", "required").steps?.[0] ?? {};
+    assert.equal(runStep(step, { RESULTS: "success skipped success" }).status, 0);
+    assert.equal(runStep(step, { RESULTS: "success failure" }).status, 1);
+    assert.equal(runStep(step, { RESULTS: "cancelled" }).status, 1);
+  });
+
+  it("no job on `ubuntu-latest` (Ubuntu 26.04 now; the suites' apt packages are verified on 24.04)", () => {
+    const rule: Rule = (w) =>
+      jobsOf(w)
+        .filter(({ job: j }) => String(j["runs-on"] ?? "").includes("latest"))
+        .map(({ file, name }) => `${file} ${name} runs on a moving image`);
+    holds(
+      rule,
+      (w) => {
+        job(w, "ci.yml", "test")["runs-on"] = "ubuntu-latest";
+      },
+      /ci.yml test runs on a moving image/,
+    );
+  });
+
+  it("the Pulumi CLI is pinned to the SDK's version; stacks org-qualified, created by the deploy only", () => {
+    const lock = JSON.parse(fs.readFileSync(path.join(ROOT, "package-lock.json"), "utf8")) as {
+      packages: Record<string, { version: string }>;
+    };
+    const sdk = lock.packages["node_modules/@pulumi/pulumi"]?.version;
+    const rule: Rule = (w) =>
+      Object.entries(w).flatMap(([file, wf]) =>
+        pulumiSteps(wf).flatMap(({ job: name, step }) => {
+          const problems: string[] = [];
+          if (step.with?.["pulumi-version"] !== sdk) problems.push(`${file} ${name}: CLI not ${sdk}`);
+          if (!/^\$\{\{ vars\.PULUMI_ORG \}\}\/fastify-deploy\//.test(String(step.with?.["stack-name"]))) {
+            problems.push(`${file} ${name}: stack not org-qualified`);
+          }
+          if ((step.with?.upsert === true) !== (step.with?.command === "up")) {
+            problems.push(`${file} ${name}: ${step.with?.command} with upsert ${step.with?.upsert}`);
+          }
+          return problems;
+        }),
+      );
+    holds(
+      rule,
+      (w) => {
+        const up = pulumiSteps(w["deploy.yml"] as Workflow)[0]?.step;
+        delete up?.with?.["pulumi-version"];
+        delete up?.with?.upsert;
+      },
+      /dev: CLI not .*|dev: up with upsert undefined/,
+    );
+  });
+
+  it("preview: dev and prod, policy pack, after the tests, planned with the config the deploy passes", () => {
+    const wf = load("preview.yml");
+    const previews = pulumiSteps(wf).filter(({ step }) => step.with?.command === "preview");
+    assert.equal(previews.length, 1);
+    const [{ job: name, step }] = previews as [{ job: string; step: Step }];
+    const j = wf.jobs[name] as Job;
+    assert.deepEqual(
+      (j.strategy?.matrix?.include ?? []).map((e) => e.stack),
+      ["dev", "prod"],
+    );
+    assert.equal(step.with?.policyPacks, "policy");
+    assert.deepEqual(j.permissions, { contents: "read", "id-token": "write", "pull-requests": "write" });
+    assert.ok(
+      [...ancestors(wf, name)].some((n) => runsTests(wf.jobs[n] as Job)),
+      "tests before preview",
+    );
+    // prod's property diff never on a public PR: the comment only on a private repository.
+    assert.equal(
+      step.with?.["comment-on-pr"],
+      `$\{{ matrix.stack == 'dev' || github.event.repository.private }}`,
+    );
+    assert.equal(step.with?.diff, `$\{{ matrix.stack == 'dev' }}`);
+    assert.equal(step.with?.["config-map"], `$\{{ steps.config.outputs.map }}`);
+
+    // The config step's own script, per stack: the same keys the deploy's `up` passes that stack.
+    const deploy = load("deploy.yml");
+    const deployKeys = (stack: string): string[] => {
+      const up = pulumiSteps(deploy).find(({ step: s }) =>
+        String(s.with?.["stack-name"]).endsWith(`/${stack}`),
+      );
+      return Object.keys(parseYaml(String(up?.step.with?.["config-map"])) as object).sort();
+    };
+    const digest = `123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:${"a".repeat(64)}`;
+    const previewKeys = (stack: string, imageUri: string): { status: number; keys: string[] } => {
+      const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "preview-config-")), "output");
+      const result = runStep(named(j, "the config the deploy passes"), {
+        STACK: stack,
+        COMMIT: "0123abc",
+        IMAGE_URI: imageUri,
+        GITHUB_OUTPUT: out,
+      });
+      if (result.status !== 0) return { status: result.status, keys: [] };
+      const map = fs.readFileSync(out, "utf8").replace(/^map=/, "");
+      return { status: 0, keys: Object.keys(parseYaml(map) as object).sort() };
+    };
+    assert.deepEqual(previewKeys("dev", ""), { status: 0, keys: deployKeys("dev") });
+    assert.deepEqual(previewKeys("prod", digest), { status: 0, keys: deployKeys("prod") });
+    assert.deepEqual(deployKeys("prod"), ["appCommit", "imageUri"]);
+    // prod without a deployed digest would plan an image build: refused.
+    assert.equal(previewKeys("prod", "").status, 1);
+    assert.equal(previewKeys("prod", "repo:latest").status, 1);
+  });
+
+  it("deploy: pushes to main, dev first, prod only after dev behind the protected environment, with environment URLs", () => {
     const wf = load("deploy.yml");
     assert.deepEqual((wf.on.push as { branches: string[] }).branches, ["main"]);
-    assert.equal(wf.concurrency?.group, "deploy");
-    assert.equal(wf.concurrency?.["cancel-in-progress"], false);
     const ups = pulumiSteps(wf);
     assert.deepEqual(
-      ups.map(({ job, step }) => [
-        job,
+      ups.map(({ job: name, step }) => [
+        name,
         step.with?.command,
-        step.with?.["stack-name"],
+        String(step.with?.["stack-name"]).split("/").at(-1),
         step.with?.policyPacks,
       ]),
       [
@@ -170,19 +640,94 @@ describe("GitHub workflows", () => {
       ],
     );
     const prod = wf.jobs.prod as Job;
-    assert.equal(prod.environment, "production");
+    assert.equal(environmentOf(prod), "production");
     assert.ok(ancestors(wf, "prod").has("dev"), "prod waits for dev");
-    for (const { job } of ups) {
+    for (const { job: name } of ups) {
       assert.ok(
-        [...ancestors(wf, job)].some((name) => runsTests(wf.jobs[name] as Job)),
-        `tests before ${job}`,
+        [...ancestors(wf, name)].some((n) => runsTests(wf.jobs[n] as Job)),
+        `tests before ${name}`,
       );
+      assert.deepEqual((wf.jobs[name] as Job).environment, {
+        name: name === "prod" ? "production" : "dev",
+        url: `$\{{ steps.up.outputs.url }}`,
+      });
     }
-    // prod deploys the digest dev deployed.
     const prodUp = ups.find((u) => u.job === "prod")?.step;
     assert.match(
       String(prodUp?.with?.["config-map"]),
       /imageUri: \{value: '\$\{\{ needs\.dev\.outputs\.imageUri \}\}'/,
+    );
+  });
+
+  it("deploy: before the prod approval, dev's digest is checked and dev answers /healthz", async () => {
+    const wf = load("deploy.yml");
+    const verify = wf.jobs["verify-dev"] as Job;
+    assert.ok(needs(wf.jobs.prod as Job).includes("verify-dev"), "prod waits for the checks");
+    assert.deepEqual(needs(verify), ["dev"]);
+    assert.equal(holdsCredentials(verify), false);
+    const digestStep = named(verify, "dev built a digest-pinned image");
+    assert.equal(digestStep.env?.IMAGE_URI, `$\{{ needs.dev.outputs.imageUri }}`);
+    const digest = `123456789012.dkr.ecr.us-east-1.amazonaws.com/app@sha256:${"b".repeat(64)}`;
+    assert.equal(runStep(digestStep, { IMAGE_URI: digest }).status, 0);
+    for (const bad of [
+      "",
+      "123456789012.dkr.ecr.us-east-1.amazonaws.com/app:latest",
+      `x@sha256:${"b".repeat(63)}`,
+    ]) {
+      assert.equal(runStep(digestStep, { IMAGE_URI: bad }).status, 1, bad);
+    }
+
+    // The smoke step against a loopback server: /healthz ok passes; a 503 fails.
+    const healthStep = named(verify, "GET /healthz on dev");
+    assert.equal(healthStep.env?.URL, `$\{{ needs.dev.outputs.url }}`);
+    let status = 200;
+    const server = http.createServer((req, res) => {
+      res.writeHead(req.url === "/healthz" ? status : 404, { "content-type": "application/json" });
+      res.end(req.url === "/healthz" && status === 200 ? '{"status":"ok"}' : '{"status":"down"}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    const smoke = (): Promise<number> =>
+      new Promise((resolve) => {
+        const p = spawn("bash", ["-eo", "pipefail", "-c", healthStep.run ?? ""], {
+          env: { ...process.env, URL: url, SMOKE_ATTEMPTS: "2", SMOKE_DELAY: "0" },
+          stdio: "ignore",
+        });
+        p.on("exit", (code: number | null) => resolve(code ?? -1));
+      });
+    try {
+      assert.equal(await smoke(), 0);
+      status = 503;
+      assert.equal(await smoke(), 1);
+    } finally {
+      server.close();
+    }
+  });
+
+  it("deploy: only when something deployable changed (every file of the program and the image is listed)", () => {
+    const wf = load("deploy.yml");
+    const patterns = (wf.on.push as { paths?: string[] }).paths ?? [];
+    assert.ok(patterns.length > 0, "a paths filter");
+    for (const file of deployableFiles()) assert.ok(matchesPaths(file, patterns), `${file} deploys`);
+    for (const file of [
+      "README.md",
+      "docs/ci.md",
+      "app/README.md",
+      "platforms/ecs/ecs.test.ts",
+      "test/plan.test.ts",
+      "app/test/app.test.ts",
+      "cost/compare.ts",
+      ".github/workflows/preview.yml",
+    ]) {
+      assert.equal(matchesPaths(file, patterns), false, `${file} does not deploy`);
+    }
+    // A filter that forgets the platforms would leave a platform change undeployed.
+    assert.equal(
+      matchesPaths(
+        "platforms/ecs/index.ts",
+        patterns.filter((p) => p !== "platforms/**"),
+      ),
+      false,
     );
   });
 
@@ -192,7 +737,7 @@ describe("GitHub workflows", () => {
       ({ step }) => !String(step.with?.["config-map"]).includes("imageUri"),
     );
     assert.deepEqual(
-      building.map(({ job }) => job),
+      building.map(({ job: name }) => name),
       ["dev"],
     );
     const steps = (wf.jobs.dev as Job).steps ?? [];
@@ -203,14 +748,15 @@ describe("GitHub workflows", () => {
       String(qemu.with?.platforms ?? "all")
         .split(",")
         .some((p) => /^(all|arm64|linux\/arm64)$/.test(p.trim())),
+      "QEMU for arm64",
     );
     const up = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@"));
-    assert.ok(at("docker/setup-qemu-action") < up && at("docker/setup-buildx-action") !== -1);
-    assert.ok(at("docker/setup-buildx-action") < up);
+    assert.ok(at("docker/setup-qemu-action") < up && at("docker/setup-buildx-action") !== -1, "QEMU first");
+    assert.ok(at("docker/setup-buildx-action") < up, "buildx before up");
   });
 
   it("deploy: prod runs on a runner chosen by a repository variable, never on a GitHub-hosted one", () => {
-    const prod = load("deploy.yml").jobs.prod as Job & { "runs-on"?: unknown };
+    const prod = load("deploy.yml").jobs.prod as Job;
     const runsOn = String(prod["runs-on"]);
     // A CIDR-restricted API endpoint cannot admit GitHub-hosted runners' shared egress (docs/eks.md).
     const match = /^\$\{\{ fromJSON\(vars\.PROD_RUNNER_LABELS \|\| '(\[.*\])'\) \}\}$/.exec(runsOn);
@@ -218,13 +764,16 @@ describe("GitHub workflows", () => {
     const fallback = JSON.parse(match[1] as string) as string[];
     assert.ok(fallback.includes("self-hosted"), "the fallback waits for a self-hosted runner");
     assert.ok(!fallback.some((label) => /^(ubuntu|windows|macos)-/.test(label)), "no hosted image label");
-    const docs = fs.readFileSync(path.join(ROOT, "docs/eks.md"), "utf8");
-    assert.match(docs, /PROD_RUNNER_LABELS/);
+    assert.match(fs.readFileSync(path.join(ROOT, "docs/eks.md"), "utf8"), /PROD_RUNNER_LABELS/);
+    // Only this workflow on main can reach it, and each job gets a fresh runner.
+    const ci = fs.readFileSync(path.join(ROOT, "docs/ci.md"), "utf8");
+    assert.match(ci, /runner group.*this repository only/s);
+    assert.match(ci, /deploy\.yml@refs\/heads\/main/);
+    assert.match(ci, /--ephemeral/);
   });
 
-  it("ci: pull requests and pushes; lint, typecheck and tests; reusable by preview and deploy", () => {
+  it("ci: lint, typecheck and tests; every suite of npm run test:all; the image's Node major", () => {
     const wf = load("ci.yml");
-    for (const trigger of ["pull_request", "push", "workflow_call"]) assert.ok(trigger in wf.on, trigger);
     const runs = Object.values(wf.jobs).flatMap((j) => (j.steps ?? []).map((s) => s.run ?? ""));
     for (const command of ["npm ci", "npm run lint", "npm run typecheck", "npm test"]) {
       assert.ok(
@@ -248,59 +797,95 @@ describe("GitHub workflows", () => {
     // CI runs the program on the Node major the image ships (the Dockerfile's runtime default).
     const dockerfile = fs.readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
     const imageMajor = Number(/^ARG RUNTIME_IMAGE=node:(\d+)/m.exec(dockerfile)?.[1]);
-    const setupNode = Object.values(wf.jobs).flatMap((j) => stepsUsing(j, "actions/setup-node"));
-    assert.ok(setupNode.length > 0);
+    const setupNode = files.flatMap((f) =>
+      Object.values(load(f).jobs).flatMap((j) => stepsUsing(j, "actions/setup-node")),
+    );
+    assert.ok(setupNode.length > 0, "setup-node");
     for (const step of setupNode) assert.equal(step.with?.["node-version"], imageMajor);
   });
 
-  it("preview: each stack's cost estimate and its change against the base branch, commented on the PR", async () => {
+  it("Renovate keeps the SHA pins and the Pulumi CLI pin fresh, after a minimum release age", () => {
+    const renovate = JSON.parse(fs.readFileSync(path.join(ROOT, ".github/renovate.json"), "utf8")) as {
+      enabledManagers: string[];
+      packageRules: Array<Record<string, unknown>>;
+      customManagers: Array<{ matchStrings: string[]; depNameTemplate: string; datasourceTemplate: string }>;
+    };
+    const actions = renovate.packageRules.filter((r) =>
+      (r.matchManagers as string[] | undefined)?.includes("github-actions"),
+    );
+    assert.ok(
+      actions.some((r) => r.pinDigests === true && /^\d+ days$/.test(String(r.minimumReleaseAge))),
+      "actions pinned by digest after a minimum release age",
+    );
+    assert.ok(!actions.some((r) => r.enabled === false), "no action update is disabled");
+    assert.ok(renovate.enabledManagers.includes("custom.regex"), "the custom manager is enabled");
+    const cli = renovate.customManagers.find((m) => m.depNameTemplate === "@pulumi/pulumi");
+    assert.equal(cli?.datasourceTemplate, "npm");
+    const re = new RegExp(cli?.matchStrings[0] ?? "(?!)");
+    assert.equal(re.exec(text("deploy.yml"))?.groups?.currentValue, "3.248.0");
+  });
+
+  it("preview: each stack's cost estimate against the merge commit's first parent, commented on the PR", async () => {
     const wf = load("preview.yml");
     const entry = Object.entries(wf.jobs).find(
       ([, j]) => stepsUsing(j, "marocchino/sticky-pull-request-comment").length > 0,
     );
     assert.ok(entry, "a job posts a sticky comment");
-    const [name, job] = entry;
-    assert.deepEqual(job.strategy?.matrix?.stack, ["dev", "prod"]);
+    const [name, j] = entry;
+    assert.deepEqual(j.strategy?.matrix?.stack, ["dev", "prod"]);
     // Under mocks: no cloud credentials, so none are requested.
-    assert.deepEqual(job.permissions, { contents: "read", "pull-requests": "write" });
+    assert.deepEqual(j.permissions, { contents: "read", "pull-requests": "write" });
     assert.ok(
       [...ancestors(wf, name)].some((n) => runsTests(wf.jobs[n] as Job)),
       "tests before the estimate",
     );
-    assert.equal(job.env?.BASE_SHA, `$\{{ github.event.pull_request.base.sha }}`);
-    const steps = job.steps ?? [];
-    const step = (title: string): Step => {
-      const found = steps.find((s) => s.name === title);
-      assert.ok(found, title);
-      return found;
-    };
-    const head = step("estimate of the pull request");
-    const base = step("estimate of the base branch");
-    const text = step("comment text");
-    const [sticky] = stepsUsing(job, "marocchino/sticky-pull-request-comment") as [Step];
-    assert.ok(steps.indexOf(head) < steps.indexOf(text) && steps.indexOf(base) < steps.indexOf(text));
-    assert.ok(steps.indexOf(text) < steps.indexOf(sticky));
+    const steps = j.steps ?? [];
+    const baseCommit = named(j, "base commit");
+    const head = named(j, "estimate of the pull request");
+    const base = named(j, "estimate of the base branch");
+    const commentText = named(j, "comment text");
+    const [sticky] = stepsUsing(j, "marocchino/sticky-pull-request-comment") as [Step];
+    assert.ok(steps.indexOf(baseCommit) < steps.indexOf(base), "base commit first");
+    assert.ok(
+      steps.indexOf(head) < steps.indexOf(commentText) && steps.indexOf(base) < steps.indexOf(commentText),
+      "both estimates before the text",
+    );
+    assert.ok(steps.indexOf(commentText) < steps.indexOf(sticky), "text before comment");
     assert.match(base.run ?? "", /git worktree add --detach "\$RUNNER_TEMP\/base" "\$BASE_SHA"/);
     assert.match(base.run ?? "", /> "\$RUNNER_TEMP\/cost-base\.json"/);
     assert.equal(sticky.with?.header, `cost-$\{{ matrix.stack }}`, "one comment per stack, updated in place");
+
+    // The base is the merge commit's first parent: a repository with a base branch that moved after
+    // the pull request's base.sha, and a merge commit on top of it.
+    const repo = fs.mkdtempSync(path.join(os.tmpdir(), "merge-base-"));
+    const git = (...args: string[]): string =>
+      execFileSync("git", ["-c", "user.name=t", "-c", "user.email=t@t", ...args], {
+        cwd: repo,
+        encoding: "utf8",
+      }).trim();
+    git("init", "-q", "-b", "main");
+    git("commit", "-q", "--allow-empty", "-m", "old base");
+    git("checkout", "-q", "-b", "feature");
+    git("commit", "-q", "--allow-empty", "-m", "change");
+    git("checkout", "-q", "main");
+    git("commit", "-q", "--allow-empty", "-m", "base moved");
+    const moved = git("rev-parse", "HEAD");
+    git("merge", "-q", "--no-ff", "-m", "merge", "feature");
+    const envFile = path.join(repo, "github-env");
+    assert.equal(runStep(baseCommit, { GITHUB_ENV: envFile }, repo).status, 0);
+    assert.equal(fs.readFileSync(envFile, "utf8").trim(), `BASE_SHA=${moved}`);
+    fs.rmSync(repo, { recursive: true, force: true });
 
     // Run the steps' own commands (the base estimate made in-process from a different desiredCount,
     // since the base step needs a second checkout): the comment file the sticky step posts must exist
     // and show the estimate with its change.
     const temp = fs.mkdtempSync(path.join(os.tmpdir(), "cost-workflow-"));
-    const env = { ...process.env, STACK: "dev", RUNNER_TEMP: temp };
-    const bash = (script: string): void => {
-      execFileSync("bash", ["-eo", "pipefail", "-c", script], {
-        cwd: ROOT,
-        env,
-        stdio: ["ignore", "ignore", "pipe"],
-      });
-    };
-    bash(head.run ?? "");
+    const env = { STACK: "dev", RUNNER_TEMP: temp, GITHUB_STEP_SUMMARY: path.join(temp, "summary.md") };
+    assert.equal(runStep(head, env).status, 0);
     const baseOut: string[] = [];
     assert.equal(await plan(["dev", "--set", "desiredCount=2", "--json"], (t) => baseOut.push(t)), 0);
     fs.writeFileSync(path.join(temp, "cost-base.json"), baseOut.join("\n"));
-    bash(text.run ?? "");
+    assert.equal(runStep(commentText, env).status, 0);
     // The sticky step reads `${{ runner.temp }}/…`, the same directory the run steps see as $RUNNER_TEMP.
     const posted = path.join(temp, String(sticky.with?.path).replace(`$\{{ runner.temp }}/`, ""));
     const comment = fs.readFileSync(posted, "utf8");
@@ -310,10 +895,85 @@ describe("GitHub workflows", () => {
       comment,
       /\| Fargate vCPU: 1 task\(s\) × 0\.25 vCPU \(Linux\/x86, Fargate Spot: [^|]*\|.*\| -\$2\.21 \|$/m,
     );
+    // Fork pull requests get it in the run summary.
+    assert.equal(runStep(named(j, "estimate in the run summary"), env).status, 0);
+    assert.equal(fs.readFileSync(env.GITHUB_STEP_SUMMARY, "utf8"), comment);
     // A base branch without an estimate: said so, never compared with $0.
     fs.rmSync(path.join(temp, "cost-base.json"));
-    bash(text.run ?? "");
+    assert.equal(runStep(commentText, env).status, 0);
     assert.match(fs.readFileSync(posted, "utf8"), /No estimate from the base branch to compare with/);
     fs.rmSync(temp, { recursive: true, force: true });
   });
 });
+
+/**
+ * GitHub's filter patterns (docs "Workflow syntax", "Filter pattern cheat sheet"): `*` any characters
+ * but `/`, `**` any characters, `**\/` also none; a later `!pattern` excludes what earlier ones matched.
+ */
+function matchesPaths(file: string, patterns: string[]): boolean {
+  let included = false;
+  for (const raw of patterns) {
+    const negated = raw.startsWith("!");
+    const pattern = negated ? raw.slice(1) : raw;
+    if (/[?+[\]]/.test(pattern)) throw new Error(`${pattern}: a pattern this helper does not model`);
+    const source = pattern
+      .split(/(\*\*\/|\*\*|\*)/)
+      .map((part) =>
+        part === "**/"
+          ? "(?:.*/)?"
+          : part === "**"
+            ? ".*"
+            : part === "*"
+              ? "[^/]*"
+              : part.replace(/[.^$()|{}\\]/g, "\\$&"),
+      )
+      .join("");
+    if (new RegExp(`^${source}$`).test(file)) included = !negated;
+  }
+  return included;
+}
+
+/** What a deploy is built from: the program's import closure from index.ts, the stack files and
+ * manifests, and every tracked file the image's build context (.dockerignore's allowlist) admits. */
+function deployableFiles(): string[] {
+  const seen = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const source = fs.readFileSync(path.join(ROOT, file), "utf8");
+    for (const [, spec] of source.matchAll(/(?:from|import|require\()\s*"(\.{1,2}\/[^"]+)"/g)) {
+      const target = path.join(path.dirname(file), spec as string);
+      const candidates = [`${target}.ts`, path.join(target, "index.ts"), target];
+      const found = candidates.find(
+        (c) => fs.existsSync(path.join(ROOT, c)) && fs.statSync(path.join(ROOT, c)).isFile(),
+      );
+      if (found) visit(found);
+    }
+  };
+  visit("index.ts");
+  const tracked = execFileSync("git", ["ls-files"], { cwd: ROOT, encoding: "utf8" })
+    .split("\n")
+    .filter(Boolean);
+  const allow = fs
+    .readFileSync(path.join(ROOT, ".dockerignore"), "utf8")
+    .split("\n")
+    .filter((l) => l.startsWith("!"))
+    .map((l) => l.slice(1));
+  const inContext = tracked.filter(
+    (f) => allow.some((a) => (a.endsWith("/") ? f.startsWith(a) : f === a)) && !/\.(test\.ts|md)$/.test(f),
+  );
+  const program = [...seen].filter((f) => !f.endsWith(".test.ts"));
+  return [
+    ...new Set([
+      ...program,
+      ...inContext,
+      "Pulumi.yaml",
+      "Pulumi.dev.yaml",
+      "Pulumi.prod.yaml",
+      "tsconfig.json",
+      "tsconfig.pulumi.json",
+      "Dockerfile",
+      ".dockerignore",
+    ]),
+  ].sort();
+}
