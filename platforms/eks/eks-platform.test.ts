@@ -736,7 +736,10 @@ describe("EKS: only the ALB reaches the pods; up waits for the ALB's address", (
   });
 
   const policySpec = (r: ProgramRun) =>
-    r.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec as {
+    // The app's policy, not the namespace's default deny (platforms/workload/kubernetes-app.test.ts).
+    r
+      .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      .filter((n) => n.name.endsWith("-app-network-policy"))[0]?.inputs.spec as {
       ingress: { from: unknown[]; ports: unknown[] }[];
     };
 
