@@ -138,6 +138,9 @@ export const CLUSTER_AUTOSCALER_CHART = {
   repository: "https://kubernetes.github.io/autoscaler",
   chart: "cluster-autoscaler",
   version: "9.59.0",
+  digest: "sha256:90276dafe65cf5d4328ef8313baf6cfb9d130683e0c9f3c28a03b4d8a9ed8f6e",
+  digestSource:
+    "kubernetes/autoscaler gh-pages index.yaml (commit be36214, generated 2026-07-26), entry cluster-autoscaler 9.59.0; read 2026-12-07",
 } as const;
 /**
  * fluent/helm-charts charts/fluent-bit 0.58.1 = Fluent Bit 5.1.1 (its Chart.yaml `appVersion`, at the
@@ -152,6 +155,9 @@ export const FLUENT_BIT_CHART = {
   repository: "https://fluent.github.io/helm-charts",
   chart: "fluent-bit",
   version: "0.58.1",
+  digest: "sha256:fc2235278cdb4e76befb8520464a66ff459c6d7711bbbc8755dedcc32799877b",
+  digestSource:
+    "fluent/helm-charts gh-pages index.yaml (commit 26ab995, generated 2026-08-18), entry fluent-bit 0.58.1; read 2026-12-07",
   source: "https://github.com/fluent/helm-charts/blob/main/charts/fluent-bit/Chart.yaml",
   read: "2026-12-07",
 } as const;
