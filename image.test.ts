@@ -176,9 +176,15 @@ describe("base images", () => {
     assert.equal(stdout.trim(), "24 trixie");
   });
 
-  it("Renovate proposes bumps for the Dockerfile (digests included), the workflows and npm", () => {
+  it("Renovate proposes bumps for the Dockerfile (digests included), the workflows, npm and the EKS add-ons", () => {
     const renovate = JSON.parse(fs.readFileSync(path.join(ROOT, ".github/renovate.json"), "utf8"));
-    assert.deepEqual([...renovate.enabledManagers].sort(), ["dockerfile", "github-actions", "npm"]);
+    // custom.regex: the EKS add-on charts and the Fluent Bit tag (platforms/eks/versions.ts, issue 32).
+    assert.deepEqual([...renovate.enabledManagers].sort(), [
+      "custom.regex",
+      "dockerfile",
+      "github-actions",
+      "npm",
+    ]);
     assert.ok(renovate.extends.includes("docker:pinDigests"));
     assert.ok(!fs.existsSync(path.join(ROOT, ".github/dependabot.yml")), "one bump bot, not two");
   });
