@@ -556,6 +556,33 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
+      name: "kubeconfig with an http:// server",
+      options: {
+        config: { platform: "kubernetes" },
+        secrets: {
+          kubeconfig: KUBECONFIG.replace("server: https://127.0.0.1:6443", "server: http://127.0.0.1:8080"),
+        },
+      },
+      expected: [
+        'fastify-deploy:kubeconfig: context "example": got an http:// server URL; expected https:// (credentials are sent to the API server on every call)',
+      ],
+    },
+    {
+      name: "kubeconfig with insecure-skip-tls-verify",
+      options: {
+        config: { platform: "kubernetes" },
+        secrets: {
+          kubeconfig: KUBECONFIG.replace(
+            "      certificate-authority-data: LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCg==",
+            "      insecure-skip-tls-verify: true",
+          ),
+        },
+      },
+      expected: [
+        'fastify-deploy:kubeconfig: context "example": got insecure-skip-tls-verify: true; expected the server\'s certificate verified (certificate-authority-data, or a publicly trusted certificate)',
+      ],
+    },
+    {
       name: "bad namespace, service type and ingress names",
       options: {
         config: {

@@ -176,9 +176,10 @@ describe("base images", () => {
     assert.equal(stdout.trim(), "24 trixie");
   });
 
-  it("Renovate proposes bumps for the Dockerfile (digests included), the workflows and npm", () => {
+  it("Renovate proposes bumps for the Dockerfile (digests included), the workflows, npm and the EKS add-ons", () => {
     const renovate = JSON.parse(fs.readFileSync(path.join(ROOT, ".github/renovate.json"), "utf8"));
-    // custom.regex: the Pulumi CLI version pinned in the workflows (test/workflows.test.ts).
+    // custom.regex: the Pulumi CLI version pinned in the workflows (test/workflows.test.ts), the EKS
+    // add-on charts and the Fluent Bit tag (platforms/eks/versions.ts, issue 32).
     assert.deepEqual([...renovate.enabledManagers].sort(), [
       "custom.regex",
       "dockerfile",

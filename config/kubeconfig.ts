@@ -51,11 +51,30 @@ export function kubeconfigApiServer(text: string, context?: string): string | { 
       problem: `has no context ${show(contextName)}; expected one of ${known.map(show).join(", ") || "(none)"}`,
     };
   }
-  const server = named<{ name: string; cluster?: { server?: unknown } }>(doc.clusters, ctx.context?.cluster)
-    ?.cluster?.server;
+  const cluster = named<{
+    name: string;
+    cluster?: { server?: unknown; "insecure-skip-tls-verify"?: unknown };
+  }>(doc.clusters, ctx.context?.cluster)?.cluster;
+  const server = cluster?.server;
   if (typeof server !== "string" || !/^https?:\/\/\S+$/.test(server)) {
     return {
       problem: `context ${show(contextName)} names no cluster with a server URL; expected clusters[].cluster.server`,
+    };
+  }
+  // The provider sends the user's credentials (a token, a client key's proof) to this server on every
+  // call: over http:// anyone on the path reads them, and with insecure-skip-tls-verify anyone on the path
+  // can pose as the API server and take them. Neither is ever needed to reach a real cluster, whose API
+  // server always serves TLS (https://kubernetes.io/docs/concepts/security/controlling-access/, "Transport
+  // security", read 2026-12-07). The URL is not quoted: it may carry userinfo.
+  if (/^http:/i.test(server)) {
+    return {
+      problem: `context ${show(contextName)}: got an http:// server URL; expected https:// (credentials are sent to the API server on every call)`,
+    };
+  }
+  const skip = cluster?.["insecure-skip-tls-verify"];
+  if (skip === true || skip === "true") {
+    return {
+      problem: `context ${show(contextName)}: got insecure-skip-tls-verify: true; expected the server's certificate verified (certificate-authority-data, or a publicly trusted certificate)`,
     };
   }
   return server;

@@ -175,7 +175,7 @@ describe("cost estimate of every committed stack × platform", () => {
     assert.match(
       text,
       // 14 objects of the app and the refresher, 4 of the synthetic client (issue 17).
-      /^Not priced \(18; never counted as \$0\):\n {2}18 × Kubernetes object on an existing cluster: /m,
+      /^Not priced \(19; never counted as \$0\):\n {2}19 × Kubernetes object on an existing cluster: /m,
     );
     assert.match(text, /^ {2}total \$0\.20\/month$/m);
   });

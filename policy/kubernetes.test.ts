@@ -120,6 +120,8 @@ const mutations: Mutation[] = [
     setting: "NetworkPolicy ingress from",
     from: "prod/kubernetes",
     type: "kubernetes:networking.k8s.io/v1:NetworkPolicy",
+    // The app's policy: the namespace's default deny has no ingress rule to remove a `from` from.
+    name: /-app-network-policy$/,
     mutate: (i) => {
       delete i.spec.ingress[0].from;
     },

@@ -9,6 +9,7 @@ import * as alb from "./alb";
 import * as ec2 from "./ec2";
 import * as ecs from "./ecs";
 import * as eks from "./eks";
+import * as helm from "./helm";
 import * as image from "./image";
 import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
@@ -18,7 +19,7 @@ import { evaluate, isPolicy, policiesOf, type Recorded, recorded, type Violation
 
 const summary = (violations: Violation[]): string[] => violations.map((v) => `[${v.policy}] ${v.message}`);
 
-const DOMAINS = { image, alb, ec2, ecs, eks, kubernetes, availability, observability };
+const DOMAINS = { image, alb, ec2, ecs, eks, helm, kubernetes, availability, observability };
 
 const COMMITTED = STACKS.flatMap((stack) => PLATFORMS.map((platform): Recorded => `${stack}/${platform}`));
 

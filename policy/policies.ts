@@ -17,6 +17,7 @@ import * as alb from "./alb";
 import * as ec2 from "./ec2";
 import * as ecs from "./ecs";
 import * as eks from "./eks";
+import * as helm from "./helm";
 import * as image from "./image";
 import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
@@ -49,6 +50,7 @@ export {
   ecsTaskRolesSeparate,
 } from "./ecs";
 export { eksClusterHardened, eksManagedNodeGroupsOnly, eksNodeGroupPlacement, kmsKeyRotation } from "./eks";
+export { helmReleasePinned } from "./helm";
 export {
   dockerImageCheckoutIndependent,
   ecrLifecycleKeepsPulledImages,
@@ -105,6 +107,7 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   eks.eksNodeGroupPlacement,
   ec2.launchTemplateHardened,
   eks.kmsKeyRotation,
+  helm.helmReleasePinned,
   ec2.ec2InstanceHardened,
   ec2.instancePublicIpOnlyForSsh,
   kubernetes.namespaceRestricted,

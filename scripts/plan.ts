@@ -138,7 +138,8 @@ const KEY_SETTINGS: Record<string, string[]> = {
     "chart",
     "version",
     "values.image.tag",
-    "values.cloudWatchLogs.logGroupName",
+    // Fluent Bit's cluster-wide nodes/proxy grant (off: issue 32 item 2).
+    "values.rbac.nodeAccess",
   ],
   "kubernetes:apps/v1:Deployment": ["spec.replicas"],
   "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": ["spec.minReplicas", "spec.maxReplicas"],

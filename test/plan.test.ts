@@ -142,8 +142,8 @@ describe("npm run plan", () => {
       "desired size left to the autoscaler",
     );
     has(
-      /kubernetes:helm\.sh\/v3:Release {2}app-fluent-bit-release {2}chart=aws-for-fluent-bit .*logGroupName=\/aws\/eks\/fastify-deploy-prod\/containers/,
-      "log shipping",
+      /kubernetes:helm\.sh\/v3:Release {2}app-fluent-bit-release {2}chart=fluent-bit .*values\.rbac\.nodeAccess=false/,
+      "log shipping, no nodes/proxy grant",
     );
     has(
       /aws:cloudwatch\/logGroup:LogGroup {2}app-control-plane-logs {2}name=\/aws\/eks\/fastify-deploy-prod\/cluster {2}retentionInDays=30$/,

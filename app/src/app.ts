@@ -1,8 +1,10 @@
-import { STATUS_CODES } from "node:http";
+import { randomUUID } from "node:crypto";
+import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { JsonSchemaToTsProvider } from "@fastify/type-provider-json-schema-to-ts";
 import Fastify, { type FastifyError, type FastifyServerOptions } from "fastify";
 import type { DestinationStream } from "pino";
 import lifecycle, { type LoadSheddingOptions } from "./plugins/lifecycle.js";
+import securityHeaders from "./plugins/security-headers.js";
 import api from "./routes/api.js";
 import ops from "./routes/ops.js";
 
@@ -42,6 +44,25 @@ export function productionLogger(
   };
 }
 
+/**
+ * A request id a client (or the load balancer) may give in X-Request-Id: 1..128 of `A-Za-z0-9._-`, which
+ * covers UUIDs, ALB/X-Ray style ids and most tracing ids. Anything else (an 8 KB forged id, a newline,
+ * JSON) is not logged: the request gets a fresh id instead.
+ */
+export const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
+
+/** The id logged with a request: the client's X-Request-Id when it is safe, else a new UUID. */
+export function requestId(request: IncomingMessage): string {
+  const given = request.headers["x-request-id"];
+  return typeof given === "string" && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** The path a request asked for, without its query string (which may carry tokens or personal data). */
+export function pathOf(url: string): string {
+  const query = url.indexOf("?");
+  return query === -1 ? url : url.slice(0, query);
+}
+
 /** Builds the service without listening: tests inject into it, server.ts listens. */
 export async function buildApp(options: BuildAppOptions) {
   const app = Fastify({
@@ -53,7 +74,9 @@ export async function buildApp(options: BuildAppOptions) {
     // A slow client cannot hold a request open for ever.
     requestTimeout: 30_000,
     connectionTimeout: 0,
-    requestIdHeader: "x-request-id",
+    // Fastify would take X-Request-Id as given, of any length and content; requestId() checks it first.
+    requestIdHeader: false,
+    genReqId: requestId,
     // Bodies are validated as sent: no silent stripping of unknown fields, no "5" for 5.
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
     return503OnClosing: true,
@@ -70,7 +93,8 @@ export async function buildApp(options: BuildAppOptions) {
     request.log.info(
       {
         method: request.method,
-        url: request.url,
+        // The path only: a query string may carry tokens or personal data, and logs outlive both.
+        url: pathOf(request.url),
         statusCode: reply.statusCode,
         responseTimeMs: Math.round(reply.elapsedTime * 100) / 100,
       },
@@ -100,10 +124,11 @@ export async function buildApp(options: BuildAppOptions) {
     reply.code(404).send({
       statusCode: 404,
       error: "Not Found",
-      message: `Route ${request.method} ${request.url.split("?")[0]} not found`,
+      message: `Route ${request.method} ${pathOf(request.url)} not found`,
     }),
   );
 
+  await app.register(securityHeaders);
   await app.register(lifecycle, options.loadShedding ?? {});
   await app.register(ops, {
     version: options.version,

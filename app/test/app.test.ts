@@ -68,7 +68,7 @@ describe("productionLogger", () => {
 });
 
 describe("access log", () => {
-  it("writes one line per request with method, url, status and time; none for probes at info", async () => {
+  it("writes one line per request with method, path, status and time; none for probes at info", async () => {
     const { lines, stream } = capture();
     const app = await buildApp({ version: "1", logger: productionLogger("info", stream) });
     await app.inject("/");
@@ -82,7 +82,7 @@ describe("access log", () => {
       access.map(({ method, url, statusCode }) => ({ method, url, statusCode })),
       [
         { method: "GET", url: "/", statusCode: 200 },
-        { method: "GET", url: "/nope?x=1", statusCode: 404 },
+        { method: "GET", url: "/nope", statusCode: 404 },
       ],
     );
     for (const entry of access) {
@@ -94,5 +94,59 @@ describe("access log", () => {
       false,
       "Fastify's own request lines are off",
     );
+  });
+});
+
+describe("access log privacy", () => {
+  it("never logs a query string, on a route or a 404", async () => {
+    const { lines, stream } = capture();
+    const app = await buildApp({ version: "1", logger: productionLogger("info", stream) });
+    await app.inject("/v1/random?token=s3cret&email=a%40b.example");
+    await app.inject("/nope?token=s3cret");
+    await app.close();
+    const access = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "request completed");
+    assert.deepEqual(
+      access.map((entry) => entry.url),
+      ["/v1/random", "/nope"],
+    );
+    for (const line of lines) assert.equal(line.includes("s3cret"), false, `query string logged: ${line}`);
+  });
+});
+
+describe("request id", () => {
+  async function loggedId(headers: Record<string, string>): Promise<string> {
+    const { lines, stream } = capture();
+    const app = await buildApp({ version: "1", logger: productionLogger("info", stream) });
+    await app.inject({ url: "/", headers });
+    await app.close();
+    const entry = lines.map((line) => JSON.parse(line)).find((e) => e.msg === "request completed");
+    return entry.reqId;
+  }
+  const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+  it("keeps a well-formed X-Request-Id", async () => {
+    assert.equal(
+      await loggedId({ "x-request-id": "1-67891233-abcdef012345678912345678" }),
+      "1-67891233-abcdef012345678912345678",
+    );
+    assert.equal(await loggedId({ "x-request-id": "req_42.a-B" }), "req_42.a-B");
+    assert.equal(await loggedId({ "x-request-id": "a".repeat(128) }), "a".repeat(128));
+  });
+
+  for (const [name, forged] of [
+    ["oversized (8,200 bytes)", "a".repeat(8_200)],
+    ["one over the limit", "a".repeat(129)],
+    ["with a forged log line", 'x","level":60,"msg":"forged'],
+    ["with spaces", "id with spaces"],
+  ] as const) {
+    it(`replaces one ${name} with a fresh UUID`, async () => {
+      const id = await loggedId({ "x-request-id": forged });
+      assert.match(id, UUID);
+      assert.notEqual(id, forged);
+    });
+  }
+
+  it("generates a UUID when none is given", async () => {
+    assert.match(await loggedId({}), UUID);
   });
 });

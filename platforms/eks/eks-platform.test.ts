@@ -596,17 +596,27 @@ describe("EKS platform", () => {
     assert.equal(release.inputs.chart, FLUENT_BIT_CHART.chart);
     assert.equal(release.inputs.version, FLUENT_BIT_CHART.version);
     const values = release.inputs.values as Record<string, Record<string, unknown>>;
-    assert.deepEqual(values.cloudWatchLogs, {
-      enabled: true,
-      region: "us-east-1",
-      logGroupName: containers.inputs.name,
-      logStreamPrefix: "pod-",
-      autoCreateGroup: false,
-    });
-    // The chart defaults both mergeLog and keepLog to "On" (aws/eks-charts
-    // stable/aws-for-fluent-bit/values.yaml `filter`, chart 0.2.0, read 2026-12-07): every JSON line stored
-    // twice, parsed and raw. keepLog off, mergeLog left at the chart's "On" (not overridden).
-    assert.deepEqual(values.filter, { keepLog: "Off" });
+    // fluent/helm-charts charts/fluent-bit values.yaml `config.outputs` (read 2026-12-07): our group only,
+    // never auto-created; one stream per container.
+    assert.equal(
+      values.config?.outputs,
+      [
+        "[OUTPUT]",
+        "    Name                cloudwatch_logs",
+        "    Match               kube.*",
+        "    region              us-east-1",
+        `    log_group_name      ${containers.inputs.name}`,
+        "    log_stream_prefix   pod-",
+        "    auto_create_group   Off",
+        "",
+      ].join("\n"),
+    );
+    // The raw line is not kept beside its parsed fields (stored and billed twice otherwise); the fields
+    // stay under `data`, as with the earlier aws-for-fluent-bit release.
+    const filters = String(values.config?.filters);
+    assert.match(filters, /Merge_Log {11}On\n/);
+    assert.match(filters, /Merge_Log_Key {7}data\n/);
+    assert.match(filters, /Keep_Log {12}Off\n/);
     const role = prod.one("aws:iam/role:Role", "app-fluent-bit-role");
     assert.equal(
       (values.serviceAccount as unknown as SA).annotations["eks.amazonaws.com/role-arn"],
@@ -736,7 +746,10 @@ describe("EKS: only the ALB reaches the pods; up waits for the ALB's address", (
   });
 
   const policySpec = (r: ProgramRun) =>
-    r.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec as {
+    // The app's policy, not the namespace's default deny (platforms/workload/kubernetes-app.test.ts).
+    r
+      .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      .filter((n) => n.name.endsWith("-app-network-policy"))[0]?.inputs.spec as {
       ingress: { from: unknown[]; ports: unknown[] }[];
     };
 

@@ -15,6 +15,9 @@ export const AWS_LOAD_BALANCER_CONTROLLER_CHART = {
   repository: EKS_CHARTS_REPOSITORY,
   chart: "aws-load-balancer-controller",
   version: AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
+  digest: "sha256:45051f634b33e10baccb3354d0681b7de787c60445e599fa276e0c9aedd4ccd5",
+  digestSource:
+    "aws/eks-charts gh-pages index.yaml (commit c7f9ea5, generated 2026-08-03), entry aws-load-balancer-controller 3.5.0; read 2026-12-07",
 } as const;
 
 export interface AwsLoadBalancerControllerArgs extends IrsaClusterArgs {

@@ -138,18 +138,31 @@ export const CLUSTER_AUTOSCALER_CHART = {
   repository: "https://kubernetes.github.io/autoscaler",
   chart: "cluster-autoscaler",
   version: "9.59.0",
+  digest: "sha256:90276dafe65cf5d4328ef8313baf6cfb9d130683e0c9f3c28a03b4d8a9ed8f6e",
+  digestSource:
+    "kubernetes/autoscaler gh-pages index.yaml (commit be36214, generated 2026-07-26), entry cluster-autoscaler 9.59.0; read 2026-12-07",
 } as const;
 /**
- * aws/eks-charts stable/aws-for-fluent-bit 0.2.0 = AWS for Fluent Bit 3.2.1 (its Chart.yaml; still the
- * chart's version at the repository's newest stored commit 5239609, 2026-08-03, read 2026-12-07).
+ * fluent/helm-charts charts/fluent-bit 0.58.1 = Fluent Bit 5.1.1 (its Chart.yaml `appVersion`, at the
+ * repository's newest stored commit 5b81bf7, 2026-08-18, read 2026-12-07). Chosen over aws/eks-charts
+ * stable/aws-for-fluent-bit 0.2.0, whose templates/clusterrole.yaml grants `get` on `nodes/proxy`
+ * unconditionally (same commit range, 5239609, read 2026-12-07); this chart grants nodes, nodes/metrics
+ * and nodes/proxy only with `rbac.nodeAccess` (templates/clusterrole.yaml), which is false here.
+ * The image tag is pinned to the appVersion (`FLUENT_BIT_IMAGE_TAG`); its digest is NOT pinned: no stored
+ * source gives the digest of cr.fluentbit.io/fluent/fluent-bit:5.1.1 (issue 32 item 6, open).
  */
 export const FLUENT_BIT_CHART = {
-  repository: "https://aws.github.io/eks-charts",
-  chart: "aws-for-fluent-bit",
-  version: "0.2.0",
-  source: "https://github.com/aws/eks-charts/blob/master/stable/aws-for-fluent-bit/Chart.yaml",
+  repository: "https://fluent.github.io/helm-charts",
+  chart: "fluent-bit",
+  version: "0.58.1",
+  digest: "sha256:fc2235278cdb4e76befb8520464a66ff459c6d7711bbbc8755dedcc32799877b",
+  digestSource:
+    "fluent/helm-charts gh-pages index.yaml (commit 26ab995, generated 2026-08-18), entry fluent-bit 0.58.1; read 2026-12-07",
+  source: "https://github.com/fluent/helm-charts/blob/main/charts/fluent-bit/Chart.yaml",
   read: "2026-12-07",
 } as const;
+/** The Fluent Bit image tag: the chart's appVersion, set explicitly so a values change cannot float it. */
+export const FLUENT_BIT_IMAGE_TAG = "5.1.1";
 
 /** The log group EKS writes control-plane logs to: fixed by EKS, `/aws/eks/<cluster-name>/cluster`. */
 export const controlPlaneLogGroupName = (clusterName: string): string => `/aws/eks/${clusterName}/cluster`;

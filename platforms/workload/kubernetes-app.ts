@@ -209,6 +209,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
     createAutoscaler(w, deployment);
     createDisruptionBudget(w);
     createNetworkPolicy(w);
+    if (args.createNamespace) createDefaultDeny(w);
 
     this.namespace = namespace;
     this.serviceName = service.metadata.name;
@@ -585,6 +586,41 @@ function createNetworkPolicy(w: Workload): void {
           sources.length > 0
             ? [{ from: sources.map(networkPolicyPeer), ports: [{ port: APP_PORT, protocol: "TCP" }] }]
             : [],
+        egress: [],
+      },
+    },
+    w.opts,
+  );
+}
+
+/** The label every ECR pull-secret refresher pod carries (ecr-pull-secret.ts). */
+const REFRESHER_COMPONENT = "ecr-pull-refresher";
+
+/**
+ * Default deny for the namespace this component owns: any pod no policy of its own admits (a debug pod,
+ * a future workload, an attacker's pod scheduled there) gets nothing in and nothing out. Policies add up,
+ * so the app's and the synthetic client's own policies still admit what they name (the load balancer or
+ * ingress sources, the client's DNS and app-port egress), and kubelet probes come from the node, which
+ * NetworkPolicy never blocks. Kubernetes "Network Policies", "Default deny all ingress and all egress
+ * traffic" (https://kubernetes.io/docs/concepts/services-networking/network-policies/, read 2026-12-07).
+ *
+ * The ECR pull-secret refresher is left out: it calls ECR and the Kubernetes API on 443 (6443 on some
+ * clusters), addresses this component does not know, and it has no egress policy of its own yet. Only
+ * in a namespace this component creates: in a shared one, it would cut off other teams' pods.
+ */
+function createDefaultDeny(w: Workload): void {
+  new k8s.networking.v1.NetworkPolicy(
+    `${w.name}-default-deny`,
+    {
+      metadata: { ...w.metadata, name: `${w.metadata.name}-default-deny` },
+      spec: {
+        podSelector: {
+          matchExpressions: [
+            { key: "app.kubernetes.io/component", operator: "NotIn", values: [REFRESHER_COMPONENT] },
+          ],
+        },
+        policyTypes: ["Ingress", "Egress"],
+        ingress: [],
         egress: [],
       },
     },

@@ -161,7 +161,9 @@ describe("synthetic client on kubernetes: a CronJob in the cluster", () => {
 
   it("syntheticCheck false: no client, and the app admits no one for it", () => {
     assert.equal(children(off).length, 0);
-    const app = off.one("kubernetes:networking.k8s.io/v1:NetworkPolicy").inputs.spec as Json;
+    // The app's policy, not the namespace's default deny.
+    const app = off.one("kubernetes:networking.k8s.io/v1:NetworkPolicy", "app-app-network-policy").inputs
+      .spec as Json;
     assert.ok((app.ingress[0].from as Json[]).every((peer) => peer.podSelector === undefined));
   });
 });

@@ -19,6 +19,11 @@ const Version = {
   required: ["version", "commit", "platform", "node"],
 } as const;
 
+/** `v22.11.0` → `22`. */
+export function nodeMajor(version: string): string {
+  return version.replace(/^v/, "").split(".")[0] ?? version;
+}
+
 /** Routes for load balancers, orchestrators and operators. */
 const ops: FastifyPluginAsyncJsonSchemaToTs<{ Options: OpsRoutesOptions }> = async (app, opts) => {
   app.get(
@@ -56,7 +61,8 @@ const ops: FastifyPluginAsyncJsonSchemaToTs<{ Options: OpsRoutesOptions }> = asy
     version: opts.version,
     commit: opts.commit,
     platform: opts.platform,
-    node: process.version,
+    // The major only (e.g. "22"): the exact patch level tells an attacker which CVEs are unpatched.
+    node: nodeMajor(process.version),
   };
   app.get(
     "/version",

@@ -33,7 +33,7 @@ describe("GET /readyz", () => {
 });
 
 describe("GET /version", () => {
-  it("reports version, commit, platform and node", async () => {
+  it("reports version, commit, platform and the Node major only", async () => {
     const app = await build({ version: "9.9.9", commit: "abc1234", platform: "ecs" });
     const res = await app.inject("/version");
     assert.equal(res.statusCode, 200);
@@ -41,8 +41,16 @@ describe("GET /version", () => {
       version: "9.9.9",
       commit: "abc1234",
       platform: "ecs",
-      node: process.version,
+      node: process.versions.node.split(".")[0],
     });
+    await app.close();
+  });
+
+  it("tells no runtime minor or patch level", async () => {
+    const app = await build();
+    const { node } = (await app.inject("/version")).json();
+    assert.match(node, /^\d+$/);
+    assert.equal((await app.inject("/version")).body.includes(process.versions.node), false);
     await app.close();
   });
 
@@ -52,7 +60,7 @@ describe("GET /version", () => {
       version: "1.2.3",
       commit: "unknown",
       platform: "local",
-      node: process.version,
+      node: process.versions.node.split(".")[0],
     });
     await app.close();
   });
