@@ -176,6 +176,15 @@ describe("base images", () => {
     assert.equal(stdout.trim(), "24 trixie");
   });
 
+  it("renovate.json names each top-level key once (JSON.parse would keep the last silently)", () => {
+    const keys = (text: string) => [...text.matchAll(/^ {2}"([^"]+)":/gm)].map((m) => m[1]);
+    const duplicated = (text: string) => keys(text).filter((k, i, all) => all.indexOf(k) !== i);
+    assert.deepEqual(duplicated(fs.readFileSync(path.join(ROOT, ".github/renovate.json"), "utf8")), []);
+    assert.deepEqual(duplicated('{\n  "customManagers": [],\n  "a": 1,\n  "customManagers": []\n}'), [
+      "customManagers",
+    ]);
+  });
+
   it("Renovate proposes bumps for the Dockerfile (digests included), the workflows, npm and the EKS add-ons", () => {
     const renovate = JSON.parse(fs.readFileSync(path.join(ROOT, ".github/renovate.json"), "utf8"));
     // custom.regex: the Pulumi CLI version pinned in the workflows (test/workflows.test.ts), the EKS
