@@ -568,10 +568,29 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
         secrets: { kubeconfig: KUBECONFIG },
       },
       expected: [
-        'fastify-deploy:namespace: got "Fastify_App"; expected a Kubernetes namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)',
+        `fastify-deploy:namespace: got "Fastify_App"; expected a namespace name that also names the app's objects: 1..35 of a-z 0-9 -, starting with a letter (a Service name is a DNS-1035 label) and ending alphanumeric (<namespace>-synthetic-client is a CronJob name, at most 52 characters)`,
         'fastify-deploy:serviceType: got "External"; expected one of ClusterIP, NodePort, LoadBalancer',
         'fastify-deploy:ingressClassName: got "Nginx!"; expected an IngressClass name such as nginx or alb',
         'fastify-deploy:ingressHost: got "https://app.example.com"; expected a lower-case DNS host name such as app.example.com',
+      ],
+    },
+    {
+      // Issue 24: both were accepted, and the API server rejected the objects named after them.
+      name: "a namespace that names a Service (DNS-1035: a letter first) and fits the CronJob name limit",
+      options: {
+        config: { platform: "kubernetes", namespace: "1shop" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        `fastify-deploy:namespace: got "1shop"; expected a namespace name that also names the app's objects: 1..35 of a-z 0-9 -, starting with a letter (a Service name is a DNS-1035 label) and ending alphanumeric (<namespace>-synthetic-client is a CronJob name, at most 52 characters)`,
+      ],
+    },
+    {
+      // 36 characters: "<namespace>-synthetic-client" would be 53, one over the CronJob limit.
+      name: "a 36-character namespace",
+      options: eks({ namespace: "a".repeat(36) }),
+      expected: [
+        `fastify-deploy:namespace: got "${"a".repeat(36)}"; expected a namespace name that also names the app's objects: 1..35 of a-z 0-9 -, starting with a letter (a Service name is a DNS-1035 label) and ending alphanumeric (<namespace>-synthetic-client is a CronJob name, at most 52 characters)`,
       ],
     },
     {

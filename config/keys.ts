@@ -13,6 +13,8 @@ import {
   KUBERNETES_SUPPORT_TYPES,
   LOG_LEVELS,
   LOG_RETENTION_DAYS,
+  MAX_CRONJOB_NAME_LENGTH,
+  MAX_NAMESPACE_LENGTH,
   NAT_STRATEGIES,
   PLATFORMS,
   type Platform,
@@ -57,6 +59,20 @@ export interface KeySpec {
 }
 
 const ALL = PLATFORMS;
+
+/**
+ * The app's namespace also names every object in it (`<namespace>`, `<namespace>-synthetic-client`, …):
+ * a Service name is a DNS-1035 label, so it starts with a letter (kubernetes
+ * pkg/apis/core/validation/validation.go ValidateServiceName = apimachinery IsDNS1035Label, read
+ * 2026-12-07), and the longest derived CronJob name must fit the CronJob limit (facts/kubernetes.ts).
+ */
+const appNamespaceName = z
+  .string()
+  .regex(new RegExp(`^[a-z]([-a-z0-9]{0,${MAX_NAMESPACE_LENGTH - 2}}[a-z0-9])?$`), {
+    error: expected(
+      `a namespace name that also names the app's objects: 1..${MAX_NAMESPACE_LENGTH} of a-z 0-9 -, starting with a letter (a Service name is a DNS-1035 label) and ending alphanumeric (<namespace>-synthetic-client is a CronJob name, at most ${MAX_CRONJOB_NAME_LENGTH} characters)`,
+    ),
+  });
 const AWS: readonly Platform[] = ["ecs", "eks"];
 
 /**
@@ -160,7 +176,7 @@ export const CONFIG_KEYS = {
   },
   namespace: {
     platforms: ["kubernetes", "eks"],
-    schema: namespaceName,
+    schema: appNamespaceName,
   },
   createNamespace: { platforms: ["kubernetes"], schema: boolean },
   imagePullSecret: {
