@@ -502,6 +502,21 @@ describe("Kubernetes platform", () => {
       );
     });
 
+    // Issue 24, item 2: the provider fails on a Failed Job and the engine retried the same immutable Job
+    // every up. With pulumi.com/replaceUnready "true" the provider's Diff replaces a Job that is not
+    // Ready (pulumi-kubernetes provider/pkg/provider/provider.go Diff, metadata.ReplaceUnready, read
+    // 2026-12-07); delete first, as the fixed name requires.
+    it("a failed first refresh is replaced at the next up (replaceUnready), deleted first", () => {
+      const { job } = ecrPull(dev);
+      assert.equal((job.inputs.metadata as Json).annotations?.["pulumi.com/replaceUnready"], "true");
+      assert.equal(job.deleteBeforeReplace, true);
+      // Only the one-off Job: on a CronJob the provider ignores the annotation with a warning.
+      assert.equal(
+        (ecrPull(dev).cron.inputs.metadata as Json).annotations?.["pulumi.com/replaceUnready"],
+        undefined,
+      );
+    });
+
     it("a Job fills the Secret before the app's pods exist; a CronJob refreshes it every 3 hours", () => {
       const { job, cron } = ecrPull(dev);
       assert.ok(
