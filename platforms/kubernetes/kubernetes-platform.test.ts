@@ -433,17 +433,31 @@ describe("Kubernetes platform", () => {
       ]);
     });
 
-    it("configured sources replace the defaults", async () => {
+    // Issue 24, item 6: configured sources used to replace these, and the ingress controller lost access.
+    it("configured sources add to what the exposure needs, never replace it", async () => {
       const run = await kubernetes("dev", {
         ingressClassName: "nginx",
+        serviceType: "NodePort",
+        nodeCidrs: ["172.18.0.0/16"],
         networkPolicyNamespaces: ["edge"],
         networkPolicyCidrs: ["10.1.0.0/16"],
       });
       assert.deepEqual(networkPolicy(run).ingress, [
         {
-          from: [namespaceSource("edge"), { ipBlock: { cidr: "10.1.0.0/16" } }, syntheticClient],
+          from: [
+            namespaceSource("ingress-nginx"),
+            { ipBlock: { cidr: "172.18.0.0/16" } },
+            namespaceSource("edge"),
+            { ipBlock: { cidr: "10.1.0.0/16" } },
+            syntheticClient,
+          ],
           ports: appPort,
         },
+      ]);
+      // Configured sources on a ClusterIP Service without Ingress stand instead of the own-namespace fallback.
+      const clusterIp = await kubernetes("dev", { networkPolicyNamespaces: ["edge"] });
+      assert.deepEqual(networkPolicy(clusterIp).ingress, [
+        { from: [namespaceSource("edge"), syntheticClient], ports: appPort },
       ]);
     });
 

@@ -49,7 +49,7 @@ export interface KubernetesPlatformArgs {
   serviceType: ServiceType;
   /** An Ingress of this class in front of the Service; `tlsSecretName` comes with `host`. */
   ingress?: { className: string; host?: string; tlsSecretName?: string };
-  /** Who may reach the app port. Both empty means the platform's defaults ({@link defaultNetworkPolicySources}). */
+  /** Who else may reach the app port, besides what the exposure needs ({@link requiredNetworkPolicySources}). */
   networkPolicy: NetworkPolicySources;
   /** Namespace of the ingress controller that serves `ingress.className`. */
   ingressControllerNamespace: string;
@@ -96,7 +96,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         serviceType: args.serviceType,
         ...(args.ingress !== undefined && { ingress: args.ingress }),
         networkPolicySources: [
-          ...networkPolicySources(args.networkPolicy, () => defaultNetworkPolicySources(args)),
+          ...appSources(args),
           // Admitted whatever else is configured: it is part of the stack.
           ...(args.syntheticClient ? [{ podLabels: SYNTHETIC_CLIENT_LABELS }] : []),
         ],
@@ -183,22 +183,26 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 }
 
 /**
- * Who reaches the app on a cluster we know nothing about: the ingress controller's namespace when an
- * Ingress routes to it, the node (and pod-targeting load balancer) CIDRs when the Service is NodePort
- * or LoadBalancer (kube-proxy hands such traffic on from a node's address), and otherwise only pods of
- * the app's own namespace (clients in the cluster must be named in config).
+ * Who must reach the app for its exposure to work: the ingress controller's namespace when an Ingress
+ * routes to it, the node (and pod-targeting load balancer) CIDRs when the Service is NodePort or
+ * LoadBalancer (kube-proxy hands such traffic on from a node's address). Configured sources add to these.
  */
-export function defaultNetworkPolicySources(
-  args: Pick<
-    KubernetesPlatformArgs,
-    "namespace" | "serviceType" | "ingress" | "ingressControllerNamespace" | "nodeCidrs"
-  >,
+export function requiredNetworkPolicySources(
+  args: Pick<KubernetesPlatformArgs, "serviceType" | "ingress" | "ingressControllerNamespace" | "nodeCidrs">,
 ): NetworkPolicySource[] {
   const sources: NetworkPolicySource[] = [];
   if (args.ingress !== undefined) sources.push({ namespace: args.ingressControllerNamespace });
   if (args.serviceType !== "ClusterIP") sources.push(...args.nodeCidrs.map((cidr) => ({ cidr })));
-  if (sources.length === 0) sources.push({ namespace: args.namespace });
   return sources;
+}
+
+/**
+ * The required sources plus the configured ones; with none of either (a ClusterIP Service, no Ingress,
+ * nothing configured), the pods of the app's own namespace, so clients in it can still be added there.
+ */
+function appSources(args: KubernetesPlatformArgs): NetworkPolicySource[] {
+  const sources = networkPolicySources(args.networkPolicy, () => requiredNetworkPolicySources(args));
+  return sources.length > 0 ? sources : [{ namespace: args.namespace }];
 }
 
 /**

@@ -26,15 +26,17 @@ export type NetworkPolicySource =
   | { podLabels: Record<string, string> };
 
 /**
- * The NetworkPolicy's sources: the configured ones (namespaces, then CIDRs) when any is set, for they
- * replace every default; else the platform's `defaults`, only then computed.
+ * The NetworkPolicy's sources: what the platform's exposure needs (`required`: the ALB's subnets, the
+ * ingress controller's or gateway's namespace, the nodes behind a NodePort), then the configured ones.
+ * Configured sources add to the required ones and never replace them: replacing them let
+ * `networkPolicyNamespaces: ["monitoring"]` drop the ALB's subnets on EKS, a full outage (issue 24).
  */
 export function networkPolicySources(
   configured: { namespaces: readonly string[]; cidrs: readonly string[] },
-  defaults: () => NetworkPolicySource[],
+  required: () => NetworkPolicySource[],
 ): NetworkPolicySource[] {
-  if (configured.namespaces.length === 0 && configured.cidrs.length === 0) return defaults();
   return [
+    ...required(),
     ...configured.namespaces.map((namespace) => ({ namespace })),
     ...configured.cidrs.map((cidr) => ({ cidr })),
   ];
