@@ -434,7 +434,13 @@ function createDeployment(
         // Never below the desired count during a rollout: a new pod must be ready before an old one goes.
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
-          metadata: { labels: w.labels },
+          // With readiness gates the pods carry the gate label too: the controller's webhook, fail-closed,
+          // selects exactly them (see the AWS Load Balancer Controller's objectSelector). Not in the selector.
+          metadata: {
+            labels: w.args.podReadinessGates
+              ? { ...w.labels, [POD_READINESS_GATE_LABEL]: "enabled" }
+              : w.labels,
+          },
           spec: podSpec(w, pod.serviceAccount, pod.pullSecretName),
         },
       },
