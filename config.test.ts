@@ -1250,6 +1250,24 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.ok(eks.warnings.some((w) => w.startsWith("fastify-deploy:syntheticCheck is true but")));
   });
 
+  // Issue 24, item 8: Docker Hub's anonymous limit (10 pulls/hour per IPv4 address: docker/docs
+  // content/manuals/docker-hub/usage/_index.md, read 2026-12-07) breaks the in-cluster Jobs.
+  it("kubernetes: an in-cluster Node image from Docker Hub warns; the default mirror does not", () => {
+    const digest = "sha256:50c3b2f6988dfc307b86e5301d69611af31f4789bdf232863b07d3b02fe55ae0";
+    const warningsFor = (ecrRefresherImage?: string) =>
+      parse(
+        raw({
+          config: { platform: "kubernetes", ...(ecrRefresherImage ? { ecrRefresherImage } : {}) },
+          secrets: { kubeconfig: KUBECONFIG },
+        }),
+      ).warnings.filter((w) => w.startsWith("fastify-deploy:ecrRefresherImage"));
+    assert.deepEqual(warningsFor(), []);
+    assert.deepEqual(warningsFor(`docker.io/library/node@${digest}`), [
+      `fastify-deploy:ecrRefresherImage: "docker.io/library/node@${digest}" pulls from docker.io, which limits anonymous pulls per address (10 per hour on Docker Hub): the refresher's and synthetic client's Jobs can fail with ErrImagePull on busy or NAT-shared nodes; prefer a mirror such as public.ecr.aws/docker/library/node@<the same digest>`,
+    ]);
+    assert.equal(warningsFor(`registry.example.com/node@${digest}`).length, 0);
+  });
+
   it("alarmEmail on kubernetes warns (no SNS there); syntheticCheck maps to the in-cluster client", async () => {
     const { config, warnings } = parse(
       raw({
@@ -1338,7 +1356,8 @@ describe("the refresher runs in the Dockerfile's pinned base image", () => {
     const dockerfile = readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
     const runtime = /^ARG RUNTIME_IMAGE=node:[^@\s]+@(sha256:[a-f0-9]{64})$/m.exec(dockerfile);
     assert.ok(runtime, "the Dockerfile pins RUNTIME_IMAGE by digest");
-    assert.equal(DEFAULT_ECR_REFRESHER_IMAGE, `docker.io/library/node@${runtime[1]}`);
+    // From the Docker Official Images' mirror on ECR Public, not Docker Hub (issue 24, item 8).
+    assert.equal(DEFAULT_ECR_REFRESHER_IMAGE, `public.ecr.aws/docker/library/node@${runtime[1]}`);
   });
 });
 

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ecrImage } from "../facts";
+import { ecrImage, imageRegistryHost, RATE_LIMITED_REGISTRIES } from "../facts";
 import { appSettings, type PlatformModule, type RawConfig, scalingSettings, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { kubeconfigApiServer } from "./kubeconfig";
@@ -9,7 +9,7 @@ import type { PlatformArgs } from "./stack-config";
 /** Any Kubernetes cluster through a kubeconfig: its rules between keys and KubernetesPlatformArgs. */
 export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
   problems: (v, raw) => [...kubeconfigProblems(v, raw), ...exposureProblems(v)],
-  warnings: () => [],
+  warnings: (v) => inClusterImageWarnings(v),
   args(v) {
     // Valid here (kubeconfigProblems found nothing): the server URL names the cluster.
     const apiServer = kubeconfigApiServer(v.kubeconfig, v.kubeconfigContext) as string;
@@ -91,4 +91,17 @@ function exposureProblems(v: Values): string[] {
     );
   }
   return problems;
+}
+
+/**
+ * The refresher's and synthetic client's image from a registry that limits anonymous pulls per address
+ * (Docker Hub: facts/kubernetes.ts RATE_LIMITED_REGISTRIES) works until a busy or NAT-shared cluster
+ * hits the limit; a warning, since the user chose it.
+ */
+function inClusterImageWarnings(v: Valid): string[] {
+  const host = imageRegistryHost(v.ecrRefresherImage);
+  if (!(RATE_LIMITED_REGISTRIES as readonly string[]).includes(host)) return [];
+  return [
+    `${fullKey("ecrRefresherImage")}: ${show(v.ecrRefresherImage)} pulls from ${host}, which limits anonymous pulls per address (10 per hour on Docker Hub): the refresher's and synthetic client's Jobs can fail with ErrImagePull on busy or NAT-shared nodes; prefer a mirror such as public.ecr.aws/docker/library/node@<the same digest>`,
+  ];
 }

@@ -51,3 +51,25 @@ export const CRONJOB_NAME_SUFFIXES = ["-synthetic-client", "-ecr-refresher"] as 
 /** The longest namespace name whose derived CronJob names all fit {@link MAX_CRONJOB_NAME_LENGTH}: 35. */
 export const MAX_NAMESPACE_LENGTH =
   MAX_CRONJOB_NAME_LENGTH - Math.max(...CRONJOB_NAME_SUFFIXES.map((suffix) => suffix.length));
+
+/**
+ * The registry host an image reference pulls from, as the container runtimes resolve it: the first
+ * path component when it holds a "." or ":" or is "localhost", else Docker Hub, "docker.io"
+ * (distribution/reference normalize.go splitDockerDomain, which containerd and CRI-O share; read
+ * 2026-12-07). So "node:24" and "library/node" pull from Docker Hub too.
+ */
+export function imageRegistryHost(image: string): string {
+  const slash = image.indexOf("/");
+  const first = slash === -1 ? "" : image.slice(0, slash);
+  if (first === "" || !(first.includes(".") || first.includes(":") || first === "localhost"))
+    return "docker.io";
+  return first === "index.docker.io" || first === "registry-1.docker.io" ? "docker.io" : first;
+}
+
+/**
+ * Docker Hub limits unauthenticated pulls to 10 per hour per IPv4 address or IPv6 /64 (docker/docs
+ * content/manuals/docker-hub/usage/_index.md as of docker/docs#22134, 2025; read 2026-12-07), and every
+ * node behind one NAT gateway shares an address: an in-cluster Job whose image comes from there fails
+ * with ErrImagePull on a busy cluster. Images the program runs in a cluster come from elsewhere.
+ */
+export const RATE_LIMITED_REGISTRIES = ["docker.io"] as const;

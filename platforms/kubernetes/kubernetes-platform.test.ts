@@ -565,7 +565,7 @@ describe("Kubernetes platform", () => {
         readFileSync(path.join(ROOT, "platforms/workload/ecr-pull-refresher.cjs"), "utf8"),
       );
       const c = (job.inputs.spec as Json).template.spec.containers[0];
-      assert.match(c.image, /^docker\.io\/library\/node@sha256:[a-f0-9]{64}$/);
+      assert.match(c.image, /^public\.ecr\.aws\/docker\/library\/node@sha256:[a-f0-9]{64}$/);
       assert.deepEqual(c.command, ["node", "/refresher/refresh.cjs"]);
     });
 
