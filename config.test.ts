@@ -575,6 +575,16 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
+      name: "a cluster identifier with spaces",
+      options: {
+        config: { platform: "kubernetes", clusterIdentifier: "shop prod" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:clusterIdentifier: got "shop prod"; expected a stable name for the cluster, 1..253 characters without spaces, e.g. shop-prod-gke',
+      ],
+    },
+    {
       // Issue 24: both were accepted, and the API server rejected the objects named after them.
       name: "a namespace that names a Service (DNS-1035: a letter first) and fits the CronJob name limit",
       options: {
@@ -1307,7 +1317,8 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.equal(config.platform, "kubernetes");
     if (config.platform !== "kubernetes") return;
     assert.equal(await pulumi.isSecret(config.kubernetes.cluster.kubeconfig), true);
-    assert.equal(config.kubernetes.cluster.apiServer, "https://127.0.0.1:6443");
+    // Without clusterIdentifier the provider's identity stays the API server URL (no change for existing stacks).
+    assert.equal(config.kubernetes.cluster.identifier, "https://127.0.0.1:6443");
     // auto: no wait for an address on a cluster we know nothing about; the refresher's pinned image.
     assert.equal(config.kubernetes.awaitAddress, false);
     assert.deepEqual(config.kubernetes.networkPolicy, { namespaces: [], cidrs: [] });

@@ -174,6 +174,16 @@ export const CONFIG_KEYS = {
     platforms: ["kubernetes"],
     schema: optional(z.string().regex(/^\S+$/, { error: expected("a context name from the kubeconfig") })),
   },
+  clusterIdentifier: {
+    platforms: ["kubernetes"],
+    schema: optional(
+      z.string().regex(/^\S{1,253}$/, {
+        error: expected(
+          "a stable name for the cluster, 1..253 characters without spaces, e.g. shop-prod-gke",
+        ),
+      }),
+    ),
+  },
   namespace: {
     platforms: ["kubernetes", "eks"],
     schema: appNamespaceName,

@@ -19,7 +19,7 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
       cluster: {
         kubeconfig: pulumi.secret(v.kubeconfig),
         ...(v.kubeconfigContext !== undefined && { context: v.kubeconfigContext }),
-        apiServer,
+        identifier: v.clusterIdentifier ?? apiServer,
       },
       imagePull: imagePull(v),
       namespace: v.namespace,

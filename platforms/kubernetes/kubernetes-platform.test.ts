@@ -135,6 +135,22 @@ describe("Kubernetes platform", () => {
       assert.equal(prodLike.one("pulumi:providers:kubernetes").inputs.context, "example");
     });
 
+    // Issue 24, item 9: the identity was always the server URL, so reaching the same cluster by another
+    // URL replaced every object. pulumi-kubernetes replaces its provider only when clusterIdentifier
+    // changes (@pulumi/kubernetes 4.34.2 provider.d.ts ProviderArgs.clusterIdentifier, read 2026-12-07).
+    it("with clusterIdentifier the provider keeps its identity when the kubeconfig's server URL changes", async () => {
+      const at = (server: string) =>
+        runProgram({
+          stack: "dev",
+          config: { platform: "kubernetes", clusterIdentifier: "shop-prod-gke" },
+          secrets: { kubeconfig: KUBECONFIG.replace("https://127.0.0.1:6443", server) },
+        });
+      const [before, after] = [await at("https://127.0.0.1:6443"), await at("https://10.0.0.1:443")];
+      const identity = (run: ProgramRun) => run.one("pulumi:providers:kubernetes").inputs.clusterIdentifier;
+      assert.equal(identity(before), "shop-prod-gke");
+      assert.equal(identity(after), identity(before));
+    });
+
     it("never appears in a plain input or output", () => {
       for (const [label, run] of runs) {
         for (const r of run.resources) {

@@ -38,10 +38,12 @@ export interface KubernetesPlatformArgs {
     /** kubeconfig context to use; the kubeconfig's current-context when unset. */
     context?: string;
     /**
-     * The cluster's API server URL, its identity: rotated credentials update the provider in place; only
-     * a change of cluster replaces it, and with it every object on the cluster.
+     * The cluster's identity for the provider (`clusterIdentifier`): rotated credentials or another URL
+     * for the same cluster update the provider in place; only a change of identity replaces it, and with
+     * it every object on the cluster. Config gives the `clusterIdentifier` key or, by default, the
+     * kubeconfig's API server URL.
      */
-    apiServer: string;
+    identifier: string;
   };
   imagePull: ImagePullArgs;
   namespace: string;
@@ -206,8 +208,10 @@ function appSources(args: KubernetesPlatformArgs): NetworkPolicySource[] {
 }
 
 /**
- * The one way the program reaches the cluster: the given kubeconfig, kept secret. Identified by its API
- * server, so rotated credentials update the provider in place and only another cluster replaces it.
+ * The one way the program reaches the cluster: the given kubeconfig, kept secret. Identified by
+ * `cluster.identifier`, so rotated credentials update the provider in place and only another cluster
+ * replaces it (@pulumi/kubernetes 4.34.2 provider.d.ts ProviderArgs.clusterIdentifier: "the provider
+ * will only be replaced when clusterIdentifier changes", read 2026-12-07).
  */
 function createProvider(
   name: string,
@@ -219,7 +223,7 @@ function createProvider(
     {
       kubeconfig: pulumi.secret(cluster.kubeconfig),
       ...(cluster.context !== undefined && { context: cluster.context }),
-      clusterIdentifier: cluster.apiServer,
+      clusterIdentifier: cluster.identifier,
       enableServerSideApply: true,
       // A stack whose cluster is gone must fail loudly, not silently forget its objects.
       deleteUnreachable: false,
