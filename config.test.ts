@@ -575,6 +575,16 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
+      name: "a cluster domain that is not a DNS name",
+      options: {
+        config: { platform: "kubernetes", clusterDomain: "Cluster.Local." },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:clusterDomain: got "Cluster.Local."; expected a DNS domain such as cluster.local',
+      ],
+    },
+    {
       name: "a cluster identifier with spaces",
       options: {
         config: { platform: "kubernetes", clusterIdentifier: "shop prod" },

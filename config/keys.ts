@@ -174,6 +174,10 @@ export const CONFIG_KEYS = {
     platforms: ["kubernetes"],
     schema: optional(z.string().regex(/^\S+$/, { error: expected("a context name from the kubeconfig") })),
   },
+  clusterDomain: {
+    platforms: ["kubernetes"],
+    schema: dnsSubdomain("a DNS domain such as cluster.local"),
+  },
   clusterIdentifier: {
     platforms: ["kubernetes"],
     schema: optional(

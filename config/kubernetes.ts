@@ -23,6 +23,7 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
       },
       imagePull: imagePull(v),
       namespace: v.namespace,
+      clusterDomain: v.clusterDomain,
       createNamespace: v.createNamespace,
       serviceType: v.serviceType,
       ...(v.ingressClassName !== undefined && {

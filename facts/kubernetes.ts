@@ -73,3 +73,11 @@ export function imageRegistryHost(image: string): string {
  * with ErrImagePull on a busy cluster. Images the program runs in a cluster come from elsewhere.
  */
 export const RATE_LIMITED_REGISTRIES = ["docker.io"] as const;
+
+/**
+ * The DNS domain of Services most clusters use (kubelet's `clusterDomain`; kubeadm's default
+ * `networking.dnsDomain`), and the one EKS, GKE, AKS, k3s, kind and minikube set. A cluster may use
+ * another: the `clusterDomain` key says so (kubernetes docs concepts/services-networking/dns-pod-service,
+ * "<service>.<namespace>.svc.<cluster-domain>", read 2026-12-07).
+ */
+export const DEFAULT_CLUSTER_DOMAIN = "cluster.local";

@@ -720,6 +720,19 @@ describe("Kubernetes platform", () => {
       assert.equal(existing.outputValues().url, "http://team-a.team-a.svc.cluster.local");
       for (const [label, run] of runs) assert.match(run.outputValues().url as string, /^https?:\/\//, label);
     });
+
+    // Issue 24, item 9: "cluster.local" was hard-coded; a cluster with another kubelet clusterDomain had a
+    // url output and a synthetic client target that never resolved.
+    it("the in-cluster URL (url output, synthetic client's target) uses the cluster's DNS domain", async () => {
+      const run = await kubernetes("dev", { clusterDomain: "k8s.example.internal" });
+      assert.equal(run.outputValues().url, "http://fastify-app.fastify-app.svc.k8s.example.internal");
+      const cron = run.one("kubernetes:batch/v1:CronJob", "app-synthetic-client-cron").inputs as Json;
+      const env = cron.spec.jobTemplate.spec.template.spec.containers[0].env as Json[];
+      assert.equal(
+        env.find((e) => e.name === "TARGET_URL")?.value,
+        "http://fastify-app.fastify-app.svc.k8s.example.internal",
+      );
+    });
   });
 
   it("two runs of the same stack record identical inputs for every object", async () => {

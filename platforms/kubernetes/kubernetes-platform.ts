@@ -47,6 +47,8 @@ export interface KubernetesPlatformArgs {
   };
   imagePull: ImagePullArgs;
   namespace: string;
+  /** The cluster's DNS domain: the in-cluster URL is `http://<service>.<namespace>.svc.<clusterDomain>`. */
+  clusterDomain: string;
   createNamespace: boolean;
   serviceType: ServiceType;
   /** An Ingress of this class in front of the Service; `tlsSecretName` comes with `host`. */
@@ -93,6 +95,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         platform: "kubernetes",
         drainDelayMs: KUBERNETES_DRAIN_DELAY_MS,
         namespace: args.namespace,
+        clusterDomain: args.clusterDomain,
         createNamespace: args.createNamespace,
         ...this.imagePull(name, args),
         serviceType: args.serviceType,

@@ -1,6 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppSettings, ScalingSettings, ServiceType } from "../../facts";
+import {
+  type AppSettings,
+  DEFAULT_CLUSTER_DOMAIN,
+  type ScalingSettings,
+  type ServiceType,
+} from "../../facts";
 import {
   APP_GID,
   APP_PORT,
@@ -74,6 +79,8 @@ export interface KubernetesAppArgs {
   drainDelayMs: number;
   /** Name of the namespace and of every object in it. */
   namespace: string;
+  /** The cluster's DNS domain, for {@link KubernetesApp.clusterUrl}. @default "cluster.local" */
+  clusterDomain?: string;
   /**
    * Create the namespace (labelled for Pod Security "restricted"); false deploys into an existing one,
    * whose labels are then the cluster owner's business.
@@ -170,7 +177,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
   public readonly ingressAddress: pulumi.Output<string>;
   /** The Ingress's name, "" without one (the load balancer controller tags its ALB with it). */
   public readonly ingressName: pulumi.Output<string>;
-  /** The Service's in-cluster URL, `http://<service>.<namespace>.svc.cluster.local`. */
+  /** The Service's in-cluster URL, `http://<service>.<namespace>.svc.<cluster domain>`. */
   public readonly clusterUrl: pulumi.Output<string>;
   /** The app pods' labels every selector uses (a client's NetworkPolicy egress names them). */
   public readonly podSelector: Record<string, string>;
@@ -222,7 +229,8 @@ export class KubernetesApp extends pulumi.ComponentResource {
       ? ingress.status.apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress))
       : pulumi.output("");
     this.ingressName = ingress ? ingress.metadata.name : pulumi.output("");
-    this.clusterUrl = pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc.cluster.local`;
+    const domain = args.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    this.clusterUrl = pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc.${domain}`;
     this.registerOutputs({
       namespace: this.namespace,
       serviceName: this.serviceName,
