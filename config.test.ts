@@ -575,6 +575,36 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
+      name: "a Gateway without its namespace",
+      options: {
+        config: { platform: "kubernetes", gatewayName: "public", ingressHost: "app.example.com" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:gatewayName: got "public" without gatewayNamespace; expected both (an HTTPRoute\'s parentRef names the Gateway and its namespace)',
+      ],
+    },
+    {
+      name: "a Gateway namespace without its Gateway",
+      options: {
+        config: { platform: "kubernetes", gatewayNamespace: "gateway-system" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:gatewayNamespace: got "gateway-system" without gatewayName; expected both (an HTTPRoute\'s parentRef names the Gateway and its namespace)',
+      ],
+    },
+    {
+      name: "a Gateway name that is no object name",
+      options: {
+        config: { platform: "kubernetes", gatewayName: "Public_GW", gatewayNamespace: "gateway-system" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:gatewayName: got "Public_GW"; expected the name of an existing Gateway (gateway.networking.k8s.io)',
+      ],
+    },
+    {
       name: "a cluster domain that is not a DNS name",
       options: {
         config: { platform: "kubernetes", clusterDomain: "Cluster.Local." },
@@ -655,7 +685,7 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       },
       // The missing class is reported once, by the host's rule (it used to be reported by both).
       expected: [
-        'fastify-deploy:ingressHost: got "app.example.com" without ingressClassName; expected ingressClassName too (an Ingress needs a class)',
+        'fastify-deploy:ingressHost: got "app.example.com" without ingressClassName or gatewayName; expected ingressClassName (an Ingress needs a class) or gatewayName and gatewayNamespace (an HTTPRoute needs a Gateway)',
       ],
     },
     {

@@ -208,6 +208,14 @@ export const CONFIG_KEYS = {
     schema: optional(dnsSubdomain("an IngressClass name such as nginx or alb")),
   },
   ingressHost: { platforms: ["kubernetes"], schema: optional(hostName) },
+  gatewayName: {
+    platforms: ["kubernetes"],
+    schema: optional(dnsSubdomain("the name of an existing Gateway (gateway.networking.k8s.io)")),
+  },
+  gatewayNamespace: {
+    platforms: ["kubernetes"],
+    schema: optional(namespaceName),
+  },
   ingressTlsSecret: {
     platforms: ["kubernetes"],
     schema: optional(dnsSubdomain("the name of a kubernetes.io/tls Secret in the namespace")),

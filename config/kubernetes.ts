@@ -8,7 +8,7 @@ import type { PlatformArgs } from "./stack-config";
 
 /** Any Kubernetes cluster through a kubeconfig: its rules between keys and KubernetesPlatformArgs. */
 export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
-  problems: (v, raw) => [...kubeconfigProblems(v, raw), ...exposureProblems(v)],
+  problems: (v, raw) => [...kubeconfigProblems(v, raw), ...exposureProblems(v, raw)],
   warnings: (v) => inClusterImageWarnings(v),
   args(v) {
     // Valid here (kubeconfigProblems found nothing): the server URL names the cluster.
@@ -33,6 +33,14 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
           ...(v.ingressTlsSecret !== undefined && { tlsSecretName: v.ingressTlsSecret }),
         },
       }),
+      ...(v.gatewayName !== undefined &&
+        v.gatewayNamespace !== undefined && {
+          gateway: {
+            name: v.gatewayName,
+            namespace: v.gatewayNamespace,
+            ...(v.ingressHost !== undefined && { host: v.ingressHost }),
+          },
+        }),
       networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
       ingressControllerNamespace: v.ingressControllerNamespace,
       nodeCidrs: v.nodeCidrs,
@@ -65,13 +73,27 @@ function kubeconfigProblems(v: Values, raw: RawConfig): string[] {
   return typeof found === "string" ? [] : [`${fullKey("kubeconfig")}: ${found.problem}`];
 }
 
-/** An Ingress needs a class, TLS needs a host, and node-address traffic needs the nodes' CIDRs. */
-function exposureProblems(v: Values): string[] {
+/**
+ * A host needs an Ingress class or a Gateway, a Gateway both its name and namespace, TLS a host, and
+ * node-address traffic the nodes' CIDRs.
+ */
+function exposureProblems(v: Values, raw: RawConfig): string[] {
   const problems: string[] = [];
   const { ingressClassName, ingressHost, ingressTlsSecret } = v;
-  if (ingressHost !== undefined && ingressClassName === undefined) {
+  const { gatewayName } = v;
+  if (ingressHost !== undefined && ingressClassName === undefined && gatewayName === undefined) {
     problems.push(
-      `${fullKey("ingressHost")}: got ${show(ingressHost)} without ingressClassName; expected ingressClassName too (an Ingress needs a class)`,
+      `${fullKey("ingressHost")}: got ${show(ingressHost)} without ingressClassName or gatewayName; expected ingressClassName (an Ingress needs a class) or gatewayName and gatewayNamespace (an HTTPRoute needs a Gateway)`,
+    );
+  }
+  // Set at all (a value its own schema rejected is reported there, not again as missing here).
+  const isSet = (key: "gatewayName" | "gatewayNamespace") => Boolean(raw[fullKey(key)]?.value);
+  if (isSet("gatewayName") !== isSet("gatewayNamespace")) {
+    const [given, missing] = isSet("gatewayName")
+      ? (["gatewayName", "gatewayNamespace"] as const)
+      : (["gatewayNamespace", "gatewayName"] as const);
+    problems.push(
+      `${fullKey(given)}: got ${show(raw[fullKey(given)]?.value)} without ${missing}; expected both (an HTTPRoute's parentRef names the Gateway and its namespace)`,
     );
   }
   const { serviceType, nodeCidrs, networkPolicyNamespaces, networkPolicyCidrs } = v;

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { kubernetesObjects, schemaViolations } from "../../test/kubernetes-schema";
+import { allows, recordedPolicies } from "../../test/network-policy";
 import { inputsByUrn, type ProgramRun, ROOT, runProgram } from "../../tools/harness";
 import { APP_PORT, APP_UID, LIVENESS_PATH, READINESS_PATH } from "../app-contract";
 import { READINESS_PERIOD_SECONDS, zoneSpreadWhenUnsatisfiable } from "../workload/kubernetes-app";
@@ -35,6 +36,8 @@ const container = (run: ProgramRun): Json => {
   assert.equal(containers.length, 1);
   return containers[0];
 };
+const podSpecLabels = (run: ProgramRun): Record<string, string> =>
+  deployment(run).spec.template.metadata.labels;
 const env = (run: ProgramRun): Record<string, string> =>
   Object.fromEntries((container(run).env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
 
@@ -732,6 +735,67 @@ describe("Kubernetes platform", () => {
         env.find((e) => e.name === "TARGET_URL")?.value,
         "http://fastify-app.fastify-app.svc.k8s.example.internal",
       );
+    });
+  });
+
+  // Issue 24: Gateway API exposure, validated against the Gateway API v1.6.1 HTTPRoute CRD schema
+  // (test/schemas/gateway-api-httproute-v1.schema-json, kubernetes-sigs/gateway-api
+  // config/crd/standard/gateway.networking.k8s.io_httproutes.yaml at v1.6.1, read 2026-12-07).
+  describe("Gateway API: an HTTPRoute to an existing Gateway", () => {
+    const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+    let gateway: ProgramRun;
+    before(async () => {
+      gateway = await kubernetes("prod", {
+        gatewayName: "public",
+        gatewayNamespace: "gateway-system",
+        ingressHost: "api.example.com",
+      });
+    });
+
+    it("routes ingressHost, every path, to the Service's port, from the named Gateway", () => {
+      const route = gateway.one(HTTP_ROUTE).inputs as Json;
+      assert.equal(route.apiVersion, "gateway.networking.k8s.io/v1");
+      assert.equal(route.kind, "HTTPRoute");
+      assert.deepEqual(route.spec, {
+        parentRefs: [
+          {
+            group: "gateway.networking.k8s.io",
+            kind: "Gateway",
+            name: "public",
+            namespace: "gateway-system",
+          },
+        ],
+        hostnames: ["api.example.com"],
+        rules: [
+          {
+            matches: [{ path: { type: "PathPrefix", value: "/" } }],
+            backendRefs: [{ kind: "Service", name: "fastify-app", port: 80 }],
+          },
+        ],
+      });
+      assert.equal(gateway.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 0);
+      assert.equal(dev.ofType(HTTP_ROUTE).length, 0);
+      assert.equal(gateway.outputValues().url, "http://api.example.com");
+    });
+
+    it("passes the vendored Gateway API schema, which rejects a broken route (not vacuous)", () => {
+      assert.deepEqual(schemaViolations(kubernetesObjects(gateway)), []);
+      const route = gateway.one(HTTP_ROUTE);
+      const broken = structuredClone(route.inputs) as Json;
+      broken.spec.rules[0].matches[0].path.type = "Prefix";
+      assert.equal(schemaViolations([{ ...route, inputs: broken }]).length, 1);
+    });
+
+    it("the NetworkPolicy admits the Gateway's namespace on the app port, and no other namespace", () => {
+      const policies = recordedPolicies(gateway.resources);
+      const app = { kind: "pod" as const, namespace: "fastify-app", labels: podSpecLabels(gateway) };
+      const from = (namespace: string) => ({ kind: "pod" as const, namespace, labels: { app: "proxy" } });
+      const semantics = { nodeAddressMatchesIpBlock: true };
+      const reach = (namespace: string) =>
+        allows(policies, { from: from(namespace), to: app, port: APP_PORT, protocol: "TCP" }, semantics);
+      assert.ok(reach("gateway-system"));
+      assert.ok(!reach("ingress-nginx"));
+      assert.ok(!reach("default"));
     });
   });
 

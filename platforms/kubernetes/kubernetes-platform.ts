@@ -53,6 +53,11 @@ export interface KubernetesPlatformArgs {
   serviceType: ServiceType;
   /** An Ingress of this class in front of the Service; `tlsSecretName` comes with `host`. */
   ingress?: { className: string; host?: string; tlsSecretName?: string };
+  /**
+   * An HTTPRoute from this existing Gateway (Gateway API) to the Service, for `host` when given. The
+   * NetworkPolicy admits the Gateway's namespace.
+   */
+  gateway?: { name: string; namespace: string; host?: string };
   /** Who else may reach the app port, besides what the exposure needs ({@link requiredNetworkPolicySources}). */
   networkPolicy: NetworkPolicySources;
   /** Namespace of the ingress controller that serves `ingress.className`. */
@@ -100,6 +105,13 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         ...this.imagePull(name, args),
         serviceType: args.serviceType,
         ...(args.ingress !== undefined && { ingress: args.ingress }),
+        ...(args.gateway !== undefined && {
+          httpRoute: {
+            gatewayName: args.gateway.name,
+            gatewayNamespace: args.gateway.namespace,
+            ...(args.gateway.host !== undefined && { host: args.gateway.host }),
+          },
+        }),
         networkPolicySources: [
           ...appSources(args),
           // Admitted whatever else is configured: it is part of the stack.
@@ -189,14 +201,24 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 
 /**
  * Who must reach the app for its exposure to work: the ingress controller's namespace when an Ingress
- * routes to it, the node (and pod-targeting load balancer) CIDRs when the Service is NodePort or
+ * routes to it, the Gateway's namespace when an HTTPRoute does, the node (and pod-targeting load balancer) CIDRs when the Service is NodePort or
  * LoadBalancer (kube-proxy hands such traffic on from a node's address). Configured sources add to these.
  */
 export function requiredNetworkPolicySources(
-  args: Pick<KubernetesPlatformArgs, "serviceType" | "ingress" | "ingressControllerNamespace" | "nodeCidrs">,
+  args: Pick<
+    KubernetesPlatformArgs,
+    "serviceType" | "ingress" | "gateway" | "ingressControllerNamespace" | "nodeCidrs"
+  >,
 ): NetworkPolicySource[] {
   const sources: NetworkPolicySource[] = [];
   if (args.ingress !== undefined) sources.push({ namespace: args.ingressControllerNamespace });
+  const gatewayNamespace = args.gateway?.namespace;
+  if (
+    gatewayNamespace !== undefined &&
+    !sources.some((s) => "namespace" in s && s.namespace === gatewayNamespace)
+  ) {
+    sources.push({ namespace: gatewayNamespace });
+  }
   if (args.serviceType !== "ClusterIP") sources.push(...args.nodeCidrs.map((cidr) => ({ cidr })));
   return sources;
 }
@@ -240,6 +262,9 @@ function platformUrl(args: KubernetesPlatformArgs, app: KubernetesApp): pulumi.O
     const scheme = args.ingress.tlsSecretName ? "https" : "http";
     return pulumi.interpolate`${scheme}://${args.ingress.host}`;
   }
+  // TLS on a Gateway is its listeners' business, which the program does not read: http, the scheme
+  // every listener can serve; a redirect to https is the Gateway owner's to add.
+  if (args.gateway?.host) return pulumi.output(`http://${args.gateway.host}`);
   // An address exists only once something assigned it (and, without the await, once a later up or
   // refresh read it back); until then the in-cluster URL is the one that works.
   const external = args.ingress

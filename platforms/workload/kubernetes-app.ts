@@ -61,6 +61,15 @@ export interface KubernetesIngressArgs {
   annotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
+/** An HTTPRoute (Gateway API) attaching the Service to an existing Gateway. */
+export interface KubernetesHttpRouteArgs {
+  /** The Gateway's name and namespace (`spec.parentRefs`); its listeners must allow routes from the app's namespace. */
+  gatewayName: string;
+  gatewayNamespace: string;
+  /** Host name to route (`spec.hostnames`); every host the Gateway's listener accepts when omitted. */
+  host?: string;
+}
+
 export interface KubernetesAppArgs {
   /** The cluster to deploy to. Every object is created through this provider, never the ambient kubeconfig. */
   provider: k8s.Provider;
@@ -105,6 +114,8 @@ export interface KubernetesAppArgs {
   metricsApi?: pulumi.Resource;
   /** An Ingress in front of the Service, when given. */
   ingress?: KubernetesIngressArgs;
+  /** An HTTPRoute (gateway.networking.k8s.io/v1) from an existing Gateway to the Service, when given. */
+  httpRoute?: KubernetesHttpRouteArgs;
   /**
    * Who may connect to the app port, each a `from` of the NetworkPolicy. Empty admits nobody but the
    * pod's own node (kubelet probes, which NetworkPolicy never blocks) and `kubectl port-forward`.
@@ -353,6 +364,7 @@ function addressAwait(args: KubernetesAppArgs): Record<string, string> {
 function createFront(w: Workload, dependsOn: pulumi.Resource[]) {
   const service = createService(w, dependsOn);
   const ingress = w.args.ingress ? createIngress(w, w.args.ingress, service) : undefined;
+  if (w.args.httpRoute) createHttpRoute(w, w.args.httpRoute, service);
   return { service, ingress, resources: ingress ? [service, ingress] : [service] };
 }
 
@@ -413,6 +425,49 @@ function createIngress(
                 },
               ],
             },
+          },
+        ],
+      },
+    },
+    w.opts,
+  );
+}
+
+/** The Gateway API's stable HTTP route kind (standard channel, v1 since Gateway API v1.0). */
+export const HTTP_ROUTE_API_VERSION = "gateway.networking.k8s.io/v1";
+
+/**
+ * An HTTPRoute from an existing Gateway to the Service: every path, to the Service's port. Gateway API is
+ * where the ecosystem went after ingress-nginx's retirement (GKE, AKS, Cilium, Traefik, Envoy Gateway,
+ * the AWS Load Balancer Controller); the Gateway itself (listeners, TLS, addresses) is the cluster
+ * owner's. A parentRef across namespaces needs no ReferenceGrant, only listeners whose allowedRoutes
+ * admit this namespace (Gateway API spec: ParentReference, AllowedRoutes; read 2026-12-07 at v1.6.1).
+ */
+function createHttpRoute(
+  w: Workload,
+  route: KubernetesHttpRouteArgs,
+  backend: k8s.core.v1.Service,
+): k8s.apiextensions.CustomResource {
+  return new k8s.apiextensions.CustomResource(
+    `${w.name}-http-route`,
+    {
+      apiVersion: HTTP_ROUTE_API_VERSION,
+      kind: "HTTPRoute",
+      metadata: w.metadata,
+      spec: {
+        parentRefs: [
+          {
+            group: "gateway.networking.k8s.io",
+            kind: "Gateway",
+            name: route.gatewayName,
+            namespace: route.gatewayNamespace,
+          },
+        ],
+        ...(route.host ? { hostnames: [route.host] } : {}),
+        rules: [
+          {
+            matches: [{ path: { type: "PathPrefix", value: "/" } }],
+            backendRefs: [{ kind: "Service", name: backend.metadata.name, port: SERVICE_PORT }],
           },
         ],
       },
