@@ -605,6 +605,16 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       ],
     },
     {
+      name: "an unknown cluster profile",
+      options: {
+        config: { platform: "kubernetes", clusterProfile: "openshift" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:clusterProfile: got "openshift"; expected one of generic, kind, minikube, k3s, gke-standard, gke-autopilot, aks, eks, cilium',
+      ],
+    },
+    {
       name: "a cluster domain that is not a DNS name",
       options: {
         config: { platform: "kubernetes", clusterDomain: "Cluster.Local." },
@@ -1316,6 +1326,43 @@ describe("parseConfig accepts the committed stacks", () => {
       `fastify-deploy:ecrRefresherImage: "docker.io/library/node@${digest}" pulls from docker.io, which limits anonymous pulls per address (10 per hour on Docker Hub): the refresher's and synthetic client's Jobs can fail with ErrImagePull on busy or NAT-shared nodes; prefer a mirror such as public.ecr.aws/docker/library/node@<the same digest>`,
     ]);
     assert.equal(warningsFor(`registry.example.com/node@${digest}`).length, 0);
+  });
+
+  // Issue 24, items 4, 5 and 9: what the named cluster's conventions (facts/cluster-profiles.ts) say.
+  it("kubernetes: clusterProfile warns where the stack and that cluster's conventions disagree", () => {
+    const profileWarnings = (config: Record<string, unknown>) =>
+      parse(
+        raw({ config: { platform: "kubernetes", ...config }, secrets: { kubeconfig: KUBECONFIG } }),
+      ).warnings.filter((w) => w.startsWith("fastify-deploy:clusterProfile"));
+    assert.deepEqual(profileWarnings({}), [], "generic assumes nothing");
+    assert.deepEqual(profileWarnings({ clusterProfile: "k3s", ingressClassName: "traefik" }), [
+      'fastify-deploy:clusterProfile: on k3s the ingress controller (traefik) runs in "kube-system", but ingressControllerNamespace is "ingress-nginx": the NetworkPolicy would shut it out; set ingressControllerNamespace kube-system',
+    ]);
+    assert.deepEqual(
+      profileWarnings({
+        clusterProfile: "aks",
+        ingressClassName: "webapprouting.kubernetes.azure.com",
+        ingressControllerNamespace: "app-routing-system",
+      }),
+      [],
+    );
+    assert.deepEqual(profileWarnings({ clusterProfile: "gke-autopilot", ingressClassName: "gce" }), [
+      "fastify-deploy:clusterProfile: on GKE Autopilot the built-in Ingress ignores spec.ingressClassName and its load balancer does not come from pods the NetworkPolicy can name; prefer gatewayName/gatewayNamespace (class gke-l7-global-external-managed)",
+    ]);
+    assert.deepEqual(
+      profileWarnings({ clusterProfile: "cilium", serviceType: "NodePort", nodeCidrs: ["10.10.0.0/16"] }),
+      [
+        "fastify-deploy:clusterProfile: on a Cilium cluster traffic a node forwards (serviceType NodePort) does not match nodeCidrs as ipBlock peers unless Cilium runs with policy-cidr-match-mode: nodes (cilium-config); set it, or expose the app through an Ingress or Gateway",
+        "fastify-deploy:clusterProfile: on a Cilium cluster the resource metrics API is not served out of the box, and the HorizontalPodAutoscaler never scales without it: install metrics-server (kubectl get apiservice v1beta1.metrics.k8s.io shows it)",
+      ],
+    );
+    assert.deepEqual(
+      profileWarnings({ clusterProfile: "kind", serviceType: "LoadBalancer", nodeCidrs: ["172.18.0.0/16"] }),
+      [
+        "fastify-deploy:clusterProfile: on kind nothing assigns a LoadBalancer address out of the box (kind: cloud-provider-kind; minikube: minikube tunnel; bare metal: MetalLB); keep waitForAddress false or install one",
+        "fastify-deploy:clusterProfile: on kind the resource metrics API is not served out of the box, and the HorizontalPodAutoscaler never scales without it: install metrics-server (kubectl get apiservice v1beta1.metrics.k8s.io shows it)",
+      ],
+    );
   });
 
   it("alarmEmail on kubernetes warns (no SNS there); syntheticCheck maps to the in-cluster client", async () => {

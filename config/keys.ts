@@ -5,6 +5,7 @@ import {
   BASTION_MODES,
   CAPACITY_TYPES,
   CLUSTER_LOG_TYPES,
+  CLUSTER_PROFILE_NAMES,
   DEFAULT_CLUSTER_LOG_TYPES,
   FARGATE_MEMORY_BY_CPU,
   IAM_ROLE_ARN,
@@ -174,6 +175,7 @@ export const CONFIG_KEYS = {
     platforms: ["kubernetes"],
     schema: optional(z.string().regex(/^\S+$/, { error: expected("a context name from the kubeconfig") })),
   },
+  clusterProfile: { platforms: ["kubernetes"], schema: oneOf(CLUSTER_PROFILE_NAMES) },
   clusterDomain: {
     platforms: ["kubernetes"],
     schema: dnsSubdomain("a DNS domain such as cluster.local"),

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ecrImage, imageRegistryHost, RATE_LIMITED_REGISTRIES } from "../facts";
+import { CLUSTER_PROFILES, ecrImage, imageRegistryHost, RATE_LIMITED_REGISTRIES } from "../facts";
 import { appSettings, type PlatformModule, type RawConfig, scalingSettings, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { kubeconfigApiServer } from "./kubeconfig";
@@ -9,7 +9,7 @@ import type { PlatformArgs } from "./stack-config";
 /** Any Kubernetes cluster through a kubeconfig: its rules between keys and KubernetesPlatformArgs. */
 export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
   problems: (v, raw) => [...kubeconfigProblems(v, raw), ...exposureProblems(v, raw)],
-  warnings: (v) => inClusterImageWarnings(v),
+  warnings: (v) => [...inClusterImageWarnings(v), ...clusterProfileWarnings(v)],
   args(v) {
     // Valid here (kubeconfigProblems found nothing): the server URL names the cluster.
     const apiServer = kubeconfigApiServer(v.kubeconfig, v.kubeconfigContext) as string;
@@ -127,4 +127,46 @@ function inClusterImageWarnings(v: Valid): string[] {
   return [
     `${fullKey("ecrRefresherImage")}: ${show(v.ecrRefresherImage)} pulls from ${host}, which limits anonymous pulls per address (10 per hour on Docker Hub): the refresher's and synthetic client's Jobs can fail with ErrImagePull on busy or NAT-shared nodes; prefer a mirror such as public.ecr.aws/docker/library/node@<the same digest>`,
   ];
+}
+
+/**
+ * Where the stack's settings and the named cluster's conventions (facts/cluster-profiles.ts) disagree.
+ * Warnings, not problems: a cluster can be set up otherwise than its kind's default.
+ */
+function clusterProfileWarnings(v: Valid): string[] {
+  const key = fullKey("clusterProfile");
+  const profile = CLUSTER_PROFILES[v.clusterProfile];
+  const on = `${key}: on ${profile.title}`;
+  const warnings: string[] = [];
+  if (v.ingressClassName !== undefined && profile.ingress !== undefined) {
+    if (v.ingressControllerNamespace !== profile.ingress.namespace) {
+      warnings.push(
+        `${on} the ingress controller (${profile.ingress.className}) runs in ${show(profile.ingress.namespace)}, but ingressControllerNamespace is ${show(v.ingressControllerNamespace)}: the NetworkPolicy would shut it out; set ingressControllerNamespace ${profile.ingress.namespace}`,
+      );
+    }
+  }
+  if (v.ingressClassName !== undefined && profile.ingress === undefined && profile.gateway !== undefined) {
+    warnings.push(
+      `${on} the built-in Ingress ignores spec.ingressClassName and its load balancer does not come from pods the NetworkPolicy can name; prefer gatewayName/gatewayNamespace (class ${profile.gateway.className})`,
+    );
+  }
+  if (
+    (v.serviceType === "NodePort" || v.serviceType === "LoadBalancer") &&
+    !profile.nodeAddressMatchesIpBlock
+  ) {
+    warnings.push(
+      `${on} traffic a node forwards (serviceType ${v.serviceType}) does not match nodeCidrs as ipBlock peers unless Cilium runs with policy-cidr-match-mode: nodes (cilium-config); set it, or expose the app through an Ingress or Gateway`,
+    );
+  }
+  if (v.serviceType === "LoadBalancer" && !profile.loadBalancer) {
+    warnings.push(
+      `${on} nothing assigns a LoadBalancer address out of the box (kind: cloud-provider-kind; minikube: minikube tunnel; bare metal: MetalLB); keep waitForAddress false or install one`,
+    );
+  }
+  if (profile.metricsApi === false) {
+    warnings.push(
+      `${on} the resource metrics API is not served out of the box, and the HorizontalPodAutoscaler never scales without it: install metrics-server (kubectl get apiservice v1beta1.metrics.k8s.io shows it)`,
+    );
+  }
+  return warnings;
 }
