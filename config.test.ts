@@ -595,10 +595,89 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
         secrets: { kubeconfig: KUBECONFIG },
       },
       expected: [
-        'fastify-deploy:namespace: got "Fastify_App"; expected a Kubernetes namespace name (DNS label: 1..63 of a-z 0-9 -, starting and ending alphanumeric)',
+        `fastify-deploy:namespace: got "Fastify_App"; expected a namespace name that also names the app's objects: 1..35 of a-z 0-9 -, starting with a letter (a Service name is a DNS-1035 label) and ending alphanumeric (<namespace>-synthetic-client is a CronJob name, at most 52 characters)`,
         'fastify-deploy:serviceType: got "External"; expected one of ClusterIP, NodePort, LoadBalancer',
         'fastify-deploy:ingressClassName: got "Nginx!"; expected an IngressClass name such as nginx or alb',
         'fastify-deploy:ingressHost: got "https://app.example.com"; expected a lower-case DNS host name such as app.example.com',
+      ],
+    },
+    {
+      name: "a Gateway without its namespace",
+      options: {
+        config: { platform: "kubernetes", gatewayName: "public", ingressHost: "app.example.com" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:gatewayName: got "public" without gatewayNamespace; expected both (an HTTPRoute\'s parentRef names the Gateway and its namespace)',
+      ],
+    },
+    {
+      name: "a Gateway namespace without its Gateway",
+      options: {
+        config: { platform: "kubernetes", gatewayNamespace: "gateway-system" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:gatewayNamespace: got "gateway-system" without gatewayName; expected both (an HTTPRoute\'s parentRef names the Gateway and its namespace)',
+      ],
+    },
+    {
+      name: "a Gateway name that is no object name",
+      options: {
+        config: { platform: "kubernetes", gatewayName: "Public_GW", gatewayNamespace: "gateway-system" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:gatewayName: got "Public_GW"; expected the name of an existing Gateway (gateway.networking.k8s.io)',
+      ],
+    },
+    {
+      name: "an unknown cluster profile",
+      options: {
+        config: { platform: "kubernetes", clusterProfile: "openshift" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:clusterProfile: got "openshift"; expected one of generic, kind, minikube, k3s, gke-standard, gke-autopilot, aks, eks, cilium',
+      ],
+    },
+    {
+      name: "a cluster domain that is not a DNS name",
+      options: {
+        config: { platform: "kubernetes", clusterDomain: "Cluster.Local." },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:clusterDomain: got "Cluster.Local."; expected a DNS domain such as cluster.local',
+      ],
+    },
+    {
+      name: "a cluster identifier with spaces",
+      options: {
+        config: { platform: "kubernetes", clusterIdentifier: "shop prod" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        'fastify-deploy:clusterIdentifier: got "shop prod"; expected a stable name for the cluster, 1..253 characters without spaces, e.g. shop-prod-gke',
+      ],
+    },
+    {
+      // Issue 24: both were accepted, and the API server rejected the objects named after them.
+      name: "a namespace that names a Service (DNS-1035: a letter first) and fits the CronJob name limit",
+      options: {
+        config: { platform: "kubernetes", namespace: "1shop" },
+        secrets: { kubeconfig: KUBECONFIG },
+      },
+      expected: [
+        `fastify-deploy:namespace: got "1shop"; expected a namespace name that also names the app's objects: 1..35 of a-z 0-9 -, starting with a letter (a Service name is a DNS-1035 label) and ending alphanumeric (<namespace>-synthetic-client is a CronJob name, at most 52 characters)`,
+      ],
+    },
+    {
+      // 36 characters: "<namespace>-synthetic-client" would be 53, one over the CronJob limit.
+      name: "a 36-character namespace",
+      options: eks({ namespace: "a".repeat(36) }),
+      expected: [
+        `fastify-deploy:namespace: got "${"a".repeat(36)}"; expected a namespace name that also names the app's objects: 1..35 of a-z 0-9 -, starting with a letter (a Service name is a DNS-1035 label) and ending alphanumeric (<namespace>-synthetic-client is a CronJob name, at most 52 characters)`,
       ],
     },
     {
@@ -643,7 +722,7 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       },
       // The missing class is reported once, by the host's rule (it used to be reported by both).
       expected: [
-        'fastify-deploy:ingressHost: got "app.example.com" without ingressClassName; expected ingressClassName too (an Ingress needs a class)',
+        'fastify-deploy:ingressHost: got "app.example.com" without ingressClassName or gatewayName; expected ingressClassName (an Ingress needs a class) or gatewayName and gatewayNamespace (an HTTPRoute needs a Gateway)',
       ],
     },
     {
@@ -1258,6 +1337,61 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.ok(eks.warnings.some((w) => w.startsWith("fastify-deploy:syntheticCheck is true but")));
   });
 
+  // Issue 24, item 8: Docker Hub's anonymous limit (10 pulls/hour per IPv4 address: docker/docs
+  // content/manuals/docker-hub/usage/_index.md, read 2026-12-07) breaks the in-cluster Jobs.
+  it("kubernetes: an in-cluster Node image from Docker Hub warns; the default mirror does not", () => {
+    const digest = "sha256:50c3b2f6988dfc307b86e5301d69611af31f4789bdf232863b07d3b02fe55ae0";
+    const warningsFor = (ecrRefresherImage?: string) =>
+      parse(
+        raw({
+          config: { platform: "kubernetes", ...(ecrRefresherImage ? { ecrRefresherImage } : {}) },
+          secrets: { kubeconfig: KUBECONFIG },
+        }),
+      ).warnings.filter((w) => w.startsWith("fastify-deploy:ecrRefresherImage"));
+    assert.deepEqual(warningsFor(), []);
+    assert.deepEqual(warningsFor(`docker.io/library/node@${digest}`), [
+      `fastify-deploy:ecrRefresherImage: "docker.io/library/node@${digest}" pulls from docker.io, which limits anonymous pulls per address (10 per hour on Docker Hub): the refresher's and synthetic client's Jobs can fail with ErrImagePull on busy or NAT-shared nodes; prefer a mirror such as public.ecr.aws/docker/library/node@<the same digest>`,
+    ]);
+    assert.equal(warningsFor(`registry.example.com/node@${digest}`).length, 0);
+  });
+
+  // Issue 24, items 4, 5 and 9: what the named cluster's conventions (facts/cluster-profiles.ts) say.
+  it("kubernetes: clusterProfile warns where the stack and that cluster's conventions disagree", () => {
+    const profileWarnings = (config: Record<string, unknown>) =>
+      parse(
+        raw({ config: { platform: "kubernetes", ...config }, secrets: { kubeconfig: KUBECONFIG } }),
+      ).warnings.filter((w) => w.startsWith("fastify-deploy:clusterProfile"));
+    assert.deepEqual(profileWarnings({}), [], "generic assumes nothing");
+    assert.deepEqual(profileWarnings({ clusterProfile: "k3s", ingressClassName: "traefik" }), [
+      'fastify-deploy:clusterProfile: on k3s the ingress controller (traefik) runs in "kube-system", but ingressControllerNamespace is "ingress-nginx": the NetworkPolicy would shut it out; set ingressControllerNamespace kube-system',
+    ]);
+    assert.deepEqual(
+      profileWarnings({
+        clusterProfile: "aks",
+        ingressClassName: "webapprouting.kubernetes.azure.com",
+        ingressControllerNamespace: "app-routing-system",
+      }),
+      [],
+    );
+    assert.deepEqual(profileWarnings({ clusterProfile: "gke-autopilot", ingressClassName: "gce" }), [
+      "fastify-deploy:clusterProfile: on GKE Autopilot the built-in Ingress ignores spec.ingressClassName and its load balancer does not come from pods the NetworkPolicy can name; prefer gatewayName/gatewayNamespace (class gke-l7-global-external-managed)",
+    ]);
+    assert.deepEqual(
+      profileWarnings({ clusterProfile: "cilium", serviceType: "NodePort", nodeCidrs: ["10.10.0.0/16"] }),
+      [
+        "fastify-deploy:clusterProfile: on a Cilium cluster traffic a node forwards (serviceType NodePort) does not match nodeCidrs as ipBlock peers unless Cilium runs with policy-cidr-match-mode: nodes (cilium-config); set it, or expose the app through an Ingress or Gateway",
+        "fastify-deploy:clusterProfile: on a Cilium cluster the resource metrics API is not served out of the box, and the HorizontalPodAutoscaler never scales without it: install metrics-server (kubectl get apiservice v1beta1.metrics.k8s.io shows it)",
+      ],
+    );
+    assert.deepEqual(
+      profileWarnings({ clusterProfile: "kind", serviceType: "LoadBalancer", nodeCidrs: ["172.18.0.0/16"] }),
+      [
+        "fastify-deploy:clusterProfile: on kind nothing assigns a LoadBalancer address out of the box (kind: cloud-provider-kind; minikube: minikube tunnel; bare metal: MetalLB); keep waitForAddress false or install one",
+        "fastify-deploy:clusterProfile: on kind the resource metrics API is not served out of the box, and the HorizontalPodAutoscaler never scales without it: install metrics-server (kubectl get apiservice v1beta1.metrics.k8s.io shows it)",
+      ],
+    );
+  });
+
   it("alarmEmail on kubernetes warns (no SNS there); syntheticCheck maps to the in-cluster client", async () => {
     const { config, warnings } = parse(
       raw({
@@ -1297,7 +1431,8 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.equal(config.platform, "kubernetes");
     if (config.platform !== "kubernetes") return;
     assert.equal(await pulumi.isSecret(config.kubernetes.cluster.kubeconfig), true);
-    assert.equal(config.kubernetes.cluster.apiServer, "https://127.0.0.1:6443");
+    // Without clusterIdentifier the provider's identity stays the API server URL (no change for existing stacks).
+    assert.equal(config.kubernetes.cluster.identifier, "https://127.0.0.1:6443");
     // auto: no wait for an address on a cluster we know nothing about; the refresher's pinned image.
     assert.equal(config.kubernetes.awaitAddress, false);
     assert.deepEqual(config.kubernetes.networkPolicy, { namespaces: [], cidrs: [] });
@@ -1346,7 +1481,8 @@ describe("the refresher runs in the Dockerfile's pinned base image", () => {
     const dockerfile = readFileSync(path.join(ROOT, "Dockerfile"), "utf8");
     const runtime = /^ARG RUNTIME_IMAGE=node:[^@\s]+@(sha256:[a-f0-9]{64})$/m.exec(dockerfile);
     assert.ok(runtime, "the Dockerfile pins RUNTIME_IMAGE by digest");
-    assert.equal(DEFAULT_ECR_REFRESHER_IMAGE, `docker.io/library/node@${runtime[1]}`);
+    // From the Docker Official Images' mirror on ECR Public, not Docker Hub (issue 24, item 8).
+    assert.equal(DEFAULT_ECR_REFRESHER_IMAGE, `public.ecr.aws/docker/library/node@${runtime[1]}`);
   });
 });
 

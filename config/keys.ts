@@ -5,6 +5,7 @@ import {
   BASTION_MODES,
   CAPACITY_TYPES,
   CLUSTER_LOG_TYPES,
+  CLUSTER_PROFILE_NAMES,
   DEFAULT_CLUSTER_LOG_TYPES,
   FARGATE_MEMORY_BY_CPU,
   IAM_ROLE_ARN,
@@ -13,6 +14,8 @@ import {
   KUBERNETES_SUPPORT_TYPES,
   LOG_LEVELS,
   LOG_RETENTION_DAYS,
+  MAX_CRONJOB_NAME_LENGTH,
+  MAX_NAMESPACE_LENGTH,
   NAT_STRATEGIES,
   PLATFORMS,
   type Platform,
@@ -57,6 +60,20 @@ export interface KeySpec {
 }
 
 const ALL = PLATFORMS;
+
+/**
+ * The app's namespace also names every object in it (`<namespace>`, `<namespace>-synthetic-client`, …):
+ * a Service name is a DNS-1035 label, so it starts with a letter (kubernetes
+ * pkg/apis/core/validation/validation.go ValidateServiceName = apimachinery IsDNS1035Label, read
+ * 2026-12-07), and the longest derived CronJob name must fit the CronJob limit (facts/kubernetes.ts).
+ */
+const appNamespaceName = z
+  .string()
+  .regex(new RegExp(`^[a-z]([-a-z0-9]{0,${MAX_NAMESPACE_LENGTH - 2}}[a-z0-9])?$`), {
+    error: expected(
+      `a namespace name that also names the app's objects: 1..${MAX_NAMESPACE_LENGTH} of a-z 0-9 -, starting with a letter (a Service name is a DNS-1035 label) and ending alphanumeric (<namespace>-synthetic-client is a CronJob name, at most ${MAX_CRONJOB_NAME_LENGTH} characters)`,
+    ),
+  });
 const AWS: readonly Platform[] = ["ecs", "eks"];
 
 /**
@@ -158,9 +175,24 @@ export const CONFIG_KEYS = {
     platforms: ["kubernetes"],
     schema: optional(z.string().regex(/^\S+$/, { error: expected("a context name from the kubeconfig") })),
   },
+  clusterProfile: { platforms: ["kubernetes"], schema: oneOf(CLUSTER_PROFILE_NAMES) },
+  clusterDomain: {
+    platforms: ["kubernetes"],
+    schema: dnsSubdomain("a DNS domain such as cluster.local"),
+  },
+  clusterIdentifier: {
+    platforms: ["kubernetes"],
+    schema: optional(
+      z.string().regex(/^\S{1,253}$/, {
+        error: expected(
+          "a stable name for the cluster, 1..253 characters without spaces, e.g. shop-prod-gke",
+        ),
+      }),
+    ),
+  },
   namespace: {
     platforms: ["kubernetes", "eks"],
-    schema: namespaceName,
+    schema: appNamespaceName,
   },
   createNamespace: { platforms: ["kubernetes"], schema: boolean },
   imagePullSecret: {
@@ -178,6 +210,14 @@ export const CONFIG_KEYS = {
     schema: optional(dnsSubdomain("an IngressClass name such as nginx or alb")),
   },
   ingressHost: { platforms: ["kubernetes"], schema: optional(hostName) },
+  gatewayName: {
+    platforms: ["kubernetes"],
+    schema: optional(dnsSubdomain("the name of an existing Gateway (gateway.networking.k8s.io)")),
+  },
+  gatewayNamespace: {
+    platforms: ["kubernetes"],
+    schema: optional(namespaceName),
+  },
   ingressTlsSecret: {
     platforms: ["kubernetes"],
     schema: optional(dnsSubdomain("the name of a kubernetes.io/tls Secret in the namespace")),

@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ecrImage } from "../facts";
+import { CLUSTER_PROFILES, ecrImage, imageRegistryHost, RATE_LIMITED_REGISTRIES } from "../facts";
 import { appSettings, type PlatformModule, type RawConfig, scalingSettings, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { kubeconfigApiServer } from "./kubeconfig";
@@ -8,8 +8,8 @@ import type { PlatformArgs } from "./stack-config";
 
 /** Any Kubernetes cluster through a kubeconfig: its rules between keys and KubernetesPlatformArgs. */
 export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
-  problems: (v, raw) => [...kubeconfigProblems(v, raw), ...exposureProblems(v)],
-  warnings: () => [],
+  problems: (v, raw) => [...kubeconfigProblems(v, raw), ...exposureProblems(v, raw)],
+  warnings: (v) => [...inClusterImageWarnings(v), ...clusterProfileWarnings(v)],
   args(v) {
     // Valid here (kubeconfigProblems found nothing): the server URL names the cluster.
     const apiServer = kubeconfigApiServer(v.kubeconfig, v.kubeconfigContext) as string;
@@ -19,10 +19,11 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
       cluster: {
         kubeconfig: pulumi.secret(v.kubeconfig),
         ...(v.kubeconfigContext !== undefined && { context: v.kubeconfigContext }),
-        apiServer,
+        identifier: v.clusterIdentifier ?? apiServer,
       },
       imagePull: imagePull(v),
       namespace: v.namespace,
+      clusterDomain: v.clusterDomain,
       createNamespace: v.createNamespace,
       serviceType: v.serviceType,
       ...(v.ingressClassName !== undefined && {
@@ -32,6 +33,14 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
           ...(v.ingressTlsSecret !== undefined && { tlsSecretName: v.ingressTlsSecret }),
         },
       }),
+      ...(v.gatewayName !== undefined &&
+        v.gatewayNamespace !== undefined && {
+          gateway: {
+            name: v.gatewayName,
+            namespace: v.gatewayNamespace,
+            ...(v.ingressHost !== undefined && { host: v.ingressHost }),
+          },
+        }),
       networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
       ingressControllerNamespace: v.ingressControllerNamespace,
       nodeCidrs: v.nodeCidrs,
@@ -64,13 +73,27 @@ function kubeconfigProblems(v: Values, raw: RawConfig): string[] {
   return typeof found === "string" ? [] : [`${fullKey("kubeconfig")}: ${found.problem}`];
 }
 
-/** An Ingress needs a class, TLS needs a host, and node-address traffic needs the nodes' CIDRs. */
-function exposureProblems(v: Values): string[] {
+/**
+ * A host needs an Ingress class or a Gateway, a Gateway both its name and namespace, TLS a host, and
+ * node-address traffic the nodes' CIDRs.
+ */
+function exposureProblems(v: Values, raw: RawConfig): string[] {
   const problems: string[] = [];
   const { ingressClassName, ingressHost, ingressTlsSecret } = v;
-  if (ingressHost !== undefined && ingressClassName === undefined) {
+  const { gatewayName } = v;
+  if (ingressHost !== undefined && ingressClassName === undefined && gatewayName === undefined) {
     problems.push(
-      `${fullKey("ingressHost")}: got ${show(ingressHost)} without ingressClassName; expected ingressClassName too (an Ingress needs a class)`,
+      `${fullKey("ingressHost")}: got ${show(ingressHost)} without ingressClassName or gatewayName; expected ingressClassName (an Ingress needs a class) or gatewayName and gatewayNamespace (an HTTPRoute needs a Gateway)`,
+    );
+  }
+  // Set at all (a value its own schema rejected is reported there, not again as missing here).
+  const isSet = (key: "gatewayName" | "gatewayNamespace") => Boolean(raw[fullKey(key)]?.value);
+  if (isSet("gatewayName") !== isSet("gatewayNamespace")) {
+    const [given, missing] = isSet("gatewayName")
+      ? (["gatewayName", "gatewayNamespace"] as const)
+      : (["gatewayNamespace", "gatewayName"] as const);
+    problems.push(
+      `${fullKey(given)}: got ${show(raw[fullKey(given)]?.value)} without ${missing}; expected both (an HTTPRoute's parentRef names the Gateway and its namespace)`,
     );
   }
   const { serviceType, nodeCidrs, networkPolicyNamespaces, networkPolicyCidrs } = v;
@@ -91,4 +114,59 @@ function exposureProblems(v: Values): string[] {
     );
   }
   return problems;
+}
+
+/**
+ * The refresher's and synthetic client's image from a registry that limits anonymous pulls per address
+ * (Docker Hub: facts/kubernetes.ts RATE_LIMITED_REGISTRIES) works until a busy or NAT-shared cluster
+ * hits the limit; a warning, since the user chose it.
+ */
+function inClusterImageWarnings(v: Valid): string[] {
+  const host = imageRegistryHost(v.ecrRefresherImage);
+  if (!(RATE_LIMITED_REGISTRIES as readonly string[]).includes(host)) return [];
+  return [
+    `${fullKey("ecrRefresherImage")}: ${show(v.ecrRefresherImage)} pulls from ${host}, which limits anonymous pulls per address (10 per hour on Docker Hub): the refresher's and synthetic client's Jobs can fail with ErrImagePull on busy or NAT-shared nodes; prefer a mirror such as public.ecr.aws/docker/library/node@<the same digest>`,
+  ];
+}
+
+/**
+ * Where the stack's settings and the named cluster's conventions (facts/cluster-profiles.ts) disagree.
+ * Warnings, not problems: a cluster can be set up otherwise than its kind's default.
+ */
+function clusterProfileWarnings(v: Valid): string[] {
+  const key = fullKey("clusterProfile");
+  const profile = CLUSTER_PROFILES[v.clusterProfile];
+  const on = `${key}: on ${profile.title}`;
+  const warnings: string[] = [];
+  if (v.ingressClassName !== undefined && profile.ingress !== undefined) {
+    if (v.ingressControllerNamespace !== profile.ingress.namespace) {
+      warnings.push(
+        `${on} the ingress controller (${profile.ingress.className}) runs in ${show(profile.ingress.namespace)}, but ingressControllerNamespace is ${show(v.ingressControllerNamespace)}: the NetworkPolicy would shut it out; set ingressControllerNamespace ${profile.ingress.namespace}`,
+      );
+    }
+  }
+  if (v.ingressClassName !== undefined && profile.ingress === undefined && profile.gateway !== undefined) {
+    warnings.push(
+      `${on} the built-in Ingress ignores spec.ingressClassName and its load balancer does not come from pods the NetworkPolicy can name; prefer gatewayName/gatewayNamespace (class ${profile.gateway.className})`,
+    );
+  }
+  if (
+    (v.serviceType === "NodePort" || v.serviceType === "LoadBalancer") &&
+    !profile.nodeAddressMatchesIpBlock
+  ) {
+    warnings.push(
+      `${on} traffic a node forwards (serviceType ${v.serviceType}) does not match nodeCidrs as ipBlock peers unless Cilium runs with policy-cidr-match-mode: nodes (cilium-config); set it, or expose the app through an Ingress or Gateway`,
+    );
+  }
+  if (v.serviceType === "LoadBalancer" && !profile.loadBalancer) {
+    warnings.push(
+      `${on} nothing assigns a LoadBalancer address out of the box (kind: cloud-provider-kind; minikube: minikube tunnel; bare metal: MetalLB); keep waitForAddress false or install one`,
+    );
+  }
+  if (profile.metricsApi === false) {
+    warnings.push(
+      `${on} the resource metrics API is not served out of the box, and the HorizontalPodAutoscaler never scales without it: install metrics-server (kubectl get apiservice v1beta1.metrics.k8s.io shows it)`,
+    );
+  }
+  return warnings;
 }

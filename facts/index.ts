@@ -4,6 +4,7 @@
  */
 export * from "./aws";
 export * from "./cidr";
+export * from "./cluster-profiles";
 export * from "./eks-versions";
 export * from "./image-uri";
 export * from "./kubernetes";

@@ -1,7 +1,11 @@
 /**
  * Validates the Kubernetes objects a harness run recorded against the Kubernetes OpenAPI schema
- * (the JSON schemas `kubernetes-models` generates from it), offline.
+ * (the JSON schemas `kubernetes-models` generates from it), offline; Gateway API objects against the
+ * CRD schema vendored in test/schemas/ (see its README).
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Ajv from "ajv";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { HorizontalPodAutoscaler } from "kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler";
 import { CronJob } from "kubernetes-models/batch/v1/CronJob";
@@ -23,6 +27,30 @@ interface Validatable {
 }
 type ModelClass = new (data: never) => Validatable;
 
+/**
+ * The HTTPRoute v1 openAPIV3Schema of the Gateway API v1.6.1 standard-channel CRD. The API server
+ * validates a custom resource against exactly this structural schema; its CEL rules
+ * (x-kubernetes-validations) are not evaluated here, so ajv runs non-strict to pass over them.
+ */
+export const HTTP_ROUTE_SCHEMA_FILE = path.join(__dirname, "schemas/gateway-api-httproute-v1.schema-json");
+const httpRouteValidator = new Ajv({ strict: false, allErrors: true }).compile(
+  JSON.parse(fs.readFileSync(HTTP_ROUTE_SCHEMA_FILE, "utf8")),
+);
+
+/** A model class over an ajv validator, for the Gateway API kinds kubernetes-models 4 does not ship. */
+function crdModel(validate: typeof httpRouteValidator, kind: string): ModelClass {
+  return class {
+    constructor(private readonly data: unknown) {}
+    validate(): void {
+      if (!validate(this.data)) {
+        throw new Error(
+          `${kind}: ${(validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; ")}`,
+        );
+      }
+    }
+  };
+}
+
 /** Pulumi type token → the model that validates it. A kind the program starts to create must be added. */
 export const KUBERNETES_MODELS: Record<string, ModelClass> = {
   "kubernetes:core/v1:Namespace": Namespace,
@@ -39,6 +67,7 @@ export const KUBERNETES_MODELS: Record<string, ModelClass> = {
   "kubernetes:batch/v1:CronJob": CronJob,
   "kubernetes:rbac.authorization.k8s.io/v1:Role": Role,
   "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": RoleBinding,
+  "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute": crdModel(httpRouteValidator, "HTTPRoute"),
 };
 
 /** Kubernetes types that are not API objects (providers, Helm releases). */

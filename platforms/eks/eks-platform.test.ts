@@ -768,10 +768,13 @@ describe("EKS: only the ALB reaches the pods; up waits for the ALB's address", (
     ]);
   });
 
-  it("configured sources replace the default", () => {
-    assert.deepEqual(policySpec(noWait).ingress[0]?.from, [
-      { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } },
-    ]);
+  // Issue 24, item 6: they used to replace it, and networkPolicyNamespaces ["monitoring"] cut the ALB off.
+  it("configured sources add to the ALB's subnets, never replace them", () => {
+    const from = policySpec(noWait).ingress[0]?.from ?? [];
+    assert.deepEqual(from.slice(0, -1), policySpec(prod).ingress[0]?.from);
+    assert.deepEqual(from.at(-1), {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } },
+    });
   });
 
   it("the Ingress is awaited by default (the controller publishes the ALB); waitForAddress false skips it", () => {

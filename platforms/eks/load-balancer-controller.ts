@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsTags } from "../aws";
+import { POD_READINESS_GATE_LABEL } from "../workload";
 import { type IrsaClusterArgs, irsaRelease } from "./irsa";
 import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
 
@@ -72,6 +73,15 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
           // The app uses an Ingress; nothing here needs Services of type LoadBalancer rewritten, and this
           // webhook (failurePolicy Fail) would otherwise block every Service while the controller is down.
           enableServiceMutatorWebhook: false,
+          // The readiness-gate webhook fails closed: with the chart's default Ignore (controller > v2.11.0)
+          // a pod created while the controller is down gets no gate, and a rollout can then end with only
+          // "initial" and "draining" targets. The controller's docs recommend Fail with an explicit object
+          // selector (docs/deploy/pod_readiness_gate.md "FailurePolicy", "Object Selector"; the chart's
+          // templates/webhook.yaml reads podMutatorWebhookConfig.failurePolicy and objectSelector for the
+          // mpod.elbv2.k8s.aws webhook; read 2026-12-07), so only pods that carry the label (the app's,
+          // KubernetesApp labels them) wait for the controller; every other pod in the cluster is untouched.
+          podMutatorWebhookConfig: { failurePolicy: "Fail" },
+          objectSelector: { matchLabels: { [POD_READINESS_GATE_LABEL]: "enabled" } },
           podDisruptionBudget: { maxUnavailable: 1 },
           // Reuse the webhook's TLS secret on upgrades instead of issuing a new certificate each time:
           // while the new certificate propagates, the fail-closed webhooks reject Ingress and

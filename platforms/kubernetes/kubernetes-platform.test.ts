@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { before, describe, it } from "node:test";
 import { kubernetesObjects, schemaViolations } from "../../test/kubernetes-schema";
+import { allows, recordedPolicies } from "../../test/network-policy";
 import { inputsByUrn, type ProgramRun, ROOT, runProgram } from "../../tools/harness";
 import { APP_PORT, APP_UID, LIVENESS_PATH, READINESS_PATH } from "../app-contract";
 import { READINESS_PERIOD_SECONDS, zoneSpreadWhenUnsatisfiable } from "../workload/kubernetes-app";
@@ -35,6 +36,8 @@ const container = (run: ProgramRun): Json => {
   assert.equal(containers.length, 1);
   return containers[0];
 };
+const podSpecLabels = (run: ProgramRun): Record<string, string> =>
+  deployment(run).spec.template.metadata.labels;
 const env = (run: ProgramRun): Record<string, string> =>
   Object.fromEntries((container(run).env as { name: string; value: string }[]).map((e) => [e.name, e.value]));
 
@@ -133,6 +136,22 @@ describe("Kubernetes platform", () => {
       // Provider inputs reach the engine as strings.
       assert.equal(provider.inputs.enableServerSideApply, "true");
       assert.equal(prodLike.one("pulumi:providers:kubernetes").inputs.context, "example");
+    });
+
+    // Issue 24, item 9: the identity was always the server URL, so reaching the same cluster by another
+    // URL replaced every object. pulumi-kubernetes replaces its provider only when clusterIdentifier
+    // changes (@pulumi/kubernetes 4.34.2 provider.d.ts ProviderArgs.clusterIdentifier, read 2026-12-07).
+    it("with clusterIdentifier the provider keeps its identity when the kubeconfig's server URL changes", async () => {
+      const at = (server: string) =>
+        runProgram({
+          stack: "dev",
+          config: { platform: "kubernetes", clusterIdentifier: "shop-prod-gke" },
+          secrets: { kubeconfig: KUBECONFIG.replace("https://127.0.0.1:6443", server) },
+        });
+      const [before, after] = [await at("https://127.0.0.1:6443"), await at("https://10.0.0.1:443")];
+      const identity = (run: ProgramRun) => run.one("pulumi:providers:kubernetes").inputs.clusterIdentifier;
+      assert.equal(identity(before), "shop-prod-gke");
+      assert.equal(identity(after), identity(before));
     });
 
     it("never appears in a plain input or output", () => {
@@ -433,17 +452,31 @@ describe("Kubernetes platform", () => {
       ]);
     });
 
-    it("configured sources replace the defaults", async () => {
+    // Issue 24, item 6: configured sources used to replace these, and the ingress controller lost access.
+    it("configured sources add to what the exposure needs, never replace it", async () => {
       const run = await kubernetes("dev", {
         ingressClassName: "nginx",
+        serviceType: "NodePort",
+        nodeCidrs: ["172.18.0.0/16"],
         networkPolicyNamespaces: ["edge"],
         networkPolicyCidrs: ["10.1.0.0/16"],
       });
       assert.deepEqual(networkPolicy(run).ingress, [
         {
-          from: [namespaceSource("edge"), { ipBlock: { cidr: "10.1.0.0/16" } }, syntheticClient],
+          from: [
+            namespaceSource("ingress-nginx"),
+            { ipBlock: { cidr: "172.18.0.0/16" } },
+            namespaceSource("edge"),
+            { ipBlock: { cidr: "10.1.0.0/16" } },
+            syntheticClient,
+          ],
           ports: appPort,
         },
+      ]);
+      // Configured sources on a ClusterIP Service without Ingress stand instead of the own-namespace fallback.
+      const clusterIp = await kubernetes("dev", { networkPolicyNamespaces: ["edge"] });
+      assert.deepEqual(networkPolicy(clusterIp).ingress, [
+        { from: [namespaceSource("edge"), syntheticClient], ports: appPort },
       ]);
     });
 
@@ -502,6 +535,21 @@ describe("Kubernetes platform", () => {
       );
     });
 
+    // Issue 24, item 2: the provider fails on a Failed Job and the engine retried the same immutable Job
+    // every up. With pulumi.com/replaceUnready "true" the provider's Diff replaces a Job that is not
+    // Ready (pulumi-kubernetes provider/pkg/provider/provider.go Diff, metadata.ReplaceUnready, read
+    // 2026-12-07); delete first, as the fixed name requires.
+    it("a failed first refresh is replaced at the next up (replaceUnready), deleted first", () => {
+      const { job } = ecrPull(dev);
+      assert.equal((job.inputs.metadata as Json).annotations?.["pulumi.com/replaceUnready"], "true");
+      assert.equal(job.deleteBeforeReplace, true);
+      // Only the one-off Job: on a CronJob the provider ignores the annotation with a warning.
+      assert.equal(
+        (ecrPull(dev).cron.inputs.metadata as Json).annotations?.["pulumi.com/replaceUnready"],
+        undefined,
+      );
+    });
+
     it("a Job fills the Secret before the app's pods exist; a CronJob refreshes it every 3 hours", () => {
       const { job, cron } = ecrPull(dev);
       assert.ok(
@@ -536,7 +584,7 @@ describe("Kubernetes platform", () => {
         readFileSync(path.join(ROOT, "platforms/workload/ecr-pull-refresher.cjs"), "utf8"),
       );
       const c = (job.inputs.spec as Json).template.spec.containers[0];
-      assert.match(c.image, /^docker\.io\/library\/node@sha256:[a-f0-9]{64}$/);
+      assert.match(c.image, /^public\.ecr\.aws\/docker\/library\/node@sha256:[a-f0-9]{64}$/);
       assert.deepEqual(c.command, ["node", "/refresher/refresh.cjs"]);
     });
 
@@ -674,6 +722,80 @@ describe("Kubernetes platform", () => {
       // LoadBalancer without an assigned address (skipAwait): the in-cluster URL, still a URL.
       assert.equal(existing.outputValues().url, "http://team-a.team-a.svc.cluster.local");
       for (const [label, run] of runs) assert.match(run.outputValues().url as string, /^https?:\/\//, label);
+    });
+
+    // Issue 24, item 9: "cluster.local" was hard-coded; a cluster with another kubelet clusterDomain had a
+    // url output and a synthetic client target that never resolved.
+    it("the in-cluster URL (url output, synthetic client's target) uses the cluster's DNS domain", async () => {
+      const run = await kubernetes("dev", { clusterDomain: "k8s.example.internal" });
+      assert.equal(run.outputValues().url, "http://fastify-app.fastify-app.svc.k8s.example.internal");
+      const cron = run.one("kubernetes:batch/v1:CronJob", "app-synthetic-client-cron").inputs as Json;
+      const env = cron.spec.jobTemplate.spec.template.spec.containers[0].env as Json[];
+      assert.equal(
+        env.find((e) => e.name === "TARGET_URL")?.value,
+        "http://fastify-app.fastify-app.svc.k8s.example.internal",
+      );
+    });
+  });
+
+  // Issue 24: Gateway API exposure, validated against the Gateway API v1.6.1 HTTPRoute CRD schema
+  // (test/schemas/gateway-api-httproute-v1.schema-json, kubernetes-sigs/gateway-api
+  // config/crd/standard/gateway.networking.k8s.io_httproutes.yaml at v1.6.1, read 2026-12-07).
+  describe("Gateway API: an HTTPRoute to an existing Gateway", () => {
+    const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+    let gateway: ProgramRun;
+    before(async () => {
+      gateway = await kubernetes("prod", {
+        gatewayName: "public",
+        gatewayNamespace: "gateway-system",
+        ingressHost: "api.example.com",
+      });
+    });
+
+    it("routes ingressHost, every path, to the Service's port, from the named Gateway", () => {
+      const route = gateway.one(HTTP_ROUTE).inputs as Json;
+      assert.equal(route.apiVersion, "gateway.networking.k8s.io/v1");
+      assert.equal(route.kind, "HTTPRoute");
+      assert.deepEqual(route.spec, {
+        parentRefs: [
+          {
+            group: "gateway.networking.k8s.io",
+            kind: "Gateway",
+            name: "public",
+            namespace: "gateway-system",
+          },
+        ],
+        hostnames: ["api.example.com"],
+        rules: [
+          {
+            matches: [{ path: { type: "PathPrefix", value: "/" } }],
+            backendRefs: [{ kind: "Service", name: "fastify-app", port: 80 }],
+          },
+        ],
+      });
+      assert.equal(gateway.ofType("kubernetes:networking.k8s.io/v1:Ingress").length, 0);
+      assert.equal(dev.ofType(HTTP_ROUTE).length, 0);
+      assert.equal(gateway.outputValues().url, "http://api.example.com");
+    });
+
+    it("passes the vendored Gateway API schema, which rejects a broken route (not vacuous)", () => {
+      assert.deepEqual(schemaViolations(kubernetesObjects(gateway)), []);
+      const route = gateway.one(HTTP_ROUTE);
+      const broken = structuredClone(route.inputs) as Json;
+      broken.spec.rules[0].matches[0].path.type = "Prefix";
+      assert.equal(schemaViolations([{ ...route, inputs: broken }]).length, 1);
+    });
+
+    it("the NetworkPolicy admits the Gateway's namespace on the app port, and no other namespace", () => {
+      const policies = recordedPolicies(gateway.resources);
+      const app = { kind: "pod" as const, namespace: "fastify-app", labels: podSpecLabels(gateway) };
+      const from = (namespace: string) => ({ kind: "pod" as const, namespace, labels: { app: "proxy" } });
+      const semantics = { nodeAddressMatchesIpBlock: true };
+      const reach = (namespace: string) =>
+        allows(policies, { from: from(namespace), to: app, port: APP_PORT, protocol: "TCP" }, semantics);
+      assert.ok(reach("gateway-system"));
+      assert.ok(!reach("ingress-nginx"));
+      assert.ok(!reach("default"));
     });
   });
 

@@ -38,18 +38,27 @@ export interface KubernetesPlatformArgs {
     /** kubeconfig context to use; the kubeconfig's current-context when unset. */
     context?: string;
     /**
-     * The cluster's API server URL, its identity: rotated credentials update the provider in place; only
-     * a change of cluster replaces it, and with it every object on the cluster.
+     * The cluster's identity for the provider (`clusterIdentifier`): rotated credentials or another URL
+     * for the same cluster update the provider in place; only a change of identity replaces it, and with
+     * it every object on the cluster. Config gives the `clusterIdentifier` key or, by default, the
+     * kubeconfig's API server URL.
      */
-    apiServer: string;
+    identifier: string;
   };
   imagePull: ImagePullArgs;
   namespace: string;
+  /** The cluster's DNS domain: the in-cluster URL is `http://<service>.<namespace>.svc.<clusterDomain>`. */
+  clusterDomain: string;
   createNamespace: boolean;
   serviceType: ServiceType;
   /** An Ingress of this class in front of the Service; `tlsSecretName` comes with `host`. */
   ingress?: { className: string; host?: string; tlsSecretName?: string };
-  /** Who may reach the app port. Both empty means the platform's defaults ({@link defaultNetworkPolicySources}). */
+  /**
+   * An HTTPRoute from this existing Gateway (Gateway API) to the Service, for `host` when given. The
+   * NetworkPolicy admits the Gateway's namespace.
+   */
+  gateway?: { name: string; namespace: string; host?: string };
+  /** Who else may reach the app port, besides what the exposure needs ({@link requiredNetworkPolicySources}). */
   networkPolicy: NetworkPolicySources;
   /** Namespace of the ingress controller that serves `ingress.className`. */
   ingressControllerNamespace: string;
@@ -91,12 +100,20 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         platform: "kubernetes",
         drainDelayMs: KUBERNETES_DRAIN_DELAY_MS,
         namespace: args.namespace,
+        clusterDomain: args.clusterDomain,
         createNamespace: args.createNamespace,
         ...this.imagePull(name, args),
         serviceType: args.serviceType,
         ...(args.ingress !== undefined && { ingress: args.ingress }),
+        ...(args.gateway !== undefined && {
+          httpRoute: {
+            gatewayName: args.gateway.name,
+            gatewayNamespace: args.gateway.namespace,
+            ...(args.gateway.host !== undefined && { host: args.gateway.host }),
+          },
+        }),
         networkPolicySources: [
-          ...networkPolicySources(args.networkPolicy, () => defaultNetworkPolicySources(args)),
+          ...appSources(args),
           // Admitted whatever else is configured: it is part of the stack.
           ...(args.syntheticClient ? [{ podLabels: SYNTHETIC_CLIENT_LABELS }] : []),
         ],
@@ -183,27 +200,43 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
 }
 
 /**
- * Who reaches the app on a cluster we know nothing about: the ingress controller's namespace when an
- * Ingress routes to it, the node (and pod-targeting load balancer) CIDRs when the Service is NodePort
- * or LoadBalancer (kube-proxy hands such traffic on from a node's address), and otherwise only pods of
- * the app's own namespace (clients in the cluster must be named in config).
+ * Who must reach the app for its exposure to work: the ingress controller's namespace when an Ingress
+ * routes to it, the Gateway's namespace when an HTTPRoute does, the node (and pod-targeting load balancer) CIDRs when the Service is NodePort or
+ * LoadBalancer (kube-proxy hands such traffic on from a node's address). Configured sources add to these.
  */
-export function defaultNetworkPolicySources(
+export function requiredNetworkPolicySources(
   args: Pick<
     KubernetesPlatformArgs,
-    "namespace" | "serviceType" | "ingress" | "ingressControllerNamespace" | "nodeCidrs"
+    "serviceType" | "ingress" | "gateway" | "ingressControllerNamespace" | "nodeCidrs"
   >,
 ): NetworkPolicySource[] {
   const sources: NetworkPolicySource[] = [];
   if (args.ingress !== undefined) sources.push({ namespace: args.ingressControllerNamespace });
+  const gatewayNamespace = args.gateway?.namespace;
+  if (
+    gatewayNamespace !== undefined &&
+    !sources.some((s) => "namespace" in s && s.namespace === gatewayNamespace)
+  ) {
+    sources.push({ namespace: gatewayNamespace });
+  }
   if (args.serviceType !== "ClusterIP") sources.push(...args.nodeCidrs.map((cidr) => ({ cidr })));
-  if (sources.length === 0) sources.push({ namespace: args.namespace });
   return sources;
 }
 
 /**
- * The one way the program reaches the cluster: the given kubeconfig, kept secret. Identified by its API
- * server, so rotated credentials update the provider in place and only another cluster replaces it.
+ * The required sources plus the configured ones; with none of either (a ClusterIP Service, no Ingress,
+ * nothing configured), the pods of the app's own namespace, so clients in it can still be added there.
+ */
+function appSources(args: KubernetesPlatformArgs): NetworkPolicySource[] {
+  const sources = networkPolicySources(args.networkPolicy, () => requiredNetworkPolicySources(args));
+  return sources.length > 0 ? sources : [{ namespace: args.namespace }];
+}
+
+/**
+ * The one way the program reaches the cluster: the given kubeconfig, kept secret. Identified by
+ * `cluster.identifier`, so rotated credentials update the provider in place and only another cluster
+ * replaces it (@pulumi/kubernetes 4.34.2 provider.d.ts ProviderArgs.clusterIdentifier: "the provider
+ * will only be replaced when clusterIdentifier changes", read 2026-12-07).
  */
 function createProvider(
   name: string,
@@ -215,7 +248,7 @@ function createProvider(
     {
       kubeconfig: pulumi.secret(cluster.kubeconfig),
       ...(cluster.context !== undefined && { context: cluster.context }),
-      clusterIdentifier: cluster.apiServer,
+      clusterIdentifier: cluster.identifier,
       enableServerSideApply: true,
       // A stack whose cluster is gone must fail loudly, not silently forget its objects.
       deleteUnreachable: false,
@@ -229,6 +262,9 @@ function platformUrl(args: KubernetesPlatformArgs, app: KubernetesApp): pulumi.O
     const scheme = args.ingress.tlsSecretName ? "https" : "http";
     return pulumi.interpolate`${scheme}://${args.ingress.host}`;
   }
+  // TLS on a Gateway is its listeners' business, which the program does not read: http, the scheme
+  // every listener can serve; a redirect to https is the Gateway owner's to add.
+  if (args.gateway?.host) return pulumi.output(`http://${args.gateway.host}`);
   // An address exists only once something assigned it (and, without the await, once a later up or
   // refresh read it back); until then the in-cluster URL is the one that works.
   const external = args.ingress

@@ -256,9 +256,19 @@ function refresherContainer(
 }
 
 /**
+ * Makes pulumi-kubernetes replace a Job that is not Ready (e.g. Failed) at the next `up` instead of
+ * diffing the same immutable Job again: its Diff reads the live Job and, with this annotation "true"
+ * and the Job not ready, plans a replacement (pulumi-kubernetes provider/pkg/provider/provider.go Diff,
+ * `metadata.ReplaceUnready`; provider/pkg/metadata/annotations.go AnnotationReplaceUnready; read
+ * 2026-12-07). Without it one failed first refresh (ECR unreachable, a wrong key) wedged every later
+ * `up` until someone ran `pulumi up --replace`.
+ */
+export const REPLACE_UNREADY_ANNOTATION = "pulumi.com/replaceUnready";
+
+/**
  * Fixed name, so a re-run finds it done and leaves it; replaced (delete first: the name is taken)
- * only when its spec changes, e.g. a new refresher image. The Deployment only dependsOn it, and a
- * dependsOn edge never drags a dependent into a delete-before-replace (pulumi engine,
+ * when its spec changes, e.g. a new refresher image, or when it is not done
+ * ({@link REPLACE_UNREADY_ANNOTATION}). The Deployment only dependsOn it, and a dependsOn edge never drags a dependent into a delete-before-replace (pulumi engine,
  * resource/deploy/step_generator.go calculateDependentReplacements: only property dependencies do).
  */
 function createInitialRefresh(
@@ -268,7 +278,13 @@ function createInitialRefresh(
 ): k8s.batch.v1.Job {
   return new k8s.batch.v1.Job(
     `${r.name}-initial`,
-    { metadata: r.metadata(`${r.objectName}-initial`), spec: jobSpec },
+    {
+      metadata: {
+        ...r.metadata(`${r.objectName}-initial`),
+        annotations: { [REPLACE_UNREADY_ANNOTATION]: "true" },
+      },
+      spec: jobSpec,
+    },
     { ...r.opts, dependsOn: [binding], deleteBeforeReplace: true },
   );
 }

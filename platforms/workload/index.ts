@@ -6,6 +6,7 @@ export {
   type KubernetesAppArgs,
   type NetworkPolicySource,
   networkPolicySources,
+  POD_READINESS_GATE_LABEL,
   SERVICE_PORT,
 } from "./kubernetes-app";
 export { SYNTHETIC_CLIENT_LABELS, SyntheticClient } from "./synthetic-client";

@@ -1,6 +1,11 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppSettings, ScalingSettings, ServiceType } from "../../facts";
+import {
+  type AppSettings,
+  DEFAULT_CLUSTER_DOMAIN,
+  type ScalingSettings,
+  type ServiceType,
+} from "../../facts";
 import {
   APP_GID,
   APP_PORT,
@@ -26,15 +31,17 @@ export type NetworkPolicySource =
   | { podLabels: Record<string, string> };
 
 /**
- * The NetworkPolicy's sources: the configured ones (namespaces, then CIDRs) when any is set, for they
- * replace every default; else the platform's `defaults`, only then computed.
+ * The NetworkPolicy's sources: what the platform's exposure needs (`required`: the ALB's subnets, the
+ * ingress controller's or gateway's namespace, the nodes behind a NodePort), then the configured ones.
+ * Configured sources add to the required ones and never replace them: replacing them let
+ * `networkPolicyNamespaces: ["monitoring"]` drop the ALB's subnets on EKS, a full outage (issue 24).
  */
 export function networkPolicySources(
   configured: { namespaces: readonly string[]; cidrs: readonly string[] },
-  defaults: () => NetworkPolicySource[],
+  required: () => NetworkPolicySource[],
 ): NetworkPolicySource[] {
-  if (configured.namespaces.length === 0 && configured.cidrs.length === 0) return defaults();
   return [
+    ...required(),
     ...configured.namespaces.map((namespace) => ({ namespace })),
     ...configured.cidrs.map((cidr) => ({ cidr })),
   ];
@@ -52,6 +59,15 @@ export interface KubernetesIngressArgs {
   tlsSecretName?: pulumi.Input<string>;
   /** Controller-specific settings, e.g. `alb.ingress.kubernetes.io/*`. */
   annotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** An HTTPRoute (Gateway API) attaching the Service to an existing Gateway. */
+export interface KubernetesHttpRouteArgs {
+  /** The Gateway's name and namespace (`spec.parentRefs`); its listeners must allow routes from the app's namespace. */
+  gatewayName: string;
+  gatewayNamespace: string;
+  /** Host name to route (`spec.hostnames`); every host the Gateway's listener accepts when omitted. */
+  host?: string;
 }
 
 export interface KubernetesAppArgs {
@@ -72,6 +88,8 @@ export interface KubernetesAppArgs {
   drainDelayMs: number;
   /** Name of the namespace and of every object in it. */
   namespace: string;
+  /** The cluster's DNS domain, for {@link KubernetesApp.clusterUrl}. @default "cluster.local" */
+  clusterDomain?: string;
   /**
    * Create the namespace (labelled for Pod Security "restricted"); false deploys into an existing one,
    * whose labels are then the cluster owner's business.
@@ -96,6 +114,8 @@ export interface KubernetesAppArgs {
   metricsApi?: pulumi.Resource;
   /** An Ingress in front of the Service, when given. */
   ingress?: KubernetesIngressArgs;
+  /** An HTTPRoute (gateway.networking.k8s.io/v1) from an existing Gateway to the Service, when given. */
+  httpRoute?: KubernetesHttpRouteArgs;
   /**
    * Who may connect to the app port, each a `from` of the NetworkPolicy. Empty admits nobody but the
    * pod's own node (kubelet probes, which NetworkPolicy never blocks) and `kubectl port-forward`.
@@ -168,7 +188,7 @@ export class KubernetesApp extends pulumi.ComponentResource {
   public readonly ingressAddress: pulumi.Output<string>;
   /** The Ingress's name, "" without one (the load balancer controller tags its ALB with it). */
   public readonly ingressName: pulumi.Output<string>;
-  /** The Service's in-cluster URL, `http://<service>.<namespace>.svc.cluster.local`. */
+  /** The Service's in-cluster URL, `http://<service>.<namespace>.svc.<cluster domain>`. */
   public readonly clusterUrl: pulumi.Output<string>;
   /** The app pods' labels every selector uses (a client's NetworkPolicy egress names them). */
   public readonly podSelector: Record<string, string>;
@@ -221,7 +241,8 @@ export class KubernetesApp extends pulumi.ComponentResource {
       ? ingress.status.apply((status) => loadBalancerAddress(status?.loadBalancer?.ingress))
       : pulumi.output("");
     this.ingressName = ingress ? ingress.metadata.name : pulumi.output("");
-    this.clusterUrl = pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc.cluster.local`;
+    const domain = args.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    this.clusterUrl = pulumi.interpolate`http://${service.metadata.name}.${namespace}.svc.${domain}`;
     this.registerOutputs({
       namespace: this.namespace,
       serviceName: this.serviceName,
@@ -344,6 +365,7 @@ function addressAwait(args: KubernetesAppArgs): Record<string, string> {
 function createFront(w: Workload, dependsOn: pulumi.Resource[]) {
   const service = createService(w, dependsOn);
   const ingress = w.args.ingress ? createIngress(w, w.args.ingress, service) : undefined;
+  if (w.args.httpRoute) createHttpRoute(w, w.args.httpRoute, service);
   return { service, ingress, resources: ingress ? [service, ingress] : [service] };
 }
 
@@ -412,6 +434,49 @@ function createIngress(
   );
 }
 
+/** The Gateway API's stable HTTP route kind (standard channel, v1 since Gateway API v1.0). */
+export const HTTP_ROUTE_API_VERSION = "gateway.networking.k8s.io/v1";
+
+/**
+ * An HTTPRoute from an existing Gateway to the Service: every path, to the Service's port. Gateway API is
+ * where the ecosystem went after ingress-nginx's retirement (GKE, AKS, Cilium, Traefik, Envoy Gateway,
+ * the AWS Load Balancer Controller); the Gateway itself (listeners, TLS, addresses) is the cluster
+ * owner's. A parentRef across namespaces needs no ReferenceGrant, only listeners whose allowedRoutes
+ * admit this namespace (Gateway API spec: ParentReference, AllowedRoutes; read 2026-12-07 at v1.6.1).
+ */
+function createHttpRoute(
+  w: Workload,
+  route: KubernetesHttpRouteArgs,
+  backend: k8s.core.v1.Service,
+): k8s.apiextensions.CustomResource {
+  return new k8s.apiextensions.CustomResource(
+    `${w.name}-http-route`,
+    {
+      apiVersion: HTTP_ROUTE_API_VERSION,
+      kind: "HTTPRoute",
+      metadata: w.metadata,
+      spec: {
+        parentRefs: [
+          {
+            group: "gateway.networking.k8s.io",
+            kind: "Gateway",
+            name: route.gatewayName,
+            namespace: route.gatewayNamespace,
+          },
+        ],
+        ...(route.host ? { hostnames: [route.host] } : {}),
+        rules: [
+          {
+            matches: [{ path: { type: "PathPrefix", value: "/" } }],
+            backendRefs: [{ kind: "Service", name: backend.metadata.name, port: SERVICE_PORT }],
+          },
+        ],
+      },
+    },
+    w.opts,
+  );
+}
+
 function createDeployment(
   w: Workload,
   pod: {
@@ -433,7 +498,13 @@ function createDeployment(
         // Never below the desired count during a rollout: a new pod must be ready before an old one goes.
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
         template: {
-          metadata: { labels: w.labels },
+          // With readiness gates the pods carry the gate label too: the controller's webhook, fail-closed,
+          // selects exactly them (see the AWS Load Balancer Controller's objectSelector). Not in the selector.
+          metadata: {
+            labels: w.args.podReadinessGates
+              ? { ...w.labels, [POD_READINESS_GATE_LABEL]: "enabled" }
+              : w.labels,
+          },
           spec: podSpec(w, pod.serviceAccount, pod.pullSecretName),
         },
       },

@@ -8,6 +8,7 @@ import { after, before, describe, it } from "node:test";
 import { podSecurityRestricted } from "../../policy/policies";
 import { evaluate, mutated } from "../../policy/testing";
 import { kubernetesObjects, schemaViolations } from "../../test/kubernetes-schema";
+import { allows, type Endpoint, recordedPolicies } from "../../test/network-policy";
 import { type ProgramRun, ROOT, readProject, runProgram } from "../../tools/harness";
 import { APP_PORT } from "../app-contract";
 import {
@@ -157,6 +158,26 @@ describe("synthetic client on kubernetes: a CronJob in the cluster", () => {
         .spec as Json;
       assert.deepEqual(app.ingress[0].from.at(-1), { podSelector: { matchLabels: SYNTHETIC_CLIENT_LABELS } });
     }
+  });
+
+  // Issue 24, item 1: on GKE (Cloud DNS: the metadata server answers) and wherever NodeLocal DNSCache
+  // runs, pods resolve through link-local addresses that no pod selector matches (kubernetes
+  // cluster/addons/dns/nodelocaldns/README.md, "Network policy and DNS connectivity", read 2026-12-07).
+  it("DNS: the client resolves through the cluster DNS pods, NodeLocal DNSCache and GKE's metadata server, on 53 only", () => {
+    const policies = recordedPolicies(dev.resources);
+    const client: Endpoint = { kind: "pod", namespace: "fastify-app", labels: SYNTHETIC_CLIENT_LABELS };
+    const semantics = { nodeAddressMatchesIpBlock: true };
+    const dnsTo = (to: Endpoint, port = 53, protocol: "UDP" | "TCP" = "UDP") =>
+      allows(policies, { from: client, to, port, protocol }, semantics);
+    const coreDns: Endpoint = { kind: "pod", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } };
+    assert.ok(dnsTo(coreDns));
+    assert.ok(dnsTo({ kind: "address", ip: "169.254.20.10" }), "NodeLocal DNSCache");
+    assert.ok(dnsTo({ kind: "address", ip: "169.254.169.254" }), "GKE metadata server (Cloud DNS)");
+    assert.ok(dnsTo({ kind: "address", ip: "169.254.169.254" }, 53, "TCP"));
+    // Nothing else: not the metadata server's HTTP port, not a resolver on the internet.
+    assert.ok(!dnsTo({ kind: "address", ip: "169.254.169.254" }, 80, "TCP"));
+    assert.ok(!dnsTo({ kind: "address", ip: "8.8.8.8" }));
+    assert.ok(!dnsTo({ kind: "pod", namespace: "kube-system", labels: { "k8s-app": "other" } }));
   });
 
   it("syntheticCheck false: no client, and the app admits no one for it", () => {

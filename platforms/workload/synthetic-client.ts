@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { CLUSTER_DNS_POD_LABELS, LINK_LOCAL_DNS_RESOLVERS } from "../../facts";
 import { APP_PORT } from "../app-contract";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
 
@@ -134,10 +135,23 @@ function clientPod(
 }
 
 /**
- * Nothing in; out only DNS (the cluster DNS pods, `k8s-app: kube-dns` in kube-system, the label both
- * CoreDNS and kube-dns deployments carry) and the app pods' port. The Service's ClusterIP is
- * translated to a pod address before NetworkPolicy applies, so the app pods are the peer to name.
+ * Nothing in; out only DNS and the app pods' port. DNS goes to the cluster DNS pods (`k8s-app: kube-dns`
+ * in kube-system) and to the link-local resolvers no pod selector matches: NodeLocal DNSCache and GKE's
+ * metadata server, where pods resolve on GKE Autopilot and Standard with Cloud DNS (facts/kubernetes.ts
+ * LINK_LOCAL_DNS_RESOLVERS, with sources). Without them every run on such a cluster fails to resolve the
+ * Service and reports an outage that does not exist. The Service's ClusterIP is translated to a pod
+ * address before NetworkPolicy applies, so the app pods are the peer to name.
  */
+export function dnsEgressPeers() {
+  return [
+    {
+      namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
+      podSelector: { matchLabels: { ...CLUSTER_DNS_POD_LABELS } },
+    },
+    ...LINK_LOCAL_DNS_RESOLVERS.map(({ cidr }) => ({ ipBlock: { cidr } })),
+  ];
+}
+
 function createNetworkPolicy(
   name: string,
   metadata: { name: string; namespace: pulumi.Input<string>; labels: Record<string, string> },
@@ -154,12 +168,7 @@ function createNetworkPolicy(
         ingress: [],
         egress: [
           {
-            to: [
-              {
-                namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-system" } },
-                podSelector: { matchLabels: { "k8s-app": "kube-dns" } },
-              },
-            ],
+            to: dnsEgressPeers(),
             ports: [
               { port: 53, protocol: "UDP" },
               { port: 53, protocol: "TCP" },
