@@ -11,7 +11,8 @@
  * - `ipBlock` and node addresses: whether traffic sourced from another node's address (a NodePort or
  *   LoadBalancer hop, SNATed by kube-proxy) matches an ipBlock with that address (Cilium by default does
  *   not: `policy-cidr-match-mode`).
- * Only `matchLabels` selectors are modelled: the program writes no other kind (the evaluator throws on one).
+ * Selectors: `matchLabels` and `matchExpressions` (In, NotIn, Exists, DoesNotExist); the namespace default
+ * deny excludes the ECR refresher with NotIn.
  */
 import { parseIpv4Cidr } from "../facts";
 
@@ -60,12 +61,39 @@ export interface RecordedPolicy {
   spec: Json;
 }
 
+/** A label selector (Kubernetes `LabelSelector`): matchLabels and matchExpressions, ANDed. */
 function matchLabels(selector: Json, labels: Record<string, string>): boolean {
   if (selector === undefined || selector === null) return true;
-  if (selector.matchExpressions !== undefined) throw new Error("evaluator: matchExpressions not modelled");
-  return Object.entries((selector.matchLabels ?? {}) as Record<string, string>).every(
+  const byLabel = Object.entries((selector.matchLabels ?? {}) as Record<string, string>).every(
     ([key, value]) => labels[key] === value,
   );
+  const expressions = (selector.matchExpressions ?? []) as Array<{
+    key: string;
+    operator: string;
+    values?: string[];
+  }>;
+  return byLabel && expressions.every((e) => matchExpression(e, labels));
+}
+
+/** One selector requirement, as apimachinery's labels.Requirement.Matches reads it. */
+function matchExpression(
+  e: { key: string; operator: string; values?: string[] },
+  labels: Record<string, string>,
+): boolean {
+  const has = Object.hasOwn(labels, e.key);
+  const value = labels[e.key];
+  switch (e.operator) {
+    case "In":
+      return has && (e.values ?? []).includes(value as string);
+    case "NotIn":
+      return !has || !(e.values ?? []).includes(value as string);
+    case "Exists":
+      return has;
+    case "DoesNotExist":
+      return !has;
+    default:
+      throw new Error(`evaluator: selector operator ${e.operator} not modelled`);
+  }
 }
 
 function selects(policy: RecordedPolicy, pod: PodEndpoint): boolean {
