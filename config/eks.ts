@@ -13,6 +13,7 @@ import {
 } from "../facts";
 import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, minDesiredMax, type PlatformModule, scalingSettings, type Valid } from "./common";
+import { gatewayPairProblems } from "./kubernetes";
 import { fullKey, type Values } from "./keys";
 import { show } from "./schema";
 import type { PlatformArgs, StackIdentity } from "./stack-config";
@@ -23,6 +24,7 @@ const DOCUMENTATION_CIDRS = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"
 /** EKS: its rules between keys and the mapping to EksPlatformArgs. */
 export const eks: PlatformModule<PlatformArgs<"eks">> = {
   problems: (v, raw, stack, today) => [
+    ...gatewayPairProblems(raw),
     ...kubernetesVersionProblems(v, today),
     ...clusterNameProblems(stack),
     ...natProblems(v),
@@ -84,6 +86,14 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     namespace: v.namespace,
     awaitAddress: v.waitForAddress !== "false",
     networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
+    ...(v.gatewayName !== undefined &&
+      v.gatewayNamespace !== undefined && {
+        gateway: {
+          name: v.gatewayName,
+          namespace: v.gatewayNamespace,
+          ...(v.domainName !== undefined && { host: v.domainName }),
+        },
+      }),
     clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
     logRetentionDays: v.logRetentionDays,
   }),

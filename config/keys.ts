@@ -211,11 +211,11 @@ export const CONFIG_KEYS = {
   },
   ingressHost: { platforms: ["kubernetes"], schema: optional(hostName) },
   gatewayName: {
-    platforms: ["kubernetes"],
+    platforms: ["kubernetes", "eks"],
     schema: optional(dnsSubdomain("the name of an existing Gateway (gateway.networking.k8s.io)")),
   },
   gatewayNamespace: {
-    platforms: ["kubernetes"],
+    platforms: ["kubernetes", "eks"],
     schema: optional(namespaceName),
   },
   ingressTlsSecret: {

@@ -86,16 +86,7 @@ function exposureProblems(v: Values, raw: RawConfig): string[] {
       `${fullKey("ingressHost")}: got ${show(ingressHost)} without ingressClassName or gatewayName; expected ingressClassName (an Ingress needs a class) or gatewayName and gatewayNamespace (an HTTPRoute needs a Gateway)`,
     );
   }
-  // Set at all (a value its own schema rejected is reported there, not again as missing here).
-  const isSet = (key: "gatewayName" | "gatewayNamespace") => Boolean(raw[fullKey(key)]?.value);
-  if (isSet("gatewayName") !== isSet("gatewayNamespace")) {
-    const [given, missing] = isSet("gatewayName")
-      ? (["gatewayName", "gatewayNamespace"] as const)
-      : (["gatewayNamespace", "gatewayName"] as const);
-    problems.push(
-      `${fullKey(given)}: got ${show(raw[fullKey(given)]?.value)} without ${missing}; expected both (an HTTPRoute's parentRef names the Gateway and its namespace)`,
-    );
-  }
+  problems.push(...gatewayPairProblems(raw));
   const { serviceType, nodeCidrs, networkPolicyNamespaces, networkPolicyCidrs } = v;
   if (
     (serviceType === "NodePort" || serviceType === "LoadBalancer") &&
@@ -169,4 +160,17 @@ function clusterProfileWarnings(v: Valid): string[] {
     );
   }
   return warnings;
+}
+
+/** gatewayName and gatewayNamespace come together (kubernetes and eks both attach an HTTPRoute). */
+export function gatewayPairProblems(raw: RawConfig): string[] {
+  // Set at all (a value its own schema rejected is reported there, not again as missing here).
+  const isSet = (key: "gatewayName" | "gatewayNamespace") => Boolean(raw[fullKey(key)]?.value);
+  if (isSet("gatewayName") === isSet("gatewayNamespace")) return [];
+  const [given, missing] = isSet("gatewayName")
+    ? (["gatewayName", "gatewayNamespace"] as const)
+    : (["gatewayNamespace", "gatewayName"] as const);
+  return [
+    `${fullKey(given)}: got ${show(raw[fullKey(given)]?.value)} without ${missing}; expected both (an HTTPRoute's parentRef names the Gateway and its namespace)`,
+  ];
 }

@@ -793,3 +793,46 @@ describe("EKS: only the ALB reaches the pods; up waits for the ALB's address", (
     assert.match(noWait.outputs.url?.value as string, /^https?:\/\//);
   });
 });
+
+describe("EKS: an HTTPRoute to an existing Gateway, beside the ALB's Ingress (issue 24)", () => {
+  const HTTP_ROUTE = "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute";
+  const INGRESS = "kubernetes:networking.k8s.io/v1:Ingress";
+  let gateway: ProgramRun;
+  let prod: ProgramRun;
+  before(async () => {
+    prod = await runProgram({ stack: "prod" });
+    gateway = await runProgram({
+      stack: "prod",
+      config: { gatewayName: "public", gatewayNamespace: "gateway-system" },
+    });
+  });
+
+  it("routes every host to the Service from the named Gateway; the Ingress stays", () => {
+    // biome-ignore lint/suspicious/noExplicitAny: recorded Kubernetes inputs are untyped JSON
+    const route = gateway.one(HTTP_ROUTE).inputs as any;
+    assert.deepEqual(route.spec.parentRefs, [
+      { group: "gateway.networking.k8s.io", kind: "Gateway", name: "public", namespace: "gateway-system" },
+    ]);
+    assert.equal(route.spec.hostnames, undefined);
+    assert.equal(gateway.ofType(INGRESS).length, 1);
+    assert.equal(prod.ofType(HTTP_ROUTE).length, 0);
+    assert.deepEqual(schemaViolations(kubernetesObjects(gateway)), []);
+  });
+
+  it("the NetworkPolicy admits the Gateway's namespace as well as the ALB's subnets", () => {
+    const policy = gateway
+      .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      .find((p) => !p.name.endsWith("default-deny"));
+    // biome-ignore lint/suspicious/noExplicitAny: recorded Kubernetes inputs are untyped JSON
+    const from = ((policy?.inputs as any).spec.ingress as any[]).flatMap((rule) => rule.from ?? []);
+    assert.ok(
+      from.some(
+        (peer) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "gateway-system",
+      ),
+    );
+    assert.ok(
+      from.some((peer) => peer.ipBlock !== undefined),
+      "the ALB's subnets stay admitted",
+    );
+  });
+});

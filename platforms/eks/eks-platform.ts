@@ -141,6 +141,11 @@ export interface EksPlatformArgs {
    * interfaces live (targets are pod IPs, so ALB traffic and health checks come from there).
    */
   networkPolicy: NetworkPolicySources;
+  /**
+   * An existing Gateway (Gateway API) the app is attached to as well, beside the ALB's Ingress: an
+   * HTTPRoute for `host` (the domain, when set), and the NetworkPolicy admits the Gateway's namespace.
+   */
+  gateway?: { name: string; namespace: string; host?: string };
   /** Control-plane log types shipped to CloudWatch. */
   clusterLogTypes: ClusterLogType[];
   /** Retention of the control-plane and container log groups. */
@@ -597,10 +602,18 @@ function deployApp(
       namespace: args.namespace,
       createNamespace: true,
       serviceType: "ClusterIP",
-      // By default the VPC's public subnets, where the ALB's network interfaces live.
-      networkPolicySources: networkPolicySources(args.networkPolicy, () =>
-        publicSubnetCidrs(deps.vpc, args.network.availabilityZones, parent).map((cidr) => ({ cidr })),
-      ),
+      // The VPC's public subnets, where the ALB's network interfaces live, and a Gateway's namespace.
+      networkPolicySources: networkPolicySources(args.networkPolicy, () => [
+        ...publicSubnetCidrs(deps.vpc, args.network.availabilityZones, parent).map((cidr) => ({ cidr })),
+        ...(args.gateway !== undefined ? [{ namespace: args.gateway.namespace }] : []),
+      ]),
+      ...(args.gateway !== undefined && {
+        httpRoute: {
+          gatewayName: args.gateway.name,
+          gatewayNamespace: args.gateway.namespace,
+          ...(args.gateway.host !== undefined && { host: args.gateway.host }),
+        },
+      }),
       awaitAddress: args.awaitAddress,
       // ALB `ip` targets: without readiness gates a rollout can leave the target group with only
       // "initial" and "draining" targets (AWS Load Balancer Controller docs, pod_readiness_gate.md).
