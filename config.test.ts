@@ -101,6 +101,13 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
       ],
     },
     {
+      name: "eks: API endpoint open to the world in two halves",
+      options: eks({ endpointPublicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }),
+      expected: [
+        `${key("endpointPublicAccessCidrs")}: got ["0.0.0.0/1","128.0.0.0/1"], which together cover every public IPv4 address; expected CIDRs narrower than /0 (the Kubernetes API server must not be open to the whole internet; [] turns the public endpoint off)`,
+      ],
+    },
+    {
       name: "eks: API endpoint CIDR with host bits set",
       options: eks({ endpointPublicAccessCidrs: ["198.51.100.7/24"] }),
       expected: [
@@ -217,6 +224,13 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
       options: eks({ bastionMode: "ssh", bastionSshAllowedCidrs: ["0.0.0.0/0"] }),
       expected: [
         `${key("bastionSshAllowedCidrs")}: got "0.0.0.0/0"; expected CIDRs narrower than /0 (SSH is never open to the whole internet; bastionMode ssm needs no open port)`,
+      ],
+    },
+    {
+      name: "eks: ssh bastion open to the world in two halves",
+      options: eks({ bastionMode: "ssh", bastionSshAllowedCidrs: ["128.0.0.0/1", "0.0.0.0/1"] }),
+      expected: [
+        `${key("bastionSshAllowedCidrs")}: got ["128.0.0.0/1","0.0.0.0/1"], which together cover every public IPv4 address; expected CIDRs narrower than /0 (SSH is never open to the whole internet; bastionMode ssm needs no open port)`,
       ],
     },
     {
