@@ -663,6 +663,9 @@ function createBastion(
       subnetId: args.bastion.mode === "ssh" ? vpc.publicSubnetIds[0] : vpc.privateSubnetIds[0],
       ...args.bastion,
       namespaces: [args.namespace],
+      // The cluster admins are the operators: each may start a logged session on the bastion.
+      operatorRoleArns: args.adminRoleArns,
+      logRetentionDays: args.logRetentionDays,
       clusterName,
       clusterSecurityGroupId: cluster.clusterSecurityGroupId,
       kubernetesVersion: args.kubernetesVersion,
