@@ -282,6 +282,7 @@ describe("edge: access logs, deletion protection and the web ACL on prod", () =>
     assert.deepEqual(a["alb.ingress.kubernetes.io/load-balancer-attributes"]?.split(","), [
       "idle_timeout.timeout_seconds=60",
       "routing.http.drop_invalid_header_fields.enabled=true",
+      "routing.http.desync_mitigation_mode=strictest",
       "access_logs.s3.enabled=true",
       `access_logs.s3.bucket=${bucket}`,
       `access_logs.s3.prefix=${ACCESS_LOG_PREFIX}`,

@@ -50,12 +50,28 @@ import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
 import { AwsLoadBalancerController } from "./load-balancer-controller";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./versions";
 
-/** Node managed policies; the node role needs nothing else. */
+/**
+ * Node managed policies; the node role needs nothing else. ECR through AmazonEC2ContainerRegistryPullOnly
+ * (pull only: no ecr:ListImages/DescribeImages/GetLifecyclePolicy… as ReadOnly grants), the policy the
+ * EKS user guide's "Amazon EKS node IAM role" names (https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html,
+ * read 2026-12-07).
+ */
 export const NODE_MANAGED_POLICIES = [
   "AmazonEKSWorkerNodePolicy",
   "AmazonEKS_CNI_Policy",
-  "AmazonEC2ContainerRegistryReadOnly",
+  "AmazonEC2ContainerRegistryPullOnly",
 ] as const;
+
+/**
+ * The EKS-optimized AL2023 AMI release AWS currently recommends for a Kubernetes minor and architecture,
+ * as a public SSM parameter ("Retrieve recommended Amazon Linux AMI IDs", https://docs.aws.amazon.com/eks/latest/userguide/retrieve-ami-id.html,
+ * `…/recommended/release_version`, read 2026-12-07). Passed as the node group's releaseVersion so every
+ * `up` after an AMI release rolls the nodes onto it (a managed node group update, honouring the PDBs),
+ * instead of OS patches arriving only with a Kubernetes minor upgrade (issue 32 item 7).
+ */
+export function nodeReleaseVersionParameter(kubernetesVersion: KubernetesVersion, arm: boolean): string {
+  return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${arm ? "arm64" : "x86_64"}/standard/recommended/release_version`;
+}
 
 export interface EksNodeGroupArgs {
   /** Short DNS-label name; resource names are `<component>-<name>-…`. */
@@ -470,6 +486,11 @@ function createNodeGroups(
   const { name, tags, parent } = step;
   return args.nodeGroups.map((group) => {
     const launchTemplate = createLaunchTemplate(step, group);
+    const arm = group.instanceTypes.some(isArmInstanceType);
+    const releaseVersion = aws.ssm.getParameterOutput(
+      { name: nodeReleaseVersionParameter(args.kubernetesVersion, arm) },
+      { parent },
+    ).value;
     return new eks.ManagedNodeGroup(
       `${name}-${group.name}`,
       {
@@ -480,10 +501,9 @@ function createNodeGroups(
         capacityType: group.capacityType,
         // The launch template has no AMI, so EKS picks the AMI for this type and version (and writes the
         // node bootstrap); with a custom template the version is not defaulted from the cluster.
-        amiType: group.instanceTypes.some(isArmInstanceType)
-          ? eks.AmiType.AL2023Arm64Standard
-          : eks.AmiType.AL2023X86_64Standard,
+        amiType: arm ? eks.AmiType.AL2023Arm64Standard : eks.AmiType.AL2023X86_64Standard,
         version: args.kubernetesVersion,
+        releaseVersion,
         scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
         launchTemplate: {
           id: launchTemplate.id,
