@@ -273,7 +273,16 @@ describe("EKS platform", () => {
 
     const policy = prod.one("aws:iam/policy:Policy", "app-lbc-policy").inputs;
     const vpcArn = `arn:aws:ec2:us-east-1:123456789012:vpc/${prod.one("awsx:ec2:Vpc").state.vpcId}`;
-    assert.deepEqual(JSON.parse(policy.policy as string), awsLoadBalancerControllerIamPolicy("aws", vpcArn));
+    assert.deepEqual(
+      JSON.parse(policy.policy as string),
+      awsLoadBalancerControllerIamPolicy({
+        partition: "aws",
+        accountId: "123456789012",
+        region: "us-east-1",
+        vpcArn,
+        clusterName: prod.outputs.clusterName?.value as string,
+      }),
+    );
 
     const release = prod.one("kubernetes:helm.sh/v3:Release", "app-lbc-release");
     const k8sProvider = prod.one("pulumi:providers:kubernetes");
