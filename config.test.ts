@@ -101,6 +101,11 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
       ],
     },
     {
+      name: "flow-log traffic other than ALL or REJECT",
+      options: eks({ vpcFlowLogTraffic: "ACCEPT" }),
+      expected: [`${key("vpcFlowLogTraffic")}: got "ACCEPT"; expected one of ALL, REJECT`],
+    },
+    {
       name: "eks: API endpoint open to the world in two halves",
       options: eks({ endpointPublicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }),
       expected: [
@@ -1005,7 +1010,7 @@ describe("parseConfig accepts the committed stacks", () => {
       ecs: {
         app: { commit: "unknown", logLevel: "debug" },
         scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
-        network: { availabilityZones: 2, natGateways: "none" },
+        network: { availabilityZones: 2, natGateways: "none", flowLogTraffic: "REJECT" },
         // No web ACL (wafMode off in Pulumi.dev.yaml), no access logs, no deletion protection.
         loadBalancer: { allowedCidrs: ["0.0.0.0/0"], deletionProtection: false, prodGrade: false },
         task: { cpu: 256, memory: 512 },
@@ -1025,7 +1030,7 @@ describe("parseConfig accepts the committed stacks", () => {
       eks: {
         app: { commit: "unknown", logLevel: "info" },
         scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
-        network: { availabilityZones: 3, natGateways: "onePerAz" },
+        network: { availabilityZones: 3, natGateways: "onePerAz", flowLogTraffic: "ALL" },
         // Pulumi.prod.yaml: prodGrade with access logs and deletion protection; the web ACL counting.
         loadBalancer: {
           allowedCidrs: ["0.0.0.0/0"],
@@ -1079,7 +1084,7 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.deepEqual(config.ecs, {
       app: { commit: "unknown", logLevel: "info" },
       scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
-      network: { availabilityZones: 3, natGateways: "onePerAz" },
+      network: { availabilityZones: 3, natGateways: "onePerAz", flowLogTraffic: "ALL" },
       loadBalancer: {
         allowedCidrs: ["0.0.0.0/0"],
         accessLogs: { retentionDays: 90 },
@@ -1292,6 +1297,8 @@ describe("parseConfig accepts the committed stacks", () => {
     // A built image lives in this stack's ECR repository: a refreshed ECR pull secret, in the pinned image.
     assert.deepEqual(config.kubernetes.imagePull, { ecr: { refresherImage: DEFAULT_ECR_REFRESHER_IMAGE } });
     assert.deepEqual(warnings, [
+      // Pulumi.dev.yaml logs rejected flows only; on kubernetes there is no VPC of ours.
+      "fastify-deploy:vpcFlowLogTraffic is set but has no effect on platform kubernetes (it applies to ecs, eks)",
       // Pulumi.dev.yaml turns the web ACL off; on kubernetes there is none to turn off.
       "fastify-deploy:wafMode is set but has no effect on platform kubernetes (it applies to ecs, eks)",
       "fastify-deploy:cpu is set but has no effect on platform kubernetes (it applies to ecs)",

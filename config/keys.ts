@@ -7,6 +7,7 @@ import {
   CLUSTER_LOG_TYPES,
   DEFAULT_CLUSTER_LOG_TYPES,
   FARGATE_MEMORY_BY_CPU,
+  FLOW_LOG_TRAFFIC,
   IAM_ROLE_ARN,
   IMAGE_PLATFORMS,
   isArmInstanceType,
@@ -96,6 +97,7 @@ export const CONFIG_KEYS = {
   logLevel: { platforms: ALL, schema: oneOf(LOG_LEVELS) },
   availabilityZones: { platforms: AWS, schema: integer(2, 6) },
   natGateways: { platforms: AWS, schema: oneOf(NAT_STRATEGIES) },
+  vpcFlowLogTraffic: { platforms: AWS, schema: oneOf(FLOW_LOG_TRAFFIC) },
   allowedCidrs: {
     platforms: AWS,
     schema: cidrList("allowedCidrs").refine((items) => items.length > 0, {

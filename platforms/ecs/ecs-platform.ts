@@ -171,7 +171,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const vpc = createNetwork(
       "EcsPlatform",
       name,
-      { network: args.network, subnets: ecsSubnetMasks(privateTasks), tags },
+      { network: args.network, subnets: ecsSubnetMasks(privateTasks), tags, account },
       this,
     );
     const securityGroups = createSecurityGroups(name, vpc, args.loadBalancer, tags, this);

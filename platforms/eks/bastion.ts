@@ -191,7 +191,10 @@ function createSessionLogging(
   args: BastionArgs,
 ): SessionLogging {
   const { region, accountId } = args.account;
-  const logGroupName = `/fastify-deploy/${name}/ssm-sessions`;
+  // Named after the cluster, which is unique per stack (dev and prod may share an account and region;
+  // the component name is the same in both). Known before the group exists, so the key's policy can
+  // name the group's ARN without a cycle.
+  const logGroupName = pulumi.interpolate`/fastify-deploy/${args.clusterName}/bastion-sessions`;
   const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
   const key = new aws.kms.Key(
     `${name}-session-logs-key`,
@@ -214,7 +217,7 @@ function createSessionLogging(
   const document = new aws.ssm.Document(
     `${name}-session-document`,
     {
-      name: `${name}-${BASTION_SESSION_DOCUMENT_SUFFIX}`,
+      name: pulumi.interpolate`${args.clusterName}-${BASTION_SESSION_DOCUMENT_SUFFIX}`,
       documentType: "Session",
       documentFormat: "JSON",
       content: logGroup.name.apply((group) =>

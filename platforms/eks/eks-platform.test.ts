@@ -512,7 +512,7 @@ describe("EKS platform", () => {
     assert.match(o.bastionInstanceId as string, /^i-/);
     assert.equal(
       o.bastionConnectCommand,
-      `aws ssm start-session --target ${o.bastionInstanceId} --document-name app-bastion-bastion-session --region us-east-1`,
+      `aws ssm start-session --target ${o.bastionInstanceId} --document-name fastify-deploy-prod-bastion-session --region us-east-1`,
     );
     assert.match(o.loadBalancerDnsName as string, /\.us-east-1\.elb\.amazonaws\.com$/);
   });

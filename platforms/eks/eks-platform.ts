@@ -345,6 +345,7 @@ function createEksNetwork(step: EksStep, network: NetworkSettings): awsx.ec2.Vpc
         { ...(privateSubnets as SubnetMask), tags: { "kubernetes.io/role/internal-elb": "1" } },
       ],
       tags: step.tags,
+      account: step,
     },
     step.parent,
   );
