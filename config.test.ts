@@ -1006,7 +1006,7 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.deepEqual(warnings, []);
     assert.deepEqual(config, {
       platform: "ecs",
-      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [] },
+      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: true },
       ecs: {
         app: { commit: "unknown", logLevel: "debug" },
         scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
@@ -1026,7 +1026,7 @@ describe("parseConfig accepts the committed stacks", () => {
     const { config, warnings } = parse(raw({ stack: "prod" }), "prod");
     assert.deepEqual(config, {
       platform: "eks",
-      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [] },
+      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: false },
       eks: {
         app: { commit: "unknown", logLevel: "info" },
         scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
@@ -1135,7 +1135,12 @@ describe("parseConfig accepts the committed stacks", () => {
     ]);
     assert.equal(config.platform, "eks");
     if (config.platform !== "eks") return;
-    assert.deepEqual(config.image, { platform: "linux/arm64", retainRepository: true, pullAccountIds: [] });
+    assert.deepEqual(config.image, {
+      platform: "linux/arm64",
+      retainRepository: true,
+      pullAccountIds: [],
+      buildCache: false,
+    });
     const { app, scaling, network, ...eks } = config.eks;
     assert.deepEqual(eks, {
       loadBalancer: {
@@ -1204,6 +1209,8 @@ describe("parseConfig accepts the committed stacks", () => {
       platform: "linux/arm64",
       retainRepository: true,
       pullAccountIds: [],
+      // Pulumi.dev.yaml's; with a prebuilt image nothing is built, so it changes nothing.
+      buildCache: true,
     });
     assert.equal(config.ecs.loadBalancer.certificateArn, CERT);
     assert.deepEqual(config.ecs.task, { cpu: 16384, memory: 122880 });

@@ -79,6 +79,7 @@ export const CONFIG_KEYS = {
     schema: oneOf(IMAGE_PLATFORMS),
   },
   retainImageRepository: { platforms: ALL, schema: boolean },
+  imageBuildCache: { platforms: ALL, schema: boolean },
   imagePullAccountIds: {
     platforms: ALL,
     schema: jsonList(
