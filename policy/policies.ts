@@ -17,10 +17,13 @@ import * as alb from "./alb";
 import * as ec2 from "./ec2";
 import * as ecs from "./ecs";
 import * as eks from "./eks";
+import * as iam from "./iam";
 import * as image from "./image";
 import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
+import * as s3 from "./s3";
+import * as vpc from "./vpc";
 
 export {
   albAccessLogsWhenProdGrade,
@@ -49,6 +52,7 @@ export {
   ecsTaskRolesSeparate,
 } from "./ecs";
 export { eksClusterHardened, eksManagedNodeGroupsOnly, eksNodeGroupPlacement, kmsKeyRotation } from "./eks";
+export { iamNoWildcardMutations } from "./iam";
 export {
   dockerImageCheckoutIndependent,
   ecrLifecycleKeepsPulledImages,
@@ -75,6 +79,8 @@ export {
   zoneSpreadMatchesReplicas,
 } from "./kubernetes-availability";
 export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
+export { s3BucketHardened } from "./s3";
+export { vpcDefaultSecurityGroupClosed, vpcFlowLogsEnabled } from "./vpc";
 
 /** Every policy of the pack, in the order `pulumi preview` reports them. */
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
@@ -100,6 +106,10 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   ecs.ecsStopTimeoutCoversShutdown,
   ecs.ecsTaskRolesSeparate,
   ec2.awsxVpcExplicit,
+  vpc.vpcFlowLogsEnabled,
+  vpc.vpcDefaultSecurityGroupClosed,
+  iam.iamNoWildcardMutations,
+  s3.s3BucketHardened,
   eks.eksClusterHardened,
   eks.eksManagedNodeGroupsOnly,
   eks.eksNodeGroupPlacement,
