@@ -1,7 +1,7 @@
 /** CloudWatch: log ingestion and storage, alarms per metric, dashboards. */
 import type { GraphResource } from "../estimate";
 import type { Rule } from "./common";
-import { arr, cents, charge, monthly, notPriced, num, obj, rate } from "./common";
+import { arr, cents, charge, free, monthly, notPriced, num, obj, rate } from "./common";
 
 /**
  * The VPC flow log writing into this group, if any: its destination is the group's ARN, whose name
@@ -91,4 +91,9 @@ export const CLOUDWATCH_RULES: Readonly<Record<string, Rule>> = {
   "aws:cloudwatch/logGroup:LogGroup": logGroupRule,
   "aws:cloudwatch/metricAlarm:MetricAlarm": metricAlarmRule,
   "aws:cloudwatch/dashboard:Dashboard": dashboardRule,
+  // The ECR scan-findings rule: AWS service events on the default bus are free to match and deliver
+  // ("All state change events published by AWS services are free", https://aws.amazon.com/eventbridge/pricing/,
+  // read 2026-12-07); the few SNS publishes fall in SNS's free tier (sns.ts).
+  "aws:cloudwatch/eventRule:EventRule": free("EventBridge rules on AWS service events have no charge"),
+  "aws:cloudwatch/eventTarget:EventTarget": free("EventBridge delivery of AWS service events has no charge"),
 };

@@ -34,6 +34,7 @@ import {
   createNetwork,
   ecsSubnetMasks,
   lookupAwsAccount,
+  scanFindingsAlert,
   type TargetHealthCheck,
 } from "../aws";
 
@@ -258,6 +259,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       },
       this,
     );
+    scanFindingsAlert(name, { imageUri: args.image.uri, topicArn: monitoring.alarmTopicArn, tags }, this);
 
     this.loadBalancerDnsName = alb.dnsName;
     this.url = albUrl(args.loadBalancer, alias ? alias.name : alb.dnsName);

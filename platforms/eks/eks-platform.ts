@@ -39,6 +39,7 @@ import {
   publicSubnetCidrs,
   type StackMonitoring,
   type SubnetMask,
+  scanFindingsAlert,
   type TargetHealthCheck,
 } from "../aws";
 import { KubernetesApp, networkPolicySources } from "../workload";
@@ -277,6 +278,7 @@ export class EksPlatform extends pulumi.ComponentResource {
     const alias = createDomainAlias(step, args, edge, app);
     const bastion = createBastion(step, args, vpc, cluster, clusterName);
     const { dashboardUrl, alarmTopicArn } = createMonitoring(step, args, app, clusterName, alias);
+    scanFindingsAlert(name, { imageUri: args.image.uri, topicArn: alarmTopicArn, tags: step.tags }, this);
 
     this.clusterName = clusterName;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
