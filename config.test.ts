@@ -269,6 +269,23 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
         `${key("adminRoleArns")}: got "arn:aws:iam::123456789012:role/b/ops" and "arn:aws:iam::123456789012:role/a/ops"; expected roles with distinct names (each names its access entry)`,
       ],
     },
+    {
+      name: "eks: the deployer's role name is an admin role's name",
+      options: eks({
+        deployerRoleArn: "arn:aws:iam::123456789012:role/ci/ops",
+        adminRoleArns: ["arn:aws:iam::123456789012:role/a/ops"],
+      }),
+      expected: [
+        `${key("adminRoleArns")}: got "arn:aws:iam::123456789012:role/a/ops" and "arn:aws:iam::123456789012:role/ci/ops"; expected roles with distinct names (each names its access entry)`,
+      ],
+    },
+    {
+      name: "eks: the deployer is not a role",
+      options: eks({ deployerRoleArn: "arn:aws:iam::123456789012:user/ci" }),
+      expected: [
+        `${key("deployerRoleArn")}: got "arn:aws:iam::123456789012:user/ci"; expected an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>`,
+      ],
+    },
   ];
 }
 
@@ -1045,6 +1062,7 @@ describe("parseConfig accepts the committed stacks", () => {
         kubernetesSupportType: "STANDARD",
         endpointPublicAccessCidrs: ["203.0.113.0/24"],
         adminRoleArns: [],
+        deployerRoleArn: undefined,
         nodeGroups: [
           {
             name: "general",
@@ -1110,6 +1128,7 @@ describe("parseConfig accepts the committed stacks", () => {
           kubernetesVersion: "1.35",
           endpointPublicAccessCidrs: [],
           adminRoleArns: [admin],
+          deployerRoleArn: "arn:aws:iam::123456789012:role/ci/deployer",
           nodeInstanceTypes: ["m7g.large", "c7g.large"],
           nodeCapacityType: "SPOT",
           nodeDiskSizeGiB: 100,
@@ -1157,6 +1176,7 @@ describe("parseConfig accepts the committed stacks", () => {
       kubernetesSupportType: "STANDARD",
       endpointPublicAccessCidrs: [],
       adminRoleArns: [admin],
+      deployerRoleArn: "arn:aws:iam::123456789012:role/ci/deployer",
       nodeGroups: [
         {
           name: "general",

@@ -233,6 +233,14 @@ export const CONFIG_KEYS = {
       "CIDRs narrower than /0 (the Kubernetes API server must not be open to the whole internet; [] turns the public endpoint off)",
     ),
   },
+  deployerRoleArn: {
+    platforms: ["eks"],
+    schema: optional(
+      z.string().regex(IAM_ROLE_ARN, {
+        error: expected("an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>"),
+      }),
+    ),
+  },
   adminRoleArns: {
     platforms: ["eks"],
     schema: jsonList(

@@ -12,7 +12,12 @@ import {
 } from "../../tools/harness";
 import { READINESS_PATH } from "../app-contract";
 import { albIngressAnnotations } from "../aws/alb";
-import { EKS_HEALTH_CHECK, nodeReleaseVersionParameter } from "./eks-platform";
+import {
+  clusterAdminRoles,
+  EKS_HEALTH_CHECK,
+  noCreatorAdmin,
+  nodeReleaseVersionParameter,
+} from "./eks-platform";
 import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
 import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
@@ -806,5 +811,61 @@ describe("EKS: only the ALB reaches the pods; up waits for the ALB's address", (
   it("url is always a URL", () => {
     assert.match(prod.outputs.url?.value as string, /^http:\/\/k8s-/);
     assert.match(noWait.outputs.url?.value as string, /^https?:\/\//);
+  });
+});
+
+describe("EKS platform: the deployer instead of EKS's creator admin (issue 32 item 9)", () => {
+  const deployer = "arn:aws:iam::123456789012:role/ci/deployer";
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram({ stack: "prod", config: { deployerRoleArn: deployer } });
+  });
+
+  it("gives the deployer cluster admin through an explicit access entry, before the Kubernetes provider", () => {
+    const association = run.one(
+      "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+      "app-admin-deployer",
+    );
+    assert.equal(association.inputs.principalArn, deployer);
+    assert.equal(
+      association.inputs.policyArn,
+      "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+    );
+    assert.deepEqual(association.inputs.accessScope, { type: "cluster" });
+    assert.equal(
+      run.one("aws:eks/accessEntry:AccessEntry", "app-admin-deployer").inputs.principalArn,
+      deployer,
+    );
+    const provider = run.one("pulumi:providers:kubernetes", "app-k8s");
+    assert.ok(
+      provider.dependencies?.includes(association.urn),
+      "the provider waits for the deployer's access",
+    );
+  });
+
+  it("noCreatorAdmin turns bootstrapClusterCreatorAdminPermissions off on the aws.eks.Cluster only", async () => {
+    const cluster = await noCreatorAdmin({
+      type: "aws:eks/cluster:Cluster",
+      name: "app-cluster-eksCluster",
+      custom: true,
+      props: { accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true } },
+      opts: {},
+    });
+    assert.deepEqual(cluster?.props.accessConfig, {
+      authenticationMode: "API",
+      bootstrapClusterCreatorAdminPermissions: false,
+    });
+    const role = await noCreatorAdmin({
+      type: "aws:iam/role:Role",
+      name: "r",
+      custom: true,
+      props: {},
+      opts: {},
+    });
+    assert.equal(role, undefined);
+    assert.deepEqual(
+      clusterAdminRoles({ deployerRoleArn: deployer, adminRoleArns: [deployer, "arn:aws:iam::1:role/x"] }),
+      [deployer, "arn:aws:iam::1:role/x"],
+    );
   });
 });

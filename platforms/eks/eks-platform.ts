@@ -146,6 +146,12 @@ export interface EksPlatformArgs {
   endpointPublicAccessCidrs: string[];
   /** IAM role ARNs granted cluster admin through access entries. */
   adminRoleArns: string[];
+  /**
+   * The role that runs `pulumi up`. Set: the cluster is created without EKS's implicit admin for its
+   * creator, and this role is a cluster admin through an explicit access entry. Undefined: EKS's
+   * bootstrap admin for the creator stays (pulumi-eks's own choice).
+   */
+  deployerRoleArn: string | undefined;
   /** At least one managed node group. */
   nodeGroups: EksNodeGroupArgs[];
   bastion: EksBastionArgs;
@@ -216,12 +222,13 @@ export class EksPlatform extends pulumi.ComponentResource {
     // enforces NetworkPolicy, so KubernetesApp's NetworkPolicy bites.
     const vpcCni = managedAddon(name, "vpc-cni", addons, { parent: this }, { enableNetworkPolicy: "true" });
     const kubeProxy = managedAddon(name, "kube-proxy", addons, { parent: this });
+    // The deployer's explicit admin before anything talks to the cluster through the provider.
+    const admins = grantClusterAdmins(step, clusterName, clusterAdminRoles(args));
     const provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: pulumi.secret(cluster.kubeconfigJson), enableServerSideApply: true },
-      { parent: this },
+      { parent: this, dependsOn: admins },
     );
-    grantClusterAdmins(step, clusterName, args.adminRoleArns);
     const nodeGroups = createNodeGroups(step, args, cluster, nodeRole.role, vpc, [
       ...nodeRole.attachments,
       vpcCni,
@@ -447,24 +454,61 @@ function createCluster(
     // No customTimeouts: eks.Cluster is a remote component, which does not pass resource options to the
     // aws.eks.Cluster it creates (pulumi-eks cluster.ts builds it with its own options), so they did
     // nothing; the AWS provider's defaults for that resource apply.
-    { parent, dependsOn: [controlPlaneLogs] },
+    {
+      parent,
+      dependsOn: [controlPlaneLogs],
+      ...(args.deployerRoleArn !== undefined && { transforms: [noCreatorAdmin] }),
+    },
   );
 }
 
-/** Access entries for human administrators (cluster admin). */
+/** The cluster admins: the deployer (when given) and the human administrators, each once. */
+export function clusterAdminRoles(
+  args: Pick<EksPlatformArgs, "adminRoleArns" | "deployerRoleArn">,
+): string[] {
+  return [
+    ...new Set([
+      ...(args.deployerRoleArn === undefined ? [] : [args.deployerRoleArn]),
+      ...args.adminRoleArns,
+    ]),
+  ];
+}
+
+/**
+ * Turns off EKS's implicit, permanent cluster admin for the cluster's creator (issue 32 item 9) on the
+ * aws.eks.Cluster that eks.Cluster creates. pulumi-eks hard-codes `bootstrapClusterCreatorAdminPermissions:
+ * true` and has no input for it (pulumi/pulumi-eks nodejs/eks/cluster/cluster.ts, commit 7bf0c1b, read
+ * 2026-12-07; eks:index:Cluster in shared/reference/pulumi-eks-schema.json), so a `transforms` option
+ * rewrites its child's input; the engine applies transforms to a remote component's children. It also
+ * sets ignoreChanges on the field, so an existing cluster is never replaced for it: the change applies
+ * to clusters created from now on (docs/security.md: delete an old creator entry by hand).
+ */
+export const noCreatorAdmin: pulumi.ResourceTransform = (args) => {
+  if (args.type !== "aws:eks/cluster:Cluster") return undefined;
+  const accessConfig = (args.props.accessConfig ?? {}) as Record<string, unknown>;
+  return {
+    props: {
+      ...args.props,
+      accessConfig: { ...accessConfig, bootstrapClusterCreatorAdminPermissions: false },
+    },
+    opts: args.opts,
+  };
+};
+
+/** Access entries for the deployer and the human administrators (cluster admin). */
 function grantClusterAdmins(
   { name, tags, parent, partition }: EksStep,
   clusterName: pulumi.Output<string>,
   adminRoleArns: string[],
-): void {
-  for (const arn of adminRoleArns) {
+): aws.eks.AccessPolicyAssociation[] {
+  return adminRoleArns.map((arn) => {
     const roleName = arn.split("/").pop() ?? arn;
     const entry = new aws.eks.AccessEntry(
       `${name}-admin-${roleName}`,
       { clusterName, principalArn: arn, type: "STANDARD", tags },
       { parent },
     );
-    new aws.eks.AccessPolicyAssociation(
+    return new aws.eks.AccessPolicyAssociation(
       `${name}-admin-${roleName}`,
       {
         clusterName,
@@ -474,7 +518,7 @@ function grantClusterAdmins(
       },
       { parent, dependsOn: [entry] },
     );
-  }
+  });
 }
 
 /** Managed node groups: private subnets, explicit launch template (IMDSv2, encrypted gp3), no SSH. */
