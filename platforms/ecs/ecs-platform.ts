@@ -260,7 +260,6 @@ export class EcsPlatform extends pulumi.ComponentResource {
       this,
     );
     scanFindingsAlert(name, { imageUri: args.image.uri, topicArn: monitoring.alarmTopicArn, tags }, this);
-
     this.loadBalancerDnsName = alb.dnsName;
     this.url = albUrl(args.loadBalancer, alias ? alias.name : alb.dnsName);
     this.clusterName = cluster.name;
