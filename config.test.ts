@@ -101,6 +101,18 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
       ],
     },
     {
+      name: "flow-log traffic other than ALL or REJECT",
+      options: eks({ vpcFlowLogTraffic: "ACCEPT" }),
+      expected: [`${key("vpcFlowLogTraffic")}: got "ACCEPT"; expected one of ALL, REJECT`],
+    },
+    {
+      name: "eks: API endpoint open to the world in two halves",
+      options: eks({ endpointPublicAccessCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }),
+      expected: [
+        `${key("endpointPublicAccessCidrs")}: got ["0.0.0.0/1","128.0.0.0/1"], which together cover every public IPv4 address; expected CIDRs narrower than /0 (the Kubernetes API server must not be open to the whole internet; [] turns the public endpoint off)`,
+      ],
+    },
+    {
       name: "eks: API endpoint CIDR with host bits set",
       options: eks({ endpointPublicAccessCidrs: ["198.51.100.7/24"] }),
       expected: [
@@ -220,6 +232,13 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
       ],
     },
     {
+      name: "eks: ssh bastion open to the world in two halves",
+      options: eks({ bastionMode: "ssh", bastionSshAllowedCidrs: ["128.0.0.0/1", "0.0.0.0/1"] }),
+      expected: [
+        `${key("bastionSshAllowedCidrs")}: got ["128.0.0.0/1","0.0.0.0/1"], which together cover every public IPv4 address; expected CIDRs narrower than /0 (SSH is never open to the whole internet; bastionMode ssm needs no open port)`,
+      ],
+    },
+    {
       name: "eks: ssh CIDRs with an ssm bastion",
       options: eks({ bastionSshAllowedCidrs: ["198.51.100.7/32"] }),
       expected: [
@@ -248,6 +267,23 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
       }),
       expected: [
         `${key("adminRoleArns")}: got "arn:aws:iam::123456789012:role/b/ops" and "arn:aws:iam::123456789012:role/a/ops"; expected roles with distinct names (each names its access entry)`,
+      ],
+    },
+    {
+      name: "eks: the deployer's role name is an admin role's name",
+      options: eks({
+        deployerRoleArn: "arn:aws:iam::123456789012:role/ci/ops",
+        adminRoleArns: ["arn:aws:iam::123456789012:role/a/ops"],
+      }),
+      expected: [
+        `${key("adminRoleArns")}: got "arn:aws:iam::123456789012:role/a/ops" and "arn:aws:iam::123456789012:role/ci/ops"; expected roles with distinct names (each names its access entry)`,
+      ],
+    },
+    {
+      name: "eks: the deployer is not a role",
+      options: eks({ deployerRoleArn: "arn:aws:iam::123456789012:user/ci" }),
+      expected: [
+        `${key("deployerRoleArn")}: got "arn:aws:iam::123456789012:user/ci"; expected an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>`,
       ],
     },
   ];
@@ -1093,11 +1129,11 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.deepEqual(warnings, []);
     assert.deepEqual(config, {
       platform: "ecs",
-      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [] },
+      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: true },
       ecs: {
         app: { commit: "unknown", logLevel: "debug" },
         scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
-        network: { availabilityZones: 2, natGateways: "none" },
+        network: { availabilityZones: 2, natGateways: "none", flowLogTraffic: "REJECT" },
         // No web ACL (wafMode off in Pulumi.dev.yaml), no access logs, no deletion protection.
         loadBalancer: { allowedCidrs: ["0.0.0.0/0"], deletionProtection: false, prodGrade: false },
         task: { cpu: 256, memory: 512 },
@@ -1113,11 +1149,11 @@ describe("parseConfig accepts the committed stacks", () => {
     const { config, warnings } = parse(raw({ stack: "prod" }), "prod");
     assert.deepEqual(config, {
       platform: "eks",
-      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [] },
+      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: false },
       eks: {
         app: { commit: "unknown", logLevel: "info" },
         scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
-        network: { availabilityZones: 3, natGateways: "onePerAz" },
+        network: { availabilityZones: 3, natGateways: "onePerAz", flowLogTraffic: "ALL" },
         // Pulumi.prod.yaml: prodGrade with access logs and deletion protection; the web ACL counting.
         loadBalancer: {
           allowedCidrs: ["0.0.0.0/0"],
@@ -1132,6 +1168,7 @@ describe("parseConfig accepts the committed stacks", () => {
         kubernetesSupportType: "STANDARD",
         endpointPublicAccessCidrs: ["203.0.113.0/24"],
         adminRoleArns: [],
+        deployerRoleArn: undefined,
         nodeGroups: [
           {
             name: "general",
@@ -1171,7 +1208,7 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.deepEqual(config.ecs, {
       app: { commit: "unknown", logLevel: "info" },
       scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
-      network: { availabilityZones: 3, natGateways: "onePerAz" },
+      network: { availabilityZones: 3, natGateways: "onePerAz", flowLogTraffic: "ALL" },
       loadBalancer: {
         allowedCidrs: ["0.0.0.0/0"],
         accessLogs: { retentionDays: 90 },
@@ -1197,6 +1234,7 @@ describe("parseConfig accepts the committed stacks", () => {
           kubernetesVersion: "1.35",
           endpointPublicAccessCidrs: [],
           adminRoleArns: [admin],
+          deployerRoleArn: "arn:aws:iam::123456789012:role/ci/deployer",
           nodeInstanceTypes: ["m7g.large", "c7g.large"],
           nodeCapacityType: "SPOT",
           nodeDiskSizeGiB: 100,
@@ -1222,7 +1260,12 @@ describe("parseConfig accepts the committed stacks", () => {
     ]);
     assert.equal(config.platform, "eks");
     if (config.platform !== "eks") return;
-    assert.deepEqual(config.image, { platform: "linux/arm64", retainRepository: true, pullAccountIds: [] });
+    assert.deepEqual(config.image, {
+      platform: "linux/arm64",
+      retainRepository: true,
+      pullAccountIds: [],
+      buildCache: false,
+    });
     const { app, scaling, network, ...eks } = config.eks;
     assert.deepEqual(eks, {
       loadBalancer: {
@@ -1239,6 +1282,7 @@ describe("parseConfig accepts the committed stacks", () => {
       kubernetesSupportType: "STANDARD",
       endpointPublicAccessCidrs: [],
       adminRoleArns: [admin],
+      deployerRoleArn: "arn:aws:iam::123456789012:role/ci/deployer",
       nodeGroups: [
         {
           name: "general",
@@ -1291,6 +1335,8 @@ describe("parseConfig accepts the committed stacks", () => {
       platform: "linux/arm64",
       retainRepository: true,
       pullAccountIds: [],
+      // Pulumi.dev.yaml's; with a prebuilt image nothing is built, so it changes nothing.
+      buildCache: true,
     });
     assert.equal(config.ecs.loadBalancer.certificateArn, CERT);
     assert.deepEqual(config.ecs.task, { cpu: 16384, memory: 122880 });
@@ -1440,6 +1486,8 @@ describe("parseConfig accepts the committed stacks", () => {
     // A built image lives in this stack's ECR repository: a refreshed ECR pull secret, in the pinned image.
     assert.deepEqual(config.kubernetes.imagePull, { ecr: { refresherImage: DEFAULT_ECR_REFRESHER_IMAGE } });
     assert.deepEqual(warnings, [
+      // Pulumi.dev.yaml logs rejected flows only; on kubernetes there is no VPC of ours.
+      "fastify-deploy:vpcFlowLogTraffic is set but has no effect on platform kubernetes (it applies to ecs, eks)",
       // Pulumi.dev.yaml turns the web ACL off; on kubernetes there is none to turn off.
       "fastify-deploy:wafMode is set but has no effect on platform kubernetes (it applies to ecs, eks)",
       "fastify-deploy:cpu is set but has no effect on platform kubernetes (it applies to ecs)",

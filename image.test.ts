@@ -393,9 +393,10 @@ describe("AppImage under the harness", () => {
     const prod = await runProgram({ stack: "prod" });
     for (const run of [dev, prod]) {
       const repos = run.ofType(REPOSITORY);
+      // Only dev keeps a build cache (imageBuildCache true in Pulumi.dev.yaml): issue 32 item 4.
       assert.deepEqual(
         repos.map((r) => r.name),
-        ["app-repo", "app-cache-repo"],
+        run === dev ? ["app-repo", "app-cache-repo"] : ["app-repo"],
         run.stack,
       );
       for (const repo of repos)
@@ -524,6 +525,23 @@ describe("AppImage under the harness", () => {
     assert.ok(dev.calls.some((c) => c.token === "aws:ecr/getAuthorizationToken:getAuthorizationToken"));
   });
 
+  it("a release build trusts no mutable cache: prod (imageBuildCache default false) has no cacheFrom, no cache repository, no cache push (issue 32 item 4)", async () => {
+    const prod = await runProgram({ stack: "prod" });
+    const build = prod.one(IMAGE, "app-image").inputs.build as Record<string, unknown>;
+    assert.equal(build.cacheFrom, undefined);
+    assert.equal(build.args, undefined, "no inline cache metadata either");
+    assert.deepEqual(
+      prod.ofType(IMAGE).map((i) => i.name),
+      ["app-image"],
+    );
+    assert.equal(prod.ofType(REPOSITORY).filter((r) => r.inputs.imageTagMutability === "MUTABLE").length, 0);
+    // Dev opts in, and reads only its own stack's cache repository.
+    const devBuild = dev.one(IMAGE, "app-image").inputs.build as { cacheFrom: { images: string[] } };
+    assert.deepEqual(devBuild.cacheFrom.images, [
+      `${dev.one(REPOSITORY, "app-cache-repo").state.repositoryUrl}:buildcache`,
+    ]);
+  });
+
   it("the mutable build-cache repository is never what the service runs", () => {
     const cache = dev.one(IMAGE, "app-cache").inputs;
     assert.match(cache.imageName as string, /:buildcache$/);
@@ -565,7 +583,9 @@ describe("AppImage under the harness", () => {
     assert.deepEqual(run.ofType(IMAGE), []);
     assert.deepEqual(run.ofType(REPOSITORY), []);
     assert.equal(run.outputs.imageUri?.value, PREBUILT);
-    const policy = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy as string);
+    const policy = JSON.parse(
+      run.one("aws:iam/rolePolicy:RolePolicy", "app-execution-policy").inputs.policy as string,
+    );
     assert.equal(
       policy.Statement[1].Resource,
       "arn:aws:ecr:us-east-1:123456789012:repository/fastify-deploy-dev",
@@ -575,7 +595,9 @@ describe("AppImage under the harness", () => {
   it("a prebuilt image from another account and region: ECS may pull from exactly that repository", async () => {
     const uri = `210987654321.dkr.ecr.eu-west-1.amazonaws.com/team/app@sha256:${DIGEST}`;
     const run = await runProgram(prodEcs({ imageUri: uri }));
-    const policy = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy as string);
+    const policy = JSON.parse(
+      run.one("aws:iam/rolePolicy:RolePolicy", "app-execution-policy").inputs.policy as string,
+    );
     assert.deepEqual(policy.Statement.slice(0, 2), [
       // GetAuthorizationToken cannot be scoped; the token it returns covers the other registry too.
       { Sid: "AuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
@@ -594,7 +616,9 @@ describe("AppImage under the harness", () => {
 
   it("a prebuilt image from another registry gets no ECR permissions", async () => {
     const run = await runProgram({ stack: "dev", config: { imageUri: `ghcr.io/acme/app@sha256:${DIGEST}` } });
-    const policy = JSON.parse(run.one("aws:iam/rolePolicy:RolePolicy").inputs.policy as string);
+    const policy = JSON.parse(
+      run.one("aws:iam/rolePolicy:RolePolicy", "app-execution-policy").inputs.policy as string,
+    );
     assert.deepEqual(
       policy.Statement.map((s: { Action: string[] }) => s.Action),
       [["logs:CreateLogStream", "logs:PutLogEvents"]],

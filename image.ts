@@ -268,6 +268,15 @@ export interface AppImageArgs {
    * account pulls.
    */
   pullAccountIds: readonly string[];
+  /**
+   * Reuse layers from this stack's mutable `:buildcache` image and push it after each build. Off (the
+   * default): no cache repository, no `cacheFrom`; the build trusts only its base images (pinned by
+   * digest) and the sources. A cache is a trust boundary: BuildKit reuses any layer the cache image
+   * claims for a step, so whoever can push to the cache repository can plant a layer in the next
+   * release ("cache poisoning ... can only be mitigated by limiting the horizon of data that one
+   * trusts", moby/moby#26065; GHSA-xw73-rw38-6vjc; both read 2026-12-07). Dev turns it on for speed.
+   */
+  buildCache: boolean;
 }
 
 /**
@@ -295,7 +304,7 @@ export class AppImage extends pulumi.ComponentResource {
     }
 
     const repository = createRepository(name, args, this);
-    const cacheRepository = createCacheRepository(name, this);
+    const cacheRepository = args.buildCache ? createCacheRepository(name, this) : undefined;
     const image = buildAndPush(name, args.platform, repository, cacheRepository, this);
 
     this.imageUri = image.repoDigest;
@@ -370,12 +379,15 @@ function createCacheRepository(name: string, parent: pulumi.Resource): aws.ecr.R
   return cacheRepository;
 }
 
-/** The image built for `platform`, pushed under its content-address tag, and again under the cache tag. */
+/**
+ * The image built for `platform`, pushed under its content-address tag; with a cache repository, built
+ * from and pushed again under the cache tag.
+ */
 function buildAndPush(
   name: string,
   platform: ImagePlatform,
   repository: aws.ecr.Repository,
-  cacheRepository: aws.ecr.Repository,
+  cacheRepository: aws.ecr.Repository | undefined,
   parent: pulumi.Resource,
 ): docker.Image {
   const token = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, { parent });
@@ -384,15 +396,14 @@ function buildAndPush(
     username: token.userName,
     password: pulumi.secret(token.password),
   };
-  const cacheRef = pulumi.interpolate`${cacheRepository.repositoryUrl}:buildcache`;
+  const cacheRef = cacheRepository && pulumi.interpolate`${cacheRepository.repositoryUrl}:buildcache`;
   const build = {
     context: BUILD_CONTEXT,
     dockerfile: path.posix.join(BUILD_CONTEXT, "Dockerfile"),
     platform,
     builderVersion: docker.BuilderVersion.BuilderBuildKit,
     // Inline cache metadata lets the next build on a fresh CI runner reuse layers from `cacheRef`.
-    args: { BUILDKIT_INLINE_CACHE: "1" },
-    cacheFrom: { images: [cacheRef] },
+    ...(cacheRef && { args: { BUILDKIT_INLINE_CACHE: "1" }, cacheFrom: { images: [cacheRef] } }),
   };
   const filesDigest = contextHash(path.resolve(PROJECT_DIR, BUILD_CONTEXT));
   const tag = pulumi.output(build).apply((resolved) => imageTag(filesDigest, resolved));
@@ -402,11 +413,13 @@ function buildAndPush(
     { imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`, build, registry },
     { parent },
   );
-  // Same build (fully cached locally by the step above), pushed under the one mutable cache tag.
-  new docker.Image(
-    `${name}-cache`,
-    { imageName: cacheRef, build, registry: { ...registry, server: cacheRepository.repositoryUrl } },
-    { parent },
-  );
+  if (cacheRepository && cacheRef) {
+    // Same build (fully cached locally by the step above), pushed under the one mutable cache tag.
+    new docker.Image(
+      `${name}-cache`,
+      { imageName: cacheRef, build, registry: { ...registry, server: cacheRepository.repositoryUrl } },
+      { parent },
+    );
+  }
   return image;
 }

@@ -101,7 +101,11 @@ function edgeProblems(v: Values, raw: RawConfig): string[] {
 }
 
 export function networkSettings(v: Valid): NetworkSettings {
-  return { availabilityZones: v.availabilityZones, natGateways: v.natGateways };
+  return {
+    availabilityZones: v.availabilityZones,
+    natGateways: v.natGateways,
+    flowLogTraffic: v.vpcFlowLogTraffic,
+  };
 }
 
 export function loadBalancerSettings(v: Valid, raw: RawConfig): LoadBalancerSettings {

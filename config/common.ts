@@ -74,6 +74,7 @@ export function imageConfig(v: Valid): ImageConfig {
     platform: v.imagePlatform,
     retainRepository: v.retainImageRepository,
     pullAccountIds: v.imagePullAccountIds,
+    buildCache: v.imageBuildCache,
   };
 }
 

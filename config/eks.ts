@@ -66,6 +66,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     kubernetesSupportType: v.kubernetesSupportType,
     endpointPublicAccessCidrs: v.endpointPublicAccessCidrs,
     adminRoleArns: v.adminRoleArns,
+    deployerRoleArn: v.deployerRoleArn,
     nodeGroups: [
       {
         name: "general",
@@ -239,7 +240,9 @@ function bastionProblems(v: Values): string[] {
 function adminRoleProblems(v: Values): string[] {
   const problems: string[] = [];
   const roleNames = new Map<string, string>();
-  for (const arn of v.adminRoleArns ?? []) {
+  // The deployer's entry is named the same way (the same ARN in both lists is one entry).
+  const deployer = v.deployerRoleArn === undefined ? [] : [v.deployerRoleArn];
+  for (const arn of [...new Set([...deployer, ...(v.adminRoleArns ?? [])])]) {
     const name = arn.split("/").pop() ?? arn;
     const other = roleNames.get(name);
     if (other !== undefined) {

@@ -8,6 +8,7 @@ import {
   CLUSTER_PROFILE_NAMES,
   DEFAULT_CLUSTER_LOG_TYPES,
   FARGATE_MEMORY_BY_CPU,
+  FLOW_LOG_TRAFFIC,
   IAM_ROLE_ARN,
   IMAGE_PLATFORMS,
   isArmInstanceType,
@@ -95,6 +96,7 @@ export const CONFIG_KEYS = {
     schema: oneOf(IMAGE_PLATFORMS),
   },
   retainImageRepository: { platforms: ALL, schema: boolean },
+  imageBuildCache: { platforms: ALL, schema: boolean },
   imagePullAccountIds: {
     platforms: ALL,
     schema: jsonList(
@@ -113,6 +115,7 @@ export const CONFIG_KEYS = {
   logLevel: { platforms: ALL, schema: oneOf(LOG_LEVELS) },
   availabilityZones: { platforms: AWS, schema: integer(2, 6) },
   natGateways: { platforms: AWS, schema: oneOf(NAT_STRATEGIES) },
+  vpcFlowLogTraffic: { platforms: AWS, schema: oneOf(FLOW_LOG_TRAFFIC) },
   allowedCidrs: {
     platforms: AWS,
     schema: cidrList("allowedCidrs").refine((items) => items.length > 0, {
@@ -268,6 +271,14 @@ export const CONFIG_KEYS = {
     schema: restrictedCidrList(
       "endpointPublicAccessCidrs",
       "CIDRs narrower than /0 (the Kubernetes API server must not be open to the whole internet; [] turns the public endpoint off)",
+    ),
+  },
+  deployerRoleArn: {
+    platforms: ["eks"],
+    schema: optional(
+      z.string().regex(IAM_ROLE_ARN, {
+        error: expected("an IAM role ARN arn:aws:iam::<12-digit account>:role/<path/><name>"),
+      }),
     ),
   },
   adminRoleArns: {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { INSTANCE_TYPE, isIpv4Cidr, isWholeInternet } from "../facts";
+import { coversWholeInternet, INSTANCE_TYPE, isIpv4Cidr, isWholeInternet } from "../facts";
 
 /**
  * The zod building blocks of the key table, each worded for the one message format every config
@@ -120,13 +120,22 @@ export function cidrList(key: string, example = "203.0.113.0/24") {
   return jsonList(key, example, ipv4CidrItem, { of: "IPv4 CIDRs", duplicates: "no duplicate CIDRs" });
 }
 
-/** IPv4 CIDRs that must never be the whole internet (what /0 means). */
+/**
+ * IPv4 CIDRs that must never be the whole internet: no /0, and no set that covers every public address
+ * together (0.0.0.0/1 + 128.0.0.0/1 is /0 by another name; facts/cidr.ts coversWholeInternet).
+ */
 export function restrictedCidrList(key: string, why: string) {
   return jsonList(key, "203.0.113.0/24", ipv4CidrItem).superRefine((list, ctx) => {
-    for (const cidr of list) {
-      if (isWholeInternet(cidr)) {
-        ctx.addIssue({ code: "custom", input: cidr, message: `got ${show(cidr)}; expected ${why}` });
-      }
+    const wholes = list.filter(isWholeInternet);
+    for (const cidr of wholes) {
+      ctx.addIssue({ code: "custom", input: cidr, message: `got ${show(cidr)}; expected ${why}` });
+    }
+    if (wholes.length === 0 && coversWholeInternet(list)) {
+      ctx.addIssue({
+        code: "custom",
+        input: list,
+        message: `got ${show(list)}, which together cover every public IPv4 address; expected ${why}`,
+      });
     }
   });
 }

@@ -15,6 +15,8 @@ export interface ImageConfig {
   retainRepository: boolean;
   /** Other AWS accounts allowed to pull the images this stack builds. */
   pullAccountIds: string[];
+  /** Build from, and push, the stack's mutable `:buildcache` image (off: no cache repository). */
+  buildCache: boolean;
 }
 
 export type StackConfig = PlatformConfig & { image: ImageConfig };

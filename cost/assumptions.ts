@@ -12,6 +12,10 @@ export interface Assumptions {
   natGbPerMonth: number;
   /** GB per month ingested into each CloudWatch log group. */
   logGbPerMonthPerGroup: number;
+  /** GB per month a VPC flow log of ALL traffic writes (vended logs into its CloudWatch log group). */
+  flowLogGbPerMonth: number;
+  /** GB per month a VPC flow log of REJECT traffic only writes. */
+  rejectedFlowLogGbPerMonth: number;
   /** Months of logs a group without retention holds when the estimate is made (it grows forever). */
   logMonthsWithoutRetention: number;
   /** GB stored in each ECR repository (images and build cache). */
@@ -32,6 +36,10 @@ export const ASSUMPTION_DOCS: Record<keyof Assumptions, string> = {
     "1 LCU = 25 new connections/s, 3,000 active connections/min, 1 GB/h processed or 1,000 rule evaluations/s, whichever is highest; by default derived from millionRequestsPerMonth with every request on a new connection (the highest dimension at this traffic), rounded up to a tenth",
   natGbPerMonth: "image pulls by nodes, log shipping and AWS API calls from private subnets",
   logGbPerMonthPerGroup: "app JSON logs at info level for a small service, or EKS audit + authenticator logs",
+  flowLogGbPerMonth:
+    "every flow of the ALB, tasks or nodes and NAT at millionRequestsPerMonth: ~130-byte records, one per flow per minute of aggregation",
+  rejectedFlowLogGbPerMonth:
+    "internet scans and probes the security groups drop: a tenth of ALL at this traffic",
   logMonthsWithoutRetention: "a group kept forever is priced as a year's logs",
   ecrGbPerRepository: "a few image versions (the lifecycle policy expires old ones) or the build cache",
   millionRequestsPerMonth:
@@ -59,6 +67,8 @@ export function defaultAssumptions(now: Date = new Date()): Assumptions {
     albLcuPerHour: lcuForRequests(DEFAULT_MILLION_REQUESTS_PER_MONTH),
     natGbPerMonth: 20,
     logGbPerMonthPerGroup: 1,
+    flowLogGbPerMonth: 2,
+    rejectedFlowLogGbPerMonth: 0.2,
     logMonthsWithoutRetention: 12,
     ecrGbPerRepository: 1,
     millionRequestsPerMonth: DEFAULT_MILLION_REQUESTS_PER_MONTH,

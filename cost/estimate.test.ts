@@ -73,14 +73,17 @@ describe("cost estimate of every committed stack × platform", () => {
     // Issue 17's observability adds $7.10 on ECS, $6.90 on EKS (alarms, dashboard, health checks);
     // issue 16's web ACL and log bucket $14.03 on prod; dev on ECS runs on Fargate Spot. Issue 23's 5xx
     // rates count the ALB's own 503s (HTTPCode_ELB_503_Count): one more metric on each, $0.20 on ECS and EKS.
-    "dev/ecs": { total: 39.47, totalAtMax: 45.81 },
+    // Issue 32: VPC flow logs on every AWS stack (dev REJECT only, +$0.12; prod ALL, +$1.18), and on EKS
+    // the bastion's session logs (a log group + its KMS key, +$1.53).
+    "dev/ecs": { total: 39.59, totalAtMax: 45.93 },
     // Issue 23: EKS defaults to 1.36 (standard support until 2027-08-02) with upgradePolicy STANDARD, so
     // the control plane bills $0.10/h, not 1.34's extended $0.60/h: $365 less on both EKS stacks.
-    "dev/eks": { total: 216.79, totalAtMax: 280.72 },
+    "dev/eks": { total: 218.42, totalAtMax: 282.35 },
     "dev/kubernetes": { total: 0.2, totalAtMax: 0.2 },
-    "prod/ecs": { total: 188.24, totalAtMax: 269.33 },
-    "prod/eks": { total: 465.81, totalAtMax: 688.05 },
-    "prod/kubernetes": { total: 0.2, totalAtMax: 0.2 },
+    // Issue 32 item 4: prod builds without the mutable cache repository (imageBuildCache off), -$0.10.
+    "prod/ecs": { total: 189.32, totalAtMax: 270.41 },
+    "prod/eks": { total: 468.42, totalAtMax: 690.66 },
+    "prod/kubernetes": { total: 0.1, totalAtMax: 0.1 },
   };
   for (const c of cases) {
     it(`${c.stack} on ${c.platform}: total pinned`, () => {
@@ -109,20 +112,22 @@ describe("cost estimate of every committed stack × platform", () => {
     assert.equal(by(/^CloudWatch alarm:/), 1.3);
     assert.equal(by(/^CloudWatch dashboard/), 3);
     assert.equal(by(/^Route 53 health check/), 3);
-    assert.equal(e.total, 39.47);
-    // On demand (the capacityType default) dev costs $45.77: Spot saves $6.30.
+    // Issue 32: the VPC flow log of rejected flows, 0.2 GB a month (assumption rejectedFlowLogGbPerMonth).
+    assert.equal(by(/^CloudWatch Logs ingestion \(VPC flow log, vended logs\): 0\.2 GB/), 0.1);
+    assert.equal(e.total, 39.59);
+    // On demand (the capacityType default) dev costs $45.89: Spot saves $6.30.
     const onDemand = await runProgram({ stack: "dev", config: { capacityType: "ON_DEMAND" } });
-    assert.equal(estimate(onDemand, { assumptions: ASSUMPTIONS }).total, 45.77);
+    assert.equal(estimate(onDemand, { assumptions: ASSUMPTIONS }).total, 45.89);
     // At a full LCU on average (about 25 new connections every second, all month) dev is above $40.
     const busy = estimate(runOf("dev", "ecs"), {
       assumptions: applyAssumptions(ASSUMPTIONS, { albLcuPerHour: "1" }),
     });
-    assert.equal(busy.total, 44.14);
+    assert.equal(busy.total, 44.26);
     // An idle ALB bills no LCU.
     const idle = estimate(runOf("dev", "ecs"), {
       assumptions: applyAssumptions(ASSUMPTIONS, { albLcuPerHour: "0" }),
     });
-    assert.equal(idle.total, 38.3);
+    assert.equal(idle.total, 38.42);
   });
 
   it("a domain (certificate, validation record, alias, another account's zone) adds types with rules, all free", async () => {
@@ -177,7 +182,8 @@ describe("cost estimate of every committed stack × platform", () => {
       // 14 objects of the app and the refresher, 4 of the synthetic client (issue 17).
       /^Not priced \(19; never counted as \$0\):\n {2}19 × Kubernetes object on an existing cluster: /m,
     );
-    assert.match(text, /^ {2}total \$0\.20\/month$/m);
+    // One ECR repository (prod builds without a cache repository: issue 32 item 4).
+    assert.match(text, /^ {2}total \$0\.10\/month$/m);
   });
 
   it("EKS: the load balancer the controller creates for the Ingress is priced, derived from the Ingress and the VPC", () => {
@@ -431,8 +437,8 @@ describe("cost rules", () => {
 
   it("other regions have their own prices (eu-west-1 costs more than us-east-1 for dev)", () => {
     const run = runOf("dev", "ecs");
-    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "eu-west-1" }).total, 41.76);
-    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "us-west-2" }).total, 39.47);
+    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "eu-west-1" }).total, 41.89);
+    assert.equal(estimate(run, { assumptions: ASSUMPTIONS, region: "us-west-2" }).total, 39.59);
   });
 });
 
@@ -476,7 +482,7 @@ describe("assumptions", () => {
   const table: Array<[Record<string, string>, string]> = [
     [
       { lcu: "1" },
-      'unknown assumption "lcu"; allowed: albLcuPerHour, natGbPerMonth, logGbPerMonthPerGroup, logMonthsWithoutRetention, ecrGbPerRepository, millionRequestsPerMonth, s3GbPerMonthPerBucket, asOf',
+      'unknown assumption "lcu"; allowed: albLcuPerHour, natGbPerMonth, logGbPerMonthPerGroup, flowLogGbPerMonth, rejectedFlowLogGbPerMonth, logMonthsWithoutRetention, ecrGbPerRepository, millionRequestsPerMonth, s3GbPerMonthPerBucket, asOf',
     ],
     [{ albLcuPerHour: "-1" }, 'assumption albLcuPerHour must be a number ≥ 0, got "-1"'],
     [{ natGbPerMonth: "lots" }, 'assumption natGbPerMonth must be a number ≥ 0, got "lots"'],

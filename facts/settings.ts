@@ -1,4 +1,4 @@
-import type { LogLevel, NatStrategy, WafMode } from "./values";
+import type { FlowLogTraffic, LogLevel, NatStrategy, WafMode } from "./values";
 
 /**
  * The shapes every platform component takes under the same name (`app`, `scaling`, `network`,
@@ -26,6 +26,8 @@ export interface ScalingSettings {
 export interface NetworkSettings {
   availabilityZones: number;
   natGateways: NatStrategy;
+  /** VPC flow logs to CloudWatch Logs: every flow, or rejected ones only (docs/security.md). */
+  flowLogTraffic: FlowLogTraffic;
 }
 
 /** The internet-facing load balancer in front of the app on the AWS platforms. */

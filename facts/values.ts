@@ -10,6 +10,9 @@ export const IMAGE_PLATFORMS = ["linux/amd64", "linux/arm64"] as const;
 export type ImagePlatform = (typeof IMAGE_PLATFORMS)[number];
 export const NAT_STRATEGIES = ["none", "single", "onePerAz"] as const;
 export type NatStrategy = (typeof NAT_STRATEGIES)[number];
+/** What the VPC flow log records (EC2 CreateFlowLogs TrafficType; ACCEPT alone is never useful here). */
+export const FLOW_LOG_TRAFFIC = ["ALL", "REJECT"] as const;
+export type FlowLogTraffic = (typeof FLOW_LOG_TRAFFIC)[number];
 export const SERVICE_TYPES = ["ClusterIP", "NodePort", "LoadBalancer"] as const;
 export type ServiceType = (typeof SERVICE_TYPES)[number];
 export const WAIT_FOR_ADDRESS = ["auto", "true", "false"] as const;

@@ -90,6 +90,22 @@ const rejections: Rejection[] = [
     ],
   },
   {
+    // IMDSv2 but the hop limit EKS AMIs default to: pods reach the node role (issue 32 item 9).
+    policy: ec2.launchTemplateHardened,
+    resources: () => [
+      fixture("aws:ec2/launchTemplate:LaunchTemplate", "lt-hop", {
+        metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 2 },
+      }),
+      fixture("aws:ec2/launchTemplate:LaunchTemplate", "lt-unset", {
+        metadataOptions: { httpTokens: "required" },
+      }),
+    ],
+    messages: [
+      "Launch template lt-hop: the IMDS response hop limit is 2, so containers can reach the node's credentials. Set metadataOptions.httpPutResponseHopLimit: 1.",
+      "Launch template lt-unset: the IMDS response hop limit is unset, so containers can reach the node's credentials. Set metadataOptions.httpPutResponseHopLimit: 1.",
+    ],
+  },
+  {
     policy: ec2.ec2InstanceHardened,
     resources: () => [
       fixture("aws:ec2/instance:Instance", "vm", {
@@ -186,6 +202,15 @@ const mutations: Mutation[] = [
     type: "aws:ec2/launchTemplate:LaunchTemplate",
     mutate: (i) => {
       delete i.metadataOptions;
+    },
+  },
+  {
+    policy: ec2.launchTemplateHardened,
+    setting: "httpPutResponseHopLimit 1",
+    from: "eks",
+    type: "aws:ec2/launchTemplate:LaunchTemplate",
+    mutate: (i) => {
+      i.metadataOptions.httpPutResponseHopLimit = 2;
     },
   },
   {

@@ -114,13 +114,21 @@ export const VPC = "awsx:ec2:Vpc";
 
 export const launchTemplateHardened = resourcePolicy(
   "launch-template-hardened",
-  "Launch templates require IMDSv2 and encrypt every EBS volume they declare.",
+  "Launch templates require IMDSv2 with a response hop limit of 1 (pods cannot reach the node role) and encrypt every EBS volume they declare.",
   [LAUNCH_TEMPLATE],
   (props, args) => {
     const out: string[] = [];
-    if (asObject(props.metadataOptions).httpTokens !== "required") {
+    const metadata = asObject(props.metadataOptions);
+    if (metadata.httpTokens !== "required") {
       out.push(
         `Launch template ${args.name}: IMDSv1 is allowed. Set metadataOptions: { httpTokens: "required", httpPutResponseHopLimit: 1 }.`,
+      );
+    } else if (metadata.httpPutResponseHopLimit !== 1) {
+      // Unset means the account's or AMI's default, which may be 2 (EKS AMIs' own default): a pod's
+      // request then reaches IMDS and the node role's credentials (EC2 User Guide, "Configure the
+      // instance metadata options", hop limit; read 2026-12-07).
+      out.push(
+        `Launch template ${args.name}: the IMDS response hop limit is ${String(metadata.httpPutResponseHopLimit ?? "unset")}, so containers can reach the node's credentials. Set metadataOptions.httpPutResponseHopLimit: 1.`,
       );
     }
     for (const mapping of asArray(props.blockDeviceMappings).map(asObject)) {

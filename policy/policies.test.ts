@@ -10,16 +10,19 @@ import * as ec2 from "./ec2";
 import * as ecs from "./ecs";
 import * as eks from "./eks";
 import * as helm from "./helm";
+import * as iam from "./iam";
 import * as image from "./image";
 import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
 import * as p from "./policies";
+import * as s3 from "./s3";
 import { evaluate, isPolicy, policiesOf, type Recorded, recorded, type Violation } from "./testing";
+import * as vpc from "./vpc";
 
 const summary = (violations: Violation[]): string[] => violations.map((v) => `[${v.policy}] ${v.message}`);
 
-const DOMAINS = { image, alb, ec2, ecs, eks, helm, kubernetes, availability, observability };
+const DOMAINS = { image, alb, ec2, ecs, eks, helm, kubernetes, availability, observability, iam, s3, vpc };
 
 const COMMITTED = STACKS.flatMap((stack) => PLATFORMS.map((platform): Recorded => `${stack}/${platform}`));
 

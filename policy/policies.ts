@@ -18,10 +18,13 @@ import * as ec2 from "./ec2";
 import * as ecs from "./ecs";
 import * as eks from "./eks";
 import * as helm from "./helm";
+import * as iam from "./iam";
 import * as image from "./image";
 import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
+import * as s3 from "./s3";
+import * as vpc from "./vpc";
 
 export {
   albAccessLogsWhenProdGrade,
@@ -51,6 +54,7 @@ export {
 } from "./ecs";
 export { eksClusterHardened, eksManagedNodeGroupsOnly, eksNodeGroupPlacement, kmsKeyRotation } from "./eks";
 export { helmReleasePinned } from "./helm";
+export { iamNoWildcardMutations } from "./iam";
 export {
   dockerImageCheckoutIndependent,
   ecrLifecycleKeepsPulledImages,
@@ -77,6 +81,8 @@ export {
   zoneSpreadMatchesReplicas,
 } from "./kubernetes-availability";
 export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
+export { s3BucketHardened } from "./s3";
+export { vpcDefaultSecurityGroupClosed, vpcFlowLogsEnabled } from "./vpc";
 
 /** Every policy of the pack, in the order `pulumi preview` reports them. */
 export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> = [
@@ -102,6 +108,10 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   ecs.ecsStopTimeoutCoversShutdown,
   ecs.ecsTaskRolesSeparate,
   ec2.awsxVpcExplicit,
+  vpc.vpcFlowLogsEnabled,
+  vpc.vpcDefaultSecurityGroupClosed,
+  iam.iamNoWildcardMutations,
+  s3.s3BucketHardened,
   eks.eksClusterHardened,
   eks.eksManagedNodeGroupsOnly,
   eks.eksNodeGroupPlacement,

@@ -292,14 +292,14 @@ describe("npm run plan", () => {
       assert.match(tail, /^Monthly cost estimate \(us-east-1, 730 h\/month/);
       assert.match(
         tail,
-        /^ {2}total \$39\.47\/month \(\$45\.81\/month with every autoscaled resource at its maximum\)$/m,
+        /^ {2}total \$39\.59\/month \(\$45\.93\/month with every autoscaled resource at its maximum\)$/m,
       );
       const json = await plan(["dev", "--json", "--assume", "albLcuPerHour=0"]);
       assert.equal(json.code, 0, json.err);
       const parsed = JSON.parse(json.out) as { stack: string; estimate: { total: number; region: string } };
       assert.deepEqual(
         [parsed.stack, parsed.estimate.region, parsed.estimate.total],
-        ["dev", "us-east-1", 38.3],
+        ["dev", "us-east-1", 38.42],
       );
     } finally {
       process.env = saved;

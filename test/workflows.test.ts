@@ -890,7 +890,7 @@ describe("GitHub workflows", () => {
     const posted = path.join(temp, String(sticky.with?.path).replace(`$\{{ runner.temp }}/`, ""));
     const comment = fs.readFileSync(posted, "utf8");
     assert.match(comment, /^### Monthly cost estimate: dev$/m);
-    assert.match(comment, /\*\*\$39\.47\/month\*\* \(-\$6\.34 against the base branch\)/);
+    assert.match(comment, /\*\*\$39\.59\/month\*\* \(-\$6\.34 against the base branch\)/);
     assert.match(
       comment,
       /\| Fargate vCPU: 1 task\(s\) × 0\.25 vCPU \(Linux\/x86, Fargate Spot: [^|]*\|.*\| -\$2\.21 \|$/m,

@@ -1,16 +1,40 @@
 /** CloudWatch: log ingestion and storage, alarms per metric, dashboards. */
+import type { GraphResource } from "../estimate";
 import type { Rule } from "./common";
-import { arr, cents, charge, monthly, notPriced, num, obj, rate } from "./common";
+import { arr, cents, charge, free, monthly, notPriced, num, obj, rate } from "./common";
+
+/**
+ * The VPC flow log writing into this group, if any: its destination is the group's ARN, whose name
+ * begins with the group's logical name (Pulumi's auto-naming, as the harness mocks it).
+ */
+function flowLogInto(r: GraphResource, ctx: Parameters<Rule>[1]): GraphResource | undefined {
+  return ctx
+    .ofType("aws:ec2/flowLog:FlowLog")
+    .find((f) => String(f.inputs.logDestination ?? "").includes(`:log-group:${r.name}-`));
+}
 
 const logGroupRule: Rule = (r, ctx) => {
-  const gb = ctx.assumptions.logGbPerMonthPerGroup;
+  const flowLog = flowLogInto(r, ctx);
+  const rejectedOnly = flowLog !== undefined && flowLog.inputs.trafficType === "REJECT";
+  const gb =
+    flowLog === undefined
+      ? ctx.assumptions.logGbPerMonthPerGroup
+      : rejectedOnly
+        ? ctx.assumptions.rejectedFlowLogGbPerMonth
+        : ctx.assumptions.flowLogGbPerMonth;
+  const assumption =
+    flowLog === undefined
+      ? "logGbPerMonthPerGroup"
+      : rejectedOnly
+        ? "rejectedFlowLogGbPerMonth"
+        : "flowLogGbPerMonth";
   const retention = num(r.inputs.retentionInDays);
   const months = retention === undefined ? ctx.assumptions.logMonthsWithoutRetention : retention / 30;
   const stored = gb * months;
   return [
     charge(
       ctx,
-      `CloudWatch Logs ingestion: ${gb} GB/month (assumption logGbPerMonthPerGroup)`,
+      `CloudWatch Logs ingestion${flowLog === undefined ? "" : " (VPC flow log, vended logs)"}: ${gb} GB/month (assumption ${assumption})`,
       "logsIngestGb",
       gb,
       gb,
@@ -67,4 +91,9 @@ export const CLOUDWATCH_RULES: Readonly<Record<string, Rule>> = {
   "aws:cloudwatch/logGroup:LogGroup": logGroupRule,
   "aws:cloudwatch/metricAlarm:MetricAlarm": metricAlarmRule,
   "aws:cloudwatch/dashboard:Dashboard": dashboardRule,
+  // The ECR scan-findings rule: AWS service events on the default bus are free to match and deliver
+  // ("All state change events published by AWS services are free", https://aws.amazon.com/eventbridge/pricing/,
+  // read 2026-12-07); the few SNS publishes fall in SNS's free tier (sns.ts).
+  "aws:cloudwatch/eventRule:EventRule": free("EventBridge rules on AWS service events have no charge"),
+  "aws:cloudwatch/eventTarget:EventTarget": free("EventBridge delivery of AWS service events has no charge"),
 };

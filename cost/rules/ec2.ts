@@ -66,4 +66,9 @@ export const EC2_RULES: Readonly<Record<string, Rule>> = {
   "aws:ec2/launchTemplate:LaunchTemplate": free(
     "a template; the volumes it defines are priced per node under the node group",
   ),
+  // The bastion's Session document: what a session costs is its log group's ingestion and storage
+  // (priced there) and the log key (kms.ts).
+  "aws:ssm/document:Document": free(
+    "Session Manager sessions to EC2 instances and SSM documents have no charge (https://aws.amazon.com/systems-manager/pricing/, read 2026-12-07); the session logs are priced on their log group and KMS key",
+  ),
 };

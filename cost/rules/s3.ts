@@ -49,6 +49,11 @@ export const S3_RULES: Readonly<Record<string, Rule>> = {
   "aws:s3/bucketOwnershipControls:BucketOwnershipControls": S3_SETTING_FREE,
   "aws:s3/bucketPolicy:BucketPolicy": S3_SETTING_FREE,
   "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock": S3_SETTING_FREE,
+  // Versioning itself is free; noncurrent versions are storage, but ALB access logs are written once
+  // and never overwritten, so only deleted ones linger (for the retention period): within the bucket's line.
+  "aws:s3/bucketVersioning:BucketVersioning": free(
+    "versioning has no charge of its own; access logs are never overwritten, so noncurrent versions are only deleted logs, kept no longer than the retention",
+  ),
   "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration": free(
     "SSE-S3 (AES256) encryption has no charge",
   ),

@@ -50,8 +50,21 @@ const vpcRule: Rule = (r, ctx) => {
 
 const SG_FREE = free("security groups and their rules have no charge");
 
+/**
+ * A flow log to CloudWatch Logs is billed as vended-log ingestion and storage of its log group (the
+ * group's own lines: "Vended Logs" delivered to CloudWatch Logs, $0.50/GB for the first 10 TB in
+ * us-east-1, the rate of standard ingestion there; https://aws.amazon.com/cloudwatch/pricing/, read
+ * 2026-12-07); the flow log itself has no charge. Its volume is the log group's assumption
+ * (logGbPerMonthPerGroup): REJECT-only logs are a small fraction of ALL.
+ */
+const FLOW_LOG = free(
+  "no charge for the flow log itself: its delivery is billed as its log group's ingestion and storage (vended logs)",
+);
+
 export const VPC_RULES: Readonly<Record<string, Rule>> = {
   "awsx:ec2:Vpc": vpcRule,
+  "aws:ec2/flowLog:FlowLog": FLOW_LOG,
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": SG_FREE,
   "aws:ec2/securityGroup:SecurityGroup": SG_FREE,
   "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": SG_FREE,
   "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": SG_FREE,

@@ -109,6 +109,21 @@ export function alarmTopicPolicy(
         },
       },
       {
+        // The ECR scan-findings rule (scanFindingsAlert) publishes through EventBridge: this account's
+        // rules only ("Amazon SNS permissions" for EventBridge targets,
+        // https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-use-resource-based.html#eb-sns-permissions,
+        // read 2026-12-07).
+        Sid: "EventBridgeRulesOfThisAccount",
+        Effect: "Allow",
+        Principal: { Service: "events.amazonaws.com" },
+        Action: "sns:Publish",
+        Resource: topicArn,
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": pulumi.interpolate`arn:${partition}:events:*:${accountId}:rule/*` },
+        },
+      },
+      {
         Sid: "TlsOnly",
         Effect: "Deny",
         Principal: "*",
@@ -118,4 +133,61 @@ export function alarmTopicPolicy(
       },
     ],
   });
+}
+
+/** The ECR repository name in a digest-pinned ECR image URI (`<registry>/<name>@sha256:…`). */
+export function repositoryNameOf(imageUri: string): string {
+  const withoutDigest = imageUri.split("@")[0] ?? imageUri;
+  return withoutDigest.slice(withoutDigest.indexOf("/") + 1).split(":")[0] ?? withoutDigest;
+}
+
+/**
+ * The EventBridge pattern of a finished ECR basic scan of `repository` with a CRITICAL or HIGH finding
+ * (the "ECR Image Scan" event and its `finding-severity-counts`, Amazon ECR User Guide "Amazon ECR
+ * events and EventBridge", https://docs.aws.amazon.com/AmazonECR/latest/userguide/ecr-eventbridge.html;
+ * `$or` and numeric matching, EventBridge "Event patterns", read 2026-12-07).
+ */
+export function scanFindingsPattern(repository: string): object {
+  return {
+    source: ["aws.ecr"],
+    "detail-type": ["ECR Image Scan"],
+    detail: {
+      "scan-status": ["COMPLETE"],
+      "repository-name": [repository],
+      "finding-severity-counts": {
+        $or: [{ CRITICAL: [{ numeric: [">", 0] }] }, { HIGH: [{ numeric: [">", 0] }] }],
+      },
+    },
+  };
+}
+
+/**
+ * ECR scan findings alert (issue 32 item 9): a scan on push that finds a CRITICAL or HIGH vulnerability
+ * in the deployed image's repository notifies the stack's alarm topic. The repository is the deployed
+ * image's, read from its URI; a prebuilt image from another account is scanned there, so this rule then
+ * matches nothing here (docs/security.md).
+ */
+export function scanFindingsAlert(
+  name: string,
+  args: { imageUri: pulumi.Input<string>; topicArn: pulumi.Input<string>; tags: Record<string, string> },
+  parent: pulumi.Resource,
+): aws.cloudwatch.EventRule {
+  const rule = new aws.cloudwatch.EventRule(
+    `${name}-scan-findings`,
+    {
+      description:
+        "ECR scan on push found a CRITICAL or HIGH vulnerability in the deployed image's repository",
+      eventPattern: pulumi
+        .output(args.imageUri)
+        .apply((uri) => JSON.stringify(scanFindingsPattern(repositoryNameOf(uri)))),
+      tags: args.tags,
+    },
+    { parent },
+  );
+  new aws.cloudwatch.EventTarget(
+    `${name}-scan-findings`,
+    { rule: rule.name, arn: args.topicArn },
+    { parent },
+  );
+  return rule;
 }

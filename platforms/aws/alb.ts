@@ -45,6 +45,14 @@ export function albTags(lb: LoadBalancerSettings, tags: Record<string, string>):
 export const ALB_ATTRIBUTES = {
   idleTimeoutSeconds: ALB_IDLE_TIMEOUT_SECONDS,
   dropInvalidHeaderFields: true,
+  /**
+   * `strictest` on both platforms (issue 32 item 9: the EKS ALB kept the default `defensive`): the ALB
+   * rejects every request its HTTP desync classifier calls Ambiguous or Severe, not only Severe ones
+   * (Elastic Load Balancing, "Desync mitigation mode",
+   * https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#desync-mitigation-mode,
+   * read 2026-12-07; attribute key `routing.http.desync_mitigation_mode`).
+   */
+  desyncMitigationMode: "strictest",
 } as const;
 
 /**
@@ -128,7 +136,7 @@ export function createLoadBalancer(
       subnets: args.subnetIds,
       idleTimeout: ALB_ATTRIBUTES.idleTimeoutSeconds,
       dropInvalidHeaderFields: ALB_ATTRIBUTES.dropInvalidHeaderFields,
-      desyncMitigationMode: "strictest",
+      desyncMitigationMode: ALB_ATTRIBUTES.desyncMitigationMode,
       enableHttp2: true,
       // Only when on: a stack without it records the inputs it always had (off is the provider's default).
       ...(args.loadBalancer.deletionProtection && { enableDeletionProtection: true }),
@@ -248,6 +256,7 @@ export function albIngressAnnotations(
     [a("load-balancer-attributes")]: [
       `idle_timeout.timeout_seconds=${ALB_ATTRIBUTES.idleTimeoutSeconds}`,
       `routing.http.drop_invalid_header_fields.enabled=${ALB_ATTRIBUTES.dropInvalidHeaderFields}`,
+      `routing.http.desync_mitigation_mode=${ALB_ATTRIBUTES.desyncMitigationMode}`,
       // Off is stated, never left out: the controller modifies only the attributes the annotation names
       // (pkg/deploy/elbv2 load balancer attribute reconciler: DiffStringMap(desired, current)), so a
       // setting dropped from it would stay on (logging into a deleted bucket, a protected ALB at destroy).

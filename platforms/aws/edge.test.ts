@@ -282,6 +282,7 @@ describe("edge: access logs, deletion protection and the web ACL on prod", () =>
     assert.deepEqual(a["alb.ingress.kubernetes.io/load-balancer-attributes"]?.split(","), [
       "idle_timeout.timeout_seconds=60",
       "routing.http.drop_invalid_header_fields.enabled=true",
+      "routing.http.desync_mitigation_mode=strictest",
       "access_logs.s3.enabled=true",
       `access_logs.s3.bucket=${bucket}`,
       `access_logs.s3.prefix=${ACCESS_LOG_PREFIX}`,
@@ -314,8 +315,19 @@ describe("edge: access logs, deletion protection and the web ACL on prod", () =>
       }
       const ownership = run.one("aws:s3/bucketOwnershipControls:BucketOwnershipControls").inputs;
       assert.deepEqual(ownership.rule, { objectOwnership: "BucketOwnerEnforced" });
-      const lifecycle = run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs;
+      const lifecycleRecord = run.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+      const lifecycle = lifecycleRecord.inputs;
       assert.equal((lifecycle.rules as { expiration: { days: number } }[])[0]?.expiration.days, 90);
+      // Issue 32 item 9: versioned, so a deleted or overwritten log stays recoverable; noncurrent
+      // versions expire with the same retention.
+      const versioning = run.one("aws:s3/bucketVersioning:BucketVersioning");
+      assert.equal(versioning.inputs.bucket, bucket.id);
+      assert.deepEqual(versioning.inputs.versioningConfiguration, { status: "Enabled" });
+      assert.deepEqual(
+        (lifecycle.rules as { noncurrentVersionExpiration: unknown }[])[0]?.noncurrentVersionExpiration,
+        { noncurrentDays: 90 },
+      );
+      assert.ok(lifecycleRecord.dependencies?.includes(versioning.urn));
       const policy = JSON.parse(run.one("aws:s3/bucketPolicy:BucketPolicy").inputs.policy as string);
       const arn = stateOf(bucket).arn as string;
       assert.deepEqual(policy, accessLogBucketPolicy(arn, "us-east-1", "aws", MOCK_ACCOUNT_ID));

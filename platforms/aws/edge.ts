@@ -279,6 +279,16 @@ function createAccessLogBucket(
     { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
     opts,
   );
+  // Versioning (issue 32 item 9): an overwritten or deleted log object stays recoverable as a
+  // noncurrent version for the retention period, so whoever gets write access cannot quietly erase
+  // the trail (S3 User Guide, "Retaining multiple versions of objects with S3 Versioning",
+  // https://docs.aws.amazon.com/AmazonS3/latest/userguide/Versioning.html, read 2026-12-07). The
+  // lifecycle below expires noncurrent versions after the same number of days, so storage stays bounded.
+  const versioning = new aws.s3.BucketVersioning(
+    `${name}-access-logs`,
+    { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+    opts,
+  );
   new aws.s3.BucketLifecycleConfiguration(
     `${name}-access-logs`,
     {
@@ -289,11 +299,13 @@ function createAccessLogBucket(
           status: "Enabled",
           filter: {},
           expiration: { days: settings.retentionDays },
+          noncurrentVersionExpiration: { noncurrentDays: settings.retentionDays },
           abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
         },
       ],
     },
-    opts,
+    // S3 rejects noncurrent-version rules' effect until versioning is on; after it, in order.
+    { ...opts, dependsOn: [versioning] },
   );
   const { region, partition, accountId } = account;
   const policy = new aws.s3.BucketPolicy(

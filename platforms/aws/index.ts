@@ -1,6 +1,7 @@
 // The aws wing's face: what the ecs and eks platforms both build (network, ALB, edge, observability,
 // account lookup, tags). It never imports a platform folder.
 export { type AwsAccount, lookupAwsAccount } from "./account";
+export { scanFindingsAlert } from "./alarms";
 export {
   type AlbIngressSettings,
   admitAllowedCidrs,

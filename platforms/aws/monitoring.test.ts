@@ -3,7 +3,7 @@ import { before, describe, it } from "node:test";
 import { type AlarmInputs, type AlarmState, evaluateAlarm, type Series } from "../../tools/alarm-math";
 import { type ProgramRun, prodEcs, type RecordedResource, runProgram } from "../../tools/harness";
 import { LIVENESS_PATH, RANDOM_PATH } from "../app-contract";
-import { ALARM_PERIOD_SECONDS } from "./alarms";
+import { ALARM_PERIOD_SECONDS, repositoryNameOf, scanFindingsPattern } from "./alarms";
 import {
   CAPACITY_EVALUATION,
   ECS_CPU_ALARM_PERCENT,
@@ -149,8 +149,31 @@ describe("monitoring: alarms, topic, dashboard, synthetic check", () => {
         ArnLike: { "aws:SourceArn": "arn:aws:cloudwatch:*:123456789012:alarm:*" },
       },
     });
-    assert.equal(policy.Statement[1].Effect, "Deny");
-    assert.deepEqual(policy.Statement[1].Condition, { Bool: { "aws:SecureTransport": "false" } });
+    // Issue 32: this account's EventBridge rules (the ECR scan-findings alert) may publish too.
+    assert.deepEqual(policy.Statement[1].Principal, { Service: "events.amazonaws.com" });
+    assert.deepEqual(policy.Statement[1].Condition, {
+      StringEquals: { "aws:SourceAccount": "123456789012" },
+      ArnLike: { "aws:SourceArn": "arn:aws:events:*:123456789012:rule/*" },
+    });
+    assert.equal(policy.Statement[2].Effect, "Deny");
+    assert.deepEqual(policy.Statement[2].Condition, { Bool: { "aws:SecureTransport": "false" } });
+  });
+
+  it("a CRITICAL or HIGH finding of ECR's scan on push in the deployed image's repository notifies the topic (issue 32 item 9)", () => {
+    const rule = dev.one("aws:cloudwatch/eventRule:EventRule", "app-scan-findings");
+    const repo = dev.one("aws:ecr/repository:Repository", "app-repo").state.name;
+    const pattern = JSON.parse(rule.inputs.eventPattern as string) as {
+      detail: Record<string, unknown>;
+    };
+    assert.deepEqual(pattern, scanFindingsPattern(String(repo)));
+    assert.deepEqual(pattern.detail["repository-name"], [repo]);
+    const target = dev.one("aws:cloudwatch/eventTarget:EventTarget", "app-scan-findings");
+    assert.ok(target.dependencies?.includes(rule.urn), "the target names the rule");
+    assert.equal(target.inputs.arn, topicArn(dev, "app-alarms"));
+    assert.equal(
+      repositoryNameOf("123456789012.dkr.ecr.us-east-1.amazonaws.com/team/app@sha256:abc"),
+      "team/app",
+    );
   });
 
   it("alarmEmail subscribes the address to both topics; unset, nothing is subscribed", () => {

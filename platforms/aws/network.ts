@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
-import type * as pulumi from "@pulumi/pulumi";
+import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_VPC_CIDR, type NatStrategy, type NetworkSettings } from "../../facts";
 import { checkComputed } from "../args";
+import type { AwsAccount } from "./account";
 import { awsxAutoLayout, type SubnetMask } from "./subnet-layout";
 
 /** Our NAT strategy names → awsx's (the one copy of this map). */
@@ -24,7 +25,15 @@ export interface AwsNetworkArgs {
   /** One per tier, public first: awsx places them in this order inside each AZ's block. */
   subnets: SubnetTier[];
   tags: Record<string, string>;
+  /** The platform's account, partition and region: the flow-log role's confused-deputy condition. */
+  account: AwsAccount;
 }
+
+/**
+ * Retention of the VPC flow log: 90 days, the window an incident investigation looks back over (a
+ * compromise is often found weeks later); a named constant so the estimate reads the same number.
+ */
+export const FLOW_LOG_RETENTION_DAYS = 90;
 
 /**
  * The VPC both AWS platforms create: awsx's Vpc (pulumi-awsx awsx/ec2/vpc.ts) with every unsafe or
@@ -42,7 +51,7 @@ export function createNetwork(
   const azs = args.network.availabilityZones;
   checkSubnetLayout(component, name, azs, args.subnets);
 
-  return new awsx.ec2.Vpc(
+  const vpc = new awsx.ec2.Vpc(
     `${name}-vpc`,
     {
       cidrBlock,
@@ -61,6 +70,118 @@ export function createNetwork(
     },
     { parent },
   );
+  closeDefaultSecurityGroup(name, vpc, args.tags, parent);
+  createFlowLog(name, vpc, args, parent);
+  return vpc;
+}
+
+/**
+ * The VPC's default security group with no rules (issue 32 item 8; AWS Config
+ * `vpc-default-security-group-closed`). Nothing here uses it, but AWS creates it allowing all traffic
+ * between its members and all egress, and anything launched without a group lands in it. The resource
+ * adopts the existing group and removes every rule it does not list (terraform-provider-aws
+ * website/docs/r/default_security_group.html.markdown: "immediately removes all ingress and egress
+ * rules", read 2026-12-07); on destroy it is only forgotten (the VPC deletes it).
+ */
+function closeDefaultSecurityGroup(
+  name: string,
+  vpc: awsx.ec2.Vpc,
+  tags: Record<string, string>,
+  parent: pulumi.Resource,
+): aws.ec2.DefaultSecurityGroup {
+  return new aws.ec2.DefaultSecurityGroup(
+    `${name}-default-sg`,
+    { vpcId: vpc.vpcId, ingress: [], egress: [], tags: { ...tags, Name: `${name}-default-closed` } },
+    { parent },
+  );
+}
+
+/**
+ * VPC flow logs to a CloudWatch log group (issue 32 item 8; AWS Config `vpc-flow-logs-enabled`), ALL
+ * or REJECT flows per stack (docs/security.md). The delivery role trusts vpc-flow-logs.amazonaws.com
+ * only for this account's flow logs (aws:SourceAccount + aws:SourceArn, the confused-deputy condition
+ * of "IAM role for publishing flow logs to CloudWatch Logs",
+ * https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-iam-role.html, read 2026-12-07) and may
+ * write to this one log group only.
+ */
+function createFlowLog(
+  name: string,
+  vpc: awsx.ec2.Vpc,
+  args: AwsNetworkArgs,
+  parent: pulumi.Resource,
+): aws.ec2.FlowLog {
+  const { tags } = args;
+  const { partition, region, accountId } = args.account;
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-flow-logs`,
+    { retentionInDays: FLOW_LOG_RETENTION_DAYS, tags },
+    { parent },
+  );
+  const role = new aws.iam.Role(
+    `${name}-flow-logs-role`,
+    {
+      description: "VPC flow logs: delivery to the stack's flow-log group",
+      assumeRolePolicy: pulumi
+        .all([partition, region, accountId])
+        .apply(([p, r, account]) => JSON.stringify(flowLogTrustPolicy(p, r, account))),
+      tags,
+    },
+    { parent },
+  );
+  new aws.iam.RolePolicy(
+    `${name}-flow-logs-delivery`,
+    {
+      role: role.name,
+      policy: logGroup.arn.apply((arn) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+              Resource: [arn, `${arn}:log-stream:*`],
+            },
+            // DescribeLogGroups is a List action on "*" only (Service Authorization Reference,
+            // list_amazoncloudwatchlogs.html, read 2026-12-07); the service checks the group exists.
+            { Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
+          ],
+        }),
+      ),
+    },
+    { parent },
+  );
+  return new aws.ec2.FlowLog(
+    `${name}-flow-log`,
+    {
+      vpcId: vpc.vpcId,
+      trafficType: args.network.flowLogTraffic,
+      logDestinationType: "cloud-watch-logs",
+      logDestination: logGroup.arn,
+      iamRoleArn: role.arn,
+      // One-minute aggregation: flows show up in the log as an incident unfolds (the default is 10).
+      maxAggregationInterval: 60,
+      tags,
+    },
+    { parent },
+  );
+}
+
+/** Who may assume the flow-log role: the VPC Flow Logs service, for this account's flow logs only. */
+export function flowLogTrustPolicy(partition: string, region: string, accountId: string): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*` },
+        },
+      },
+    ],
+  };
 }
 
 /**

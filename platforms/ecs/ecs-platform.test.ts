@@ -446,11 +446,14 @@ describe("ECS platform", () => {
     });
 
     it("logs go to a log group with the configured retention", () => {
-      assert.equal(dev.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 7);
-      assert.equal(prod.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 90);
+      assert.equal(dev.one("aws:cloudwatch/logGroup:LogGroup", "app-logs").inputs.retentionInDays, 7);
+      assert.equal(prod.one("aws:cloudwatch/logGroup:LogGroup", "app-logs").inputs.retentionInDays, 90);
       const logs = container(prod).logConfiguration;
       assert.equal(logs.logDriver, "awslogs");
-      assert.equal(logs.options["awslogs-group"], prod.one("aws:cloudwatch/logGroup:LogGroup").state.name);
+      assert.equal(
+        logs.options["awslogs-group"],
+        prod.one("aws:cloudwatch/logGroup:LogGroup", "app-logs").state.name,
+      );
       assert.equal(logs.options["awslogs-region"], "us-east-1");
     });
 
@@ -495,9 +498,13 @@ describe("ECS platform", () => {
     it("the task role has no permissions; no managed policy is attached anywhere", () => {
       const taskRole = dev.one("aws:iam/role:Role", "app-task-role");
       const policies = dev.ofType("aws:iam/rolePolicy:RolePolicy");
+      // The execution role's, and the VPC flow logs' delivery role's (platforms/aws/network.ts).
       assert.deepEqual(
-        policies.map((p) => p.inputs.role),
-        [dev.one("aws:iam/role:Role", "app-execution-role").id],
+        policies.map((p) => p.inputs.role).sort(),
+        [
+          dev.one("aws:iam/role:Role", "app-execution-role").id,
+          dev.one("aws:iam/role:Role", "app-flow-logs-role").state.name,
+        ].sort(),
       );
       assert.ok(!policies.some((p) => p.inputs.role === taskRole.id));
       assert.deepEqual(dev.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
@@ -505,9 +512,9 @@ describe("ECS platform", () => {
     });
 
     it("the execution role may pull from this repository and write to this log group only", () => {
-      const doc = policyDocument(dev.one("aws:iam/rolePolicy:RolePolicy"));
+      const doc = policyDocument(dev.one("aws:iam/rolePolicy:RolePolicy", "app-execution-policy"));
       const repo = dev.one("aws:ecr/repository:Repository", "app-repo").state.arn;
-      const logGroup = dev.one("aws:cloudwatch/logGroup:LogGroup").state.arn;
+      const logGroup = dev.one("aws:cloudwatch/logGroup:LogGroup", "app-logs").state.arn;
       assert.deepEqual(doc.Statement, [
         { Sid: "AuthorizationToken", Effect: "Allow", Action: "ecr:GetAuthorizationToken", Resource: "*" },
         {
@@ -568,7 +575,7 @@ describe("ECS platform", () => {
         assert.match(o.imageUri as string, DIGEST_PINNED);
         assert.equal(o.clusterName, run.one("aws:ecs/cluster:Cluster").state.name);
         assert.equal(o.serviceName, run.one("aws:ecs/service:Service").state.name);
-        assert.equal(o.logGroupName, run.one("aws:cloudwatch/logGroup:LogGroup").state.name);
+        assert.equal(o.logGroupName, run.one("aws:cloudwatch/logGroup:LogGroup", "app-logs").state.name);
         assert.equal(o.vpcId, vpcState(run).vpcId);
         // appRoleArn is the task role: the app's identity, separate from the execution role, no grants.
         const taskRole = run.one("aws:iam/role:Role", "app-task-role");

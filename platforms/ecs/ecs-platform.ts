@@ -34,6 +34,7 @@ import {
   createNetwork,
   ecsSubnetMasks,
   lookupAwsAccount,
+  scanFindingsAlert,
   type TargetHealthCheck,
 } from "../aws";
 
@@ -171,7 +172,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const vpc = createNetwork(
       "EcsPlatform",
       name,
-      { network: args.network, subnets: ecsSubnetMasks(privateTasks), tags },
+      { network: args.network, subnets: ecsSubnetMasks(privateTasks), tags, account },
       this,
     );
     const securityGroups = createSecurityGroups(name, vpc, args.loadBalancer, tags, this);
@@ -258,7 +259,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       },
       this,
     );
-
+    scanFindingsAlert(name, { imageUri: args.image.uri, topicArn: monitoring.alarmTopicArn, tags }, this);
     this.loadBalancerDnsName = alb.dnsName;
     this.url = albUrl(args.loadBalancer, alias ? alias.name : alb.dnsName);
     this.clusterName = cluster.name;

@@ -2,10 +2,11 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { type ProgramRun, runProgram } from "../../tools/harness";
-import { BASTION_AMI_PARAMETER, bastionUserData } from "./bastion";
+import { BASTION_AMI_PARAMETER, bastionUserData, SESSION_MANAGER_INSTANCE_ACTIONS } from "./bastion";
 
 const INGRESS_RULE = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 const SSH_CIDRS = ["198.51.100.7/32", "192.0.2.0/28"];
+const OPERATOR = "arn:aws:iam::123456789012:role/ops/platform-operator";
 
 /** The bastion's own resources (children of the Bastion component). */
 function bastionChildren(r: ProgramRun, type: string) {
@@ -38,6 +39,7 @@ describe("Bastion (through the EKS platform)", () => {
         bastionSshAllowedCidrs: SSH_CIDRS,
         bastionAccessPolicy: "clusterAdmin",
         bastionInstanceType: "t3.small",
+        adminRoleArns: [OPERATOR],
       },
     });
   });
@@ -59,7 +61,7 @@ describe("Bastion (through the EKS platform)", () => {
     assert.equal(instance.inputs.subnetId, vpc.privateSubnetIds[0]);
     assert.equal(
       ssm.outputs.bastionConnectCommand?.value,
-      `aws ssm start-session --target ${instance.id} --region us-east-1`,
+      `aws ssm start-session --target ${instance.id} --document-name fastify-deploy-prod-bastion-session --region us-east-1`,
     );
   });
 
@@ -108,30 +110,100 @@ describe("Bastion (through the EKS platform)", () => {
     });
     assert.equal(instance.instanceType, "t3.micro");
     assert.equal(instance.ami, "ami-0123456789abcdef0");
-    const call = ssm.calls.find((c) => c.token === "aws:ssm/getParameter:getParameter");
-    assert.equal(call?.inputs.name, BASTION_AMI_PARAMETER);
+    const call = ssm.calls.find(
+      (c) => c.token === "aws:ssm/getParameter:getParameter" && c.inputs.name === BASTION_AMI_PARAMETER,
+    );
+    assert.ok(call, "the AMI comes from the AL2023 public parameter");
     assert.equal(
       BASTION_AMI_PARAMETER,
       "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64",
     );
   });
 
-  it("has an SSM-managed role that may describe only its cluster", () => {
-    const attachments = bastionChildren(ssm, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").map(
-      (a) => a.inputs.policyArn,
+  it("has no managed policy: the Session Manager minimum, its own session logs, DescribeCluster on its cluster (issue 32 item 1)", () => {
+    // AmazonSSMManagedInstanceCore granted ssm:GetParameter(s) on every parameter in the region.
+    assert.deepEqual(bastionChildren(ssm, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), []);
+    const policies = Object.fromEntries(
+      bastionChildren(ssm, "aws:iam/rolePolicy:RolePolicy").map((p) => [
+        p.name,
+        JSON.parse(p.inputs.policy as string),
+      ]),
     );
-    assert.deepEqual(attachments, ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
-    const inline = JSON.parse(one(ssm, "aws:iam/rolePolicy:RolePolicy").inputs.policy as string);
-    assert.deepEqual(inline.Statement, [
+    assert.deepEqual(Object.keys(policies).sort(), [
+      "app-bastion-describe-cluster",
+      "app-bastion-session-manager",
+    ]);
+    assert.deepEqual(policies["app-bastion-describe-cluster"].Statement, [
       {
         Effect: "Allow",
         Action: "eks:DescribeCluster",
         Resource: `arn:aws:eks:us-east-1:123456789012:cluster/${ssm.outputs.clusterName?.value}`,
       },
     ]);
+    const session = policies["app-bastion-session-manager"].Statement as {
+      Action: string | string[];
+      Resource: unknown;
+    }[];
+    const actions = session.flatMap((st) => st.Action);
+    assert.ok(!actions.some((a) => /^ssm:GetParameter/.test(a)), "no ssm:GetParameter(s)");
+    assert.ok(!actions.some((a) => a.startsWith("ec2messages:")), "no Run Command channel");
+    assert.deepEqual(session[0]?.Action, [...SESSION_MANAGER_INSTANCE_ACTIONS]);
+    const logGroup = one(ssm, "aws:cloudwatch/logGroup:LogGroup").state.arn;
+    assert.deepEqual(session[1]?.Resource, [logGroup, `${logGroup}:log-stream:*`]);
     const profile = one(ssm, "aws:iam/instanceProfile:InstanceProfile");
     assert.equal(profile.inputs.role, one(ssm, "aws:iam/role:Role").state.name);
     assert.equal(one(ssm, "aws:ec2/instance:Instance").inputs.iamInstanceProfile, profile.state.name);
+  });
+
+  it("logs every session to a KMS-encrypted log group through its own Session document (issue 32 item 5)", () => {
+    const key = one(ssm, "aws:kms/key:Key");
+    assert.equal(key.inputs.enableKeyRotation, true);
+    const logGroup = one(ssm, "aws:cloudwatch/logGroup:LogGroup");
+    assert.equal(logGroup.inputs.kmsKeyId, key.state.arn);
+    assert.equal(logGroup.inputs.retentionInDays, 30, "the stack's logRetentionDays");
+    const keyPolicy = JSON.parse(key.inputs.policy as string);
+    const logs = keyPolicy.Statement.find(
+      (st: { Sid: string }) => st.Sid === "CloudWatchLogsForTheSessionLogGroup",
+    );
+    assert.deepEqual(logs.Principal, { Service: "logs.us-east-1.amazonaws.com" });
+    assert.deepEqual(logs.Condition, {
+      ArnEquals: {
+        "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:us-east-1:123456789012:log-group:${logGroup.inputs.name}`,
+      },
+    });
+    const document = one(ssm, "aws:ssm/document:Document");
+    assert.equal(document.inputs.documentType, "Session");
+    const content = JSON.parse(document.inputs.content as string);
+    assert.equal(content.sessionType, "Standard_Stream");
+    assert.equal(content.inputs.cloudWatchLogGroupName, logGroup.inputs.name);
+    assert.equal(content.inputs.cloudWatchEncryptionEnabled, true);
+  });
+
+  it("lets only the operator roles start a session, on this instance by tag, through the logging document (issue 32 item 5)", () => {
+    const policy = one(ssh, "aws:iam/policy:Policy");
+    const document = JSON.parse(policy.inputs.policy as string);
+    const instance = one(ssh, "aws:ec2/instance:Instance");
+    const [start, viaDocument, own] = document.Statement;
+    assert.equal(start.Resource, `arn:aws:ec2:us-east-1:123456789012:instance/${instance.id}`);
+    assert.deepEqual(start.Condition, {
+      StringEquals: { "ssm:resourceTag/Name": "app-bastion-bastion" },
+      BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" },
+    });
+    assert.equal((instance.inputs.tags as Record<string, string>).Name, "app-bastion-bastion");
+    const doc = one(ssh, "aws:ssm/document:Document");
+    assert.equal(viaDocument.Resource, `arn:aws:ssm:us-east-1:123456789012:document/${doc.inputs.name}`);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: an IAM policy variable, not a JS placeholder
+    assert.equal(own.Resource, "arn:aws:ssm:*:123456789012:session/${aws:userid}-*");
+    const attachments = bastionChildren(ssh, "aws:iam/rolePolicyAttachment:RolePolicyAttachment");
+    assert.deepEqual(
+      attachments.map((a) => [a.inputs.role, a.inputs.policyArn]),
+      [["platform-operator", policy.state.arn]],
+    );
+  });
+
+  it("follows the AMI parameter: no ignoreChanges on ami, so a new AL2023 release replaces it on up (issue 32 item 7)", () => {
+    const instance = one(ssm, "aws:ec2/instance:Instance");
+    assert.ok(!(instance.ignoreChanges ?? []).includes("ami"), String(instance.ignoreChanges));
   });
 
   it("gets an access entry with admin rights on the app namespace only, by default; cluster admin on request", () => {

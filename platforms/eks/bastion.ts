@@ -49,7 +49,17 @@ export interface BastionArgs {
   accessPolicy: BastionAccessPolicy;
   /** Namespaces for `namespaceAdmin` (at least one: the type says so). */
   namespaces: [string, ...string[]];
+  /**
+   * IAM roles of the operators (the cluster admins' roles): each gets the one policy that may start a
+   * session on this bastion, through this stack's logging session document only.
+   */
+  operatorRoleArns: string[];
+  /** Retention of the session log group. */
+  logRetentionDays: number;
 }
+
+/** The session document every session must use (ssm:SessionDocumentAccessCheck): it turns logging on. */
+export const BASTION_SESSION_DOCUMENT_SUFFIX = "bastion-session";
 
 /**
  * An operator's way into a private EKS cluster: a small Amazon Linux 2023 instance with kubectl and a
@@ -61,6 +71,10 @@ export class Bastion extends pulumi.ComponentResource {
   public readonly connectCommand: pulumi.Output<string>;
   public readonly roleArn: pulumi.Output<string>;
   public readonly securityGroupId: pulumi.Output<string>;
+  /** The policy that lets an operator role start a (logged) session here; attached to operatorRoleArns. */
+  public readonly operatorPolicyArn: pulumi.Output<string>;
+  /** Every session's input and output, KMS-encrypted. */
+  public readonly sessionLogGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: BastionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:Bastion", name, {}, opts);
@@ -70,7 +84,8 @@ export class Bastion extends pulumi.ComponentResource {
     const step = { name, tags, parent: this, partition };
 
     const securityGroup = createSecurityGroup(step, args);
-    const identity = createIdentity(step, clusterArn);
+    const sessionLogs = createSessionLogging(step, args);
+    const identity = createIdentity(step, clusterArn, sessionLogs);
     const clusterAccess = grantClusterAccess(step, args, identity.role);
     const ami = aws.ssm.getParameterOutput({ name: BASTION_AMI_PARAMETER }, { parent: this }).value;
     const instance = new aws.ec2.Instance(
@@ -100,24 +115,29 @@ export class Bastion extends pulumi.ComponentResource {
         parent: this,
         // User data calls DescribeCluster and writes a kubeconfig that needs the access entry.
         dependsOn: [identity.describeCluster, clusterAccess],
-        // The SSM parameter moves with every AMI release; replacing the bastion on each is churn. Patch
-        // with `dnf upgrade` through SSM, or replace deliberately (`pulumi up --replace`).
-        ignoreChanges: ["ami"],
+        // No ignoreChanges on `ami` (issue 32 item 7): the public parameter moves with every AL2023
+        // release, and the next `up` replaces the stateless bastion with the patched AMI. That is the
+        // patch path; ignoring it left the bastion on its first AMI for life.
       },
     );
+    const operatorPolicy = createOperatorAccess(step, args, instance, sessionLogs.document);
 
     this.instanceId = instance.id;
     this.roleArn = identity.role.arn;
     this.securityGroupId = securityGroup.id;
+    this.operatorPolicyArn = operatorPolicy.arn;
+    this.sessionLogGroupName = sessionLogs.logGroup.name;
     this.connectCommand =
       args.mode === "ssm"
-        ? pulumi.interpolate`aws ssm start-session --target ${instance.id} --region ${region}`
+        ? pulumi.interpolate`aws ssm start-session --target ${instance.id} --document-name ${sessionLogs.document.name} --region ${region}`
         : pulumi.interpolate`aws ec2-instance-connect ssh --instance-id ${instance.id} --os-user ec2-user --connection-type direct --region ${region}`;
     this.registerOutputs({
       instanceId: this.instanceId,
       connectCommand: this.connectCommand,
       roleArn: this.roleArn,
       securityGroupId: this.securityGroupId,
+      operatorPolicyArn: this.operatorPolicyArn,
+      sessionLogGroupName: this.sessionLogGroupName,
     });
   }
 }
@@ -127,6 +147,205 @@ interface BastionStep {
   tags: Record<string, string>;
   parent: pulumi.Resource;
   partition: pulumi.Output<string>;
+}
+
+/**
+ * The minimum Session Manager needs on the instance, as AWS's "Create a custom IAM instance profile for
+ * Systems Manager" documents it (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html,
+ * and the same five actions in the AWS managed policy AWSCloud9SSMInstanceProfile,
+ * https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSCloud9SSMInstanceProfile.html; read
+ * 2026-12-07). `*` because the ssmmessages actions define no resource type in the Service Authorization
+ * Reference (https://docs.aws.amazon.com/service-authorization/latest/reference/list_ssmmessages.html,
+ * read 2026-12-07) and the agent registers itself before it knows its managed-instance ARN. Unlike
+ * AmazonSSMManagedInstanceCore there is no ssm:GetParameter(s) (every parameter in the region, and the
+ * default aws/ssm key decrypts for every principal) and no ec2messages/associations/inventory: the
+ * bastion runs no Run Command documents, State Manager associations or patch baselines.
+ */
+export const SESSION_MANAGER_INSTANCE_ACTIONS = [
+  "ssm:UpdateInstanceInformation",
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+] as const;
+
+interface SessionLogging {
+  key: aws.kms.Key;
+  logGroup: aws.cloudwatch.LogGroup;
+  document: aws.ssm.Document;
+}
+
+/**
+ * Session Manager logging (issue 32 item 5): a KMS-encrypted log group and a Session document of this
+ * stack that streams every session to it. The account's Session Manager preferences
+ * (`SSM-SessionManagerRunShell`) are account-wide, so a stack does not own them; instead the operators'
+ * policy requires this document (ssm:SessionDocumentAccessCheck, "Enforce a session document permission
+ * check", https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-sessiondocumentaccesscheck.html,
+ * read 2026-12-07), so no session bypasses the log. The key lets CloudWatch Logs use it only for this
+ * log group (encryption-context condition, the confused-deputy guard of "Encrypt log data in CloudWatch
+ * Logs using AWS KMS", https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html,
+ * read 2026-12-07).
+ */
+function createSessionLogging(
+  { name, tags, parent, partition }: BastionStep,
+  args: BastionArgs,
+): SessionLogging {
+  const { region, accountId } = args.account;
+  // Named after the cluster, which is unique per stack (dev and prod may share an account and region;
+  // the component name is the same in both). Known before the group exists, so the key's policy can
+  // name the group's ARN without a cycle.
+  const logGroupName = pulumi.interpolate`/fastify-deploy/${args.clusterName}/bastion-sessions`;
+  const logGroupArn = pulumi.interpolate`arn:${partition}:logs:${region}:${accountId}:log-group:${logGroupName}`;
+  const key = new aws.kms.Key(
+    `${name}-session-logs-key`,
+    {
+      description: `Bastion session logs (${name})`,
+      enableKeyRotation: true,
+      deletionWindowInDays: 30,
+      policy: pulumi
+        .all([partition, region, accountId, logGroupArn])
+        .apply(([p, r, account, groupArn]) => JSON.stringify(sessionLogsKeyPolicy(p, r, account, groupArn))),
+      tags,
+    },
+    { parent },
+  );
+  const logGroup = new aws.cloudwatch.LogGroup(
+    `${name}-session-logs`,
+    { name: logGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: key.arn, tags },
+    { parent },
+  );
+  const document = new aws.ssm.Document(
+    `${name}-session-document`,
+    {
+      name: pulumi.interpolate`${args.clusterName}-${BASTION_SESSION_DOCUMENT_SUFFIX}`,
+      documentType: "Session",
+      documentFormat: "JSON",
+      content: logGroup.name.apply((group) =>
+        JSON.stringify({
+          schemaVersion: "1.0",
+          description: "fastify-deploy bastion shell: every session streamed to CloudWatch Logs, encrypted",
+          sessionType: "Standard_Stream",
+          inputs: {
+            cloudWatchLogGroupName: group,
+            cloudWatchEncryptionEnabled: true,
+            cloudWatchStreamingEnabled: true,
+            s3EncryptionEnabled: true,
+            idleSessionTimeout: "20",
+            runAsEnabled: false,
+          },
+        }),
+      ),
+      tags,
+    },
+    { parent },
+  );
+  return { key, logGroup, document };
+}
+
+/** The session-log key: the account administers it; CloudWatch Logs uses it for the one log group. */
+export function sessionLogsKeyPolicy(
+  partition: string,
+  region: string,
+  accountId: string,
+  logGroupArn: string,
+): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "AccountAdministers",
+        Effect: "Allow",
+        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+        Action: "kms:*",
+        Resource: "*",
+      },
+      {
+        Sid: "CloudWatchLogsForTheSessionLogGroup",
+        Effect: "Allow",
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+        Resource: "*",
+        Condition: { ArnEquals: { "kms:EncryptionContext:aws:logs:arn": logGroupArn } },
+      },
+    ],
+  };
+}
+
+/**
+ * Who may start a session (issue 32 item 5): a customer-managed policy, attached to each operator role,
+ * that allows ssm:StartSession on this instance only when it carries this bastion's Name tag
+ * (ssm:resourceTag) and only through this stack's logging document; and lets each operator end or
+ * resume only their own sessions (`${aws:userid}`), as AWS's "Sample IAM policies for Session Manager"
+ * do (https://docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-restrict-access-quickstart.html,
+ * read 2026-12-07). An Allow limits no one else by itself: an identity with ssm:StartSession on `*`
+ * elsewhere in the account can still connect (docs/security.md says so; an SCP is the account's tool).
+ */
+function createOperatorAccess(
+  { name, tags, parent, partition }: BastionStep,
+  args: BastionArgs,
+  instance: aws.ec2.Instance,
+  document: aws.ssm.Document,
+): aws.iam.Policy {
+  const { region, accountId } = args.account;
+  const policy = new aws.iam.Policy(
+    `${name}-operator-policy`,
+    {
+      description: "Start a logged Session Manager session on the fastify-deploy bastion",
+      policy: pulumi
+        .all([partition, region, accountId, instance.id, document.name])
+        .apply(([p, r, account, instanceId, documentName]) =>
+          JSON.stringify(operatorSessionPolicy(p, r, account, instanceId, documentName, tags.Name ?? name)),
+        ),
+      tags,
+    },
+    { parent },
+  );
+  for (const arn of args.operatorRoleArns) {
+    const roleName = arn.split("/").pop() ?? arn;
+    new aws.iam.RolePolicyAttachment(
+      `${name}-operator-${roleName}`,
+      { role: roleName, policyArn: policy.arn },
+      { parent },
+    );
+  }
+  return policy;
+}
+
+export function operatorSessionPolicy(
+  partition: string,
+  region: string,
+  accountId: string,
+  instanceId: string,
+  documentName: string,
+  bastionNameTag: string,
+): object {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "StartLoggedSessionOnTheBastion",
+        Effect: "Allow",
+        Action: "ssm:StartSession",
+        Resource: `arn:${partition}:ec2:${region}:${accountId}:instance/${instanceId}`,
+        Condition: {
+          StringEquals: { "ssm:resourceTag/Name": bastionNameTag },
+          BoolIfExists: { "ssm:SessionDocumentAccessCheck": "true" },
+        },
+      },
+      {
+        Sid: "ThroughTheLoggingDocument",
+        Effect: "Allow",
+        Action: "ssm:StartSession",
+        Resource: `arn:${partition}:ssm:${region}:${accountId}:document/${documentName}`,
+      },
+      {
+        Sid: "OwnSessionsOnly",
+        Effect: "Allow",
+        Action: ["ssm:TerminateSession", "ssm:ResumeSession"],
+        Resource: `arn:${partition}:ssm:*:${accountId}:session/\${aws:userid}-*`,
+      },
+    ],
+  };
 }
 
 /**
@@ -194,24 +413,57 @@ function createSecurityGroup({ name, tags, parent }: BastionStep, args: BastionA
   return securityGroup;
 }
 
-/** The instance's role: the SSM agent, and DescribeCluster on this one cluster for `aws eks update-kubeconfig`. */
+/**
+ * The instance's role: the Session Manager minimum (no managed policy), writing session logs to its one
+ * log group, and DescribeCluster on this one cluster for `aws eks update-kubeconfig`.
+ */
 function createIdentity(
-  { name, tags, parent, partition }: BastionStep,
+  { name, tags, parent }: BastionStep,
   clusterArn: pulumi.Output<string>,
+  sessionLogs: SessionLogging,
 ): { role: aws.iam.Role; describeCluster: aws.iam.RolePolicy; instanceProfile: aws.iam.InstanceProfile } {
   const role = new aws.iam.Role(
     `${name}-role`,
     { description: "Bastion instance role", assumeRolePolicy: JSON.stringify(EC2_ASSUME_ROLE_POLICY), tags },
     { parent },
   );
-  new aws.iam.RolePolicyAttachment(
-    `${name}-ssm-core`,
+  new aws.iam.RolePolicy(
+    `${name}-session-manager`,
     {
       role: role.name,
-      policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore`,
+      policy: sessionLogs.logGroup.arn.apply((groupArn) =>
+        JSON.stringify({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "SessionManagerAgent",
+              Effect: "Allow",
+              Action: [...SESSION_MANAGER_INSTANCE_ACTIONS],
+              Resource: "*",
+            },
+            {
+              // The agent writes the session stream to the document's log group, and checks that the
+              // group is encrypted first (cloudWatchEncryptionEnabled): DescribeLogGroups is a List
+              // action on "*" only (Service Authorization Reference, list_amazoncloudwatchlogs.html,
+              // read 2026-12-07).
+              Sid: "SessionLogs",
+              Effect: "Allow",
+              Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+              Resource: [groupArn, `${groupArn}:log-stream:*`],
+            },
+            {
+              Sid: "SessionLogsEncryptionCheck",
+              Effect: "Allow",
+              Action: "logs:DescribeLogGroups",
+              Resource: "*",
+            },
+          ],
+        }),
+      ),
     },
     { parent },
   );
+
   const describeCluster = new aws.iam.RolePolicy(
     `${name}-describe-cluster`,
     {

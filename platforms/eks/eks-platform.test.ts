@@ -5,13 +5,19 @@ import { kubernetesObjects, schemaViolations } from "../../test/kubernetes-schem
 import {
   inputsByUrn,
   MOCK_CALLS,
+  MOCK_NODE_RELEASE_VERSION,
   type ProgramRun,
   type RecordedResource,
   runProgram,
 } from "../../tools/harness";
 import { READINESS_PATH } from "../app-contract";
 import { albIngressAnnotations } from "../aws/alb";
-import { EKS_HEALTH_CHECK } from "./eks-platform";
+import {
+  clusterAdminRoles,
+  EKS_HEALTH_CHECK,
+  noCreatorAdmin,
+  nodeReleaseVersionParameter,
+} from "./eks-platform";
 import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
 import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
@@ -129,11 +135,12 @@ describe("EKS platform", () => {
   });
 
   it("encrypts secrets with a rotating KMS key", () => {
-    const key = prod.one("aws:kms/key:Key").inputs;
+    const secretsKey = prod.one("aws:kms/key:Key", "app-secrets-key");
+    const key = secretsKey.inputs;
     assert.equal(key.enableKeyRotation, true);
     assert.equal(key.deletionWindowInDays, 30);
     const cluster = prod.one("eks:index:Cluster").inputs;
-    assert.equal(cluster.encryptionConfigKeyArn, prod.one("aws:kms/key:Key").state.arn);
+    assert.equal(cluster.encryptionConfigKeyArn, secretsKey.state.arn);
     assert.match(cluster.encryptionConfigKeyArn as string, /^arn:aws:kms:us-east-1:123456789012:key\//);
   });
 
@@ -182,7 +189,8 @@ describe("EKS platform", () => {
       .map((a) => a.inputs.policyArn)
       .sort();
     assert.deepEqual(attached, [
-      "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryReadOnly",
+      // PullOnly, as the EKS node IAM role guide names (issue 32 item 9); never ReadOnly.
+      "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
       "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
       "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
     ]);
@@ -212,8 +220,21 @@ describe("EKS platform", () => {
     assert.equal((general.subnetIds as string[]).length, 3, "nodes across all three AZs");
     assert.ok(dependsOn(group, prod.one("awsx:ec2:Vpc")));
 
+    // Issue 32 item 7: the AMI release AWS recommends now, from its public parameter, so an `up` after
+    // an AMI release rolls the nodes (no releaseVersion: the release of the group's creation, for life).
+    assert.equal(general.releaseVersion, MOCK_NODE_RELEASE_VERSION);
+    const parameters = (r: ProgramRun) =>
+      r.calls.filter((c) => c.token === "aws:ssm/getParameter:getParameter").map((c) => c.inputs.name);
+    assert.ok(parameters(prod).includes(nodeReleaseVersionParameter("1.36", false)));
+    assert.equal(
+      nodeReleaseVersionParameter("1.36", false),
+      "/aws/service/eks/optimized-ami/1.36/amazon-linux-2023/x86_64/standard/recommended/release_version",
+    );
+    assert.ok(parameters(dev).includes(nodeReleaseVersionParameter("1.36", true)), "arm64 on dev");
+
     const spot = dev.one(NODE_GROUP, "app-general").inputs;
     assert.equal(spot.capacityType, "SPOT");
+    assert.equal(spot.releaseVersion, MOCK_NODE_RELEASE_VERSION);
     assert.equal(spot.amiType, "AL2023_ARM_64_STANDARD");
     assert.deepEqual(spot.instanceTypes, ["m7g.large"]);
     assert.deepEqual(spot.scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 3 });
@@ -257,7 +278,16 @@ describe("EKS platform", () => {
 
     const policy = prod.one("aws:iam/policy:Policy", "app-lbc-policy").inputs;
     const vpcArn = `arn:aws:ec2:us-east-1:123456789012:vpc/${prod.one("awsx:ec2:Vpc").state.vpcId}`;
-    assert.deepEqual(JSON.parse(policy.policy as string), awsLoadBalancerControllerIamPolicy("aws", vpcArn));
+    assert.deepEqual(
+      JSON.parse(policy.policy as string),
+      awsLoadBalancerControllerIamPolicy({
+        partition: "aws",
+        accountId: "123456789012",
+        region: "us-east-1",
+        vpcArn,
+        clusterName: prod.outputs.clusterName?.value as string,
+      }),
+    );
 
     const release = prod.one("kubernetes:helm.sh/v3:Release", "app-lbc-release");
     const k8sProvider = prod.one("pulumi:providers:kubernetes");
@@ -308,6 +338,12 @@ describe("EKS platform", () => {
     assert.match(
       a["alb.ingress.kubernetes.io/load-balancer-attributes"] ?? "",
       /idle_timeout\.timeout_seconds=60/,
+    );
+    // As ECS's ALB (issue 32 item 9): the controller's default is `defensive`.
+    assert.ok(
+      (a["alb.ingress.kubernetes.io/load-balancer-attributes"] ?? "")
+        .split(",")
+        .includes("routing.http.desync_mitigation_mode=strictest"),
     );
     assert.equal(
       a["alb.ingress.kubernetes.io/target-group-attributes"],
@@ -481,7 +517,7 @@ describe("EKS platform", () => {
     assert.match(o.bastionInstanceId as string, /^i-/);
     assert.equal(
       o.bastionConnectCommand,
-      `aws ssm start-session --target ${o.bastionInstanceId} --region us-east-1`,
+      `aws ssm start-session --target ${o.bastionInstanceId} --document-name fastify-deploy-prod-bastion-session --region us-east-1`,
     );
     assert.match(o.loadBalancerDnsName as string, /\.us-east-1\.elb\.amazonaws\.com$/);
   });
@@ -833,6 +869,62 @@ describe("EKS: an HTTPRoute to an existing Gateway, beside the ALB's Ingress (is
     assert.ok(
       from.some((peer) => peer.ipBlock !== undefined),
       "the ALB's subnets stay admitted",
+    );
+  });
+});
+
+describe("EKS platform: the deployer instead of EKS's creator admin (issue 32 item 9)", () => {
+  const deployer = "arn:aws:iam::123456789012:role/ci/deployer";
+  let run: ProgramRun;
+  before(async () => {
+    run = await runProgram({ stack: "prod", config: { deployerRoleArn: deployer } });
+  });
+
+  it("gives the deployer cluster admin through an explicit access entry, before the Kubernetes provider", () => {
+    const association = run.one(
+      "aws:eks/accessPolicyAssociation:AccessPolicyAssociation",
+      "app-admin-deployer",
+    );
+    assert.equal(association.inputs.principalArn, deployer);
+    assert.equal(
+      association.inputs.policyArn,
+      "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy",
+    );
+    assert.deepEqual(association.inputs.accessScope, { type: "cluster" });
+    assert.equal(
+      run.one("aws:eks/accessEntry:AccessEntry", "app-admin-deployer").inputs.principalArn,
+      deployer,
+    );
+    const provider = run.one("pulumi:providers:kubernetes", "app-k8s");
+    assert.ok(
+      provider.dependencies?.includes(association.urn),
+      "the provider waits for the deployer's access",
+    );
+  });
+
+  it("noCreatorAdmin turns bootstrapClusterCreatorAdminPermissions off on the aws.eks.Cluster only", async () => {
+    const cluster = await noCreatorAdmin({
+      type: "aws:eks/cluster:Cluster",
+      name: "app-cluster-eksCluster",
+      custom: true,
+      props: { accessConfig: { authenticationMode: "API", bootstrapClusterCreatorAdminPermissions: true } },
+      opts: {},
+    });
+    assert.deepEqual(cluster?.props.accessConfig, {
+      authenticationMode: "API",
+      bootstrapClusterCreatorAdminPermissions: false,
+    });
+    const role = await noCreatorAdmin({
+      type: "aws:iam/role:Role",
+      name: "r",
+      custom: true,
+      props: {},
+      opts: {},
+    });
+    assert.equal(role, undefined);
+    assert.deepEqual(
+      clusterAdminRoles({ deployerRoleArn: deployer, adminRoleArns: [deployer, "arn:aws:iam::1:role/x"] }),
+      [deployer, "arn:aws:iam::1:role/x"],
     );
   });
 });

@@ -39,6 +39,7 @@ import {
   publicSubnetCidrs,
   type StackMonitoring,
   type SubnetMask,
+  scanFindingsAlert,
   type TargetHealthCheck,
 } from "../aws";
 import { KubernetesApp, networkPolicySources } from "../workload";
@@ -50,12 +51,28 @@ import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
 import { AwsLoadBalancerController } from "./load-balancer-controller";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./versions";
 
-/** Node managed policies; the node role needs nothing else. */
+/**
+ * Node managed policies; the node role needs nothing else. ECR through AmazonEC2ContainerRegistryPullOnly
+ * (pull only: no ecr:ListImages/DescribeImages/GetLifecyclePolicy… as ReadOnly grants), the policy the
+ * EKS user guide's "Amazon EKS node IAM role" names (https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html,
+ * read 2026-12-07).
+ */
 export const NODE_MANAGED_POLICIES = [
   "AmazonEKSWorkerNodePolicy",
   "AmazonEKS_CNI_Policy",
-  "AmazonEC2ContainerRegistryReadOnly",
+  "AmazonEC2ContainerRegistryPullOnly",
 ] as const;
+
+/**
+ * The EKS-optimized AL2023 AMI release AWS currently recommends for a Kubernetes minor and architecture,
+ * as a public SSM parameter ("Retrieve recommended Amazon Linux AMI IDs", https://docs.aws.amazon.com/eks/latest/userguide/retrieve-ami-id.html,
+ * `…/recommended/release_version`, read 2026-12-07). Passed as the node group's releaseVersion so every
+ * `up` after an AMI release rolls the nodes onto it (a managed node group update, honouring the PDBs),
+ * instead of OS patches arriving only with a Kubernetes minor upgrade (issue 32 item 7).
+ */
+export function nodeReleaseVersionParameter(kubernetesVersion: KubernetesVersion, arm: boolean): string {
+  return `/aws/service/eks/optimized-ami/${kubernetesVersion}/amazon-linux-2023/${arm ? "arm64" : "x86_64"}/standard/recommended/release_version`;
+}
 
 export interface EksNodeGroupArgs {
   /** Short DNS-label name; resource names are `<component>-<name>-…`. */
@@ -129,6 +146,12 @@ export interface EksPlatformArgs {
   endpointPublicAccessCidrs: string[];
   /** IAM role ARNs granted cluster admin through access entries. */
   adminRoleArns: string[];
+  /**
+   * The role that runs `pulumi up`. Set: the cluster is created without EKS's implicit admin for its
+   * creator, and this role is a cluster admin through an explicit access entry. Undefined: EKS's
+   * bootstrap admin for the creator stays (pulumi-eks's own choice).
+   */
+  deployerRoleArn: string | undefined;
   /** At least one managed node group. */
   nodeGroups: EksNodeGroupArgs[];
   bastion: EksBastionArgs;
@@ -204,12 +227,13 @@ export class EksPlatform extends pulumi.ComponentResource {
     // enforces NetworkPolicy, so KubernetesApp's NetworkPolicy bites.
     const vpcCni = managedAddon(name, "vpc-cni", addons, { parent: this }, { enableNetworkPolicy: "true" });
     const kubeProxy = managedAddon(name, "kube-proxy", addons, { parent: this });
+    // The deployer's explicit admin before anything talks to the cluster through the provider.
+    const admins = grantClusterAdmins(step, clusterName, clusterAdminRoles(args));
     const provider = new k8s.Provider(
       `${name}-k8s`,
       { kubeconfig: pulumi.secret(cluster.kubeconfigJson), enableServerSideApply: true },
-      { parent: this },
+      { parent: this, dependsOn: admins },
     );
-    grantClusterAdmins(step, clusterName, args.adminRoleArns);
     const nodeGroups = createNodeGroups(step, args, cluster, nodeRole.role, vpc, [
       ...nodeRole.attachments,
       vpcCni,
@@ -266,6 +290,7 @@ export class EksPlatform extends pulumi.ComponentResource {
     const alias = createDomainAlias(step, args, edge, app);
     const bastion = createBastion(step, args, vpc, cluster, clusterName);
     const { dashboardUrl, alarmTopicArn } = createMonitoring(step, args, app, clusterName, alias);
+    scanFindingsAlert(name, { imageUri: args.image.uri, topicArn: alarmTopicArn, tags: step.tags }, this);
 
     this.clusterName = clusterName;
     this.kubeconfig = pulumi.secret(cluster.kubeconfigJson);
@@ -334,6 +359,7 @@ function createEksNetwork(step: EksStep, network: NetworkSettings): awsx.ec2.Vpc
         { ...(privateSubnets as SubnetMask), tags: { "kubernetes.io/role/internal-elb": "1" } },
       ],
       tags: step.tags,
+      account: step,
     },
     step.parent,
   );
@@ -433,24 +459,61 @@ function createCluster(
     // No customTimeouts: eks.Cluster is a remote component, which does not pass resource options to the
     // aws.eks.Cluster it creates (pulumi-eks cluster.ts builds it with its own options), so they did
     // nothing; the AWS provider's defaults for that resource apply.
-    { parent, dependsOn: [controlPlaneLogs] },
+    {
+      parent,
+      dependsOn: [controlPlaneLogs],
+      ...(args.deployerRoleArn !== undefined && { transforms: [noCreatorAdmin] }),
+    },
   );
 }
 
-/** Access entries for human administrators (cluster admin). */
+/** The cluster admins: the deployer (when given) and the human administrators, each once. */
+export function clusterAdminRoles(
+  args: Pick<EksPlatformArgs, "adminRoleArns" | "deployerRoleArn">,
+): string[] {
+  return [
+    ...new Set([
+      ...(args.deployerRoleArn === undefined ? [] : [args.deployerRoleArn]),
+      ...args.adminRoleArns,
+    ]),
+  ];
+}
+
+/**
+ * Turns off EKS's implicit, permanent cluster admin for the cluster's creator (issue 32 item 9) on the
+ * aws.eks.Cluster that eks.Cluster creates. pulumi-eks hard-codes `bootstrapClusterCreatorAdminPermissions:
+ * true` and has no input for it (pulumi/pulumi-eks nodejs/eks/cluster/cluster.ts, commit 7bf0c1b, read
+ * 2026-12-07; eks:index:Cluster in shared/reference/pulumi-eks-schema.json), so a `transforms` option
+ * rewrites its child's input; the engine applies transforms to a remote component's children. It also
+ * sets ignoreChanges on the field, so an existing cluster is never replaced for it: the change applies
+ * to clusters created from now on (docs/security.md: delete an old creator entry by hand).
+ */
+export const noCreatorAdmin: pulumi.ResourceTransform = (args) => {
+  if (args.type !== "aws:eks/cluster:Cluster") return undefined;
+  const accessConfig = (args.props.accessConfig ?? {}) as Record<string, unknown>;
+  return {
+    props: {
+      ...args.props,
+      accessConfig: { ...accessConfig, bootstrapClusterCreatorAdminPermissions: false },
+    },
+    opts: args.opts,
+  };
+};
+
+/** Access entries for the deployer and the human administrators (cluster admin). */
 function grantClusterAdmins(
   { name, tags, parent, partition }: EksStep,
   clusterName: pulumi.Output<string>,
   adminRoleArns: string[],
-): void {
-  for (const arn of adminRoleArns) {
+): aws.eks.AccessPolicyAssociation[] {
+  return adminRoleArns.map((arn) => {
     const roleName = arn.split("/").pop() ?? arn;
     const entry = new aws.eks.AccessEntry(
       `${name}-admin-${roleName}`,
       { clusterName, principalArn: arn, type: "STANDARD", tags },
       { parent },
     );
-    new aws.eks.AccessPolicyAssociation(
+    return new aws.eks.AccessPolicyAssociation(
       `${name}-admin-${roleName}`,
       {
         clusterName,
@@ -460,7 +523,7 @@ function grantClusterAdmins(
       },
       { parent, dependsOn: [entry] },
     );
-  }
+  });
 }
 
 /** Managed node groups: private subnets, explicit launch template (IMDSv2, encrypted gp3), no SSH. */
@@ -475,6 +538,11 @@ function createNodeGroups(
   const { name, tags, parent } = step;
   return args.nodeGroups.map((group) => {
     const launchTemplate = createLaunchTemplate(step, group);
+    const arm = group.instanceTypes.some(isArmInstanceType);
+    const releaseVersion = aws.ssm.getParameterOutput(
+      { name: nodeReleaseVersionParameter(args.kubernetesVersion, arm) },
+      { parent },
+    ).value;
     return new eks.ManagedNodeGroup(
       `${name}-${group.name}`,
       {
@@ -485,10 +553,9 @@ function createNodeGroups(
         capacityType: group.capacityType,
         // The launch template has no AMI, so EKS picks the AMI for this type and version (and writes the
         // node bootstrap); with a custom template the version is not defaulted from the cluster.
-        amiType: group.instanceTypes.some(isArmInstanceType)
-          ? eks.AmiType.AL2023Arm64Standard
-          : eks.AmiType.AL2023X86_64Standard,
+        amiType: arm ? eks.AmiType.AL2023Arm64Standard : eks.AmiType.AL2023X86_64Standard,
         version: args.kubernetesVersion,
+        releaseVersion,
         scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
         launchTemplate: {
           id: launchTemplate.id,
@@ -676,6 +743,9 @@ function createBastion(
       subnetId: args.bastion.mode === "ssh" ? vpc.publicSubnetIds[0] : vpc.privateSubnetIds[0],
       ...args.bastion,
       namespaces: [args.namespace],
+      // The cluster admins are the operators: each may start a logged session on the bastion.
+      operatorRoleArns: args.adminRoleArns,
+      logRetentionDays: args.logRetentionDays,
       clusterName,
       clusterSecurityGroupId: cluster.clusterSecurityGroupId,
       kubernetesVersion: args.kubernetesVersion,

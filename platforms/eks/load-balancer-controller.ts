@@ -113,13 +113,16 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
       {
         description: "AWS Load Balancer Controller: the controller project's published IAM policy",
         policy: pulumi
-          .all([args.partition, args.accountId, args.region, args.vpcId])
-          .apply(([partition, account, region, vpcId]) =>
+          .all([args.partition, args.accountId, args.region, args.vpcId, args.clusterName])
+          .apply(([partition, accountId, region, vpcId, clusterName]) =>
             JSON.stringify(
-              awsLoadBalancerControllerIamPolicy(
+              awsLoadBalancerControllerIamPolicy({
                 partition,
-                `arn:${partition}:ec2:${region}:${account}:vpc/${vpcId}`,
-              ),
+                accountId,
+                region,
+                vpcArn: `arn:${partition}:ec2:${region}:${accountId}:vpc/${vpcId}`,
+                clusterName,
+              }),
             ),
           ),
         tags: awsTags(name),

@@ -22,6 +22,12 @@ export {
   readProject,
   readStackConfig,
 } from "./config";
-export { MOCK_ACCOUNT_ID, MOCK_CALLS, MOCK_RESOURCE_OUTPUTS, type MockContext } from "./mocks";
+export {
+  MOCK_ACCOUNT_ID,
+  MOCK_CALLS,
+  MOCK_NODE_RELEASE_VERSION,
+  MOCK_RESOURCE_OUTPUTS,
+  type MockContext,
+} from "./mocks";
 export type { RecordedCall, RecordedResource, StackOutput } from "./recorder";
 export { inputsByUrn, ProgramFailure, type ProgramRun, runProgram } from "./runner";

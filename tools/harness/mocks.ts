@@ -390,6 +390,9 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = inEffectiveRe
 });
 
 /** Results per provider function token. */
+/** What the mocked EKS release_version parameters return. */
+export const MOCK_NODE_RELEASE_VERSION = "1.36.0-20261201";
+
 export const MOCK_CALLS: Record<string, CallMock> = {
   "aws:index/getCallerIdentity:getCallerIdentity": () => ({
     accountId: MOCK_ACCOUNT_ID,
@@ -413,10 +416,13 @@ export const MOCK_CALLS: Record<string, CallMock> = {
   // The bastion's AMI: the public Amazon Linux 2023 parameter.
   "aws:ssm/getParameter:getParameter": (inputs, ctx) => ({
     name: inputs.name,
-    value: "ami-0123456789abcdef0",
+    // EKS's `…/recommended/release_version` parameters hold an AMI release (e.g. 1.36.0-20261201), the
+    // rest an AMI id.
+    ...(String(inputs.name).endsWith("/release_version")
+      ? { value: MOCK_NODE_RELEASE_VERSION, insecureValue: MOCK_NODE_RELEASE_VERSION }
+      : { value: "ami-0123456789abcdef0", insecureValue: "ami-0123456789abcdef0" }),
     type: "String",
     version: 1,
-    insecureValue: "ami-0123456789abcdef0",
     arn: `arn:aws:ssm:${ctx.region}::parameter${inputs.name as string}`,
     id: inputs.name,
   }),

@@ -1,0 +1,76 @@
+/**
+ * IAM: identity policies grant no mutating action on every resource (`Resource: "*"` without a
+ * condition) unless AWS leaves no narrower choice, and never a whole service (`svc:*`) or `*`.
+ */
+import { resourcePolicy } from "./define";
+import { asObject, isObject } from "./rules";
+
+export const IAM_POLICY_TYPES = [
+  "aws:iam/rolePolicy:RolePolicy",
+  "aws:iam/policy:Policy",
+  "aws:iam/userPolicy:UserPolicy",
+] as const;
+
+/** Actions that only read (access levels List and Read in the Service Authorization Reference). */
+export const READ_ONLY_ACTION = /^[a-z0-9-]+:(Describe|List|Get|BatchGet|BatchCheck|Search|Lookup)[A-Za-z]*$/;
+
+/**
+ * Mutating actions allowed on `*`, each because the Service Authorization Reference gives it no
+ * narrower resource (https://docs.aws.amazon.com/service-authorization/latest/reference/, read
+ * 2026-12-07): Session Manager's instance-side actions (list_ssmmessages.html; AWS's minimum
+ * instance profile), and the AWS Load Balancer Controller's WAF Classic and Shield calls
+ * (list_awswafregional.html, list_awsshield.html).
+ */
+export const IAM_WILDCARD_ALLOWED: ReadonlySet<string> = new Set([
+  "ssm:UpdateInstanceInformation",
+  "ssmmessages:CreateControlChannel",
+  "ssmmessages:CreateDataChannel",
+  "ssmmessages:OpenControlChannel",
+  "ssmmessages:OpenDataChannel",
+  "waf-regional:AssociateWebACL",
+  "waf-regional:DisassociateWebACL",
+  "shield:CreateProtection",
+  "shield:DeleteProtection",
+]);
+
+const list = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+/** The statements of a policy document given as JSON text or an object; none while it is unknown. */
+function statementsOf(document: unknown): Record<string, unknown>[] {
+  let parsed: unknown = document;
+  if (typeof document === "string") {
+    try {
+      parsed = JSON.parse(document);
+    } catch {
+      return [];
+    }
+  }
+  return list(asObject(parsed).Statement).filter(isObject);
+}
+
+export const iamNoWildcardMutations = resourcePolicy(
+  "iam-no-wildcard-mutations",
+  'Identity policies grant no mutating action on Resource "*" without a condition (unless AWS offers no narrower resource), and no service-wide or "*" action.',
+  IAM_POLICY_TYPES,
+  (props, args) => {
+    const out: string[] = [];
+    for (const statement of statementsOf(props.policy)) {
+      if (statement.Effect !== "Allow") continue;
+      const actions = list(statement.Action).map(String);
+      for (const action of actions.filter((a) => a === "*" || a.endsWith(":*"))) {
+        out.push(`${args.name}: grants every action of "${action}". List the actions the role needs.`);
+      }
+      const everywhere = list(statement.Resource).includes("*") && statement.Condition === undefined;
+      if (!everywhere) continue;
+      for (const action of actions) {
+        if (action === "*" || action.endsWith(":*") || READ_ONLY_ACTION.test(action)) continue;
+        if (IAM_WILDCARD_ALLOWED.has(action)) continue;
+        out.push(
+          `${args.name}: grants ${action} on every resource ("*") without a condition. Name the resources (ARNs) or add a condition (aws:ResourceTag, ec2:Vpc, …).`,
+        );
+      }
+    }
+    return out;
+  },
+);
