@@ -13,8 +13,8 @@ import {
 } from "../facts";
 import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, minDesiredMax, type PlatformModule, scalingSettings, type Valid } from "./common";
-import { gatewayPairProblems } from "./kubernetes";
 import { fullKey, type Values } from "./keys";
+import { gatewayPairProblems } from "./kubernetes";
 import { show } from "./schema";
 import type { PlatformArgs, StackIdentity } from "./stack-config";
 

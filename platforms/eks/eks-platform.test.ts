@@ -859,8 +859,9 @@ describe("EKS: an HTTPRoute to an existing Gateway, beside the ALB's Ingress (is
     const policy = gateway
       .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
       .find((p) => !p.name.endsWith("default-deny"));
+    assert.ok(policy, "the app's NetworkPolicy");
     // biome-ignore lint/suspicious/noExplicitAny: recorded Kubernetes inputs are untyped JSON
-    const from = ((policy?.inputs as any).spec.ingress as any[]).flatMap((rule) => rule.from ?? []);
+    const from = ((policy.inputs as any).spec.ingress as any[]).flatMap((rule) => rule.from ?? []);
     assert.ok(
       from.some(
         (peer) => peer.namespaceSelector?.matchLabels?.["kubernetes.io/metadata.name"] === "gateway-system",
