@@ -4,7 +4,7 @@
  */
 import { resourcePolicy, stackPolicy } from "./define";
 import { ECS_TASK_DEFINITION, ecsContainers } from "./ecs";
-import { DEPLOYMENT } from "./kubernetes";
+import { WORKLOAD_TYPES } from "./kubernetes";
 import { asArray, asObject, containersOf, DIGEST_PINNED, podSpecOf } from "./rules";
 
 const ECR_REPOSITORY = "aws:ecr/repository:Repository";
@@ -133,16 +133,7 @@ export const dockerImageCheckoutIndependent = resourcePolicy(
 export const imageDigestPinned = resourcePolicy(
   "image-digest-pinned",
   "Every deployed container image is pinned by digest (repo@sha256:…), never by a mutable tag.",
-  [
-    ECS_TASK_DEFINITION,
-    "kubernetes:core/v1:Pod",
-    DEPLOYMENT,
-    "kubernetes:apps/v1:StatefulSet",
-    "kubernetes:apps/v1:DaemonSet",
-    "kubernetes:apps/v1:ReplicaSet",
-    "kubernetes:batch/v1:Job",
-    "kubernetes:batch/v1:CronJob",
-  ],
+  [ECS_TASK_DEFINITION, ...WORKLOAD_TYPES],
   (props, args) => {
     const images =
       args.type === ECS_TASK_DEFINITION

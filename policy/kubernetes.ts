@@ -20,7 +20,8 @@ export const namespaceRestricted = resourcePolicy(
         ],
 );
 
-const WORKLOAD_TYPES = [
+/** Every Kubernetes kind that runs pods (its pod spec read by rules.ts podSpecOf); image-digest-pinned checks them too. */
+export const WORKLOAD_TYPES = [
   "kubernetes:core/v1:Pod",
   DEPLOYMENT,
   "kubernetes:apps/v1:StatefulSet",
