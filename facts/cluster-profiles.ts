@@ -52,6 +52,11 @@ export interface ClusterProfile {
 
 const NODE_LOCAL_DNS = "169.254.20.10/32";
 const GKE_METADATA_DNS = "169.254.169.254/32";
+/** GKE's Gateway controller, the same on Standard and Autopilot. */
+const GKE_GATEWAY = {
+  className: "gke-l7-global-external-managed",
+  note: "Google-managed proxies (no pods): admit the load balancer's ranges in networkPolicyCidrs",
+};
 
 export const CLUSTER_PROFILES: Record<ClusterProfileName, ClusterProfile> = {
   generic: {
@@ -109,10 +114,7 @@ export const CLUSTER_PROFILES: Record<ClusterProfileName, ClusterProfile> = {
   "gke-standard": {
     title: "GKE Standard",
     dnsResolvers: [NODE_LOCAL_DNS, GKE_METADATA_DNS],
-    gateway: {
-      className: "gke-l7-global-external-managed",
-      note: "Google-managed proxies (no pods): admit the load balancer's ranges in networkPolicyCidrs",
-    },
+    gateway: GKE_GATEWAY,
     nodeAddressMatchesIpBlock: true,
     loadBalancer: true,
     metricsApi: true,
@@ -126,10 +128,7 @@ export const CLUSTER_PROFILES: Record<ClusterProfileName, ClusterProfile> = {
   "gke-autopilot": {
     title: "GKE Autopilot",
     dnsResolvers: [GKE_METADATA_DNS],
-    gateway: {
-      className: "gke-l7-global-external-managed",
-      note: "Google-managed proxies (no pods): admit the load balancer's ranges in networkPolicyCidrs",
-    },
+    gateway: GKE_GATEWAY,
     nodeAddressMatchesIpBlock: true,
     loadBalancer: true,
     metricsApi: true,
