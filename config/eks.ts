@@ -14,7 +14,7 @@ import {
 import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, minDesiredMax, type PlatformModule, scalingSettings, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
-import { gatewayPairProblems } from "./kubernetes";
+import { gatewayPairProblems, gatewaySettings } from "./kubernetes";
 import { show } from "./schema";
 import type { PlatformArgs, StackIdentity } from "./stack-config";
 
@@ -87,14 +87,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     namespace: v.namespace,
     awaitAddress: v.waitForAddress !== "false",
     networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
-    ...(v.gatewayName !== undefined &&
-      v.gatewayNamespace !== undefined && {
-        gateway: {
-          name: v.gatewayName,
-          namespace: v.gatewayNamespace,
-          ...(v.domainName !== undefined && { host: v.domainName }),
-        },
-      }),
+    ...gatewaySettings(v, v.domainName),
     clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
     logRetentionDays: v.logRetentionDays,
   }),

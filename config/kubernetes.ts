@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_PROFILES, ecrImage, imageRegistryHost, RATE_LIMITED_REGISTRIES } from "../facts";
+import type { GatewayRoute } from "../platforms/workload";
 import { appSettings, type PlatformModule, type RawConfig, scalingSettings, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { kubeconfigApiServer } from "./kubeconfig";
@@ -33,14 +34,7 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
           ...(v.ingressTlsSecret !== undefined && { tlsSecretName: v.ingressTlsSecret }),
         },
       }),
-      ...(v.gatewayName !== undefined &&
-        v.gatewayNamespace !== undefined && {
-          gateway: {
-            name: v.gatewayName,
-            namespace: v.gatewayNamespace,
-            ...(v.ingressHost !== undefined && { host: v.ingressHost }),
-          },
-        }),
+      ...gatewaySettings(v, v.ingressHost),
       networkPolicy: { namespaces: v.networkPolicyNamespaces, cidrs: v.networkPolicyCidrs },
       ingressControllerNamespace: v.ingressControllerNamespace,
       nodeCidrs: v.nodeCidrs,
@@ -173,4 +167,15 @@ export function gatewayPairProblems(raw: RawConfig): string[] {
   return [
     `${fullKey(given)}: got ${show(raw[fullKey(given)]?.value)} without ${missing}; expected both (an HTTPRoute's parentRef names the Gateway and its namespace)`,
   ];
+}
+
+/**
+ * The `gateway` Args of both Kubernetes platforms: the Gateway an HTTPRoute attaches to, for `host`
+ * (ingressHost on kubernetes, domainName on eks; every host when unset). Nothing without both keys.
+ */
+export function gatewaySettings(v: Valid, host: string | undefined): { gateway?: GatewayRoute } {
+  if (v.gatewayName === undefined || v.gatewayNamespace === undefined) return {};
+  return {
+    gateway: { name: v.gatewayName, namespace: v.gatewayNamespace, ...(host !== undefined && { host }) },
+  };
 }

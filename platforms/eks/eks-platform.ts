@@ -42,7 +42,7 @@ import {
   scanFindingsAlert,
   type TargetHealthCheck,
 } from "../aws";
-import { KubernetesApp, networkPolicySources } from "../workload";
+import { type GatewayRoute, KubernetesApp, networkPolicySources } from "../workload";
 import { managedAddon } from "./addons";
 import { Bastion } from "./bastion";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
@@ -168,7 +168,7 @@ export interface EksPlatformArgs {
    * An existing Gateway (Gateway API) the app is attached to as well, beside the ALB's Ingress: an
    * HTTPRoute for `host` (the domain, when set), and the NetworkPolicy admits the Gateway's namespace.
    */
-  gateway?: { name: string; namespace: string; host?: string };
+  gateway?: GatewayRoute;
   /** Control-plane log types shipped to CloudWatch. */
   clusterLogTypes: ClusterLogType[];
   /** Retention of the control-plane and container log groups. */
@@ -674,13 +674,7 @@ function deployApp(
         ...publicSubnetCidrs(deps.vpc, args.network.availabilityZones, parent).map((cidr) => ({ cidr })),
         ...(args.gateway !== undefined ? [{ namespace: args.gateway.namespace }] : []),
       ]),
-      ...(args.gateway !== undefined && {
-        httpRoute: {
-          gatewayName: args.gateway.name,
-          gatewayNamespace: args.gateway.namespace,
-          ...(args.gateway.host !== undefined && { host: args.gateway.host }),
-        },
-      }),
+      ...(args.gateway !== undefined && { gateway: args.gateway }),
       awaitAddress: args.awaitAddress,
       // ALB `ip` targets: without readiness gates a rollout can leave the target group with only
       // "initial" and "draining" targets (AWS Load Balancer Controller docs, pod_readiness_gate.md).

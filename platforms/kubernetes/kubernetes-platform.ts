@@ -5,6 +5,7 @@ import type { AppSettings, NetworkPolicySources, ScalingSettings, ServiceType } 
 import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../../facts";
 import type { PlatformImage } from "../args";
 import {
+  type GatewayRoute,
   KubernetesApp,
   type KubernetesAppArgs,
   type NetworkPolicySource,
@@ -57,7 +58,7 @@ export interface KubernetesPlatformArgs {
    * An HTTPRoute from this existing Gateway (Gateway API) to the Service, for `host` when given. The
    * NetworkPolicy admits the Gateway's namespace.
    */
-  gateway?: { name: string; namespace: string; host?: string };
+  gateway?: GatewayRoute;
   /** Who else may reach the app port, besides what the exposure needs ({@link requiredNetworkPolicySources}). */
   networkPolicy: NetworkPolicySources;
   /** Namespace of the ingress controller that serves `ingress.className`. */
@@ -105,13 +106,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
         ...this.imagePull(name, args),
         serviceType: args.serviceType,
         ...(args.ingress !== undefined && { ingress: args.ingress }),
-        ...(args.gateway !== undefined && {
-          httpRoute: {
-            gatewayName: args.gateway.name,
-            gatewayNamespace: args.gateway.namespace,
-            ...(args.gateway.host !== undefined && { host: args.gateway.host }),
-          },
-        }),
+        ...(args.gateway !== undefined && { gateway: args.gateway }),
         networkPolicySources: [
           ...appSources(args),
           // Admitted whatever else is configured: it is part of the stack.

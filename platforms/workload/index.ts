@@ -2,6 +2,7 @@
 // the ECR pull secret and its refresher, the synthetic client, the restricted pod security. It never
 // imports ../aws: it runs on any cluster.
 export {
+  type GatewayRoute,
   KubernetesApp,
   type KubernetesAppArgs,
   type NetworkPolicySource,

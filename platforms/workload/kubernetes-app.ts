@@ -61,11 +61,14 @@ export interface KubernetesIngressArgs {
   annotations?: pulumi.Input<Record<string, pulumi.Input<string>>>;
 }
 
-/** An HTTPRoute (Gateway API) attaching the Service to an existing Gateway. */
-export interface KubernetesHttpRouteArgs {
+/**
+ * An existing Gateway (Gateway API) the Service is attached to by an HTTPRoute: the one shape of the
+ * `gateway` setting from config through both platforms' Args to here.
+ */
+export interface GatewayRoute {
   /** The Gateway's name and namespace (`spec.parentRefs`); its listeners must allow routes from the app's namespace. */
-  gatewayName: string;
-  gatewayNamespace: string;
+  name: string;
+  namespace: string;
   /** Host name to route (`spec.hostnames`); every host the Gateway's listener accepts when omitted. */
   host?: string;
 }
@@ -115,7 +118,7 @@ export interface KubernetesAppArgs {
   /** An Ingress in front of the Service, when given. */
   ingress?: KubernetesIngressArgs;
   /** An HTTPRoute (gateway.networking.k8s.io/v1) from an existing Gateway to the Service, when given. */
-  httpRoute?: KubernetesHttpRouteArgs;
+  gateway?: GatewayRoute;
   /**
    * Who may connect to the app port, each a `from` of the NetworkPolicy. Empty admits nobody but the
    * pod's own node (kubelet probes, which NetworkPolicy never blocks) and `kubectl port-forward`.
@@ -365,7 +368,7 @@ function addressAwait(args: KubernetesAppArgs): Record<string, string> {
 function createFront(w: Workload, dependsOn: pulumi.Resource[]) {
   const service = createService(w, dependsOn);
   const ingress = w.args.ingress ? createIngress(w, w.args.ingress, service) : undefined;
-  if (w.args.httpRoute) createHttpRoute(w, w.args.httpRoute, service);
+  if (w.args.gateway) createHttpRoute(w, w.args.gateway, service);
   return { service, ingress, resources: ingress ? [service, ingress] : [service] };
 }
 
@@ -446,7 +449,7 @@ export const HTTP_ROUTE_API_VERSION = "gateway.networking.k8s.io/v1";
  */
 function createHttpRoute(
   w: Workload,
-  route: KubernetesHttpRouteArgs,
+  route: GatewayRoute,
   backend: k8s.core.v1.Service,
 ): k8s.apiextensions.CustomResource {
   return new k8s.apiextensions.CustomResource(
@@ -460,8 +463,8 @@ function createHttpRoute(
           {
             group: "gateway.networking.k8s.io",
             kind: "Gateway",
-            name: route.gatewayName,
-            namespace: route.gatewayNamespace,
+            name: route.name,
+            namespace: route.namespace,
           },
         ],
         ...(route.host ? { hostnames: [route.host] } : {}),
