@@ -321,7 +321,8 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       name: "unknown key with no close match",
       options: { config: { replicas: 3 } },
       expected: [
-        `fastify-deploy:replicas: unknown key (value "3"); allowed keys: ${Object.keys(CONFIG_KEYS).join(", ")}`,
+        // Issue 28: the nearest three and where every key is described, not all 60 on one line.
+        'fastify-deploy:replicas: unknown key (value "3"); the nearest keys are fastify-deploy:logLevel, fastify-deploy:cpu, fastify-deploy:memory (every key: README.md, Configuration reference)',
       ],
     },
     {
@@ -981,7 +982,7 @@ describe("the edge (issue 16): one exact line per rule", () => {
       options: { config: { prodGrade: true } },
       expected: [
         `${key("accessLogs")}: got false with prodGrade true; expected true (a prod-grade stack keeps ALB access logs; the policy pack requires it too)`,
-        `${key("deletionProtection")}: got false with prodGrade true; expected true (a prod-grade stack keeps deletion protection on its ALB; the policy pack requires it too)`,
+        `${key("deletionProtection")}: got false with prodGrade true; expected true (a prod-grade stack keeps deletion protection on its ALB; the policy pack requires it too); to destroy the stack: pulumi config set prodGrade false, pulumi config set deletionProtection false, pulumi up, then pulumi destroy (docs/edge.md#deletion-protection-and-how-to-destroy)`,
         `${key("wafMode")}: got "off" with prodGrade true; expected count or block (a prod-grade stack keeps a web ACL on its ALB; the policy pack requires it too)`,
       ],
     },
@@ -1691,5 +1692,140 @@ describe("Pulumi.yaml declares exactly the keys config/keys.ts knows", () => {
       name: "nodejs",
       options: { typescript: true, tsconfig: "tsconfig.pulumi.json", packagemanager: "npm" },
     });
+  });
+});
+
+describe("issue 28: each silent mistake refused (or warned) with one exact line", () => {
+  const key = (k: string) => `fastify-deploy:${k}`;
+  const usGovCert =
+    "arn:aws-us-gov:acm:us-gov-west-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+  const partitionLine = (k: string, arn: string, partition: string) =>
+    `${key(k)}: got ${JSON.stringify(arn)} in partition ${partition}; expected an ARN in partition aws, the partition of aws:region us-east-1 (AWS partitions are separate: a stack's resources can use no ARN of another)`;
+  const warnings = (options: Omit<RunOptions, "stack">): string[] => parse(raw(options)).warnings;
+  const refused: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+    {
+      // facts/instance-catalog.ts: t3.micro has 2 ENIs × 2 IPv4 addresses: 2 × (2 − 1) + 2 = 4 pods.
+      name: "eks: t3.micro nodes cannot hold the cluster's own pods and the app",
+      options: eks({ nodeInstanceTypes: ["t3.micro"] }),
+      expected: [
+        `${key("nodeInstanceTypes")}: got ["t3.micro"], whose t3.micro runs at most 4 pods per node (the VPC CNI's limit), 3 of them the cluster's own on every node (aws-node 1, kube-proxy 1, fluent-bit 1): nodeMaxSize 4 nodes leave room for 4; expected room for 7, the cluster's own 6 (coredns 2, metrics-server 1, aws-load-balancer-controller 2, cluster-autoscaler 1) and minCount 1 app pods: a larger type (t3.medium runs 17, m6i.large 29) or more nodes`,
+      ],
+    },
+    {
+      name: "eks: a misspelt node type, with the type it resembles",
+      options: eks({ nodeInstanceTypes: ["m6i.lage"] }),
+      expected: [
+        `${key("nodeInstanceTypes")}: got "m6i.lage", which is not an EC2 instance type in facts/instance-catalog.ts; expected one such as t3.medium or m6i.large (did you mean m6i.large?); a type newer than the catalog: regenerate it (scripts/instance-catalog.ts)`,
+      ],
+    },
+    {
+      name: "eks: a misspelt bastion type",
+      options: eks({ bastionInstanceType: "t3.micr" }),
+      expected: [
+        `${key("bastionInstanceType")}: got "t3.micr", which is not an EC2 instance type in facts/instance-catalog.ts; expected one such as t3.medium or m6i.large (did you mean t3.micro?); a type newer than the catalog: regenerate it (scripts/instance-catalog.ts)`,
+      ],
+    },
+    {
+      name: "eks: adminRoleArns in aws-cn and certificateArn in aws-us-gov on a us-east-1 stack (one line each)",
+      options: eks({ adminRoleArns: ["arn:aws-cn:iam::123456789012:role/admin"], certificateArn: usGovCert }),
+      expected: [
+        partitionLine("certificateArn", usGovCert, "aws-us-gov"),
+        partitionLine("adminRoleArns", "arn:aws-cn:iam::123456789012:role/admin", "aws-cn"),
+      ],
+    },
+    {
+      name: "eks: deployerRoleArn and hostedZoneRoleArn go through the same partition rule",
+      options: eks({
+        deployerRoleArn: "arn:aws-us-gov:iam::123456789012:role/deployer",
+        domainName: "api.example.com",
+        hostedZoneId: "Z0123456789ABCDEFGHIJ",
+        hostedZoneRoleArn: "arn:aws-cn:iam::123456789012:role/dns",
+      }),
+      expected: [
+        partitionLine("hostedZoneRoleArn", "arn:aws-cn:iam::123456789012:role/dns", "aws-cn"),
+        partitionLine("deployerRoleArn", "arn:aws-us-gov:iam::123456789012:role/deployer", "aws-us-gov"),
+      ],
+    },
+    {
+      name: "aws:region given an Availability Zone",
+      options: { config: { "aws:region": "us-east-1a" } },
+      expected: [
+        `aws:region: got "us-east-1a"; expected an AWS region such as us-east-1 or eu-central-1 (not an Availability Zone); did you mean us-east-1?`,
+      ],
+    },
+    {
+      name: "aws:region given half a region name",
+      options: { config: { "aws:region": "eu-central" } },
+      expected: [
+        `aws:region: got "eu-central"; expected an AWS region such as us-east-1 or eu-central-1 (not an Availability Zone); did you mean eu-central-1?`,
+      ],
+    },
+    {
+      name: "an invalid domainName reports itself only, not a false 'hostedZoneId without domainName'",
+      options: { config: { domainName: "Bad_Domain", hostedZoneId: "Z0123456789ABCDEFGHIJ" } },
+      expected: [
+        `${key("domainName")}: got "Bad_Domain"; expected a lower-case DNS host name such as app.example.com`,
+      ],
+    },
+    {
+      name: "kubernetes: an invalid ingressClassName reports itself only, not a false 'ingressHost without ingressClassName'",
+      options: {
+        config: { platform: "kubernetes", ingressClassName: "Bad_Class", ingressHost: "app.example.com" },
+        secrets: { kubeconfig: readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8") },
+      },
+      expected: [
+        `${key("ingressClassName")}: got "Bad_Class"; expected an IngressClass name such as nginx or alb`,
+      ],
+    },
+    {
+      // client-go clientcmd/api/v1 types.go: certificate-authority, client-certificate, client-key name files.
+      name: "kubernetes: a kubeconfig whose certificates and key are file references",
+      options: {
+        config: { platform: "kubernetes" },
+        secrets: {
+          kubeconfig: [
+            "apiVersion: v1",
+            "clusters: [{name: kind, cluster: {server: 'https://127.0.0.1:6443', certificate-authority: /home/me/.minikube/ca.crt}}]",
+            "users: [{name: kind, user: {client-certificate: /home/me/client.crt, client-key: /home/me/client.key}}]",
+            "contexts: [{name: kind, context: {cluster: kind, user: kind}}]",
+            "current-context: kind",
+          ].join("\n"),
+        },
+      },
+      expected: [
+        `${key("kubeconfig")}: context "kind": got file references (clusters[].cluster.certificate-authority, users[].user.client-certificate, users[].user.client-key), which work only on the machine that wrote them; expected their contents inline: pulumi config set --secret kubeconfig "$(kubectl config view --raw --flatten --minify)"`,
+      ],
+    },
+  ];
+  for (const { name, options, expected } of refused) {
+    it(name, () => assert.deepEqual(problems(options), expected));
+  }
+
+  it("the committed node types fit: prod's m6i.large, and t3.small is enough for dev's eks form", () => {
+    assert.doesNotThrow(() => parse(raw(eks({ nodeInstanceTypes: ["t3.small"] }))));
+    assert.doesNotThrow(() => parse(raw({ stack: "prod" }), "prod"));
+  });
+
+  it("an ARN in the stack's own partition passes (aws-us-gov on a us-gov-west-1 stack)", () => {
+    const result = parse(raw(eks({ "aws:region": "us-gov-west-1", certificateArn: usGovCert })));
+    assert.equal(result.config.platform, "eks");
+  });
+
+  it("aws:regoin and other keys the AWS provider does not read warn, with the key they resemble", () => {
+    assert.deepEqual(warnings({ config: { "aws:regoin": "eu-west-1", "aws:colour": "blue" } }), [
+      "aws:colour is not a setting of the AWS provider (@pulumi/aws 7.48.0 reads 35 aws: keys; facts/aws-regions.ts), so nothing reads it",
+      "aws:regoin is not a setting of the AWS provider (@pulumi/aws 7.48.0 reads 35 aws: keys; facts/aws-regions.ts), so nothing reads it; did you mean aws:region?",
+    ]);
+  });
+
+  it("a region-shaped name the table does not list warns (it may be newer than the table); with aws:skipRegionValidation any name only warns", () => {
+    const unlisted = (region: string) =>
+      `aws:region ${JSON.stringify(region)} is not in the region table (facts/aws-regions.ts, the AWS SDK's partitions as of 2026-12-07): if it is a new region, add it there; if not, pulumi up fails at its first AWS call`;
+    assert.deepEqual(warnings({ config: { "aws:region": "eu-west-9" } }), [unlisted("eu-west-9")]);
+    assert.deepEqual(
+      warnings({ config: { "aws:region": "my-local-region", "aws:skipRegionValidation": true } }),
+      [unlisted("my-local-region")],
+    );
+    assert.deepEqual(warnings({ config: { "aws:region": "ap-south-1" } }), []);
   });
 });

@@ -2,11 +2,13 @@ import {
   ACM_CERTIFICATE_ARN,
   type AwsAssumeRole,
   type AwsProviderSettings,
+  arnPartition,
   type LoadBalancerSettings,
   type MonitoringSettings,
   type NetworkSettings,
 } from "../facts";
-import type { RawConfig, Valid } from "./common";
+import { stackPartition } from "./aws-provider";
+import { isUnset, type RawConfig, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { show } from "./schema";
 import type { StackIdentity } from "./stack-config";
@@ -44,7 +46,10 @@ function prodGradeTlsProblems(v: Values): string[] {
 function certificateRegionProblems(v: Values, raw: RawConfig): string[] {
   const region = raw["aws:region"]?.value;
   const certificateRegion = v.certificateArn ? ACM_CERTIFICATE_ARN.exec(v.certificateArn)?.[1] : undefined;
-  if (region && certificateRegion && certificateRegion !== region) {
+  // A certificate of another partition has its own line (arnPartitionProblems), not this one too.
+  const otherPartition =
+    v.certificateArn !== undefined && arnPartition(v.certificateArn) !== stackPartition(raw);
+  if (region && certificateRegion && certificateRegion !== region && !otherPartition) {
     return [
       `${fullKey("certificateArn")}: got ${show(v.certificateArn)} in region ${certificateRegion}; expected a certificate in aws:region ${region} (a load balancer can only use certificates from its own region)`,
     ];
@@ -68,12 +73,12 @@ function edgeProblems(v: Values, raw: RawConfig): string[] {
       `${fullKey("hostedZoneId")}: got "" with domainName ${show(domainName)}; expected the id of the Route 53 hosted zone that holds ${domainName} (e.g. Z0123456789ABCDEFGHIJ), where the certificate's validation record and the alias go`,
     );
   }
-  if (domainName === undefined && hostedZoneId !== undefined) {
+  if (isUnset(v, "domainName") && hostedZoneId !== undefined) {
     problems.push(
       `${fullKey("hostedZoneId")}: got ${show(hostedZoneId)} without domainName; expected "" (the zone is used only for domainName's records) or set domainName`,
     );
   }
-  if (domainName === undefined && v.hostedZoneRoleArn !== undefined) {
+  if (isUnset(v, "domainName") && v.hostedZoneRoleArn !== undefined) {
     problems.push(
       `${fullKey("hostedZoneRoleArn")}: got ${show(v.hostedZoneRoleArn)} without domainName; expected "" (the role only writes domainName's records in another account's zone)`,
     );
@@ -86,8 +91,13 @@ function edgeProblems(v: Values, raw: RawConfig): string[] {
   if (v.prodGrade === true) {
     for (const key of ["accessLogs", "deletionProtection"] as const) {
       if (v[key] === false) {
+        // Turning protection off is the first step of destroying a stack: say the whole recipe (issue 28).
+        const destroy =
+          key === "deletionProtection"
+            ? "; to destroy the stack: pulumi config set prodGrade false, pulumi config set deletionProtection false, pulumi up, then pulumi destroy (docs/edge.md#deletion-protection-and-how-to-destroy)"
+            : "";
         problems.push(
-          `${fullKey(key)}: got false with prodGrade true; expected true (a prod-grade stack keeps ${key === "accessLogs" ? "ALB access logs" : "deletion protection on its ALB"}; the policy pack requires it too)`,
+          `${fullKey(key)}: got false with prodGrade true; expected true (a prod-grade stack keeps ${key === "accessLogs" ? "ALB access logs" : "deletion protection on its ALB"}; the policy pack requires it too)${destroy}`,
         );
       }
     }

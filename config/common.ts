@@ -91,6 +91,16 @@ export function scalingSettings(v: Valid): ScalingSettings {
   };
 }
 
+/**
+ * An optional key left unset: its value passed its schema as "" (undefined in `v`). A key whose value
+ * failed its schema is absent from `v` and is not "unset": a rule "B without A" must not fire on an
+ * invalid A, which has its own message (issue 28: an invalid domainName also reported a false
+ * "hostedZoneId without domainName").
+ */
+export function isUnset(v: Values, key: ConfigKey): boolean {
+  return key in v && v[key] === undefined;
+}
+
 type Bound = [key: ConfigKey, value: number | undefined];
 
 /** min ≤ desired ≤ max over three integer keys, checked only where each key is itself valid. */

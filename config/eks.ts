@@ -4,8 +4,12 @@ import {
   daysBetween,
   EKS_CLUSTER_HOUR,
   EKS_EXTENDED_SUPPORT_EXTRA_PER_MONTH,
+  EKS_SYSTEM_PODS,
+  EKS_SYSTEM_PODS_PER_CLUSTER,
+  EKS_SYSTEM_PODS_PER_NODE,
   eksSupportTier,
   eksVersionDates,
+  instanceTypeInfo,
   isArmInstanceType,
   isKubernetesVersion,
   KNOWN_KUBERNETES_VERSIONS,
@@ -35,6 +39,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
       ["nodeMaxSize", v.nodeMaxSize],
     ),
     ...nodeArchitectureProblems(v),
+    ...nodeCapacityProblems(v),
     ...bastionProblems(v),
     ...adminRoleProblems(v),
     ...domainAwaitProblems(v),
@@ -211,6 +216,33 @@ function nodeArchitectureProblems(v: Values): string[] {
   if (v.imagePlatform === undefined || nodePlatform === v.imagePlatform) return [];
   return [
     `${fullKey("nodeInstanceTypes")}: got ${show(types)} (${nodePlatform}) with imagePlatform ${v.imagePlatform}; expected nodes of the image's architecture (set imagePlatform ${nodePlatform} or pick ${v.imagePlatform === "linux/arm64" ? "Graviton" : "x86_64"} instance types)`,
+  ];
+}
+
+const listed = (counts: Record<string, number>): string =>
+  Object.entries(counts)
+    .map(([name, n]) => `${name} ${n}`)
+    .join(", ");
+
+/**
+ * Nodes too small for the cluster's own pods and the app. A node runs at most its VPC CNI max pods
+ * (facts/instance-catalog.ts eniMaxPods: t3.micro 4), and EKS_SYSTEM_PODS_PER_NODE of them are the
+ * DaemonSets every node runs; the rest, over nodeMaxSize nodes of the smallest listed type (the most
+ * the Cluster Autoscaler can add), must hold the cluster's own Deployments and minCount app replicas,
+ * or they stay Pending and `up` times out waiting for the app.
+ */
+function nodeCapacityProblems(v: Values): string[] {
+  const { nodeInstanceTypes: types, nodeMaxSize: nodes, minCount } = v;
+  if (types === undefined || nodes === undefined || minCount === undefined) return [];
+  const smallest = types
+    .map((type) => ({ type, maxPods: instanceTypeInfo(type)?.maxPods ?? Number.POSITIVE_INFINITY }))
+    .sort((a, b) => a.maxPods - b.maxPods)[0];
+  if (smallest === undefined || !Number.isFinite(smallest.maxPods)) return [];
+  const free = Math.max(0, smallest.maxPods - EKS_SYSTEM_PODS_PER_NODE) * nodes;
+  const needed = EKS_SYSTEM_PODS_PER_CLUSTER + minCount;
+  if (free >= needed) return [];
+  return [
+    `${fullKey("nodeInstanceTypes")}: got ${show(types)}, whose ${smallest.type} runs at most ${smallest.maxPods} pods per node (the VPC CNI's limit), ${EKS_SYSTEM_PODS_PER_NODE} of them the cluster's own on every node (${listed(EKS_SYSTEM_PODS.perNode)}): nodeMaxSize ${nodes} nodes leave room for ${free}; expected room for ${needed}, the cluster's own ${EKS_SYSTEM_PODS_PER_CLUSTER} (${listed(EKS_SYSTEM_PODS.perCluster)}) and minCount ${minCount} app pods: a larger type (t3.medium runs ${instanceTypeInfo("t3.medium")?.maxPods}, m6i.large ${instanceTypeInfo("m6i.large")?.maxPods}) or more nodes`,
   ];
 }
 

@@ -6,7 +6,21 @@ interface KubeconfigDocument {
   "current-context"?: unknown;
   contexts?: unknown;
   clusters?: unknown;
+  users?: unknown;
 }
+
+/**
+ * Kubeconfig fields that name a file instead of holding its content (client-go
+ * tools/clientcmd/api/v1/types.go: Cluster.CertificateAuthority "path to a cert file",
+ * AuthInfo.ClientCertificate / ClientKey "path to a client cert/key file", AuthInfo.TokenFile; read
+ * 2026-12-07). The stack's secret is the only copy the program gets: a path in it works only on the
+ * machine that wrote it (and in CI on none). `kubectl config view --raw --flatten` inlines each as its
+ * `-data` field (`tokenFile` has no inline form: use `token`).
+ */
+const FILE_FIELDS = {
+  cluster: ["certificate-authority"],
+  user: ["client-certificate", "client-key", "tokenFile"],
+} as const;
 
 /**
  * The API server URL of the kubeconfig's selected context (or of `context`), or what is wrong with it.
@@ -42,7 +56,10 @@ export function kubeconfigApiServer(text: string, context?: string): string | { 
   }
   const named = <T extends { name?: unknown }>(list: unknown[], name: unknown): T | undefined =>
     list.find((item): item is T => typeof item === "object" && item !== null && (item as T).name === name);
-  const ctx = named<{ name: string; context?: { cluster?: unknown } }>(doc.contexts, contextName);
+  const ctx = named<{ name: string; context?: { cluster?: unknown; user?: unknown } }>(
+    doc.contexts,
+    contextName,
+  );
   if (!ctx) {
     const known = doc.contexts
       .map((c) => (c as { name?: unknown }).name)
@@ -77,5 +94,27 @@ export function kubeconfigApiServer(text: string, context?: string): string | { 
       problem: `context ${show(contextName)}: got insecure-skip-tls-verify: true; expected the server's certificate verified (certificate-authority-data, or a publicly trusted certificate)`,
     };
   }
+  const user = Array.isArray(doc.users)
+    ? named<{ name: string; user?: Record<string, unknown> }>(doc.users, ctx.context?.user)?.user
+    : undefined;
+  const files = fileReferences(cluster as Record<string, unknown>, user);
+  if (files.length > 0) {
+    return {
+      problem: `context ${show(contextName)}: got file references (${files.join(", ")}), which work only on the machine that wrote them; expected their contents inline: pulumi config set --secret kubeconfig "$(kubectl config view --raw --flatten --minify)"`,
+    };
+  }
   return server;
+}
+
+/** The selected cluster's and user's fields that name files (FILE_FIELDS), as paths into the document. */
+function fileReferences(
+  cluster: Record<string, unknown>,
+  user: Record<string, unknown> | undefined,
+): string[] {
+  return [
+    ...FILE_FIELDS.cluster
+      .filter((f) => typeof cluster[f] === "string")
+      .map((f) => `clusters[].cluster.${f}`),
+    ...FILE_FIELDS.user.filter((f) => typeof user?.[f] === "string").map((f) => `users[].user.${f}`),
+  ];
 }

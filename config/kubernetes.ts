@@ -1,7 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_PROFILES, ecrImage, imageRegistryHost, RATE_LIMITED_REGISTRIES } from "../facts";
 import type { GatewayRoute } from "../platforms/workload";
-import { appSettings, type PlatformModule, type RawConfig, scalingSettings, type Valid } from "./common";
+import {
+  appSettings,
+  isUnset,
+  type PlatformModule,
+  type RawConfig,
+  scalingSettings,
+  type Valid,
+} from "./common";
 import { fullKey, type Values } from "./keys";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { show } from "./schema";
@@ -73,9 +80,8 @@ function kubeconfigProblems(v: Values, raw: RawConfig): string[] {
  */
 function exposureProblems(v: Values, raw: RawConfig): string[] {
   const problems: string[] = [];
-  const { ingressClassName, ingressHost, ingressTlsSecret } = v;
-  const { gatewayName } = v;
-  if (ingressHost !== undefined && ingressClassName === undefined && gatewayName === undefined) {
+  const { ingressHost, ingressTlsSecret } = v;
+  if (ingressHost !== undefined && isUnset(v, "ingressClassName") && isUnset(v, "gatewayName")) {
     problems.push(
       `${fullKey("ingressHost")}: got ${show(ingressHost)} without ingressClassName or gatewayName; expected ingressClassName (an Ingress needs a class) or gatewayName and gatewayNamespace (an HTTPRoute needs a Gateway)`,
     );
@@ -93,7 +99,7 @@ function exposureProblems(v: Values, raw: RawConfig): string[] {
     );
   }
   // A host without a class is the rule above's to report: this one needs only the host.
-  if (ingressTlsSecret !== undefined && ingressHost === undefined) {
+  if (ingressTlsSecret !== undefined && isUnset(v, "ingressHost")) {
     problems.push(
       `${fullKey("ingressTlsSecret")}: got ${show(ingressTlsSecret)} without ingressHost; expected ingressHost and ingressClassName too (a TLS certificate is for a host on an Ingress)`,
     );

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { type Platform, PROJECT, utcToday } from "../facts";
+import { arnPartitionProblems, awsKeyWarnings, regionProblems, regionWarnings } from "./aws-provider";
 import { commonProblems, commonWarnings, imageConfig, type PlatformModule, type RawConfig } from "./common";
 import { ecs } from "./ecs";
 import { eks } from "./eks";
@@ -8,7 +9,7 @@ import { kubernetes } from "./kubernetes";
 import { defaultText } from "./project";
 import { show } from "./schema";
 import type { PlatformArgs, StackConfig, StackIdentity } from "./stack-config";
-import { closest } from "./suggest";
+import { closest, nearest } from "./suggest";
 
 /** Each platform's rules and mapping; a new platform adds its module here. */
 const PLATFORM_MODULES: { [P in Platform]: PlatformModule<PlatformArgs<P>> } = { ecs, eks, kubernetes };
@@ -50,6 +51,7 @@ export function parseConfig(raw: RawConfig, stack: StackIdentity, options: Parse
   const platform = values.platform;
   problems.unshift(...unknownKeys(raw));
   problems.push(...commonProblems(values, raw));
+  problems.push(...regionProblems(raw), ...arnPartitionProblems(values, raw));
   if (platform !== undefined)
     problems.push(...PLATFORM_MODULES[platform].problems(values, raw, stack, today));
   if (problems.length > 0 || platform === undefined) throw new ConfigError(problems);
@@ -60,6 +62,8 @@ export function parseConfig(raw: RawConfig, stack: StackIdentity, options: Parse
     ...inapplicableKeys(platform, texts),
     ...commonWarnings(valid, texts),
     ...module.warnings(valid, stack, today),
+    ...regionWarnings(raw),
+    ...awsKeyWarnings(raw),
   ];
   // The cast: TypeScript cannot tie `module`'s Args to the `platform` key of the same name.
   const config = {
@@ -98,6 +102,9 @@ function parseKeys(raw: RawConfig) {
   return { values, texts, problems };
 }
 
+/** Where every key is described (generated from Pulumi.yaml by npm run docs:config). */
+const CONFIG_REFERENCE = "README.md, Configuration reference";
+
 function unknownKeys(raw: RawConfig): string[] {
   const prefix = `${PROJECT}:`;
   const problems: string[] = [];
@@ -110,7 +117,7 @@ function unknownKeys(raw: RawConfig): string[] {
     problems.push(
       suggestion
         ? `${key}: unknown key (value ${value}); did you mean ${fullKey(suggestion)}?`
-        : `${key}: unknown key (value ${value}); allowed keys: ${KEYS.join(", ")}`,
+        : `${key}: unknown key (value ${value}); the nearest keys are ${nearest(short, KEYS).map(fullKey).join(", ")} (every key: ${CONFIG_REFERENCE})`,
     );
   }
   return problems;

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { coversWholeInternet, INSTANCE_TYPE, isIpv4Cidr, isWholeInternet } from "../facts";
+import { coversWholeInternet, INSTANCE_TYPE, instanceCatalog, isIpv4Cidr, isWholeInternet } from "../facts";
+import { closest } from "./suggest";
 
 /**
  * The zod building blocks of the key table, each worded for the one message format every config
@@ -140,9 +141,24 @@ export function restrictedCidrList(key: string, why: string) {
   });
 }
 
-export const instanceType = z.string().regex(INSTANCE_TYPE, {
-  error: expected("an EC2 instance type such as t3.medium"),
-});
+/**
+ * An EC2 instance type the catalog knows (facts/instance-catalog.ts): a misspelt `m6i.lage` is otherwise
+ * accepted and fails only when EC2 refuses the launch template, minutes into `up`.
+ */
+export const instanceType = z
+  .string()
+  .regex(INSTANCE_TYPE, { error: expected("an EC2 instance type such as t3.medium") })
+  .superRefine((type, ctx) => {
+    const catalog = instanceCatalog();
+    // A malformed name has the regex's message already.
+    if (!INSTANCE_TYPE.test(type) || catalog.has(type)) return;
+    const suggestion = closest(type, [...catalog.keys()]);
+    ctx.addIssue({
+      code: "custom",
+      input: type,
+      message: `got ${show(type)}, which is not an EC2 instance type in facts/instance-catalog.ts; expected one such as t3.medium or m6i.large${suggestion ? ` (did you mean ${suggestion}?)` : ""}; a type newer than the catalog: regenerate it (scripts/instance-catalog.ts)`,
+    });
+  });
 
 /**
  * An email address as SNS accepts it for an `email` subscription: one @, no spaces, a dotted domain.

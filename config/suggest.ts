@@ -12,6 +12,19 @@ export function closest(key: string, known: readonly string[]): string | undefin
   return bestDistance <= 3 ? best : undefined;
 }
 
+/** The `count` known keys nearest to `key` by edit distance (ties in table order), for a typo with no close match. */
+export function nearest(key: string, known: readonly string[], count = 3): string[] {
+  return known
+    .map((candidate, index) => ({
+      candidate,
+      index,
+      distance: editDistance(key.toLowerCase(), candidate.toLowerCase()),
+    }))
+    .sort((a, b) => a.distance - b.distance || a.index - b.index)
+    .slice(0, count)
+    .map(({ candidate }) => candidate);
+}
+
 function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

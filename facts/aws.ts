@@ -1,4 +1,5 @@
 /** AWS facts shared by config (what a stack may choose) and both AWS platforms (what they build). */
+import { instanceTypeInfo } from "./instance-catalog";
 
 /** Fargate task sizes: CPU units → allowed memory (MiB). */
 export const FARGATE_MEMORY_BY_CPU: Readonly<Record<number, readonly number[]>> = {
@@ -24,9 +25,14 @@ export const ALB_TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** The ALB's idle timeout; the app's keep-alive timeout is above it. */
 export const ALB_IDLE_TIMEOUT_SECONDS = 60;
 
-/** Graviton (arm64) families: t4g, m7g, c7gn, r8g, x2gd, im4gn, … */
+/**
+ * Graviton (arm64) types: the catalog's architecture (facts/instance-catalog.ts, which also knows the a1
+ * family the naming rule misses), else the naming rule of the Graviton families: t4g, m7g, c7gn, r8g,
+ * x2gd, im4gn, …
+ */
 export function isArmInstanceType(instanceType: string): boolean {
-  return /^[a-z]+\d+g/.test(instanceType);
+  const known = instanceTypeInfo(instanceType);
+  return known ? known.architecture === "arm64" : /^[a-z]+\d+g/.test(instanceType);
 }
 
 /** An EC2 instance type name (family.size). */

@@ -3,10 +3,12 @@
  * SDK (a test holds this), so loading it — or config, which imports only this — loads no provider.
  */
 export * from "./aws";
+export * from "./aws-regions";
 export * from "./cidr";
 export * from "./cluster-profiles";
 export * from "./eks-versions";
 export * from "./image-uri";
+export * from "./instance-catalog";
 export * from "./kubernetes";
 export * from "./settings";
 export * from "./values";
