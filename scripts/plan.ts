@@ -1,6 +1,8 @@
 import * as fs from "node:fs";
+import * as path from "node:path";
+import { closest } from "../config/suggest";
 /**
- * `npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...]`
+ * `npm run plan -- <stack | path/to/Pulumi.<stack>.yaml> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...]`
  *
  * Runs the real program for a committed stack under the test harness's mocks (no credentials, no
  * cloud, no Pulumi CLI) and prints the resources it would register as a tree with their key
@@ -16,10 +18,16 @@ import { applyAssumptions, defaultAssumptions } from "../cost/assumptions";
 import { estimate } from "../cost/estimate";
 import { renderText } from "../cost/render";
 import { DNS_SESSION_NAME, dnsRolePolicy } from "../platforms/aws/edge";
-import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../tools/harness";
+import {
+  committedStacks,
+  ProgramFailure,
+  type ProgramRun,
+  type RecordedResource,
+  runProgram,
+} from "../tools/harness";
 
 const USAGE =
-  "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...] [--assume key=value ...] [--up] [--json]";
+  "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...] [--assume key=value ...] [--up] [--json]   (<stack>: a Pulumi.<stack>.yaml at the root by name, or any stack file by path)";
 
 /** The settings worth seeing per resource type (a reviewer's view, not every input). */
 const KEY_SETTINGS: Record<string, string[]> = {
@@ -146,9 +154,55 @@ const KEY_SETTINGS: Record<string, string[]> = {
   "kubernetes:batch/v1:CronJob": ["spec.schedule", "spec.concurrencyPolicy"],
 };
 
+const FLAGS = ["--set", "--secret", "--secret-file", "--unset", "--assume", "--up", "--json"];
+
+/**
+ * The stack argument: a stack at the repository root by name, or any stack file by path (a stack of
+ * one's own, kept elsewhere), named after its `Pulumi.<stack>.yaml`.
+ */
+function stackArgument(arg: string): { stack: string; stackFile?: string } {
+  if (arg.endsWith(".yaml") || arg.endsWith(".yml")) {
+    if (!fs.existsSync(arg)) throw new Error(`no stack file ${arg}\n${USAGE}`);
+    const name = path
+      .basename(arg)
+      .replace(/^Pulumi\./, "")
+      .replace(/\.ya?ml$/, "");
+    return { stack: name, stackFile: path.resolve(arg) };
+  }
+  const stacks = committedStacks();
+  if (!stacks.includes(arg)) {
+    throw new Error(
+      `no stack ${JSON.stringify(arg)}: the stacks here are ${stacks.join(", ")} (Pulumi.<stack>.yaml at the repository root), or give a stack file's path (npm run plan -- path/to/Pulumi.<stack>.yaml)\n${USAGE}`,
+    );
+  }
+  return { stack: arg };
+}
+
+/** A flag's name checked before its value: an unknown one named (with the flag it resembles). */
+function checkFlag(flag: string | undefined): void {
+  if (flag !== undefined && FLAGS.includes(flag)) return;
+  const near = flag === undefined ? undefined : closest(flag, FLAGS);
+  throw new Error(
+    `unknown argument ${JSON.stringify(flag)}${near ? `; did you mean ${near}?` : ""}\n${USAGE}`,
+  );
+}
+
+/**
+ * `pulumi config set --path 'allowedCidrs[0]' x` edits one element in place; plan has no stack state
+ * to edit, so a list is given whole, as JSON (what Pulumi passes the program).
+ */
+function checkWholeKey(flag: string, key: string, text: string): void {
+  const element = /^(.+?)\[\d+\]/.exec(key);
+  if (element === null) return;
+  throw new Error(
+    `${flag} ${key}=${text}: plan sets whole values, not one element as pulumi config set --path does; give the list as JSON: ${flag} '${element[1]}=${JSON.stringify([text])}'\n${USAGE}`,
+  );
+}
+
 function parseArgs(argv: string[]) {
-  const [stack, ...rest] = argv;
-  if (!stack || stack.startsWith("-")) throw new Error(USAGE);
+  const [first, ...rest] = argv;
+  if (!first || first.startsWith("-")) throw new Error(USAGE);
+  const { stack, stackFile } = stackArgument(first);
   const config: Record<string, string> = {};
   const secrets: Record<string, string> = {};
   const unset: string[] = [];
@@ -165,13 +219,9 @@ function parseArgs(argv: string[]) {
       mode = "up";
       continue;
     }
+    checkFlag(flag);
     const value = rest[i + 1];
-    if (
-      value === undefined ||
-      !["--set", "--secret", "--secret-file", "--unset", "--assume"].includes(flag ?? "")
-    ) {
-      throw new Error(USAGE);
-    }
+    if (value === undefined) throw new Error(`${flag} needs a value\n${USAGE}`);
     i++;
     if (flag === "--unset") {
       unset.push(value);
@@ -180,12 +230,14 @@ function parseArgs(argv: string[]) {
     const eq = value.indexOf("=");
     if (eq <= 0) throw new Error(`${flag} needs key=value, got ${JSON.stringify(value)}\n${USAGE}`);
     const [key, text] = [value.slice(0, eq), value.slice(eq + 1)];
+    if (flag !== "--assume") checkWholeKey(flag ?? "", key, text);
     if (flag === "--secret-file") secrets[key] = fs.readFileSync(text, "utf8");
     else if (flag === "--assume") assume[key] = text;
     else (flag === "--secret" ? secrets : config)[key] = text;
   }
   return {
     stack,
+    ...(stackFile !== undefined && { stackFile }),
     config,
     secrets,
     unset,

@@ -312,3 +312,73 @@ describe("npm run plan", () => {
     assert.match(result.err, /^unknown assumption "traffic"; allowed: albLcuPerHour, /);
   });
 });
+
+describe("npm run plan: your own stack (issue 28)", () => {
+  const usage = "\nusage: npm run plan -- <stack> ";
+
+  it("a stack file with an encrypted kubeconfig: refused naming --secret-file and --secret, planned with --secret-file", async () => {
+    const stackFile = "test/fixtures/Pulumi.kind-secret.yaml";
+    const refused = await plan([stackFile]);
+    assert.equal(refused.code, 1);
+    assert.equal(
+      refused.err,
+      "error: fastify-deploy:kubeconfig in test/fixtures/Pulumi.kind-secret.yaml is encrypted (secure:), which an offline run cannot decrypt; give its value with --secret-file kubeconfig=<path> or --secret kubeconfig=<value>",
+    );
+    const planned = await plan([stackFile, "--secret-file", "kubeconfig=test/fixtures/kubeconfig.yaml"]);
+    assert.equal(planned.code, 0, planned.err);
+    assert.match(planned.out, /^pulumi:pulumi:Stack {2}fastify-deploy-kind-secret$/m);
+    assert.match(planned.out, /^ {2}platform: "kubernetes"$/m);
+  });
+
+  it("the committed kind stack: the no-AWS path (digest from a local registry), no ECS keys' warnings, no IAM user, $0", async () => {
+    const result = await plan(["kind", "--secret-file", "kubeconfig=test/fixtures/kubeconfig.yaml"]);
+    assert.equal(result.code, 0, result.err);
+    assert.deepEqual(
+      result.out.split("\n").filter((l) => l.startsWith("warning: ")),
+      [
+        "warning: fastify-deploy:clusterProfile: on kind the resource metrics API is not served out of the box, and the HorizontalPodAutoscaler never scales without it: install metrics-server (kubectl get apiservice v1beta1.metrics.k8s.io shows it)",
+      ],
+    );
+    assert.doesNotMatch(result.out, /^\S*[│├└].*aws:/m);
+    assert.match(result.out, /^Resources: 17 \(\+ the stack\)$/m);
+    assert.match(result.out, /^ {2}imageUri: "localhost:5001\/fastify-deploy@sha256:0{64}"$/m);
+    // The README's old way (dev switched to kubernetes) inherits dev's ECS keys: the warnings kind avoids.
+    const viaDev = await plan([
+      "dev",
+      "--set",
+      "platform=kubernetes",
+      "--secret-file",
+      "kubeconfig=test/fixtures/kubeconfig.yaml",
+    ]);
+    assert.match(viaDev.out, /^warning: fastify-deploy:capacityType is set but has no effect on platform kubernetes/m);
+  });
+
+  it("plan -- staging lists the stacks there are", async () => {
+    const result = await plan(["staging"]);
+    assert.equal(result.code, 2);
+    assert.ok(
+      result.err.startsWith(
+        'no stack "staging": the stacks here are dev, kind, prod (Pulumi.<stack>.yaml at the repository root), or give a stack file\'s path (npm run plan -- path/to/Pulumi.<stack>.yaml)' +
+          usage,
+      ),
+      result.err,
+    );
+  });
+
+  it("--sett names the unknown flag and the one it resembles", async () => {
+    const result = await plan(["dev", "--sett", "cpu=256"]);
+    assert.equal(result.code, 2);
+    assert.ok(result.err.startsWith(`unknown argument "--sett"; did you mean --set?${usage}`), result.err);
+  });
+
+  it("key[0]=value (pulumi config set --path's habit) says lists are given whole, as JSON", async () => {
+    const result = await plan(["dev", "--set", "allowedCidrs[0]=10.0.0.0/8"]);
+    assert.equal(result.code, 2);
+    assert.ok(
+      result.err.startsWith(
+        `--set allowedCidrs[0]=10.0.0.0/8: plan sets whole values, not one element as pulumi config set --path does; give the list as JSON: --set 'allowedCidrs=["10.0.0.0/8"]'${usage}`,
+      ),
+      result.err,
+    );
+  });
+});

@@ -28,9 +28,18 @@ export function readProject(): ProjectFile {
   return parseYaml(fs.readFileSync(path.join(ROOT, "Pulumi.yaml"), "utf8")) as ProjectFile;
 }
 
-export function readStackConfig(stack: string): Record<string, unknown> {
-  const file = path.join(ROOT, `Pulumi.${stack}.yaml`);
-  if (!fs.existsSync(file)) throw new Error(`harness: no stack file Pulumi.${stack}.yaml`);
+/** The stack files at the repository root, by stack name (`Pulumi.<stack>.yaml`). */
+export function committedStacks(): string[] {
+  return fs
+    .readdirSync(ROOT)
+    .map((file) => /^Pulumi\.(.+)\.yaml$/.exec(file)?.[1])
+    .filter((stack): stack is string => stack !== undefined)
+    .sort();
+}
+
+export function readStackConfig(stack: string, stackFile?: string): Record<string, unknown> {
+  const file = stackFile ?? path.join(ROOT, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new Error(`harness: no stack file ${path.relative(ROOT, file)}`);
   const parsed = parseYaml(fs.readFileSync(file, "utf8")) as { config?: Record<string, unknown> } | null;
   return parsed?.config ?? {};
 }
@@ -45,6 +54,8 @@ function configString(value: unknown): string {
 export interface RunOptions {
   /** The committed stack file to start from: `Pulumi.<stack>.yaml`. */
   stack: string;
+  /** Another stack file to start from instead (a user's own, a fixture); `stack` still names the stack. */
+  stackFile?: string;
   /** Plain overrides; keys with or without the `fastify-deploy:` namespace (`aws:region` as is). */
   config?: Record<string, unknown>;
   /** Overrides set as secrets (`pulumi config set --secret`). */
@@ -96,10 +107,15 @@ export function assembleConfig(options: RunOptions): AssembledConfig {
   const qualify = (key: string): string => (key.includes(":") ? key : `${project.name}:${key}`);
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
-  for (const [key, value] of Object.entries(readStackConfig(options.stack))) {
+  const supplied = new Set(Object.keys(options.secrets ?? {}).map(qualify));
+  for (const [key, value] of Object.entries(readStackConfig(options.stack, options.stackFile))) {
     if (value !== null && typeof value === "object" && "secure" in value) {
+      // Encrypted with the stack's secrets provider, which an offline run has no key for: the value
+      // comes from the run's secrets instead (npm run plan: --secret / --secret-file).
+      if (supplied.has(qualify(key))) continue;
+      const short = key.replace(`${project.name}:`, "");
       throw new Error(
-        `harness: ${key} in Pulumi.${options.stack}.yaml is encrypted; pass it with \`secrets\``,
+        `${key} in ${path.relative(ROOT, options.stackFile ?? path.join(ROOT, `Pulumi.${options.stack}.yaml`))} is encrypted (secure:), which an offline run cannot decrypt; give its value with --secret-file ${short}=<path> or --secret ${short}=<value>`,
       );
     }
     values[qualify(key)] = configString(value);

@@ -15,6 +15,7 @@ export { PLATFORMS, STACKS, type StackPlatformCase, stackPlatformCases } from ".
 export {
   type AssembledConfig,
   assembleConfig,
+  committedStacks,
   type ProjectFile,
   prodEcs,
   ROOT,
