@@ -350,7 +350,10 @@ describe("npm run plan: your own stack (issue 28)", () => {
       "--secret-file",
       "kubeconfig=test/fixtures/kubeconfig.yaml",
     ]);
-    assert.match(viaDev.out, /^warning: fastify-deploy:capacityType is set but has no effect on platform kubernetes/m);
+    assert.match(
+      viaDev.out,
+      /^warning: fastify-deploy:capacityType is set but has no effect on platform kubernetes/m,
+    );
   });
 
   it("plan -- staging lists the stacks there are", async () => {
