@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import { main, renderPlan } from "../scripts/plan";
-import { runProgram } from "../tools/harness";
+import { ROOT, runProgram } from "../tools/harness";
 
 async function plan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -340,7 +342,17 @@ describe("npm run plan: your own stack (issue 28)", () => {
       ],
     );
     assert.doesNotMatch(result.out, /^\S*[│├└].*aws:/m);
-    assert.match(result.out, /^Resources: 17 \(\+ the stack\)$/m);
+    // docs/kind.md states the count and the command: held against this plan.
+    const doc = readFileSync(path.join(ROOT, "docs/kind.md"), "utf8");
+    const stated = /\| (\d+) resources: `npm run plan -- kind --secret-file kubeconfig=<file>` \|/.exec(
+      doc,
+    )?.[1];
+    assert.match(result.out, new RegExp(`^Resources: ${stated} \\(\\+ the stack\\)$`, "m"));
+    const run = await runProgram({
+      stack: "kind",
+      secrets: { kubeconfig: readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8") },
+    });
+    assert.deepEqual(run.calls, [], "no AWS call: the no-AWS path needs no credentials");
     assert.match(result.out, /^ {2}imageUri: "localhost:5001\/fastify-deploy@sha256:0{64}"$/m);
     // The README's old way (dev switched to kubernetes) inherits dev's ECS keys: the warnings kind avoids.
     const viaDev = await plan([
