@@ -67,6 +67,7 @@ export function instanceTypeInfo(type: string): InstanceTypeInfo | undefined {
  *   chart's default replicaCount).
  * A lower bound: a count too low lets a tight node group through (the cluster then shows Pending pods),
  * never refuses a node group that fits.
+ * platforms/eks/system-pods.test.ts holds the list against the add-ons and charts the platform installs.
  */
 export const EKS_SYSTEM_PODS = {
   perNode: { "aws-node": 1, "kube-proxy": 1, "fluent-bit": 1 },
