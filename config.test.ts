@@ -1747,6 +1747,13 @@ describe("issue 28: each silent mistake refused (or warned) with one exact line"
       ],
     },
     {
+      name: "the provider's aws:assumeRoles go through the same partition rule",
+      options: { config: { "aws:assumeRoles": [{ roleArn: "arn:aws-cn:iam::123456789012:role/deployer" }] } },
+      expected: [
+        `aws:assumeRoles: got "arn:aws-cn:iam::123456789012:role/deployer" in partition aws-cn; expected an ARN in partition aws, the partition of aws:region us-east-1 (AWS partitions are separate: a stack's resources can use no ARN of another)`,
+      ],
+    },
+    {
       name: "aws:region given an Availability Zone",
       options: { config: { "aws:region": "us-east-1a" } },
       expected: [

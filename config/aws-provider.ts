@@ -69,7 +69,7 @@ export function awsKeyWarnings(raw: Raw): string[] {
 /**
  * Every ARN-valued key of this project, each naming resources in one partition: a stack in us-east-1
  * (partition aws) cannot use an aws-cn role or an aws-us-gov certificate, and AWS says so only when the
- * resource is created. New ARN keys join this list.
+ * resource is created. New ARN keys join this list; the provider's `aws:assumeRoles` is checked beside it.
  */
 export const ARN_KEYS = ["certificateArn", "hostedZoneRoleArn", "deployerRoleArn", "adminRoleArns"] as const;
 
@@ -84,15 +84,31 @@ export function arnPartitionProblems(v: Values, raw: Raw): string[] {
   const partition = stackPartition(raw);
   if (partition === undefined) return [];
   const problems: string[] = [];
-  for (const key of ARN_KEYS) {
-    const value: string | readonly string[] | undefined = v[key];
-    for (const arn of typeof value === "string" ? [value] : (value ?? [])) {
+  const check = (key: string, arns: readonly string[]) => {
+    for (const arn of arns) {
       const own = arnPartition(arn);
       if (own === undefined || own === partition) continue;
       problems.push(
-        `${fullKey(key)}: got ${show(arn)} in partition ${own}; expected an ARN in partition ${partition}, the partition of aws:region ${regionText(raw)} (AWS partitions are separate: a stack's resources can use no ARN of another)`,
+        `${key}: got ${show(arn)} in partition ${own}; expected an ARN in partition ${partition}, the partition of aws:region ${regionText(raw)} (AWS partitions are separate: a stack's resources can use no ARN of another)`,
       );
     }
+  };
+  for (const key of ARN_KEYS) {
+    const value: string | readonly string[] | undefined = v[key];
+    check(fullKey(key), typeof value === "string" ? [value] : (value ?? []));
   }
+  // The provider's own ARN key: the roles it assumes (a malformed value is aws.ts stackProvider's to report).
+  check("aws:assumeRoles", assumedRoleArns(raw["aws:assumeRoles"]?.value));
   return problems;
+}
+
+function assumedRoleArns(text: string | undefined): string[] {
+  if (text === undefined || text === "") return [];
+  try {
+    const roles = JSON.parse(text) as unknown;
+    if (!Array.isArray(roles)) return [];
+    return roles.flatMap((r) => (typeof r?.roleArn === "string" ? [r.roleArn as string] : []));
+  } catch {
+    return [];
+  }
 }
