@@ -57,6 +57,19 @@ const rejections: Rejection[] = [
     ],
   },
   {
+    // t3.micro: 2 ENIs x (2 - 1) + 2 = 4 pods (facts/instance-catalog.ts), 3 of them per-node system pods.
+    policy: eks.eksNodeGroupPodCapacity,
+    resources: () => [
+      fixture("eks:index:ManagedNodeGroup", "ng", {
+        instanceTypes: ["t3.micro"],
+        scalingConfig: { minSize: 1, desiredSize: 2, maxSize: 4 },
+      }),
+    ],
+    messages: [
+      "Node group ng: t3.micro runs at most 4 pods per node (VPC CNI), 3 of them per-node system pods, so maxSize 4 leaves room for 4, under the cluster's own 6 and one app pod. Use a larger instance type (t3.medium runs 17 pods, m6i.large 29).",
+    ],
+  },
+  {
     policy: eks.kmsKeyRotation,
     resources: () => [fixture("aws:kms/key:Key", "key", { enableKeyRotation: false })],
     messages: ["KMS key key: rotation is off. Set enableKeyRotation: true."],
@@ -161,6 +174,15 @@ const mutations: Mutation[] = [
     type: "aws:ec2/launchTemplate:LaunchTemplate",
     mutate: (i) => {
       i.metadataOptions.httpTokens = "optional";
+    },
+  },
+  {
+    policy: eks.eksNodeGroupPodCapacity,
+    setting: "pod capacity (t3.micro nodes)",
+    from: "eks",
+    type: "eks:index:ManagedNodeGroup",
+    mutate: (i) => {
+      i.instanceTypes = ["t3.micro"];
     },
   },
   {

@@ -1,6 +1,11 @@
 /**
  * EKS policies: the cluster, its node groups and where they run, and the KMS key of its secrets.
  */
+import {
+  EKS_SYSTEM_PODS_PER_CLUSTER,
+  EKS_SYSTEM_PODS_PER_NODE,
+  instanceTypeInfo,
+} from "../facts/instance-catalog";
 import { resourcePolicy, stackPolicy } from "./define";
 import { LAUNCH_TEMPLATE, VPC } from "./ec2";
 import { asArray, asObject, idFromArn, isObject, isWholeInternet } from "./rules";
@@ -123,6 +128,34 @@ export const eksNodeGroupPlacement = stackPolicy(
       }
     }
     return out;
+  },
+);
+
+/**
+ * A node group whose nodes cannot hold the cluster's own pods and one app pod, even at maxSize: pods stay
+ * Pending and `up` waits for the app until it times out. Max pods per node is the VPC CNI's limit
+ * (facts/instance-catalog.ts eniMaxPods: t3.micro runs 4), of which the per-node system pods take
+ * EKS_SYSTEM_PODS_PER_NODE; config refuses the same (config/eks.ts, with minCount), this keeps it for a
+ * node group built otherwise. A type the catalog does not know is config's to report.
+ */
+export const eksNodeGroupPodCapacity = resourcePolicy(
+  "eks-node-group-pod-capacity",
+  "Managed node groups at their maxSize hold the cluster's own pods and at least one app pod (the VPC CNI's max pods per instance type).",
+  ["eks:index:ManagedNodeGroup"],
+  (props, args) => {
+    const maxSize = Number(asObject(props.scalingConfig).maxSize ?? 0);
+    const sized = asArray(props.instanceTypes)
+      .map((type) => ({ type: String(type), maxPods: instanceTypeInfo(String(type))?.maxPods }))
+      .filter((t): t is { type: string; maxPods: number } => t.maxPods !== undefined)
+      .sort((a, b) => a.maxPods - b.maxPods);
+    const smallest = sized[0];
+    if (smallest === undefined) return [];
+    const room = Math.max(0, smallest.maxPods - EKS_SYSTEM_PODS_PER_NODE) * maxSize;
+    const needed = EKS_SYSTEM_PODS_PER_CLUSTER + 1;
+    if (room >= needed) return [];
+    return [
+      `Node group ${args.name}: ${smallest.type} runs at most ${smallest.maxPods} pods per node (VPC CNI), ${EKS_SYSTEM_PODS_PER_NODE} of them per-node system pods, so maxSize ${maxSize} leaves room for ${room}, under the cluster's own ${EKS_SYSTEM_PODS_PER_CLUSTER} and one app pod. Use a larger instance type (t3.medium runs 17 pods, m6i.large 29).`,
+    ];
   },
 );
 

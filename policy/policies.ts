@@ -52,7 +52,13 @@ export {
   ecsStopTimeoutCoversShutdown,
   ecsTaskRolesSeparate,
 } from "./ecs";
-export { eksClusterHardened, eksManagedNodeGroupsOnly, eksNodeGroupPlacement, kmsKeyRotation } from "./eks";
+export {
+  eksClusterHardened,
+  eksManagedNodeGroupsOnly,
+  eksNodeGroupPlacement,
+  eksNodeGroupPodCapacity,
+  kmsKeyRotation,
+} from "./eks";
 export { helmReleasePinned } from "./helm";
 export { iamNoWildcardMutations } from "./iam";
 export {
@@ -115,6 +121,7 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   eks.eksClusterHardened,
   eks.eksManagedNodeGroupsOnly,
   eks.eksNodeGroupPlacement,
+  eks.eksNodeGroupPodCapacity,
   ec2.launchTemplateHardened,
   eks.kmsKeyRotation,
   helm.helmReleasePinned,
