@@ -1131,7 +1131,7 @@ describe("parseConfig accepts the committed stacks", () => {
       platform: "ecs",
       image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: true },
       ecs: {
-        app: { commit: "unknown", logLevel: "debug" },
+        app: { commit: "unknown", logLevel: "debug", tracing: { mode: "off" } },
         scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
         network: { availabilityZones: 2, natGateways: "none", flowLogTraffic: "REJECT" },
         // No web ACL (wafMode off in Pulumi.dev.yaml), no access logs, no deletion protection.
@@ -1151,7 +1151,7 @@ describe("parseConfig accepts the committed stacks", () => {
       platform: "eks",
       image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: false },
       eks: {
-        app: { commit: "unknown", logLevel: "info" },
+        app: { commit: "unknown", logLevel: "info", tracing: { mode: "off" } },
         scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
         network: { availabilityZones: 3, natGateways: "onePerAz", flowLogTraffic: "ALL" },
         // Pulumi.prod.yaml: prodGrade with access logs and deletion protection; the web ACL counting.
@@ -1206,7 +1206,7 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.equal(config.platform, "ecs");
     if (config.platform !== "ecs") return;
     assert.deepEqual(config.ecs, {
-      app: { commit: "unknown", logLevel: "info" },
+      app: { commit: "unknown", logLevel: "info", tracing: { mode: "off" } },
       scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
       network: { availabilityZones: 3, natGateways: "onePerAz", flowLogTraffic: "ALL" },
       loadBalancer: {
@@ -1690,6 +1690,82 @@ describe("Pulumi.yaml declares exactly the keys config/keys.ts knows", () => {
     assert.deepEqual(project.runtime, {
       name: "nodejs",
       options: { typescript: true, tsconfig: "tsconfig.pulumi.json", packagemanager: "npm" },
+    });
+  });
+});
+
+describe("tracing (issue 31): one exact line per rule", () => {
+  const key = (k: string) => `fastify-deploy:${k}`;
+  const kubernetes = (config: Record<string, unknown>): Omit<RunOptions, "stack"> => ({
+    config: { platform: "kubernetes", ...config },
+    secrets: { kubeconfig: KUBECONFIG },
+  });
+  const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+    {
+      name: "an unknown mode and a non-URL endpoint",
+      options: { config: { tracing: "jaeger", otlpEndpoint: "collector:4318" } },
+      expected: [
+        `${key("tracing")}: got "jaeger"; expected one of off, xray, otlp`,
+        `${key("otlpEndpoint")}: got "collector:4318"; expected an http(s):// URL of an OTLP/HTTP traces receiver, e.g. http://otel-collector.observability:4318/v1/traces`,
+      ],
+    },
+    {
+      name: "otlp without its endpoint",
+      options: { config: { tracing: "otlp" } },
+      expected: [
+        `${key("otlpEndpoint")}: got nothing with tracing otlp; expected the OTLP/HTTP traces URL of a collector, e.g. http://otel-collector.observability:4318/v1/traces`,
+      ],
+    },
+    {
+      name: "an endpoint nothing uses",
+      options: { config: { tracing: "xray", otlpEndpoint: "http://10.0.0.5:4318/v1/traces" } },
+      expected: [
+        `${key("otlpEndpoint")}: got "http://10.0.0.5:4318/v1/traces" with tracing xray; expected it unset unless tracing is otlp (nothing would use it)`,
+      ],
+    },
+    {
+      name: "xray on kubernetes",
+      options: kubernetes({ tracing: "xray" }),
+      expected: [
+        `${key("tracing")}: got "xray" on platform kubernetes; expected off or otlp (X-Ray takes SigV4-signed spans from an AWS identity, which a cluster we know nothing about does not give the app: run a collector there and set tracing otlp with otlpEndpoint)`,
+      ],
+    },
+    {
+      name: "otlp on kubernetes to a host no NetworkPolicy can name",
+      options: kubernetes({ tracing: "otlp", otlpEndpoint: "https://otlp.example.com/v1/traces" }),
+      expected: [
+        `${key("otlpEndpoint")}: got "https://otlp.example.com/v1/traces", whose host is neither an IPv4 address nor an in-cluster Service name (<service>.<namespace>[.svc[.<domain>]]); expected an in-cluster Service URL (http://<service>.<namespace>:<port>/v1/traces) or an IPv4 address on kubernetes, which the app's NetworkPolicy admits as its one egress`,
+      ],
+    },
+  ];
+  for (const { name, options, expected } of cases) {
+    it(name, () => {
+      assert.deepEqual(problems(options), expected);
+    });
+  }
+
+  it("maps each mode into the app's settings; ecs takes any OTLP host", () => {
+    const settings = (options: Omit<RunOptions, "stack">) => {
+      const { config } = parse(raw(options));
+      return config.platform === "ecs"
+        ? config.ecs.app.tracing
+        : config.platform === "kubernetes"
+          ? config.kubernetes.app.tracing
+          : config.eks.app.tracing;
+    };
+    assert.deepEqual(settings({ config: {} }), { mode: "off" });
+    assert.deepEqual(settings({ config: { tracing: "xray" } }), { mode: "xray" });
+    assert.deepEqual(
+      settings({ config: { tracing: "otlp", otlpEndpoint: "https://otlp.example.com/v1/traces" } }),
+      {
+        mode: "otlp",
+        endpoint: "https://otlp.example.com/v1/traces",
+      },
+    );
+    const endpoint = "http://otel-collector.observability:4318/v1/traces";
+    assert.deepEqual(settings(kubernetes({ tracing: "otlp", otlpEndpoint: endpoint })), {
+      mode: "otlp",
+      endpoint,
     });
   });
 });

@@ -9,4 +9,5 @@ export * from "./eks-versions";
 export * from "./image-uri";
 export * from "./kubernetes";
 export * from "./settings";
+export * from "./tracing";
 export * from "./values";
