@@ -4,6 +4,9 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigError, type ParseResult, parseConfig, type RawConfig } from "./config";
+import type { Valid } from "./config/common";
+import { tracingWarnings } from "./config/tracing";
+import { ADOT_COLLECTOR_IMAGE } from "./facts";
 import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./tools/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
@@ -1767,5 +1770,19 @@ describe("tracing (issue 31): one exact line per rule", () => {
       mode: "otlp",
       endpoint,
     });
+  });
+});
+
+describe("tracing: the ADOT collector pin ages (facts/tracing.ts)", () => {
+  it("warns with xray once the pin was checked more than 120 days ago, not before, not without xray", () => {
+    const on = { tracing: "xray" } as Valid;
+    const off = { tracing: "off" } as Valid;
+    assert.deepEqual(tracingWarnings(on, "2027-04-06", "2026-12-07"), []);
+    assert.deepEqual(tracingWarnings(on, "2027-04-07", "2026-12-07"), [
+      `fastify-deploy:tracing: the ADOT collector pin ${ADOT_COLLECTOR_IMAGE} was last checked 2026-12-07 (121 days ago): look for a newer release (github.com/aws-observability/aws-otel-collector/releases) and update facts/tracing.ts`,
+    ]);
+    assert.deepEqual(tracingWarnings(off, "2030-01-01", "2026-12-07"), []);
+    // The committed pin is within its window today, so the committed stacks do not warn.
+    assert.deepEqual(tracingWarnings(on, TODAY), []);
   });
 });

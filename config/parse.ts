@@ -9,6 +9,7 @@ import { defaultText } from "./project";
 import { show } from "./schema";
 import type { PlatformArgs, StackConfig, StackIdentity } from "./stack-config";
 import { closest } from "./suggest";
+import { tracingWarnings } from "./tracing";
 
 /** Each platform's rules and mapping; a new platform adds its module here. */
 const PLATFORM_MODULES: { [P in Platform]: PlatformModule<PlatformArgs<P>> } = { ecs, eks, kubernetes };
@@ -60,6 +61,7 @@ export function parseConfig(raw: RawConfig, stack: StackIdentity, options: Parse
     ...inapplicableKeys(platform, texts),
     ...commonWarnings(valid, texts),
     ...module.warnings(valid, stack, today),
+    ...tracingWarnings(valid, today),
   ];
   // The cast: TypeScript cannot tie `module`'s Args to the `platform` key of the same name.
   const config = {

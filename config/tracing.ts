@@ -1,4 +1,11 @@
-import { otlpPeer, type TracingSettings } from "../facts";
+import {
+  ADOT_COLLECTOR_IMAGE,
+  ADOT_COLLECTOR_REVIEW_DAYS,
+  ADOT_COLLECTOR_REVIEWED,
+  daysBetween,
+  otlpPeer,
+  type TracingSettings,
+} from "../facts";
 import type { Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { show } from "./schema";
@@ -43,4 +50,13 @@ export function tracingProblems(v: Values): string[] {
 export function tracingSettings(v: Valid): TracingSettings {
   if (v.tracing === "otlp") return { mode: "otlp", endpoint: v.otlpEndpoint ?? "" };
   return { mode: v.tracing };
+}
+
+/** The collector pin ages: a warning once it was last checked more than ADOT_COLLECTOR_REVIEW_DAYS ago. */
+export function tracingWarnings(v: Valid, today: string, reviewed = ADOT_COLLECTOR_REVIEWED): string[] {
+  const age = daysBetween(reviewed, today);
+  if (v.tracing !== "xray" || age <= ADOT_COLLECTOR_REVIEW_DAYS) return [];
+  return [
+    `${fullKey("tracing")}: the ADOT collector pin ${ADOT_COLLECTOR_IMAGE} was last checked ${reviewed} (${age} days ago): look for a newer release (github.com/aws-observability/aws-otel-collector/releases) and update facts/tracing.ts`,
+  ];
 }
