@@ -39,11 +39,16 @@ export function xrayOtlpEndpoint(region: string): string {
 export const XRAY_EXPORT_ACTIONS = ["xray:PutSpans", "xray:PutSpansForIndexing"] as const;
 
 /**
- * The ADOT collector image, digest-free but version-pinned (public ECR, aws-observability/aws-otel-collector
- * VERSION file at commit 20d3c52 says v0.45.1, read 2026-12-07: the newest stored snapshot, so check for a newer release when the review date below ages). ADOT_COLLECTOR_REVIEWED is when the pin was last checked: config
- * warns when it is older than ADOT_COLLECTOR_REVIEW_DAYS (ADOT ships about monthly).
+ * The ADOT collector image, pinned by digest like every image the program deploys (policy
+ * image-digest-pinned): v0.45.1 is the newest release the stored aws-observability/aws-otel-collector
+ * snapshot names (its VERSION file at commit 20d3c52, read 2026-12-07), and the digest is that release's
+ * manifest list as a public Dockerfile pins it (`amazon/aws-otel-collector:v0.45.1@sha256:4eabdc32…`,
+ * read 2026-12-07). ADOT pushes each release to Docker Hub and public ECR from one build; public ECR is
+ * used because Docker Hub rate-limits anonymous pulls. ADOT_COLLECTOR_REVIEWED is when the pin was last
+ * checked: config warns once it is older than ADOT_COLLECTOR_REVIEW_DAYS (ADOT releases about monthly).
  */
-export const ADOT_COLLECTOR_IMAGE = "public.ecr.aws/aws-observability/aws-otel-collector:v0.45.1";
+export const ADOT_COLLECTOR_IMAGE =
+  "public.ecr.aws/aws-observability/aws-otel-collector:v0.45.1@sha256:4eabdc3213c7897d12df8daa4b8f1bf2fd3ebffc72ccdb8279102169a932342e";
 export const ADOT_COLLECTOR_REVIEWED = "2026-12-07";
 export const ADOT_COLLECTOR_REVIEW_DAYS = 120;
 
