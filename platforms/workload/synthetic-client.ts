@@ -136,10 +136,10 @@ function clientPod(
             { name: "TARGET_KIND", value: args.targetKind },
           ],
           // A failed run's cause in the pod status (the script writes one line to the termination log;
-          // otherwise the log's tail), beside the Job's failure Event and kube-state-metrics'
-          // kube_job_status_failed, which kube-prometheus's KubeJobFailed alert watches
-          // (prometheus-operator/kube-prometheus via kubernetes-monitoring/kubernetes-mixin
-          // alerts/apps_alerts.libsonnet, read 2026-12-07): what a cluster operator already watches.
+          // otherwise the log's tail), beside the failed Job's Event and kube-state-metrics' kube_job_failed,
+          // which kubernetes-mixin's KubeJobFailed alert (kube_job_failed > 0 for 15m; shipped by
+          // kube-prometheus) watches (kubernetes-monitoring/kubernetes-mixin alerts/apps_alerts.libsonnet,
+          // read 2026-12-07): what a cluster operator already watches, no metric of our own to scrape.
           terminationMessagePolicy: "FallbackToLogsOnError",
           resources: {
             requests: { cpu: "10m", memory: "48Mi" },
