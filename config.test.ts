@@ -4,6 +4,9 @@ import * as path from "node:path";
 import { describe, it } from "node:test";
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_KEYS, ConfigError, type ParseResult, parseConfig, type RawConfig } from "./config";
+import type { Valid } from "./config/common";
+import { tracingWarnings } from "./config/tracing";
+import { ADOT_COLLECTOR_IMAGE } from "./facts";
 import { assembleConfig, prodEcs, ROOT, type RunOptions, readProject } from "./tools/harness";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
@@ -1132,7 +1135,7 @@ describe("parseConfig accepts the committed stacks", () => {
       platform: "ecs",
       image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: true },
       ecs: {
-        app: { commit: "unknown", logLevel: "debug" },
+        app: { commit: "unknown", logLevel: "debug", tracing: { mode: "off" } },
         scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
         network: { availabilityZones: 2, natGateways: "none", flowLogTraffic: "REJECT" },
         // No web ACL (wafMode off in Pulumi.dev.yaml), no access logs, no deletion protection.
@@ -1152,7 +1155,7 @@ describe("parseConfig accepts the committed stacks", () => {
       platform: "eks",
       image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: false },
       eks: {
-        app: { commit: "unknown", logLevel: "info" },
+        app: { commit: "unknown", logLevel: "info", tracing: { mode: "off" } },
         scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
         network: { availabilityZones: 3, natGateways: "onePerAz", flowLogTraffic: "ALL" },
         // Pulumi.prod.yaml: prodGrade with access logs and deletion protection; the web ACL counting.
@@ -1207,7 +1210,7 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.equal(config.platform, "ecs");
     if (config.platform !== "ecs") return;
     assert.deepEqual(config.ecs, {
-      app: { commit: "unknown", logLevel: "info" },
+      app: { commit: "unknown", logLevel: "info", tracing: { mode: "off" } },
       scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
       network: { availabilityZones: 3, natGateways: "onePerAz", flowLogTraffic: "ALL" },
       loadBalancer: {
@@ -1834,5 +1837,95 @@ describe("issue 28: each silent mistake refused (or warned) with one exact line"
       [unlisted("my-local-region")],
     );
     assert.deepEqual(warnings({ config: { "aws:region": "ap-south-1" } }), []);
+  });
+});
+
+describe("tracing (issue 31): one exact line per rule", () => {
+  const key = (k: string) => `fastify-deploy:${k}`;
+  const kubernetes = (config: Record<string, unknown>): Omit<RunOptions, "stack"> => ({
+    config: { platform: "kubernetes", ...config },
+    secrets: { kubeconfig: KUBECONFIG },
+  });
+  const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+    {
+      name: "an unknown mode and a non-URL endpoint",
+      options: { config: { tracing: "jaeger", otlpEndpoint: "collector:4318" } },
+      expected: [
+        `${key("tracing")}: got "jaeger"; expected one of off, xray, otlp`,
+        `${key("otlpEndpoint")}: got "collector:4318"; expected an http(s):// URL of an OTLP/HTTP traces receiver, e.g. http://otel-collector.observability:4318/v1/traces`,
+      ],
+    },
+    {
+      name: "otlp without its endpoint",
+      options: { config: { tracing: "otlp" } },
+      expected: [
+        `${key("otlpEndpoint")}: got nothing with tracing otlp; expected the OTLP/HTTP traces URL of a collector, e.g. http://otel-collector.observability:4318/v1/traces`,
+      ],
+    },
+    {
+      name: "an endpoint nothing uses",
+      options: { config: { tracing: "xray", otlpEndpoint: "http://10.0.0.5:4318/v1/traces" } },
+      expected: [
+        `${key("otlpEndpoint")}: got "http://10.0.0.5:4318/v1/traces" with tracing xray; expected it unset unless tracing is otlp (nothing would use it)`,
+      ],
+    },
+    {
+      name: "xray on kubernetes",
+      options: kubernetes({ tracing: "xray" }),
+      expected: [
+        `${key("tracing")}: got "xray" on platform kubernetes; expected off or otlp (X-Ray takes SigV4-signed spans from an AWS identity, which a cluster we know nothing about does not give the app: run a collector there and set tracing otlp with otlpEndpoint)`,
+      ],
+    },
+    {
+      name: "otlp on kubernetes to a host no NetworkPolicy can name",
+      options: kubernetes({ tracing: "otlp", otlpEndpoint: "https://otlp.example.com/v1/traces" }),
+      expected: [
+        `${key("otlpEndpoint")}: got "https://otlp.example.com/v1/traces", whose host is neither an IPv4 address nor an in-cluster Service name (<service>.<namespace>[.svc[.<domain>]]); expected an in-cluster Service URL (http://<service>.<namespace>:<port>/v1/traces) or an IPv4 address on kubernetes, which the app's NetworkPolicy admits as its one egress`,
+      ],
+    },
+  ];
+  for (const { name, options, expected } of cases) {
+    it(name, () => {
+      assert.deepEqual(problems(options), expected);
+    });
+  }
+
+  it("maps each mode into the app's settings; ecs takes any OTLP host", () => {
+    const settings = (options: Omit<RunOptions, "stack">) => {
+      const { config } = parse(raw(options));
+      return config.platform === "ecs"
+        ? config.ecs.app.tracing
+        : config.platform === "kubernetes"
+          ? config.kubernetes.app.tracing
+          : config.eks.app.tracing;
+    };
+    assert.deepEqual(settings({ config: {} }), { mode: "off" });
+    assert.deepEqual(settings({ config: { tracing: "xray" } }), { mode: "xray" });
+    assert.deepEqual(
+      settings({ config: { tracing: "otlp", otlpEndpoint: "https://otlp.example.com/v1/traces" } }),
+      {
+        mode: "otlp",
+        endpoint: "https://otlp.example.com/v1/traces",
+      },
+    );
+    const endpoint = "http://otel-collector.observability:4318/v1/traces";
+    assert.deepEqual(settings(kubernetes({ tracing: "otlp", otlpEndpoint: endpoint })), {
+      mode: "otlp",
+      endpoint,
+    });
+  });
+});
+
+describe("tracing: the ADOT collector pin ages (facts/tracing.ts)", () => {
+  it("warns with xray once the pin was checked more than 120 days ago, not before, not without xray", () => {
+    const on = { tracing: "xray" } as Valid;
+    const off = { tracing: "off" } as Valid;
+    assert.deepEqual(tracingWarnings(on, "2027-04-06", "2026-12-07"), []);
+    assert.deepEqual(tracingWarnings(on, "2027-04-07", "2026-12-07"), [
+      `fastify-deploy:tracing: the ADOT collector pin ${ADOT_COLLECTOR_IMAGE} was last checked 2026-12-07 (121 days ago): look for a newer release (github.com/aws-observability/aws-otel-collector/releases) and update facts/tracing.ts`,
+    ]);
+    assert.deepEqual(tracingWarnings(off, "2030-01-01", "2026-12-07"), []);
+    // The committed pin is within its window today, so the committed stacks do not warn.
+    assert.deepEqual(tracingWarnings(on, TODAY), []);
   });
 });

@@ -3,6 +3,7 @@ import type { ConfigKey, Values } from "./keys";
 import { CONFIG_KEYS, fullKey } from "./keys";
 import { show } from "./schema";
 import type { ImageConfig, StackIdentity } from "./stack-config";
+import { tracingProblems, tracingSettings } from "./tracing";
 
 /**
  * What every platform shares: the raw config's shape, the module each platform implements, and the
@@ -48,6 +49,7 @@ export function commonProblems(v: Values, raw: RawConfig): string[] {
       `${fullKey("imagePullAccountIds")}: got ${show(pullAccounts)} with imageUri set; expected [] (this stack builds no image and creates no repository: grant the pull on the stack that built ${v.imageUri.split("@")[0]})`,
     );
   }
+  problems.push(...tracingProblems(v));
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
     const entry = raw[fullKey(key)];
     if ("secret" in spec && spec.secret && entry && entry.value !== "" && !entry.secret) {
@@ -79,7 +81,7 @@ export function imageConfig(v: Valid): ImageConfig {
 }
 
 export function appSettings(v: Valid): AppSettings {
-  return { commit: v.appCommit, logLevel: v.logLevel };
+  return { commit: v.appCommit, logLevel: v.logLevel, tracing: tracingSettings(v) };
 }
 
 export function scalingSettings(v: Valid): ScalingSettings {

@@ -23,6 +23,7 @@ import {
   PROJECT,
   ROUTE53_ZONE_ID,
   SERVICE_TYPES,
+  TRACING_MODES,
   WAF_MODES,
   WAIT_FOR_ADDRESS,
 } from "../facts";
@@ -344,6 +345,18 @@ export const CONFIG_KEYS = {
     ),
   },
   syntheticCheck: { platforms: ALL, schema: boolean },
+  // Tracing (issue 31; facts/tracing.ts, app/src/tracing/).
+  tracing: { platforms: ALL, schema: oneOf(TRACING_MODES) },
+  otlpEndpoint: {
+    platforms: ALL,
+    schema: optional(
+      z.string().regex(/^https?:\/\/[^\s/?#]+(\/[^\s]*)?$/, {
+        error: expected(
+          "an http(s):// URL of an OTLP/HTTP traces receiver, e.g. http://otel-collector.observability:4318/v1/traces",
+        ),
+      }),
+    ),
+  },
   alarm5xxRatePercent: { platforms: AWS, schema: integer(1, 100) },
   alarmP99LatencyMs: { platforms: AWS, schema: integer(10, 60000) },
 } as const satisfies Record<string, KeySpec>;

@@ -11,6 +11,8 @@ import { show } from "./schema";
 import type { PlatformArgs, StackConfig, StackIdentity } from "./stack-config";
 import { closest, nearest } from "./suggest";
 
+import { tracingWarnings } from "./tracing";
+
 /** Each platform's rules and mapping; a new platform adds its module here. */
 const PLATFORM_MODULES: { [P in Platform]: PlatformModule<PlatformArgs<P>> } = { ecs, eks, kubernetes };
 
@@ -64,6 +66,7 @@ export function parseConfig(raw: RawConfig, stack: StackIdentity, options: Parse
     ...module.warnings(valid, stack, today),
     ...regionWarnings(raw),
     ...awsKeyWarnings(raw),
+    ...tracingWarnings(valid, today),
   ];
   // The cast: TypeScript cannot tie `module`'s Args to the `platform` key of the same name.
   const config = {

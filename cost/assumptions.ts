@@ -24,6 +24,8 @@ export interface Assumptions {
   millionRequestsPerMonth: number;
   /** GB written to each S3 bucket a month (the program's only bucket holds ALB access logs, gzip-compressed). */
   s3GbPerMonthPerBucket: number;
+  /** KB each span takes as ingested into CloudWatch Logs (tracing xray: one span per request). */
+  spanKb: number;
   /** The day the estimate is for (YYYY-MM-DD): decides standard vs extended EKS support. */
   asOf: string;
 }
@@ -46,6 +48,8 @@ export const ASSUMPTION_DOCS: Record<keyof Assumptions, string> = {
     "about 4 requests/s on average; well inside 1 LCU (10 M requests of ~2 KB are ~0.03 GB/h processed)",
   s3GbPerMonthPerBucket:
     "ALB access logs of millionRequestsPerMonth requests: ~500 bytes an entry, gzip-compressed about 10×",
+  spanKb:
+    "one SERVER span per request with its HTTP attributes and resource, stored as a JSON span in aws/spans: about 1.5 KB",
   asOf: "today (UTC) unless given",
 };
 
@@ -73,6 +77,7 @@ export function defaultAssumptions(now: Date = new Date()): Assumptions {
     ecrGbPerRepository: 1,
     millionRequestsPerMonth: DEFAULT_MILLION_REQUESTS_PER_MONTH,
     s3GbPerMonthPerBucket: 0.5,
+    spanKb: 1.5,
     asOf: now.toISOString().slice(0, 10),
   };
 }

@@ -482,7 +482,7 @@ describe("assumptions", () => {
   const table: Array<[Record<string, string>, string]> = [
     [
       { lcu: "1" },
-      'unknown assumption "lcu"; allowed: albLcuPerHour, natGbPerMonth, logGbPerMonthPerGroup, flowLogGbPerMonth, rejectedFlowLogGbPerMonth, logMonthsWithoutRetention, ecrGbPerRepository, millionRequestsPerMonth, s3GbPerMonthPerBucket, asOf',
+      'unknown assumption "lcu"; allowed: albLcuPerHour, natGbPerMonth, logGbPerMonthPerGroup, flowLogGbPerMonth, rejectedFlowLogGbPerMonth, logMonthsWithoutRetention, ecrGbPerRepository, millionRequestsPerMonth, s3GbPerMonthPerBucket, spanKb, asOf',
     ],
     [{ albLcuPerHour: "-1" }, 'assumption albLcuPerHour must be a number ≥ 0, got "-1"'],
     [{ natGbPerMonth: "lots" }, 'assumption natGbPerMonth must be a number ≥ 0, got "lots"'],
@@ -524,5 +524,31 @@ describe("assumptions", () => {
         .albLcuPerHour,
       3,
     );
+  });
+});
+
+describe("tracing xray (issue 31): spans priced as CloudWatch Logs ingestion, with an overridable size", () => {
+  it("one span per request × spanKb, at the region's Logs ingestion price, on the exporter's policy only", async () => {
+    const off = estimate(runOf("dev", "ecs"), { assumptions: ASSUMPTIONS });
+    const xray = estimate(await runProgram({ stack: "dev", config: { tracing: "xray" } }), {
+      assumptions: ASSUMPTIONS,
+    });
+    const ingest = loadRegionPrices("us-east-1")?.prices.logsIngestGb?.usd;
+    assert.ok(ingest);
+    const spanLines = lines(xray, "priced").filter((l) => l.item.startsWith("X-Ray spans"));
+    assert.equal(spanLines.length, 1);
+    // 10 M requests × 1 span × 1.5 KB = 15 GB a month.
+    assert.match(spanLines[0]?.item ?? "", /: 15 GB\/month \(10 M requests × 1 span × 1\.5 KB/);
+    assert.equal(spanLines[0]?.monthly, Math.round(15 * ingest * 100) / 100);
+    assert.equal(Math.round((xray.total - off.total) * 100) / 100, spanLines[0]?.monthly);
+    assert.deepEqual(
+      lines(off, "priced").filter((l) => l.item.startsWith("X-Ray spans")),
+      [],
+    );
+    const bigger = estimate(await runProgram({ stack: "dev", config: { tracing: "xray" } }), {
+      assumptions: applyAssumptions(ASSUMPTIONS, { spanKb: "3" }),
+    });
+    const doubled = lines(bigger, "priced").find((l) => l.item.startsWith("X-Ray spans"));
+    assert.equal(doubled?.monthly, Math.round(30 * ingest * 100) / 100);
   });
 });

@@ -11,4 +11,5 @@ export * from "./image-uri";
 export * from "./instance-catalog";
 export * from "./kubernetes";
 export * from "./settings";
+export * from "./tracing";
 export * from "./values";

@@ -1,3 +1,4 @@
+import type { TracingSettings } from "./tracing";
 import type { FlowLogTraffic, LogLevel, NatStrategy, WafMode } from "./values";
 
 /**
@@ -10,6 +11,8 @@ export interface AppSettings {
   logLevel: LogLevel;
   /** The commit the image was built from, reported by `GET /version`. */
   commit: string;
+  /** OpenTelemetry spans: off, to X-Ray through a collector beside the app (ecs, eks), or to an OTLP endpoint. */
+  tracing: TracingSettings;
 }
 
 /** How many copies run; autoscaling keeps the count within [minCount, maxCount]. */

@@ -1,3 +1,5 @@
+import { LOCAL_COLLECTOR_ENDPOINT, type TracingSettings } from "../facts";
+
 /**
  * What the Fastify service in `app/` expects from whoever runs it: the one place the infrastructure
  * code takes the port, the health routes and the environment variable names from, so that ECS and
@@ -32,6 +34,8 @@ export const APP_ENV_NAMES = [
   "SHUTDOWN_TIMEOUT_MS",
   "APP_COMMIT",
   "APP_PLATFORM",
+  "TRACING",
+  "OTLP_TRACES_ENDPOINT",
   "NODE_ENV",
 ] as const;
 
@@ -53,6 +57,26 @@ export interface AppEnvArgs {
   shutdownTimeoutMs: number;
   commit: string;
   platform: AppPlatformName;
+  /**
+   * Where the app exports spans (OTLP/HTTP): a collector beside it or the configured one. Unset: tracing off
+   * (TRACING=off, and no OTLP_TRACES_ENDPOINT, which would mean nothing). See {@link appTracesEndpoint}.
+   */
+  tracesEndpoint?: string;
+}
+
+/**
+ * The URL the app exports spans to for a tracing setting: the collector beside it for X-Ray (on ECS a
+ * sidecar container, on EKS a native sidecar, both on loopback), the configured endpoint for otlp.
+ */
+export function appTracesEndpoint(tracing: TracingSettings): string | undefined {
+  switch (tracing.mode) {
+    case "off":
+      return undefined;
+    case "xray":
+      return LOCAL_COLLECTOR_ENDPOINT;
+    case "otlp":
+      return tracing.endpoint;
+  }
 }
 
 /**
@@ -68,9 +92,13 @@ export function appEnvironment(args: AppEnvArgs): { name: AppEnvName; value: str
     SHUTDOWN_TIMEOUT_MS: String(args.shutdownTimeoutMs),
     APP_COMMIT: args.commit,
     APP_PLATFORM: args.platform,
+    TRACING: args.tracesEndpoint === undefined ? "off" : "otlp",
+    OTLP_TRACES_ENDPOINT: args.tracesEndpoint ?? "",
     NODE_ENV: "production",
   };
-  return APP_ENV_NAMES.map((name) => ({ name, value: values[name] }));
+  return APP_ENV_NAMES.filter(
+    (name) => name !== "OTLP_TRACES_ENDPOINT" || args.tracesEndpoint !== undefined,
+  ).map((name) => ({ name, value: values[name] }));
 }
 
 /**

@@ -18,8 +18,8 @@ export const READ_ONLY_ACTION = /^[a-z0-9-]+:(Describe|List|Get|BatchGet|BatchCh
  * Mutating actions allowed on `*`, each because the Service Authorization Reference gives it no
  * narrower resource (https://docs.aws.amazon.com/service-authorization/latest/reference/, read
  * 2026-12-07): Session Manager's instance-side actions (list_ssmmessages.html; AWS's minimum
- * instance profile), and the AWS Load Balancer Controller's WAF Classic and Shield calls
- * (list_awswafregional.html, list_awsshield.html).
+ * instance profile), the AWS Load Balancer Controller's WAF Classic and Shield calls
+ * (list_awswafregional.html, list_awsshield.html), and X-Ray's span writes (list_awsx-ray.html).
  */
 export const IAM_WILDCARD_ALLOWED: ReadonlySet<string> = new Set([
   "ssm:UpdateInstanceInformation",
@@ -31,6 +31,10 @@ export const IAM_WILDCARD_ALLOWED: ReadonlySet<string> = new Set([
   "waf-regional:DisassociateWebACL",
   "shield:CreateProtection",
   "shield:DeleteProtection",
+  // The tracing exporter's (issue 31): X-Ray's span writes have no resource type in the Service
+  // Authorization Reference (list_awsx-ray.html, read 2026-12-07); facts/tracing.ts XRAY_EXPORT_ACTIONS.
+  "xray:PutSpans",
+  "xray:PutSpansForIndexing",
 ]);
 
 const list = (value: unknown): unknown[] =>

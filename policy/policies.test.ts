@@ -18,11 +18,26 @@ import * as observability from "./observability";
 import * as p from "./policies";
 import * as s3 from "./s3";
 import { evaluate, isPolicy, policiesOf, type Recorded, recorded, type Violation } from "./testing";
+import * as tracing from "./tracing";
 import * as vpc from "./vpc";
 
 const summary = (violations: Violation[]): string[] => violations.map((v) => `[${v.policy}] ${v.message}`);
 
-const DOMAINS = { image, alb, ec2, ecs, eks, helm, kubernetes, availability, observability, iam, s3, vpc };
+const DOMAINS = {
+  image,
+  alb,
+  ec2,
+  ecs,
+  eks,
+  helm,
+  kubernetes,
+  availability,
+  observability,
+  iam,
+  s3,
+  vpc,
+  tracing,
+};
 
 const COMMITTED = STACKS.flatMap((stack) => PLATFORMS.map((platform): Recorded => `${stack}/${platform}`));
 

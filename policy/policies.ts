@@ -1,7 +1,7 @@
 /**
  * The fastify-deploy policy pack's list: one policy object per invariant of shared/DESIGN.md, each
  * defined in the module of its domain (image.ts, alb.ts, ec2.ts, ecs.ts, eks.ts, kubernetes.ts,
- * kubernetes-availability.ts, observability.ts; see policy/README.md) and re-exported here under its
+ * kubernetes-availability.ts, observability.ts, tracing.ts; see policy/README.md) and re-exported here under its
  * name. `index.ts` wraps the list in a PolicyPack; tests call the policies directly (policy/testing.ts),
  * never through a PolicyPack.
  *
@@ -24,6 +24,7 @@ import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
 import * as s3 from "./s3";
+import * as tracing from "./tracing";
 import * as vpc from "./vpc";
 
 export {
@@ -88,6 +89,7 @@ export {
 } from "./kubernetes-availability";
 export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
 export { s3BucketHardened } from "./s3";
+export { tracingExporterPermitted } from "./tracing";
 export { vpcDefaultSecurityGroupClosed, vpcFlowLogsEnabled } from "./vpc";
 
 /** Every policy of the pack, in the order `pulumi preview` reports them. */
@@ -143,4 +145,5 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   kubernetes.networkPolicyNamedSources,
   observability.alarmNotifies,
   observability.ecsDeploymentAlarmsRollback,
+  tracing.tracingExporterPermitted,
 ];

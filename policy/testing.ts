@@ -260,6 +260,10 @@ const VARIANTS = {
     stack: "prod",
     config: { certificateArn: CERT, bastionMode: "ssh", bastionSshAllowedCidrs: ["198.51.100.7/32"] },
   },
+  /** dev (ECS) with tracing to X-Ray: the collector sidecar and its permission (issue 31). */
+  ecsXray: { stack: "dev", config: { tracing: "xray" } },
+  /** prod (EKS) with tracing to X-Ray: the native sidecar and the IRSA role's permission. */
+  eksXray: { stack: "prod", config: { certificateArn: CERT, tracing: "xray" } },
 } satisfies Record<string, RunOptions>;
 
 /** A recorded program: a committed `stack/platform` case, or one of the variants. */

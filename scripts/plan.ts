@@ -293,6 +293,7 @@ export function renderPlan(run: ProgramRun): string {
     lines.push(`  ${key}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
   }
   for (const warning of run.warnings) lines.push(`warning: ${warning}`);
+  lines.push("", ...tracingPaths(run));
   for (const { roleArn, policy } of dnsRolePolicies(run)) {
     lines.push(
       "",
@@ -301,6 +302,79 @@ export function renderPlan(run: ProgramRun): string {
     );
   }
   return lines.join("\n");
+}
+
+type Env = Array<{ name: string; value: string }>;
+const envValue = (env: unknown, name: string): string | undefined =>
+  ((env ?? []) as Env).find((e) => e.name === name)?.value;
+
+/**
+ * Where each workload's spans go (issue 31): off, straight to an OTLP endpoint (and what the NetworkPolicy
+ * admits for it), or through the collector beside it to X-Ray with the role policy that lets it.
+ */
+export function tracingPaths(run: ProgramRun): string[] {
+  const exporters = run
+    .ofType("aws:iam/rolePolicy:RolePolicy")
+    .filter((p) => p.name.endsWith("-xray-export"))
+    .map((p) => {
+      const actions = (
+        JSON.parse(String(p.inputs.policy)) as { Statement: { Action: string[] }[] }
+      ).Statement.flatMap((st) => st.Action);
+      return `role policy ${p.name}: ${actions.join(", ")}`;
+    });
+  const collectorPath = (config: string | undefined) =>
+    `the ADOT collector beside it → ${/traces_endpoint: (\S+)/.exec(config ?? "")?.[1] ?? "?"} (SigV4), ${exporters.join("; ") || "NO exporter policy"}`;
+  const lines: string[] = [];
+  for (const td of run.ofType("aws:ecs/taskDefinition:TaskDefinition")) {
+    const defs = JSON.parse(String(td.inputs.containerDefinitions)) as { name: string; environment: Env }[];
+    const app = defs[0];
+    const collector = defs.find((c) => c.name === "otel-collector");
+    const endpoint = envValue(app?.environment, "OTLP_TRACES_ENDPOINT");
+    lines.push(
+      `  ECS task ${td.name}: ${
+        envValue(app?.environment, "TRACING") !== "otlp"
+          ? "off"
+          : collector
+            ? `app → ${endpoint} → ${collectorPath(envValue(collector.environment, "AOT_CONFIG_CONTENT"))}`
+            : `app → ${endpoint}`
+      }`,
+    );
+  }
+  for (const deployment of run.ofType("kubernetes:apps/v1:Deployment")) {
+    const pod = (deployment.inputs as { spec: { template: { spec: Record<string, unknown> } } }).spec.template
+      .spec;
+    const [app] = (pod.containers ?? []) as { env: Env }[];
+    const collector = ((pod.initContainers ?? []) as { name: string; env: Env }[]).find(
+      (c) => c.name === "otel-collector",
+    );
+    const endpoint = envValue(app?.env, "OTLP_TRACES_ENDPOINT");
+    const policy = run
+      .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      .find(
+        (p) =>
+          (p.inputs.metadata as { name: string }).name ===
+          (deployment.inputs.metadata as { name: string }).name,
+      );
+    const egress = (
+      (policy?.inputs.spec as { egress?: { to: unknown[]; ports: { port: number; protocol: string }[] }[] })
+        ?.egress ?? []
+    )
+      .map(
+        (rule) =>
+          `${JSON.stringify(rule.to)} on ${rule.ports.map((p) => `${p.protocol}/${p.port}`).join(",")}`,
+      )
+      .join("; ");
+    lines.push(
+      `  Deployment ${deployment.name}: ${
+        envValue(app?.env, "TRACING") !== "otlp"
+          ? "off"
+          : collector
+            ? `app → ${endpoint} → ${collectorPath(envValue(collector.env, "AOT_CONFIG_CONTENT"))}`
+            : `app → ${endpoint}`
+      }${envValue(app?.env, "TRACING") === "otlp" ? `; NetworkPolicy egress: ${egress || "none"}` : ""}`,
+    );
+  }
+  return ["Tracing:", ...lines];
 }
 
 /** The role an edge DNS provider assumes last (its own session name marks it), from its recorded inputs. */

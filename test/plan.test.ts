@@ -313,6 +313,40 @@ describe("npm run plan", () => {
     assert.equal(result.code, 2);
     assert.match(result.err, /^unknown assumption "traffic"; allowed: albLcuPerHour, /);
   });
+
+  it("shows the tracing path on each platform (issue 31): off by default, X-Ray through the collector, OTLP with its egress", async () => {
+    const section = (out: string) => out.slice(out.indexOf("\nTracing:\n") + 1).split("\n\n")[0];
+    const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/12345678-1234-1234-1234-123456789012";
+    const off = await plan(["dev"]);
+    assert.equal(section(off.out), "Tracing:\n  ECS task app-task: off");
+    const ecs = await plan(["dev", "--set", "tracing=xray"]);
+    assert.equal(
+      section(ecs.out),
+      "Tracing:\n  ECS task app-task: app → http://127.0.0.1:4318/v1/traces → the ADOT collector beside it → https://xray.us-east-1.amazonaws.com/v1/traces (SigV4), role policy app-task-xray-export: xray:PutSpans, xray:PutSpansForIndexing",
+    );
+    const eks = await plan(["prod", "--set", `certificateArn=${CERT}`, "--set", "tracing=xray"]);
+    assert.equal(eks.code, 0, eks.err);
+    assert.match(
+      section(eks.out),
+      /^Tracing:\n {2}Deployment app-app-deployment: app → http:\/\/127\.0\.0\.1:4318\/v1\/traces → the ADOT collector beside it → https:\/\/xray\.us-east-1\.amazonaws\.com\/v1\/traces \(SigV4\), role policy app-app-xray-export: xray:PutSpans, xray:PutSpansForIndexing; NetworkPolicy egress: .* on UDP\/53,TCP\/53; \[\{"ipBlock":\{"cidr":"0\.0\.0\.0\/0"\}\}\] on TCP\/443$/,
+    );
+    const kubernetes = await plan([
+      "dev",
+      "--set",
+      "platform=kubernetes",
+      "--secret-file",
+      "kubeconfig=test/fixtures/kubeconfig.yaml",
+      "--set",
+      "tracing=otlp",
+      "--set",
+      "otlpEndpoint=http://10.96.12.34:4318/v1/traces",
+    ]);
+    assert.equal(kubernetes.code, 0, kubernetes.err);
+    assert.equal(
+      section(kubernetes.out),
+      'Tracing:\n  Deployment app-app-deployment: app → http://10.96.12.34:4318/v1/traces; NetworkPolicy egress: [{"ipBlock":{"cidr":"10.96.12.34/32"}}] on TCP/4318',
+    );
+  });
 });
 
 describe("npm run plan: your own stack (issue 28)", () => {

@@ -1,7 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { type IncomingMessage, STATUS_CODES } from "node:http";
 import type { JsonSchemaToTsProvider } from "@fastify/type-provider-json-schema-to-ts";
-import Fastify, { type FastifyError, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  type FastifyError,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+  LogController,
+} from "fastify";
 import type { DestinationStream } from "pino";
 import lifecycle, { type LoadSheddingOptions } from "./plugins/lifecycle.js";
 import securityHeaders from "./plugins/security-headers.js";
@@ -20,6 +25,11 @@ export interface BuildAppOptions {
   /** Largest accepted request body. @default 65536 (a 10 000-character shout in 4-byte UTF-8 fits) */
   bodyLimit?: number;
   loadShedding?: LoadSheddingOptions;
+  /**
+   * The tracing plugin (`startTracing().plugin` from ./tracing, which server.ts imports only when tracing is
+   * on), registered before anything else so every route and hook is covered. @default none: no tracing
+   */
+  tracing?: FastifyPluginAsync;
 }
 
 /** Headers that must never reach the logs, whoever adds a header serializer later. */
@@ -82,8 +92,12 @@ export async function buildApp(options: BuildAppOptions) {
     return503OnClosing: true,
     // One access-log line per request (below), not Fastify's two ("incoming request" + "request
     // completed"): logging is the largest per-request cost, and the second line carries all of the first.
-    disableRequestLogging: true,
+    // Through logController: the top-level disableRequestLogging is deprecated (FSTDEP023, removed in
+    // fastify@6: node_modules/fastify/lib/warnings.js of fastify 5.12.8, read 2026-12-07).
+    logController: new LogController({ disableRequestLogging: true }),
   }).withTypeProvider<JsonSchemaToTsProvider>();
+
+  if (options.tracing) await app.register(options.tracing);
 
   // The API speaks JSON only: anything else is 415, not a string that fails validation as 400.
   app.removeContentTypeParser("text/plain");

@@ -2,6 +2,8 @@ import { envSchema } from "env-schema";
 import type { FromSchema } from "json-schema-to-ts";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+/** The app speaks OTLP only; X-Ray is reached through a collector (the platforms' choice). */
+export const TRACING_MODES = ["off", "otlp"] as const;
 
 /**
  * Everything the service reads from its environment, validated once at start-up.
@@ -44,6 +46,20 @@ export const EnvSchema = {
       default: "local",
       description: "1..32 characters of a-z 0-9 -",
     },
+    TRACING: {
+      type: "string",
+      enum: TRACING_MODES,
+      default: "off",
+      description: `one of ${TRACING_MODES.join(", ")} (otlp: spans to OTLP_TRACES_ENDPOINT)`,
+    },
+    OTLP_TRACES_ENDPOINT: {
+      type: "string",
+      pattern: "^https?://[^\\s]+$",
+      // The OTLP/HTTP default port and path (opentelemetry.io/docs/specs/otlp/#otlphttp, read 2026-12-07):
+      // the collector sidecar on ECS and EKS listens there.
+      default: "http://127.0.0.1:4318/v1/traces",
+      description: "an http(s) URL of an OTLP/HTTP traces receiver",
+    },
   },
   required: [
     "PORT",
@@ -53,6 +69,8 @@ export const EnvSchema = {
     "SHUTDOWN_TIMEOUT_MS",
     "APP_COMMIT",
     "APP_PLATFORM",
+    "TRACING",
+    "OTLP_TRACES_ENDPOINT",
   ],
   additionalProperties: false,
 } as const;

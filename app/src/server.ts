@@ -23,11 +23,22 @@ const { version } = JSON.parse(readFileSync(new URL("../package.json", import.me
 // pino's default stdout destination, except minLength: 1 (still one write per line) so that flush()
 // waits for a write in flight: sonic-boom's flush does nothing when minLength is 0 (its README).
 const logDestination = pino.destination({ dest: 1, sync: false, minLength: 1 });
+// Imported only when on: with tracing off no OpenTelemetry module is loaded at all (start-up time and
+// memory as before; app/test/server.test.ts holds it).
+const tracing =
+  env.TRACING === "otlp"
+    ? (await import("./tracing/index.js")).startTracing({
+        endpoint: env.OTLP_TRACES_ENDPOINT,
+        serviceVersion: version,
+        platform: env.APP_PLATFORM,
+      })
+    : undefined;
 const app = await buildApp({
   version,
   commit: env.APP_COMMIT,
   platform: env.APP_PLATFORM,
   logger: productionLogger(env.LOG_LEVEL, logDestination),
+  ...(tracing ? { tracing: tracing.plugin } : {}),
 });
 
 // Kubernetes sends SIGTERM while it is still removing the pod from endpoints, and load balancers take a
@@ -53,6 +64,19 @@ closeWithGrace(
     app.log.info({ openAtClose, destroyed }, "connections ended");
     await app.close();
     app.log.info("server closed");
+    // Spans of the last requests are still in the batch: export them before exit, within the reserve the
+    // connection close left (so drain + timeout still bounds the exit), whatever a collector does.
+    if (tracing) {
+      const flushMs = exitReserveMs(env.SHUTDOWN_TIMEOUT_MS);
+      const flushed = await Promise.race([
+        tracing.shutdown().then(
+          () => true,
+          () => false,
+        ),
+        sleep(flushMs, false),
+      ]);
+      app.log.info({ flushed }, "traces flushed");
+    }
     // pino writes asynchronously and close-with-grace ends with process.exit: flush first, or pino's exit
     // handler (a synchronous flush) can overtake a write in flight and reorder the last lines.
     await Promise.race([new Promise<void>((resolve) => logDestination.flush(() => resolve())), sleep(1000)]);

@@ -12,6 +12,8 @@ describe("loadEnv", () => {
       SHUTDOWN_TIMEOUT_MS: 10000,
       APP_COMMIT: "unknown",
       APP_PLATFORM: "local",
+      TRACING: "off",
+      OTLP_TRACES_ENDPOINT: "http://127.0.0.1:4318/v1/traces",
     });
   });
 
@@ -25,6 +27,8 @@ describe("loadEnv", () => {
         SHUTDOWN_TIMEOUT_MS: "2500",
         APP_COMMIT: "0123abc",
         APP_PLATFORM: "eks",
+        TRACING: "otlp",
+        OTLP_TRACES_ENDPOINT: "http://otel-collector.observability:4318/v1/traces",
         UNRELATED: "x",
       }),
       {
@@ -35,12 +39,22 @@ describe("loadEnv", () => {
         SHUTDOWN_TIMEOUT_MS: 2500,
         APP_COMMIT: "0123abc",
         APP_PLATFORM: "eks",
+        TRACING: "otlp",
+        OTLP_TRACES_ENDPOINT: "http://otel-collector.observability:4318/v1/traces",
       },
     );
   });
 
   const invalid: Array<[Record<string, string>, string]> = [
     [{ PORT: "abc" }, 'PORT="abc" is invalid: expected an integer 1..65535'],
+    [
+      { TRACING: "xray" },
+      'TRACING="xray" is invalid: expected one of off, otlp (otlp: spans to OTLP_TRACES_ENDPOINT)',
+    ],
+    [
+      { OTLP_TRACES_ENDPOINT: "collector:4318" },
+      'OTLP_TRACES_ENDPOINT="collector:4318" is invalid: expected an http(s) URL of an OTLP/HTTP traces receiver',
+    ],
     [{ PORT: "0" }, 'PORT="0" is invalid: expected an integer 1..65535'],
     [{ PORT: "65536" }, 'PORT="65536" is invalid: expected an integer 1..65535'],
     [{ PORT: "80.5" }, 'PORT="80.5" is invalid: expected an integer 1..65535'],

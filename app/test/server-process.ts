@@ -29,9 +29,14 @@ export interface ServerProcess {
 }
 
 /** Starts server.ts on 127.0.0.1 and an ephemeral port, and waits for /healthz (bounded). */
-export async function startServer(env: Record<string, string>, port?: number): Promise<ServerProcess> {
+export async function startServer(
+  env: Record<string, string>,
+  port?: number,
+  /** Extra node flags before the entry (e.g. an `--import` that records what the server loads). */
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
   const listenPort = port ?? (await freePort());
-  const child = spawn(process.execPath, ["--import", "tsx", serverEntry], {
+  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", serverEntry], {
     env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(listenPort), LOG_LEVEL: "warn", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });

@@ -21,3 +21,9 @@ export {
 export { createNetwork, publicSubnetCidrs } from "./network";
 export { ecsSubnetMasks, eksSubnetMasks, type SubnetMask } from "./subnet-layout";
 export { awsTags } from "./tags";
+export {
+  attachXrayExportPolicy,
+  COLLECTOR_CONTAINER_NAME,
+  ecsCollectorContainer,
+  xrayExportPolicyDocument,
+} from "./tracing";

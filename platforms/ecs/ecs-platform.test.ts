@@ -411,7 +411,8 @@ describe("ECS platform", () => {
     it("passes the app's environment in the contract's order", () => {
       assert.deepEqual(
         container(dev).environment.map((e) => e.name),
-        [...APP_ENV_NAMES],
+        // OTLP_TRACES_ENDPOINT only with tracing on (platforms/aws/tracing.test.ts).
+        APP_ENV_NAMES.filter((name) => name !== "OTLP_TRACES_ENDPOINT"),
       );
       assert.deepEqual(env(dev), {
         PORT: String(APP_PORT),
@@ -421,6 +422,7 @@ describe("ECS platform", () => {
         SHUTDOWN_TIMEOUT_MS: "10000",
         APP_COMMIT: "unknown",
         APP_PLATFORM: "ecs",
+        TRACING: "off",
         NODE_ENV: "production",
       });
       const withCommit = env(prod);

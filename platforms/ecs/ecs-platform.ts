@@ -15,6 +15,7 @@ import {
   APP_PORT,
   APP_UID,
   appEnvironment,
+  appTracesEndpoint,
   LIVENESS_PATH,
   minimumKillWindowSeconds,
   SHUTDOWN_TIMEOUT_MS,
@@ -25,6 +26,7 @@ import {
   admitAllowedCidrs,
   albListeners,
   albUrl,
+  attachXrayExportPolicy,
   awsTags,
   completeMonitoring,
   createAlbMonitoring,
@@ -32,6 +34,7 @@ import {
   createEdge,
   createLoadBalancer,
   createNetwork,
+  ecsCollectorContainer,
   ecsSubnetMasks,
   lookupAwsAccount,
   scanFindingsAlert,
@@ -444,19 +447,35 @@ function createTaskDefinition(
   },
   parent: pulumi.Resource,
 ): aws.ecs.TaskDefinition {
+  const environment = appEnvironment({
+    logLevel: args.app.logLevel,
+    drainDelayMs: ECS_DRAIN_DELAY_MS,
+    shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+    commit: args.app.commit,
+    platform: "ecs",
+    tracesEndpoint: appTracesEndpoint(args.app.tracing),
+  });
+  // tracing xray: the ADOT collector beside the app (aws/tracing.ts), which the app starts after, signing
+  // with the task role, which gets the exporter's permission.
+  if (args.app.tracing.mode === "xray") attachXrayExportPolicy(`${name}-task`, s.roles.task, parent);
+  const collector =
+    args.app.tracing.mode === "xray"
+      ? ecsCollectorContainer({
+          region: s.roles.region,
+          logGroupName: s.logGroup.name,
+          user: `${APP_UID}:${APP_GID}`,
+          stopTimeout: s.stopTimeoutSeconds,
+          shutdownEnvironment: environment.filter(({ name }) => name.startsWith("SHUTDOWN_")),
+        })
+      : undefined;
   const containerDefinitions = pulumi.jsonStringify([
     {
       name: CONTAINER_NAME,
       image: args.image.uri,
       essential: true,
       portMappings: [{ containerPort: APP_PORT, hostPort: APP_PORT, protocol: "tcp" }],
-      environment: appEnvironment({
-        logLevel: args.app.logLevel,
-        drainDelayMs: ECS_DRAIN_DELAY_MS,
-        shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
-        commit: args.app.commit,
-        platform: "ecs",
-      }),
+      environment,
+      ...(collector && { dependsOn: [{ containerName: collector.name, condition: "START" }] }),
       user: `${APP_UID}:${APP_GID}`,
       readonlyRootFilesystem: true,
       privileged: false,
@@ -472,6 +491,7 @@ function createTaskDefinition(
         },
       },
     },
+    ...(collector ? [collector] : []),
   ]);
   return new aws.ecs.TaskDefinition(
     `${name}-task`,

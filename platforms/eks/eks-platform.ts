@@ -26,6 +26,7 @@ import {
   type AwsAccount,
   albIngressAnnotations,
   albListeners,
+  attachXrayExportPolicy,
   awsTags,
   completeMonitoring,
   controllerAlbDimensions,
@@ -647,7 +648,7 @@ interface AppDependencies {
  * place that builds KubernetesApp's Args on EKS.)
  */
 function deployApp(
-  { name, tags, parent }: EksStep,
+  { name, tags, parent, region }: EksStep,
   args: EksPlatformArgs,
   deps: AppDependencies,
 ): KubernetesApp {
@@ -657,6 +658,8 @@ function deployApp(
     deregistrationDelaySeconds: EKS_DEREGISTRATION_DELAY_SECONDS,
     tags,
   };
+  // tracing xray: the collector sidecar (xrayRegion below) signs with the app's role (aws/tracing.ts).
+  if (args.app.tracing.mode === "xray") attachXrayExportPolicy(`${name}-app`, deps.appRole, parent);
   return new KubernetesApp(
     `${name}-app`,
     {
@@ -682,6 +685,7 @@ function deployApp(
       // The node groups span every zone of the VPC.
       zoneCount: args.network.availabilityZones,
       serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": deps.appRole.arn },
+      xrayRegion: region,
       // The HPA reads the resource metrics API that metrics-server serves.
       metricsApi: deps.metricsServer,
       // No annotation needed; taken from the controller so the Service waits for its webhooks.

@@ -13,6 +13,7 @@ import {
   SERVICE_PORT,
   SYNTHETIC_CLIENT_LABELS,
   SyntheticClient,
+  type TargetKind,
 } from "../workload";
 
 export type ImagePullArgs =
@@ -124,7 +125,7 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
           provider,
           namespace: app.namespace,
           namePrefix: args.namespace,
-          targetUrl: app.clusterUrl,
+          ...syntheticTarget(args, app),
           appPodSelector: app.podSelector,
           image: args.syntheticClient.image,
         },
@@ -253,21 +254,45 @@ function createProvider(
 }
 
 function platformUrl(args: KubernetesPlatformArgs, app: KubernetesApp): pulumi.Output<string> {
+  return publicOrServiceUrl(args, app).url;
+}
+
+/**
+ * The app's URL and what it is: the public one users reach when the stack has one, else the Service's.
+ * The stack's `url` output and the synthetic client's target are the same URL (issue 31: the client tests
+ * what users reach, so an Ingress, Gateway, TLS or LoadBalancer failure fails it).
+ */
+function publicOrServiceUrl(
+  args: KubernetesPlatformArgs,
+  app: KubernetesApp,
+): { url: pulumi.Output<string>; kind: pulumi.Output<TargetKind> } {
   if (args.ingress?.host) {
     const scheme = args.ingress.tlsSecretName ? "https" : "http";
-    return pulumi.interpolate`${scheme}://${args.ingress.host}`;
+    return { url: pulumi.interpolate`${scheme}://${args.ingress.host}`, kind: pulumi.output("ingress") };
   }
   // TLS on a Gateway is its listeners' business, which the program does not read: http, the scheme
   // every listener can serve; a redirect to https is the Gateway owner's to add.
-  if (args.gateway?.host) return pulumi.output(`http://${args.gateway.host}`);
+  if (args.gateway?.host) {
+    return { url: pulumi.output(`http://${args.gateway.host}`), kind: pulumi.output("gateway") };
+  }
   // An address exists only once something assigned it (and, without the await, once a later up or
   // refresh read it back); until then the in-cluster URL is the one that works.
-  const external = args.ingress
-    ? app.ingressAddress
+  const [external, kind]: [pulumi.Output<string>, TargetKind] = args.ingress
+    ? [app.ingressAddress, "ingress"]
     : args.serviceType === "LoadBalancer"
-      ? app.loadBalancerAddress
-      : pulumi.output("");
-  return pulumi
-    .all([external, app.clusterUrl])
-    .apply(([address, clusterUrl]) => (address ? `http://${address}` : clusterUrl));
+      ? [app.loadBalancerAddress, "load-balancer"]
+      : [pulumi.output(""), "service"];
+  const chosen = pulumi.all([external, app.clusterUrl]).apply(([address, clusterUrl]) => ({
+    url: address ? `http://${address}` : clusterUrl,
+    kind: address ? kind : ("service" as TargetKind),
+  }));
+  return { url: chosen.url, kind: chosen.kind };
+}
+
+/** The synthetic client's target: the same URL as the stack's `url`, and whether it may be public. */
+function syntheticTarget(args: KubernetesPlatformArgs, app: KubernetesApp) {
+  const { url, kind } = publicOrServiceUrl(args, app);
+  const publicTarget =
+    args.ingress !== undefined || args.gateway !== undefined || args.serviceType === "LoadBalancer";
+  return { targetUrl: url, targetKind: kind, publicTarget };
 }

@@ -10,4 +10,4 @@ export {
   POD_READINESS_GATE_LABEL,
   SERVICE_PORT,
 } from "./kubernetes-app";
-export { SYNTHETIC_CLIENT_LABELS, SyntheticClient } from "./synthetic-client";
+export { SYNTHETIC_CLIENT_LABELS, SyntheticClient, type TargetKind } from "./synthetic-client";

@@ -12,6 +12,7 @@ import {
   APP_UID,
   type AppPlatformName,
   appEnvironment,
+  appTracesEndpoint,
   LIVENESS_PATH,
   minimumKillWindowSeconds,
   READINESS_PATH,
@@ -19,6 +20,7 @@ import {
 } from "../app-contract";
 import { EcrPullSecret, type EcrPullSecretArgs } from "./ecr-pull-secret";
 import { restrictedContainerSecurityContext } from "./pod-security";
+import { collectorSidecar, tracingEgress } from "./tracing";
 
 /**
  * A source the NetworkPolicy admits on the app port: every pod of a namespace (e.g. the ingress
@@ -145,6 +147,11 @@ export interface KubernetesAppArgs {
    * @default false
    */
   podReadinessGates?: boolean;
+  /**
+   * With `app.tracing` xray: the region the ADOT collector sidecar exports to (EKS). Required then (the
+   * collector signs for one region); ignored otherwise.
+   */
+  xrayRegion?: pulumi.Input<string>;
 }
 
 /** The namespace label that makes the AWS Load Balancer Controller inject pod readiness gates. */
@@ -551,6 +558,10 @@ function podSpec(
       labelSelector: { matchLabels: w.selector },
       matchLabelKeys: ["pod-template-hash"],
     })),
+    // tracing xray: the collector as a native sidecar (workload/tracing.ts), before the app in start order.
+    ...(w.args.app.tracing.mode === "xray" && w.args.xrayRegion !== undefined
+      ? { initContainers: [collectorSidecar(w.args.xrayRegion, APP_UID, APP_GID)] }
+      : {}),
     containers: [appContainer(w.args)],
     volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
   };
@@ -568,6 +579,7 @@ function appContainer(args: KubernetesAppArgs) {
       shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
       commit: args.app.commit,
       platform: args.platform,
+      tracesEndpoint: appTracesEndpoint(args.app.tracing),
     }),
     resources: CONTAINER_RESOURCES,
     securityContext: restrictedContainerSecurityContext(APP_UID, APP_GID),
@@ -655,12 +667,13 @@ function createNetworkPolicy(w: Workload): void {
         // policy agent adds the node IP to every ingress map (aws-network-policy-agent #65, #636),
         // Cilium allows its host identity in (allow-localhost, default auto), kindnet's
         // kube-network-policies exempts node traffic (its issue #65). Nothing goes out: the app calls
-        // no other service, so a compromised pod cannot either.
+        // no other service, so a compromised pod cannot either; with tracing, exactly its exporter's
+        // peer (workload/tracing.ts).
         ingress:
           sources.length > 0
             ? [{ from: sources.map(networkPolicyPeer), ports: [{ port: APP_PORT, protocol: "TCP" }] }]
             : [],
-        egress: [],
+        egress: tracingEgress(w.args.app.tracing),
       },
     },
     w.opts,
@@ -723,6 +736,11 @@ function validate(args: KubernetesAppArgs): void {
   if (args.podReadinessGates && (!args.createNamespace || !args.ingress)) {
     throw new Error(
       "KubernetesApp: podReadinessGates needs an ingress and a namespace this component creates (the gate is injected through a namespace label)",
+    );
+  }
+  if (args.app.tracing.mode === "xray" && args.xrayRegion === undefined) {
+    throw new Error(
+      "KubernetesApp: app.tracing xray needs xrayRegion (the collector sidecar exports to one region)",
     );
   }
 }

@@ -51,12 +51,21 @@ async function check(baseUrl, path, timeoutMs = DEFAULT_TIMEOUT_MS, now = () => 
   }
 }
 
+/**
+ * What the client calls: the public URL users reach (an Ingress host, a Gateway route, a LoadBalancer
+ * address) when the stack has one, else the in-cluster Service. Every log line names it.
+ */
+const TARGET_KINDS = ["ingress", "gateway", "load-balancer", "service"];
+
 /** Both calls, one after the other; a JSON line each. Resolves with the results. */
-async function run(baseUrl, { timeoutMs = DEFAULT_TIMEOUT_MS, log = (line) => console.log(line) } = {}) {
+async function run(
+  baseUrl,
+  { timeoutMs = DEFAULT_TIMEOUT_MS, log = (line) => console.log(line), target = "service" } = {},
+) {
   const results = [];
   for (const path of PATHS) {
     const result = await check(baseUrl, path, timeoutMs);
-    log(JSON.stringify({ msg: "synthetic check", url: new URL(path, baseUrl).href, ...result }));
+    log(JSON.stringify({ msg: "synthetic check", target, url: new URL(path, baseUrl).href, ...result }));
     results.push(result);
   }
   return results;
@@ -71,16 +80,49 @@ function configFromEnv(env) {
   if (!Number.isInteger(timeout) || timeout <= 0) {
     throw new Error(`TIMEOUT_MS: got ${JSON.stringify(env.TIMEOUT_MS)}; expected a positive integer`);
   }
-  return { targetUrl: target, timeoutMs: timeout };
+  const kind = env.TARGET_KIND ?? "service";
+  if (!TARGET_KINDS.includes(kind)) {
+    throw new Error(
+      `TARGET_KIND: got ${JSON.stringify(env.TARGET_KIND)}; expected one of ${TARGET_KINDS.join(", ")}`,
+    );
+  }
+  return { targetUrl: target, timeoutMs: timeout, targetKind: kind };
 }
 
-module.exports = { check, run, configFromEnv, PATHS, DEFAULT_TIMEOUT_MS };
+/**
+ * The failure in one line, for the pod's termination message: `kubectl get pods`/`describe` and the Job's
+ * events show it without reading logs (Kubernetes "Determine the Reason for Pod Failure",
+ * https://kubernetes.io/docs/tasks/debug/debug-application/determine-reason-pod-failure/, read 2026-12-07:
+ * the message is read from /dev/termination-log, at most 4096 bytes).
+ */
+function failureSummary(kind, baseUrl, results) {
+  const failed = results
+    .filter((r) => !r.ok)
+    .map(
+      (r) =>
+        `${r.path} ${r.status === 0 ? (r.error ?? "no response") : `HTTP ${r.status}`} after ${r.latencyMs} ms`,
+    );
+  return `synthetic check failed via ${kind} ${baseUrl}: ${failed.join("; ")}`.slice(0, 4096);
+}
+
+module.exports = { check, run, configFromEnv, failureSummary, PATHS, TARGET_KINDS, DEFAULT_TIMEOUT_MS };
 
 if (require.main === module) {
   (async () => {
     const config = configFromEnv(process.env);
-    const results = await run(config.targetUrl, { timeoutMs: config.timeoutMs });
-    process.exitCode = results.every((r) => r.ok) ? 0 : 1;
+    const results = await run(config.targetUrl, { timeoutMs: config.timeoutMs, target: config.targetKind });
+    const ok = results.every((r) => r.ok);
+    if (!ok) {
+      try {
+        require("node:fs").writeFileSync(
+          process.env.TERMINATION_LOG ?? "/dev/termination-log",
+          failureSummary(config.targetKind, config.targetUrl, results),
+        );
+      } catch {
+        // No termination log (a run outside Kubernetes): the log lines and the exit code still tell.
+      }
+    }
+    process.exitCode = ok ? 0 : 1;
   })().catch((error) => {
     console.error(
       JSON.stringify({ msg: "synthetic check could not run", error: String(error?.message ?? error) }),

@@ -18,15 +18,22 @@ export function check(
   now?: () => number,
 ): Promise<CheckResult>;
 
+export type TargetKind = "ingress" | "gateway" | "load-balancer" | "service";
+
 export function run(
   baseUrl: string,
-  options?: { timeoutMs?: number; log?: (line: string) => void },
+  options?: { timeoutMs?: number; log?: (line: string) => void; target?: TargetKind },
 ): Promise<CheckResult[]>;
 
 export function configFromEnv(env: Record<string, string | undefined>): {
   targetUrl: string;
   timeoutMs: number;
+  targetKind: TargetKind;
 };
+
+export function failureSummary(kind: TargetKind, baseUrl: string, results: CheckResult[]): string;
+
+export const TARGET_KINDS: readonly TargetKind[];
 
 export const PATHS: readonly string[];
 export const DEFAULT_TIMEOUT_MS: number;

@@ -18,7 +18,7 @@ import {
   SYNTHETIC_SCHEDULE,
   SYNTHETIC_TIMEOUT_MS,
 } from "./synthetic-client";
-import { configFromEnv, run as runChecks } from "./synthetic-client.cjs";
+import { configFromEnv, failureSummary, run as runChecks } from "./synthetic-client.cjs";
 
 // biome-ignore lint/suspicious/noExplicitAny: recorded Kubernetes inputs are untyped JSON
 type Json = any;
@@ -130,8 +130,13 @@ describe("synthetic client on kubernetes: a CronJob in the cluster", () => {
     assert.deepEqual(env, {
       TARGET_URL: "http://fastify-app.fastify-app.svc.cluster.local",
       TIMEOUT_MS: String(SYNTHETIC_TIMEOUT_MS),
+      TARGET_KIND: "service",
     });
-    assert.deepEqual(configFromEnv(env), { targetUrl: env.TARGET_URL, timeoutMs: SYNTHETIC_TIMEOUT_MS });
+    assert.deepEqual(configFromEnv(env), {
+      targetUrl: env.TARGET_URL,
+      timeoutMs: SYNTHETIC_TIMEOUT_MS,
+      targetKind: "service",
+    });
   });
 
   it("network: the client reaches only DNS and the app port of the app pods; the app admits exactly it", () => {
@@ -178,6 +183,10 @@ describe("synthetic client on kubernetes: a CronJob in the cluster", () => {
     assert.ok(!dnsTo({ kind: "address", ip: "169.254.169.254" }, 80, "TCP"));
     assert.ok(!dnsTo({ kind: "address", ip: "8.8.8.8" }));
     assert.ok(!dnsTo({ kind: "pod", namespace: "kube-system", labels: { "k8s-app": "other" } }));
+  });
+
+  it("a failed run's cause is in the pod status: the script's termination message, else the log's tail", () => {
+    assert.equal(pod(dev).spec.containers[0].terminationMessagePolicy, "FallbackToLogsOnError");
   });
 
   it("syntheticCheck false: no client, and the app admits no one for it", () => {
@@ -292,5 +301,171 @@ describe("synthetic client script: real calls against the real app on 127.0.0.1"
         ["/healthz", 200, false],
       ],
     );
+  });
+});
+
+// Issue 31: the client tests what users reach. The target is the stack's public URL when it has one (the
+// same as the `url` output), the Service otherwise; the script names which in every line.
+describe("synthetic client target: the public URL when there is one", () => {
+  const upRun = (config: Record<string, unknown>) =>
+    runProgram({
+      stack: "dev",
+      config: { platform: "kubernetes", ...config },
+      secrets: { kubeconfig: KUBECONFIG },
+      mode: "up",
+    });
+  const target = (run: ProgramRun) => {
+    const env = Object.fromEntries((pod(run).spec.containers[0].env as Json[]).map((e) => [e.name, e.value]));
+    return [env.TARGET_KIND, env.TARGET_URL];
+  };
+  let service: ProgramRun;
+  let ingressTls: ProgramRun;
+  let ingressAddress: ProgramRun;
+  let gateway: ProgramRun;
+  let loadBalancer: ProgramRun;
+  let loadBalancerUnassigned: ProgramRun;
+  before(async () => {
+    service = await upRun({});
+    ingressTls = await upRun({
+      ingressClassName: "nginx",
+      ingressHost: "api.example.com",
+      ingressTlsSecret: "api-tls",
+    });
+    // An `alb` Ingress without a host: the address its controller wrote (tools/harness/mocks.ts).
+    ingressAddress = await upRun({ ingressClassName: "alb", waitForAddress: true });
+    gateway = await upRun({
+      gatewayName: "public",
+      gatewayNamespace: "gateway-system",
+      ingressHost: "api.example.com",
+    });
+    loadBalancer = await upRun({
+      serviceType: "LoadBalancer",
+      nodeCidrs: ["172.18.0.0/16"],
+      waitForAddress: true,
+    });
+    loadBalancerUnassigned = await upRun({ serviceType: "LoadBalancer", nodeCidrs: ["172.18.0.0/16"] });
+  });
+
+  it("Ingress with TLS: https to its host; an Ingress without a host: its address", () => {
+    assert.deepEqual(target(ingressTls), ["ingress", "https://api.example.com"]);
+    const [kind, url] = target(ingressAddress);
+    assert.equal(kind, "ingress");
+    assert.match(url, /^http:\/\/k8s-[a-f0-9]+-[a-f0-9]+-\d+\.us-east-1\.elb\.amazonaws\.com$/);
+  });
+
+  it("Gateway route: its host", () => {
+    assert.deepEqual(target(gateway), ["gateway", "http://api.example.com"]);
+  });
+
+  it("LoadBalancer Service: its address once assigned, the Service until then (and saying so)", () => {
+    const [kind, url] = target(loadBalancer);
+    assert.equal(kind, "load-balancer");
+    assert.match(url, /^http:\/\/203\.0\.113\.\d+$/);
+    assert.deepEqual(target(loadBalancerUnassigned), [
+      "service",
+      "http://fastify-app.fastify-app.svc.cluster.local",
+    ]);
+  });
+
+  it("no public exposure: the Service", () => {
+    assert.deepEqual(target(service), ["service", "http://fastify-app.fastify-app.svc.cluster.local"]);
+  });
+
+  it("the target is the stack's url output", () => {
+    for (const run of [service, ingressTls, ingressAddress, gateway, loadBalancer, loadBalancerUnassigned]) {
+      assert.equal(target(run)[1], run.outputValues().url);
+    }
+  });
+
+  it("network: with a public exposure the client may leave on 80 and 443 (and 53), only the app port without", () => {
+    const client: Endpoint = { kind: "pod", namespace: "fastify-app", labels: SYNTHETIC_CLIENT_LABELS };
+    const reaches = (run: ProgramRun, to: Endpoint, port: number) =>
+      allows(
+        recordedPolicies(run.resources),
+        { from: client, to, port, protocol: "TCP" },
+        { nodeAddressMatchesIpBlock: true },
+      );
+    const internet: Endpoint = { kind: "address", ip: "203.0.113.7" };
+    const controller: Endpoint = {
+      kind: "pod",
+      namespace: "ingress-nginx",
+      labels: { app: "ingress-nginx" },
+    };
+    for (const run of [ingressTls, gateway, loadBalancer]) {
+      assert.ok(reaches(run, internet, 443));
+      assert.ok(reaches(run, internet, 80));
+      assert.ok(reaches(run, controller, 443));
+      assert.ok(!reaches(run, internet, 22), "web ports only");
+    }
+    assert.ok(!reaches(service, internet, 443));
+    assert.ok(!reaches(service, controller, 80));
+  });
+});
+
+describe("synthetic client script: the target kind and the failure message", () => {
+  it("names the target in every line; summarises a failure in one line for the termination log", async () => {
+    const logged: string[] = [];
+    const results = await runChecks("http://127.0.0.1:1", {
+      log: (l) => logged.push(l),
+      target: "ingress",
+      timeoutMs: 1000,
+    });
+    assert.deepEqual(
+      logged.map((l) => JSON.parse(l).target),
+      ["ingress", "ingress"],
+    );
+    assert.match(
+      failureSummary("ingress", "http://127.0.0.1:1", results),
+      /^synthetic check failed via ingress http:\/\/127\.0\.0\.1:1: \/v1\/random .+ after \d+ ms; \/healthz .+ after \d+ ms$/,
+    );
+    assert.throws(() => configFromEnv({ TARGET_URL: "http://x", TARGET_KIND: "cdn" }), {
+      message: 'TARGET_KIND: got "cdn"; expected one of ingress, gateway, load-balancer, service',
+    });
+  });
+
+  it("a failed run writes its summary to the termination log; a healthy one writes nothing", async () => {
+    const { mkdtempSync, readFileSync: read, existsSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const dir = mkdtempSync(path.join(tmpdir(), "synthetic-"));
+    const log = path.join(dir, "termination-log");
+    const code = await new Promise<number>((resolve) =>
+      execFile(
+        process.execPath,
+        [path.join(__dirname, "synthetic-client.cjs")],
+        {
+          env: {
+            PATH: process.env.PATH ?? "",
+            TARGET_URL: "http://127.0.0.1:1",
+            TARGET_KIND: "gateway",
+            TERMINATION_LOG: log,
+          },
+          timeout: 20_000,
+        },
+        (error) => resolve(error ? Number((error as { code?: number }).code ?? 1) : 0),
+      ),
+    );
+    assert.equal(code, 1);
+    assert.match(
+      read(log, "utf8"),
+      /^synthetic check failed via gateway http:\/\/127\.0\.0\.1:1: \/v1\/random /,
+    );
+    const { buildApp } = await import("../../app/src/app.js");
+    const app = await buildApp({ version: "test" });
+    const url = await app.listen({ host: "127.0.0.1", port: 0 });
+    const healthyLog = path.join(dir, "healthy-log");
+    const healthy = await new Promise<number>((resolve) =>
+      execFile(
+        process.execPath,
+        [path.join(__dirname, "synthetic-client.cjs")],
+        {
+          env: { PATH: process.env.PATH ?? "", TARGET_URL: url, TERMINATION_LOG: healthyLog },
+          timeout: 20_000,
+        },
+        (error) => resolve(error ? Number((error as { code?: number }).code ?? 1) : 0),
+      ),
+    );
+    await app.close();
+    assert.equal(healthy, 0);
+    assert.equal(existsSync(healthyLog), false);
   });
 });

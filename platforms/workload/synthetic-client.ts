@@ -5,6 +5,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { CLUSTER_DNS_POD_LABELS, LINK_LOCAL_DNS_RESOLVERS } from "../../facts";
 import { APP_PORT } from "../app-contract";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
+import type { TargetKind } from "./synthetic-client.cjs";
+
+export type { TargetKind };
 
 /** The client's script, shipped in a ConfigMap (see synthetic-client.cjs for why plain JavaScript). */
 export const SYNTHETIC_CLIENT_SCRIPT_FILE = path.join(__dirname, "synthetic-client.cjs");
@@ -33,8 +36,18 @@ export interface SyntheticClientArgs {
   namespace: pulumi.Input<string>;
   /** Prefix of every object name: `<prefix>-synthetic-client`. */
   namePrefix: string;
-  /** The app's Service URL the client calls, `http://<service>.<namespace>.svc.cluster.local`. */
+  /**
+   * What the client calls: the public URL users reach (Ingress host, Gateway route, LoadBalancer address;
+   * https when TLS is configured) when there is one, else the Service's `http://<service>.<namespace>.svc…`.
+   */
   targetUrl: pulumi.Input<string>;
+  /** Which of them `targetUrl` is (the script names it in every log line and its failure message). */
+  targetKind: pulumi.Input<TargetKind>;
+  /**
+   * The stack exposes the app publicly (an Ingress, a Gateway route or a LoadBalancer Service), so the
+   * target may be a public name: the client may then leave on 80 and 443 too (see createNetworkPolicy).
+   */
+  publicTarget: boolean;
   /** The app pods' selector labels: the client's egress admits only them. */
   appPodSelector: Record<string, string>;
   /** The Node.js image the script runs in, digest-pinned and pullable without credentials. */
@@ -68,7 +81,7 @@ export class SyntheticClient extends pulumi.ComponentResource {
       { metadata, automountServiceAccountToken: false },
       childOpts,
     );
-    createNetworkPolicy(name, metadata, args.appPodSelector, childOpts);
+    createNetworkPolicy(name, metadata, args, childOpts);
     const cronJob = new k8s.batch.v1.CronJob(
       `${name}-cron`,
       {
@@ -120,7 +133,14 @@ function clientPod(
           env: [
             { name: "TARGET_URL", value: args.targetUrl },
             { name: "TIMEOUT_MS", value: String(SYNTHETIC_TIMEOUT_MS) },
+            { name: "TARGET_KIND", value: args.targetKind },
           ],
+          // A failed run's cause in the pod status (the script writes one line to the termination log;
+          // otherwise the log's tail), beside the failed Job's Event and kube-state-metrics' kube_job_failed,
+          // which kubernetes-mixin's KubeJobFailed alert (kube_job_failed > 0 for 15m; shipped by
+          // kube-prometheus) watches (kubernetes-monitoring/kubernetes-mixin alerts/apps_alerts.libsonnet,
+          // read 2026-12-07): what a cluster operator already watches, no metric of our own to scrape.
+          terminationMessagePolicy: "FallbackToLogsOnError",
           resources: {
             requests: { cpu: "10m", memory: "48Mi" },
             limits: { cpu: "200m", memory: "128Mi" },
@@ -155,9 +175,10 @@ export function dnsEgressPeers() {
 function createNetworkPolicy(
   name: string,
   metadata: { name: string; namespace: pulumi.Input<string>; labels: Record<string, string> },
-  appPodSelector: Record<string, string>,
+  args: SyntheticClientArgs,
   opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy {
+  const appPodSelector = args.appPodSelector;
   return new k8s.networking.v1.NetworkPolicy(
     `${name}-network-policy`,
     {
@@ -178,6 +199,21 @@ function createNetworkPolicy(
             to: [{ podSelector: { matchLabels: appPodSelector } }],
             ports: [{ port: APP_PORT, protocol: "TCP" }],
           },
+          // The public URL resolves to whatever users reach: a cloud load balancer outside the cluster,
+          // or an ingress controller's or Gateway's pods inside it (kube-proxy may route a LoadBalancer
+          // address straight to them, ending at the app pods above). Only the web ports, to any address
+          // or namespace: the client carries no credentials and answers nothing.
+          ...(args.publicTarget
+            ? [
+                {
+                  to: [{ ipBlock: { cidr: "0.0.0.0/0" } }, { namespaceSelector: {} }],
+                  ports: [
+                    { port: 80, protocol: "TCP" },
+                    { port: 443, protocol: "TCP" },
+                  ],
+                },
+              ]
+            : []),
         ],
       },
     },

@@ -364,6 +364,17 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = inEffectiveRe
     const id = `${ctx.hex(`${args.name}/a`, 8)}-${ctx.hex(`${args.name}/b`, 4)}-${ctx.hex(`${args.name}/c`, 4)}-${ctx.hex(`${args.name}/d`, 4)}-${ctx.hex(`${args.name}/e`, 12)}`;
     return { id, arn: `arn:aws:route53:::healthcheck/${id}` };
   },
+  // A LoadBalancer Service gets an address from the cluster's load balancer implementation (a cloud's, or
+  // MetalLB), an IP of TEST-NET-3 here (RFC 5737); with pulumi.com/skipAwait the provider returns the
+  // object as created, before anything wrote a status: no address, as for the Ingress below.
+  "kubernetes:core/v1:Service": (args, ctx) => {
+    if ((args.inputs.spec as { type?: string } | undefined)?.type !== "LoadBalancer") return {};
+    const annotations = (args.inputs.metadata as { annotations?: Record<string, string> } | undefined)
+      ?.annotations;
+    if (annotations?.["pulumi.com/skipAwait"] === "true") return {};
+    const host = (Number.parseInt(ctx.hex(`${args.name}/lb`, 2), 16) % 250) + 1;
+    return { status: { loadBalancer: { ingress: [{ ip: `203.0.113.${host}` }] } } };
+  },
   // The AWS Load Balancer Controller writes the ALB's DNS name into an `alb` Ingress's status; other
   // classes get none here (no controller to simulate).
   // With pulumi.com/skipAwait the provider returns the object as the create answered it, before any

@@ -34,3 +34,5 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 export NGINX
 log "$("$NGINX" -v 2>&1)"
 timeout 600 node_modules/.bin/tsx --test app/test/proxy/rolling-replace.test.ts
+# Issue 31: trace continuity through nginx (same trace id in nginx's log, the app's span and its log).
+timeout 300 node_modules/.bin/tsx --test app/test/proxy/trace-continuity.test.ts
