@@ -1129,7 +1129,13 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.deepEqual(warnings, []);
     assert.deepEqual(config, {
       platform: "ecs",
-      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: true },
+      image: {
+        platform: "linux/amd64",
+        retainRepository: true,
+        pullAccountIds: [],
+        buildCache: true,
+        protection: { protect: false, retainOnDelete: false },
+      },
       ecs: {
         app: { commit: "unknown", logLevel: "debug" },
         scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
@@ -1141,6 +1147,7 @@ describe("parseConfig accepts the committed stacks", () => {
         containerInsights: false,
         capacityType: "SPOT",
         monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
+        protection: { protect: false, retainOnDelete: false },
       },
     });
   });
@@ -1149,7 +1156,14 @@ describe("parseConfig accepts the committed stacks", () => {
     const { config, warnings } = parse(raw({ stack: "prod" }), "prod");
     assert.deepEqual(config, {
       platform: "eks",
-      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: false },
+      image: {
+        platform: "linux/amd64",
+        retainRepository: true,
+        pullAccountIds: [],
+        buildCache: false,
+        // prodGrade: the repository is protected and retained (issue 27).
+        protection: { protect: true, retainOnDelete: true },
+      },
       eks: {
         app: { commit: "unknown", logLevel: "info" },
         scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
@@ -1191,6 +1205,7 @@ describe("parseConfig accepts the committed stacks", () => {
         networkPolicy: { namespaces: [], cidrs: [] },
         clusterLogTypes: ["audit", "authenticator"],
         logRetentionDays: 30,
+        protection: { protect: true, retainOnDelete: true },
       },
     });
     // The committed API endpoint CIDR is a placeholder: preview says so.
@@ -1221,6 +1236,7 @@ describe("parseConfig accepts the committed stacks", () => {
       containerInsights: true,
       capacityType: "ON_DEMAND",
       monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
+      protection: { protect: true, retainOnDelete: true },
     });
   });
 
@@ -1265,6 +1281,7 @@ describe("parseConfig accepts the committed stacks", () => {
       retainRepository: true,
       pullAccountIds: [],
       buildCache: false,
+      protection: { protect: true, retainOnDelete: true },
     });
     const { app, scaling, network, ...eks } = config.eks;
     assert.deepEqual(eks, {
@@ -1305,6 +1322,7 @@ describe("parseConfig accepts the committed stacks", () => {
       networkPolicy: { namespaces: [], cidrs: ["10.0.0.0/24"] },
       clusterLogTypes: ["audit", "authenticator", "api", "scheduler"],
       logRetentionDays: 14,
+      protection: { protect: true, retainOnDelete: true },
     });
   });
 
@@ -1337,6 +1355,7 @@ describe("parseConfig accepts the committed stacks", () => {
       pullAccountIds: [],
       // Pulumi.dev.yaml's; with a prebuilt image nothing is built, so it changes nothing.
       buildCache: true,
+      protection: { protect: false, retainOnDelete: false },
     });
     assert.equal(config.ecs.loadBalancer.certificateArn, CERT);
     assert.deepEqual(config.ecs.task, { cpu: 16384, memory: 122880 });

@@ -1,4 +1,4 @@
-import type { AppSettings, ScalingSettings } from "../facts";
+import { type AppSettings, type ScalingSettings, stateProtection } from "../facts";
 import type { ConfigKey, Values } from "./keys";
 import { CONFIG_KEYS, fullKey } from "./keys";
 import { show } from "./schema";
@@ -75,6 +75,7 @@ export function imageConfig(v: Valid): ImageConfig {
     retainRepository: v.retainImageRepository,
     pullAccountIds: v.imagePullAccountIds,
     buildCache: v.imageBuildCache,
+    protection: stateProtection(v.prodGrade),
   };
 }
 

@@ -23,6 +23,7 @@ import * as image from "./image";
 import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
+import * as protection from "./protection";
 import * as s3 from "./s3";
 import * as vpc from "./vpc";
 
@@ -81,6 +82,7 @@ export {
   zoneSpreadMatchesReplicas,
 } from "./kubernetes-availability";
 export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
+export { statefulResourcesProtected } from "./protection";
 export { s3BucketHardened } from "./s3";
 export { vpcDefaultSecurityGroupClosed, vpcFlowLogsEnabled } from "./vpc";
 
@@ -136,4 +138,5 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   kubernetes.networkPolicyNamedSources,
   observability.alarmNotifies,
   observability.ecsDeploymentAlarmsRollback,
+  protection.statefulResourcesProtected,
 ];

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   type AppSettings,
   DEFAULT_CLUSTER_DOMAIN,
+  delegatedPaths,
   type ScalingSettings,
   type ServiceType,
 } from "../../facts";
@@ -512,7 +513,7 @@ function createDeployment(
         },
       },
     },
-    { ...w.opts, ignoreChanges: ["spec.replicas"], dependsOn: pod.dependsOn },
+    { ...w.opts, ignoreChanges: delegatedPaths("deploymentReplicas"), dependsOn: pod.dependsOn },
   );
 }
 
