@@ -45,6 +45,11 @@ function configString(value: unknown): string {
 export interface RunOptions {
   /** The committed stack file to start from: `Pulumi.<stack>.yaml`. */
   stack: string;
+  /**
+   * The stack file's `config` as given, instead of reading `Pulumi.<stack>.yaml`: a stack CI derives
+   * and writes just before `pulumi up` (tools/pr-stack's `pr-<n>`), never committed.
+   */
+  stackConfig?: Record<string, unknown>;
   /** Plain overrides; keys with or without the `fastify-deploy:` namespace (`aws:region` as is). */
   config?: Record<string, unknown>;
   /** Overrides set as secrets (`pulumi config set --secret`). */
@@ -96,7 +101,7 @@ export function assembleConfig(options: RunOptions): AssembledConfig {
   const qualify = (key: string): string => (key.includes(":") ? key : `${project.name}:${key}`);
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
-  for (const [key, value] of Object.entries(readStackConfig(options.stack))) {
+  for (const [key, value] of Object.entries(options.stackConfig ?? readStackConfig(options.stack))) {
     if (value !== null && typeof value === "object" && "secure" in value) {
       throw new Error(
         `harness: ${key} in Pulumi.${options.stack}.yaml is encrypted; pass it with \`secrets\``,
