@@ -174,18 +174,8 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const privateTasks = args.network.natGateways !== "none";
     const account = lookupAwsAccount(this);
 
-    const vpc = createNetwork(
-      "EcsPlatform",
-      name,
-      {
-        network: args.network,
-        subnets: ecsSubnetMasks(privateTasks),
-        tags,
-        account,
-        protection: args.protection,
-      },
-      this,
-    );
+    const networkArgs = { network: args.network, subnets: ecsSubnetMasks(privateTasks), tags, account };
+    const vpc = createNetwork("EcsPlatform", name, { ...networkArgs, protection: args.protection }, this);
     const securityGroups = createSecurityGroups(name, vpc, args.loadBalancer, tags, this);
     const edge = createEdge(name, args.loadBalancer, tags, account, this);
     const { alb, targetGroup, listeners } = createLoadBalancer(
