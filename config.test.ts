@@ -1478,6 +1478,23 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.equal(off.config.platform === "kubernetes" && off.config.kubernetes.syntheticClient, undefined);
   });
 
+  it("prodGrade protects the image repository on ecs and eks only, where the key applies (issue 27)", () => {
+    const on = { protect: true, retainOnDelete: true };
+    const off = { protect: false, retainOnDelete: false };
+    assert.deepEqual(parse(raw(prodEcs())).config.image.protection, on);
+    assert.deepEqual(parse(raw({ stack: "prod" }), "prod").config.image.protection, on);
+    assert.deepEqual(parse(raw({ stack: "dev" })).config.image.protection, off);
+    const k8s = parse(
+      raw({ config: { platform: "kubernetes", prodGrade: true }, secrets: { kubeconfig: KUBECONFIG } }),
+    );
+    assert.ok(
+      k8s.warnings.includes(
+        "fastify-deploy:prodGrade is set but has no effect on platform kubernetes (it applies to ecs, eks)",
+      ),
+    );
+    assert.deepEqual(k8s.config.image.protection, off);
+  });
+
   it("retainImageRepository false on a stack that builds nothing warns", () => {
     const { warnings } = parse(raw({ config: { imageUri: IMAGE, retainImageRepository: false } }));
     assert.deepEqual(warnings, [

@@ -75,7 +75,8 @@ export function imageConfig(v: Valid): ImageConfig {
     retainRepository: v.retainImageRepository,
     pullAccountIds: v.imagePullAccountIds,
     buildCache: v.imageBuildCache,
-    protection: stateProtection(v.prodGrade),
+    // prodGrade is an ecs/eks key (it has no effect elsewhere, and config says so).
+    protection: stateProtection(v.prodGrade && CONFIG_KEYS.prodGrade.platforms.includes(v.platform)),
   };
 }
 
