@@ -120,6 +120,39 @@ describe("drift classifier on recorded preview JSON (pulumi/pulumi pkg/display/j
     });
   });
 
+  it("a refresh step with states but no diff: the differing top-level properties are the paths", () => {
+    const svc = "urn:pulumi:dev::fastify-deploy::x:y:EcsPlatform$aws:ecs/service:Service::app-service";
+    const sg =
+      "urn:pulumi:dev::fastify-deploy::x:y:EcsPlatform$aws:ec2/securityGroup:SecurityGroup::app-alb-sg";
+    const state = (outputs: Record<string, unknown>) => ({ outputs });
+    const result = classify({
+      steps: [
+        {
+          op: "refresh",
+          urn: svc,
+          oldState: state({ desiredCount: 1, name: "s" }),
+          newState: state({ desiredCount: 3, name: "s" }),
+        },
+        {
+          op: "refresh",
+          urn: sg,
+          oldState: state({ description: "alb" }),
+          newState: state({ description: "edited" }),
+        },
+        {
+          op: "refresh",
+          urn: sg.replace("alb-sg", "task-sg"),
+          oldState: state({ a: 1 }),
+          newState: state({ a: 1 }),
+        },
+      ],
+    });
+    assert.deepEqual(brief(result), {
+      real: [["app-alb-sg", "update", ["description"], []]],
+      delegated: [["app-service", ["desiredCount"]]],
+    });
+  });
+
   it("the issue body lists the real drift only; the CLI writes it and prints the count", () => {
     const result = classify(load("ecs-real.json"));
     const body = renderIssue("dev", result, "https://github.com/o/r/actions/runs/1");

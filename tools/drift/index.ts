@@ -18,7 +18,8 @@
  * - create (the resource vanished and would be recreated) and delete are real;
  * - an update or refresh is delegated when every changed path is covered by a delegated entry for
  *   that resource (a path equal to, or below, a delegated path), real otherwise; without a
- *   detailedDiff the top-level diffReasons are the paths (coarser: `spec` is not `spec.replicas`).
+ *   detailedDiff the top-level diffReasons are the paths (coarser: `spec` is not `spec.replicas`),
+ *   and without either, the top-level keys whose values differ between oldState and newState.
  */
 import { DELEGATED_FIELDS, type DelegatedField } from "../../facts/delegated";
 
@@ -81,9 +82,27 @@ function delegatedEntries(type: string, name: string): DelegatedField[] {
   );
 }
 
+/** A state's property map (`outputs`, else `inputs`) as apitype.ResourceV3 serializes it. */
+function properties(state: unknown): Record<string, unknown> | undefined {
+  if (state === null || typeof state !== "object") return undefined;
+  const s = state as { outputs?: Record<string, unknown>; inputs?: Record<string, unknown> };
+  return s.outputs ?? s.inputs;
+}
+
+/**
+ * The changed property paths: the detailed diff's keys, else the diff reasons; else, for a step that
+ * carries both states and nothing more (a refresh step of a CLI that sends no diff), the top-level
+ * keys whose values differ between them, so an unannotated change is never read as "no change".
+ */
 function changedPaths(step: PreviewStep): string[] {
   const detailed = Object.keys(step.detailedDiff ?? {});
-  return detailed.length > 0 ? detailed : [...(step.diffReasons ?? [])];
+  if (detailed.length > 0) return detailed;
+  if ((step.diffReasons ?? []).length > 0) return [...(step.diffReasons ?? [])];
+  const [before, after] = [properties(step.oldState), properties(step.newState)];
+  if (before === undefined || after === undefined) return [];
+  return [...new Set([...Object.keys(before), ...Object.keys(after)])].filter(
+    (key) => JSON.stringify(before[key]) !== JSON.stringify(after[key]),
+  );
 }
 
 function kindOf(op: string): DriftKind | "update" | undefined {
