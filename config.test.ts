@@ -1133,7 +1133,13 @@ describe("parseConfig accepts the committed stacks", () => {
     assert.deepEqual(warnings, []);
     assert.deepEqual(config, {
       platform: "ecs",
-      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: true },
+      image: {
+        platform: "linux/amd64",
+        retainRepository: true,
+        pullAccountIds: [],
+        buildCache: true,
+        protection: { protect: false, retainOnDelete: false },
+      },
       ecs: {
         app: { commit: "unknown", logLevel: "debug", tracing: { mode: "off" } },
         scaling: { desiredCount: 1, minCount: 1, maxCount: 2, targetCpuUtilization: 60 },
@@ -1145,6 +1151,7 @@ describe("parseConfig accepts the committed stacks", () => {
         containerInsights: false,
         capacityType: "SPOT",
         monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
+        protection: { protect: false, retainOnDelete: false },
       },
     });
   });
@@ -1153,7 +1160,14 @@ describe("parseConfig accepts the committed stacks", () => {
     const { config, warnings } = parse(raw({ stack: "prod" }), "prod");
     assert.deepEqual(config, {
       platform: "eks",
-      image: { platform: "linux/amd64", retainRepository: true, pullAccountIds: [], buildCache: false },
+      image: {
+        platform: "linux/amd64",
+        retainRepository: true,
+        pullAccountIds: [],
+        buildCache: false,
+        // prodGrade: the repository is protected and retained (issue 27).
+        protection: { protect: true, retainOnDelete: true },
+      },
       eks: {
         app: { commit: "unknown", logLevel: "info", tracing: { mode: "off" } },
         scaling: { desiredCount: 3, minCount: 3, maxCount: 12, targetCpuUtilization: 60 },
@@ -1195,6 +1209,7 @@ describe("parseConfig accepts the committed stacks", () => {
         networkPolicy: { namespaces: [], cidrs: [] },
         clusterLogTypes: ["audit", "authenticator"],
         logRetentionDays: 30,
+        protection: { protect: true, retainOnDelete: true },
       },
     });
     // The committed API endpoint CIDR is a placeholder: preview says so.
@@ -1225,6 +1240,7 @@ describe("parseConfig accepts the committed stacks", () => {
       containerInsights: true,
       capacityType: "ON_DEMAND",
       monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
+      protection: { protect: true, retainOnDelete: true },
     });
   });
 
@@ -1269,6 +1285,7 @@ describe("parseConfig accepts the committed stacks", () => {
       retainRepository: true,
       pullAccountIds: [],
       buildCache: false,
+      protection: { protect: true, retainOnDelete: true },
     });
     const { app, scaling, network, ...eks } = config.eks;
     assert.deepEqual(eks, {
@@ -1309,6 +1326,7 @@ describe("parseConfig accepts the committed stacks", () => {
       networkPolicy: { namespaces: [], cidrs: ["10.0.0.0/24"] },
       clusterLogTypes: ["audit", "authenticator", "api", "scheduler"],
       logRetentionDays: 14,
+      protection: { protect: true, retainOnDelete: true },
     });
   });
 
@@ -1341,6 +1359,7 @@ describe("parseConfig accepts the committed stacks", () => {
       pullAccountIds: [],
       // Pulumi.dev.yaml's; with a prebuilt image nothing is built, so it changes nothing.
       buildCache: true,
+      protection: { protect: false, retainOnDelete: false },
     });
     assert.equal(config.ecs.loadBalancer.certificateArn, CERT);
     assert.deepEqual(config.ecs.task, { cpu: 16384, memory: 122880 });
@@ -1461,6 +1480,23 @@ describe("parseConfig accepts the committed stacks", () => {
       raw({ config: { platform: "kubernetes", syntheticCheck: false }, secrets: { kubeconfig: KUBECONFIG } }),
     );
     assert.equal(off.config.platform === "kubernetes" && off.config.kubernetes.syntheticClient, undefined);
+  });
+
+  it("prodGrade protects the image repository on ecs and eks only, where the key applies (issue 27)", () => {
+    const on = { protect: true, retainOnDelete: true };
+    const off = { protect: false, retainOnDelete: false };
+    assert.deepEqual(parse(raw(prodEcs())).config.image.protection, on);
+    assert.deepEqual(parse(raw({ stack: "prod" }), "prod").config.image.protection, on);
+    assert.deepEqual(parse(raw({ stack: "dev" })).config.image.protection, off);
+    const k8s = parse(
+      raw({ config: { platform: "kubernetes", prodGrade: true }, secrets: { kubeconfig: KUBECONFIG } }),
+    );
+    assert.ok(
+      k8s.warnings.includes(
+        "fastify-deploy:prodGrade is set but has no effect on platform kubernetes (it applies to ecs, eks)",
+      ),
+    );
+    assert.deepEqual(k8s.config.image.protection, off);
   });
 
   it("retainImageRepository false on a stack that builds nothing warns", () => {

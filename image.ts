@@ -5,7 +5,7 @@ import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import type { ImagePlatform } from "./facts";
-import { ECR_PULL_ACTIONS, ecrImage } from "./facts";
+import { ECR_PULL_ACTIONS, ecrImage, holdsData, type StateProtection } from "./facts";
 import { awsTags } from "./platforms/aws";
 
 /**
@@ -277,6 +277,8 @@ export interface AppImageArgs {
    * trusts", moby/moby#26065; GHSA-xw73-rw38-6vjc; both read 2026-12-07). Dev turns it on for speed.
    */
   buildCache: boolean;
+  /** A prod-grade stack's repository is protected and retained (facts/protection.ts). */
+  protection: StateProtection;
 }
 
 /**
@@ -320,7 +322,7 @@ function createRepository(name: string, args: AppImageArgs, parent: pulumi.Resou
   // Destroy completes either way: the docker provider never deletes pushed tags (its Delete is a
   // no-op), and ECR refuses to delete a repository that still holds images unless forced
   // (terraform-provider-aws ecr/repository.go passes force_delete from state to DeleteRepository).
-  const keep = { parent, retainOnDelete: retain };
+  const keep = { parent, retainOnDelete: retain, ...holdsData(args.protection) };
   const repository = new aws.ecr.Repository(
     `${name}-repo`,
     {

@@ -1,4 +1,4 @@
-import type { AppSettings, ScalingSettings } from "../facts";
+import { type AppSettings, type ScalingSettings, stateProtection } from "../facts";
 import type { ConfigKey, Values } from "./keys";
 import { CONFIG_KEYS, fullKey } from "./keys";
 import { show } from "./schema";
@@ -77,6 +77,8 @@ export function imageConfig(v: Valid): ImageConfig {
     retainRepository: v.retainImageRepository,
     pullAccountIds: v.imagePullAccountIds,
     buildCache: v.imageBuildCache,
+    // prodGrade is an ecs/eks key (it has no effect elsewhere, and config says so).
+    protection: stateProtection(v.prodGrade && CONFIG_KEYS.prodGrade.platforms.includes(v.platform)),
   };
 }
 

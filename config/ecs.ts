@@ -1,4 +1,4 @@
-import { FARGATE_MEMORY_BY_CPU } from "../facts";
+import { FARGATE_MEMORY_BY_CPU, stateProtection } from "../facts";
 import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, type PlatformModule, scalingSettings } from "./common";
 import { fullKey } from "./keys";
@@ -33,5 +33,6 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     containerInsights: v.containerInsights,
     capacityType: v.capacityType,
     monitoring: monitoringSettings(v),
+    protection: stateProtection(v.prodGrade),
   }),
 };

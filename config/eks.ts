@@ -14,6 +14,7 @@ import {
   isKubernetesVersion,
   KNOWN_KUBERNETES_VERSIONS,
   SUPPORT_WARNING_DAYS,
+  stateProtection,
 } from "../facts";
 import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, minDesiredMax, type PlatformModule, scalingSettings, type Valid } from "./common";
@@ -95,6 +96,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     ...gatewaySettings(v, v.domainName),
     clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
     logRetentionDays: v.logRetentionDays,
+    protection: stateProtection(v.prodGrade),
   }),
 };
 

@@ -1,4 +1,4 @@
-import type { ImagePlatform, Platform } from "../facts";
+import type { ImagePlatform, Platform, StateProtection } from "../facts";
 import type { PlatformConfig } from "../platforms";
 
 /**
@@ -17,6 +17,8 @@ export interface ImageConfig {
   pullAccountIds: string[];
   /** Build from, and push, the stack's mutable `:buildcache` image (off: no cache repository). */
   buildCache: boolean;
+  /** protect/retainOnDelete on the repository of a prod-grade stack (facts/protection.ts). */
+  protection: StateProtection;
 }
 
 export type StackConfig = PlatformConfig & { image: ImageConfig };

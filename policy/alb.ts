@@ -149,11 +149,11 @@ export const albIngressHardened = resourcePolicy(
 const PROD_GRADE = `${PROD_GRADE_TAG.key}=${PROD_GRADE_TAG.value}`;
 const WEB_ACL_ASSOCIATION = "aws:wafv2/webAclAssociation:WebAclAssociation";
 
-const isProdGradeAlb = (props: Props): boolean =>
+export const isProdGradeAlb = (props: Props): boolean =>
   asObject(props.tags)[PROD_GRADE_TAG.key] === PROD_GRADE_TAG.value;
 
 /** A prod-grade ALB Ingress's annotations (undefined: not an ALB Ingress of a prod-grade stack). */
-function prodGradeIngress(props: Props): ((key: string) => string) | undefined {
+export function prodGradeIngress(props: Props): ((key: string) => string) | undefined {
   const annotations = asObject(asObject(props.metadata).annotations) as Record<string, unknown>;
   const a = (key: string): string => String(annotations[`${ALB_ANNOTATION}${key}`] ?? "");
   return a("tags").split(",").includes(PROD_GRADE) ? a : undefined;

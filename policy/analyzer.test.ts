@@ -279,6 +279,15 @@ describe("policy pack over the analyzer protocol (started like the engine starts
         (i.spec as Record<string, unknown>).maxUnavailable = 0;
       },
     },
+    // A resource option, not an input (issue 27): the engine sends `protect` in AnalyzerResourceOptions.
+    {
+      from: "prod/eks",
+      type: "aws:kms/key:Key",
+      name: /^app-secrets-key$/,
+      expect: p.statefulResourcesProtected,
+      mutate: () => {},
+      unprotect: true,
+    },
   ];
 
   for (const b of breaches) {
@@ -289,7 +298,9 @@ describe("policy pack over the analyzer protocol (started like the engine starts
         (r) => r.type === b.type && (b.name === undefined || b.name.test(r.name)),
       );
       assert.ok(target, `no ${b.type} recorded`);
-      const changed = mutated(resources, target, b.mutate);
+      const changed = mutated(resources, target, b.mutate).map((r) =>
+        r.urn === target.urn && "unprotect" in b ? { ...r, protect: false } : r,
+      );
       const overGrpc = await analyzeOverGrpc(client, changed);
       assert.deepEqual(overGrpc.map(key).sort(), await inProcess(changed));
       const hit = overGrpc.filter((d) => d.policy === b.expect.name);

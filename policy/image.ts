@@ -9,7 +9,7 @@ import { asArray, asObject, containersOf, DIGEST_PINNED, podSpecOf } from "./rul
 
 const ECR_REPOSITORY = "aws:ecr/repository:Repository";
 /** Build-cache repositories are mutable on purpose and never deployed from (the root's image.ts). */
-const isBuildCacheRepository = (name: string): boolean => /-cache-repo$/.test(name);
+export const isBuildCacheRepository = (name: string): boolean => /-cache-repo$/.test(name);
 
 export const ecrRepositoryHardened = resourcePolicy(
   "ecr-repository-hardened",

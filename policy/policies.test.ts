@@ -16,6 +16,7 @@ import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
 import * as p from "./policies";
+import * as protection from "./protection";
 import * as s3 from "./s3";
 import { evaluate, isPolicy, policiesOf, type Recorded, recorded, type Violation } from "./testing";
 import * as tracing from "./tracing";
@@ -37,6 +38,7 @@ const DOMAINS = {
   s3,
   vpc,
   tracing,
+  protection,
 };
 
 const COMMITTED = STACKS.flatMap((stack) => PLATFORMS.map((platform): Recorded => `${stack}/${platform}`));

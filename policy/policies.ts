@@ -23,6 +23,7 @@ import * as image from "./image";
 import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
+import * as protection from "./protection";
 import * as s3 from "./s3";
 import * as tracing from "./tracing";
 import * as vpc from "./vpc";
@@ -88,6 +89,7 @@ export {
   zoneSpreadMatchesReplicas,
 } from "./kubernetes-availability";
 export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
+export { statefulResourcesProtected } from "./protection";
 export { s3BucketHardened } from "./s3";
 export { tracingExporterPermitted } from "./tracing";
 export { vpcDefaultSecurityGroupClosed, vpcFlowLogsEnabled } from "./vpc";
@@ -146,4 +148,5 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   observability.alarmNotifies,
   observability.ecsDeploymentAlarmsRollback,
   tracing.tracingExporterPermitted,
+  protection.statefulResourcesProtected,
 ];

@@ -14,8 +14,9 @@
  * - stack policies get each resource's `dependencies` (dependsOn and input sources, as the harness
  *   records them), as the engine sends them; `propertyDependencies` stay empty.
  *
- * What the harness cannot give: resource options (protect, ignoreChanges, additionalSecretOutputs,
- * custom timeouts), so `opts` holds the engine's zero values; policies fall back to matching ids/ARNs.
+ * Resource options: `protect` as the harness recorded it (issue 27); the rest (ignoreChanges,
+ * additionalSecretOutputs, custom timeouts) hold the engine's zero values; policies fall back to
+ * matching ids/ARNs.
  *
  * Below the adapter, what the policy test files (policies.test.ts and one per domain module) share:
  * the recorded programs, and the two tables every policy appears in, a rejected fixture and a mutated
@@ -66,7 +67,7 @@ const typeOf = (resourceClass: unknown): string | undefined => {
 /** The options the adapter shows policies (policy/analyzer.test.ts sends the same over gRPC). */
 export function options(resource: RecordedResource): PolicyResourceOptions {
   return {
-    protect: false,
+    protect: resource.protect ?? false,
     ignoreChanges: [],
     aliases: [],
     customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
@@ -343,6 +344,8 @@ export interface Mutation {
   type: string;
   name?: RegExp;
   mutate: (inputs: Json) => void;
+  /** Resource options set on the target after `mutate` (e.g. `{ protect: false }`), as the engine would send them. */
+  options?: Pick<RecordedResource, "protect">;
 }
 
 /** The first container of a recorded Deployment. */
@@ -366,7 +369,10 @@ export function describeMutations(module: object, mutations: readonly Mutation[]
         );
         assert.ok(target, `no ${m.type} ${m.name ?? ""} recorded`);
         assert.deepEqual(await check(m.policy, resources), [], "passes before the mutation");
-        const after = await evaluate([m.policy], mutated(resources, target, m.mutate));
+        const edited = mutated(resources, target, m.mutate).map((r) =>
+          r.urn === target.urn && m.options ? { ...r, ...m.options } : r,
+        );
+        const after = await evaluate([m.policy], edited);
         assert.ok(after.length > 0, `${m.policy.name} did not notice`);
         const urns = new Set(resources.map((r) => r.urn));
         assert.ok(

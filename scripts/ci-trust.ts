@@ -14,6 +14,8 @@ import { parse as parseYaml } from "yaml";
  * - a job that names an environment sends `repo:ORG/REPO:environment:NAME`, whatever the trigger;
  * - otherwise a `pull_request` run sends `repo:ORG/REPO:pull_request`;
  * - otherwise a branch run (push, workflow_dispatch) sends `repo:ORG/REPO:ref:refs/heads/BRANCH`;
+ * - a scheduled run runs on the default branch (GitHub docs, "Events that trigger workflows",
+ *   `schedule`, read 2026-12-07), here main: `ref:refs/heads/main`;
  * - a `:` inside a value is sent as `%3A`;
  * - repositories created, renamed or transferred after 2026-07-15 (or opted in) send the ID form
  *   `repo:OWNER@OWNER-ID/REPO@REPO-ID:…` instead.
@@ -80,6 +82,8 @@ export const environmentOf = (job: Job): string | undefined =>
   typeof job.environment === "string" ? job.environment : job.environment?.name;
 
 const MAIN_ONLY = "github.ref == 'refs/heads/main'";
+/** The repository's default branch, where scheduled workflows run. */
+const DEFAULT_BRANCH = "main";
 
 /**
  * The part of `sub` after `repo:<owner>/<repo>:` each run of `job` sends, one per distinct claim.
@@ -105,6 +109,8 @@ export function subjectSuffixes(wf: Workflow, job: Job): string[] {
         );
       }
       suffixes.add("ref:refs/heads/main");
+    } else if (trigger === "schedule") {
+      suffixes.add(`ref:refs/heads/${DEFAULT_BRANCH}`);
     } else {
       throw new Error(`no subject rule for the ${trigger} trigger here`);
     }

@@ -267,6 +267,15 @@ function settings(r: RecordedResource): string {
   return parts.length > 0 ? `  ${parts.join("  ")}` : "";
 }
 
+/**
+ * The options that keep a resource through `pulumi destroy` or a replacement (issue 27): `[protect]`
+ * (the engine refuses to delete it) and `[retainOnDelete]` (a delete only forgets it), at the line's end.
+ */
+function guards(r: RecordedResource): string {
+  const marks = [r.protect && "[protect]", r.retainOnDelete && "[retainOnDelete]"].filter(Boolean);
+  return marks.length > 0 ? `  ${marks.join(" ")}` : "";
+}
+
 export function renderPlan(run: ProgramRun): string {
   const lines: string[] = [];
   const children = new Map<string | undefined, RecordedResource[]>();
@@ -282,7 +291,7 @@ export function renderPlan(run: ProgramRun): string {
     list.forEach((r, i) => {
       const last = i === list.length - 1;
       lines.push(
-        `${prefix}${parent === undefined ? "" : last ? "└─ " : "├─ "}${r.type}  ${r.name}${settings(r)}`,
+        `${prefix}${parent === undefined ? "" : last ? "└─ " : "├─ "}${r.type}  ${r.name}${settings(r)}${guards(r)}`,
       );
       walk(r.urn, parent === undefined ? "" : `${prefix}${last ? "   " : "│  "}`);
     });

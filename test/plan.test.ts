@@ -77,6 +77,24 @@ describe("npm run plan", () => {
     assert.doesNotMatch(off.out, /dashboardUrl: ""/);
   });
 
+  it("prod: protect on every resource that holds state or identity, retainOnDelete on those holding data (issue 27)", async () => {
+    const result = await plan(["prod"]);
+    assert.equal(result.code, 0, result.err);
+    for (const pattern of [
+      /aws:ecr\/repository:Repository {2}app-repo .*\[protect\] \[retainOnDelete\]$/m,
+      /aws:kms\/key:Key {2}app-secrets-key .*\[protect\] \[retainOnDelete\]$/m,
+      /aws:cloudwatch\/logGroup:LogGroup {2}app-control-plane-logs .*\[protect\] \[retainOnDelete\]$/m,
+      /aws:cloudwatch\/logGroup:LogGroup {2}app-flow-logs .*\[protect\] \[retainOnDelete\]$/m,
+      /aws:s3\/bucket:Bucket {2}app-access-logs .*\[protect\] \[retainOnDelete\]$/m,
+      /awsx:ec2:Vpc {2}app-vpc {2}cidrBlock=.* {2}\[protect\]$/m,
+      /eks:index:Cluster {2}app-cluster {2}version=.* {2}\[protect\]$/m,
+    ]) {
+      assert.match(result.out, pattern);
+    }
+    // dev is not prod-grade: nothing is protected.
+    assert.doesNotMatch((await plan(["dev"])).out, /\[protect\]/);
+  });
+
   it("applies --set overrides", async () => {
     const result = await plan([
       "dev",
@@ -148,11 +166,11 @@ describe("npm run plan", () => {
       "log shipping, no nodes/proxy grant",
     );
     has(
-      /aws:cloudwatch\/logGroup:LogGroup {2}app-control-plane-logs {2}name=\/aws\/eks\/fastify-deploy-prod\/cluster {2}retentionInDays=30$/,
+      /aws:cloudwatch\/logGroup:LogGroup {2}app-control-plane-logs {2}name=\/aws\/eks\/fastify-deploy-prod\/cluster {2}retentionInDays=30 {2}\[protect\] \[retainOnDelete\]$/,
       "control-plane log group",
     );
     has(
-      /aws:cloudwatch\/logGroup:LogGroup {2}app-container-logs {2}name=\/aws\/eks\/fastify-deploy-prod\/containers {2}retentionInDays=30$/,
+      /aws:cloudwatch\/logGroup:LogGroup {2}app-container-logs {2}name=\/aws\/eks\/fastify-deploy-prod\/containers {2}retentionInDays=30 {2}\[protect\] \[retainOnDelete\]$/,
       "container log group",
     );
     has(/app-bastion-instance .*userDataReplaceOnChange=true/, "bastion follows the version");

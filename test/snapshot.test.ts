@@ -24,6 +24,7 @@ function snapshot(run: ProgramRun): unknown {
       custom: r.custom,
       dependencies: [...(r.dependencies ?? [])].sort(),
       retainOnDelete: r.retainOnDelete,
+      protect: r.protect,
       aliases: r.aliases,
       ignoreChanges: r.ignoreChanges,
       deleteBeforeReplace: r.deleteBeforeReplace,

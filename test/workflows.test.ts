@@ -21,6 +21,7 @@ import {
   type Workflow,
 } from "../scripts/ci-trust";
 import { main as plan } from "../scripts/plan";
+import { issueTitle } from "../tools/drift";
 import { ROOT } from "../tools/harness";
 
 const WORKFLOWS = path.join(ROOT, ".github/workflows");
@@ -112,18 +113,39 @@ const TRUSTED =
 const UNTRUSTED =
   "github.event.pull_request.head.repo.full_name != github.repository || github.actor == 'dependabot[bot]'";
 
+/**
+ * `if` that runs only on a same-repository, non-Dependabot pull request: the TRUSTED clause alone, or
+ * ANDed with one parenthesized condition (issue 27's pull-request stacks: `TRUSTED && (…)`); `a && b ||
+ * c` would not be, so only that exact shape counts.
+ */
+const trusted = (condition: string | undefined): boolean => {
+  if (condition === TRUSTED) return true;
+  const group = condition?.startsWith(`${TRUSTED} && (`) ? condition.slice(TRUSTED.length + 4) : undefined;
+  return group !== undefined && balanced(group);
+};
+/** `(…)` is one parenthesized group: its first parenthesis closes at its end. */
+function balanced(group: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < group.length; i++) {
+    depth += group[i] === "(" ? 1 : group[i] === ")" ? -1 : 0;
+    if (depth === 0) return i === group.length - 1;
+  }
+  return false;
+}
+
 /** (1) Fork and Dependabot pull requests: no OIDC token, secrets or write token (GitHub docs,
  * "Troubleshooting Dependabot on GitHub Actions", read 2026-12-07). */
 const forkSafe: Rule = (wfs) => {
   const problems: string[] = [];
   for (const { file, name, job: j, wf } of jobsOf(wfs)) {
+    if ("pull_request_target" in wf.on) problems.push(`${file}: pull_request_target runs with secrets`);
     if (!("pull_request" in wf.on)) continue;
     const usesSecrets = JSON.stringify(j).includes("secrets.");
-    if ((holdsCredentials(j) || usesSecrets) && j.if !== TRUSTED) {
+    if ((holdsCredentials(j) || usesSecrets) && !trusted(j.if)) {
       problems.push(`${file} ${name}: needs credentials but runs on fork/Dependabot pull requests`);
     }
     for (const step of stepsUsing(j, "marocchino/sticky-pull-request-comment")) {
-      if (step.if !== TRUSTED && j.if !== TRUSTED)
+      if (!trusted(step.if) && !trusted(j.if))
         problems.push(`${file} ${name}: comments with a read-only token`);
     }
   }
@@ -133,9 +155,12 @@ const forkSafe: Rule = (wfs) => {
       (j) => j.if === UNTRUSTED && (j.steps ?? []).some((s) => /GITHUB_STEP_SUMMARY/.test(s.run ?? "")),
     );
     if (!reason) problems.push(`${file}: no job says why the preview was skipped`);
-    const tests = Object.values(wf.jobs).find(runsTests);
-    if (!tests || tests.if !== undefined) problems.push(`${file}: the tests must run on every pull request`);
   }
+  // preview.yml runs them (its `required` check gates the merge); a second pull-request workflow
+  // (pr-stack.yml) need not run them again.
+  const tests = Object.values(wfs["preview.yml"]?.jobs ?? {}).find(runsTests);
+  if (!tests || tests.if !== undefined)
+    problems.push("preview.yml: the tests must run on every pull request");
   return problems;
 };
 
@@ -218,6 +243,22 @@ const shaPinned: Rule = (wfs) => {
   return problems;
 };
 
+/**
+ * A `run` script that does nothing but run the Pulumi CLI (issue 27's drift and sweep steps): every
+ * line a `pulumi` command (optionally fed a variable through `printf '%s' "$VAR" |`) or the `while
+ * read` loop around one. Nothing else (npm, npx, node: install scripts, the program) runs beside them.
+ */
+const PULUMI_ONLY_LINE =
+  /^(?:(?:printf '%s' "\$[A-Z_]+" \| )?pulumi [a-z]|while read -r \w+; do$|done(?: < "[^"]+")?$)/;
+const pulumiOnly = (step: Step): boolean =>
+  step.uses === undefined &&
+  (step.run ?? "")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "")
+    .every((line) => PULUMI_ONLY_LINE.test(line)) &&
+  /^pulumi |\| pulumi /m.test((step.run ?? "").trim());
+
 /** No secrets in job-level env; in steps, only where the Pulumi CLI runs. */
 const secretsInSteps: Rule = (wfs) =>
   jobsOf(wfs).flatMap(({ file, name, job: j }) => [
@@ -225,7 +266,12 @@ const secretsInSteps: Rule = (wfs) =>
       .filter((k) => String(j.env?.[k]).includes("secrets."))
       .map((k) => `${file} ${name}: job env ${k} holds a secret`),
     ...(j.steps ?? [])
-      .filter((s) => JSON.stringify(s).includes("secrets.") && s.uses?.split("@")[0] !== "pulumi/actions")
+      .filter(
+        (s) =>
+          JSON.stringify(s).includes("secrets.") &&
+          s.uses?.split("@")[0] !== "pulumi/actions" &&
+          !pulumiOnly(s),
+      )
       .map((s) => `${file} ${name}: ${s.uses ?? s.run} sees a secret`),
   ]);
 
@@ -266,8 +312,15 @@ const mainOnly: Rule = (wfs) => {
 };
 
 describe("GitHub workflows", () => {
-  it("ci, preview and deploy exist", () => {
-    assert.deepEqual(files, ["ci.yml", "deploy.yml", "preview.yml"]);
+  it("ci, preview, deploy, and issue 27's pr-stack, pr-stack-sweep and drift exist", () => {
+    assert.deepEqual(files, [
+      "ci.yml",
+      "deploy.yml",
+      "drift.yml",
+      "pr-stack-sweep.yml",
+      "pr-stack.yml",
+      "preview.yml",
+    ]);
   });
 
   const ajv = new Ajv({ strict: false, allErrors: true });
@@ -354,11 +407,17 @@ describe("GitHub workflows", () => {
     assert.deepEqual(sent, {
       "deploy.yml dev": ["environment:dev"],
       "deploy.yml prod": ["environment:production"],
+      // Scheduled: the default branch (GitHub docs, "Events that trigger workflows", schedule).
+      "drift.yml drift": ["ref:refs/heads/main"],
+      "pr-stack-sweep.yml sweep": ["environment:pr-stacks"],
+      "pr-stack.yml destroy": ["environment:pr-stacks"],
+      "pr-stack.yml up": ["environment:pr-stacks"],
       "preview.yml preview": ["pull_request"],
     });
     // The rules themselves, against github/docs' examples.
     const wf = (on: Record<string, unknown>): Workflow => ({ on, jobs: {} });
     assert.deepEqual(subjectSuffixes(wf({ push: { branches: ["main"] } }), {}), ["ref:refs/heads/main"]);
+    assert.deepEqual(subjectSuffixes(wf({ schedule: [{ cron: "0 0 * * *" }] }), {}), ["ref:refs/heads/main"]);
     assert.deepEqual(subjectSuffixes(wf({ pull_request: null }), { environment: "Production:V1" }), [
       "environment:Production%3AV1",
     ]);
@@ -550,6 +609,12 @@ describe("GitHub workflows", () => {
         pulumiSteps(wf).flatMap(({ job: name, step }) => {
           const problems: string[] = [];
           if (step.with?.["pulumi-version"] !== sdk) problems.push(`${file} ${name}: CLI not ${sdk}`);
+          // Without a command the action only installs the CLI (issue 27's drift, sweep and destroy).
+          if (step.with?.command === undefined) {
+            if (Object.keys(step.with ?? {}).join() !== "pulumi-version")
+              problems.push(`${file} ${name}: an install-only step with other inputs`);
+            return problems;
+          }
           if (!/^\$\{\{ vars\.PULUMI_ORG \}\}\/fastify-deploy\//.test(String(step.with?.["stack-name"]))) {
             problems.push(`${file} ${name}: stack not org-qualified`);
           }
@@ -903,6 +968,300 @@ describe("GitHub workflows", () => {
     assert.equal(runStep(commentText, env).status, 0);
     assert.match(fs.readFileSync(posted, "utf8"), /No estimate from the base branch to compare with/);
     fs.rmSync(temp, { recursive: true, force: true });
+  });
+});
+
+/** A directory of stand-ins for `pulumi` and `gh` that log their arguments (one call a line) and print `$<NAME>_OUT`. */
+function fakeBins(): { dir: string; path: string; calls: (bin: string) => string[] } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fake-bins-"));
+  for (const bin of ["pulumi", "gh"]) {
+    const out = `${bin.toUpperCase()}_OUT`;
+    fs.writeFileSync(
+      path.join(dir, bin),
+      `#!/usr/bin/env bash\necho "$*" >> "${dir}/${bin}.log"\nif [[ -n "\${${out}:-}" ]]; then cat "$${out}"; fi\n`,
+      { mode: 0o755 },
+    );
+  }
+  const calls = (bin: string): string[] => {
+    const log = path.join(dir, `${bin}.log`);
+    return fs.existsSync(log) ? fs.readFileSync(log, "utf8").trim().split("\n").filter(Boolean) : [];
+  };
+  return { dir, path: `${dir}:${process.env.PATH}`, calls };
+}
+
+const PR_IF = (action: string) =>
+  `${TRUSTED} && (github.event.action ${action} 'closed' && (vars.PR_STACKS == 'all' || contains(github.event.pull_request.labels.*.name, 'pr-stack')))`;
+
+/** Issue 27's pull-request stack rules: a stack per pull request, updated on push, destroyed on close. */
+const prStackLifecycle: Rule = (wfs) => {
+  const problems: string[] = [];
+  const wf = wfs["pr-stack.yml"];
+  if (!wf) return ["no pr-stack.yml"];
+  const types = (wf.on.pull_request as { types?: string[] } | null)?.types ?? [];
+  for (const type of ["opened", "reopened", "synchronize", "labeled", "closed"]) {
+    if (!types.includes(type)) problems.push(`pr-stack.yml: not run on ${type}`);
+  }
+  const up = wf.jobs.up;
+  const destroy = wf.jobs.destroy;
+  if (up?.if !== PR_IF("!=")) problems.push(`pr-stack.yml up: runs when ${up?.if}`);
+  if (destroy?.if !== PR_IF("==")) problems.push(`pr-stack.yml destroy: runs when ${destroy?.if}`);
+  const destroys = (destroy?.steps ?? []).some((st) =>
+    /pulumi destroy --yes --non-interactive --remove --stack "\$STACK"/.test(st.run ?? ""),
+  );
+  if (!destroys) problems.push("pr-stack.yml destroy: does not destroy and remove the stack");
+  // One operation per pull request: the same waiting group for up and destroy, keyed by its number.
+  for (const [name, j] of [
+    ["up", up],
+    ["destroy", destroy],
+  ] as const) {
+    const c = j?.concurrency;
+    if (
+      typeof c !== "object" ||
+      c.group !== `pr-stack-$\{{ github.event.pull_request.number }}` ||
+      c["cancel-in-progress"] !== false
+    ) {
+      problems.push(`pr-stack.yml ${name}: not in the pull request's waiting concurrency group`);
+    }
+  }
+  if (wf.concurrency)
+    problems.push("pr-stack.yml: a workflow-level group would cancel or hold other pull requests");
+  return problems;
+};
+
+describe("issue 27: a stack per pull request, its TTL sweep, drift detection", () => {
+  it("pr-stack: on every push and label, destroyed on close, one operation per pull request at a time", () => {
+    holds(
+      prStackLifecycle,
+      (w) => {
+        ((w["pr-stack.yml"] as Workflow).on.pull_request as { types: string[] }).types = [
+          "opened",
+          "synchronize",
+        ];
+      },
+      /not run on closed/,
+    );
+    holds(
+      prStackLifecycle,
+      (w) => {
+        job(w, "pr-stack.yml", "destroy").concurrency = {
+          group: "pr-stack-destroy",
+          "cancel-in-progress": false,
+        };
+      },
+      /destroy: not in the pull request's waiting concurrency group/,
+    );
+    holds(
+      prStackLifecycle,
+      (w) => {
+        job(w, "pr-stack.yml", "up").concurrency = {
+          group: `pr-stack-$\{{ github.event.pull_request.number }}`,
+          "cancel-in-progress": true,
+        };
+      },
+      /up: not in the pull request's waiting concurrency group/,
+    );
+    holds(
+      prStackLifecycle,
+      (w) => {
+        for (const st of job(w, "pr-stack.yml", "destroy").steps ?? [])
+          if (st.run) st.run = st.run.replace(" --remove", "");
+      },
+      /does not destroy and remove/,
+    );
+    const up = pulumiSteps(load("pr-stack.yml")).find(({ step }) => step.with?.command === "up")?.step;
+    assert.equal(
+      up?.with?.["stack-name"],
+      `$\{{ vars.PULUMI_ORG }}/fastify-deploy/pr-$\{{ github.event.pull_request.number }}`,
+    );
+    assert.equal(up?.with?.policyPacks, "policy");
+  });
+
+  it("pr-stack: fork and Dependabot pull requests never get credentials; pull_request_target is refused", () => {
+    holds(
+      forkSafe,
+      (w) => {
+        job(w, "pr-stack.yml", "up").if = PR_IF("!=").replace(`${TRUSTED} && `, "");
+      },
+      /pr-stack.yml up: needs credentials/,
+    );
+    holds(
+      forkSafe,
+      (w) => {
+        // `TRUSTED && a || b` runs on a fork whenever b holds.
+        job(w, "pr-stack.yml", "destroy").if =
+          `${TRUSTED} && github.event.action == 'closed' || vars.PR_STACKS == 'all'`;
+      },
+      /pr-stack.yml destroy: needs credentials/,
+    );
+    holds(
+      forkSafe,
+      (w) => {
+        const wf = w["pr-stack.yml"] as Workflow;
+        wf.on = { pull_request_target: wf.on.pull_request };
+      },
+      /pull_request_target runs with secrets/,
+    );
+    holds(
+      forkSafe,
+      (w) => {
+        delete w["pr-stack.yml"]?.jobs["credentials-skipped"];
+      },
+      /pr-stack.yml: no job says why/,
+    );
+  });
+
+  it("pr-stack: the steps' own commands write pr-<n>'s config and the comment with its URL and monthly cost", () => {
+    const wf = load("pr-stack.yml");
+    const comment = wf.jobs.comment as Job;
+    assert.deepEqual(needs(comment), ["up"]);
+    assert.equal(holdsCredentials(comment), false, "the estimate runs without cloud credentials");
+    const [sticky] = stepsUsing(comment, "marocchino/sticky-pull-request-comment") as [Step];
+    assert.equal(sticky.with?.header, "pr-stack");
+    const pr = "987654";
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), "pr-stack-comment-"));
+    const stackFile = path.join(ROOT, `Pulumi.pr-${pr}.yaml`);
+    try {
+      assert.equal(runStep(named(comment, "the pr stack's config"), { PR: pr, TARGET: "ecs" }).status, 0);
+      assert.match(fs.readFileSync(stackFile, "utf8"), /fastify-deploy:capacityType: SPOT/);
+      const text = named(comment, "comment text");
+      const url = "http://app-alb-1234.us-east-1.elb.amazonaws.com";
+      const result = runStep(text, { PR: pr, URL: url, RUNNER_TEMP: temp });
+      assert.equal(result.status, 0, result.stderr);
+      const posted = path.join(temp, String(sticky.with?.path).replace(`$\{{ runner.temp }}/`, ""));
+      const body = fs.readFileSync(posted, "utf8");
+      assert.match(body, new RegExp(`^Stack \`pr-${pr}\` serves this pull request at ${url} `, "m"));
+      assert.match(body, new RegExp(`^### Monthly cost estimate: pr-${pr}$`, "m"));
+      assert.match(body, /\*\*\$\d+\.\d\d\/month\*\*/);
+      assert.match(body, /Fargate vCPU: 1 task\(s\) × 0\.25 vCPU \(Linux\/x86, Fargate Spot/);
+    } finally {
+      fs.rmSync(stackFile, { force: true });
+      fs.rmSync(temp, { recursive: true, force: true });
+    }
+  });
+
+  it("pr-stack-sweep: destroys every pr-<n> stack older than the TTL, and nothing else", () => {
+    const sweep = load("pr-stack-sweep.yml").jobs.sweep as Job;
+    assert.deepEqual(Object.keys(load("pr-stack-sweep.yml").on), ["schedule"]);
+    const bins = fakeBins();
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), "sweep-"));
+    const old = new Date(Date.now() - 100 * 3_600_000).toISOString();
+    const fresh = new Date(Date.now() - 3_600_000).toISOString();
+    fs.writeFileSync(
+      path.join(bins.dir, "stacks.json"),
+      JSON.stringify([
+        { name: "prod", current: false, lastUpdate: old },
+        { name: "acme/pr-987601", current: false, lastUpdate: old },
+        { name: "acme/pr-987602", current: false, lastUpdate: fresh },
+        { name: "acme/pr-987603", current: false, updateInProgress: true },
+      ]),
+    );
+    const env = { PATH: bins.path, RUNNER_TEMP: temp, GITHUB_STEP_SUMMARY: path.join(temp, "summary.md") };
+    try {
+      const list = runStep(named(sweep, "list the stacks"), {
+        ...env,
+        PULUMI_OUT: path.join(bins.dir, "stacks.json"),
+      });
+      assert.equal(list.status, 0, list.stderr);
+      const expired = runStep(named(sweep, "the expired pr stacks"), { ...env, TTL_HOURS: "72" });
+      assert.equal(expired.status, 0, expired.stderr);
+      assert.equal(fs.readFileSync(path.join(temp, "expired.txt"), "utf8"), "pr-987601\n");
+      assert.ok(fs.existsSync(path.join(ROOT, "Pulumi.pr-987601.yaml")), "its stack file, for the CLI");
+      const destroy = runStep(named(sweep, "destroy and remove them"), { ...env, ORG: "acme" });
+      assert.equal(destroy.status, 0, destroy.stderr);
+      assert.deepEqual(bins.calls("pulumi"), [
+        "stack ls --json",
+        "destroy --yes --non-interactive --remove --stack acme/fastify-deploy/pr-987601",
+      ]);
+    } finally {
+      fs.rmSync(path.join(ROOT, "Pulumi.pr-987601.yaml"), { force: true });
+      fs.rmSync(temp, { recursive: true, force: true });
+      fs.rmSync(bins.dir, { recursive: true, force: true });
+    }
+  });
+
+  it("secrets only in steps that run nothing but the Pulumi CLI (never beside npx, npm or node)", () => {
+    holds(
+      secretsInSteps,
+      (w) => {
+        const step = (job(w, "pr-stack-sweep.yml", "sweep").steps ?? []).find(
+          (st) => st.name === "destroy and remove them",
+        );
+        if (step) step.run = `npx tsx tools/pr-stack/cli.ts write 1\n${step.run}`;
+      },
+      /pr-stack-sweep.yml sweep: [\s\S]*sees a secret/,
+    );
+    holds(
+      secretsInSteps,
+      (w) => {
+        const step = (job(w, "drift.yml", "drift").steps ?? []).find((st) => st.name === "classify");
+        if (step)
+          step.env = { ...step.env, PULUMI_ACCESS_TOKEN: `$\{{ secrets.PULUMI_PREVIEW_ACCESS_TOKEN }}` };
+      },
+      /drift.yml drift: [\s\S]*sees a secret/,
+    );
+  });
+
+  it("drift: nightly per stack, classified, one issue per stack opened, updated or closed with the real drift only", () => {
+    const wf = load("drift.yml");
+    assert.deepEqual(Object.keys(wf.on), ["schedule"]);
+    const drift = wf.jobs.drift as Job;
+    assert.deepEqual(
+      (drift.strategy?.matrix?.include ?? []).map((e) => e.stack),
+      ["dev", "prod"],
+    );
+    assert.deepEqual(drift.permissions, { contents: "read", "id-token": "write", issues: "write" });
+    const bins = fakeBins();
+    const temp = fs.mkdtempSync(path.join(os.tmpdir(), "drift-"));
+    const env = {
+      PATH: bins.path,
+      RUNNER_TEMP: temp,
+      STACK: "dev",
+      GITHUB_STEP_SUMMARY: path.join(temp, "summary.md"),
+    };
+    try {
+      // The refresh-preview: the CLI's JSON into refresh.json (a recorded fixture stands in for it).
+      const preview = named(drift, "refresh-preview");
+      assert.match(preview.run ?? "", /pulumi refresh --preview-only --json /);
+      const fixture = path.join(ROOT, "tools/drift/fixtures/ecs-real.json");
+      assert.equal(
+        runStep(preview, { ...env, STACK_NAME: "acme/fastify-deploy/dev", PULUMI_OUT: fixture }).status,
+        0,
+      );
+      const output = path.join(temp, "output");
+      const classified = runStep(named(drift, "classify"), {
+        ...env,
+        GITHUB_OUTPUT: output,
+        RUN_URL: "https://x/runs/1",
+      });
+      assert.equal(classified.status, 0, classified.stderr);
+      assert.equal(fs.readFileSync(output, "utf8"), "real=2\n");
+      assert.match(fs.readFileSync(path.join(temp, "drift.md"), "utf8"), /app-task.*replace/);
+      // The issue: create, edit, close, or nothing, by the real count and the open issue found.
+      const issueStep = named(drift, "the stack's drift issue");
+      const issue = (real: string, open: string): string[] => {
+        fs.rmSync(path.join(bins.dir, "gh.log"), { force: true });
+        const list = path.join(bins.dir, "list.txt");
+        fs.writeFileSync(list, open);
+        const r = runStep(issueStep, { ...env, REAL: real, BODY: path.join(temp, "drift.md"), GH_OUT: list });
+        assert.equal(r.status, 0, r.stderr);
+        return bins.calls("gh").slice(1);
+      };
+      const title = issueTitle("dev");
+      assert.deepEqual(issue("2", ""), [
+        `issue create --title ${title} --body-file ${path.join(temp, "drift.md")}`,
+      ]);
+      assert.deepEqual(issue("2", "7\n"), [`issue edit 7 --body-file ${path.join(temp, "drift.md")}`]);
+      const closed = issue("0", "7\n");
+      assert.equal(closed.length, 1);
+      assert.match(
+        closed[0] as string,
+        /^issue close 7 --comment No real drift in stack dev on \d{4}-\d\d-\d\d/,
+      );
+      assert.deepEqual(issue("0", ""), []);
+    } finally {
+      fs.rmSync(temp, { recursive: true, force: true });
+      fs.rmSync(bins.dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -5,7 +5,9 @@ import {
   type AwsProviderSettings,
   albLogDeliveryPrincipal,
   type DomainSettings,
+  holdsData,
   type LoadBalancerSettings,
+  stateProtection,
   type WebAclSettings,
 } from "../../facts";
 import type { AwsAccount } from "./account";
@@ -46,14 +48,7 @@ export function createEdge(
     ...(certificateArn !== undefined && { certificateArn }),
     ...(dns && { dns }),
     ...(lb.accessLogs && {
-      accessLogBucket: createAccessLogBucket(
-        name,
-        lb.accessLogs,
-        lb.deletionProtection,
-        tags,
-        account,
-        parent,
-      ),
+      accessLogBucket: createAccessLogBucket(name, lb.accessLogs, lb, tags, account, parent),
     }),
     ...(lb.webAcl && { webAclArn: createWebAcl(name, lb.webAcl, lb.prodGrade, tags, parent).arn }),
   };
@@ -251,13 +246,15 @@ export function createAlias(
 function createAccessLogBucket(
   name: string,
   settings: AccessLogSettings,
-  deletionProtection: boolean,
+  { deletionProtection, prodGrade }: Pick<LoadBalancerSettings, "deletionProtection" | "prodGrade">,
   tags: Record<string, string>,
   account: AwsAccount,
   parent: pulumi.Resource,
 ): pulumi.Output<string> {
   const opts = { parent };
-  const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: !deletionProtection, tags }, opts);
+  // The bucket belongs to the prod-grade edge: protected and retained with the stack (facts/protection.ts).
+  const keep = { ...opts, ...holdsData(stateProtection(prodGrade)) };
+  const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: !deletionProtection, tags }, keep);
   new aws.s3.BucketPublicAccessBlock(
     `${name}-access-logs`,
     {

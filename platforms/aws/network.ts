@@ -1,7 +1,14 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_VPC_CIDR, type NatStrategy, type NetworkSettings } from "../../facts";
+import {
+  DEFAULT_VPC_CIDR,
+  holdsData,
+  holdsIdentity,
+  type NatStrategy,
+  type NetworkSettings,
+  type StateProtection,
+} from "../../facts";
 import { checkComputed } from "../args";
 import type { AwsAccount } from "./account";
 import { awsxAutoLayout, type SubnetMask } from "./subnet-layout";
@@ -27,6 +34,8 @@ export interface AwsNetworkArgs {
   tags: Record<string, string>;
   /** The platform's account, partition and region: the flow-log role's confused-deputy condition. */
   account: AwsAccount;
+  /** protect on the VPC, protect and retainOnDelete on its flow-log group (facts/protection.ts). */
+  protection: StateProtection;
 }
 
 /**
@@ -68,7 +77,7 @@ export function createNetwork(
       enableDnsSupport: true,
       tags: args.tags,
     },
-    { parent },
+    { parent, ...holdsIdentity(args.protection) },
   );
   closeDefaultSecurityGroup(name, vpc, args.tags, parent);
   createFlowLog(name, vpc, args, parent);
@@ -115,7 +124,7 @@ function createFlowLog(
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-flow-logs`,
     { retentionInDays: FLOW_LOG_RETENTION_DAYS, tags },
-    { parent },
+    { parent, ...holdsData(args.protection) },
   );
   const role = new aws.iam.Role(
     `${name}-flow-logs-role`,

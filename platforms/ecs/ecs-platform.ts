@@ -1,13 +1,16 @@
 import * as aws from "@pulumi/aws";
 import type * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import type {
-  AppSettings,
-  CapacityType,
-  LoadBalancerSettings,
-  MonitoringSettings,
-  NetworkSettings,
-  ScalingSettings,
+import {
+  type AppSettings,
+  type CapacityType,
+  delegatedPaths,
+  holdsData,
+  type LoadBalancerSettings,
+  type MonitoringSettings,
+  type NetworkSettings,
+  type ScalingSettings,
+  type StateProtection,
 } from "../../facts";
 import { ecrPullStatements } from "../../facts/image-uri";
 import {
@@ -123,6 +126,8 @@ export interface EcsPlatformArgs {
   capacityType: CapacityType;
   /** Alarms, their topic, the dashboard and the synthetic check (monitoring.ts). */
   monitoring: MonitoringSettings;
+  /** protect/retainOnDelete on what holds state: the VPC, the log group (facts/protection.ts). */
+  protection: StateProtection;
 }
 
 /**
@@ -172,12 +177,8 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const privateTasks = args.network.natGateways !== "none";
     const account = lookupAwsAccount(this);
 
-    const vpc = createNetwork(
-      "EcsPlatform",
-      name,
-      { network: args.network, subnets: ecsSubnetMasks(privateTasks), tags, account },
-      this,
-    );
+    const networkArgs = { network: args.network, subnets: ecsSubnetMasks(privateTasks), tags, account };
+    const vpc = createNetwork("EcsPlatform", name, { ...networkArgs, protection: args.protection }, this);
     const securityGroups = createSecurityGroups(name, vpc, args.loadBalancer, tags, this);
     const edge = createEdge(name, args.loadBalancer, tags, account, this);
     const { alb, targetGroup, listeners } = createLoadBalancer(
@@ -212,7 +213,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
     const logGroup = new aws.cloudwatch.LogGroup(
       `${name}-logs`,
       { retentionInDays: args.logRetentionDays, tags },
-      { parent: this },
+      { parent: this, ...holdsData(args.protection) },
     );
     const roles = createRoles(name, args.image, logGroup, account, tags, this);
     const cluster = new aws.ecs.Cluster(
@@ -576,7 +577,11 @@ function createService(
       tags: s.tags,
     },
     // Autoscaling owns the running count after creation.
-    { parent, dependsOn: [...s.listeners, ...placement.dependsOn], ignoreChanges: ["desiredCount"] },
+    {
+      parent,
+      dependsOn: [...s.listeners, ...placement.dependsOn],
+      ignoreChanges: delegatedPaths("ecsDesiredCount"),
+    },
   );
 }
 

@@ -4,7 +4,9 @@ import {
   type BastionAccessPolicy,
   type BastionMode,
   EC2_ASSUME_ROLE_POLICY,
+  holdsData,
   type KubernetesVersion,
+  type StateProtection,
 } from "../../facts";
 import type { AwsAccount } from "../aws";
 import { awsTags } from "../aws";
@@ -56,6 +58,8 @@ export interface BastionArgs {
   operatorRoleArns: string[];
   /** Retention of the session log group. */
   logRetentionDays: number;
+  /** protect and retainOnDelete on the session logs' key and group (facts/protection.ts). */
+  protection: StateProtection;
 }
 
 /** The session document every session must use (ssm:SessionDocumentAccessCheck): it turns logging on. */
@@ -207,12 +211,12 @@ function createSessionLogging(
         .apply(([p, r, account, groupArn]) => JSON.stringify(sessionLogsKeyPolicy(p, r, account, groupArn))),
       tags,
     },
-    { parent },
+    { parent, ...holdsData(args.protection) },
   );
   const logGroup = new aws.cloudwatch.LogGroup(
     `${name}-session-logs`,
     { name: logGroupName, retentionInDays: args.logRetentionDays, kmsKeyId: key.arn, tags },
-    { parent },
+    { parent, ...holdsData(args.protection) },
   );
   const document = new aws.ssm.Document(
     `${name}-session-document`,

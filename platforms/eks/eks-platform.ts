@@ -10,6 +10,8 @@ import {
   type CapacityType,
   type ClusterLogType,
   EC2_ASSUME_ROLE_POLICY,
+  holdsData,
+  holdsIdentity,
   isArmInstanceType,
   type KubernetesSupportType,
   type KubernetesVersion,
@@ -18,6 +20,7 @@ import {
   type NetworkPolicySources,
   type NetworkSettings,
   type ScalingSettings,
+  type StateProtection,
 } from "../../facts";
 import { READINESS_PATH } from "../app-contract";
 import type { PlatformImage } from "../args";
@@ -174,6 +177,8 @@ export interface EksPlatformArgs {
   clusterLogTypes: ClusterLogType[];
   /** Retention of the control-plane and container log groups. */
   logRetentionDays: number;
+  /** protect on the VPC and cluster; protect and retainOnDelete on keys and log groups (facts/protection.ts). */
+  protection: StateProtection;
 }
 
 /**
@@ -209,8 +214,8 @@ export class EksPlatform extends pulumi.ComponentResource {
     const step = eksStep(name, awsTags(name), this);
     const versions = EKS_VERSIONS[args.kubernetesVersion];
 
-    const vpc = createEksNetwork(step, args.network);
-    const secretsKey = createSecretsKey(step);
+    const vpc = createEksNetwork(step, args);
+    const secretsKey = createSecretsKey(step, args.protection);
     const nodeRole = createNodeRole(step);
     // Before the cluster: EKS writes to this fixed name and would otherwise create it itself, with no
     // retention and outside the stack.
@@ -348,7 +353,7 @@ function eksStep(name: string, tags: Record<string, string>, parent: pulumi.Reso
  * The VPC, with the subnet tags the load balancer controller picks subnets by. Pods take VPC addresses
  * (VPC CNI), so private subnets are as large as the AZ count allows (subnet-layout.ts).
  */
-function createEksNetwork(step: EksStep, network: NetworkSettings): awsx.ec2.Vpc {
+function createEksNetwork(step: EksStep, { network, protection }: EksPlatformArgs): awsx.ec2.Vpc {
   const [publicSubnets, privateSubnets] = eksSubnetMasks(network.availabilityZones);
   return createNetwork(
     "EksPlatform",
@@ -361,13 +366,14 @@ function createEksNetwork(step: EksStep, network: NetworkSettings): awsx.ec2.Vpc
       ],
       tags: step.tags,
       account: step,
+      protection,
     },
     step.parent,
   );
 }
 
 /** Envelope encryption of Kubernetes secrets, with a key that rotates. */
-function createSecretsKey({ name, tags, parent }: EksStep): aws.kms.Key {
+function createSecretsKey({ name, tags, parent }: EksStep, protection: StateProtection): aws.kms.Key {
   return new aws.kms.Key(
     `${name}-secrets-key`,
     {
@@ -376,7 +382,7 @@ function createSecretsKey({ name, tags, parent }: EksStep): aws.kms.Key {
       deletionWindowInDays: KMS_KEY_DELETION_WINDOW_DAYS,
       tags,
     },
-    { parent },
+    { parent, ...holdsData(protection) },
   );
 }
 
@@ -414,12 +420,12 @@ function createLogGroup(
   { name, tags, parent }: EksStep,
   suffix: string,
   logGroupName: string,
-  args: { logRetentionDays: number },
+  args: { logRetentionDays: number; protection: StateProtection },
 ): aws.cloudwatch.LogGroup {
   return new aws.cloudwatch.LogGroup(
     `${name}-${suffix}`,
     { name: logGroupName, retentionInDays: args.logRetentionDays, tags },
-    { parent },
+    { parent, ...holdsData(args.protection) },
   );
 }
 
@@ -462,6 +468,7 @@ function createCluster(
     // nothing; the AWS provider's defaults for that resource apply.
     {
       parent,
+      ...holdsIdentity(args.protection),
       dependsOn: [controlPlaneLogs],
       ...(args.deployerRoleArn !== undefined && { transforms: [noCreatorAdmin] }),
     },
@@ -744,6 +751,7 @@ function createBastion(
       // The cluster admins are the operators: each may start a logged session on the bastion.
       operatorRoleArns: args.adminRoleArns,
       logRetentionDays: args.logRetentionDays,
+      protection: args.protection,
       clusterName,
       clusterSecurityGroupId: cluster.clusterSecurityGroupId,
       kubernetesVersion: args.kubernetesVersion,

@@ -2,6 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { delegatedPaths } from "../../facts";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
 
 /** The refresher's script, shipped in a ConfigMap (see ecr-pull-refresher.cjs for why plain JavaScript). */
@@ -120,7 +121,7 @@ function createPullSecret(r: Refresher): k8s.core.v1.Secret {
     // The refresher owns the data. With server-side apply the provider drops an ignored field that
     // another field manager owns from its apply, so an update of this Secret never resets the token
     // (pulumi-kubernetes provider/pkg/await/await.go, handleSSAIgnoreFields).
-    { ...r.opts, ignoreChanges: ["data"], aliases: [r.args.previously] },
+    { ...r.opts, ignoreChanges: delegatedPaths("pullSecretData"), aliases: [r.args.previously] },
   );
 }
 

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import {
   type AppSettings,
   DEFAULT_CLUSTER_DOMAIN,
+  delegatedPaths,
   type ScalingSettings,
   type ServiceType,
 } from "../../facts";
@@ -519,7 +520,7 @@ function createDeployment(
         },
       },
     },
-    { ...w.opts, ignoreChanges: ["spec.replicas"], dependsOn: pod.dependsOn },
+    { ...w.opts, ignoreChanges: delegatedPaths("deploymentReplicas"), dependsOn: pod.dependsOn },
   );
 }
 

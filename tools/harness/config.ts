@@ -56,6 +56,11 @@ export interface RunOptions {
   stack: string;
   /** Another stack file to start from instead (a user's own, a fixture); `stack` still names the stack. */
   stackFile?: string;
+  /**
+   * The stack file's `config` as given, instead of reading `Pulumi.<stack>.yaml`: a stack CI derives
+   * and writes just before `pulumi up` (tools/pr-stack's `pr-<n>`), never committed.
+   */
+  stackConfig?: Record<string, unknown>;
   /** Plain overrides; keys with or without the `fastify-deploy:` namespace (`aws:region` as is). */
   config?: Record<string, unknown>;
   /** Overrides set as secrets (`pulumi config set --secret`). */
@@ -108,7 +113,9 @@ export function assembleConfig(options: RunOptions): AssembledConfig {
   const values: Record<string, string> = {};
   const secretKeys = new Set<string>();
   const supplied = new Set(Object.keys(options.secrets ?? {}).map(qualify));
-  for (const [key, value] of Object.entries(readStackConfig(options.stack, options.stackFile))) {
+  for (const [key, value] of Object.entries(
+    options.stackConfig ?? readStackConfig(options.stack, options.stackFile),
+  )) {
     if (value !== null && typeof value === "object" && "secure" in value) {
       // Encrypted with the stack's secrets provider, which an offline run has no key for: the value
       // comes from the run's secrets instead (npm run plan: --secret / --secret-file).

@@ -31,6 +31,8 @@ export interface RecordedResource {
   secretInputs: string[];
   /** The `retainOnDelete` resource option: `pulumi destroy` forgets the resource instead of deleting it. */
   retainOnDelete?: boolean;
+  /** The `protect` resource option: the engine refuses to delete the resource (destroy or replacement). */
+  protect?: boolean;
   /**
    * The `aliases` resource option: each earlier name (or URN) this resource was known by, with the
    * parent it was under (`parentUrn` "" for none or a URN alias).
@@ -60,6 +62,7 @@ interface MonitorRequest {
   getDependenciesList(): string[];
   getCustom(): boolean;
   getRetainondelete(): boolean | undefined;
+  getProtect(): boolean | undefined;
   getAliasesList(): {
     getUrn(): string;
     getSpec(): { getName(): string; getParenturn(): string } | undefined;
@@ -176,6 +179,7 @@ export class Recording {
       state: entry?.state ?? {},
       secretInputs: entry?.secretInputs ?? [],
       ...(req.getRetainondelete() && { retainOnDelete: true }),
+      ...(req.getProtect() && { protect: true }),
       ...(aliases.length > 0 && {
         aliases: aliases.map((a) => ({
           name: a.getUrn() || (a.getSpec()?.getName() ?? ""),
