@@ -14,7 +14,7 @@ import * as fs from "node:fs";
  */
 import { applyAssumptions, defaultAssumptions } from "../cost/assumptions";
 import { estimate } from "../cost/estimate";
-import { renderText } from "../cost/render";
+import { renderDrivers, renderText } from "../cost/render";
 import { DNS_SESSION_NAME, dnsRolePolicy } from "../platforms/aws/edge";
 import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../tools/harness";
 
@@ -309,6 +309,8 @@ export async function main(
       return 0;
     }
     out(`Plan for stack ${args.stack} (offline, under mocks: ids, ARNs and digests are placeholders)\n`);
+    // The decision first (issue 28): what costs most, and the total, before 80 resources of detail.
+    out(`${renderDrivers(cost)}\n`);
     out(renderPlan(run));
     out(`\n${renderText(cost)}`);
     return 0;

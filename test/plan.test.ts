@@ -306,6 +306,29 @@ describe("npm run plan", () => {
     }
   });
 
+  it("a region without a price file: no dollar total in text or --json, what is missing instead (issue 28)", async () => {
+    const text = await plan(["dev", "--set", "aws:region=ap-south-1"]);
+    assert.equal(text.code, 0, text.err);
+    assert.doesNotMatch(text.out, /\$0\.00/);
+    assert.doesNotMatch(text.out, /total \$/);
+    const totals = text.out.split("\n").filter((l) => /^ {2}total /.test(l));
+    assert.deepEqual(totals, [
+      "  total unknown: nothing could be priced (add cost/prices/ap-south-1.json to price this region)",
+      "  total unknown: nothing could be priced (add cost/prices/ap-south-1.json to price this region)",
+    ]);
+    const json = await plan(["dev", "--set", "aws:region=ap-south-1", "--json"]);
+    assert.equal(json.code, 0, json.err);
+    const { estimate } = JSON.parse(json.out) as {
+      estimate: { total: unknown; totalAtMax: unknown; totalIs: string; missing: string[] };
+    };
+    assert.deepEqual([estimate.total, estimate.totalAtMax, estimate.totalIs], [null, null, "unknown"]);
+    assert.equal(estimate.missing[0], "add cost/prices/ap-south-1.json to price this region");
+    assert.match(
+      estimate.missing[1] ?? "",
+      /^\d+ line\(s\) not priced: no price file for region ap-south-1 /,
+    );
+  });
+
   it("rejects a bad --assume with the allowed keys and exits 2", async () => {
     const result = await plan(["dev", "--assume", "traffic=1"]);
     assert.equal(result.code, 2);
