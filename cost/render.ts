@@ -108,10 +108,16 @@ export function renderMarkdown(head: Estimate, base: Estimate | undefined, title
     head.totalIs !== (base.totalIs ?? "exact")
       ? ""
       : ` (${signed(head.total - base.total)} against the base branch)`;
+  // The headline as before when every line is priced; otherwise what totalText says (issue 28).
+  const headline =
+    head.totalIs === "exact" && head.total !== null && head.totalAtMax !== null
+      ? `**${usd(head.total)}/month**${change}; ${usd(head.totalAtMax)}/month at autoscaling maximum.`
+      : `**${totalText(head)}**${change}.`;
   out.push(
-    `**${totalText(head)}**${change}; ${head.region}, ${head.hoursPerMonth} h, on-demand list prices, Fargate Spot where used.`,
+    `${headline} ${head.region}, ${head.hoursPerMonth} h, on-demand list prices, Fargate Spot where used.`,
     "",
   );
+
   if (base === undefined) out.push("_No estimate from the base branch to compare with._", "");
   const baseByKey = new Map((base?.lines ?? []).filter((l) => l.kind === "priced").map((l) => [key(l), l]));
   const headPriced = head.lines.filter((l) => l.kind === "priced");

@@ -119,6 +119,7 @@ describe("README front page (issue 28)", () => {
     const anchors = (file: string): string[] =>
       [...readFileSync(file, "utf8").matchAll(/^#+ (.*)$/gm)].map((m) =>
         (m[1] as string)
+          .replace(/<!--[\s\S]*?-->/g, "")
           .toLowerCase()
           .replace(/[^a-z0-9 _-]/g, "")
           .replaceAll(" ", "-"),
