@@ -64,7 +64,8 @@ describe("cost estimate of every committed stack × platform", () => {
     assert.equal(e.lines[0]?.kind, "not-priced");
     assert.equal(e.lines[0]?.monthly, null);
     assert.equal(e.lines[0]?.unknownType, true);
-    assert.equal(e.total, 0);
+    // Issue 28: nothing priced is no $0 total.
+    assert.deepEqual([e.total, e.totalIs], [null, "unknown"]);
   });
 
   // Totals in USD per month (us-east-1, the committed stacks' region), as of the day the prices were
@@ -90,7 +91,8 @@ describe("cost estimate of every committed stack × platform", () => {
       const e = estimate(runOf(c.stack, c.platform), { assumptions: ASSUMPTIONS });
       assert.deepEqual({ total: e.total, totalAtMax: e.totalAtMax }, PINNED[`${c.stack}/${c.platform}`]);
       const sum = lines(e, "priced").reduce((s, l) => s + (l.monthly ?? 0), 0);
-      assert.ok(Math.abs(sum - e.total) < 0.01, "the total is the sum of its lines");
+      assert.ok(Math.abs(sum - (e.total ?? Number.NaN)) < 0.01, "the total is the sum of its lines");
+      assert.equal(e.totalIs, "exact", e.missing.join("; "));
     });
   }
 
@@ -161,7 +163,10 @@ describe("cost estimate of every committed stack × platform", () => {
     );
     assert.ok(checks.every((l) => /AWS endpoint/.test(l.item) && !/non-AWS/.test(l.item)));
     // Nothing else in the domain is billed to this stack.
-    assert.equal(e.total, estimate(runOf("dev", "ecs"), { assumptions: ASSUMPTIONS }).total + 2);
+    assert.equal(
+      e.total,
+      (estimate(runOf("dev", "ecs"), { assumptions: ASSUMPTIONS }).total ?? Number.NaN) + 2,
+    );
   });
 
   it("kubernetes: only what the stack owns in AWS is priced; the cluster's objects are listed as not priced", () => {
@@ -433,6 +438,23 @@ describe("cost rules", () => {
     assert.equal(lines(e, "priced").length, 0);
     assert.ok(lines(e, "not-priced").length > 5);
     assert.match(lines(e, "not-priced")[0]?.detail ?? "", /no price file for region ap-south-2/);
+    // Issue 28: no $0.00 total for it; what is missing instead.
+    assert.deepEqual([e.total, e.totalAtMax, e.totalIs], [null, null, "unknown"]);
+    assert.equal(e.missing[0], "add cost/prices/ap-south-2.json to price this region");
+  });
+
+  it("with some lines priced and some not, the total is a lower bound that says what is missing", () => {
+    const run = runOf("prod", "eks");
+    const graph = {
+      ...run,
+      resources: [...run.resources, { type: "aws:example/unknown:Unknown", name: "x", inputs: {} }],
+    };
+    const e = estimate(graph, { assumptions: ASSUMPTIONS });
+    const exact = estimate(run, { assumptions: ASSUMPTIONS });
+    assert.deepEqual([e.totalIs, e.total, e.totalAtMax], ["at-least", exact.total, exact.totalAtMax]);
+    assert.deepEqual(e.missing, [
+      "1 line(s) not priced: no price rule for this resource type (cost/estimate.ts RULES)",
+    ]);
   });
 
   it("other regions have their own prices (eu-west-1 costs more than us-east-1 for dev)", () => {
@@ -540,7 +562,10 @@ describe("tracing xray (issue 31): spans priced as CloudWatch Logs ingestion, wi
     // 10 M requests × 1 span × 1.5 KB = 15 GB a month.
     assert.match(spanLines[0]?.item ?? "", /: 15 GB\/month \(10 M requests × 1 span × 1\.5 KB/);
     assert.equal(spanLines[0]?.monthly, Math.round(15 * ingest * 100) / 100);
-    assert.equal(Math.round((xray.total - off.total) * 100) / 100, spanLines[0]?.monthly);
+    assert.equal(
+      Math.round(((xray.total ?? Number.NaN) - (off.total ?? Number.NaN)) * 100) / 100,
+      spanLines[0]?.monthly,
+    );
     assert.deepEqual(
       lines(off, "priced").filter((l) => l.item.startsWith("X-Ray spans")),
       [],

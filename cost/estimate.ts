@@ -59,6 +59,11 @@ export interface Line {
   sources: string[];
   /** Set when no rule knows the resource type (so a test can insist every recorded type has one). */
   unknownType?: true;
+  /**
+   * A not-priced line whose cost is someone else's (objects on a cluster this stack does not own): it
+   * does not make this stack's total a lower bound.
+   */
+  billedElsewhere?: true;
 }
 
 export interface Estimate {
@@ -67,10 +72,34 @@ export interface Estimate {
   hoursPerMonth: number;
   assumptions: Assumptions;
   lines: Line[];
-  /** Sum of priced lines at the desired size, rounded to cents. */
-  total: number;
-  /** Sum of priced lines at the autoscaling maximum. */
-  totalAtMax: number;
+  /**
+   * Sum of priced lines at the desired size, rounded to cents; null when nothing could be priced while
+   * something was not (a region without a price file: a $0.00 total would be the headline a reader
+   * skims, issue 28). With some lines not priced it is a lower bound: see `totalIs`.
+   */
+  total: number | null;
+  /** Sum of priced lines at the autoscaling maximum (null, or a lower bound, as `total`). */
+  totalAtMax: number | null;
+  /** `exact`: every line priced or free; `at-least`: some lines not priced; `unknown`: none priced. */
+  totalIs: "exact" | "at-least" | "unknown";
+  /** What keeps the total from being exact, one sentence per reason with its line count (empty when exact). */
+  missing: string[];
+}
+
+/** How complete the sums are, and what is missing (issue 28: never a bare $0.00 for an unpriced stack). */
+function completeness(
+  lines: Line[],
+  region: string,
+  hasPriceFile: boolean,
+): Pick<Estimate, "totalIs" | "missing"> {
+  const notPricedLines = lines.filter((l) => l.kind === "not-priced" && l.billedElsewhere !== true);
+  if (notPricedLines.length === 0) return { totalIs: "exact", missing: [] };
+  const byDetail = new Map<string, number>();
+  for (const l of notPricedLines) byDetail.set(l.detail, (byDetail.get(l.detail) ?? 0) + 1);
+  const missing = [...byDetail].map(([detail, count]) => `${count} line(s) not priced: ${detail}`);
+  if (!hasPriceFile) missing.unshift(`add cost/prices/${region}.json to price this region`);
+  // "unknown" only when nothing could be priced: a sum of zero lines is no figure to print.
+  return { totalIs: lines.some((l) => l.kind === "priced") ? "at-least" : "unknown", missing };
 }
 
 /**
@@ -153,8 +182,11 @@ export function estimate(graph: Graph, options: EstimateOptions): Estimate {
     }
     return rule(r, ctx).map((line) => ({ ...line, resource }));
   });
-  const sum = (pick: (l: Line) => number | null): number =>
-    cents(lines.reduce((total, l) => total + (l.kind === "priced" ? (pick(l) ?? 0) : 0), 0));
+  const status = completeness(lines, region, ctx.prices !== undefined);
+  const sum = (pick: (l: Line) => number | null): number | null =>
+    status.totalIs === "unknown"
+      ? null
+      : cents(lines.reduce((total, l) => total + (l.kind === "priced" ? (pick(l) ?? 0) : 0), 0));
   return {
     region,
     hoursPerMonth: HOURS_PER_MONTH,
@@ -162,5 +194,6 @@ export function estimate(graph: Graph, options: EstimateOptions): Estimate {
     lines,
     total: sum((l) => l.monthly),
     totalAtMax: sum((l) => l.monthlyAtMax),
+    ...status,
   };
 }

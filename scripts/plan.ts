@@ -16,7 +16,8 @@ import { closest } from "../config/suggest";
  */
 import { applyAssumptions, defaultAssumptions } from "../cost/assumptions";
 import { estimate } from "../cost/estimate";
-import { renderText } from "../cost/render";
+import { fold, WIDTH } from "../cost/fold";
+import { renderDrivers, renderText } from "../cost/render";
 import { DNS_SESSION_NAME, dnsRolePolicy } from "../platforms/aws/edge";
 import {
   committedStacks,
@@ -25,6 +26,7 @@ import {
   type RecordedResource,
   runProgram,
 } from "../tools/harness";
+import { insideOf } from "./inside-components";
 
 const USAGE =
   "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...] [--assume key=value ...] [--up] [--json]   (<stack>: a Pulumi.<stack>.yaml at the root by name, or any stack file by path)";
@@ -256,7 +258,7 @@ function pick(value: unknown, dotted: string): unknown {
     );
 }
 
-function settings(r: RecordedResource): string {
+function settings(r: RecordedResource): string[] {
   const parts: string[] = [];
   for (const key of KEY_SETTINGS[r.type] ?? []) {
     const top = key.split(".")[0] as string;
@@ -264,16 +266,61 @@ function settings(r: RecordedResource): string {
     if (value !== undefined)
       parts.push(`${key}=${typeof value === "string" ? value : JSON.stringify(value)}`);
   }
-  return parts.length > 0 ? `  ${parts.join("  ")}` : "";
+  return parts;
+}
+
+/** Where a folded line goes on: a further setting, or the rest of a value cut at the width. */
+export const FOLD_SETTING = "  · ";
+export const FOLD_VALUE = "  ┆ ";
+
+/**
+ * A resource's line with its settings, folded at WIDTH (issue 28: one line ran to 1,352 characters):
+ * settings that fit stay on the line; the others go on lines under the resource that start with
+ * FOLD_SETTING, and a value longer than the room is cut, losslessly, onto FOLD_VALUE lines.
+ */
+function resourceLines(head: string, parts: string[], under: string): string[] {
+  const lines: string[] = [];
+  let line = head;
+  for (const part of parts) {
+    if (line.length + 2 + part.length <= WIDTH) {
+      line = `${line}  ${part}`;
+      continue;
+    }
+    lines.push(...cut(line, under));
+    line = `${under}${FOLD_SETTING}${part}`;
+  }
+  lines.push(...cut(line, under));
+  return lines;
+}
+
+/** A line cut at WIDTH, the rest on FOLD_VALUE lines under `under`: nothing lost, nothing added. */
+function cut(line: string, under: string): string[] {
+  const lines = [line.slice(0, WIDTH)];
+  const prefix = `${under}${FOLD_VALUE}`;
+  const room = Math.max(WIDTH - prefix.length, 20);
+  for (let at = WIDTH; at < line.length; at += room) lines.push(`${prefix}${line.slice(at, at + room)}`);
+  return lines;
+}
+
+/** The "created inside" block under a remote component (scripts/inside-components.ts derives it). */
+function insideLines(r: RecordedResource, under: string): { lines: string[]; count: number } {
+  const groups = insideOf(r);
+  if (groups === undefined) return { lines: [], count: 0 };
+  const count = groups.reduce((n, g) => n + g.count, 0);
+  const lines = [`${under}  created inside ${r.type} ${r.name} (${count}, derived from its inputs):`];
+  for (const g of groups) {
+    lines.push(...fold(`${g.count} × ${g.type} (${g.because})`, `${under}    `, `${under}        `));
+  }
+  return { lines, count };
 }
 
 /**
  * The options that keep a resource through `pulumi destroy` or a replacement (issue 27): `[protect]`
  * (the engine refuses to delete it) and `[retainOnDelete]` (a delete only forgets it), at the line's end.
  */
-function guards(r: RecordedResource): string {
+function guards(r: RecordedResource): string[] {
   const marks = [r.protect && "[protect]", r.retainOnDelete && "[retainOnDelete]"].filter(Boolean);
-  return marks.length > 0 ? `  ${marks.join(" ")}` : "";
+  return marks.length > 0 ? [marks.join(" ")] : [];
 }
 
 export function renderPlan(run: ProgramRun): string {
@@ -284,24 +331,34 @@ export function renderPlan(run: ProgramRun): string {
     list.push(r);
     children.set(r.parentUrn, list);
   }
+  let inside = 0;
   const walk = (parent: string | undefined, prefix: string): void => {
     const list = [...(children.get(parent) ?? [])].sort((a, b) =>
       `${a.type}${a.name}`.localeCompare(`${b.type}${b.name}`),
     );
     list.forEach((r, i) => {
       const last = i === list.length - 1;
-      lines.push(
-        `${prefix}${parent === undefined ? "" : last ? "└─ " : "├─ "}${r.type}  ${r.name}${settings(r)}${guards(r)}`,
-      );
-      walk(r.urn, parent === undefined ? "" : `${prefix}${last ? "   " : "│  "}`);
+      const under = parent === undefined ? "" : `${prefix}${last ? "   " : "│  "}`;
+      const head = `${prefix}${parent === undefined ? "" : last ? "└─ " : "├─ "}${r.type}  ${r.name}`;
+      lines.push(...resourceLines(head, [...settings(r), ...guards(r)], under));
+      const created = insideLines(r, under);
+      lines.push(...created.lines);
+      inside += created.count;
+      walk(r.urn, under);
     });
   };
   walk(undefined, "");
-  lines.push("", `Resources: ${run.resources.length - 1} (+ the stack)`, "", "Outputs:");
+  lines.push(
+    "",
+    `Resources: ${run.resources.length - 1} (+ the stack)${inside > 0 ? `, and ${inside} more created inside components (listed under each)` : ""}`,
+    "",
+    "Outputs:",
+  );
   for (const [key, output] of Object.entries(run.outputs)) {
-    lines.push(`  ${key}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
+    // Cut, not word-wrapped: a URL or a command is copied whole once the FOLD_VALUE marks are removed.
+    lines.push(...cut(`  ${key}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}`, ""));
   }
-  for (const warning of run.warnings) lines.push(`warning: ${warning}`);
+  for (const warning of run.warnings) lines.push(...fold(`warning: ${warning}`, "", "  "));
   lines.push("", ...tracingPaths(run));
   for (const { roleArn, policy } of dnsRolePolicies(run)) {
     lines.push(
@@ -444,6 +501,8 @@ export async function main(
       return 0;
     }
     out(`Plan for stack ${args.stack} (offline, under mocks: ids, ARNs and digests are placeholders)\n`);
+    // The decision first (issue 28): what costs most, and the total, before 80 resources of detail.
+    out(`${renderDrivers(cost)}\n`);
     out(renderPlan(run));
     out(`\n${renderText(cost)}`);
     return 0;

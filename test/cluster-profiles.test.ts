@@ -36,7 +36,7 @@ const GKE_PROXY_CIDRS = ["35.191.0.0/16", "130.211.0.0/22"];
 /** The ALB subnets of an existing EKS cluster's VPC (a stand-in). */
 const EKS_ALB_CIDRS = ["10.0.0.0/24"];
 
-/** The config a user of that cluster would set, following the README's any-cluster section. */
+/** The config a user of that cluster would set, following docs/deploying.md's any-cluster section. */
 function profileConfig(name: ClusterProfileName): Record<string, unknown> {
   const profile = CLUSTER_PROFILES[name];
   const config: Record<string, unknown> = {

@@ -2,10 +2,23 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
-import { main, renderPlan } from "../scripts/plan";
+import { FOLD_SETTING, FOLD_VALUE, main, renderPlan } from "../scripts/plan";
 import { ROOT, runProgram } from "../tools/harness";
 
-async function plan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
+/**
+ * The plan with each resource's folded settings joined back onto its line (a setting's fold becomes the
+ * two spaces between settings, a value's fold nothing), so the tests below read one resource per line.
+ */
+function unfold(text: string): string {
+  return text
+    .replaceAll(new RegExp(`\n[│ ]*${FOLD_SETTING}`, "g"), "  ")
+    .replaceAll(new RegExp(`\n[│ ]*${FOLD_VALUE}`, "g"), "");
+}
+
+/** Prose folded at word boundaries (warnings), read as one line. */
+const flat = (text: string): string => text.replace(/\n +/g, " ");
+
+async function plan(argv: string[]): Promise<{ code: number; out: string; raw: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(
@@ -13,12 +26,12 @@ async function plan(argv: string[]): Promise<{ code: number; out: string; err: s
     (t) => out.push(t),
     (t) => err.push(t),
   );
-  return { code, out: out.join("\n"), err: err.join("\n") };
+  return { code, out: unfold(out.join("\n")), raw: out.join("\n"), err: err.join("\n") };
 }
 
 describe("npm run plan", () => {
   it("renders the resource tree under the stack, key settings, and outputs with secrets masked", async () => {
-    const text = renderPlan(await runProgram({ stack: "dev" }));
+    const text = unfold(renderPlan(await runProgram({ stack: "dev" })));
     const lines = text.split("\n");
     assert.equal(lines[0], "pulumi:pulumi:Stack  fastify-deploy-dev");
     assert.ok(lines.includes("└─ fastify-deploy:platforms:EcsPlatform  app"));
@@ -70,7 +83,7 @@ describe("npm run plan", () => {
     for (const [argv, patterns] of expectations) {
       const result = await plan(argv);
       assert.equal(result.code, 0, result.err);
-      for (const pattern of patterns) assert.match(result.out, pattern, argv.join(" "));
+      for (const pattern of patterns) assert.match(result.out, pattern, `${argv.join(" ")}: ${pattern}`);
     }
     const off = await plan(["dev", "--set", "syntheticCheck=false"]);
     assert.doesNotMatch(off.out, /route53|app-synthetic|pulumi:providers:aws/);
@@ -179,7 +192,7 @@ describe("npm run plan", () => {
       "appRoleArn output",
     );
     assert.match(
-      committed.out,
+      flat(committed.out),
       /\nwarning: fastify-deploy:endpointPublicAccessCidrs contains 203\.0\.113\.0\/24, a documentation range/,
     );
 
@@ -240,7 +253,7 @@ describe("npm run plan", () => {
     const preview = await plan(["prod"]);
     assert.equal(preview.code, 0, preview.err);
     assert.match(
-      preview.out,
+      flat(preview.out),
       /\nwarning: fastify-deploy:prodGrade is true but neither fastify-deploy:certificateArn nor fastify-deploy:domainName is set: this preview plans plain HTTP, and pulumi up will refuse the stack/,
     );
     const up = await plan(["prod", "--up"]);
@@ -324,6 +337,142 @@ describe("npm run plan", () => {
     } finally {
       process.env = saved;
     }
+  });
+
+  it("a region without a price file: no dollar total in text or --json, what is missing instead (issue 28)", async () => {
+    const text = await plan(["dev", "--set", "aws:region=ap-south-1"]);
+    assert.equal(text.code, 0, text.err);
+    assert.doesNotMatch(text.out, /\$0\.00/);
+    assert.doesNotMatch(text.out, /total \$/);
+    const totals = text.out.split("\n").filter((l) => /^ {2}total /.test(l));
+    assert.deepEqual(totals, [
+      "  total unknown: nothing could be priced (add cost/prices/ap-south-1.json to price this region)",
+      "  total unknown: nothing could be priced (add cost/prices/ap-south-1.json to price this region)",
+    ]);
+    const json = await plan(["dev", "--set", "aws:region=ap-south-1", "--json"]);
+    assert.equal(json.code, 0, json.err);
+    const { estimate } = JSON.parse(json.out) as {
+      estimate: { total: unknown; totalAtMax: unknown; totalIs: string; missing: string[] };
+    };
+    assert.deepEqual([estimate.total, estimate.totalAtMax, estimate.totalIs], [null, null, "unknown"]);
+    assert.equal(estimate.missing[0], "add cost/prices/ap-south-1.json to price this region");
+    assert.match(
+      estimate.missing[1] ?? "",
+      /^\d+ line\(s\) not priced: no price file for region ap-south-1 /,
+    );
+  });
+
+  it("the prod plan opens with its cost drivers, groups the estimate by category with subtotals, lists what components create inside, and folds long lines (issue 28)", async () => {
+    const prod = await plan(["prod"]);
+    assert.equal(prod.code, 0, prod.err);
+    const lines = prod.raw.split("\n");
+    // No line over 120 characters (one ran to 1,352: the Ingress annotations).
+    assert.deepEqual(
+      lines.filter((l) => l.length > 120),
+      [],
+    );
+    // 1. The decision first: the top five lines, largest first, then the headline total, before the tree.
+    assert.equal(
+      lines[0],
+      "Plan for stack prod (offline, under mocks: ids, ARNs and digests are placeholders)",
+    );
+    assert.equal(lines[2], "Top cost drivers (us-east-1, of the estimate at the end):");
+    const tree = lines.indexOf("pulumi:pulumi:Stack  fastify-deploy-prod");
+    const head = lines.slice(3, tree);
+    const amounts = head
+      .filter((l) => /^ +\$\d/.test(l))
+      .map((l) => Number(l.trim().split(" ")[0]?.slice(1)));
+    assert.equal(amounts.length, 5);
+    assert.deepEqual(
+      amounts,
+      [...amounts].sort((a, b) => b - a),
+    );
+    assert.match(
+      head[0] ?? "",
+      /^ {2}\$\d+\.\d{2} {2}EKS managed nodes: 3 × m6i\.large .*\[eks:index:ManagedNodeGroup app-general\]$/,
+    );
+    const headline = head.find((l) => l.startsWith("  total "));
+    assert.equal(
+      headline,
+      lines.filter((l) => l.startsWith("  total ")).at(-1),
+      "the same total opens and closes",
+    );
+    // 2. The estimate: categories largest first, each subtotal the sum of its lines, all of them the total.
+    const estimateAt = lines.findIndex((l) => l.startsWith("Monthly cost estimate"));
+    const totalAt = lines.findIndex((l, i) => i > estimateAt && l.startsWith("  total "));
+    const categories: { name: string; subtotal: number; lines: number[] }[] = [];
+    for (const l of lines.slice(estimateAt, totalAt)) {
+      const heading = /^(\S.*): subtotal \$([\d.]+)/.exec(l);
+      if (heading) categories.push({ name: heading[1] as string, subtotal: Number(heading[2]), lines: [] });
+      const amount = /^ +\$([\d.]+) {2}\S/.exec(l);
+      if (amount && categories.length > 0) categories.at(-1)?.lines.push(Number(amount[1]));
+    }
+    assert.deepEqual(
+      categories.map((c) => c.name),
+      [
+        "Compute (tasks, nodes, bastion)",
+        "Network (NAT gateways, public IPv4)",
+        "Kubernetes control plane and add-ons",
+        "Load balancing and edge (ALB, WAF, DNS, certificates)",
+        "Observability (logs, alarms, dashboards, synthetic checks)",
+        "Images, storage and keys (ECR, S3, KMS)",
+      ],
+    );
+    for (const c of categories) {
+      assert.deepEqual(
+        c.lines,
+        [...c.lines].sort((a, b) => b - a),
+        `${c.name}: largest line first`,
+      );
+      assert.ok(Math.abs(c.lines.reduce((s, n) => s + n, 0) - c.subtotal) < 0.011, c.name);
+    }
+    const total = Number(/\$([\d.]+)/.exec(lines[totalAt] ?? "")?.[1]);
+    assert.ok(Math.abs(categories.reduce((s, c) => s + c.subtotal, 0) - total) < 0.011);
+    // 3. What the remote components create inside themselves, derived from their inputs (prod: 3 AZs, one NAT per AZ).
+    const block = (title: string): string[] => {
+      const at = lines.findIndex((l) => l.includes(`created inside ${title} `));
+      assert.ok(at > 0, title);
+      const out: string[] = [];
+      for (const l of lines.slice(at + 1)) {
+        const m = /^[│ ]+ {4}(\d+ × .*)$/.exec(l);
+        if (!m) break;
+        out.push(m[1] as string);
+      }
+      return out;
+    };
+    const vpc = block("awsx:ec2:Vpc app-vpc");
+    for (const expected of [
+      "6 × aws:ec2/subnet:Subnet (3 AZs × 2 subnet spec(s) (public, private))",
+      "6 × aws:ec2/routeTable:RouteTable (one per subnet)",
+      "3 × aws:ec2/natGateway:NatGateway (natGateways.strategy=OnePerAz)",
+      "3 × aws:ec2/eip:Eip (one per NAT gateway)",
+    ]) {
+      assert.ok(vpc.includes(expected), expected);
+    }
+    const cluster = block("eks:index:Cluster app-cluster");
+    for (const expected of [
+      "1 × aws:iam/role:Role (the cluster's service role <name>-eksRole)",
+      "1 × aws:ec2/securityGroup:SecurityGroup (the cluster security group <name>-eksClusterSecurityGroup)",
+      "1 × aws:iam/openIdConnectProvider:OpenIdConnectProvider (createOidcProvider=true (IRSA))",
+    ]) {
+      assert.ok(cluster.includes(expected), expected);
+    }
+    // The add-ons the program creates itself (kube-proxy, CoreDNS, VPC CNI) are off inside the component.
+    assert.ok(!cluster.some((l) => /Addon/.test(l)), cluster.join("\n"));
+    const inside = [...prod.raw.matchAll(/created inside \S+ \S+ \((\d+), derived/g)].reduce(
+      (n, m) => n + Number(m[1]),
+      0,
+    );
+    assert.match(
+      prod.raw,
+      new RegExp(`^Resources: \\d+ \\(\\+ the stack\\), and ${inside} more created inside components`, "m"),
+    );
+    // Derived from the inputs, not a fixed count: one NAT with natGateways=single, none (and no private routes) in dev.
+    const single = (await plan(["prod", "--set", "natGateways=single"])).raw;
+    assert.match(single, /^[│ ]+1 × aws:ec2\/natGateway:NatGateway \(natGateways\.strategy=Single\)$/m);
+    const dev = (await plan(["dev"])).raw;
+    assert.match(dev, /^[│ ]+2 × aws:ec2\/subnet:Subnet \(2 AZs × 1 subnet spec\(s\) \(public\)\)$/m);
+    assert.doesNotMatch(dev, /aws:ec2\/natGateway:NatGateway/);
   });
 
   it("rejects a bad --assume with the allowed keys and exits 2", async () => {

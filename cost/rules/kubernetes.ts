@@ -24,10 +24,13 @@ const ingressRule: Rule = (r, ctx) => {
     );
   }
   return [
-    notPriced(
-      `Ingress (class ${str(spec.ingressClassName) ?? "default"})`,
-      "served by the cluster's ingress controller: any load balancer in front of it belongs to the cluster, not to this stack",
-    ),
+    {
+      ...notPriced(
+        `Ingress (class ${str(spec.ingressClassName) ?? "default"})`,
+        "served by the cluster's ingress controller: any load balancer in front of it belongs to the cluster, not to this stack",
+      ),
+      billedElsewhere: true,
+    },
   ];
 };
 
@@ -49,10 +52,13 @@ const kubernetesObject: Rule = (r, ctx) =>
   ctx.ownsCluster
     ? free("a Kubernetes object: what it runs uses the node group priced under the EKS platform")(r, ctx)
     : [
-        notPriced(
-          "Kubernetes object on an existing cluster",
-          "the cluster is not this stack's: its nodes, control plane and load balancers are billed to whoever runs it",
-        ),
+        {
+          ...notPriced(
+            "Kubernetes object on an existing cluster",
+            "the cluster is not this stack's: its nodes, control plane and load balancers are billed to whoever runs it",
+          ),
+          billedElsewhere: true,
+        },
       ];
 
 export const KUBERNETES_RULES: Readonly<Record<string, Rule>> = {

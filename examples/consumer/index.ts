@@ -1,16 +1,14 @@
 /**
  * How another team consumes fastify-deploy: a StackReference to one of its stacks, read through the
- * outputs contract (`StackOutputs` in platforms/index.ts). Only types are imported, so this program
- * depends on the contract, not on the deploying program's code.
+ * outputs contract, imported by name from its package `@fastify-deploy/outputs` (packages/outputs: an
+ * npm workspace here; another repository installs it as a dependency). It is types only, so this
+ * program depends on the contract, not on the deploying program's code or SDKs.
  *
  *   cd examples/consumer && pulumi config set appStack organization/fastify-deploy/prod && pulumi up
  */
-import * as pulumi from "@pulumi/pulumi";
-import type { CommonOutputs, StackOutputs } from "../../platforms";
 
-/** What a StackReference hands back for an output declared as `Output<T>` in the contract. */
-type Plain<T> = T extends pulumi.Output<infer U> ? U : T;
-type OutputsOf<P extends StackOutputs["platform"]> = Extract<StackOutputs, { platform: P }>;
+import type { CommonOutputs, OutputsOf, Platform } from "@fastify-deploy/outputs";
+import * as pulumi from "@pulumi/pulumi";
 
 /** A typed view of a fastify-deploy stack: keys and value types come from the contract. */
 export class AppStackReference {
@@ -21,18 +19,18 @@ export class AppStackReference {
   }
 
   /** A key every platform exports (`platform`, `url`, `imageUri`). */
-  common<K extends keyof CommonOutputs>(key: K): pulumi.Output<Plain<CommonOutputs[K]>> {
-    return this.ref.requireOutput(key) as pulumi.Output<Plain<CommonOutputs[K]>>;
+  common<K extends keyof CommonOutputs>(key: K): pulumi.Output<CommonOutputs[K]> {
+    return this.ref.requireOutput(key) as pulumi.Output<CommonOutputs[K]>;
   }
 
   /** A platform-specific key, e.g. `forPlatform("ecs", "clusterName")`; undefined on another platform. */
-  forPlatform<P extends StackOutputs["platform"], K extends Exclude<keyof OutputsOf<P>, keyof CommonOutputs>>(
+  forPlatform<P extends Platform, K extends Exclude<keyof OutputsOf<P>, keyof CommonOutputs>>(
     platform: P,
     key: K,
-  ): pulumi.Output<Plain<OutputsOf<P>[K]> | undefined> {
+  ): pulumi.Output<OutputsOf<P>[K] | undefined> {
     return pulumi
       .all([this.common("platform"), this.ref.getOutput(key as string)])
-      .apply(([actual, value]) => (actual === platform ? (value as Plain<OutputsOf<P>[K]>) : undefined));
+      .apply(([actual, value]) => (actual === platform ? (value as OutputsOf<P>[K]) : undefined));
   }
 }
 
