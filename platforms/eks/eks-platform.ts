@@ -17,6 +17,7 @@ import {
   type MonitoringSettings,
   type NetworkPolicySources,
   type NetworkSettings,
+  type RolloutSettings,
   type ScalingSettings,
 } from "../../facts";
 import { READINESS_PATH } from "../app-contract";
@@ -173,6 +174,7 @@ export interface EksPlatformArgs {
   clusterLogTypes: ClusterLogType[];
   /** Retention of the control-plane and container log groups. */
   logRetentionDays: number;
+  rollout?: RolloutSettings;
 }
 
 /**
