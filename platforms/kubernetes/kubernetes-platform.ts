@@ -20,6 +20,7 @@ import {
   SYNTHETIC_CLIENT_LABELS,
   SyntheticClient,
 } from "../workload";
+import { createProgressiveDelivery, type KubernetesProgressive } from "./rollouts";
 
 export type ImagePullArgs =
   /**
@@ -98,6 +99,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:KubernetesPlatform", name, {}, opts);
     const provider = createProvider(name, args.cluster, this);
+    // Progressive delivery (issue 29): Argo Rollouts, only when a strategy other than rolling is set.
+    const rollouts: KubernetesProgressive | undefined = createProgressiveDelivery(name, args, provider, this);
     const app = new KubernetesApp(
       `${name}-app`,
       {
@@ -118,11 +121,15 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
           ...appSources(args),
           // Admitted whatever else is configured: it is part of the stack.
           ...(args.syntheticClient ? [{ podLabels: SYNTHETIC_CLIENT_LABELS }] : []),
+          // The controller's web analysis probes the canary pods.
+          ...(rollouts ? [rollouts.probeSource] : []),
         ],
         awaitAddress: args.awaitAddress,
+        ...(rollouts && { progressive: rollouts.progressive }),
       },
       { parent: this },
     );
+    rollouts?.createAnalysis(app.namespace);
 
     if (args.syntheticClient) {
       new SyntheticClient(
