@@ -5,6 +5,7 @@ import {
   createAnalysisTemplate,
   type NetworkPolicySource,
   type ProgressiveDelivery,
+  type ProgressiveSettings,
   progressiveSettings,
   ROLLOUTS_NAMESPACE,
   RolloutsController,
@@ -12,6 +13,13 @@ import {
   webProbeMetric,
 } from "../workload";
 import type { KubernetesPlatformArgs } from "./kubernetes-platform";
+
+/** Native blue/green (no Gateway) probes once a minute through the bake before the switch. */
+function blueGreenProbes(settings: ProgressiveSettings, args: KubernetesPlatformArgs): number | undefined {
+  return settings.strategy === "blueGreen" && args.gateway === undefined
+    ? Math.max(1, settings.bakeMinutes)
+    : undefined;
+}
 
 /** What the `kubernetes` platform adds for a progressive strategy. */
 export interface KubernetesProgressive {
@@ -54,7 +62,12 @@ export function createProgressiveDelivery(
     createAnalysis: (namespace) => {
       createAnalysisTemplate(
         `${name}-canary-analysis`,
-        { namespace, templateName, metrics: [webProbeMetric(canaryUrl)], controller: controller.release },
+        {
+          namespace,
+          templateName,
+          metrics: [webProbeMetric(canaryUrl, blueGreenProbes(settings, args))],
+          controller: controller.release,
+        },
         { parent, provider },
       );
     },

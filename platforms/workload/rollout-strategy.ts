@@ -102,6 +102,8 @@ export interface AnalysisMetric {
   failureLimit: number;
   /** Consecutive errors tolerated; one more errors the metric (Argo default 4). */
   consecutiveErrorLimit: number;
+  /** Measurements after which the metric is Successful; unset runs until promotion (background analysis). */
+  count?: number;
   provider: Record<string, unknown>;
 }
 
@@ -128,8 +130,14 @@ export const WEB_PROBE_TIMEOUT_SECONDS = 2;
 /** Two bad probes in a row are tolerated (a pod's first request, a node hiccup); the third aborts. */
 export const WEB_PROBE_CONSECUTIVE_ERROR_LIMIT = 2;
 
-export function webProbeMetric(canaryUrl: string): AnalysisMetric {
+/**
+ * `count`: a pre-promotion analysis (native blue/green) must complete before the switch, so it probes a
+ * fixed number of times (docs/features/bluegreen.md "prePromotionAnalysis"); a background analysis runs
+ * until promotion and takes none.
+ */
+export function webProbeMetric(canaryUrl: string, count?: number): AnalysisMetric {
   return {
+    ...(count !== undefined && { count }),
     name: "canary-probe",
     interval: `${ANALYSIS_INTERVAL_SECONDS}s`,
     successCondition: "result >= 0 && result <= 100",
