@@ -16,13 +16,28 @@ import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
 import * as p from "./policies";
+import * as rollout from "./rollout";
 import * as s3 from "./s3";
 import { evaluate, isPolicy, policiesOf, type Recorded, recorded, type Violation } from "./testing";
 import * as vpc from "./vpc";
 
 const summary = (violations: Violation[]): string[] => violations.map((v) => `[${v.policy}] ${v.message}`);
 
-const DOMAINS = { image, alb, ec2, ecs, eks, helm, kubernetes, availability, observability, iam, s3, vpc };
+const DOMAINS = {
+  image,
+  alb,
+  ec2,
+  ecs,
+  eks,
+  helm,
+  kubernetes,
+  availability,
+  observability,
+  iam,
+  s3,
+  vpc,
+  rollout,
+};
 
 const COMMITTED = STACKS.flatMap((stack) => PLATFORMS.map((platform): Recorded => `${stack}/${platform}`));
 

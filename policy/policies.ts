@@ -23,6 +23,7 @@ import * as image from "./image";
 import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
+import * as rollout from "./rollout";
 import * as s3 from "./s3";
 import * as vpc from "./vpc";
 
@@ -81,6 +82,7 @@ export {
   zoneSpreadMatchesReplicas,
 } from "./kubernetes-availability";
 export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
+export { rolloutAnalysedAndSafe } from "./rollout";
 export { s3BucketHardened } from "./s3";
 export { vpcDefaultSecurityGroupClosed, vpcFlowLogsEnabled } from "./vpc";
 
@@ -131,6 +133,7 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   availability.topologySpreadPerRevision,
   availability.zoneSpreadMatchesReplicas,
   availability.albIpTargetsReadinessGates,
+  rollout.rolloutAnalysedAndSafe,
   kubernetes.lbcKeepsWebhookCertificate,
   kubernetes.kubernetesProviderExplicit,
   kubernetes.networkPolicyNamedSources,

@@ -260,6 +260,8 @@ const VARIANTS = {
     stack: "prod",
     config: { certificateArn: CERT, bastionMode: "ssh", bastionSshAllowedCidrs: ["198.51.100.7/32"] },
   },
+  /** prod (EKS) with a canary through Argo Rollouts (issue 29; test/programs/eks-canary.ts). */
+  eksCanary: { stack: "prod", config: { certificateArn: CERT }, program: "test/programs/eks-canary.ts" },
 } satisfies Record<string, RunOptions>;
 
 /** A recorded program: a committed `stack/platform` case, or one of the variants. */
