@@ -81,7 +81,7 @@ describe("progressive delivery on kubernetes and eks (Argo Rollouts)", () => {
     }
   });
 
-  it("the CRD schema check bites: a Rollout with a mistyped step or an unknown strategy field fails", () => {
+  it("the CRD schema check bites: a Rollout with a mistyped step, an AnalysisTemplate metric without a name", () => {
     const rollout = replicas.one(ROLLOUT);
     const spec = (rollout.inputs as Json).spec;
     const mutated = (strategy: Json) => ({
@@ -223,6 +223,15 @@ describe("progressive delivery on kubernetes and eks (Argo Rollouts)", () => {
       initialAlbAction("fastify-app", 80),
     );
     assert.deepEqual(ingress.ignoreChanges, [`metadata.annotations["${annotation}"]`]);
+  });
+
+  it("eks: the alarms' target-group lookup picks the stable Service's target group (two exist with a canary)", () => {
+    const ingress = (eks.one("kubernetes:networking.k8s.io/v1:Ingress").inputs as Json).metadata.name;
+    const lookups = eks.calls.filter((c) => c.token === "aws:lb/getTargetGroup:getTargetGroup");
+    assert.deepEqual(
+      lookups.map((c) => (c.inputs.tags as Record<string, string>)["ingress.k8s.aws/resource"]),
+      [`fastify-app/${ingress}-${stableServiceName("fastify-app")}:80`],
+    );
   });
 
   it("eks: the controller's IAM role may call cloudwatch:GetMetricData and nothing else, and knows its region", () => {
