@@ -119,3 +119,11 @@ export interface MonitoringSettings {
   /** Alarm when the app's p99 response time at the ALB is above this many milliseconds. */
   p99LatencyMs: number;
 }
+
+export type RolloutStrategy = "rolling" | "canary" | "linear" | "blueGreen";
+export interface RolloutSettings {
+  strategy: RolloutStrategy;
+  canaryPercent: number;
+  linearStepPercent: number;
+  bakeMinutes: number;
+}

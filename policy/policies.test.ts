@@ -17,6 +17,7 @@ import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
 import * as p from "./policies";
 import * as protection from "./protection";
+import * as rollout from "./rollout";
 import * as s3 from "./s3";
 import { evaluate, isPolicy, policiesOf, type Recorded, recorded, type Violation } from "./testing";
 import * as tracing from "./tracing";
@@ -39,6 +40,7 @@ const DOMAINS = {
   vpc,
   tracing,
   protection,
+  rollout,
 };
 
 const COMMITTED = STACKS.flatMap((stack) => PLATFORMS.map((platform): Recorded => `${stack}/${platform}`));

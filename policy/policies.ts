@@ -24,6 +24,7 @@ import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
 import * as protection from "./protection";
+import * as rollout from "./rollout";
 import * as s3 from "./s3";
 import * as tracing from "./tracing";
 import * as vpc from "./vpc";
@@ -90,6 +91,7 @@ export {
 } from "./kubernetes-availability";
 export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
 export { statefulResourcesProtected } from "./protection";
+export { rolloutAnalysedAndSafe } from "./rollout";
 export { s3BucketHardened } from "./s3";
 export { tracingExporterPermitted } from "./tracing";
 export { vpcDefaultSecurityGroupClosed, vpcFlowLogsEnabled } from "./vpc";
@@ -142,6 +144,7 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   availability.topologySpreadPerRevision,
   availability.zoneSpreadMatchesReplicas,
   availability.albIpTargetsReadinessGates,
+  rollout.rolloutAnalysedAndSafe,
   kubernetes.lbcKeepsWebhookCertificate,
   kubernetes.kubernetesProviderExplicit,
   kubernetes.networkPolicyNamedSources,

@@ -265,6 +265,8 @@ const VARIANTS = {
   ecsXray: { stack: "dev", config: { tracing: "xray" } },
   /** prod (EKS) with tracing to X-Ray: the native sidecar and the IRSA role's permission. */
   eksXray: { stack: "prod", config: { certificateArn: CERT, tracing: "xray" } },
+  /** prod (EKS) with a canary through Argo Rollouts (issue 29; test/programs/eks-canary.ts). */
+  eksCanary: { stack: "prod", config: { certificateArn: CERT }, program: "test/programs/eks-canary.ts" },
 } satisfies Record<string, RunOptions>;
 
 /** A recorded program: a committed `stack/platform` case, or one of the variants. */

@@ -22,6 +22,7 @@ import {
 } from "../facts";
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION } from "../platforms/eks/load-balancer-controller";
 import { CLUSTER_AUTOSCALER_CHART, EKS_VERSIONS, FLUENT_BIT_CHART } from "../platforms/eks/versions";
+import { ARGO_ROLLOUTS_CHART, GATEWAY_API_PLUGIN } from "../platforms/workload";
 
 /** One fact or pin as found in the repository. */
 export interface DatedFact {
@@ -150,6 +151,15 @@ function chartFacts(): DatedFact[] {
       source: FLUENT_BIT_CHART.source,
     },
     { kind, name: "aws-load-balancer-controller", value: AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION },
+    // Progressive delivery (issue 29): the controller's chart and the Gateway API plugin it downloads.
+    {
+      kind,
+      name: ARGO_ROLLOUTS_CHART.chart,
+      value: ARGO_ROLLOUTS_CHART.version,
+      read: ARGO_ROLLOUTS_CHART.read,
+      source: ARGO_ROLLOUTS_CHART.source,
+    },
+    { kind, name: GATEWAY_API_PLUGIN.name, value: GATEWAY_API_PLUGIN.version, read: GATEWAY_API_PLUGIN.read },
   ];
 }
 

@@ -154,6 +154,16 @@ const KEY_SETTINGS: Record<string, string[]> = {
   "kubernetes:apps/v1:Deployment": ["spec.replicas"],
   "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": ["spec.minReplicas", "spec.maxReplicas"],
   "kubernetes:batch/v1:CronJob": ["spec.schedule", "spec.concurrencyPolicy"],
+  // Progressive delivery on eks / kubernetes (issue 29): the strategy, its steps, its traffic router,
+  // and the analysis that aborts it (each metric's condition, limits and query).
+  "kubernetes:argoproj.io/v1alpha1:Rollout": [
+    "spec.workloadRef.name",
+    "spec.strategy.canary.steps",
+    "spec.strategy.canary.trafficRouting",
+    "spec.strategy.canary.analysis.templates",
+    "spec.strategy.blueGreen",
+  ],
+  "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate": ["spec.metrics"],
 };
 
 const FLAGS = ["--set", "--secret", "--secret-file", "--unset", "--assume", "--up", "--json"];

@@ -1,18 +1,22 @@
 /**
- * Checks the three pinned add-on charts against their repositories before a deploy (needs the network):
+ * Checks the pinned add-on charts (and the Argo Rollouts controller's, issue 29) against their repositories before a deploy (needs the network):
  * each repository's index.yaml must list the pinned digest for the pinned version, and the .tgz must
  * hash to it. Exits 1 with one line per problem. Run: `npx tsx scripts/verify-charts.ts`.
  */
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from "../platforms/eks/load-balancer-controller";
 import { verifyPinnedChart } from "../platforms/eks/pinned-chart";
 import { CLUSTER_AUTOSCALER_CHART, FLUENT_BIT_CHART } from "../platforms/eks/versions";
+import { ARGO_ROLLOUTS_CHART } from "../platforms/workload";
 
 async function main(): Promise<void> {
   const problems = (
     await Promise.all(
-      [AWS_LOAD_BALANCER_CONTROLLER_CHART, CLUSTER_AUTOSCALER_CHART, FLUENT_BIT_CHART].map((c) =>
-        verifyPinnedChart(c),
-      ),
+      [
+        AWS_LOAD_BALANCER_CONTROLLER_CHART,
+        CLUSTER_AUTOSCALER_CHART,
+        FLUENT_BIT_CHART,
+        ARGO_ROLLOUTS_CHART,
+      ].map((c) => verifyPinnedChart(c)),
     )
   ).flat();
   for (const p of problems) console.error(p);

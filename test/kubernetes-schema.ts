@@ -37,6 +37,24 @@ const httpRouteValidator = new Ajv({ strict: false, allErrors: true }).compile(
   JSON.parse(fs.readFileSync(HTTP_ROUTE_SCHEMA_FILE, "utf8")),
 );
 
+/**
+ * Argo Rollouts' Rollout and AnalysisTemplate v1alpha1 openAPIV3Schema, from the CRDs of argoproj/argo-rollouts
+ * tag v1.9.0 (the appVersion of the pinned chart 2.41.0); see test/schemas/README.md.
+ */
+export const ROLLOUT_SCHEMA_FILE = path.join(__dirname, "schemas/argo-rollouts-rollout-v1alpha1.schema-json");
+export const ANALYSIS_TEMPLATE_SCHEMA_FILE = path.join(
+  __dirname,
+  "schemas/argo-rollouts-analysistemplate-v1alpha1.schema-json",
+);
+// Formats (Kubernetes' int32/int64) are not JSON Schema formats ajv knows: it would ignore them anyway,
+// with a console line each; the types and ranges it does check are what the API server checks first.
+const rolloutValidator = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(
+  JSON.parse(fs.readFileSync(ROLLOUT_SCHEMA_FILE, "utf8")),
+);
+const analysisTemplateValidator = new Ajv({ strict: false, allErrors: true, validateFormats: false }).compile(
+  JSON.parse(fs.readFileSync(ANALYSIS_TEMPLATE_SCHEMA_FILE, "utf8")),
+);
+
 /** A model class over an ajv validator, for the Gateway API kinds kubernetes-models 4 does not ship. */
 function crdModel(validate: typeof httpRouteValidator, kind: string): ModelClass {
   return class {
@@ -68,6 +86,8 @@ export const KUBERNETES_MODELS: Record<string, ModelClass> = {
   "kubernetes:rbac.authorization.k8s.io/v1:Role": Role,
   "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": RoleBinding,
   "kubernetes:gateway.networking.k8s.io/v1:HTTPRoute": crdModel(httpRouteValidator, "HTTPRoute"),
+  "kubernetes:argoproj.io/v1alpha1:Rollout": crdModel(rolloutValidator, "Rollout"),
+  "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate": crdModel(analysisTemplateValidator, "AnalysisTemplate"),
 };
 
 /** Kubernetes types that are not API objects (providers, Helm releases). */

@@ -3,7 +3,7 @@
  * Load Balancer Controller serves is priced as the ALB it creates.
  */
 import type { Context, Rule } from "./common";
-import { free, notPriced, obj, str } from "./common";
+import { charge, free, hourly, notPriced, num, obj, str } from "./common";
 import { albLines } from "./elb";
 import { vpcAzs } from "./vpc";
 
@@ -61,10 +61,62 @@ const kubernetesObject: Rule = (r, ctx) =>
         },
       ];
 
+/** A CPU quantity (`100m`, `0.5`, `2`) in vCPU; a memory quantity (`128Mi`, `1Gi`) in GB (GiB). */
+export function cpuQuantity(q: unknown): number | undefined {
+  const s = str(q) ?? (typeof q === "number" ? String(q) : undefined);
+  if (s === undefined) return undefined;
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(s);
+  return m ? Number(m[1]) / (m[2] === "m" ? 1000 : 1) : undefined;
+}
+export function memoryQuantity(q: unknown): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)(Mi|Gi)$/.exec(str(q) ?? "");
+  return m ? Number(m[1]) / (m[2] === "Mi" ? 1024 : 1) : undefined;
+}
+
+/**
+ * The progressive-delivery controller (Argo Rollouts, issue 29): its pods reserve node capacity. On a
+ * cluster the stack builds they are priced as what their requests would cost at the Fargate vCPU-hour
+ * and GB-hour rates (the price files' Linux/x86 on-demand rows): an upper bound of the node capacity they
+ * take, since the node group above is priced by instance count, not by what runs on it. On someone
+ * else's cluster: not priced, as every object there.
+ */
+const releaseRule: Rule = (r, ctx) => {
+  if (r.inputs.chart !== "argo-rollouts") return kubernetesObject(r, ctx);
+  if (!ctx.ownsCluster) return kubernetesObject(r, ctx);
+  const controller = obj(obj(r.inputs.values).controller);
+  const replicas = num(controller.replicas) ?? 2;
+  const requests = obj(obj(controller.resources).requests);
+  const vcpu = cpuQuantity(requests.cpu);
+  const gb = memoryQuantity(requests.memory);
+  if (vcpu === undefined || gb === undefined)
+    return [notPriced("Argo Rollouts controller pods", "no CPU and memory requests in the chart values")];
+  const what = `Argo Rollouts controller: ${replicas} pod(s)`;
+  return [
+    charge(
+      ctx,
+      `${what} × ${vcpu} vCPU requested (at the Fargate x86 rate)`,
+      "fargateVcpuHourX86",
+      replicas * vcpu,
+      replicas * vcpu,
+      (p) => hourly(replicas * vcpu, replicas * vcpu, p),
+    ),
+    charge(
+      ctx,
+      `${what} × ${gb} GB requested (at the Fargate x86 rate)`,
+      "fargateGbHourX86",
+      replicas * gb,
+      replicas * gb,
+      (p) => hourly(replicas * gb, replicas * gb, p),
+    ),
+  ];
+};
+
 export const KUBERNETES_RULES: Readonly<Record<string, Rule>> = {
   "kubernetes:networking.k8s.io/v1:Ingress": ingressRule,
   "kubernetes:core/v1:Service": k8sServiceRule,
-  "kubernetes:helm.sh/v3:Release": kubernetesObject,
+  "kubernetes:helm.sh/v3:Release": releaseRule,
+  "kubernetes:argoproj.io/v1alpha1:Rollout": kubernetesObject,
+  "kubernetes:argoproj.io/v1alpha1:AnalysisTemplate": kubernetesObject,
   "kubernetes:apps/v1:Deployment": kubernetesObject,
   "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": kubernetesObject,
   "kubernetes:policy/v1:PodDisruptionBudget": kubernetesObject,

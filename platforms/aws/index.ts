@@ -13,6 +13,9 @@ export {
 } from "./alb";
 export { createAlias, createEdge, type Edge } from "./edge";
 export {
+  type AlbMetricDimensions,
+  type CloudWatchAnalysisMetric,
+  canaryAnalysisMetrics,
   completeMonitoring,
   controllerAlbDimensions,
   createAlbMonitoring,

@@ -74,12 +74,20 @@ export function controllerAlbDimensions(
     namespace: pulumi.Input<string>;
     name: pulumi.Input<string>;
     address: pulumi.Input<string>;
+    /**
+     * With a canary through the ALB the Ingress has two target groups (Argo Rollouts' stable and canary
+     * Services), and the tags above match both: this picks the stable one by the controller's resource
+     * id tag, `<namespace>/<ingress>-<service>:<port>` (argoproj/argo-rollouts utils/aws/aws.go
+     * BuildTargetGroupResourceID, adapted from the controller's model_build_target_group.go; read
+     * 2026-12-07).
+     */
+    targetGroupResource?: pulumi.Input<string>;
   },
   parent: pulumi.Resource,
 ): AlbMetricDimensions {
   const found = pulumi
-    .all([ingress.clusterName, ingress.namespace, ingress.name, ingress.address])
-    .apply(async ([cluster, namespace, name, address]) => {
+    .all([ingress.clusterName, ingress.namespace, ingress.name, ingress.address, ingress.targetGroupResource])
+    .apply(async ([cluster, namespace, name, address, targetGroupResource]) => {
       // Without the address wait (waitForAddress false) the controller may not have made the ALB
       // yet, and a lookup would fail the whole `up`: the alarms are created on a placeholder instead
       // (the healthy-target floor then alarms, treating the missing metric as breaching) until a
@@ -94,7 +102,15 @@ export function controllerAlbDimensions(
       const tags = { "elbv2.k8s.aws/cluster": cluster, "ingress.k8s.aws/stack": `${namespace}/${name}` };
       const [loadBalancer, targetGroup] = await Promise.all([
         aws.lb.getLoadBalancer({ tags: { ...tags, "ingress.k8s.aws/resource": "LoadBalancer" } }, { parent }),
-        aws.lb.getTargetGroup({ tags }, { parent }),
+        aws.lb.getTargetGroup(
+          {
+            tags:
+              targetGroupResource === undefined
+                ? tags
+                : { ...tags, "ingress.k8s.aws/resource": targetGroupResource },
+          },
+          { parent },
+        ),
       ]);
       return { loadBalancer: loadBalancer.arnSuffix, targetGroup: targetGroup.arnSuffix };
     });
@@ -488,5 +504,103 @@ function createDashboard(
   return {
     dashboard,
     url: pulumi.interpolate`https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboard.dashboardName}`,
+  };
+}
+
+/**
+ * The canary analysis on EKS (Argo Rollouts' CloudWatch provider, docs/rollout.md): the deployment
+ * alarms' own signals and thresholds, so a canary is judged as the alarms would judge it. One metric per
+ * deployment alarm, each measured every minute over the last five one-minute points
+ * (`cloudWatch.interval` 5m, GetMetricData's window: metricproviders/cloudwatch/cloudwatch.go Query,
+ * argoproj/argo-rollouts HEAD 9f8d111, read 2026-12-07), failing when 3 of the 5 breach — the alarms'
+ * RATE_EVALUATION — and one failed measurement aborts (failureLimit 0): the abort comes at the same minute
+ * the alarm would fire. The metric math is the alarms' (`rateQueries`), in the GetMetricData shape the
+ * AnalysisTemplate CRD takes (`metricDataQueries[].metricStat.metric.dimensions[{name,value}]`). Argo's
+ * condition language is expr-lang (utils/evaluate/evaluate.go: `result` is the GetMetricData
+ * MetricDataResults, each with `Values`).
+ */
+export interface CloudWatchAnalysisMetric {
+  name: string;
+  interval: string;
+  successCondition: string;
+  failureLimit: number;
+  consecutiveErrorLimit: number;
+  provider: { cloudWatch: { interval: string; metricDataQueries: Record<string, unknown>[] } };
+}
+
+/** Points breaching in the window that fail a measurement: the alarms' datapointsToAlarm. */
+export const CANARY_BREACHING_POINTS = RATE_EVALUATION.datapointsToAlarm;
+/** GetMetricData errors tolerated in a row (throttling, a network blip); the alarms still watch meanwhile. */
+export const CANARY_CONSECUTIVE_ERROR_LIMIT = 4;
+
+export function canaryAnalysisMetrics(
+  settings: Pick<MonitoringSettings, "error5xxRatePercent" | "p99LatencyMs">,
+  loadBalancer: string,
+): CloudWatchAnalysisMetric[] {
+  const lb = { LoadBalancer: loadBalancer };
+  const metric = (name: string, threshold: number, queries: Record<string, unknown>[]) => ({
+    name,
+    interval: `${ALARM_PERIOD_SECONDS}s`,
+    // Fewer than 3 of the last 5 minutes above the threshold (CloudWatch returns the newest first; the
+    // count does not care). No data at all (no requests) passes, as the alarms' notBreaching does.
+    successCondition: `count(result[0].Values, {# > ${threshold}}) < ${CANARY_BREACHING_POINTS}`,
+    failureLimit: 0,
+    consecutiveErrorLimit: CANARY_CONSECUTIVE_ERROR_LIMIT,
+    provider: {
+      cloudWatch: {
+        interval: `${RATE_EVALUATION.evaluationPeriods}m`,
+        metricDataQueries: queries,
+      },
+    },
+  });
+  const percent = settings.error5xxRatePercent;
+  return [
+    metric("elb-5xx-rate", percent, rateQueries("HTTPCode_ELB_5XX_Count", lb).map(apiQuery)),
+    metric("target-5xx-rate", percent, rateQueries("HTTPCode_Target_5XX_Count", lb).map(apiQuery)),
+    metric("p99-latency", settings.p99LatencyMs / 1000, [
+      {
+        id: "p99",
+        metricStat: {
+          metric: {
+            namespace: "AWS/ApplicationELB",
+            metricName: "TargetResponseTime",
+            dimensions: [{ name: "LoadBalancer", value: loadBalancer }],
+          },
+          period: ALARM_PERIOD_SECONDS,
+          stat: "p99",
+        },
+        returnData: true,
+      },
+    ]),
+  ];
+}
+
+/** An alarm's metric query in GetMetricData's shape (MetricStat with dimensions as name/value pairs). */
+function apiQuery(query: aws.types.input.cloudwatch.MetricAlarmMetricQuery): Record<string, unknown> {
+  const m = query.metric as
+    | {
+        namespace: string;
+        metricName: string;
+        dimensions: Record<string, string>;
+        stat: string;
+        period: number;
+      }
+    | undefined;
+  return {
+    id: query.id,
+    ...(query.label !== undefined && { label: query.label }),
+    ...(query.expression !== undefined && { expression: query.expression }),
+    ...(m !== undefined && {
+      metricStat: {
+        metric: {
+          namespace: m.namespace,
+          metricName: m.metricName,
+          dimensions: Object.entries(m.dimensions).map(([name, value]) => ({ name, value })),
+        },
+        period: m.period,
+        stat: m.stat,
+      },
+    }),
+    returnData: query.returnData,
   };
 }

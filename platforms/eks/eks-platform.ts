@@ -19,6 +19,7 @@ import {
   type MonitoringSettings,
   type NetworkPolicySources,
   type NetworkSettings,
+  type RolloutSettings,
   type ScalingSettings,
   type StateProtection,
 } from "../../facts";
@@ -46,13 +47,20 @@ import {
   scanFindingsAlert,
   type TargetHealthCheck,
 } from "../aws";
-import { type GatewayRoute, KubernetesApp, networkPolicySources } from "../workload";
+import {
+  type GatewayRoute,
+  KubernetesApp,
+  networkPolicySources,
+  SERVICE_PORT,
+  stableServiceName,
+} from "../workload";
 import { managedAddon } from "./addons";
 import { Bastion } from "./bastion";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { ContainerLogs } from "./container-logs";
 import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
 import { AwsLoadBalancerController } from "./load-balancer-controller";
+import { createCanaryAnalysis, createRollouts } from "./rollouts";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./versions";
 
 /**
@@ -179,6 +187,7 @@ export interface EksPlatformArgs {
   logRetentionDays: number;
   /** protect on the VPC and cluster; protect and retainOnDelete on keys and log groups (facts/protection.ts). */
   protection: StateProtection;
+  rollout?: RolloutSettings;
 }
 
 /**
@@ -283,7 +292,7 @@ export class EksPlatform extends pulumi.ComponentResource {
       { ...irsa, clusterName, region, vpcId: vpc.vpcId, partition, accountId },
       { parent: this },
     );
-
+    const rollouts = createRollouts(`${name}-rollouts`, args, irsa, step);
     const edge = createEdge(name, args.loadBalancer, step.tags, step, this);
     const app = deployApp(step, args, {
       provider,
@@ -292,10 +301,11 @@ export class EksPlatform extends pulumi.ComponentResource {
       metricsServer,
       loadBalancerController,
       edge,
+      rollouts,
     });
     const alias = createDomainAlias(step, args, edge, app);
     const bastion = createBastion(step, args, vpc, cluster, clusterName);
-    const { dashboardUrl, alarmTopicArn } = createMonitoring(step, args, app, clusterName, alias);
+    const { dashboardUrl, alarmTopicArn } = createMonitoring(step, args, app, clusterName, alias, rollouts);
     scanFindingsAlert(name, { imageUri: args.image.uri, topicArn: alarmTopicArn, tags: step.tags }, this);
 
     this.clusterName = clusterName;
@@ -648,6 +658,8 @@ interface AppDependencies {
   metricsServer: aws.eks.Addon;
   loadBalancerController: AwsLoadBalancerController;
   edge: Edge;
+  /** Progressive delivery (issue 29): Argo Rollouts, when the strategy is not `rolling`. */
+  rollouts: ReturnType<typeof createRollouts>;
 }
 
 /**
@@ -693,6 +705,7 @@ function deployApp(
       zoneCount: args.network.availabilityZones,
       serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": deps.appRole.arn },
       xrayRegion: region,
+      ...(deps.rollouts && { progressive: deps.rollouts.progressive }),
       // The HPA reads the resource metrics API that metrics-server serves.
       metricsApi: deps.metricsServer,
       // No annotation needed; taken from the controller so the Service waits for its webhooks.
@@ -774,10 +787,20 @@ function createMonitoring(
   app: KubernetesApp,
   clusterName: pulumi.Output<string>,
   alias: aws.route53.Record | undefined,
+  rollouts: ReturnType<typeof createRollouts>,
 ): StackMonitoring {
   const { name, tags, parent } = step;
   const alb = controllerAlbDimensions(
-    { clusterName, namespace: app.namespace, name: app.ingressName, address: app.ingressAddress },
+    {
+      clusterName,
+      namespace: app.namespace,
+      name: app.ingressName,
+      address: app.ingressAddress,
+      // With a canary the Ingress has a stable and a canary target group: the alarms watch the stable one.
+      ...(rollouts && {
+        targetGroupResource: pulumi.interpolate`${app.namespace}/${app.ingressName}-${stableServiceName(args.namespace)}:${SERVICE_PORT}`,
+      }),
+    },
     parent,
   );
   const settings = args.monitoring;
@@ -791,5 +814,7 @@ function createMonitoring(
   // not resolve yet, and the synthetic alarms would fire on the first deploy.
   const dnsName = alias ? alias.name : app.ingressAddress;
   const endpoint = { dnsName, https: albListeners(args.loadBalancer).https };
+  // The canary analysis reads the ALB the alarms watch, once it is found.
+  if (rollouts) createCanaryAnalysis(name, args, alb, app.namespace, rollouts.controller, parent);
   return completeMonitoring(name, base, { settings, endpoint, tags }, parent);
 }

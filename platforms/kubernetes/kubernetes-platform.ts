@@ -1,7 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppSettings, NetworkPolicySources, ScalingSettings, ServiceType } from "../../facts";
+import type {
+  AppSettings,
+  NetworkPolicySources,
+  RolloutSettings,
+  ScalingSettings,
+  ServiceType,
+} from "../../facts";
 import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../../facts";
 import type { PlatformImage } from "../args";
 import {
@@ -15,6 +21,7 @@ import {
   SyntheticClient,
   type TargetKind,
 } from "../workload";
+import { createProgressiveDelivery, type KubernetesProgressive } from "./rollouts";
 
 export type ImagePullArgs =
   /**
@@ -73,6 +80,7 @@ export interface KubernetesPlatformArgs {
   awaitAddress: boolean;
   /** The in-cluster synthetic client (a CronJob every minute) in this Node.js image; undefined: none. */
   syntheticClient: { image: string } | undefined;
+  rollout?: RolloutSettings;
 }
 
 /**
@@ -92,6 +100,8 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
   constructor(name: string, args: KubernetesPlatformArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:KubernetesPlatform", name, {}, opts);
     const provider = createProvider(name, args.cluster, this);
+    // Progressive delivery (issue 29): Argo Rollouts, only when a strategy other than rolling is set.
+    const rollouts: KubernetesProgressive | undefined = createProgressiveDelivery(name, args, provider, this);
     const app = new KubernetesApp(
       `${name}-app`,
       {
@@ -112,11 +122,15 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
           ...appSources(args),
           // Admitted whatever else is configured: it is part of the stack.
           ...(args.syntheticClient ? [{ podLabels: SYNTHETIC_CLIENT_LABELS }] : []),
+          // The controller's web analysis probes the canary pods.
+          ...(rollouts ? [rollouts.probeSource] : []),
         ],
         awaitAddress: args.awaitAddress,
+        ...(rollouts && { progressive: rollouts.progressive }),
       },
       { parent: this },
     );
+    rollouts?.createAnalysis(app.namespace);
 
     if (args.syntheticClient) {
       new SyntheticClient(

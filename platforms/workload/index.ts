@@ -10,4 +10,27 @@ export {
   POD_READINESS_GATE_LABEL,
   SERVICE_PORT,
 } from "./kubernetes-app";
+export { type FetchBytes, type PinnedChart, pinnedRelease, verifyPinnedChart } from "./pinned-chart";
+export {
+  canaryServiceName,
+  createAnalysisTemplate,
+  type ProgressiveDelivery,
+  stableServiceName,
+} from "./progressive-delivery";
+export {
+  type AnalysisMetric,
+  type ProgressiveSettings,
+  progressiveSettings,
+  type TrafficMode,
+  webProbeMetric,
+} from "./rollout-strategy";
+export {
+  ARGO_ROLLOUTS_CHART,
+  GATEWAY_API_PLUGIN,
+  ROLLOUTS_CONTROLLER_REPLICAS,
+  ROLLOUTS_CONTROLLER_RESOURCES,
+  ROLLOUTS_NAMESPACE,
+  ROLLOUTS_SERVICE_ACCOUNT,
+  RolloutsController,
+} from "./rollouts-controller";
 export { SYNTHETIC_CLIENT_LABELS, SyntheticClient, type TargetKind } from "./synthetic-client";

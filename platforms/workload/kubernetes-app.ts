@@ -21,6 +21,17 @@ import {
 } from "../app-contract";
 import { EcrPullSecret, type EcrPullSecretArgs } from "./ecr-pull-secret";
 import { restrictedContainerSecurityContext } from "./pod-security";
+import {
+  albActionAnnotation,
+  canaryServiceName,
+  createRollout,
+  initialAlbAction,
+  type ProgressiveDelivery,
+  progressiveServices,
+  ROLLOUT_API_VERSION,
+  stableServiceName,
+  usesNativeBlueGreen,
+} from "./progressive-delivery";
 import { collectorSidecar, tracingEgress } from "./tracing";
 
 /**
@@ -153,6 +164,13 @@ export interface KubernetesAppArgs {
    * collector signs for one region); ignored otherwise.
    */
   xrayRegion?: pulumi.Input<string>;
+  /**
+   * Progressive delivery through Argo Rollouts (progressive-delivery.ts): a Rollout runs the pods from the
+   * Deployment's template, the HPA scales it, and the traffic mode's objects (stable/canary Services,
+   * the Ingress's forward action, the HTTPRoute's weights) are the controller's to change. Unset: the
+   * Deployment's rolling update, as before.
+   */
+  progressive?: ProgressiveDelivery;
 }
 
 /** The namespace label that makes the AWS Load Balancer Controller inject pod readiness gates. */
@@ -237,7 +255,27 @@ export class KubernetesApp extends pulumi.ComponentResource {
       dependsOn: [...(early?.resources ?? []), ...(pullSecret?.ready ?? [])],
     });
     const { service, ingress } = early ?? createFront(w, [deployment]);
-    createAutoscaler(w, deployment);
+    const rollout = args.progressive
+      ? createRollout(
+          `${name}-rollout`,
+          {
+            progressive: args.progressive,
+            names: progressiveNames(w),
+            metadata: w.metadata,
+            selector: w.selector,
+            replicas: args.scaling.desiredCount,
+            deploymentName: deployment.metadata.name,
+          },
+          w.opts,
+          [deployment, service, ...(ingress ? [ingress] : [])],
+        )
+      : undefined;
+    createAutoscaler(
+      w,
+      rollout
+        ? { apiVersion: ROLLOUT_API_VERSION, kind: "Rollout", name: rollout.metadata.name }
+        : { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+    );
     createDisruptionBudget(w);
     createNetworkPolicy(w);
     if (args.createNamespace) createDefaultDeny(w);
@@ -375,9 +413,10 @@ function addressAwait(args: KubernetesAppArgs): Record<string, string> {
 /** The Service and, when asked, the Ingress in front of it. */
 function createFront(w: Workload, dependsOn: pulumi.Resource[]) {
   const service = createService(w, dependsOn);
+  const extra = w.args.progressive ? createProgressiveServices(w, dependsOn) : [];
   const ingress = w.args.ingress ? createIngress(w, w.args.ingress, service) : undefined;
   if (w.args.gateway) createHttpRoute(w, w.args.gateway, service);
-  return { service, ingress, resources: ingress ? [service, ingress] : [service] };
+  return { service, ingress, resources: [service, ...extra, ...(ingress ? [ingress] : [])] };
 }
 
 function createService(w: Workload, dependsOn: pulumi.Resource[]): k8s.core.v1.Service {
@@ -402,8 +441,66 @@ function createService(w: Workload, dependsOn: pulumi.Resource[]): k8s.core.v1.S
         ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
       },
     },
-    { ...w.opts, dependsOn },
+    {
+      ...w.opts,
+      dependsOn,
+      // Native blue/green: the controller switches this Service's selector at promotion.
+      ...(w.args.progressive && usesNativeBlueGreen(w.args.progressive)
+        ? { ignoreChanges: ["spec.selector"] }
+        : {}),
+    },
   );
+}
+
+/**
+ * The stable and canary Services of a progressive rollout: the app's selector, to which the controller
+ * adds the ReplicaSet's hash (so `spec.selector` is its to change). Created with the app's Service, so
+ * with readiness gates their target groups exist before the pods.
+ */
+function createProgressiveServices(w: Workload, dependsOn: pulumi.Resource[]): k8s.core.v1.Service[] {
+  const progressive = w.args.progressive;
+  if (progressive === undefined) return [];
+  const wanted = progressiveServices(progressive);
+  const names = [
+    ...(wanted.stable ? [["stable", stableServiceName(w.args.namespace)]] : []),
+    ...(wanted.canary ? [["canary", canaryServiceName(w.args.namespace)]] : []),
+  ];
+  return names.map(
+    ([role, serviceName]) =>
+      new k8s.core.v1.Service(
+        `${w.name}-${role}-service`,
+        {
+          metadata: {
+            ...w.metadata,
+            name: serviceName ?? "",
+            // Their endpoints come and go with the rollout; nothing here waits on them.
+            annotations: { [SKIP_AWAIT_ANNOTATION]: "true" },
+          },
+          spec: {
+            type: "ClusterIP",
+            selector: w.selector,
+            ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
+          },
+        },
+        { ...w.opts, dependsOn, ignoreChanges: ["spec.selector"] },
+      ),
+  );
+}
+
+/** The names the Rollout's strategy refers to (the objects KubernetesApp creates). */
+function progressiveNames(w: Workload) {
+  return {
+    rootService: w.args.namespace,
+    namespace: w.args.namespace,
+    servicePort: SERVICE_PORT,
+    ...(w.args.ingress ? { ingress: w.args.namespace } : {}),
+    ...(w.args.gateway ? { httpRoute: w.args.namespace } : {}),
+  };
+}
+
+/** Through the ALB, the Ingress's rule uses the forward action the controller rewrites (progressive-delivery.ts). */
+function albRouted(w: Workload): boolean {
+  return w.args.progressive?.traffic === "alb";
 }
 
 function createIngress(
@@ -416,9 +513,15 @@ function createIngress(
     {
       metadata: {
         ...w.metadata,
-        annotations: pulumi
-          .output(ingress.annotations ?? {})
-          .apply((annotations): Record<string, string> => ({ ...annotations, ...addressAwait(w.args) })),
+        annotations: pulumi.output(ingress.annotations ?? {}).apply(
+          (annotations): Record<string, string> => ({
+            ...annotations,
+            ...addressAwait(w.args),
+            ...(albRouted(w)
+              ? { [albActionAnnotation(w.args.namespace)]: initialAlbAction(w.args.namespace, SERVICE_PORT) }
+              : {}),
+          }),
+        ),
       },
       spec: {
         ingressClassName: ingress.className,
@@ -433,7 +536,14 @@ function createIngress(
                 {
                   path: "/",
                   pathType: "Prefix",
-                  backend: { service: { name: backend.metadata.name, port: { name: "http" } } },
+                  backend: {
+                    service: {
+                      name: backend.metadata.name,
+                      // `use-annotation`: the rule forwards as the action annotation says (the LBC's
+                      // weighted target groups), the port name Argo Rollouts' ALB mode requires.
+                      port: { name: albRouted(w) ? "use-annotation" : "http" },
+                    },
+                  },
                 },
               ],
             },
@@ -441,7 +551,12 @@ function createIngress(
         ],
       },
     },
-    w.opts,
+    albRouted(w)
+      ? {
+          ...w.opts,
+          ignoreChanges: [`metadata.annotations["${albActionAnnotation(w.args.namespace)}"]`],
+        }
+      : w.opts,
   );
 }
 
@@ -479,13 +594,38 @@ function createHttpRoute(
         rules: [
           {
             matches: [{ path: { type: "PathPrefix", value: "/" } }],
-            backendRefs: [{ kind: "Service", name: backend.metadata.name, port: SERVICE_PORT }],
+            backendRefs: gatewayRouted(w)
+              ? [
+                  // The plugin sets these weights at each step; all on stable until a rollout starts.
+                  {
+                    kind: "Service",
+                    name: stableServiceName(w.args.namespace),
+                    port: SERVICE_PORT,
+                    weight: 100,
+                  },
+                  {
+                    kind: "Service",
+                    name: canaryServiceName(w.args.namespace),
+                    port: SERVICE_PORT,
+                    weight: 0,
+                  },
+                ]
+              : [{ kind: "Service", name: backend.metadata.name, port: SERVICE_PORT }],
           },
         ],
       },
     },
-    w.opts,
+    gatewayRouted(w)
+      ? {
+          ...w.opts,
+          ignoreChanges: ["spec.rules[0].backendRefs[0].weight", "spec.rules[0].backendRefs[1].weight"],
+        }
+      : w.opts,
   );
+}
+
+function gatewayRouted(w: Workload): boolean {
+  return w.args.progressive?.traffic === "gateway";
 }
 
 function createDeployment(
@@ -608,14 +748,17 @@ function appContainer(args: KubernetesAppArgs) {
   };
 }
 
-function createAutoscaler(w: Workload, deployment: k8s.apps.v1.Deployment): void {
+function createAutoscaler(
+  w: Workload,
+  target: { apiVersion: string; kind: string; name: pulumi.Output<string> },
+): void {
   const { scaling, metricsApi } = w.args;
   new k8s.autoscaling.v2.HorizontalPodAutoscaler(
     `${w.name}-hpa`,
     {
       metadata: w.metadata,
       spec: {
-        scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.metadata.name },
+        scaleTargetRef: target,
         minReplicas: scaling.minCount,
         maxReplicas: scaling.maxCount,
         metrics: [

@@ -73,6 +73,11 @@ export interface RunOptions {
    * undefined, and config refuses what only a real deploy must not do, e.g. a prod-grade stack without TLS).
    */
   mode?: "preview" | "up";
+  /**
+   * The program to run, root-relative: `index.ts` by default. A test program (test/programs/) runs the
+   * same config → image → createPlatform path with Args the config cannot give yet.
+   */
+  program?: string;
 }
 
 /**

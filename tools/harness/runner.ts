@@ -61,7 +61,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     const config = assembleConfig(options);
     const recording = new Recording(mockContext(options.stack, config.values["aws:region"] ?? "us-east-1"));
     await installMocks(options.stack, config, recording, (options.mode ?? "preview") === "preview");
-    const { failures, warnings } = await executeProgram();
+    const { failures, warnings } = await executeProgram(options.program ?? "index.ts");
     recording.resolveReferences();
     if (failures.length > 0) throw new ProgramFailure(failures[0], recording.resources);
     return programRun(options.stack, config, recording, warnings);
@@ -94,7 +94,7 @@ async function installMocks(
  * normally; the real language host fails the update with that error, and so does the harness once
  * registrations have drained. The runtime's warnings are collected instead of printed.
  */
-async function executeProgram(): Promise<{ failures: unknown[]; warnings: string[] }> {
+async function executeProgram(entry: string): Promise<{ failures: unknown[]; warnings: string[] }> {
   const failures: unknown[] = [];
   const warnings: string[] = [];
   const originalWarn = console.warn;
@@ -105,7 +105,7 @@ async function executeProgram(): Promise<{ failures: unknown[]; warnings: string
   };
   try {
     resetProjectModules();
-    const program = path.join(ROOT, "index.ts");
+    const program = path.join(ROOT, entry);
     await pulumi.runtime.runInPulumiStack(async () => {
       try {
         return require(program);

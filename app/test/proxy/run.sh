@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# npm run test:proxy: the app behind a real reverse proxy (app/test/proxy/rolling-replace.test.ts).
+# npm run test:proxy: the app behind a real reverse proxy (app/test/proxy/rolling-replace.test.ts, and
+# weighted-canary.test.ts: a weighted canary stepped 0 → 10 → 100 % with reloads, then the old version drained).
 # Installs Debian's nginx-light when no nginx is on the PATH (without letting the package start its
 # system service), then runs the test, which starts its own nginx (own prefix, config and loopback
 # ports, in the foreground) and stops exactly the processes it started.
@@ -33,6 +34,6 @@ fi
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 export NGINX
 log "$("$NGINX" -v 2>&1)"
-timeout 600 node_modules/.bin/tsx --test app/test/proxy/rolling-replace.test.ts
+timeout 600 node_modules/.bin/tsx --test app/test/proxy/rolling-replace.test.ts app/test/proxy/weighted-canary.test.ts
 # Issue 31: trace continuity through nginx (same trace id in nginx's log, the app's span and its log).
 timeout 300 node_modules/.bin/tsx --test app/test/proxy/trace-continuity.test.ts
