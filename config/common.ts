@@ -1,6 +1,7 @@
 import type { AppSettings, ScalingSettings } from "../facts";
 import type { ConfigKey, Values } from "./keys";
 import { CONFIG_KEYS, fullKey } from "./keys";
+import { rolloutProblems } from "./rollout";
 import { show } from "./schema";
 import type { ImageConfig, StackIdentity } from "./stack-config";
 
@@ -48,6 +49,7 @@ export function commonProblems(v: Values, raw: RawConfig): string[] {
       `${fullKey("imagePullAccountIds")}: got ${show(pullAccounts)} with imageUri set; expected [] (this stack builds no image and creates no repository: grant the pull on the stack that built ${v.imageUri.split("@")[0]})`,
     );
   }
+  problems.push(...rolloutProblems(v));
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
     const entry = raw[fullKey(key)];
     if ("secret" in spec && spec.secret && entry && entry.value !== "" && !entry.secret) {

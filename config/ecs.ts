@@ -2,6 +2,7 @@ import { FARGATE_MEMORY_BY_CPU } from "../facts";
 import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, type PlatformModule, scalingSettings } from "./common";
 import { fullKey } from "./keys";
+import { rolloutSettings } from "./rollout";
 import type { PlatformArgs } from "./stack-config";
 
 /** ECS Fargate: its rules between keys and the mapping to EcsPlatformArgs. */
@@ -33,5 +34,6 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     containerInsights: v.containerInsights,
     capacityType: v.capacityType,
     monitoring: monitoringSettings(v),
+    rollout: rolloutSettings(v),
   }),
 };

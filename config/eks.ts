@@ -15,6 +15,7 @@ import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, net
 import { appSettings, minDesiredMax, type PlatformModule, scalingSettings, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { gatewayPairProblems, gatewaySettings } from "./kubernetes";
+import { rolloutSettings } from "./rollout";
 import { show } from "./schema";
 import type { PlatformArgs, StackIdentity } from "./stack-config";
 
@@ -90,6 +91,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     ...gatewaySettings(v, v.domainName),
     clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
     logRetentionDays: v.logRetentionDays,
+    rollout: rolloutSettings(v),
   }),
 };
 

@@ -4,6 +4,7 @@ import type { GatewayRoute } from "../platforms/workload";
 import { appSettings, type PlatformModule, type RawConfig, scalingSettings, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { kubeconfigApiServer } from "./kubeconfig";
+import { rolloutSettings } from "./rollout";
 import { show } from "./schema";
 import type { PlatformArgs } from "./stack-config";
 
@@ -41,6 +42,7 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
       awaitAddress: v.waitForAddress === "true",
       // The refresher's pinned Node image runs the synthetic client too: one image to trust and update.
       syntheticClient: v.syntheticCheck ? { image: v.ecrRefresherImage } : undefined,
+      rollout: rolloutSettings(v),
     };
   },
 };

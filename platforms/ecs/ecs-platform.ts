@@ -7,6 +7,7 @@ import type {
   LoadBalancerSettings,
   MonitoringSettings,
   NetworkSettings,
+  RolloutSettings as ProgressiveRollout,
   ScalingSettings,
 } from "../../facts";
 import { ecrPullStatements } from "../../facts/image-uri";
@@ -120,6 +121,11 @@ export interface EcsPlatformArgs {
   capacityType: CapacityType;
   /** Alarms, their topic, the dashboard and the synthetic check (monitoring.ts). */
   monitoring: MonitoringSettings;
+  /**
+   * Progressive delivery (issue 29): rolling, or the service's native CANARY, LINEAR or BLUE_GREEN
+   * deployment between two target groups ({@link createTrafficShift}).
+   */
+  rollout: ProgressiveRollout;
 }
 
 /**

@@ -3,6 +3,7 @@ import type * as awsx from "@pulumi/awsx";
 import * as eks from "@pulumi/eks";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import type { RolloutSettings } from "../../facts";
 import {
   type AppSettings,
   type BastionAccessPolicy,
@@ -173,6 +174,8 @@ export interface EksPlatformArgs {
   clusterLogTypes: ClusterLogType[];
   /** Retention of the control-plane and container log groups. */
   logRetentionDays: number;
+  /** Progressive delivery (issue 29): the strategy the rollout controller drives (docs/rollout.md). */
+  rollout: RolloutSettings;
 }
 
 /**

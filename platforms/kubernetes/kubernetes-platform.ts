@@ -1,7 +1,13 @@
 import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import type { AppSettings, NetworkPolicySources, ScalingSettings, ServiceType } from "../../facts";
+import type {
+  AppSettings,
+  NetworkPolicySources,
+  RolloutSettings,
+  ScalingSettings,
+  ServiceType,
+} from "../../facts";
 import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../../facts";
 import type { PlatformImage } from "../args";
 import {
@@ -72,6 +78,8 @@ export interface KubernetesPlatformArgs {
   awaitAddress: boolean;
   /** The in-cluster synthetic client (a CronJob every minute) in this Node.js image; undefined: none. */
   syntheticClient: { image: string } | undefined;
+  /** Progressive delivery (issue 29): the strategy the rollout controller drives (docs/rollout.md). */
+  rollout: RolloutSettings;
 }
 
 /**
