@@ -77,3 +77,33 @@ export function trafficSteps(r: RolloutSettings): number[] {
     }
   }
 }
+
+/** One production-traffic step: the share the new revision gets, and how long it is held. */
+export interface TrafficStep {
+  percent: number;
+  /** Minutes held with the rollback alarms watching before the next shift (0 after the last). */
+  holdMinutes: number;
+}
+
+/**
+ * A strategy's traffic timeline as ECS runs it (blue-green-deployment-how-it-works and the two API
+ * pages above, read 2026-12-07): the canary phase holds `canaryBakeTimeInMinutes`; every linear step
+ * but the last holds `stepBakeTimeInMinutes` ("This bake time is not applied after reaching 100
+ * percent traffic"); then every strategy keeps the old revision for `bakeTimeInMinutes` before
+ * terminating it. This program gives all three the one `bakeMinutes`. `rolling` shifts no traffic.
+ */
+export function trafficTimeline(r: RolloutSettings): { steps: TrafficStep[]; finalBakeMinutes: number } {
+  if (r.strategy === "rolling") return { steps: [], finalBakeMinutes: 0 };
+  const percents = trafficSteps(r);
+  const steps = percents.map((percent, i) => ({
+    percent,
+    holdMinutes: i < percents.length - 1 ? r.bakeMinutes : 0,
+  }));
+  return { steps, finalBakeMinutes: r.bakeMinutes };
+}
+
+/** Minutes between the first traffic shift and the old revision's termination: every hold plus the final bake. */
+export function bakedMinutes(r: RolloutSettings): number {
+  const { steps, finalBakeMinutes } = trafficTimeline(r);
+  return steps.reduce((sum, step) => sum + step.holdMinutes, 0) + finalBakeMinutes;
+}

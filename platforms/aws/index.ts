@@ -13,9 +13,12 @@ export {
 } from "./alb";
 export { createAlias, createEdge, type Edge } from "./edge";
 export {
+  type AlbMonitoring,
   completeMonitoring,
   controllerAlbDimensions,
   createAlbMonitoring,
+  createTargetGroupAlarms,
+  type ShiftedTargetGroup,
   type StackMonitoring,
 } from "./monitoring";
 export { createNetwork, publicSubnetCidrs } from "./network";
