@@ -32,6 +32,12 @@ export const ECS_DEPLOYMENT_STRATEGY: Record<
 };
 
 /**
+ * The one listener-rule field ECS rewrites during a traffic-shifting deployment: the forward action's
+ * weighted target groups (platforms/ecs/traffic-shift.ts says what was read; policy/ecs.ts holds it).
+ */
+export const ECS_MANAGED_RULE_FIELDS = ["actions[0].forward.targetGroups"] as const;
+
+/**
  * A percentage given in tenths with its inclusive range. ECS API reference, read 2026-12-07:
  * CanaryConfiguration.canaryPercent "Valid values are multiples of 0.1 from 0.1 to 100.0. The default
  * value is 5.0" (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html);

@@ -87,6 +87,32 @@ const rejections: Rejection[] = [
       "Task definition none: no task role. Give the app its own aws.iam.Role (taskRoleArn), separate from the execution role.",
     ],
   },
+  {
+    policy: ecs.ecsListenerRuleIgnoresWeights,
+    resources: () => {
+      const arn = (name: string) =>
+        `arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/${name}`;
+      const rule = (name: string, ignoreChanges: string[]) => ({
+        ...fixture(ecs.LISTENER_RULE, name, { arn: arn(name) }),
+        ignoreChanges,
+      });
+      return [
+        fixture("aws:ecs/service:Service", "svc", {
+          loadBalancers: [
+            { advancedConfiguration: { productionListenerRule: arn("prod"), testListenerRule: arn("test") } },
+          ],
+        }),
+        rule("prod", []),
+        rule("test", ["actions", "actions[0].forward.targetGroups"]),
+        // Not named by any service: the program's own rule, whatever it ignores.
+        rule("other", []),
+      ];
+    },
+    messages: [
+      'Listener rule prod: ECS service svc rewrites its forward weights on every deployment, and the next pulumi up would write the declared weights back (traffic to a target group ECS may have emptied). Add ignoreChanges: ["actions[0].forward.targetGroups"].',
+      'Listener rule test: ignoreChanges ["actions"] hides more than ECS changes (only actions[0].forward.targetGroups), so the program no longer owns the rule\'s routing. Ignore only "actions[0].forward.targetGroups".',
+    ],
+  },
 ];
 
 const mutations: Mutation[] = [
@@ -187,6 +213,24 @@ const mutations: Mutation[] = [
     mutate: (i) => {
       i.taskRoleArn = i.executionRoleArn;
     },
+  },
+  {
+    policy: ecs.ecsListenerRuleIgnoresWeights,
+    setting: "ignoreChanges on its weighted target groups",
+    from: "ecsCanary",
+    type: ecs.LISTENER_RULE,
+    name: /rule-production$/,
+    mutate: () => {},
+    mutateRecord: (r) => ({ ...r, ignoreChanges: [] }),
+  },
+  {
+    policy: ecs.ecsListenerRuleIgnoresWeights,
+    setting: "its exact ignoreChanges (all of actions instead)",
+    from: "ecsCanary",
+    type: ecs.LISTENER_RULE,
+    name: /rule-test$/,
+    mutate: () => {},
+    mutateRecord: (r) => ({ ...r, ignoreChanges: ["actions"] }),
   },
 ];
 

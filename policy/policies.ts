@@ -47,6 +47,7 @@ export {
 } from "./ec2";
 export {
   ecsContainerHardened,
+  ecsListenerRuleIgnoresWeights,
   ecsServiceCapacityStrategy,
   ecsServiceRollout,
   ecsStopTimeoutCoversShutdown,
@@ -107,6 +108,7 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   ecs.ecsContainerHardened,
   ecs.ecsStopTimeoutCoversShutdown,
   ecs.ecsTaskRolesSeparate,
+  ecs.ecsListenerRuleIgnoresWeights,
   ec2.awsxVpcExplicit,
   vpc.vpcFlowLogsEnabled,
   vpc.vpcDefaultSecurityGroupClosed,

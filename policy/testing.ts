@@ -14,8 +14,9 @@
  * - stack policies get each resource's `dependencies` (dependsOn and input sources, as the harness
  *   records them), as the engine sends them; `propertyDependencies` stay empty.
  *
- * What the harness cannot give: resource options (protect, ignoreChanges, additionalSecretOutputs,
- * custom timeouts), so `opts` holds the engine's zero values; policies fall back to matching ids/ARNs.
+ * What the harness cannot give: resource options (protect, additionalSecretOutputs, custom timeouts),
+ * so `opts` holds the engine's zero values for them; policies fall back to matching ids/ARNs. The
+ * recorded `ignoreChanges` is passed through (issue 29: the engine sends it to analyzers too).
  *
  * Below the adapter, what the policy test files (policies.test.ts and one per domain module) share:
  * the recorded programs, and the two tables every policy appears in, a rejected fixture and a mutated
@@ -67,7 +68,7 @@ const typeOf = (resourceClass: unknown): string | undefined => {
 export function options(resource: RecordedResource): PolicyResourceOptions {
   return {
     protect: false,
-    ignoreChanges: [],
+    ignoreChanges: [...(resource.ignoreChanges ?? [])],
     aliases: [],
     customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
     additionalSecretOutputs: [],
@@ -253,6 +254,8 @@ const VARIANTS = {
   },
   /** prod (EKS) with a certificate. */
   eks: { stack: "prod", config: { certificateArn: CERT } },
+  /** dev (ECS) with the native canary (issue 29): the alternate target group, the rules, the role. */
+  ecsCanary: { stack: "dev", config: { rolloutStrategy: "canary" } },
   /** prod (EKS) without HTTPS. */
   eksHttp: { stack: "prod" },
   /** prod (EKS) with a certificate and the bastion in SSH mode. */
@@ -339,6 +342,8 @@ export interface Mutation {
   type: string;
   name?: RegExp;
   mutate: (inputs: Json) => void;
+  /** Edits the record itself (its resource options, e.g. ignoreChanges) after `mutate`. */
+  mutateRecord?: (record: RecordedResource) => RecordedResource;
 }
 
 /** The first container of a recorded Deployment. */
@@ -362,7 +367,10 @@ export function describeMutations(module: object, mutations: readonly Mutation[]
         );
         assert.ok(target, `no ${m.type} ${m.name ?? ""} recorded`);
         assert.deepEqual(await check(m.policy, resources), [], "passes before the mutation");
-        const after = await evaluate([m.policy], mutated(resources, target, m.mutate));
+        const edited = mutated(resources, target, m.mutate).map((r) =>
+          r.urn === target.urn && m.mutateRecord ? m.mutateRecord(r) : r,
+        );
+        const after = await evaluate([m.policy], edited);
         assert.ok(after.length > 0, `${m.policy.name} did not notice`);
         const urns = new Set(resources.map((r) => r.urn));
         assert.ok(

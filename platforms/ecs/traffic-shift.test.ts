@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { MIN_ROLLOUT_BAKE_MINUTES } from "../../facts";
+import { ECS_MANAGED_RULE_FIELDS, MIN_ROLLOUT_BAKE_MINUTES } from "../../facts";
 import { type ProgramRun, prodEcs, type RecordedResource, runProgram } from "../../tools/harness";
 import { RATE_EVALUATION } from "../aws/monitoring";
 import {
-  ECS_MANAGED_RULE_FIELDS,
   PRODUCTION_RULE_PRIORITY,
   PROVIDER_DEFAULT_TIMEOUT_MINUTES,
   TEST_RULE_PRIORITY,

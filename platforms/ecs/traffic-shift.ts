@@ -1,6 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { bakedMinutes, ECS_DEPLOYMENT_STRATEGY, isTrafficShifting, type RolloutSettings } from "../../facts";
+import {
+  bakedMinutes,
+  ECS_DEPLOYMENT_STRATEGY,
+  ECS_MANAGED_RULE_FIELDS,
+  isTrafficShifting,
+  type RolloutSettings,
+} from "../../facts";
 import { APP_PORT } from "../app-contract";
 import type { TargetHealthCheck } from "../aws";
 
@@ -44,7 +50,7 @@ export const TEST_TRAFFIC_HEADER = { name: "X-Rollout-Test", value: "new-revisio
  * both halves). pulumi-aws issues #5772 and #5798, named in issue 29, are not in the stored issue
  * corpus searched on 2026-12-07; the three threads above describe the same drift.
  */
-export const ECS_MANAGED_RULE_FIELDS = ["actions[0].forward.targetGroups"] as const;
+const RULE_IGNORE_CHANGES: string[] = [...ECS_MANAGED_RULE_FIELDS];
 
 /**
  * The AWS managed policy of the ECS infrastructure role for load balancers ("Amazon ECS infrastructure
@@ -138,7 +144,7 @@ export function createTrafficShift(
     },
     { parent },
   );
-  // Declared: all traffic on the primary. After that the weights are ECS's (ECS_MANAGED_RULE_FIELDS).
+  // Declared: all traffic on the primary. After that the weights are ECS's (RULE_IGNORE_CHANGES).
   const actions = [
     {
       type: "forward",
@@ -154,7 +160,7 @@ export function createTrafficShift(
     new aws.lb.ListenerRule(
       `${name}-${suffix}`,
       { listenerArn: args.listener.arn, priority, actions, conditions, tags },
-      { parent, ignoreChanges: [...ECS_MANAGED_RULE_FIELDS] },
+      { parent, ignoreChanges: RULE_IGNORE_CHANGES },
     );
   const testRule = rule("rule-test", TEST_RULE_PRIORITY, [
     { httpHeader: { httpHeaderName: TEST_TRAFFIC_HEADER.name, values: [TEST_TRAFFIC_HEADER.value] } },
