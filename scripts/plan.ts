@@ -17,6 +17,7 @@ import { estimate } from "../cost/estimate";
 import { renderText } from "../cost/render";
 import { DNS_SESSION_NAME, dnsRolePolicy } from "../platforms/aws/edge";
 import { ProgramFailure, type ProgramRun, type RecordedResource, runProgram } from "../tools/harness";
+import { renderEcsRollout } from "./rollout-plan";
 
 const USAGE =
   "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...] [--assume key=value ...] [--up] [--json]";
@@ -240,6 +241,7 @@ export function renderPlan(run: ProgramRun): string {
   for (const [key, output] of Object.entries(run.outputs)) {
     lines.push(`  ${key}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}`);
   }
+  lines.push(...renderEcsRollout(run));
   for (const warning of run.warnings) lines.push(`warning: ${warning}`);
   for (const { roleArn, policy } of dnsRolePolicies(run)) {
     lines.push(
