@@ -12,6 +12,7 @@ import {
   trafficTimeline,
 } from "../facts";
 import { ECS_MAX_ROLLOUT_SECONDS } from "../platforms/ecs/ecs-platform";
+import { serviceTimeoutMinutes } from "../platforms/ecs/traffic-shift";
 import type { ProgramRun, RecordedResource } from "../tools/harness";
 
 const SERVICE = "aws:ecs/service:Service";
@@ -90,4 +91,26 @@ function deploymentAlarms(run: ProgramRun, service: RecordedResource): RecordedR
   return names
     .map((name) => run.ofType(ALARM).find((a) => a.state.name === name))
     .filter((a): a is RecordedResource => a !== undefined);
+}
+
+/** The default of each strategy (Pulumi.yaml: canaryPercent 5, linearStepPercent 10, rolloutBakeMinutes 10). */
+export const DOC_DEFAULTS = { canaryPercent: 5, linearStepPercent: 10, bakeMinutes: 10 } as const;
+
+/**
+ * docs/rollout.md's ECS table, one Markdown row per strategy at the defaults, computed here so the doc
+ * cannot drift from the code (traffic-shift.test.ts checks the doc holds these rows): the traffic
+ * steps, the minutes baked, the worst case until the old revision is gone, and what `pulumi up` waits.
+ */
+export function ecsTimelineRows(): string[] {
+  return (["canary", "linear", "blueGreen"] as const).map((strategy) => {
+    const rollout: RolloutSettings = { strategy, ...DOC_DEFAULTS };
+    const { steps, finalBakeMinutes } = trafficTimeline(rollout);
+    const holds = steps.reduce((sum, s) => sum + s.holdMinutes, 0);
+    const shown = steps.map((s) =>
+      s.holdMinutes > 0 ? `${s.percent} % (${s.holdMinutes} min)` : `${s.percent} %`,
+    );
+    const path = shown.length > 4 ? [...shown.slice(0, 2), "…", ...shown.slice(-2)] : shown;
+    const worst = Math.ceil(holds + finalBakeMinutes + ECS_MAX_ROLLOUT_SECONDS / 60);
+    return `| ${strategy} | ${ECS_DEPLOYMENT_STRATEGY[strategy]} | ${path.join(" → ")} | ${holds} + ${finalBakeMinutes} | ${worst} min | ${serviceTimeoutMinutes(rollout)}m |`;
+  });
 }

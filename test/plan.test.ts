@@ -1,7 +1,10 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { describe, it } from "node:test";
 import { main, renderPlan } from "../scripts/plan";
-import { runProgram } from "../tools/harness";
+import { ecsTimelineRows } from "../scripts/rollout-plan";
+import { ROOT, runProgram } from "../tools/harness";
 
 async function plan(argv: string[]): Promise<{ code: number; out: string; err: string }> {
   const out: string[] = [];
@@ -341,5 +344,10 @@ describe("npm run plan: the rollout section (issue 29)", () => {
     assert.ok(!dev.some((l) => l.includes("alternate target group")));
     const prod = renderPlan(await runProgram({ stack: "prod" }));
     assert.doesNotMatch(prod, /^Rollout \(ECS service/m);
+  });
+
+  it("docs/rollout.md's ECS timeline rows are the code's numbers", () => {
+    const doc = readFileSync(path.join(ROOT, "docs/rollout.md"), "utf8").split("\n");
+    for (const row of ecsTimelineRows()) assert.ok(doc.includes(row), `docs/rollout.md lacks: ${row}`);
   });
 });
