@@ -49,11 +49,35 @@ export const ECS_MANAGED_RULE_FIELDS = ["actions[0].forward.targetGroups"] as co
 export const CANARY_PERCENT = { min: 0.1, max: 100, step: 0.1 } as const;
 export const LINEAR_STEP_PERCENT = { min: 3, max: 100, step: 0.1 } as const;
 /**
- * Bake minutes: canaryBakeTimeInMinutes, stepBakeTimeInMinutes and bakeTimeInMinutes are each "0 to
- * 1440 minutes (24 hours)" (the same two API pages, and DeploymentConfiguration.bakeTimeInMinutes;
- * pulumi-aws 7.48.0 ServiceDeploymentConfiguration.bakeTimeInMinutes "Valid range: 0-1440 minutes").
+ * Bake minutes: canaryBakeTimeInMinutes and stepBakeTimeInMinutes are each "0 to 1440 minutes (24
+ * hours)" (the same two API pages); bakeTimeInMinutes "Valid range: 0-1440 minutes" (pulumi-aws 7.48.0
+ * ServiceDeploymentConfiguration; terraform-provider-aws internal/service/ecs/service.go, newest stored,
+ * `bake_time_in_minutes` ValidateTypeStringNullableIntBetween(0, 1440)), all read 2026-12-07.
  */
 export const BAKE_MINUTES = { min: 0, max: 1440 } as const;
+/** The API limits above as dated facts: `npm run facts` flags them as their read date ages. */
+export const ROLLOUT_LIMIT_FACTS = [
+  {
+    name: "ECS CanaryConfiguration.canaryPercent",
+    value: `${CANARY_PERCENT.min}..${CANARY_PERCENT.max} by ${CANARY_PERCENT.step}`,
+    read: "2026-12-07",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_CanaryConfiguration.html",
+  },
+  {
+    name: "ECS LinearConfiguration.stepPercent",
+    value: `${LINEAR_STEP_PERCENT.min}..${LINEAR_STEP_PERCENT.max} by ${LINEAR_STEP_PERCENT.step}`,
+    read: "2026-12-07",
+    source: "https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_LinearConfiguration.html",
+  },
+  {
+    name: "ECS canary/step/final bake minutes",
+    value: `${BAKE_MINUTES.min}..${BAKE_MINUTES.max}`,
+    read: "2026-12-07",
+    source:
+      "API_CanaryConfiguration.html / API_LinearConfiguration.html; bakeTimeInMinutes: pulumi-aws 7.48.0 ServiceDeploymentConfiguration and terraform-provider-aws internal/service/ecs/service.go (IntBetween(0, 1440))",
+  },
+] as const;
+
 /**
  * The least bake a traffic-shifting strategy may have: ECS watches the deployment alarms only while a
  * step bakes (and during the final bake), and the program's rate and latency alarms judge a window of
