@@ -1,12 +1,16 @@
-import { describe } from "node:test";
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
 import * as ecs from "./ecs";
+import { policies } from "./policies";
 import {
   describeMutations,
   describeRejections,
   editContainers,
+  evaluate,
   fixture,
   type Mutation,
   type Rejection,
+  recorded,
 } from "./testing";
 
 const rejections: Rejection[] = [
@@ -16,6 +20,13 @@ const rejections: Rejection[] = [
       fixture("aws:ecs/service:Service", "svc", {
         loadBalancers: [{}],
         deploymentCircuitBreaker: { enable: true, rollback: false },
+      }),
+      // Issue 29: a native canary rolls back on its alarms; no circuit breaker to ask for.
+      fixture("aws:ecs/service:Service", "canary", {
+        loadBalancers: [{}],
+        healthCheckGracePeriodSeconds: 30,
+        deploymentCircuitBreaker: { enable: false, rollback: false },
+        deploymentConfiguration: { strategy: "CANARY" },
       }),
     ],
     messages: [
@@ -237,4 +248,7 @@ const mutations: Mutation[] = [
 describe("ECS policies", () => {
   describeRejections(ecs, rejections);
   describeMutations(ecs, mutations);
+  it("the whole pack passes dev with the native canary (issue 29): no violation from any policy", async () => {
+    assert.deepEqual(await evaluate(policies, await recorded("ecsCanary")), []);
+  });
 });

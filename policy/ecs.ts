@@ -24,7 +24,11 @@ export const ecsServiceRollout = resourcePolicy(
   (props, args) => {
     const out: string[] = [];
     const breaker = asObject(props.deploymentCircuitBreaker);
-    if (breaker.enable !== true || breaker.rollback !== true) {
+    // Issue 29: the circuit breaker exists for rolling updates only (CloudFormation reference,
+    // DeploymentCircuitBreaker, read 2026-12-07); CANARY, LINEAR and BLUE_GREEN roll back on the
+    // deployment alarms during their bakes (observability.ts ecs-deployment-alarms-roll-back).
+    const strategy = asObject(props.deploymentConfiguration).strategy ?? "ROLLING";
+    if (strategy === "ROLLING" && (breaker.enable !== true || breaker.rollback !== true)) {
       out.push(
         `ECS service ${args.name}: a failing deployment is not rolled back. Set deploymentCircuitBreaker: { enable: true, rollback: true }.`,
       );

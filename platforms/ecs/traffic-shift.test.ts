@@ -70,6 +70,13 @@ describe("ECS native traffic shifting (issue 29)", () => {
     });
   });
 
+  it("the circuit breaker (rolling updates only) is stated off for the traffic-shifting strategies, on for rolling", () => {
+    assert.deepEqual(service(rolling).inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+    for (const run of [canary, linear, blueGreenHttps]) {
+      assert.deepEqual(service(run).inputs.deploymentCircuitBreaker, { enable: false, rollback: false });
+    }
+  });
+
   it("linear: LINEAR with its step percent and the bake between steps", () => {
     assert.deepEqual(service(linear).inputs.deploymentConfiguration, {
       strategy: "LINEAR",

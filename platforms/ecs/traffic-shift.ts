@@ -199,12 +199,17 @@ export function serviceRolloutArgs(
   rollout: RolloutSettings,
   shift: TrafficShift | undefined,
   primary: { targetGroupArn: pulumi.Input<string>; containerName: string; containerPort: number },
-): Pick<aws.ecs.ServiceArgs, "deploymentConfiguration" | "loadBalancers"> {
+): Pick<aws.ecs.ServiceArgs, "deploymentConfiguration" | "deploymentCircuitBreaker" | "loadBalancers"> {
   const bake = String(rollout.bakeMinutes);
   if (shift === undefined) {
     return { loadBalancers: [primary] };
   }
   return {
+    // "The deployment circuit breaker can only be used for services using the rolling update (ECS)
+    // deployment type" (AWS::ECS::Service DeploymentCircuitBreaker, CloudFormation reference, read
+    // 2026-12-07): stated off, not left out, so a stack switching from rolling does not keep it on.
+    // A traffic-shifting deployment is judged by the deployment alarms during its bakes instead.
+    deploymentCircuitBreaker: { enable: false, rollback: false },
     deploymentConfiguration: {
       strategy: ECS_DEPLOYMENT_STRATEGY[rollout.strategy],
       bakeTimeInMinutes: bake,
