@@ -1127,6 +1127,9 @@ describe("the edge's zone provider: the stack's aws:* settings (explicit provide
   });
 });
 
+/** Pulumi.yaml's rollout defaults: today's rolling update (issue 29). */
+const DEFAULT_ROLLOUT = { strategy: "rolling", canaryPercent: 5, linearStepPercent: 10, bakeMinutes: 10 };
+
 describe("parseConfig accepts the committed stacks", () => {
   it("dev: cheapest sound ECS", () => {
     const { config, warnings }: ParseResult = parse(raw({ stack: "dev" }));
@@ -1152,6 +1155,7 @@ describe("parseConfig accepts the committed stacks", () => {
         capacityType: "SPOT",
         monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
         protection: { protect: false, retainOnDelete: false },
+        rollout: DEFAULT_ROLLOUT,
       },
     });
   });
@@ -1210,6 +1214,7 @@ describe("parseConfig accepts the committed stacks", () => {
         clusterLogTypes: ["audit", "authenticator"],
         logRetentionDays: 30,
         protection: { protect: true, retainOnDelete: true },
+        rollout: DEFAULT_ROLLOUT,
       },
     });
     // The committed API endpoint CIDR is a placeholder: preview says so.
@@ -1241,6 +1246,7 @@ describe("parseConfig accepts the committed stacks", () => {
       capacityType: "ON_DEMAND",
       monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
       protection: { protect: true, retainOnDelete: true },
+      rollout: DEFAULT_ROLLOUT,
     });
   });
 
@@ -1327,6 +1333,7 @@ describe("parseConfig accepts the committed stacks", () => {
       clusterLogTypes: ["audit", "authenticator", "api", "scheduler"],
       logRetentionDays: 14,
       protection: { protect: true, retainOnDelete: true },
+      rollout: DEFAULT_ROLLOUT,
     });
   });
 
@@ -1963,5 +1970,115 @@ describe("tracing: the ADOT collector pin ages (facts/tracing.ts)", () => {
     assert.deepEqual(tracingWarnings(off, "2030-01-01", "2026-12-07"), []);
     // The committed pin is within its window today, so the committed stacks do not warn.
     assert.deepEqual(tracingWarnings(on, TODAY), []);
+  });
+});
+
+describe("progressive delivery (issue 29): the ECS API's limits, one exact line per rule", () => {
+  const key = (k: string) => `fastify-deploy:${k}`;
+  const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+    {
+      name: "an unknown strategy",
+      options: { config: { rolloutStrategy: "blue-green" } },
+      expected: [
+        `${key("rolloutStrategy")}: got "blue-green"; expected one of rolling, canary, linear, blueGreen`,
+      ],
+    },
+    {
+      name: "a canary of 0 % (CanaryConfiguration: 0.1 to 100.0)",
+      options: { config: { rolloutStrategy: "canary", canaryPercent: "0" } },
+      expected: [`${key("canaryPercent")}: got 0; expected a number from 0.1 to 100 in steps of 0.1`],
+    },
+    {
+      name: "a canary above 100 %",
+      options: { config: { rolloutStrategy: "canary", canaryPercent: "100.1" } },
+      expected: [`${key("canaryPercent")}: got 100.1; expected a number from 0.1 to 100 in steps of 0.1`],
+    },
+    {
+      name: "a canary percent finer than 0.1 (multiples of 0.1 only)",
+      options: { config: { rolloutStrategy: "canary", canaryPercent: "2.55" } },
+      expected: [`${key("canaryPercent")}: got "2.55"; expected a number from 0.1 to 100 in steps of 0.1`],
+    },
+    {
+      name: "a linear step below 3 % (LinearConfiguration: 3.0 to 100.0)",
+      options: { config: { rolloutStrategy: "linear", linearStepPercent: "2.9" } },
+      expected: [`${key("linearStepPercent")}: got 2.9; expected a number from 3 to 100 in steps of 0.1`],
+    },
+    {
+      name: "a bake above 24 hours (0 to 1440 minutes)",
+      options: { config: { rolloutStrategy: "blueGreen", rolloutBakeMinutes: 1441 } },
+      expected: [`${key("rolloutBakeMinutes")}: got 1441; expected an integer from 0 to 1440`],
+    },
+    {
+      name: "a canary baked shorter than the rollback alarms' window",
+      options: { config: { rolloutStrategy: "canary", rolloutBakeMinutes: 4 } },
+      expected: [
+        `${key("rolloutBakeMinutes")}: got 4 with rolloutStrategy canary; expected at least 5 (the rollback alarms judge 5 one-minute periods, and a step that bakes less is promoted before they can fire)`,
+      ],
+    },
+    {
+      name: "blue/green with no bake (the old revision would be gone before an alarm could fire)",
+      options: { config: { rolloutStrategy: "blueGreen", rolloutBakeMinutes: 0 } },
+      expected: [
+        `${key("rolloutBakeMinutes")}: got 0 with rolloutStrategy blueGreen; expected at least 5 (the rollback alarms judge 5 one-minute periods, and a step that bakes less is promoted before they can fire)`,
+      ],
+    },
+    {
+      name: "every problem at once, with the other keys' problems",
+      options: {
+        config: {
+          rolloutStrategy: "linear",
+          linearStepPercent: "101",
+          rolloutBakeMinutes: 2,
+          desiredCount: 0,
+        },
+      },
+      expected: [
+        `${key("desiredCount")}: got 0; expected an integer from 1 to 100`,
+        `${key("linearStepPercent")}: got 101; expected a number from 3 to 100 in steps of 0.1`,
+        `${key("rolloutBakeMinutes")}: got 2 with rolloutStrategy linear; expected at least 5 (the rollback alarms judge 5 one-minute periods, and a step that bakes less is promoted before they can fire)`,
+      ],
+    },
+  ];
+  for (const { name, options, expected } of cases) {
+    it(name, () => {
+      assert.deepEqual(problems(options), expected);
+    });
+  }
+
+  it("rolling needs no bake: 0 passes, and the default is today's rolling update", () => {
+    const { config } = parse(raw({ config: { rolloutBakeMinutes: 0 } }));
+    assert.equal(config.platform, "ecs");
+    assert.deepEqual(config.platform === "ecs" && config.ecs.rollout, {
+      strategy: "rolling",
+      canaryPercent: 5,
+      linearStepPercent: 10,
+      bakeMinutes: 0,
+    });
+  });
+
+  it("the edges of each range pass, and reach every platform's Args as `rollout`", () => {
+    const rollout = { strategy: "canary", canaryPercent: 0.1, linearStepPercent: 3, bakeMinutes: 1440 };
+    const config = {
+      rolloutStrategy: "canary",
+      canaryPercent: "0.1",
+      linearStepPercent: "3.0",
+      rolloutBakeMinutes: 1440,
+    };
+    const ecs = parse(raw({ config })).config;
+    assert.deepEqual(ecs.platform === "ecs" && ecs.ecs.rollout, rollout);
+    const prod = parse(raw({ stack: "prod", config })).config;
+    assert.deepEqual(prod.platform === "eks" && prod.eks.rollout, rollout);
+    const k8s = parse(
+      raw({ config: { ...config, platform: "kubernetes" }, secrets: { kubeconfig: KUBECONFIG } }),
+    ).config;
+    assert.deepEqual(k8s.platform === "kubernetes" && k8s.kubernetes.rollout, rollout);
+    const top = parse(
+      raw({ config: { ...config, canaryPercent: "100", linearStepPercent: "100.0" } }),
+    ).config;
+    assert.deepEqual(top.platform === "ecs" && top.ecs.rollout, {
+      ...rollout,
+      canaryPercent: 100,
+      linearStepPercent: 100,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { type AppSettings, type ScalingSettings, stateProtection } from "../facts";
 import type { ConfigKey, Values } from "./keys";
 import { CONFIG_KEYS, fullKey } from "./keys";
+import { rolloutProblems } from "./rollout";
 import { show } from "./schema";
 import type { ImageConfig, StackIdentity } from "./stack-config";
 import { tracingProblems, tracingSettings } from "./tracing";
@@ -50,6 +51,7 @@ export function commonProblems(v: Values, raw: RawConfig): string[] {
     );
   }
   problems.push(...tracingProblems(v));
+  problems.push(...rolloutProblems(v));
   for (const [key, spec] of Object.entries(CONFIG_KEYS)) {
     const entry = raw[fullKey(key)];
     if ("secret" in spec && spec.secret && entry && entry.value !== "" && !entry.secret) {

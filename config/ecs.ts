@@ -2,6 +2,7 @@ import { FARGATE_MEMORY_BY_CPU, stateProtection } from "../facts";
 import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, type PlatformModule, scalingSettings } from "./common";
 import { fullKey } from "./keys";
+import { rolloutSettings } from "./rollout";
 import type { PlatformArgs } from "./stack-config";
 
 /** ECS Fargate: its rules between keys and the mapping to EcsPlatformArgs. */
@@ -34,5 +35,6 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     capacityType: v.capacityType,
     monitoring: monitoringSettings(v),
     protection: stateProtection(v.prodGrade),
+    rollout: rolloutSettings(v),
   }),
 };

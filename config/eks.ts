@@ -20,6 +20,7 @@ import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, net
 import { appSettings, minDesiredMax, type PlatformModule, scalingSettings, type Valid } from "./common";
 import { fullKey, type Values } from "./keys";
 import { gatewayPairProblems, gatewaySettings } from "./kubernetes";
+import { rolloutSettings } from "./rollout";
 import { show } from "./schema";
 import type { PlatformArgs, StackIdentity } from "./stack-config";
 
@@ -97,6 +98,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
     logRetentionDays: v.logRetentionDays,
     protection: stateProtection(v.prodGrade),
+    rollout: rolloutSettings(v),
   }),
 };
 

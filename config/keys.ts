@@ -1,8 +1,10 @@
 import { z } from "zod";
 import {
   ACM_CERTIFICATE_ARN,
+  BAKE_MINUTES,
   BASTION_ACCESS_POLICIES,
   BASTION_MODES,
+  CANARY_PERCENT,
   CAPACITY_TYPES,
   CLUSTER_LOG_TYPES,
   CLUSTER_PROFILE_NAMES,
@@ -13,6 +15,7 @@ import {
   IMAGE_PLATFORMS,
   isArmInstanceType,
   KUBERNETES_SUPPORT_TYPES,
+  LINEAR_STEP_PERCENT,
   LOG_LEVELS,
   LOG_RETENTION_DAYS,
   MAX_CRONJOB_NAME_LENGTH,
@@ -21,6 +24,7 @@ import {
   PLATFORMS,
   type Platform,
   PROJECT,
+  ROLLOUT_STRATEGIES,
   ROUTE53_ZONE_ID,
   SERVICE_TYPES,
   TRACING_MODES,
@@ -43,6 +47,7 @@ import {
   oneOf,
   optional,
   restrictedCidrList,
+  tenths,
 } from "./schema";
 
 /**
@@ -359,6 +364,11 @@ export const CONFIG_KEYS = {
   },
   alarm5xxRatePercent: { platforms: AWS, schema: integer(1, 100) },
   alarmP99LatencyMs: { platforms: AWS, schema: integer(10, 60000) },
+  // Progressive delivery (issue 29): the limits are the ECS API's (facts/rollout.ts, with source and date).
+  rolloutStrategy: { platforms: ALL, schema: oneOf(ROLLOUT_STRATEGIES) },
+  canaryPercent: { platforms: ALL, schema: tenths(CANARY_PERCENT) },
+  linearStepPercent: { platforms: ALL, schema: tenths(LINEAR_STEP_PERCENT) },
+  rolloutBakeMinutes: { platforms: ALL, schema: integer(BAKE_MINUTES.min, BAKE_MINUTES.max) },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

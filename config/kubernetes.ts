@@ -11,6 +11,7 @@ import {
 } from "./common";
 import { fullKey, type Values } from "./keys";
 import { kubeconfigApiServer } from "./kubeconfig";
+import { rolloutSettings } from "./rollout";
 import { show } from "./schema";
 import type { PlatformArgs } from "./stack-config";
 
@@ -48,6 +49,7 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
       awaitAddress: v.waitForAddress === "true",
       // The refresher's pinned Node image runs the synthetic client too: one image to trust and update.
       syntheticClient: v.syntheticCheck ? { image: v.ecrRefresherImage } : undefined,
+      rollout: rolloutSettings(v),
     };
   },
 };

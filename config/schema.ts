@@ -165,3 +165,21 @@ export const instanceType = z
  * Deliberately loose (RFC 5322 allows far more): SNS itself mails a confirmation link, the real check.
  */
 export const EMAIL_ADDRESS = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+
+/**
+ * A decimal in steps of 0.1 from `min` to `max` (Pulumi passes it as a string; Pulumi.yaml has no
+ * number type, only string, integer, boolean, array). "5", "5.0" and "12.5" pass; "12.55" does not.
+ */
+export function tenths({ min, max }: { readonly min: number; readonly max: number }) {
+  const what = `a number from ${min} to ${max} in steps of 0.1`;
+  return z
+    .string()
+    .regex(/^\d{1,3}(\.\d)?$/, { error: expected(what) })
+    .transform(Number)
+    .pipe(
+      z
+        .number()
+        .min(min, { error: expected(what) })
+        .max(max, { error: expected(what) }),
+    );
+}

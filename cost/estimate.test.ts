@@ -132,6 +132,24 @@ describe("cost estimate of every committed stack × platform", () => {
     assert.equal(idle.total, 38.42);
   });
 
+  it("canary on ECS (issue 29): the second target group and the rules are free; the per-group alarms cost $0.80", async () => {
+    const canary = await runProgram({ stack: "dev", config: { rolloutStrategy: "canary" } });
+    assert.deepEqual(typesWithoutRule(canary), []);
+    const e = estimate(canary, { assumptions: ASSUMPTIONS });
+    const line = (name: string) => e.lines.find((l) => l.resource.endsWith(` ${name}`));
+    for (const name of [
+      "app-tg-alt",
+      "app-rule-production",
+      "app-rule-test",
+      "app-ecs-infrastructure-role",
+    ]) {
+      assert.equal(line(name)?.kind, "free", name);
+    }
+    // Two 5xx rates on 3 metrics each and two p99s on one: 8 alarm metrics at $0.10.
+    const base = estimate(runOf("dev", "ecs"), { assumptions: ASSUMPTIONS });
+    assert.equal(Math.round(((e.total ?? Number.NaN) - (base.total ?? Number.NaN)) * 100) / 100, 0.8);
+  });
+
   it("a domain (certificate, validation record, alias, another account's zone) adds types with rules, all free", async () => {
     const run = await runProgram({
       stack: "dev",

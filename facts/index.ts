@@ -12,6 +12,7 @@ export * from "./image-uri";
 export * from "./instance-catalog";
 export * from "./kubernetes";
 export * from "./protection";
+export * from "./rollout";
 export * from "./settings";
 export * from "./tracing";
 export * from "./values";

@@ -120,10 +120,23 @@ export interface MonitoringSettings {
   p99LatencyMs: number;
 }
 
+/**
+ * How a new revision reaches users (issue 29), the same four words on every platform: `rolling`
+ * replaces tasks/pods in place (today's behaviour); `canary` shifts `canaryPercent` of traffic, holds
+ * it `bakeMinutes`, then the rest; `linear` shifts `linearStepPercent` per step, holding each step
+ * `bakeMinutes`; `blueGreen` starts the whole new revision beside the old one, then shifts all traffic
+ * at once. The limits are facts/rollout.ts's (the ECS API's, with their source and date).
+ */
 export type RolloutStrategy = "rolling" | "canary" | "linear" | "blueGreen";
 export interface RolloutSettings {
   strategy: RolloutStrategy;
+  /** canary: percentage of production traffic the new revision gets during the canary phase. */
   canaryPercent: number;
+  /** linear: percentage of production traffic shifted per step. */
   linearStepPercent: number;
+  /**
+   * Minutes each traffic step is held with the rollback alarms watching (canary phase, every linear
+   * step) and, after the full shift, the minutes the old revision is kept for an instant rollback.
+   */
   bakeMinutes: number;
 }

@@ -1,12 +1,16 @@
-import { describe } from "node:test";
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
 import * as ecs from "./ecs";
+import { policies } from "./policies";
 import {
   describeMutations,
   describeRejections,
   editContainers,
+  evaluate,
   fixture,
   type Mutation,
   type Rejection,
+  recorded,
 } from "./testing";
 
 const rejections: Rejection[] = [
@@ -16,6 +20,13 @@ const rejections: Rejection[] = [
       fixture("aws:ecs/service:Service", "svc", {
         loadBalancers: [{}],
         deploymentCircuitBreaker: { enable: true, rollback: false },
+      }),
+      // Issue 29: a native canary rolls back on its alarms; no circuit breaker to ask for.
+      fixture("aws:ecs/service:Service", "canary", {
+        loadBalancers: [{}],
+        healthCheckGracePeriodSeconds: 30,
+        deploymentCircuitBreaker: { enable: false, rollback: false },
+        deploymentConfiguration: { strategy: "CANARY" },
       }),
     ],
     messages: [
@@ -85,6 +96,32 @@ const rejections: Rejection[] = [
     messages: [
       "Task definition td: the task role is the execution role, so the app holds the agent's image-pull and log permissions. Use two roles.",
       "Task definition none: no task role. Give the app its own aws.iam.Role (taskRoleArn), separate from the execution role.",
+    ],
+  },
+  {
+    policy: ecs.ecsListenerRuleIgnoresWeights,
+    resources: () => {
+      const arn = (name: string) =>
+        `arn:aws:elasticloadbalancing:us-east-1:123456789012:listener-rule/app/${name}`;
+      const rule = (name: string, ignoreChanges: string[]) => ({
+        ...fixture(ecs.LISTENER_RULE, name, { arn: arn(name) }),
+        ignoreChanges,
+      });
+      return [
+        fixture("aws:ecs/service:Service", "svc", {
+          loadBalancers: [
+            { advancedConfiguration: { productionListenerRule: arn("prod"), testListenerRule: arn("test") } },
+          ],
+        }),
+        rule("prod", []),
+        rule("test", ["actions", "actions[0].forward.targetGroups"]),
+        // Not named by any service: the program's own rule, whatever it ignores.
+        rule("other", []),
+      ];
+    },
+    messages: [
+      'Listener rule prod: ECS service svc rewrites its forward weights on every deployment, and the next pulumi up would write the declared weights back (traffic to a target group ECS may have emptied). Add ignoreChanges: ["actions[0].forward.targetGroups"].',
+      'Listener rule test: ignoreChanges ["actions"] hides more than ECS changes (only actions[0].forward.targetGroups), so the program no longer owns the rule\'s routing. Ignore only "actions[0].forward.targetGroups".',
     ],
   },
 ];
@@ -188,9 +225,30 @@ const mutations: Mutation[] = [
       i.taskRoleArn = i.executionRoleArn;
     },
   },
+  {
+    policy: ecs.ecsListenerRuleIgnoresWeights,
+    setting: "ignoreChanges on its weighted target groups",
+    from: "ecsCanary",
+    type: ecs.LISTENER_RULE,
+    name: /rule-production$/,
+    mutate: () => {},
+    mutateRecord: (r) => ({ ...r, ignoreChanges: [] }),
+  },
+  {
+    policy: ecs.ecsListenerRuleIgnoresWeights,
+    setting: "its exact ignoreChanges (all of actions instead)",
+    from: "ecsCanary",
+    type: ecs.LISTENER_RULE,
+    name: /rule-test$/,
+    mutate: () => {},
+    mutateRecord: (r) => ({ ...r, ignoreChanges: ["actions"] }),
+  },
 ];
 
 describe("ECS policies", () => {
   describeRejections(ecs, rejections);
   describeMutations(ecs, mutations);
+  it("the whole pack passes dev with the native canary (issue 29): no violation from any policy", async () => {
+    assert.deepEqual(await evaluate(policies, await recorded("ecsCanary")), []);
+  });
 });

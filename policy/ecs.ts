@@ -1,7 +1,8 @@
 /**
  * ECS policies: how services roll out, and how task definitions run their containers and roles.
  */
-import { resourcePolicy } from "./define";
+import { ECS_MANAGED_RULE_FIELDS } from "../facts/rollout";
+import { resourcePolicy, stackPolicy } from "./define";
 import { asArray, asObject, envMap, type Props, shutdownBudgetSeconds } from "./rules";
 
 export const ECS_SERVICE = "aws:ecs/service:Service";
@@ -23,7 +24,11 @@ export const ecsServiceRollout = resourcePolicy(
   (props, args) => {
     const out: string[] = [];
     const breaker = asObject(props.deploymentCircuitBreaker);
-    if (breaker.enable !== true || breaker.rollback !== true) {
+    // Issue 29: the circuit breaker exists for rolling updates only (CloudFormation reference,
+    // DeploymentCircuitBreaker, read 2026-12-07); CANARY, LINEAR and BLUE_GREEN roll back on the
+    // deployment alarms during their bakes (observability.ts ecs-deployment-alarms-roll-back).
+    const strategy = asObject(props.deploymentConfiguration).strategy ?? "ROLLING";
+    if (strategy === "ROLLING" && (breaker.enable !== true || breaker.rollback !== true)) {
       out.push(
         `ECS service ${args.name}: a failing deployment is not rolled back. Set deploymentCircuitBreaker: { enable: true, rollback: true }.`,
       );
@@ -140,5 +145,55 @@ export const ecsTaskRolesSeparate = resourcePolicy(
       ];
     }
     return [];
+  },
+);
+
+export const LISTENER_RULE = "aws:lb/listenerRule:ListenerRule";
+const ECS_WEIGHTS = ECS_MANAGED_RULE_FIELDS[0];
+
+/**
+ * Issue 29: the listener rules an ECS service's native CANARY, LINEAR or BLUE_GREEN deployment moves
+ * (its loadBalancers[].advancedConfiguration productionListenerRule and testListenerRule) belong to
+ * ECS in one field only. ECS rewrites their forward action's weighted target groups on every deployment
+ * (platforms/ecs/traffic-shift.ts cites the drift threads read 2026-12-07); without ignoreChanges on that
+ * path the next `pulumi up` writes the declared weights back and sends production traffic to a target
+ * group ECS may have emptied. Ignoring more (the whole `actions`, the conditions, the priority) would
+ * take the rule's routing away from the program. The engine passes each resource's ignoreChanges to the
+ * analyzer (pulumi/pulumi pkg/resource/deploy/step_generator.go: AnalyzerResourceOptions{IgnoreChanges:
+ * goal.IgnoreChanges}, read 2026-12-07); stack policies see it in `opts`.
+ */
+export const ecsListenerRuleIgnoresWeights = stackPolicy(
+  "ecs-listener-rule-ignores-weights",
+  "The listener rules an ECS canary, linear or blue/green deployment moves ignore changes to their weighted target groups, and nothing else.",
+  (args) => {
+    const managed = new Map<string, string>();
+    for (const service of args.resources.filter((r) => r.type === ECS_SERVICE)) {
+      for (const lb of asArray(service.props.loadBalancers).map(asObject)) {
+        const advanced = asObject(lb.advancedConfiguration);
+        for (const arn of [advanced.productionListenerRule, advanced.testListenerRule]) {
+          if (typeof arn === "string") managed.set(arn, service.name);
+        }
+      }
+    }
+    const out: Array<[string, string | undefined]> = [];
+    for (const rule of args.resources.filter((r) => r.type === LISTENER_RULE)) {
+      const service = managed.get(String(rule.props.arn));
+      if (service === undefined) continue;
+      const ignored = rule.opts.ignoreChanges;
+      if (!ignored.includes(ECS_WEIGHTS)) {
+        out.push([
+          `Listener rule ${rule.name}: ECS service ${service} rewrites its forward weights on every deployment, and the next pulumi up would write the declared weights back (traffic to a target group ECS may have emptied). Add ignoreChanges: ["${ECS_WEIGHTS}"].`,
+          rule.urn,
+        ]);
+      }
+      const extra = ignored.filter((path) => path !== ECS_WEIGHTS);
+      if (extra.length > 0) {
+        out.push([
+          `Listener rule ${rule.name}: ignoreChanges ${JSON.stringify(extra)} hides more than ECS changes (only ${ECS_WEIGHTS}), so the program no longer owns the rule's routing. Ignore only "${ECS_WEIGHTS}".`,
+          rule.urn,
+        ]);
+      }
+    }
+    return out;
   },
 );

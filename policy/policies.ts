@@ -50,6 +50,7 @@ export {
 } from "./ec2";
 export {
   ecsContainerHardened,
+  ecsListenerRuleIgnoresWeights,
   ecsServiceCapacityStrategy,
   ecsServiceRollout,
   ecsStopTimeoutCoversShutdown,
@@ -119,6 +120,7 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   ecs.ecsContainerHardened,
   ecs.ecsStopTimeoutCoversShutdown,
   ecs.ecsTaskRolesSeparate,
+  ecs.ecsListenerRuleIgnoresWeights,
   ec2.awsxVpcExplicit,
   vpc.vpcFlowLogsEnabled,
   vpc.vpcDefaultSecurityGroupClosed,

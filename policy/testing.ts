@@ -14,9 +14,9 @@
  * - stack policies get each resource's `dependencies` (dependsOn and input sources, as the harness
  *   records them), as the engine sends them; `propertyDependencies` stay empty.
  *
- * Resource options: `protect` as the harness recorded it (issue 27); the rest (ignoreChanges,
- * additionalSecretOutputs, custom timeouts) hold the engine's zero values; policies fall back to
- * matching ids/ARNs.
+ * Resource options: `protect` as the harness recorded it (issue 27) and the recorded `ignoreChanges`
+ * (issue 29: the engine sends it to analyzers too); the rest (additionalSecretOutputs, custom timeouts)
+ * hold the engine's zero values; policies fall back to matching ids/ARNs.
  *
  * Below the adapter, what the policy test files (policies.test.ts and one per domain module) share:
  * the recorded programs, and the two tables every policy appears in, a rejected fixture and a mutated
@@ -68,7 +68,7 @@ const typeOf = (resourceClass: unknown): string | undefined => {
 export function options(resource: RecordedResource): PolicyResourceOptions {
   return {
     protect: resource.protect ?? false,
-    ignoreChanges: [],
+    ignoreChanges: [...(resource.ignoreChanges ?? [])],
     aliases: [],
     customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 },
     additionalSecretOutputs: [],
@@ -254,6 +254,8 @@ const VARIANTS = {
   },
   /** prod (EKS) with a certificate. */
   eks: { stack: "prod", config: { certificateArn: CERT } },
+  /** dev (ECS) with the native canary (issue 29): the alternate target group, the rules, the role. */
+  ecsCanary: { stack: "dev", config: { rolloutStrategy: "canary" } },
   /** prod (EKS) without HTTPS. */
   eksHttp: { stack: "prod" },
   /** prod (EKS) with a certificate and the bastion in SSH mode. */
@@ -348,6 +350,8 @@ export interface Mutation {
   mutate: (inputs: Json) => void;
   /** Resource options set on the target after `mutate` (e.g. `{ protect: false }`), as the engine would send them. */
   options?: Pick<RecordedResource, "protect">;
+  /** Edits the record itself (its resource options, e.g. ignoreChanges) after `mutate`. */
+  mutateRecord?: (record: RecordedResource) => RecordedResource;
 }
 
 /** The first container of a recorded Deployment. */
@@ -372,7 +376,7 @@ export function describeMutations(module: object, mutations: readonly Mutation[]
         assert.ok(target, `no ${m.type} ${m.name ?? ""} recorded`);
         assert.deepEqual(await check(m.policy, resources), [], "passes before the mutation");
         const edited = mutated(resources, target, m.mutate).map((r) =>
-          r.urn === target.urn && m.options ? { ...r, ...m.options } : r,
+          r.urn === target.urn ? (m.mutateRecord ?? ((x: RecordedResource) => x))({ ...r, ...m.options }) : r,
         );
         const after = await evaluate([m.policy], edited);
         assert.ok(after.length > 0, `${m.policy.name} did not notice`);

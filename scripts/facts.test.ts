@@ -91,6 +91,7 @@ describe("npm run facts: what it finds in the repository", () => {
         "Helm chart pins",
         "Image digests",
         "Prices (cost/prices/*.json, facts/eks-versions.ts)",
+        "API limits (facts/rollout.ts)",
       ],
     );
   });

@@ -17,6 +17,7 @@ import {
   EKS_CLUSTER_HOUR,
   EKS_VERSION_DATES,
   KNOWN_KUBERNETES_VERSIONS,
+  ROLLOUT_LIMIT_FACTS,
   SUPPORT_WARNING_DAYS,
   utcToday,
 } from "../facts";
@@ -252,8 +253,20 @@ function priceFacts(): DatedFact[] {
   return facts;
 }
 
+/** Issue 29: the ECS API limits config validates the rollout keys against. */
+function rolloutLimitFacts(): DatedFact[] {
+  return ROLLOUT_LIMIT_FACTS.map((f) => ({ kind: "API limits (facts/rollout.ts)", ...f }));
+}
+
 export function collectFacts(): DatedFact[] {
-  return [...eksVersionFacts(), ...addonFacts(), ...chartFacts(), ...imageFacts(), ...priceFacts()];
+  return [
+    ...eksVersionFacts(),
+    ...addonFacts(),
+    ...chartFacts(),
+    ...imageFacts(),
+    ...priceFacts(),
+    ...rolloutLimitFacts(),
+  ];
 }
 
 function main(argv: string[]): void {

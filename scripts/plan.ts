@@ -27,6 +27,7 @@ import {
   runProgram,
 } from "../tools/harness";
 import { insideOf } from "./inside-components";
+import { renderEcsRollout } from "./rollout-plan";
 
 const USAGE =
   "usage: npm run plan -- <stack> [--set key=value ...] [--secret key=value ...] [--secret-file key=path ...] [--unset key ...] [--assume key=value ...] [--up] [--json]   (<stack>: a Pulumi.<stack>.yaml at the root by name, or any stack file by path)";
@@ -368,6 +369,7 @@ export function renderPlan(run: ProgramRun): string {
     // Cut, not word-wrapped: a URL or a command is copied whole once the FOLD_VALUE marks are removed.
     lines.push(...cut(`  ${key}: ${output.secret ? "[secret]" : JSON.stringify(output.value)}`, ""));
   }
+  lines.push(...renderEcsRollout(run));
   for (const warning of run.warnings) lines.push(...fold(`warning: ${warning}`, "", "  "));
   lines.push("", ...tracingPaths(run));
   for (const { roleArn, policy } of dnsRolePolicies(run)) {

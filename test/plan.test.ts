@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { FOLD_SETTING, FOLD_VALUE, main, renderPlan } from "../scripts/plan";
+import { ecsTimelineRows } from "../scripts/rollout-plan";
 import { ROOT, runProgram } from "../tools/harness";
 
 /**
@@ -596,5 +597,41 @@ describe("npm run plan: your own stack (issue 28)", () => {
       ),
       result.err,
     );
+  });
+});
+
+describe("npm run plan: the rollout section (issue 29)", () => {
+  it("dev --set rolloutStrategy=canary shows the native canary, its steps, bakes, resources and rollback alarms", async () => {
+    const { code, out } = await plan(["dev", "--set", "rolloutStrategy=canary"]);
+    assert.equal(code, 0);
+    for (const expected of [
+      "Rollout (ECS service app-service): canary",
+      "  ECS deploymentConfiguration.strategy CANARY: the new revision starts at full size in the idle target group, then production traffic moves",
+      "    step 1: 5 % of production traffic, held 10 min",
+      "    step 2: 100 % of production traffic",
+      "    final bake: 10 min at 100 % with the old revision still running (an alarm moves all traffic back at once)",
+      "  alternate target group: app-tg-alt",
+      "  production listener rule: app-rule-production; test listener rule: app-rule-test (ignoreChanges on the weights ECS sets)",
+      "  infrastructure role: app-ecs-infrastructure-role (AmazonECSInfrastructureRolePolicyForLoadBalancers only)",
+      "  worst case: 20 min of bakes + health checks and drain (≤ 90 s once the new tasks run) ≈ 22 min until the old revision is gone; pulumi up waits up to 40m",
+      "    app-tg-alternate-5xx-rate: More than 5 % of the requests routed to target group tg-alternate got a 5xx from the app in 3 of 5 minutes (a canary's own error rate)",
+      "    app-p99-latency: The app's p99 response time at the ALB was above 1000 ms in 3 of 5 minutes",
+    ]) {
+      assert.ok(out.split("\n").includes(expected), `missing: ${expected}`);
+    }
+  });
+
+  it("rolling (the committed dev) says so, with its alarms; a stack without an ECS service has no section here", async () => {
+    const dev = renderPlan(await runProgram({ stack: "dev" })).split("\n");
+    assert.ok(dev.includes("Rollout (ECS service app-service): rolling"));
+    assert.ok(dev.some((l) => l.startsWith("  tasks replaced in place")));
+    assert.ok(!dev.some((l) => l.includes("alternate target group")));
+    const prod = renderPlan(await runProgram({ stack: "prod" }));
+    assert.doesNotMatch(prod, /^Rollout \(ECS service/m);
+  });
+
+  it("docs/rollout.md's ECS timeline rows are the code's numbers", () => {
+    const doc = readFileSync(path.join(ROOT, "docs/rollout.md"), "utf8").split("\n");
+    for (const row of ecsTimelineRows()) assert.ok(doc.includes(row), `docs/rollout.md lacks: ${row}`);
   });
 });

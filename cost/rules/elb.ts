@@ -41,4 +41,11 @@ export const ELB_RULES: Readonly<Record<string, Rule>> = {
   "aws:lb/loadBalancer:LoadBalancer": loadBalancerRule,
   "aws:lb/targetGroup:TargetGroup": free("part of the load balancer's hourly and LCU price"),
   "aws:lb/listener:Listener": free("part of the load balancer's hourly and LCU price"),
+  // Issue 29: the production and test rules of an ECS canary/linear/blue-green deployment. A rule has no
+  // price of its own; rule evaluations are one of the LCU's dimensions (1,000 a second per LCU: ELB
+  // pricing, https://aws.amazon.com/elasticloadbalancing/pricing/, as transcribed on 2026-09-20 in
+  // api-evangelist/amazon-elastic-load-balancing plans/…-plans-pricing.yml, read 2026-12-07), far from
+  // the dimension that sets this app's LCUs. The alternate target group is free like the first (above);
+  // the per-target-group alarms are priced by cloudwatch.ts like every alarm.
+  "aws:lb/listenerRule:ListenerRule": free("part of the load balancer's hourly and LCU price"),
 };

@@ -14,11 +14,14 @@ export {
 export { createAlias, createEdge, type Edge } from "./edge";
 export {
   type AlbMetricDimensions,
+  type AlbMonitoring,
   type CloudWatchAnalysisMetric,
   canaryAnalysisMetrics,
   completeMonitoring,
   controllerAlbDimensions,
   createAlbMonitoring,
+  createTargetGroupAlarms,
+  type ShiftedTargetGroup,
   type StackMonitoring,
 } from "./monitoring";
 export { createNetwork, publicSubnetCidrs } from "./network";

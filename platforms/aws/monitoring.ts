@@ -604,3 +604,59 @@ function apiQuery(query: aws.types.input.cloudwatch.MetricAlarmMetricQuery): Rec
     returnData: query.returnData,
   };
 }
+
+/** One of the two target groups an ECS traffic-shifting deployment moves requests between. */
+export interface ShiftedTargetGroup {
+  /** Names the alarms: `<name>-<key>-5xx-rate`, `<name>-<key>-p99-latency`. */
+  key: string;
+  /** The target group's ARN suffix (CloudWatch dimension `TargetGroup`). */
+  arnSuffix: pulumi.Input<string>;
+}
+
+/**
+ * Issue 29: the deployment alarms of a canary or linear rollout, per target group. The ALB-wide rates
+ * above judge all traffic together: a canary with `canaryPercent` 5 that fails every request moves the
+ * ALB's 5xx rate to 5 %, which `alarm5xxRatePercent` 5 does not exceed (GreaterThanThreshold), so ECS
+ * would promote it. ECS moves the new revision into whichever of the two target groups is idle (it
+ * alternates them every deployment), so both get the same pair of alarms: the app's 5xx rate
+ * ({@link rateQueries}, the same metric math and thresholds as target-5xx-rate) and its p99, on the
+ * `TargetGroup` dimension ("CloudWatch metrics for your Application Load Balancer": HTTPCode_Target_5XX_Count,
+ * RequestCount and TargetResponseTime are published per LoadBalancer, TargetGroup). An idle target group
+ * answers nothing: its rate is 0 and its p99 missing (notBreaching), so these stay OK between deployments.
+ * The rate needs {@link MIN_REQUESTS_FOR_RATE} requests a minute on the canary's own target group:
+ * docs/rollout.md gives the traffic a canary needs to be judged at all.
+ */
+export function createTargetGroupAlarms(
+  name: string,
+  base: AlbMonitoring,
+  args: { settings: MonitoringSettings; targetGroups: ShiftedTargetGroup[]; tags: Record<string, string> },
+  parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm[] {
+  const alarm = alarmFactory(name, base.topic.arn, args.tags, parent);
+  const percent = args.settings.error5xxRatePercent;
+  return args.targetGroups.flatMap(({ key, arnSuffix }) => {
+    const tg = { LoadBalancer: base.alb.loadBalancer, TargetGroup: arnSuffix };
+    return [
+      alarm(`${key}-5xx-rate`, {
+        description: `More than ${percent} % of the requests routed to target group ${key} got a 5xx from the app in 3 of 5 minutes (a canary's own error rate)`,
+        ...RATE_EVALUATION,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: percent,
+        treatMissingData: "notBreaching",
+        metricQueries: rateQueries("HTTPCode_Target_5XX_Count", tg),
+      }),
+      alarm(`${key}-p99-latency`, {
+        description: `The app's p99 response time in target group ${key} was above ${args.settings.p99LatencyMs} ms in 3 of 5 minutes (a canary's own latency)`,
+        ...RATE_EVALUATION,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: args.settings.p99LatencyMs / 1000,
+        treatMissingData: "notBreaching",
+        namespace: "AWS/ApplicationELB",
+        metricName: "TargetResponseTime",
+        dimensions: tg,
+        extendedStatistic: "p99",
+        period: ALARM_PERIOD_SECONDS,
+      }),
+    ];
+  });
+}

@@ -6,9 +6,11 @@ import {
   type CapacityType,
   delegatedPaths,
   holdsData,
+  isTrafficShifting,
   type LoadBalancerSettings,
   type MonitoringSettings,
   type NetworkSettings,
+  type RolloutSettings as ProgressiveRollout,
   type ScalingSettings,
   type StateProtection,
 } from "../../facts";
@@ -25,6 +27,7 @@ import {
 } from "../app-contract";
 import { checkComputed, type PlatformImage } from "../args";
 import {
+  type AlbMonitoring,
   type AwsAccount,
   admitAllowedCidrs,
   albListeners,
@@ -37,12 +40,19 @@ import {
   createEdge,
   createLoadBalancer,
   createNetwork,
+  createTargetGroupAlarms,
   ecsCollectorContainer,
   ecsSubnetMasks,
   lookupAwsAccount,
   scanFindingsAlert,
   type TargetHealthCheck,
 } from "../aws";
+import {
+  createTrafficShift,
+  serviceRolloutArgs,
+  serviceTimeoutMinutes,
+  type TrafficShift,
+} from "./traffic-shift";
 
 /** The only container in the task. */
 export const CONTAINER_NAME = "app";
@@ -128,6 +138,11 @@ export interface EcsPlatformArgs {
   monitoring: MonitoringSettings;
   /** protect/retainOnDelete on what holds state: the VPC, the log group (facts/protection.ts). */
   protection: StateProtection;
+  /**
+   * Progressive delivery (issue 29): rolling, or the service's native CANARY, LINEAR or BLUE_GREEN
+   * deployment between two target groups ({@link createTrafficShift}).
+   */
+  rollout: ProgressiveRollout;
 }
 
 /**
@@ -241,7 +256,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
         securityGroupId: securityGroups.tasks.id,
         targetGroup,
         listeners,
-        deploymentAlarms: albAlarms.deploymentAlarms,
+        albAlarms,
         tags,
       },
       this,
@@ -530,11 +545,15 @@ function createService(
     securityGroupId: pulumi.Input<string>;
     targetGroup: aws.lb.TargetGroup;
     listeners: aws.lb.Listener[];
-    deploymentAlarms: aws.cloudwatch.MetricAlarm[];
+    /** The ALB alarms (the deployment alarms among them), their topic and the account. */
+    albAlarms: AlbMonitoring;
     tags: Record<string, string>;
   },
   parent: pulumi.Resource,
 ): aws.ecs.Service {
+  // Issue 29: a traffic-shifting strategy's target group, rules and role, and its per-group alarms.
+  const rollout = createRollout(name, args, s, parent);
+  const deploymentAlarms = [...s.albAlarms.deploymentAlarms, ...rollout.alarms];
   const placement = capacityPlacement(name, s.cluster, args.capacityType, parent);
   return new aws.ecs.Service(
     `${name}-service`,
@@ -556,7 +575,7 @@ function createService(
       // deployment that runs but serves errors or slowly (ECS "deployment alarms",
       // https://docs.aws.amazon.com/AmazonECS/latest/developerguide/deployment-alarm-failure.html).
       alarms: {
-        alarmNames: s.deploymentAlarms.map((alarm) => alarm.name),
+        alarmNames: deploymentAlarms.map((alarm) => alarm.name),
         enable: true,
         rollback: true,
       },
@@ -566,9 +585,13 @@ function createService(
         securityGroups: [s.securityGroupId],
         assignPublicIp: !s.privateTasks,
       },
-      loadBalancers: [
-        { targetGroupArn: s.targetGroup.arn, containerName: CONTAINER_NAME, containerPort: APP_PORT },
-      ],
+      // Rolling: the one target group. Canary, linear, blue/green: ECS's native strategy with its bakes
+      // and the alternate target group, rules and role (traffic-shift.ts); the alarms above roll back.
+      ...serviceRolloutArgs(args.rollout, rollout.shift, {
+        targetGroupArn: s.targetGroup.arn,
+        containerName: CONTAINER_NAME,
+        containerPort: APP_PORT,
+      }),
       enableExecuteCommand: false,
       propagateTags: "SERVICE",
       enableEcsManagedTags: true,
@@ -579,10 +602,71 @@ function createService(
     // Autoscaling owns the running count after creation.
     {
       parent,
-      dependsOn: [...s.listeners, ...placement.dependsOn],
+      dependsOn: [...s.listeners, ...placement.dependsOn, ...shiftDependencies(rollout.shift)],
       ignoreChanges: delegatedPaths("ecsDesiredCount"),
+      ...serviceTimeouts(args.rollout),
     },
   );
+}
+
+/**
+ * Issue 29: the traffic-shifting strategy's resources and the per-target-group alarms that judge a
+ * canary by its own traffic (monitoring.ts createTargetGroupAlarms); nothing for rolling.
+ */
+function createRollout(
+  name: string,
+  args: EcsPlatformArgs,
+  s: {
+    targetGroup: aws.lb.TargetGroup;
+    listeners: aws.lb.Listener[];
+    albAlarms: AlbMonitoring;
+    tags: Record<string, string>;
+  },
+  parent: pulumi.Resource,
+): { shift: TrafficShift | undefined; alarms: aws.cloudwatch.MetricAlarm[] } {
+  const shift = createTrafficShift(
+    name,
+    {
+      rollout: args.rollout,
+      // The primary's VPC: the alternate target group must be where the tasks are.
+      vpcId: s.targetGroup.vpcId,
+      targetGroup: s.targetGroup,
+      healthCheck: ECS_HEALTH_CHECK,
+      deregistrationDelaySeconds: ECS_DEREGISTRATION_DELAY_SECONDS,
+      // HTTPS when there is one (80 then only redirects), else HTTP: the listener that serves.
+      listener: s.listeners[s.listeners.length - 1] as aws.lb.Listener,
+      partition: s.albAlarms.account.partition,
+      tags: s.tags,
+    },
+    parent,
+  );
+  if (shift === undefined) return { shift, alarms: [] };
+  const alarms = createTargetGroupAlarms(
+    name,
+    s.albAlarms,
+    {
+      settings: args.monitoring,
+      targetGroups: [
+        { key: "tg-primary", arnSuffix: s.targetGroup.arnSuffix },
+        { key: "tg-alternate", arnSuffix: shift.alternateTargetGroup.arnSuffix },
+      ],
+      tags: s.tags,
+    },
+    parent,
+  );
+  return { shift, alarms };
+}
+
+/** ECS must find the rules and the role in place before it is told about them. */
+function shiftDependencies(shift: TrafficShift | undefined): pulumi.Resource[] {
+  return shift ? [shift.productionRule, shift.testRule, shift.infrastructureRole] : [];
+}
+
+/** Rolling keeps the provider's default timeouts; a strategy with bakes gets them on top (traffic-shift.ts). */
+function serviceTimeouts(rollout: ProgressiveRollout): Pick<pulumi.CustomResourceOptions, "customTimeouts"> {
+  if (!isTrafficShifting(rollout.strategy)) return {};
+  const minutes = `${serviceTimeoutMinutes(rollout)}m`;
+  return { customTimeouts: { create: minutes, update: minutes } };
 }
 
 /** The Fargate capacity providers every cluster has associated, and which one each capacityType uses. */

@@ -187,7 +187,8 @@ export interface EksPlatformArgs {
   logRetentionDays: number;
   /** protect on the VPC and cluster; protect and retainOnDelete on keys and log groups (facts/protection.ts). */
   protection: StateProtection;
-  rollout?: RolloutSettings;
+  /** Progressive delivery (issue 29): the strategy the rollout controller drives (docs/rollout.md). */
+  rollout: RolloutSettings;
 }
 
 /**

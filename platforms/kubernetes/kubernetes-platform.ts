@@ -80,7 +80,8 @@ export interface KubernetesPlatformArgs {
   awaitAddress: boolean;
   /** The in-cluster synthetic client (a CronJob every minute) in this Node.js image; undefined: none. */
   syntheticClient: { image: string } | undefined;
-  rollout?: RolloutSettings;
+  /** Progressive delivery (issue 29): the strategy the rollout controller drives (docs/rollout.md). */
+  rollout: RolloutSettings;
 }
 
 /**

@@ -148,6 +148,10 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = inEffectiveRe
   "aws:lb/listener:Listener": (args, ctx) => ({
     arn: arn(ctx, "elasticloadbalancing", `listener/app/${args.name}/${ctx.hex(args.name, 16)}`),
   }),
+  // Issue 29: the production and test rules an ECS traffic-shifting deployment moves.
+  "aws:lb/listenerRule:ListenerRule": (args, ctx) => ({
+    arn: arn(ctx, "elasticloadbalancing", `listener-rule/app/${args.name}/${ctx.hex(args.name, 16)}`),
+  }),
   "aws:cloudwatch/logGroup:LogGroup": (args, ctx) => {
     const name = physicalName(args, ctx);
     return { name, arn: arn(ctx, "logs", `log-group:${name}`) };

@@ -42,6 +42,8 @@ export interface RecordedResource {
   ignoreChanges?: string[];
   /** The `deleteBeforeReplace` resource option. Optional for hand-built records. */
   deleteBeforeReplace?: boolean;
+  /** The `customTimeouts` resource option (Go durations such as "45m"), when given. */
+  customTimeouts?: { create?: string; update?: string; delete?: string };
 }
 
 export interface RecordedCall {
@@ -70,6 +72,7 @@ interface MonitorRequest {
   getUrn(): string;
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
+  getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, response: { getUrn?: () => string } | undefined) => void;
@@ -188,6 +191,16 @@ export class Recording {
       }),
       ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      ...customTimeouts(req),
     });
   }
+}
+
+/** The customTimeouts option as given (empty durations are unset). */
+function customTimeouts(req: MonitorRequest): Pick<RecordedResource, "customTimeouts"> {
+  const t = req.getCustomtimeouts();
+  if (t === undefined) return {};
+  const entries = Object.entries({ create: t.getCreate(), update: t.getUpdate(), delete: t.getDelete() });
+  const given = entries.filter(([, value]) => value !== "");
+  return given.length > 0 ? { customTimeouts: Object.fromEntries(given) } : {};
 }
