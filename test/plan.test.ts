@@ -538,7 +538,9 @@ describe("npm run plan: your own stack (issue 28)", () => {
     const result = await plan(["kind", "--secret-file", "kubeconfig=test/fixtures/kubeconfig.yaml"]);
     assert.equal(result.code, 0, result.err);
     assert.deepEqual(
-      result.out.split("\n").filter((l) => l.startsWith("warning: ")),
+      flat(result.out)
+        .split("\n")
+        .filter((l) => l.startsWith("warning: ")),
       [
         "warning: fastify-deploy:clusterProfile: on kind the resource metrics API is not served out of the box, and the HorizontalPodAutoscaler never scales without it: install metrics-server (kubectl get apiservice v1beta1.metrics.k8s.io shows it)",
       ],
