@@ -52,7 +52,14 @@ export {
   ecsStopTimeoutCoversShutdown,
   ecsTaskRolesSeparate,
 } from "./ecs";
-export { eksClusterHardened, eksManagedNodeGroupsOnly, eksNodeGroupPlacement, kmsKeyRotation } from "./eks";
+export {
+  eksClusterHardened,
+  eksManagedNodeGroupsOnly,
+  eksNodeGroupPerZone,
+  eksNodeGroupPlacement,
+  eksPodIdentityOnly,
+  kmsKeyRotation,
+} from "./eks";
 export { helmReleasePinned } from "./helm";
 export { iamNoWildcardMutations } from "./iam";
 export {
@@ -115,6 +122,8 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   eks.eksClusterHardened,
   eks.eksManagedNodeGroupsOnly,
   eks.eksNodeGroupPlacement,
+  eks.eksNodeGroupPerZone,
+  eks.eksPodIdentityOnly,
   ec2.launchTemplateHardened,
   eks.kmsKeyRotation,
   helm.helmReleasePinned,
