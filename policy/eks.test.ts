@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, it } from "node:test";
-import type { RecordedResource } from "../tools/harness";
+import { type RecordedResource, ROOT } from "../tools/harness";
 import * as eks from "./eks";
 import {
   check,
@@ -368,7 +369,7 @@ const mutations: Mutation[] = [
  * role; test/fixtures/eks-before-issue-26.json): both policies reject it, naming each thing to change.
  */
 const BEFORE_ISSUE_26 = (
-  JSON.parse(readFileSync(new URL("../test/fixtures/eks-before-issue-26.json", import.meta.url), "utf8")) as {
+  JSON.parse(readFileSync(join(ROOT, "test/fixtures/eks-before-issue-26.json"), "utf8")) as {
     resources: RecordedResource[];
   }
 ).resources;

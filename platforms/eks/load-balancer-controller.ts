@@ -9,6 +9,8 @@ import { type PodIdentityClusterArgs, podIdentityRelease } from "./pod-identity"
 export const EKS_CHARTS_REPOSITORY = "https://aws.github.io/eks-charts";
 /** Chart `aws-load-balancer-controller` 3.5.0 = controller v3.5.0; its IAM policy is in lbc-iam-policy.ts. */
 export const AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION = "3.5.0";
+/** The controller's service account (the one its Pod Identity association names). */
+export const AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
 /** The IngressClass the chart creates (`ingressClass`, `createIngressClassResource`). */
 export const ALB_INGRESS_CLASS = "alb";
 
@@ -58,7 +60,7 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
         ...args,
         description: "AWS Load Balancer Controller (EKS Pod Identity)",
         namespace: "kube-system",
-        serviceAccountName: "aws-load-balancer-controller",
+        serviceAccountName: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
         tags: awsTags(name),
         // A managed policy, attached: as the controller's install guide does (create-policy, then attach).
         grant: (role) => this.attachPolicy(name, role, args),
