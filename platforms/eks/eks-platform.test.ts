@@ -247,6 +247,11 @@ describe("EKS platform", () => {
     for (const g of groups) {
       assert.deepEqual(g.inputs.scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 2 });
     }
+    // Upgrades roll one zone at a time: each group waits for the previous zone's (an update of az2
+    // starts when az1's has finished), never all three zones draining at once.
+    const [az1, az2, az3] = groups as [RecordedResource, RecordedResource, RecordedResource];
+    assert.ok(dependsOn(az2, az1) && dependsOn(az3, az2), "az1 → az2 → az3");
+    assert.ok(!dependsOn(az1, az2) && !dependsOn(az1, az3));
     // Similar groups for --balance-similar-node-groups: everything but the subnet is the same.
     const withoutSubnet = (g: RecordedResource) => ({ ...g.inputs, subnetIds: undefined });
     for (const g of groups.slice(1))

@@ -596,9 +596,12 @@ function createNodeGroups(
       { name: nodeReleaseVersionParameter(args.kubernetesVersion, arm) },
       { parent },
     ).value;
-    return Array.from(
-      { length: args.network.availabilityZones },
-      (_, zone) =>
+    // Each zone's group after the previous one: an update (new AMI release, Kubernetes minor, launch
+    // template) then rolls one zone at a time, so the other zones keep their nodes while one drains.
+    const groups: eks.ManagedNodeGroup[] = [];
+    for (let zone = 0; zone < args.network.availabilityZones; zone++) {
+      const previous = groups.at(-1);
+      groups.push(
         new eks.ManagedNodeGroup(
           `${name}-${group.name}-${zoneSuffix(zone)}`,
           {
@@ -629,9 +632,11 @@ function createNodeGroups(
             ignoreScalingChanges: true,
             tags,
           },
-          { parent, dependsOn: after },
+          { parent, dependsOn: previous === undefined ? after : [...after, previous] },
         ),
-    );
+      );
+    }
+    return groups;
   });
 }
 
