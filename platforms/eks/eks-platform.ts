@@ -404,9 +404,10 @@ function createSecretsKey({ name, tags, parent }: EksStep): aws.kms.Key {
 }
 
 /**
- * The node role: explicit, three managed policies. The CNI policy sits on the node role because the
- * VPC CNI must work before any node is Ready, and an IRSA role for it would need the cluster's own OIDC
- * provider as an input to the cluster (a cycle). Pods cannot use the node role: IMDS hop limit 1.
+ * The node role: explicit, the node's own managed policies only ({@link NODE_MANAGED_POLICIES}). The VPC
+ * CNI's policy is not here: the "cycle" once given for keeping it (an IRSA role needing the cluster's
+ * OIDC provider) does not exist with Pod Identity, whose association is made after the cluster and
+ * before the nodes (createVpcCni). Pods cannot use the node role: IMDS hop limit 1.
  */
 function createNodeRole({ name, tags, parent, partition }: EksStep): {
   role: aws.iam.Role;
@@ -662,8 +663,9 @@ function createLaunchTemplate(
       description: `EKS node group ${group.name}`,
       updateDefaultVersion: true,
       // Hop limit 1: only host-network processes (kubelet, VPC CNI, kube-proxy) reach IMDS; pods
-      // cannot borrow the node role. The load balancer controller uses IRSA and gets region and VPC
-      // from its values, so nothing in a pod needs IMDS.
+      // cannot borrow the node role. The add-ons use EKS Pod Identity (the agent's link-local
+      // address, not IMDS) and the load balancer controller gets region and VPC from its values, so
+      // nothing in a pod needs IMDS.
       metadataOptions: {
         httpEndpoint: "enabled",
         httpTokens: "required",
