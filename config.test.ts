@@ -145,17 +145,36 @@ function eksCases(): { name: string; options: Omit<RunOptions, "stack">; expecte
     },
     {
       name: "eks: node group sizes out of order",
-      options: eks({ nodeMinSize: 3, nodeDesiredSize: 5, nodeMaxSize: 2 }),
+      options: eks({ nodeMinSize: 4, nodeDesiredSize: 6, nodeMaxSize: 2 }),
       expected: [
-        `${key("nodeMinSize")}: got 3, above nodeMaxSize 2; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
-        `${key("nodeDesiredSize")}: got 5, above nodeMaxSize 2; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
+        `${key("nodeMinSize")}: got 4, above nodeMaxSize 2; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
+        `${key("nodeDesiredSize")}: got 6, above nodeMaxSize 2; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
       ],
     },
     {
       name: "eks: desired nodes below the minimum",
-      options: eks({ nodeMinSize: 3, nodeDesiredSize: 2, nodeMaxSize: 6 }),
+      options: eks({ nodeMinSize: 4, nodeDesiredSize: 2, nodeMaxSize: 6 }),
       expected: [
-        `${key("nodeDesiredSize")}: got 2, below nodeMinSize 3; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
+        `${key("nodeDesiredSize")}: got 2, below nodeMinSize 4; expected nodeMinSize ≤ nodeDesiredSize ≤ nodeMaxSize`,
+      ],
+    },
+    {
+      // One node group per zone (issue 26): each cluster-wide size must split evenly over the zones.
+      name: "eks: node sizes that do not split evenly over the zones",
+      options: eks({ availabilityZones: 3, nodeMinSize: 4, nodeDesiredSize: 5, nodeMaxSize: 9 }),
+      expected: [
+        `${key("nodeMinSize")}: got 4 with availabilityZones 3; expected a multiple of 3 such as 3 or 6 (one node group per zone, each with nodeMinSize / 3 nodes, so the cluster-wide count splits evenly)`,
+        `${key("nodeDesiredSize")}: got 5 with availabilityZones 3; expected a multiple of 3 such as 3 or 6 (one node group per zone, each with nodeDesiredSize / 3 nodes, so the cluster-wide count splits evenly)`,
+      ],
+    },
+    {
+      // A zone with no node cannot hold its share of a hard zone spread: fewer nodes than zones is refused.
+      name: "eks: fewer nodes than zones",
+      options: eks({ availabilityZones: 3, nodeMinSize: 1, nodeDesiredSize: 2, nodeMaxSize: 2 }),
+      expected: [
+        `${key("nodeMinSize")}: got 1 with availabilityZones 3; expected a multiple of 3 such as 3 (one node group per zone, each with nodeMinSize / 3 nodes, so the cluster-wide count splits evenly)`,
+        `${key("nodeDesiredSize")}: got 2 with availabilityZones 3; expected a multiple of 3 such as 3 (one node group per zone, each with nodeDesiredSize / 3 nodes, so the cluster-wide count splits evenly)`,
+        `${key("nodeMaxSize")}: got 2 with availabilityZones 3; expected a multiple of 3 such as 3 (one node group per zone, each with nodeMaxSize / 3 nodes, so the cluster-wide count splits evenly)`,
       ],
     },
     {
@@ -1195,9 +1214,10 @@ describe("parseConfig accepts the committed stacks", () => {
           {
             name: "general",
             instanceTypes: ["m6i.large"],
-            minSize: 3,
-            desiredSize: 3,
-            maxSize: 6,
+            // nodeMinSize 3 / nodeDesiredSize 3 / nodeMaxSize 6 split over the 3 zones.
+            minSizePerZone: 1,
+            desiredSizePerZone: 1,
+            maxSizePerZone: 2,
             capacityType: "ON_DEMAND",
             diskSizeGiB: 50,
           },
@@ -1314,9 +1334,10 @@ describe("parseConfig accepts the committed stacks", () => {
         {
           name: "general",
           instanceTypes: ["m7g.large", "c7g.large"],
-          minSize: 3,
-          desiredSize: 3,
-          maxSize: 6,
+          // nodeMinSize 3 / nodeDesiredSize 3 / nodeMaxSize 6 split over the 3 zones.
+          minSizePerZone: 1,
+          desiredSizePerZone: 1,
+          maxSizePerZone: 2,
           capacityType: "SPOT",
           diskSizeGiB: 100,
         },

@@ -42,6 +42,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     ),
     ...nodeArchitectureProblems(v),
     ...nodeCapacityProblems(v),
+    ...nodeZoneSplitProblems(v),
     ...bastionProblems(v),
     ...adminRoleProblems(v),
     ...domainAwaitProblems(v),
@@ -78,9 +79,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
       {
         name: "general",
         instanceTypes: v.nodeInstanceTypes,
-        minSize: v.nodeMinSize,
-        desiredSize: v.nodeDesiredSize,
-        maxSize: v.nodeMaxSize,
+        ...perZoneNodeSizes(v),
         capacityType: v.nodeCapacityType,
         diskSizeGiB: v.nodeDiskSizeGiB,
       },
@@ -248,6 +247,47 @@ function nodeCapacityProblems(v: Values): string[] {
   return [
     `${fullKey("nodeInstanceTypes")}: got ${show(types)}, whose ${smallest.type} runs at most ${smallest.maxPods} pods per node (the VPC CNI's limit), ${EKS_SYSTEM_PODS_PER_NODE} of them the cluster's own on every node (${listed(EKS_SYSTEM_PODS.perNode)}): nodeMaxSize ${nodes} nodes leave room for ${free}; expected room for ${needed}, the cluster's own ${EKS_SYSTEM_PODS_PER_CLUSTER} (${listed(EKS_SYSTEM_PODS.perCluster)}) and minCount ${minCount} app pods: a larger type (t3.medium runs ${instanceTypeInfo("t3.medium")?.maxPods}, m6i.large ${instanceTypeInfo("m6i.large")?.maxPods}) or more nodes`,
   ];
+}
+
+/** The three cluster-wide node counts, each split evenly over the zones. */
+const NODE_SIZE_KEYS = ["nodeMinSize", "nodeDesiredSize", "nodeMaxSize"] as const;
+
+/**
+ * One managed node group per availability zone (platforms/eks/eks-platform.ts says why: the Cluster
+ * Autoscaler's AWS README, "Common Notes and Gotchas"), so the cluster-wide nodeMinSize, nodeDesiredSize
+ * and nodeMaxSize are split evenly: each zone's group gets `size / availabilityZones`. They keep their
+ * meaning for the whole cluster only when every zone gets the same whole number, so a size that is not a
+ * multiple of availabilityZones is refused (a remainder would make one zone's group different from the
+ * others, which is what balancing similar groups is meant to avoid; rounding would change the total).
+ * This also refuses a nodeMaxSize below the zone count: a zone without a node cannot hold its share of a
+ * hard zone spread.
+ */
+function nodeZoneSplitProblems(v: Values): string[] {
+  const zones = v.availabilityZones;
+  if (zones === undefined) return [];
+  return NODE_SIZE_KEYS.flatMap((key) => {
+    const size = v[key];
+    if (size === undefined || size % zones === 0) return [];
+    const lower = Math.floor(size / zones) * zones;
+    const nearest = [lower, lower + zones].filter((n) => n >= zones).join(" or ");
+    return [
+      `${fullKey(key)}: got ${size} with availabilityZones ${zones}; expected a multiple of ${zones} such as ${nearest} (one node group per zone, each with ${key} / ${zones} nodes, so the cluster-wide count splits evenly)`,
+    ];
+  });
+}
+
+/** Each zone's node group sizes (nodeZoneSplitProblems guarantees the division is exact). */
+export function perZoneNodeSizes(v: Pick<Valid, (typeof NODE_SIZE_KEYS)[number] | "availabilityZones">): {
+  minSizePerZone: number;
+  desiredSizePerZone: number;
+  maxSizePerZone: number;
+} {
+  const zones = v.availabilityZones;
+  return {
+    minSizePerZone: v.nodeMinSize / zones,
+    desiredSizePerZone: v.nodeDesiredSize / zones,
+    maxSizePerZone: v.nodeMaxSize / zones,
+  };
 }
 
 function bastionProblems(v: Values): string[] {

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { before, describe, it } from "node:test";
 import { EKS_CLUSTER_HOUR, EKS_EXTENDED_SUPPORT_EXTRA_PER_MONTH, EKS_VERSION_DATES } from "../facts";
-import { type ProgramRun, runProgram, stackPlatformCases } from "../tools/harness";
+import { type ProgramRun, ROOT, runProgram, stackPlatformCases } from "../tools/harness";
 import { applyAssumptions, defaultAssumptions, lcuForRequests } from "./assumptions";
 import {
   AWSX_VPC_DEFAULTS,
@@ -79,7 +81,7 @@ describe("cost estimate of every committed stack × platform", () => {
     "dev/ecs": { total: 39.59, totalAtMax: 45.93 },
     // Issue 23: EKS defaults to 1.36 (standard support until 2027-08-02) with upgradePolicy STANDARD, so
     // the control plane bills $0.10/h, not 1.34's extended $0.60/h: $365 less on both EKS stacks.
-    "dev/eks": { total: 218.42, totalAtMax: 282.35 },
+    "dev/eks": { total: 218.42, totalAtMax: 282.36 },
     "dev/kubernetes": { total: 0.2, totalAtMax: 0.2 },
     // Issue 32 item 4: prod builds without the mutable cache repository (imageBuildCache off), -$0.10.
     "prod/ecs": { total: 189.32, totalAtMax: 270.41 },
@@ -339,6 +341,40 @@ describe("cost rules", () => {
       lines(unknown, "not-priced")[0]?.detail ?? "",
       /no price for instance type x2iedn\.32xlarge/,
     );
+  });
+
+  it("per-zone node groups cost what the one group before issue 26 cost; Pod Identity adds nothing", () => {
+    // test/fixtures/eks-before-issue-26.json: prod's one node group over three zones (3 / 3 / 6).
+    const before = (
+      JSON.parse(readFileSync(join(ROOT, "test/fixtures/eks-before-issue-26.json"), "utf8")) as {
+        resources: Graph["resources"];
+      }
+    ).resources;
+    const nodeCost = (resources: Graph["resources"]) => {
+      const e = estimate(
+        graph(
+          resources.filter((r) =>
+            ["eks:index:ManagedNodeGroup", "aws:ec2/launchTemplate:LaunchTemplate"].includes(r.type),
+          ),
+        ),
+        { assumptions: ASSUMPTIONS },
+      );
+      const sum = (k: "monthly" | "monthlyAtMax") =>
+        Math.round(lines(e, "priced").reduce((t, l) => t + (l[k] ?? 0), 0) * 100) / 100;
+      return { monthly: sum("monthly"), atMax: sum("monthlyAtMax") };
+    };
+    const prod = runOf("prod", "eks");
+    assert.equal(prod.ofType("eks:index:ManagedNodeGroup").length, 3);
+    // 3 × m6i.large × 730 h × $0.096 + 3 × 50 GiB × $0.08, and twice the nodes at max.
+    assert.deepEqual(nodeCost(prod.resources), { monthly: 222.24, atMax: 444.48 });
+    assert.deepEqual(nodeCost(prod.resources), nodeCost(before));
+    const identity = estimate(prod, { assumptions: ASSUMPTIONS }).lines.filter(
+      (l) =>
+        l.resource.startsWith("aws:eks/podIdentityAssociation:PodIdentityAssociation ") ||
+        l.resource === "aws:eks/addon:Addon app-addon-eks-pod-identity-agent",
+    );
+    assert.equal(identity.length, 5, "four associations and the agent");
+    for (const l of identity) assert.equal(l.kind, "free", l.resource);
   });
 
   const one = (type: string, inputs: Record<string, unknown>, more: Graph["resources"] = []) =>

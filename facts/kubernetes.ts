@@ -81,3 +81,12 @@ export const RATE_LIMITED_REGISTRIES = ["docker.io"] as const;
  * "<service>.<namespace>.svc.<cluster-domain>", read 2026-12-07).
  */
 export const DEFAULT_CLUSTER_DOMAIN = "cluster.local";
+
+/**
+ * The EKS Pod Identity agent, where a pod under EKS Pod Identity gets its credentials: the link-local
+ * 169.254.170.23 (IPv6 [fd00:ec2::23]) on every node ("Set up the Amazon EKS Pod Identity Agent",
+ * https://docs.aws.amazon.com/eks/latest/userguide/pod-id-agent-setup.html, read 2026-12-07), over plain
+ * HTTP: the webhook sets AWS_CONTAINER_CREDENTIALS_FULL_URI=http://169.254.170.23/v1/credentials. A
+ * NetworkPolicy that denies egress by default must admit it, or every AWS call fails on credentials.
+ */
+export const EKS_POD_IDENTITY_AGENT = { cidr: "169.254.170.23/32", port: 80 } as const;

@@ -59,8 +59,10 @@ export {
 export {
   eksClusterHardened,
   eksManagedNodeGroupsOnly,
+  eksNodeGroupPerZone,
   eksNodeGroupPlacement,
   eksNodeGroupPodCapacity,
+  eksPodIdentityOnly,
   kmsKeyRotation,
 } from "./eks";
 export { helmReleasePinned } from "./helm";
@@ -130,6 +132,8 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   eks.eksManagedNodeGroupsOnly,
   eks.eksNodeGroupPlacement,
   eks.eksNodeGroupPodCapacity,
+  eks.eksNodeGroupPerZone,
+  eks.eksPodIdentityOnly,
   ec2.launchTemplateHardened,
   eks.kmsKeyRotation,
   helm.helmReleasePinned,

@@ -101,7 +101,9 @@ describe("npm run facts: what it finds in the repository", () => {
       rows.find((r) => r.kind.startsWith(kind) && r.name === name);
     assert.ok(named("EKS Kubernetes", "1.31")?.flags.includes("end of extended support passed 2026-11-26"));
     assert.deepEqual(named("EKS Kubernetes", "1.36")?.flags, []);
-    assert.deepEqual(named("EKS add-on", "1.36")?.flags, ["unconfirmed: vpcCni, metricsServer"]);
+    assert.deepEqual(named("EKS add-on", "1.36")?.flags, [
+      "unconfirmed: vpcCni, metricsServer, podIdentityAgent",
+    ]);
     const images = rows.filter((r) => r.kind === "Image digests");
     assert.ok(images.length >= 3, "both Dockerfile ARGs and Pulumi.yaml's refresher image");
     for (const image of images) assert.equal(image.read, "2026-08-27", image.name);

@@ -132,7 +132,7 @@ function addonFacts(): DatedFact[] {
     return {
       kind: "EKS add-on rows (platforms/eks/versions.ts)",
       name: v,
-      value: `vpc-cni ${row.vpcCni}, kube-proxy ${row.kubeProxy}, coredns ${row.coredns}, metrics-server ${row.metricsServer}, cluster-autoscaler ${row.clusterAutoscaler}`,
+      value: `vpc-cni ${row.vpcCni}, kube-proxy ${row.kubeProxy}, coredns ${row.coredns}, metrics-server ${row.metricsServer}, cluster-autoscaler ${row.clusterAutoscaler}, eks-pod-identity-agent ${row.podIdentityAgent}`,
       read: row.read,
       source: row.source,
       caveats: row.unconfirmed.length > 0 ? [`unconfirmed: ${row.unconfirmed.join(", ")}`] : [],

@@ -79,7 +79,9 @@ const KEY_SETTINGS: Record<string, string[]> = {
   "aws:wafv2/webAclAssociation:WebAclAssociation": ["webAclArn"],
   "kubernetes:networking.k8s.io/v1:Ingress": ["spec.ingressClassName", "metadata.annotations"],
   "aws:cloudwatch/logGroup:LogGroup": ["name", "retentionInDays"],
-  "aws:eks/addon:Addon": ["addonName", "addonVersion"],
+  "aws:eks/addon:Addon": ["addonName", "addonVersion", "podIdentityAssociations.0.serviceAccount"],
+  // Which service account gets a role through EKS Pod Identity (issue 26).
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": ["namespace", "serviceAccount"],
   "aws:ecs/cluster:Cluster": ["settings"],
   "aws:ecs/taskDefinition:TaskDefinition": ["cpu", "memory", "runtimePlatform.cpuArchitecture"],
   "aws:ecs/service:Service": [
@@ -130,6 +132,8 @@ const KEY_SETTINGS: Record<string, string[]> = {
     "amiType",
     "scalingConfig",
     "ignoreScalingChanges",
+    // One zone's private subnet per group (issue 26).
+    "subnetIds",
   ],
   "aws:ec2/launchTemplate:LaunchTemplate": [
     "metadataOptions.httpTokens",
@@ -151,6 +155,8 @@ const KEY_SETTINGS: Record<string, string[]> = {
     "values.image.tag",
     // Fluent Bit's cluster-wide nodes/proxy grant (off: issue 32 item 2).
     "values.rbac.nodeAccess",
+    // The Cluster Autoscaler keeping the zones' node groups the same size (issue 26).
+    "values.extraArgs.balance-similar-node-groups",
   ],
   "kubernetes:apps/v1:Deployment": ["spec.replicas"],
   "kubernetes:autoscaling/v2:HorizontalPodAutoscaler": ["spec.minReplicas", "spec.maxReplicas"],

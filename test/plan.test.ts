@@ -136,11 +136,14 @@ describe("npm run plan", () => {
         ),
       ),
     );
-    assert.ok(
-      lines.some((l) =>
-        /eks:index:ManagedNodeGroup {2}app-general {2}instanceTypes=\["m6i\.large"\]/.test(l),
+    // Issue 26: one node group per zone, each in one subnet, the autoscaler balancing them.
+    const zoneGroups = lines.filter((l) =>
+      /eks:index:ManagedNodeGroup {2}app-general-az[123] {2}instanceTypes=\["m6i\.large"\] .*subnetIds=\["subnet-[0-9a-f]+"\]$/.test(
+        l,
       ),
     );
+    assert.equal(zoneGroups.length, 3, "three node groups, one subnet each");
+    assert.equal(new Set(zoneGroups.map((l) => /subnetIds=(\S+)/.exec(l)?.[1])).size, 3, "three zones");
     assert.ok(
       lines.some((l) =>
         /aws:ec2\/instance:Instance {2}app-bastion-instance .*associatePublicIpAddress=false/.test(l),
@@ -172,8 +175,30 @@ describe("npm run plan", () => {
       "node autoscaler",
     );
     has(
-      /eks:index:ManagedNodeGroup {2}app-general .*ignoreScalingChanges=true/,
+      /eks:index:ManagedNodeGroup {2}app-general-az1 .*ignoreScalingChanges=true/,
       "desired size left to the autoscaler",
+    );
+    has(
+      /kubernetes:helm\.sh\/v3:Release {2}app-cluster-autoscaler-release .*values\.extraArgs\.balance-similar-node-groups=true/,
+      "the autoscaler balances the zones' groups",
+    );
+    // Issue 26: every workload that calls AWS gets its role through one Pod Identity association.
+    for (const [namespace, serviceAccount] of [
+      ["fastify-app", "fastify-app"],
+      ["kube-system", "aws-load-balancer-controller"],
+      ["kube-system", "cluster-autoscaler"],
+      ["kube-system", "fluent-bit"],
+    ]) {
+      has(
+        new RegExp(
+          `aws:eks/podIdentityAssociation:PodIdentityAssociation {2}\\S+ {2}namespace=${namespace} {2}serviceAccount=${serviceAccount}$`,
+        ),
+        `${namespace}/${serviceAccount} association`,
+      );
+    }
+    has(
+      /app-addon-vpc-cni .*podIdentityAssociations\.0\.serviceAccount=aws-node$/,
+      "the VPC CNI's association",
     );
     has(
       /kubernetes:helm\.sh\/v3:Release {2}app-fluent-bit-release {2}chart=fluent-bit .*values\.rbac\.nodeAccess=false/,
@@ -200,7 +225,7 @@ describe("npm run plan", () => {
     const set = await plan([
       "prod",
       "--set",
-      "nodeDesiredSize=4",
+      "nodeDesiredSize=6",
       "--set",
       'endpointPublicAccessCidrs=["198.18.0.0/15"]',
       "--set",
@@ -208,7 +233,7 @@ describe("npm run plan", () => {
     ]);
     assert.equal(set.code, 0, set.err);
     assert.match(set.out, /publicAccessCidrs=\["198\.18\.0\.0\/15"\]/);
-    assert.match(set.out, /app-general .*scalingConfig=\{[^}]*"desiredSize":4/);
+    assert.match(set.out, /app-general-az1 .*scalingConfig=\{[^}]*"desiredSize":2/);
     assert.doesNotMatch(set.out, /warning: /);
   });
 

@@ -114,4 +114,9 @@ export const EKS_RULES: Readonly<Record<string, Rule>> = {
   ),
   "aws:eks/accessEntry:AccessEntry": free("EKS access entries have no charge"),
   "aws:eks/accessPolicyAssociation:AccessPolicyAssociation": free("EKS access policies have no charge"),
+  // An association is an EKS API object with no charge of its own; the agent is an EKS add-on (priced as
+  // add-ons are, above) whose DaemonSet runs on the nodes priced under the node groups.
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": free(
+    "EKS Pod Identity associations have no charge; the agent runs on the nodes priced under the node groups",
+  ),
 };

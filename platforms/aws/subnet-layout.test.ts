@@ -70,7 +70,13 @@ describe("subnet layout (awsx Auto arithmetic, pulumi-awsx awsx/ec2/subnetDistri
 
   it("the program itself lays out 5 and 6 AZs on both AWS platforms (the harness's awsx mock runs the arithmetic)", async () => {
     for (const availabilityZones of [5, 6]) {
-      const eks = await runProgram({ stack: "prod", config: { availabilityZones } });
+      // Node counts that split evenly over the zones (one EKS node group per zone, config/eks.ts).
+      const nodes = {
+        nodeMinSize: availabilityZones,
+        nodeDesiredSize: availabilityZones,
+        nodeMaxSize: 2 * availabilityZones,
+      };
+      const eks = await runProgram({ stack: "prod", config: { availabilityZones, ...nodes } });
       const eksSpecs = eks.one("awsx:ec2:Vpc").inputs.subnetSpecs as { name: string; cidrMask: number }[];
       assert.deepEqual(
         eksSpecs.map((s) => [s.name, s.cidrMask]),

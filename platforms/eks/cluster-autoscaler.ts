@@ -1,9 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { awsTags } from "../aws";
-import { type IrsaClusterArgs, inlinePolicy, irsaRelease } from "./irsa";
+import { inlinePolicy, type PodIdentityClusterArgs, podIdentityRelease } from "./pod-identity";
 import { CLUSTER_AUTOSCALER_CHART } from "./versions";
 
-export interface ClusterAutoscalerArgs extends IrsaClusterArgs {
+export interface ClusterAutoscalerArgs extends PodIdentityClusterArgs {
   clusterName: pulumi.Input<string>;
   region: pulumi.Input<string>;
   partition: pulumi.Input<string>;
@@ -15,15 +15,25 @@ export interface ClusterAutoscalerArgs extends IrsaClusterArgs {
 export const CLUSTER_AUTOSCALER_SERVICE_ACCOUNT = "cluster-autoscaler";
 
 /**
- * Cluster Autoscaler (AWS provider) so the node group's maxSize means something: it adds nodes when pods
+ * Cluster Autoscaler (AWS provider) so the node groups' maxSize means something: it adds nodes when pods
  * are unschedulable and removes underused ones, draining them through the Eviction API (PodDisruptionBudgets
  * hold, so the app's maxUnavailable 1 bounds each scale-in). It finds the node groups by the
  * auto-discovery tags EKS puts on every managed node group's Auto Scaling group
  * (`k8s.io/cluster-autoscaler/enabled`, `k8s.io/cluster-autoscaler/<cluster>`; EKS user guide,
  * managed-node-groups), and its IAM role may resize only this cluster's groups.
  *
+ * The EKS platform gives it one managed node group per availability zone (eks-platform.ts
+ * createNodeGroups says why), and `balance-similar-node-groups` keeps those groups at the same size, so
+ * every zone holds its share of the app's hard zone spread.
+ *
+ * Its AWS identity is EKS Pod Identity: the autoscaler's own copy of aws-sdk-go reads the Pod Identity
+ * agent's credentials since the update to aws-sdk-go 1.48.7 ("support for dynamic auth token from file
+ * and EKS container host", kubernetes/autoscaler#6379 and its backports, merged 2023-12-18, read
+ * 2026-12-07); the image here is v1.3x (EKS_VERSIONS), well past it.
+ *
  * Chosen over Karpenter: the node groups stay EKS managed node groups (the DESIGN's "managed node groups
- * only"; AMI updates and drains by EKS), and it needs no extra node IAM role, SQS queue or CRDs.
+ * only"; AMI updates and drains by EKS), and it needs no extra node IAM role, SQS queue or CRDs
+ * (docs/eks.md compares Karpenter and EKS Auto Mode, with their costs).
  */
 export class ClusterAutoscaler extends pulumi.ComponentResource {
   public readonly roleArn: pulumi.Output<string>;
@@ -32,11 +42,11 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
   constructor(name: string, args: ClusterAutoscalerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:ClusterAutoscaler", name, {}, opts);
 
-    const { role, release } = irsaRelease(
+    const { role, release } = podIdentityRelease(
       name,
       {
         ...args,
-        description: "Cluster Autoscaler (IRSA)",
+        description: "Cluster Autoscaler (EKS Pod Identity)",
         namespace: "kube-system",
         serviceAccountName: CLUSTER_AUTOSCALER_SERVICE_ACCOUNT,
         tags: awsTags(name),
@@ -59,7 +69,10 @@ export class ClusterAutoscaler extends pulumi.ComponentResource {
           image: { tag: args.imageTag },
           rbac: { serviceAccount },
           extraArgs: {
-            // One node group per AZ set: keep zones even so topology spread stays satisfiable.
+            // One node group per zone (eks-platform.ts): keep the zones' groups the same size, so a hard
+            // zone spread stays satisfiable (kubernetes/autoscaler cluster-autoscaler/FAQ.md, "I'm running
+            // cluster with nodes in multiple zones for HA purposes. Is that supported by Cluster
+            // Autoscaler?", and the AWS README's "Common Notes and Gotchas"; read 2026-12-07).
             "balance-similar-node-groups": true,
             expander: "least-waste",
           },

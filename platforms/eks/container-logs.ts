@@ -1,9 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { awsTags } from "../aws";
-import { type IrsaClusterArgs, type IrsaServiceAccountValues, inlinePolicy, irsaRelease } from "./irsa";
+import {
+  inlinePolicy,
+  type PodIdentityClusterArgs,
+  podIdentityRelease,
+  type ServiceAccountValues,
+} from "./pod-identity";
 import { FLUENT_BIT_CHART, FLUENT_BIT_IMAGE_TAG } from "./versions";
 
-export interface ContainerLogsArgs extends IrsaClusterArgs {
+export interface ContainerLogsArgs extends PodIdentityClusterArgs {
   /** The log group (created by the caller with the stack's retention). */
   logGroupName: pulumi.Input<string>;
   logGroupArn: pulumi.Input<string>;
@@ -16,7 +21,11 @@ export const FLUENT_BIT_SERVICE_ACCOUNT = "fluent-bit";
  * Every pod's stdout/stderr to CloudWatch Logs: Fluent Bit (fluent/helm-charts `fluent-bit`, pinned) as a
  * DaemonSet tailing /var/log/containers, with Kubernetes metadata, into ONE log group that this program
  * owns (retention set, removed with the stack): `auto_create_group` is off, so Fluent Bit never creates
- * an unbounded group of its own. Its IAM role may write to that group only.
+ * an unbounded group of its own. Its IAM role may write to that group only, and reaches it through EKS
+ * Pod Identity: Fluent Bit has its own AWS client in C, which reads the Pod Identity agent's
+ * `AWS_CONTAINER_CREDENTIALS_FULL_URI` and `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE` since "aws: add
+ * support for EKS Pod Identity" (fluent/fluent-bit#10115, merged 2025-03, and #10114 for the 3.2 line;
+ * read 2026-12-07), older than the 5.1.1 image pinned here.
  *
  * Chosen over the amazon-cloudwatch-observability add-on: that add-on also ships Container Insights
  * metrics (billed per metric) and its own log groups; this is logs only, and the group is ours. Chosen
@@ -31,11 +40,11 @@ export class ContainerLogs extends pulumi.ComponentResource {
   constructor(name: string, args: ContainerLogsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:ContainerLogs", name, {}, opts);
 
-    const { role } = irsaRelease(
+    const { role } = podIdentityRelease(
       name,
       {
         ...args,
-        description: "Fluent Bit: container logs to CloudWatch (IRSA)",
+        description: "Fluent Bit: container logs to CloudWatch (EKS Pod Identity)",
         namespace: "kube-system",
         serviceAccountName: FLUENT_BIT_SERVICE_ACCOUNT,
         tags: awsTags(name),
@@ -57,7 +66,7 @@ export class ContainerLogs extends pulumi.ComponentResource {
  * templates/clusterrole.yaml, commit 5b81bf7, read 2026-12-07.
  */
 export function fluentBitValues(
-  serviceAccount: IrsaServiceAccountValues,
+  serviceAccount: ServiceAccountValues,
   args: Pick<ContainerLogsArgs, "region" | "logGroupName">,
 ): Record<string, unknown> {
   return {

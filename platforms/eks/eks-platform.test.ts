@@ -13,6 +13,7 @@ import {
 import { READINESS_PATH } from "../app-contract";
 import { albIngressAnnotations } from "../aws/alb";
 import {
+  APP_ROLE_ANNOTATION,
   clusterAdminRoles,
   EKS_HEALTH_CHECK,
   noCreatorAdmin,
@@ -23,6 +24,7 @@ import {
   AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION,
   EKS_CHARTS_REPOSITORY,
 } from "./load-balancer-controller";
+import { podIdentityTrustPolicy } from "./pod-identity";
 import { CLUSTER_AUTOSCALER_CHART, EKS_VERSIONS, FLUENT_BIT_CHART } from "./versions";
 
 const CERT = "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555";
@@ -44,9 +46,10 @@ const DEV_EKS = {
     imagePlatform: "linux/arm64",
     nodeInstanceTypes: ["m7g.large"],
     nodeCapacityType: "SPOT",
-    nodeMinSize: 1,
-    nodeDesiredSize: 1,
-    nodeMaxSize: 3,
+    // One node per zone at least (one node group per zone; config splits these over the 2 zones).
+    nodeMinSize: 2,
+    nodeDesiredSize: 2,
+    nodeMaxSize: 4,
     endpointPublicAccessCidrs: [],
     bastionMode: "ssh",
     bastionSshAllowedCidrs: ["198.51.100.7/32"],
@@ -58,8 +61,6 @@ const DEV_EKS = {
   unset: ["cpu", "memory", "logRetentionDays"],
 };
 
-type SA = { annotations: Record<string, string> };
-
 const annotationsOf = (r: ProgramRun) =>
   (
     r.one("kubernetes:networking.k8s.io/v1:Ingress").inputs.metadata as {
@@ -68,6 +69,34 @@ const annotationsOf = (r: ProgramRun) =>
   ).annotations;
 const dependsOn = (r: RecordedResource, on: RecordedResource): boolean =>
   (r.dependencies ?? []).includes(on.urn);
+const ASSOCIATION = "aws:eks/podIdentityAssociation:PodIdentityAssociation";
+
+/**
+ * `roleName` is a Pod Identity role for exactly one service account, `namespace/serviceAccount` of this
+ * stack's cluster (trust: pods.eks.amazonaws.com, pinned by session tags), and that service account has
+ * exactly one association, to this role. Returns the association.
+ */
+function assertPodIdentity(
+  run: ProgramRun,
+  roleName: string,
+  namespace: string,
+  serviceAccount: string,
+): RecordedResource {
+  const role = run.one("aws:iam/role:Role", roleName);
+  const clusterName = run.outputs.clusterName?.value as string;
+  assert.deepEqual(
+    JSON.parse(role.inputs.assumeRolePolicy as string),
+    podIdentityTrustPolicy({ clusterName, namespace, serviceAccount }),
+  );
+  const associations = run
+    .ofType(ASSOCIATION)
+    .filter((a) => a.inputs.namespace === namespace && a.inputs.serviceAccount === serviceAccount);
+  assert.equal(associations.length, 1, `${namespace}/${serviceAccount}: one association`);
+  const association = associations[0] as RecordedResource;
+  assert.equal(association.inputs.roleArn, role.state.arn);
+  assert.equal(association.inputs.clusterName, clusterName);
+  return association;
+}
 
 describe("EKS platform", () => {
   let prod: ProgramRun;
@@ -144,7 +173,7 @@ describe("EKS platform", () => {
     assert.match(cluster.encryptionConfigKeyArn as string, /^arn:aws:kms:us-east-1:123456789012:key\//);
   });
 
-  it("pins the cluster: version, API access entries, control-plane logs, private endpoint, OIDC, no default nodes", () => {
+  it("pins the cluster: version, API access entries, control-plane logs, private endpoint, no IAM OIDC provider, no default nodes", () => {
     const cluster = prod.one("eks:index:Cluster");
     const c = cluster.inputs;
     assert.equal(c.version, "1.36");
@@ -157,7 +186,8 @@ describe("EKS platform", () => {
     assert.equal(c.endpointPrivateAccess, true);
     assert.equal(c.endpointPublicAccess, true);
     assert.deepEqual(c.publicAccessCidrs, ["203.0.113.0/24"]);
-    assert.equal(c.createOidcProvider, true);
+    // Nothing uses IRSA any more (every AWS caller has a Pod Identity association): no IAM OIDC provider.
+    assert.equal(c.createOidcProvider, false);
     assert.equal(c.skipDefaultNodeGroup, true);
     assert.equal(c.nodeAssociatePublicIpAddress, false);
     // pulumi-eks's floating add-ons are off: the pinned aws.eks.Addon resources replace them.
@@ -179,7 +209,7 @@ describe("EKS platform", () => {
     assert.equal(c.endpointPrivateAccess, true);
   });
 
-  it("gives the node role exactly the three node policies", () => {
+  it("gives the node role exactly the two node policies: not the VPC CNI's, which host-network pods could borrow", () => {
     const nodeRole = prod.one("aws:iam/role:Role", "app-node-role");
     const trust = JSON.parse(nodeRole.inputs.assumeRolePolicy as string);
     assert.deepEqual(trust.Statement[0].Principal, { Service: "ec2.amazonaws.com" });
@@ -192,12 +222,52 @@ describe("EKS platform", () => {
       // PullOnly, as the EKS node IAM role guide names (issue 32 item 9); never ReadOnly.
       "arn:aws:iam::aws:policy/AmazonEC2ContainerRegistryPullOnly",
       "arn:aws:iam::aws:policy/AmazonEKSWorkerNodePolicy",
-      "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy",
     ]);
+    assert.deepEqual(
+      prod.ofType("aws:iam/rolePolicy:RolePolicy").filter((p) => p.inputs.role === nodeRole.state.name),
+      [],
+      "no inline policy either",
+    );
+  });
+
+  it("runs one managed node group per zone, each in its zone's private subnet, sized by the cluster-wide split", () => {
+    const vpc = prod.one("awsx:ec2:Vpc");
+    const privateSubnets = vpc.state.privateSubnetIds as string[];
+    const groups = prod.ofType(NODE_GROUP);
+    assert.deepEqual(
+      groups.map((g) => g.name),
+      ["app-general-az1", "app-general-az2", "app-general-az3"],
+    );
+    assert.deepEqual(
+      groups.map((g) => g.inputs.subnetIds),
+      privateSubnets.map((id) => [id]),
+      "the i-th group in the i-th zone's private subnet only",
+    );
+    // nodeMinSize 3 / nodeDesiredSize 3 / nodeMaxSize 6 over 3 zones: 1 / 1 / 2 each, the same totals.
+    for (const g of groups) {
+      assert.deepEqual(g.inputs.scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 2 });
+    }
+    // Upgrades roll one zone at a time: each group waits for the previous zone's (an update of az2
+    // starts when az1's has finished), never all three zones draining at once.
+    const [az1, az2, az3] = groups as [RecordedResource, RecordedResource, RecordedResource];
+    assert.ok(dependsOn(az2, az1) && dependsOn(az3, az2), "az1 → az2 → az3");
+    assert.ok(!dependsOn(az1, az2) && !dependsOn(az1, az3));
+    // Similar groups for --balance-similar-node-groups: everything but the subnet is the same.
+    const withoutSubnet = (g: RecordedResource) => ({ ...g.inputs, subnetIds: undefined });
+    for (const g of groups.slice(1))
+      assert.deepEqual(withoutSubnet(g), withoutSubnet(groups[0] as RecordedResource));
+    // dev: 2 / 2 / 4 over 2 zones.
+    assert.deepEqual(
+      dev.ofType(NODE_GROUP).map((g) => [g.name, g.inputs.scalingConfig]),
+      [
+        ["app-general-az1", { minSize: 1, desiredSize: 1, maxSize: 2 }],
+        ["app-general-az2", { minSize: 1, desiredSize: 1, maxSize: 2 }],
+      ],
+    );
   });
 
   it("runs managed node groups in private subnets from an IMDSv2-only, encrypted launch template, without SSH", () => {
-    const group = prod.one(NODE_GROUP, "app-general");
+    const group = prod.one(NODE_GROUP, "app-general-az1");
     const general = group.inputs;
     assert.equal(
       general.nodeRole,
@@ -209,15 +279,14 @@ describe("EKS platform", () => {
     assert.equal(general.diskSize, undefined, "disk size lives in the launch template");
     assert.equal(general.capacityType, "ON_DEMAND");
     assert.deepEqual(general.instanceTypes, ["m6i.large"]);
-    assert.deepEqual(general.scalingConfig, { minSize: 3, desiredSize: 3, maxSize: 6 });
+    assert.deepEqual(general.scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 2 });
     assert.equal(general.amiType, "AL2023_x86_64_STANDARD");
     assert.equal(general.version, "1.36");
     assert.deepEqual(
       general.subnetIds,
-      prod.one("awsx:ec2:Vpc").state.privateSubnetIds,
-      "private subnets only",
+      (prod.one("awsx:ec2:Vpc").state.privateSubnetIds as string[]).slice(0, 1),
+      "the first zone's private subnet only",
     );
-    assert.equal((general.subnetIds as string[]).length, 3, "nodes across all three AZs");
     assert.ok(dependsOn(group, prod.one("awsx:ec2:Vpc")));
 
     // Issue 32 item 7: the AMI release AWS recommends now, from its public parameter, so an `up` after
@@ -232,17 +301,21 @@ describe("EKS platform", () => {
     );
     assert.ok(parameters(dev).includes(nodeReleaseVersionParameter("1.36", true)), "arm64 on dev");
 
-    const spot = dev.one(NODE_GROUP, "app-general").inputs;
+    const spot = dev.one(NODE_GROUP, "app-general-az1").inputs;
     assert.equal(spot.capacityType, "SPOT");
     assert.equal(spot.releaseVersion, MOCK_NODE_RELEASE_VERSION);
     assert.equal(spot.amiType, "AL2023_ARM_64_STANDARD");
     assert.deepEqual(spot.instanceTypes, ["m7g.large"]);
-    assert.deepEqual(spot.scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 3 });
+    assert.deepEqual(spot.scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 2 });
 
     for (const r of [prod, dev]) {
       const lt = r.one("aws:ec2/launchTemplate:LaunchTemplate", "app-general-lt");
-      const ltRef = r.one(NODE_GROUP).inputs.launchTemplate as { id: string; version: string };
-      assert.equal(ltRef.id, lt.id);
+      // One launch template, shared by every zone's group.
+      const refs = r
+        .ofType(NODE_GROUP)
+        .map((g) => g.inputs.launchTemplate as { id: string; version: string });
+      assert.deepEqual(new Set(refs.map((ref) => ref.id)), new Set([lt.id]));
+      const ltRef = refs[0] as { id: string; version: string };
       assert.match(ltRef.id, /^lt-/);
       assert.equal(ltRef.version, "1");
       assert.deepEqual(lt.inputs.metadataOptions, {
@@ -262,19 +335,13 @@ describe("EKS platform", () => {
     ]);
   });
 
-  it("installs the load balancer controller with IRSA, the official policy and a pinned chart", () => {
-    const role = prod.one("aws:iam/role:Role", "app-lbc-role").inputs;
-    const trust = JSON.parse(role.assumeRolePolicy as string);
-    const statement = trust.Statement[0];
-    assert.equal(statement.Action, "sts:AssumeRoleWithWebIdentity");
-    assert.equal(statement.Principal.Federated, prod.one("eks:index:Cluster").state.oidcProviderArn);
-    assert.match(statement.Principal.Federated, /^arn:aws:iam::123456789012:oidc-provider\/oidc\.eks\./);
-    const conditions = statement.Condition.StringEquals as Record<string, string>;
-    const sub = Object.entries(conditions).find(([k]) => k.endsWith(":sub"));
-    const aud = Object.entries(conditions).find(([k]) => k.endsWith(":aud"));
-    assert.equal(sub?.[1], "system:serviceaccount:kube-system:aws-load-balancer-controller");
-    assert.equal(aud?.[1], "sts.amazonaws.com");
-    assert.ok(!sub?.[0].startsWith("https://"), "condition keys use the issuer without scheme");
+  it("installs the load balancer controller with EKS Pod Identity, the official policy and a pinned chart", () => {
+    const association = assertPodIdentity(
+      prod,
+      "app-lbc-role",
+      "kube-system",
+      "aws-load-balancer-controller",
+    );
 
     const policy = prod.one("aws:iam/policy:Policy", "app-lbc-policy").inputs;
     const vpcArn = `arn:aws:ec2:us-east-1:123456789012:vpc/${prod.one("awsx:ec2:Vpc").state.vpcId}`;
@@ -302,13 +369,10 @@ describe("EKS platform", () => {
     assert.equal(values.clusterName, prod.outputs.clusterName?.value);
     assert.equal(values.region, "us-east-1");
     assert.equal(values.vpcId, prod.outputs.vpcId?.value);
-    const roleArn = (values.serviceAccount as SA).annotations["eks.amazonaws.com/role-arn"];
-    assert.deepEqual(values.serviceAccount, {
-      create: true,
-      name: "aws-load-balancer-controller",
-      annotations: { "eks.amazonaws.com/role-arn": roleArn },
-    });
-    assert.equal(roleArn, prod.one("aws:iam/role:Role", "app-lbc-role").state.arn);
+    // No IRSA annotation: the association gives the pods the role, and the release waits for it (EKS
+    // sets the credentials only on pods created after the association).
+    assert.deepEqual(values.serviceAccount, { create: true, name: "aws-load-balancer-controller" });
+    assert.ok(dependsOn(release, association), "the association exists before the controller's pods");
     const attachment = prod.one(
       "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
       "app-lbc-policy-attachment",
@@ -522,12 +586,19 @@ describe("EKS platform", () => {
     assert.match(o.loadBalancerDnsName as string, /\.us-east-1\.elb\.amazonaws\.com$/);
   });
 
-  it("pins vpc-cni, kube-proxy, coredns and metrics-server as EKS add-ons at the table's versions, in order", () => {
+  it("pins vpc-cni, kube-proxy, coredns, metrics-server and the Pod Identity agent as EKS add-ons at the table's versions, in order", () => {
     const row = EKS_VERSIONS["1.36"];
     const addons = Object.fromEntries(
       prod.ofType(ADDON).map((a) => [a.inputs.addonName as string, a] as const),
     );
-    assert.deepEqual(Object.keys(addons).sort(), ["coredns", "kube-proxy", "metrics-server", "vpc-cni"]);
+    assert.deepEqual(Object.keys(addons).sort(), [
+      "coredns",
+      "eks-pod-identity-agent",
+      "kube-proxy",
+      "metrics-server",
+      "vpc-cni",
+    ]);
+    assert.equal(addons["eks-pod-identity-agent"]?.inputs.addonVersion, row.podIdentityAgent);
     assert.equal(addons["vpc-cni"]?.inputs.addonVersion, row.vpcCni);
     assert.equal(addons["kube-proxy"]?.inputs.addonVersion, row.kubeProxy);
     assert.equal(addons.coredns?.inputs.addonVersion, row.coredns);
@@ -540,8 +611,33 @@ describe("EKS platform", () => {
     assert.deepEqual(JSON.parse(addons["vpc-cni"]?.inputs.configurationValues as string), {
       enableNetworkPolicy: "true",
     });
+    // The VPC CNI's permissions through its add-on's own association (not the node role), after the
+    // agent and the role's policy.
+    const cniRole = prod.one("aws:iam/role:Role", "app-vpc-cni-role");
+    assert.deepEqual(addons["vpc-cni"]?.inputs.podIdentityAssociations, [
+      { roleArn: cniRole.state.arn, serviceAccount: "aws-node" },
+    ]);
+    assert.deepEqual(
+      JSON.parse(cniRole.inputs.assumeRolePolicy as string),
+      podIdentityTrustPolicy({
+        clusterName: "fastify-deploy-prod",
+        namespace: "kube-system",
+        serviceAccount: "aws-node",
+      }),
+    );
+    const cniPolicy = prod.one(
+      "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      "app-vpc-cni-AmazonEKS_CNI_Policy",
+    );
+    assert.equal(cniPolicy.inputs.policyArn, "arn:aws:iam::aws:policy/AmazonEKS_CNI_Policy");
+    assert.equal(cniPolicy.inputs.role, cniRole.state.name);
+    assert.ok(dependsOn(addons["vpc-cni"] as RecordedResource, cniPolicy));
+    assert.ok(
+      dependsOn(addons["vpc-cni"] as RecordedResource, addons["eks-pod-identity-agent"] as RecordedResource),
+    );
     for (const group of prod.ofType(NODE_GROUP)) {
       assert.ok(dependsOn(group, addons["vpc-cni"] as RecordedResource), "nodes start on the pinned CNI");
+      assert.ok(dependsOn(group, addons["eks-pod-identity-agent"] as RecordedResource), "and the agent");
       assert.ok(dependsOn(group, addons["kube-proxy"] as RecordedResource));
       assert.ok(dependsOn(addons.coredns as RecordedResource, group), "coredns pods need nodes");
       assert.ok(dependsOn(addons["metrics-server"] as RecordedResource, group));
@@ -554,6 +650,7 @@ describe("EKS platform", () => {
       "kube-proxy": EKS_VERSIONS["1.35"].kubeProxy,
       coredns: EKS_VERSIONS["1.35"].coredns,
       "metrics-server": EKS_VERSIONS["1.35"].metricsServer,
+      "eks-pod-identity-agent": EKS_VERSIONS["1.35"].podIdentityAgent,
     });
   });
 
@@ -572,10 +669,10 @@ describe("EKS platform", () => {
     assert.ok(dependsOn(hpa, metricsServer), "HPA depends on the metrics-server add-on");
   });
 
-  it("runs the Cluster Autoscaler (pinned chart, IRSA, tag-scoped) and leaves the desired size to it", () => {
+  it("runs the Cluster Autoscaler (pinned chart, Pod Identity, tag-scoped, balancing the zones' groups) and leaves the desired size to it", () => {
     for (const group of prod.ofType(NODE_GROUP)) {
       assert.equal(group.inputs.ignoreScalingChanges, true);
-      assert.deepEqual(group.inputs.scalingConfig, { minSize: 3, desiredSize: 3, maxSize: 6 });
+      assert.deepEqual(group.inputs.scalingConfig, { minSize: 1, desiredSize: 1, maxSize: 2 });
     }
     const release = prod.one("kubernetes:helm.sh/v3:Release", "app-cluster-autoscaler-release");
     const v = release.inputs;
@@ -586,12 +683,11 @@ describe("EKS platform", () => {
     assert.deepEqual(values.autoDiscovery, { clusterName: "fastify-deploy-prod" });
     assert.deepEqual(values.image, { tag: EKS_VERSIONS["1.36"].clusterAutoscaler });
     assert.equal(values.awsRegion, "us-east-1");
-    const role = prod.one("aws:iam/role:Role", "app-cluster-autoscaler-role");
-    const sa = (values.rbac as { serviceAccount: SA & { name: string } }).serviceAccount;
-    assert.equal(sa.annotations["eks.amazonaws.com/role-arn"], role.state.arn);
-    const trust = JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0];
-    const sub = Object.entries(trust.Condition.StringEquals).find(([k]) => k.endsWith(":sub"));
-    assert.equal(sub?.[1], `system:serviceaccount:kube-system:${sa.name}`);
+    assert.equal((values.extraArgs as Record<string, unknown>)["balance-similar-node-groups"], true);
+    const sa = (values.rbac as { serviceAccount: { create: boolean; name: string } }).serviceAccount;
+    assert.deepEqual(sa, { create: true, name: "cluster-autoscaler" });
+    const association = assertPodIdentity(prod, "app-cluster-autoscaler-role", "kube-system", sa.name);
+    assert.ok(dependsOn(release, association));
     const policy = JSON.parse(
       prod.one("aws:iam/rolePolicy:RolePolicy", "app-cluster-autoscaler-policy").inputs.policy as string,
     );
@@ -653,11 +749,9 @@ describe("EKS platform", () => {
     assert.match(filters, /Merge_Log {11}On\n/);
     assert.match(filters, /Merge_Log_Key {7}data\n/);
     assert.match(filters, /Keep_Log {12}Off\n/);
-    const role = prod.one("aws:iam/role:Role", "app-fluent-bit-role");
-    assert.equal(
-      (values.serviceAccount as unknown as SA).annotations["eks.amazonaws.com/role-arn"],
-      role.state.arn,
-    );
+    assert.deepEqual(values.serviceAccount, { create: true, name: "fluent-bit" });
+    const association = assertPodIdentity(prod, "app-fluent-bit-role", "kube-system", "fluent-bit");
+    assert.ok(dependsOn(release, association));
     const policy = JSON.parse(
       prod.one("aws:iam/rolePolicy:RolePolicy", "app-fluent-bit-policy").inputs.policy as string,
     );
@@ -675,16 +769,18 @@ describe("EKS platform", () => {
     ]);
   });
 
-  it("gives the app's pods an IAM role of their own, with no permissions, exported as appRoleArn", () => {
+  it("gives the app's pods an IAM role of their own (Pod Identity), with no permissions, exported as appRoleArn", () => {
     const role = prod.one("aws:iam/role:Role", "app-app-role");
-    const trust = JSON.parse(role.inputs.assumeRolePolicy as string).Statement[0];
-    const sub = Object.entries(trust.Condition.StringEquals).find(([k]) => k.endsWith(":sub"));
-    assert.equal(sub?.[1], "system:serviceaccount:fastify-app:fastify-app");
+    const association = assertPodIdentity(prod, "app-app-role", "fastify-app", "fastify-app");
     const sa = prod.one("kubernetes:core/v1:ServiceAccount");
     assert.equal((sa.inputs.metadata as { name: string }).name, "fastify-app");
+    // No IRSA annotation; the role named for operators, and the service account (so the pods) after
+    // the association.
     assert.deepEqual((sa.inputs.metadata as { annotations: Record<string, string> }).annotations, {
-      "eks.amazonaws.com/role-arn": role.state.arn,
+      [APP_ROLE_ANNOTATION]: role.state.arn,
     });
+    assert.ok(dependsOn(sa, association));
+    assert.equal(sa.inputs.automountServiceAccountToken, false, "the webhook mounts its own token");
     const grants = [
       ...prod.ofType("aws:iam/rolePolicy:RolePolicy"),
       ...prod.ofType("aws:iam/rolePolicyAttachment:RolePolicyAttachment"),
@@ -750,7 +846,9 @@ describe("EKS platform", () => {
       [["198.51.100.7/32", undefined]],
     );
     for (const r of [prod, dev]) {
-      assert.equal(r.one(NODE_GROUP).inputs.remoteAccess, undefined, "no SSH to nodes");
+      for (const group of r.ofType(NODE_GROUP)) {
+        assert.equal(group.inputs.remoteAccess, undefined, "no SSH to nodes");
+      }
     }
   });
 

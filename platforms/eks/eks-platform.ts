@@ -24,7 +24,7 @@ import {
   type StateProtection,
 } from "../../facts";
 import { READINESS_PATH } from "../app-contract";
-import type { PlatformImage } from "../args";
+import { checkComputed, type PlatformImage } from "../args";
 import {
   type AlbIngressSettings,
   type AwsAccount,
@@ -54,12 +54,12 @@ import {
   SERVICE_PORT,
   stableServiceName,
 } from "../workload";
-import { managedAddon } from "./addons";
+import { type ManagedAddonArgs, managedAddon } from "./addons";
 import { Bastion } from "./bastion";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { ContainerLogs } from "./container-logs";
-import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
 import { AwsLoadBalancerController } from "./load-balancer-controller";
+import { type PodIdentityClusterArgs, podIdentityAssociation, podIdentityRole } from "./pod-identity";
 import { createCanaryAnalysis, createRollouts } from "./rollouts";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./versions";
 
@@ -67,13 +67,24 @@ import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from ".
  * Node managed policies; the node role needs nothing else. ECR through AmazonEC2ContainerRegistryPullOnly
  * (pull only: no ecr:ListImages/DescribeImages/GetLifecyclePolicy… as ReadOnly grants), the policy the
  * EKS user guide's "Amazon EKS node IAM role" names (https://docs.aws.amazon.com/eks/latest/userguide/create-node-role.html,
- * read 2026-12-07).
+ * read 2026-12-07). AmazonEKSWorkerNodePolicy also holds `eks-auth:AssumeRoleForPodIdentity`, what the
+ * Pod Identity agent on each node calls (pod-id-agent-setup.html, read 2026-12-07).
+ *
+ * NOT AmazonEKS_CNI_Policy: on the node role every process on the host network (any pod with
+ * `hostNetwork: true`, not only the VPC CNI) could use it, which is why the EKS guide recommends a
+ * separate role for the CNI ("Configure Amazon VPC CNI plugin to use IRSA", cni-iam-role.html: "We
+ * recommend that you assign it to a separate role"; the plugin "also supports Amazon EKS Pod Identities";
+ * read 2026-12-07). The CNI gets it through its add-on's Pod Identity association ({@link VPC_CNI_SERVICE_ACCOUNT}).
  */
 export const NODE_MANAGED_POLICIES = [
   "AmazonEKSWorkerNodePolicy",
-  "AmazonEKS_CNI_Policy",
   "AmazonEC2ContainerRegistryPullOnly",
 ] as const;
+
+/** The VPC CNI's service account (the vpc-cni add-on's `aws-node` DaemonSet; cni-iam-role.html). */
+export const VPC_CNI_SERVICE_ACCOUNT = "aws-node";
+/** The AWS managed policy the VPC CNI needs on an IPv4 cluster (cni-iam-role.html, read 2026-12-07). */
+export const VPC_CNI_POLICY = "AmazonEKS_CNI_Policy";
 
 /**
  * The EKS-optimized AL2023 AMI release AWS currently recommends for a Kubernetes minor and architecture,
@@ -91,9 +102,13 @@ export interface EksNodeGroupArgs {
   name: string;
   /** All x86_64 or all arm64 (the AMI type follows). */
   instanceTypes: string[];
-  minSize: number;
-  desiredSize: number;
-  maxSize: number;
+  /**
+   * Sizes of EACH zone's managed node group: one group per availability zone, so the cluster has
+   * `availabilityZones ×` these (config splits the cluster-wide nodeMinSize/Desired/Max evenly).
+   */
+  minSizePerZone: number;
+  desiredSizePerZone: number;
+  maxSizePerZone: number;
   capacityType: CapacityType;
   /** Root volume in GiB (gp3, encrypted, set in the launch template). */
   diskSizeGiB: number;
@@ -116,6 +131,11 @@ export interface EksBastionArgs {
 export const EKS_DRAIN_DELAY_MS = 15_000;
 /** Target-group deregistration delay: by then the pod has stopped getting new requests (drain delay). */
 export const EKS_DEREGISTRATION_DELAY_SECONDS = 10;
+/**
+ * The app's service account names its Pod Identity role here, for operators (`kubectl get sa -o yaml`):
+ * informational, EKS reads the association, not this annotation.
+ */
+export const APP_ROLE_ANNOTATION = "fastify-deploy/pod-identity-role-arn";
 /** KMS key deletion window of the secrets key (the longest AWS allows). */
 export const KMS_KEY_DELETION_WINDOW_DAYS = 30;
 /** The ALB's health check of each pod (the controller's annotations): readiness, so draining pods leave. */
@@ -208,8 +228,13 @@ export class EksPlatform extends pulumi.ComponentResource {
   public readonly loadBalancerDnsName: pulumi.Output<string>;
   public readonly bastionInstanceId: pulumi.Output<string>;
   public readonly bastionConnectCommand: pulumi.Output<string>;
-  /** IAM role the app's pods run as (IRSA), with no permissions: other stacks attach policies to it. */
+  /**
+   * IAM role the app's pods run as (EKS Pod Identity: one association of the app's service account),
+   * with no permissions: other stacks attach policies to it.
+   */
   public readonly appRoleArn: pulumi.Output<string>;
+  /** The same role as a resource, for policies this program attaches (same name as before: `<name>-app-role`). */
+  public readonly appRole: aws.iam.Role;
   /** Every pod's stdout/stderr (Fluent Bit). */
   public readonly containerLogGroupName: pulumi.Output<string>;
   /** Control-plane logs (`/aws/eks/<cluster>/cluster`). */
@@ -239,9 +264,11 @@ export class EksPlatform extends pulumi.ComponentResource {
     const clusterName = cluster.eksCluster.name;
     const addons = { clusterName, versions, tags: step.tags };
 
-    // Pinned networking add-ons before the nodes: each new node starts with these versions. The VPC CNI
+    // Pinned networking add-ons and the Pod Identity agent before the nodes: each new node starts with
+    // these versions, and the agent is there when the VPC CNI first asks it for credentials. The VPC CNI
     // enforces NetworkPolicy, so KubernetesApp's NetworkPolicy bites.
-    const vpcCni = managedAddon(name, "vpc-cni", addons, { parent: this }, { enableNetworkPolicy: "true" });
+    const podIdentityAgent = managedAddon(name, "eks-pod-identity-agent", addons, { parent: this });
+    const vpcCni = createVpcCni(step, args.clusterName, addons, podIdentityAgent);
     const kubeProxy = managedAddon(name, "kube-proxy", addons, { parent: this });
     // The deployer's explicit admin before anything talks to the cluster through the provider.
     const admins = grantClusterAdmins(step, clusterName, clusterAdminRoles(args));
@@ -252,6 +279,7 @@ export class EksPlatform extends pulumi.ComponentResource {
     );
     const nodeGroups = createNodeGroups(step, args, cluster, nodeRole.role, vpc, [
       ...nodeRole.attachments,
+      podIdentityAgent,
       vpcCni,
       kubeProxy,
     ]);
@@ -262,18 +290,13 @@ export class EksPlatform extends pulumi.ComponentResource {
       parent: this,
       dependsOn: nodeGroups,
     });
-    // Cluster add-ons with their own IAM role; their pods need a node and cluster DNS.
-    const irsa: IrsaClusterArgs = {
-      provider,
-      oidcProviderArn: cluster.oidcProviderArn,
-      oidcIssuer: cluster.oidcIssuer,
-      after: [coredns],
-    };
+    // Cluster add-ons with their own IAM role (EKS Pod Identity); their pods need a node and cluster DNS.
+    const podIdentity: PodIdentityClusterArgs = { provider, clusterName, after: [coredns] };
     const { region, partition, accountId } = step;
     const imageTag = versions.clusterAutoscaler;
     new ClusterAutoscaler(
       `${name}-cluster-autoscaler`,
-      { ...irsa, clusterName, region, partition, accountId, imageTag },
+      { ...podIdentity, clusterName, region, partition, accountId, imageTag },
       { parent: this },
     );
     const containerLogs = createLogGroup(
@@ -284,21 +307,21 @@ export class EksPlatform extends pulumi.ComponentResource {
     );
     new ContainerLogs(
       `${name}-fluent-bit`,
-      { ...irsa, logGroupName: containerLogs.name, logGroupArn: containerLogs.arn, region },
+      { ...podIdentity, logGroupName: containerLogs.name, logGroupArn: containerLogs.arn, region },
       { parent: this },
     );
-    const appRole = createAppRole(step, cluster, args.namespace);
+    const appIdentity = createAppIdentity(step, clusterName, args.namespace);
     const loadBalancerController = new AwsLoadBalancerController(
       `${name}-lbc`,
-      { ...irsa, clusterName, region, vpcId: vpc.vpcId, partition, accountId },
+      { ...podIdentity, clusterName, region, vpcId: vpc.vpcId, partition, accountId },
       { parent: this },
     );
-    const rollouts = createRollouts(`${name}-rollouts`, args, irsa, step);
+    const rollouts = createRollouts(`${name}-rollouts`, args, podIdentity, step);
     const edge = createEdge(name, args.loadBalancer, step.tags, step, this);
     const app = deployApp(step, args, {
       provider,
       vpc,
-      appRole,
+      appIdentity,
       metricsServer,
       loadBalancerController,
       edge,
@@ -318,7 +341,8 @@ export class EksPlatform extends pulumi.ComponentResource {
     this.url = alias ? pulumi.interpolate`https://${alias.name}` : albOrClusterUrl(args, app);
     this.bastionInstanceId = bastion.instanceId;
     this.bastionConnectCommand = bastion.connectCommand;
-    this.appRoleArn = appRole.arn;
+    this.appRole = appIdentity.role;
+    this.appRoleArn = appIdentity.role.arn;
     this.containerLogGroupName = containerLogs.name;
     this.controlPlaneLogGroupName = controlPlaneLogs.name;
     this.dashboardUrl = dashboardUrl;
@@ -398,9 +422,10 @@ function createSecretsKey({ name, tags, parent }: EksStep, protection: StateProt
 }
 
 /**
- * The node role: explicit, three managed policies. The CNI policy sits on the node role because the
- * VPC CNI must work before any node is Ready, and an IRSA role for it would need the cluster's own OIDC
- * provider as an input to the cluster (a cycle). Pods cannot use the node role: IMDS hop limit 1.
+ * The node role: explicit, the node's own managed policies only ({@link NODE_MANAGED_POLICIES}). The VPC
+ * CNI's policy is not here: the "cycle" once given for keeping it (an IRSA role needing the cluster's
+ * OIDC provider) does not exist with Pod Identity, whose association is made after the cluster and
+ * before the nodes (createVpcCni). Pods cannot use the node role: IMDS hop limit 1.
  */
 function createNodeRole({ name, tags, parent, partition }: EksStep): {
   role: aws.iam.Role;
@@ -460,7 +485,10 @@ function createCluster(
       endpointPrivateAccess: true,
       endpointPublicAccess: publicEndpoint,
       ...(publicEndpoint ? { publicAccessCidrs: args.endpointPublicAccessCidrs } : {}),
-      createOidcProvider: true,
+      // No IAM OIDC provider: every workload that calls AWS uses EKS Pod Identity, which needs none
+      // (service-accounts.html, "Comparing EKS Pod Identity and IRSA"; read 2026-12-07), and the bastion
+      // authenticates through an access entry. The cluster keeps its OIDC issuer; only the IAM side goes.
+      createOidcProvider: false,
       skipDefaultNodeGroup: true,
       vpcId: vpc.vpcId,
       publicSubnetIds: vpc.publicSubnetIds,
@@ -545,7 +573,33 @@ function grantClusterAdmins(
   });
 }
 
-/** Managed node groups: private subnets, explicit launch template (IMDSv2, encrypted gp3), no SSH. */
+/** The name suffix of the node group in the VPC's `index`-th private subnet (`az1`, `az2`, …). */
+export const zoneSuffix = (index: number): string => `az${index + 1}`;
+
+/**
+ * Managed node groups: ONE PER AVAILABILITY ZONE, each in that zone's private subnet only, all from the
+ * same launch template (IMDSv2, encrypted gp3, no SSH), instance types and labels, so the Cluster
+ * Autoscaler sees them as similar groups and `--balance-similar-node-groups` keeps the zones even.
+ *
+ * Why not one group over every subnet (what this did before): "Cluster autoscaler does not support Auto
+ * Scaling Groups which span multiple Availability Zones; instead you should use an Auto Scaling Group for
+ * each Availability Zone and enable the --balance-similar-node-groups feature. If you do use a single
+ * Auto Scaling Group that spans multiple Availability Zones you will find that AWS unexpectedly
+ * terminates nodes without them being drained because of the rebalancing feature" (kubernetes/autoscaler
+ * cluster-autoscaler/cloudprovider/aws/README.md, "Common Notes and Gotchas", read 2026-12-07; eksctl's
+ * "Zone-aware Auto Scaling" says the same). With one group, a scale-up for a pod pending on the app's
+ * hard zone spread can add a node in any zone; with one per zone the autoscaler simulates each group's
+ * template node, whose zone is known, and picks the zone that lets the pod schedule.
+ *
+ * The groups differ only in the label `eks.amazonaws.com/nodegroup`, which the autoscaler's AWS
+ * comparator ignores when it decides which groups are similar (kubernetes/autoscaler
+ * cluster-autoscaler/processors/nodegroupset/aws_nodegroups.go, CreateAwsNodeInfoComparator, read
+ * 2026-12-07): no zone-specific label may be added here, or balancing stops.
+ *
+ * awsx's VPC creates its subnets zone by zone and pushes each private one onto privateSubnetIds in that
+ * loop (pulumi/pulumi-awsx awsx/ec2/vpc.ts `for (let i = 0; i < availabilityZones.length; i++)`, commit
+ * 01c654f, read 2026-12-07), and this VPC has one private spec: the i-th id is the i-th zone's subnet.
+ */
 function createNodeGroups(
   step: EksStep,
   args: EksPlatformArgs,
@@ -555,41 +609,67 @@ function createNodeGroups(
   after: pulumi.Resource[],
 ): eks.ManagedNodeGroup[] {
   const { name, tags, parent } = step;
-  return args.nodeGroups.map((group) => {
+  return args.nodeGroups.flatMap((group) => {
     const launchTemplate = createLaunchTemplate(step, group);
     const arm = group.instanceTypes.some(isArmInstanceType);
     const releaseVersion = aws.ssm.getParameterOutput(
       { name: nodeReleaseVersionParameter(args.kubernetesVersion, arm) },
       { parent },
     ).value;
-    return new eks.ManagedNodeGroup(
-      `${name}-${group.name}`,
-      {
-        cluster,
-        nodeRole,
-        subnetIds: vpc.privateSubnetIds,
-        instanceTypes: group.instanceTypes,
-        capacityType: group.capacityType,
-        // The launch template has no AMI, so EKS picks the AMI for this type and version (and writes the
-        // node bootstrap); with a custom template the version is not defaulted from the cluster.
-        amiType: arm ? eks.AmiType.AL2023Arm64Standard : eks.AmiType.AL2023X86_64Standard,
-        version: args.kubernetesVersion,
-        releaseVersion,
-        scalingConfig: { minSize: group.minSize, desiredSize: group.desiredSize, maxSize: group.maxSize },
-        launchTemplate: {
-          id: launchTemplate.id,
-          version: pulumi.interpolate`${launchTemplate.latestVersion}`,
-        },
-        labels: { "fastify-deploy/node-group": group.name },
-        // The Cluster Autoscaler owns the desired size after creation: pulumi-eks then sets
-        // ignoreChanges ["scalingConfig.desiredSize"] on the aws.eks.NodeGroup it creates
-        // (nodejs/eks/nodes/nodegroup.ts), so `pulumi up` never resets the autoscaler's choice.
-        ignoreScalingChanges: true,
-        tags,
-      },
-      { parent, dependsOn: after },
-    );
+    // Each zone's group after the previous one: an update (new AMI release, Kubernetes minor, launch
+    // template) then rolls one zone at a time, so the other zones keep their nodes while one drains.
+    const groups: eks.ManagedNodeGroup[] = [];
+    for (let zone = 0; zone < args.network.availabilityZones; zone++) {
+      const previous = groups.at(-1);
+      groups.push(
+        new eks.ManagedNodeGroup(
+          `${name}-${group.name}-${zoneSuffix(zone)}`,
+          {
+            cluster,
+            nodeRole,
+            subnetIds: [vpc.privateSubnetIds.apply((ids) => zoneSubnet(name, ids, zone))],
+            instanceTypes: group.instanceTypes,
+            capacityType: group.capacityType,
+            // The launch template has no AMI, so EKS picks the AMI for this type and version (and writes
+            // the node bootstrap); with a custom template the version is not defaulted from the cluster.
+            amiType: arm ? eks.AmiType.AL2023Arm64Standard : eks.AmiType.AL2023X86_64Standard,
+            version: args.kubernetesVersion,
+            releaseVersion,
+            scalingConfig: {
+              minSize: group.minSizePerZone,
+              desiredSize: group.desiredSizePerZone,
+              maxSize: group.maxSizePerZone,
+            },
+            launchTemplate: {
+              id: launchTemplate.id,
+              version: pulumi.interpolate`${launchTemplate.latestVersion}`,
+            },
+            // The same on every zone's group (see above: a zone label would make them dissimilar).
+            labels: { "fastify-deploy/node-group": group.name },
+            // The Cluster Autoscaler owns the desired size after creation: pulumi-eks then sets
+            // ignoreChanges ["scalingConfig.desiredSize"] on the aws.eks.NodeGroup it creates
+            // (nodejs/eks/nodes/nodegroup.ts), so `pulumi up` never resets the autoscaler's choice.
+            ignoreScalingChanges: true,
+            tags,
+          },
+          { parent, dependsOn: previous === undefined ? after : [...after, previous] },
+        ),
+      );
+    }
+    return groups;
   });
+}
+
+/** The `zone`-th private subnet; awsx made one per zone, so a missing one is a bug, not a config error. */
+function zoneSubnet(component: string, ids: string[], zone: number): string {
+  const id = ids[zone];
+  checkComputed(
+    component,
+    "privateSubnetIds",
+    id !== undefined,
+    `has ${ids.length} subnets; node group ${zoneSuffix(zone)} needs the zone's own (one per zone)`,
+  );
+  return id as string;
 }
 
 function createLaunchTemplate(
@@ -602,8 +682,9 @@ function createLaunchTemplate(
       description: `EKS node group ${group.name}`,
       updateDefaultVersion: true,
       // Hop limit 1: only host-network processes (kubelet, VPC CNI, kube-proxy) reach IMDS; pods
-      // cannot borrow the node role. The load balancer controller uses IRSA and gets region and VPC
-      // from its values, so nothing in a pod needs IMDS.
+      // cannot borrow the node role. The add-ons use EKS Pod Identity (the agent's link-local
+      // address, not IMDS) and the load balancer controller gets region and VPC from its values, so
+      // nothing in a pod needs IMDS.
       metadataOptions: {
         httpEndpoint: "enabled",
         httpTokens: "required",
@@ -631,31 +712,80 @@ function createLaunchTemplate(
   );
 }
 
-/** The app's own AWS identity: no permissions; other stacks attach policies to appRoleArn. */
-function createAppRole(
+/** The app's AWS identity: its role (what appRoleArn names) and its service account's one association. */
+interface AppIdentity {
+  role: aws.iam.Role;
+  association: aws.eks.PodIdentityAssociation;
+}
+
+/**
+ * The app's own AWS identity: a Pod Identity role with no permissions (other stacks attach policies to
+ * appRoleArn; the role keeps its resource name `<name>-app-role`), associated with the app's service
+ * account, which KubernetesApp names after the namespace.
+ */
+function createAppIdentity(
   { name, tags, parent }: EksStep,
-  cluster: eks.Cluster,
+  clusterName: pulumi.Output<string>,
   namespace: string,
-): aws.iam.Role {
-  return serviceAccountRole(
+): AppIdentity {
+  const subject = { clusterName, namespace, serviceAccount: namespace };
+  const role = podIdentityRole(
     `${name}-app-role`,
+    { ...subject, description: "The app's pods (EKS Pod Identity); no permissions by default", tags },
+    { parent },
+  );
+  const association = podIdentityAssociation(
+    `${name}-app-pod-identity`,
+    { ...subject, role, tags },
+    { parent },
+  );
+  return { role, association };
+}
+
+/**
+ * The VPC CNI add-on, its AWS permissions through the add-on's own Pod Identity association (EKS user
+ * guide add-ons-iam.html and update-addon-role.html, read 2026-12-07) instead of the node role. The add-on
+ * waits for the agent (add-ons-iam.html: "Confirm that Amazon EKS pod identity agent is setup on your
+ * cluster") and for its role's policy, so aws-node never starts without permissions.
+ */
+function createVpcCni(
+  { name, tags, parent, partition }: EksStep,
+  clusterName: string,
+  addons: ManagedAddonArgs,
+  podIdentityAgent: aws.eks.Addon,
+): aws.eks.Addon {
+  const role = podIdentityRole(
+    `${name}-vpc-cni-role`,
     {
-      description: "The app's pods (IRSA); no permissions by default",
-      oidcProviderArn: cluster.oidcProviderArn,
-      oidcIssuer: cluster.oidcIssuer,
-      namespace,
-      // KubernetesApp names its service account after the namespace.
-      serviceAccountName: namespace,
+      clusterName,
+      namespace: "kube-system",
+      serviceAccount: VPC_CNI_SERVICE_ACCOUNT,
+      description: "Amazon VPC CNI (EKS Pod Identity, through the vpc-cni add-on)",
       tags,
     },
     { parent },
+  );
+  const policy = new aws.iam.RolePolicyAttachment(
+    `${name}-vpc-cni-${VPC_CNI_POLICY}`,
+    { role: role.name, policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${VPC_CNI_POLICY}` },
+    { parent },
+  );
+  return managedAddon(
+    name,
+    "vpc-cni",
+    addons,
+    { parent, dependsOn: [podIdentityAgent, policy] },
+    {
+      configurationValues: { enableNetworkPolicy: "true" },
+      podIdentityAssociations: [{ roleArn: role.arn, serviceAccount: VPC_CNI_SERVICE_ACCOUNT }],
+    },
   );
 }
 
 interface AppDependencies {
   provider: k8s.Provider;
   vpc: awsx.ec2.Vpc;
-  appRole: aws.iam.Role;
+  appIdentity: AppIdentity;
   metricsServer: aws.eks.Addon;
   loadBalancerController: AwsLoadBalancerController;
   edge: Edge;
@@ -679,7 +809,7 @@ function deployApp(
     tags,
   };
   // tracing xray: the collector sidecar (xrayRegion below) signs with the app's role (aws/tracing.ts).
-  if (args.app.tracing.mode === "xray") attachXrayExportPolicy(`${name}-app`, deps.appRole, parent);
+  if (args.app.tracing.mode === "xray") attachXrayExportPolicy(`${name}-app`, deps.appIdentity.role, parent);
   return new KubernetesApp(
     `${name}-app`,
     {
@@ -704,7 +834,10 @@ function deployApp(
       podReadinessGates: true,
       // The node groups span every zone of the VPC.
       zoneCount: args.network.availabilityZones,
-      serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": deps.appRole.arn },
+      // No role annotation (that is IRSA's): the association gives the pods their role. The annotation
+      // below only names it for operators, and, taken from the association, makes the service account
+      // and so the pods wait for it (EKS sets the credentials on pods created after the association).
+      serviceAccountAnnotations: { [APP_ROLE_ANNOTATION]: deps.appIdentity.association.roleArn },
       xrayRegion: region,
       ...(deps.rollouts && { progressive: deps.rollouts.progressive }),
       // The HPA reads the resource metrics API that metrics-server serves.

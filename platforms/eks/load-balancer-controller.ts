@@ -2,13 +2,15 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsTags } from "../aws";
 import { POD_READINESS_GATE_LABEL } from "../workload";
-import { type IrsaClusterArgs, irsaRelease } from "./irsa";
 import { awsLoadBalancerControllerIamPolicy } from "./lbc-iam-policy";
+import { type PodIdentityClusterArgs, podIdentityRelease } from "./pod-identity";
 
 /** The eks-charts Helm repository that publishes the controller's chart. */
 export const EKS_CHARTS_REPOSITORY = "https://aws.github.io/eks-charts";
 /** Chart `aws-load-balancer-controller` 3.5.0 = controller v3.5.0; its IAM policy is in lbc-iam-policy.ts. */
 export const AWS_LOAD_BALANCER_CONTROLLER_CHART_VERSION = "3.5.0";
+/** The controller's service account (the one its Pod Identity association names). */
+export const AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT = "aws-load-balancer-controller";
 /** The IngressClass the chart creates (`ingressClass`, `createIngressClassResource`). */
 export const ALB_INGRESS_CLASS = "alb";
 
@@ -21,7 +23,7 @@ export const AWS_LOAD_BALANCER_CONTROLLER_CHART = {
     "aws/eks-charts gh-pages index.yaml (commit c7f9ea5, generated 2026-08-03), entry aws-load-balancer-controller 3.5.0; read 2026-12-07",
 } as const;
 
-export interface AwsLoadBalancerControllerArgs extends IrsaClusterArgs {
+export interface AwsLoadBalancerControllerArgs extends PodIdentityClusterArgs {
   /** EKS cluster name (`clusterName` value; the controller tags what it creates with it). */
   clusterName: pulumi.Input<string>;
   /** Region and VPC, passed explicitly so the controller never needs the instance metadata service. */
@@ -33,8 +35,10 @@ export interface AwsLoadBalancerControllerArgs extends IrsaClusterArgs {
 }
 
 /**
- * The AWS Load Balancer Controller: an IAM role only its service account can assume (IRSA), the
- * project's published least-privilege policy, and the eks-charts Helm release, pinned.
+ * The AWS Load Balancer Controller: an IAM role only its service account can use (EKS Pod Identity:
+ * "Support for EKS pod identities", controller release v2.7.0, kubernetes-sigs/aws-load-balancer-controller
+ * #3503 and #3613, read 2026-12-07; this chart is v3.5.0), the project's published least-privilege policy,
+ * and the eks-charts Helm release, pinned.
  */
 export class AwsLoadBalancerController extends pulumi.ComponentResource {
   public readonly roleArn: pulumi.Output<string>;
@@ -50,13 +54,13 @@ export class AwsLoadBalancerController extends pulumi.ComponentResource {
   constructor(name: string, args: AwsLoadBalancerControllerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:AwsLoadBalancerController", name, {}, opts);
 
-    const { role, release } = irsaRelease(
+    const { role, release } = podIdentityRelease(
       name,
       {
         ...args,
-        description: "AWS Load Balancer Controller (IRSA)",
+        description: "AWS Load Balancer Controller (EKS Pod Identity)",
         namespace: "kube-system",
-        serviceAccountName: "aws-load-balancer-controller",
+        serviceAccountName: AWS_LOAD_BALANCER_CONTROLLER_SERVICE_ACCOUNT,
         tags: awsTags(name),
         // A managed policy, attached: as the controller's install guide does (create-policy, then attach).
         grant: (role) => this.attachPolicy(name, role, args),

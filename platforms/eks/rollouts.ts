@@ -12,10 +12,11 @@ import {
   RolloutsController,
 } from "../workload";
 import type { EksPlatformArgs } from "./eks-platform";
-import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
+import { type PodIdentityClusterArgs, podIdentityAssociation, podIdentityRole } from "./pod-identity";
 
 /**
- * Progressive delivery on EKS (docs/rollout.md "Kubernetes"): Argo Rollouts with its own IAM role (IRSA),
+ * Progressive delivery on EKS (docs/rollout.md "Kubernetes"): Argo Rollouts with its own IAM role (EKS Pod
+ * Identity, like every add-on here: pod-identity.ts),
  * allowed `cloudwatch:GetMetricData` and nothing else, for the analysis on the ALB's CloudWatch metrics.
  * GetMetricData has no resource-level permissions ("Actions, resources, and condition keys for Amazon
  * CloudWatch", https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazoncloudwatch.html:
@@ -23,23 +24,26 @@ import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
  */
 export function createRolloutsController(
   name: string,
-  irsa: IrsaClusterArgs,
+  identity: PodIdentityClusterArgs,
   region: pulumi.Input<string>,
   tags: Record<string, string>,
   parent: pulumi.Resource,
 ): RolloutsController {
-  const role = serviceAccountRole(
+  const subject = {
+    clusterName: identity.clusterName,
+    namespace: ROLLOUTS_NAMESPACE,
+    serviceAccount: ROLLOUTS_SERVICE_ACCOUNT,
+  };
+  const role = podIdentityRole(
     `${name}-role`,
     {
+      ...subject,
       description: "Argo Rollouts: reads the ALB's CloudWatch metrics for canary analysis",
-      oidcProviderArn: irsa.oidcProviderArn,
-      oidcIssuer: irsa.oidcIssuer,
-      namespace: ROLLOUTS_NAMESPACE,
-      serviceAccountName: ROLLOUTS_SERVICE_ACCOUNT,
       tags,
     },
     { parent },
   );
+  const association = podIdentityAssociation(`${name}-pod-identity`, { ...subject, role, tags }, { parent });
   const policy = new aws.iam.RolePolicy(
     `${name}-policy`,
     {
@@ -54,12 +58,14 @@ export function createRolloutsController(
   return new RolloutsController(
     name,
     {
-      provider: irsa.provider,
+      provider: identity.provider,
       gatewayApiPlugin: false,
-      serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": role.arn },
+      // The pods get the role from the association (EKS sets their credentials at admission), so they
+      // wait for it; no IRSA annotation. The agent is reached at 169.254.170.23:80 (podIdentityAgent).
+      podIdentityAgent: true,
       // The CloudWatch provider reads the region from the environment (docs/analysis/cloudwatch.md).
       env: { AWS_REGION: region },
-      dependsOn: [policy, ...irsa.after],
+      dependsOn: [policy, association, ...identity.after],
     },
     { parent },
   );
@@ -69,12 +75,12 @@ export function createRolloutsController(
 export function createRollouts(
   name: string,
   args: Pick<EksPlatformArgs, "rollout" | "namespace">,
-  irsa: IrsaClusterArgs,
+  identity: PodIdentityClusterArgs,
   step: { region: pulumi.Input<string>; tags: Record<string, string>; parent: pulumi.Resource },
 ): { controller: RolloutsController; progressive: ProgressiveDelivery } | undefined {
   const settings = progressiveSettings(args.rollout);
   if (settings === undefined) return undefined;
-  const controller = createRolloutsController(name, irsa, step.region, step.tags, step.parent);
+  const controller = createRolloutsController(name, identity, step.region, step.tags, step.parent);
   return { controller, progressive: eksProgressive(settings, args, controller) };
 }
 

@@ -33,6 +33,13 @@ export interface EksVersionRow {
   metricsServer: string;
   /** Cluster Autoscaler image tag: its minor must equal the cluster's (the project's compatibility rule). */
   clusterAutoscaler: string;
+  /**
+   * EKS managed add-on `eks-pod-identity-agent`: the DaemonSet on every node that hands pods the
+   * credentials of their Pod Identity association (EKS user guide, pod-id-agent-setup.html, read
+   * 2026-12-07). Its version is not tied to the Kubernetes minor; {@link POD_IDENTITY_AGENT} says where
+   * it was read.
+   */
+  podIdentityAgent: string;
 }
 
 /** Where a row's values come from. */
@@ -55,6 +62,18 @@ const USER_GUIDE_2024 =
  */
 const USER_GUIDE_2026 =
   "https://docs.aws.amazon.com/ja_jp/eks/latest/userguide/managing-kube-proxy.md and managing-coredns.md";
+/**
+ * The eks-pod-identity-agent add-on: v1.3.10-eksbuild.2 is the version AWS's own EKS Blueprints pin for
+ * Kubernetes 1.31 to 1.35 (aws-quickstart/cdk-eks-blueprints lib/addons/eks-pod-identity-agent/index.ts,
+ * `versionMap`, read 2026-12-07). No source reachable here lists it for 1.36: unconfirmed there until
+ * `aws eks describe-addon-versions --addon-name eks-pod-identity-agent --kubernetes-version 1.36` says so.
+ */
+export const POD_IDENTITY_AGENT = {
+  version: "v1.3.10-eksbuild.2",
+  source:
+    "aws-quickstart/cdk-eks-blueprints lib/addons/eks-pod-identity-agent/index.ts (versionMap 1.31..1.35)",
+  read: "2026-12-07",
+} as const;
 
 export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow & EksVersionRowSource>> = {
   "1.31": {
@@ -63,6 +82,7 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow & Ek
     coredns: "v1.11.4-eksbuild.2",
     metricsServer: "v0.7.2-eksbuild.3",
     clusterAutoscaler: "v1.31.0",
+    podIdentityAgent: POD_IDENTITY_AGENT.version,
     source: USER_GUIDE_2024,
     read: "2026-12-02",
     unconfirmed: ["metricsServer"],
@@ -73,6 +93,7 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow & Ek
     coredns: "v1.11.4-eksbuild.2",
     metricsServer: "v0.7.2-eksbuild.3",
     clusterAutoscaler: "v1.32.0",
+    podIdentityAgent: POD_IDENTITY_AGENT.version,
     source: USER_GUIDE_2024,
     read: "2026-12-02",
     unconfirmed: ["metricsServer"],
@@ -83,6 +104,7 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow & Ek
     coredns: "v1.12.1-eksbuild.2",
     metricsServer: "v0.7.2-eksbuild.3",
     clusterAutoscaler: "v1.33.0",
+    podIdentityAgent: POD_IDENTITY_AGENT.version,
     source: "the 1.31/1.32 rows' build series",
     read: "2026-12-02",
     unconfirmed: ["vpcCni", "kubeProxy", "coredns", "metricsServer", "clusterAutoscaler"],
@@ -93,6 +115,7 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow & Ek
     coredns: "v1.12.3-eksbuild.1",
     metricsServer: "v0.8.0-eksbuild.1",
     clusterAutoscaler: "v1.34.0",
+    podIdentityAgent: POD_IDENTITY_AGENT.version,
     source: "the 1.31/1.32 rows' build series",
     read: "2026-12-02",
     unconfirmed: ["vpcCni", "kubeProxy", "coredns", "metricsServer", "clusterAutoscaler"],
@@ -106,6 +129,7 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow & Ek
     coredns: "v1.14.3-eksbuild.3",
     metricsServer: "v0.8.0-eksbuild.1",
     clusterAutoscaler: "v1.35.1",
+    podIdentityAgent: POD_IDENTITY_AGENT.version,
     source: USER_GUIDE_2026,
     read: "2026-12-07",
     unconfirmed: ["vpcCni", "metricsServer"],
@@ -123,9 +147,10 @@ export const EKS_VERSIONS: Readonly<Record<KubernetesVersion, EksVersionRow & Ek
     coredns: "v1.14.3-eksbuild.3",
     metricsServer: "v0.9.0-eksbuild.11",
     clusterAutoscaler: "v1.36.1",
+    podIdentityAgent: POD_IDENTITY_AGENT.version,
     source: USER_GUIDE_2026,
     read: "2026-12-07",
-    unconfirmed: ["vpcCni", "metricsServer"],
+    unconfirmed: ["vpcCni", "metricsServer", "podIdentityAgent"],
   },
 };
 

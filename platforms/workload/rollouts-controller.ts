@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { EKS_POD_IDENTITY_AGENT } from "../../facts";
 import { APP_PORT } from "../app-contract";
 import { type PinnedChart, pinnedRelease } from "./pinned-chart";
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from "./pod-security";
@@ -55,8 +56,13 @@ export interface RolloutsControllerArgs {
   provider: k8s.Provider;
   /** Install the Gateway API plugin (the `kubernetes` platform with a Gateway configured). */
   gatewayApiPlugin: boolean;
-  /** Annotations on the controller's service account (EKS: the IRSA role for cloudwatch:GetMetricData). */
+  /** Annotations on the controller's service account. */
   serviceAccountAnnotations?: Record<string, pulumi.Input<string>>;
+  /**
+   * Admit egress to the EKS Pod Identity agent (EKS: the controller's role for cloudwatch:GetMetricData
+   * comes through a Pod Identity association). @default false
+   */
+  podIdentityAgent?: boolean;
   /** Extra environment (EKS: AWS_REGION, which the CloudWatch provider needs). */
   env?: Record<string, pulumi.Input<string>>;
   /** What the release must wait for (EKS: the nodes and cluster DNS; the IRSA role's permissions). */
@@ -94,7 +100,12 @@ export class RolloutsController extends pulumi.ComponentResource {
       },
       childOpts,
     );
-    const policies = createControllerNetworkPolicies(name, namespace.metadata.name, childOpts);
+    const policies = createControllerNetworkPolicies(
+      name,
+      namespace.metadata.name,
+      args.podIdentityAgent ?? false,
+      childOpts,
+    );
     this.release = pinnedRelease(
       `${name}-release`,
       ARGO_ROLLOUTS_CHART,
@@ -140,6 +151,7 @@ export function rolloutsControllerValues(
 function createControllerNetworkPolicies(
   name: string,
   namespace: pulumi.Output<string>,
+  podIdentityAgent: boolean,
   opts: pulumi.CustomResourceOptions,
 ): k8s.networking.v1.NetworkPolicy[] {
   const policy = (suffix: string, spec: k8s.types.input.networking.v1.NetworkPolicySpec) =>
@@ -161,6 +173,14 @@ function createControllerNetworkPolicies(
         { ports: [443, 6443].map((port) => ({ port, protocol: "TCP" })) },
         // The web analysis's probe of the canary pods.
         { ports: [{ port: APP_PORT, protocol: "TCP" }] },
+        ...(podIdentityAgent
+          ? [
+              {
+                to: [{ ipBlock: { cidr: EKS_POD_IDENTITY_AGENT.cidr } }],
+                ports: [{ port: EKS_POD_IDENTITY_AGENT.port, protocol: "TCP" }],
+              },
+            ]
+          : []),
       ],
     }),
   ];

@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { ADOT_COLLECTOR_IMAGE, otlpPeer, type TracingSettings, xrayCollectorConfig } from "../../facts";
+import {
+  ADOT_COLLECTOR_IMAGE,
+  EKS_POD_IDENTITY_AGENT,
+  otlpPeer,
+  type TracingSettings,
+  xrayCollectorConfig,
+} from "../../facts";
 import { restrictedContainerSecurityContext } from "./pod-security";
 import { dnsEgressPeers } from "./synthetic-client";
 
@@ -33,6 +39,11 @@ export function tracingEgress(tracing: TracingSettings) {
       return [
         { to: dnsEgressPeers(), ports: DNS_PORTS },
         { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
+        // The collector's credentials: the app's role through EKS Pod Identity (xray runs on EKS only).
+        {
+          to: [{ ipBlock: { cidr: EKS_POD_IDENTITY_AGENT.cidr } }],
+          ports: [{ port: EKS_POD_IDENTITY_AGENT.port, protocol: "TCP" }],
+        },
       ];
     case "otlp": {
       const peer = otlpPeer(tracing.endpoint);
@@ -58,9 +69,9 @@ export function tracingEgress(tracing: TracingSettings) {
  * container with `restartPolicy: Always` starts before the app and is stopped only after the app's
  * container has exited, so the app's last spans (flushed at shutdown) still find it (Kubernetes "Sidecar
  * Containers", https://kubernetes.io/docs/concepts/workloads/pods/sidecar-containers/, read 2026-12-07:
- * beta and on by default since 1.29, stable in 1.33). It signs with the pod's service account role (IRSA),
- * which needs the projected token: the app's pod keeps automountServiceAccountToken false, and the IRSA
- * webhook mounts its own token volume regardless. Restricted like the app.
+ * beta and on by default since 1.29, stable in 1.33). It signs with the app's role through EKS Pod Identity
+ * (the agent at EKS_POD_IDENTITY_AGENT; the webhook mounts its own token volume, so the app's pod keeps
+ * automountServiceAccountToken false). Restricted like the app.
  */
 export function collectorSidecar(region: pulumi.Input<string>, uid: number, gid: number) {
   return {

@@ -48,7 +48,8 @@ describe("harness", () => {
     const run = await runProgram({ stack: "prod" });
     assert.equal(run.outputs.platform?.value, "eks");
     const cluster = run.one("eks:index:Cluster");
-    const nodes = run.one("eks:index:ManagedNodeGroup");
+    // One node group per zone (issue 26): the first zone's.
+    const nodes = run.one("eks:index:ManagedNodeGroup", "app-general-az1");
     assert.equal(nodes.inputs.cluster, cluster.urn);
     assert.ok(nodes.dependencies?.includes(run.one("awsx:ec2:Vpc").urn), "its subnets came from the VPC");
     assert.equal(run.outputs.kubeconfig?.secret, true);

@@ -308,6 +308,15 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = inEffectiveRe
   "aws:eks/accessEntry:AccessEntry": (args, ctx) => ({
     accessEntryArn: arn(ctx, "eks", `access-entry/${ctx.hex(args.name, 36)}`),
   }),
+  // EKS Pod Identity association: its id `a-` + 17 hex characters and ARN, as CreatePodIdentityAssociation returns.
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": (args, ctx) => {
+    const associationId = `a-${ctx.hex(args.name, 17)}`;
+    return {
+      associationId,
+      associationArn: arn(ctx, "eks", `podidentityassociation/${args.inputs.clusterName}/${associationId}`),
+      id: `${args.inputs.clusterName},${associationId}`,
+    };
+  },
   // The edge (platforms/aws/edge.ts). ACM asks for one CNAME per name, under the domain.
   "aws:acm/certificate:Certificate": (args, ctx) => {
     const domainName = args.inputs.domainName as string;
