@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import {
   bakedMinutes,
+  delegatedPaths,
   ECS_DEPLOYMENT_STRATEGY,
-  ECS_MANAGED_RULE_FIELDS,
   isTrafficShifting,
   type RolloutSettings,
 } from "../../facts";
@@ -50,7 +50,7 @@ export const TEST_TRAFFIC_HEADER = { name: "X-Rollout-Test", value: "new-revisio
  * both halves). pulumi-aws issues #5772 and #5798, named in issue 29, are not in the stored issue
  * corpus searched on 2026-12-07; the three threads above describe the same drift.
  */
-const RULE_IGNORE_CHANGES: string[] = [...ECS_MANAGED_RULE_FIELDS];
+const RULE_IGNORE_CHANGES: string[] = delegatedPaths("ecsListenerRuleWeights");
 
 /**
  * The AWS managed policy of the ECS infrastructure role for load balancers ("Amazon ECS infrastructure

@@ -482,7 +482,13 @@ function createProgressiveServices(w: Workload, dependsOn: pulumi.Resource[]): k
             ports: [{ name: "http", port: SERVICE_PORT, targetPort: "http", protocol: "TCP" }],
           },
         },
-        { ...w.opts, dependsOn, ignoreChanges: ["spec.selector"] },
+        {
+          ...w.opts,
+          dependsOn,
+          ignoreChanges: delegatedPaths(
+            role === "stable" ? "rolloutStableServiceSelector" : "rolloutCanaryServiceSelector",
+          ),
+        },
       ),
   );
 }
@@ -618,7 +624,7 @@ function createHttpRoute(
     gatewayRouted(w)
       ? {
           ...w.opts,
-          ignoreChanges: ["spec.rules[0].backendRefs[0].weight", "spec.rules[0].backendRefs[1].weight"],
+          ignoreChanges: delegatedPaths("httpRouteWeights"),
         }
       : w.opts,
   );

@@ -1,5 +1,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import type * as pulumi from "@pulumi/pulumi";
+import { delegatedPaths } from "../../facts";
 import {
   type AnalysisMetric,
   type CanaryStep,
@@ -174,7 +175,7 @@ export function createRollout(
     },
     {
       ...opts,
-      ignoreChanges: ["spec.replicas"],
+      ignoreChanges: delegatedPaths("rolloutReplicas"),
       dependsOn: [args.progressive.controller, ...dependsOn],
     },
   );

@@ -4,9 +4,18 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { describe, it } from "node:test";
 import { DELEGATED_FIELDS, type DelegatedField } from "../../facts/delegated";
-import { type RecordedResource, type RunOptions, runProgram, stackPlatformCases } from "../harness";
+import { CERT } from "../../policy/testing";
+import { type RecordedResource, ROOT, type RunOptions, runProgram, stackPlatformCases } from "../harness";
 import { main } from "./cli";
-import { type Classification, classify, covers, type PreviewDigest, parseUrn, renderIssue } from "./index";
+import {
+  type Classification,
+  classify,
+  covers,
+  matchesPattern,
+  type PreviewDigest,
+  parseUrn,
+  renderIssue,
+} from "./index";
 
 const FIXTURES = path.join(__dirname, "fixtures");
 const load = (file: string): PreviewDigest =>
@@ -57,7 +66,7 @@ describe("drift classifier on recorded preview JSON (pulumi/pulumi pkg/display/j
         ["app-app-deployment", "update", ["spec.template.spec.containers[0].image"], ["spec.replicas"]],
         ["app-secrets-key", "update", ["enableKeyRotation"], []],
       ],
-      delegated: [["app-general", ["scalingConfig.desiredSize"]]],
+      delegated: [["app-general-az1", ["scalingConfig.desiredSize"]]],
     });
   });
 
@@ -104,6 +113,12 @@ describe("drift classifier on recorded preview JSON (pulumi/pulumi pkg/display/j
       parseUrn("urn:pulumi:prod::fastify-deploy::a:b:C$kubernetes:apps/v1:Deployment::app-app-deployment"),
       { type: "kubernetes:apps/v1:Deployment", name: "app-app-deployment" },
     );
+    // A `*` fills with one name inside the key, and covers what lies below it; nothing else.
+    const actions = 'metadata.annotations["alb.ingress.kubernetes.io/actions.*"]';
+    assert.ok(covers(actions, 'metadata.annotations["alb.ingress.kubernetes.io/actions.fastify-app"]'));
+    assert.ok(covers(actions, 'metadata.annotations["alb.ingress.kubernetes.io/actions.shop"].x'));
+    assert.ok(!covers(actions, 'metadata.annotations["alb.ingress.kubernetes.io/actions."]'));
+    assert.ok(!covers(actions, 'metadata.annotations["alb.ingress.kubernetes.io/scheme"]'));
   });
 
   it("a delegated path on another resource of the same type is real (the pull Secret by name only)", () => {
@@ -196,6 +211,9 @@ describe("the delegated set is the program's ignoreChanges (facts/delegated.ts, 
     cached ??= (async () => {
       const all: RecordedResource[] = [];
       for (const { options } of stackPlatformCases()) all.push(...(await runProgram(options)).resources);
+      // Progressive delivery (issue 29) hands more fields to controllers: ECS's native canary rewrites
+      // its listener rules' weights; Argo Rollouts scales through the HPA and moves HTTPRoute weights.
+      for (const options of progressiveCases()) all.push(...(await runProgram(options)).resources);
       return all;
     })();
     return cached;
@@ -214,7 +232,7 @@ describe("the delegated set is the program's ignoreChanges (facts/delegated.ts, 
         entry,
         `${r.type} ${r.name} ignores ${r.ignoreChanges} but facts/delegated.ts does not list it`,
       );
-      assert.deepEqual(r.ignoreChanges, [...entry[1].paths], `${r.type} ${r.name}`);
+      assertIgnores(r, entry[1]);
     }
   });
 
@@ -225,8 +243,10 @@ describe("the delegated set is the program's ignoreChanges (facts/delegated.ts, 
         const set = all.filter((r) => entryFor(r)?.[0] === name && (r.ignoreChanges ?? []).length > 0);
         assert.ok(set.length > 0, `${name}: no recorded ${d.type} ignores ${d.paths}`);
         // And no resource of that entry escapes it (e.g. a second Deployment without ignoreChanges).
-        for (const r of all.filter((x) => entryFor(x)?.[0] === name)) {
-          assert.deepEqual(r.ignoreChanges, [...d.paths], `${r.type} ${r.name}`);
+        const subject = (x: RecordedResource) =>
+          d.onlyWhen === undefined || (x.ignoreChanges ?? []).length > 0;
+        for (const r of all.filter((x) => entryFor(x)?.[0] === name && subject(x))) {
+          assertIgnores(r, d);
         }
       } else {
         const { component, option } = d.setBy;
@@ -237,16 +257,48 @@ describe("the delegated set is the program's ignoreChanges (facts/delegated.ts, 
     }
   });
 
-  it("no listener rule and no blue/green ECS deployment: listener actions are nobody's but the program's", async () => {
-    for (const r of await recordings()) {
-      assert.notEqual(r.type, "aws:lb/listenerRule:ListenerRule", r.name);
-      if (r.type === "aws:ecs/service:Service") {
-        assert.equal(r.inputs.deploymentController, undefined, r.name);
-        assert.notEqual(
-          (r.inputs.deploymentConfiguration as { strategy?: string } | undefined)?.strategy,
-          "BLUE_GREEN",
-        );
+  it("under rolling (every committed stack): no listener rule and no blue/green ECS deployment", async () => {
+    for (const { options } of stackPlatformCases()) {
+      for (const r of (await runProgram(options)).resources) {
+        assert.notEqual(r.type, "aws:lb/listenerRule:ListenerRule", r.name);
+        if (r.type === "aws:ecs/service:Service") {
+          assert.equal(r.inputs.deploymentController, undefined, r.name);
+          assert.notEqual(
+            (r.inputs.deploymentConfiguration as { strategy?: string } | undefined)?.strategy,
+            "BLUE_GREEN",
+          );
+        }
       }
     }
   });
 });
+
+/** The resource ignores exactly the entry's paths (a `*` in the table filled with a name). */
+function assertIgnores(r: RecordedResource, d: DelegatedField): void {
+  const ignored = r.ignoreChanges ?? [];
+  assert.equal(ignored.length, d.paths.length, `${r.type} ${r.name}: ${ignored} vs ${d.paths}`);
+  d.paths.forEach((p, i) => {
+    const path = ignored[i] ?? "";
+    assert.ok(p.includes("*") ? matchesPattern(p, path) : p === path, `${r.type} ${r.name}: ${path} vs ${p}`);
+  });
+}
+
+/** Each traffic mode of progressive delivery once: ECS native canary, EKS through the ALB, a Gateway. */
+function progressiveCases(): RunOptions[] {
+  const kubeconfig = fs.readFileSync(path.join(ROOT, "test/fixtures/kubeconfig.yaml"), "utf8");
+  return [
+    { stack: "dev", config: { rolloutStrategy: "canary" } },
+    { stack: "prod", config: { rolloutStrategy: "canary", certificateArn: CERT } },
+    {
+      stack: "dev",
+      config: {
+        platform: "kubernetes",
+        rolloutStrategy: "canary",
+        ingressHost: "app.example.com",
+        gatewayName: "shared",
+        gatewayNamespace: "gateways",
+      },
+      secrets: { kubeconfig },
+    },
+  ];
+}

@@ -73,7 +73,20 @@ export function parseUrn(urn: string): { type: string; name: string } {
 
 /** `path` equals `prefix` or lies below it (`data` covers `data[".dockerconfigjson"]` and `data.x`). */
 export function covers(prefix: string, path: string): boolean {
+  if (prefix.includes("*")) return matchesPattern(prefix, path);
   return path === prefix || path.startsWith(`${prefix}.`) || path.startsWith(`${prefix}[`);
+}
+
+/**
+ * A table path with `*` (facts/delegated.ts: a key that carries a per-stack name, e.g. the ALB action
+ * annotation's service name) covers the paths that fill it with a name and what lies below them.
+ */
+export function matchesPattern(pattern: string, path: string): boolean {
+  const escaped = pattern
+    .split("*")
+    .map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join('[^"\\]]+');
+  return new RegExp(`^${escaped}(?:$|[.[])`).test(path);
 }
 
 function delegatedEntries(type: string, name: string): DelegatedField[] {
