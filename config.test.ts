@@ -1771,11 +1771,12 @@ describe("issue 28: each silent mistake refused (or warned) with one exact line"
   const warnings = (options: Omit<RunOptions, "stack">): string[] => parse(raw(options)).warnings;
   const refused: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
     {
-      // facts/instance-catalog.ts: t3.micro has 2 ENIs × 2 IPv4 addresses: 2 × (2 − 1) + 2 = 4 pods.
+      // facts/instance-catalog.ts: t3.micro has 2 ENIs × 2 IPv4 addresses: 2 × (2 − 1) + 2 = 4 pods, all
+      // taken by the four DaemonSets every node runs.
       name: "eks: t3.micro nodes cannot hold the cluster's own pods and the app",
       options: eks({ nodeInstanceTypes: ["t3.micro"] }),
       expected: [
-        `${key("nodeInstanceTypes")}: got ["t3.micro"], whose t3.micro runs at most 4 pods per node (the VPC CNI's limit), 3 of them the cluster's own on every node (aws-node 1, kube-proxy 1, fluent-bit 1): nodeMaxSize 4 nodes leave room for 4; expected room for 7, the cluster's own 6 (coredns 2, metrics-server 1, aws-load-balancer-controller 2, cluster-autoscaler 1) and minCount 1 app pods: a larger type (t3.medium runs 17, m6i.large 29) or more nodes`,
+        `${key("nodeInstanceTypes")}: got ["t3.micro"], whose t3.micro runs at most 4 pods per node (the VPC CNI's limit), 4 of them the cluster's own on every node (aws-node 1, kube-proxy 1, eks-pod-identity-agent 1, fluent-bit 1): nodeMaxSize 4 nodes leave room for 0; expected room for 7, the cluster's own 6 (coredns 2, metrics-server 1, aws-load-balancer-controller 2, cluster-autoscaler 1) and minCount 1 app pods: a larger type (t3.medium runs 17, m6i.large 29) or more nodes`,
       ],
     },
     {

@@ -69,10 +69,33 @@ export function groupByCategory(e: Estimate): CategoryGroup[] {
     .sort((a, b) => b.subtotal - a.subtotal || a.category.localeCompare(b.category));
 }
 
-/** The `count` largest priced lines (the top cost drivers). */
+/**
+ * The `count` largest priced charges (the top cost drivers). Lines with the same item are one charge
+ * split across resources (issue 26's node group per zone: three "1 × m6i.large" lines are one fleet),
+ * so they are summed into one driver naming every resource; otherwise a split would push the
+ * biggest charge below smaller undivided ones.
+ */
 export function topDrivers(e: Estimate, count: number): Line[] {
-  return e.lines
-    .filter((l) => l.kind === "priced")
+  const byItem = new Map<string, Line[]>();
+  for (const l of e.lines.filter((x) => x.kind === "priced"))
+    byItem.set(l.item, [...(byItem.get(l.item) ?? []), l]);
+  return [...byItem.values()]
+    .map((alike) => (alike.length === 1 ? (alike[0] as Line) : merged(alike)))
     .sort((a, b) => (b.monthly ?? 0) - (a.monthly ?? 0))
     .slice(0, count);
+}
+
+/** One driver for the same charge on several resources: summed, each resource named. */
+function merged(alike: Line[]): Line {
+  const first = alike[0] as Line;
+  const [type] = first.resource.split(" ");
+  const sameType = alike.every((l) => l.resource.split(" ")[0] === type);
+  const names = alike.map((l) => (sameType ? l.resource.slice((type ?? "").length + 1) : l.resource));
+  return {
+    ...first,
+    item: `${first.item}, in each of ${alike.length}`,
+    resource: sameType ? `${type} ${names.join(", ")}` : names.join(", "),
+    monthly: cents(alike.reduce((s, l) => s + (l.monthly ?? 0), 0)),
+    monthlyAtMax: cents(alike.reduce((s, l) => s + (l.monthlyAtMax ?? 0), 0)),
+  };
 }

@@ -58,8 +58,9 @@ export function instanceTypeInfo(type: string): InstanceTypeInfo | undefined {
 
 /**
  * The pods the EKS platform itself runs, what every node group must leave room for beside the app:
- * - on every node (DaemonSets): aws-node (vpc-cni) and kube-proxy, the managed add-ons
- *   (platforms/eks/eks-platform.ts), and Fluent Bit (platforms/eks/container-logs.ts);
+ * - on every node (DaemonSets): aws-node (vpc-cni), kube-proxy and eks-pod-identity-agent, the managed
+ *   add-ons (platforms/eks/eks-platform.ts; the agent runs on the host network, which takes no VPC CNI
+ *   address but still counts against the kubelet's maxPods), and Fluent Bit (platforms/eks/container-logs.ts);
  * - once per cluster (Deployments): CoreDNS, 2 replicas (the EKS add-on's default, EKS user guide
  *   "Manage CoreDNS", read 2026-12-07), metrics-server, 1 (kubernetes-sigs/metrics-server
  *   charts/metrics-server/values.yaml `replicas: 1`, read 2026-12-07), the AWS Load Balancer Controller, 2
@@ -70,7 +71,7 @@ export function instanceTypeInfo(type: string): InstanceTypeInfo | undefined {
  * platforms/eks/system-pods.test.ts holds the list against the add-ons and charts the platform installs.
  */
 export const EKS_SYSTEM_PODS = {
-  perNode: { "aws-node": 1, "kube-proxy": 1, "fluent-bit": 1 },
+  perNode: { "aws-node": 1, "kube-proxy": 1, "eks-pod-identity-agent": 1, "fluent-bit": 1 },
   perCluster: { coredns: 2, "metrics-server": 1, "aws-load-balancer-controller": 2, "cluster-autoscaler": 1 },
 } as const;
 

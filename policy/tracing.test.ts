@@ -101,7 +101,7 @@ const mutations: Mutation[] = [
   },
   {
     policy: tracing.tracingExporterPermitted,
-    setting: "xray:PutSpans on the IRSA role (EKS native sidecar)",
+    setting: "xray:PutSpans on the Pod Identity role (EKS native sidecar)",
     from: "eksXray",
     type: "aws:iam/rolePolicy:RolePolicy",
     name: /xray-export/,
@@ -109,12 +109,13 @@ const mutations: Mutation[] = [
   },
   {
     policy: tracing.tracingExporterPermitted,
-    setting: "the service account's role (EKS)",
+    setting: "the service account's role (EKS Pod Identity association)",
     from: "eksXray",
-    type: "kubernetes:core/v1:ServiceAccount",
-    name: /-app-/,
+    type: "aws:eks/podIdentityAssociation:PodIdentityAssociation",
+    name: /-app-pod-identity$/,
+    // The association names another service account: the app's pods then run under no role.
     mutate: (i) => {
-      delete i.metadata.annotations;
+      i.serviceAccount = "someone-else";
     },
   },
 ];

@@ -285,6 +285,17 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
     "kms:DescribeKey",
     "kms:CreateGrant",
   ],
+  // EKS Pod Identity (issue 26): the association passes its role to EKS ("Assign an IAM role to a
+  // Kubernetes service account", EKS user guide pod-id-association.html, read 2026-12-07: iam:PassRole).
+  "aws:eks/podIdentityAssociation:PodIdentityAssociation": [
+    "eks:CreatePodIdentityAssociation",
+    "eks:DescribePodIdentityAssociation",
+    "eks:UpdatePodIdentityAssociation",
+    "eks:DeletePodIdentityAssociation",
+    ...TAGS("eks"),
+    "iam:PassRole",
+    "iam:GetRole",
+  ],
   "aws:eks/nodeGroup:NodeGroup": [
     "eks:CreateNodegroup",
     "eks:DescribeNodegroup",
@@ -313,16 +324,6 @@ export const ACTIONS_BY_TYPE: Readonly<Record<string, readonly string[]>> = {
     "iam:TagInstanceProfile",
     "iam:UntagInstanceProfile",
     "iam:PassRole",
-  ],
-  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": [
-    "iam:CreateOpenIDConnectProvider",
-    "iam:GetOpenIDConnectProvider",
-    "iam:UpdateOpenIDConnectProviderThumbprint",
-    "iam:AddClientIDToOpenIDConnectProvider",
-    "iam:RemoveClientIDFromOpenIDConnectProvider",
-    "iam:DeleteOpenIDConnectProvider",
-    "iam:TagOpenIDConnectProvider",
-    "iam:UntagOpenIDConnectProvider",
   ],
   "aws:iam/policy:Policy": [
     "iam:CreatePolicy",

@@ -28,7 +28,6 @@ describe("the deploy role's policy (docs/ci.md, scripts/deploy-policy.ts)", () =
     for (const inside of [
       "aws:ec2/natGateway:NatGateway",
       "aws:eks/cluster:Cluster",
-      "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
     ]) {
       assert.ok(types.includes(inside), inside);
     }
@@ -36,7 +35,7 @@ describe("the deploy role's policy (docs/ci.md, scripts/deploy-policy.ts)", () =
     for (const needed of [
       "ec2:CreateNatGateway",
       "eks:CreateCluster",
-      "iam:CreateOpenIDConnectProvider",
+      "eks:CreatePodIdentityAssociation",
       "ecr:PutImage",
       "wafv2:AssociateWebACL",
     ]) {

@@ -413,9 +413,10 @@ describe("npm run plan", () => {
       amounts,
       [...amounts].sort((a, b) => b - a),
     );
+    // The three zones' node groups are one charge (issue 26): summed into one driver, each group named.
     assert.match(
-      head[0] ?? "",
-      /^ {2}\$\d+\.\d{2} {2}EKS managed nodes: 3 × m6i\.large .*\[eks:index:ManagedNodeGroup app-general\]$/,
+      flat(head.slice(0, 2).join("\n")),
+      /^ {2}\$\d+\.\d{2} {2}EKS managed nodes: 1 × m6i\.large .*, in each of 3 \[eks:index:ManagedNodeGroup app-general-az1, app-general-az2, app-general-az3\]$/,
     );
     const headline = head.find((l) => l.startsWith("  total "));
     assert.equal(
@@ -521,7 +522,7 @@ describe("npm run plan", () => {
     assert.equal(eks.code, 0, eks.err);
     assert.match(
       section(eks.out),
-      /^Tracing:\n {2}Deployment app-app-deployment: app → http:\/\/127\.0\.0\.1:4318\/v1\/traces → the ADOT collector beside it → https:\/\/xray\.us-east-1\.amazonaws\.com\/v1\/traces \(SigV4\), role policy app-app-xray-export: xray:PutSpans, xray:PutSpansForIndexing; NetworkPolicy egress: .* on UDP\/53,TCP\/53; \[\{"ipBlock":\{"cidr":"0\.0\.0\.0\/0"\}\}\] on TCP\/443$/,
+      /^Tracing:\n {2}Deployment app-app-deployment: app → http:\/\/127\.0\.0\.1:4318\/v1\/traces → the ADOT collector beside it → https:\/\/xray\.us-east-1\.amazonaws\.com\/v1\/traces \(SigV4\), role policy app-app-xray-export: xray:PutSpans, xray:PutSpansForIndexing; NetworkPolicy egress: .* on UDP\/53,TCP\/53; \[\{"ipBlock":\{"cidr":"0\.0\.0\.0\/0"\}\}\] on TCP\/443; \[\{"ipBlock":\{"cidr":"169\.254\.170\.23\/32"\}\}\] on TCP\/80$/,
     );
     const kubernetes = await plan([
       "dev",

@@ -2,7 +2,12 @@
 // and the exporter's permission on the app's role, on ECS and EKS; nothing of it with tracing off.
 import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
-import { ADOT_COLLECTOR_IMAGE, LOCAL_COLLECTOR_ENDPOINT, XRAY_EXPORT_ACTIONS } from "../../facts";
+import {
+  ADOT_COLLECTOR_IMAGE,
+  EKS_POD_IDENTITY_AGENT,
+  LOCAL_COLLECTOR_ENDPOINT,
+  XRAY_EXPORT_ACTIONS,
+} from "../../facts";
 import { kubernetesObjects, schemaViolations } from "../../test/kubernetes-schema";
 import { type ProgramRun, type RecordedResource, runProgram } from "../../tools/harness";
 import { APP_GID, APP_UID } from "../app-contract";
@@ -122,7 +127,7 @@ describe("tracing on EKS", () => {
     ]);
   });
 
-  it("xray: the NetworkPolicy adds DNS and HTTPS out (X-Ray and STS), nothing else", () => {
+  it("xray: the NetworkPolicy adds DNS, HTTPS out (X-Ray) and the Pod Identity agent (the collector's credentials), nothing else", () => {
     const policy = xray
       .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
       .find((p) => (p.inputs as Json).metadata.name === (xray.one(DEPLOYMENT).inputs as Json).metadata.name);
@@ -136,7 +141,10 @@ describe("tracing on EKS", () => {
           { port: 53, protocol: "TCP" },
         ],
         [{ port: 443, protocol: "TCP" }],
+        [{ port: EKS_POD_IDENTITY_AGENT.port, protocol: "TCP" }],
       ],
     );
+    // The agent's address only (facts/kubernetes.ts EKS_POD_IDENTITY_AGENT), not port 80 anywhere.
+    assert.deepEqual(egress[2]?.to, [{ ipBlock: { cidr: "169.254.170.23/32" } }]);
   });
 });

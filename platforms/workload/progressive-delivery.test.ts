@@ -237,9 +237,20 @@ describe("progressive delivery on kubernetes and eks (Argo Rollouts)", () => {
   it("eks: the controller's IAM role may call cloudwatch:GetMetricData and nothing else, and knows its region", () => {
     const role = eks.ofType("aws:iam/role:Role").find((r) => r.name.endsWith("-rollouts-role"));
     assert.ok(role);
+    // EKS Pod Identity (issue 26): trusted by pods.eks.amazonaws.com, pinned to the controller's
+    // service account by session tags, and one association naming that service account.
     const trust = JSON.parse((role.inputs as Json).assumeRolePolicy);
-    const sub = Object.entries(trust.Statement[0].Condition.StringEquals).find(([k]) => k.endsWith(":sub"));
-    assert.equal(sub?.[1], "system:serviceaccount:argo-rollouts:argo-rollouts");
+    assert.deepEqual(trust.Statement[0].Principal, { Service: "pods.eks.amazonaws.com" });
+    const tags = trust.Statement[0].Condition.StringEquals;
+    assert.equal(tags["aws:RequestTag/kubernetes-namespace"], "argo-rollouts");
+    assert.equal(tags["aws:RequestTag/kubernetes-service-account"], "argo-rollouts");
+    const associations = eks
+      .ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation")
+      .filter((a) => (a.inputs as Json).namespace === "argo-rollouts");
+    assert.deepEqual(
+      associations.map((a) => (a.inputs as Json).serviceAccount),
+      ["argo-rollouts"],
+    );
     const policy = eks
       .ofType("aws:iam/rolePolicy:RolePolicy")
       .find((r) => r.name.endsWith("-rollouts-policy"));
@@ -248,7 +259,16 @@ describe("progressive delivery on kubernetes and eks (Argo Rollouts)", () => {
     ]);
     const release = must(eks.ofType(RELEASE).find((r) => (r.inputs as Json).chart === "argo-rollouts"));
     const values = (release.inputs as Json).values;
-    assert.match(values.serviceAccount.annotations["eks.amazonaws.com/role-arn"], /^arn:/);
+    assert.equal(values.serviceAccount.annotations["eks.amazonaws.com/role-arn"], undefined, "no IRSA");
+    // Its pods reach the Pod Identity agent through their default-deny NetworkPolicy.
+    const egress = eks
+      .ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")
+      .filter((p) => (p.inputs as Json).metadata.namespace === "argo-rollouts")
+      .flatMap((p) => ((p.inputs as Json).spec.egress ?? []) as Json[]);
+    assert.ok(
+      egress.some((r) => r.to?.[0]?.ipBlock?.cidr === "169.254.170.23/32" && r.ports?.[0]?.port === 80),
+      "egress to the Pod Identity agent",
+    );
     assert.deepEqual(
       values.controller.extraEnv.map((e: Json) => e.name),
       ["AWS_REGION"],
