@@ -2,6 +2,7 @@ import { FARGATE_MEMORY_BY_CPU } from "../facts";
 import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, networkSettings } from "./aws";
 import { appSettings, type PlatformModule, scalingSettings } from "./common";
 import { fullKey } from "./keys";
+import { secretSettings, secretsProblems } from "./secrets";
 import type { PlatformArgs } from "./stack-config";
 
 /** ECS Fargate: its rules between keys and the mapping to EcsPlatformArgs. */
@@ -20,7 +21,7 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     // No rule between capacityType and imagePlatform: FARGATE_SPOT runs ARM64 Linux tasks since
     // 2024-09-06 (ECS API reference, CapacityProviderStrategyItem, read 2026-12-07), and the service's
     // platformVersion LATEST is the 1.4.0 it needs.
-    return [...problems, ...awsProblems(v, raw, stack)];
+    return [...problems, ...awsProblems(v, raw, stack), ...secretsProblems(v, raw, { oneRegion: false })];
   },
   warnings: (v, stack) => awsWarnings(v, stack),
   args: (v, _stack, raw) => ({
@@ -33,5 +34,6 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     containerInsights: v.containerInsights,
     capacityType: v.capacityType,
     monitoring: monitoringSettings(v),
+    secrets: secretSettings(v),
   }),
 };

@@ -16,6 +16,7 @@ import { appSettings, minDesiredMax, type PlatformModule, scalingSettings, type 
 import { fullKey, type Values } from "./keys";
 import { gatewayPairProblems, gatewaySettings } from "./kubernetes";
 import { show } from "./schema";
+import { secretSettings, secretsProblems } from "./secrets";
 import type { PlatformArgs, StackIdentity } from "./stack-config";
 
 /** RFC 5737 documentation ranges: placeholders that reach no one. */
@@ -39,6 +40,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     ...adminRoleProblems(v),
     ...domainAwaitProblems(v),
     ...awsProblems(v, raw, stack),
+    ...secretsProblems(v, raw, { oneRegion: true }),
   ],
   warnings(v, stack, today) {
     const warnings: string[] = [...kubernetesVersionWarnings(v, today)];
@@ -90,6 +92,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     ...gatewaySettings(v, v.domainName),
     clusterLogTypes: v.clusterLogTypes as ClusterLogType[],
     logRetentionDays: v.logRetentionDays,
+    secrets: secretSettings(v),
   }),
 };
 

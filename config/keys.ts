@@ -12,12 +12,14 @@ import {
   IAM_ROLE_ARN,
   IMAGE_PLATFORMS,
   isArmInstanceType,
+  KMS_KEY_ARN,
   KUBERNETES_SUPPORT_TYPES,
   LOG_LEVELS,
   LOG_RETENTION_DAYS,
   MAX_CRONJOB_NAME_LENGTH,
   MAX_NAMESPACE_LENGTH,
   NAT_STRATEGIES,
+  OIDC_ISSUER_URL,
   PLATFORMS,
   type Platform,
   PROJECT,
@@ -43,6 +45,7 @@ import {
   optional,
   restrictedCidrList,
 } from "./schema";
+import { secretMap } from "./secret-schema";
 
 /**
  * The key table: every `fastify-deploy:*` key with the platforms it applies to and the schema that
@@ -346,6 +349,28 @@ export const CONFIG_KEYS = {
   syntheticCheck: { platforms: ALL, schema: boolean },
   alarm5xxRatePercent: { platforms: AWS, schema: integer(1, 100) },
   alarmP99LatencyMs: { platforms: AWS, schema: integer(10, 60000) },
+  // Secrets (issue 25, docs/secrets.md): what to deliver (config/secret-schema.ts, config/secrets.ts),
+  // and on kubernetes how the cluster reaches AWS without a long-lived key.
+  secrets: { platforms: ALL, schema: secretMap },
+  secretsKmsKeyArn: {
+    platforms: ALL,
+    schema: optional(
+      z.string().regex(KMS_KEY_ARN, {
+        error: expected("a KMS key ARN arn:<partition>:kms:<region>:<12-digit account>:key/<key id>"),
+      }),
+    ),
+  },
+  serviceAccountIssuer: {
+    platforms: ["kubernetes"],
+    schema: optional(
+      z.string().regex(OIDC_ISSUER_URL, {
+        error: expected(
+          "the cluster's service-account issuer as its tokens' iss claim says it, an https:// URL without query, fragment or trailing slash (kubectl get --raw /.well-known/openid-configuration)",
+        ),
+      }),
+    ),
+  },
+  clusterEgressCidrs: { platforms: ["kubernetes"], schema: cidrList("clusterEgressCidrs") },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

@@ -5,13 +5,19 @@ import { appSettings, type PlatformModule, type RawConfig, scalingSettings, type
 import { fullKey, type Values } from "./keys";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { show } from "./schema";
+import { awsAccessSettings, kubernetesSecretProblems, secretSettings, secretsProblems } from "./secrets";
 import type { PlatformArgs } from "./stack-config";
 
 /** Any Kubernetes cluster through a kubeconfig: its rules between keys and KubernetesPlatformArgs. */
 export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
-  problems: (v, raw) => [...kubeconfigProblems(v, raw), ...exposureProblems(v, raw)],
+  problems: (v, raw) => [
+    ...kubeconfigProblems(v, raw),
+    ...exposureProblems(v, raw),
+    ...secretsProblems(v, raw, { oneRegion: false }),
+    ...kubernetesSecretProblems(v),
+  ],
   warnings: (v) => [...inClusterImageWarnings(v), ...clusterProfileWarnings(v)],
-  args(v) {
+  args(v, _stack, _raw, today) {
     // Valid here (kubeconfigProblems found nothing): the server URL names the cluster.
     const apiServer = kubeconfigApiServer(v.kubeconfig, v.kubeconfigContext) as string;
     return {
@@ -41,6 +47,8 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
       awaitAddress: v.waitForAddress === "true",
       // The refresher's pinned Node image runs the synthetic client too: one image to trust and update.
       syntheticClient: v.syntheticCheck ? { image: v.ecrRefresherImage } : undefined,
+      secrets: secretSettings(v),
+      awsAccess: awsAccessSettings(v, today),
     };
   },
 };

@@ -8,5 +8,6 @@ export * from "./cluster-profiles";
 export * from "./eks-versions";
 export * from "./image-uri";
 export * from "./kubernetes";
+export * from "./secrets";
 export * from "./settings";
 export * from "./values";

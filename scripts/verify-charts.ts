@@ -5,14 +5,21 @@
  */
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from "../platforms/eks/load-balancer-controller";
 import { verifyPinnedChart } from "../platforms/eks/pinned-chart";
-import { CLUSTER_AUTOSCALER_CHART, FLUENT_BIT_CHART } from "../platforms/eks/versions";
+import {
+  CLUSTER_AUTOSCALER_CHART,
+  FLUENT_BIT_CHART,
+  SECRETS_STORE_PROVIDER_CHART,
+} from "../platforms/eks/versions";
 
 async function main(): Promise<void> {
   const problems = (
     await Promise.all(
-      [AWS_LOAD_BALANCER_CONTROLLER_CHART, CLUSTER_AUTOSCALER_CHART, FLUENT_BIT_CHART].map((c) =>
-        verifyPinnedChart(c),
-      ),
+      [
+        AWS_LOAD_BALANCER_CONTROLLER_CHART,
+        CLUSTER_AUTOSCALER_CHART,
+        FLUENT_BIT_CHART,
+        SECRETS_STORE_PROVIDER_CHART,
+      ].map((c) => verifyPinnedChart(c)),
     )
   ).flat();
   for (const p of problems) console.error(p);

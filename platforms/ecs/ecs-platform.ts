@@ -8,8 +8,10 @@ import type {
   MonitoringSettings,
   NetworkSettings,
   ScalingSettings,
+  SecretSettings,
 } from "../../facts";
 import { ecrPullStatements } from "../../facts/image-uri";
+import { parsedSecretRefs, secretNamesEnv, secretReadStatements } from "../../facts/secrets";
 import {
   APP_GID,
   APP_PORT,
@@ -120,6 +122,8 @@ export interface EcsPlatformArgs {
   capacityType: CapacityType;
   /** Alarms, their topic, the dashboard and the synthetic check (monitoring.ts). */
   monitoring: MonitoringSettings;
+  /** Environment variables from Secrets Manager / SSM: the task's `secrets`, read by the execution role. */
+  secrets: SecretSettings;
 }
 
 /**
@@ -212,6 +216,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
     const roles = createRoles(name, args.image, logGroup, account, tags, this);
+    grantSecretReads(name, roles.execution, args.secrets, this);
     const cluster = new aws.ecs.Cluster(
       `${name}-cluster`,
       {
@@ -432,6 +437,28 @@ function createRoles(
   return { execution, task, region };
 }
 
+/**
+ * The execution role may read exactly the declared secrets (and decrypt with the one named key), in a
+ * policy of its own so a stack without secrets has none. ECS fetches the values with this role at task
+ * start ("Required IAM permissions for Amazon ECS secrets", Amazon ECS Developer Guide,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html, read
+ * 2026-12-07); the task role, the app's own identity, gets nothing.
+ */
+function grantSecretReads(
+  name: string,
+  execution: aws.iam.Role,
+  secrets: SecretSettings,
+  parent: pulumi.Resource,
+): void {
+  const statements = secretReadStatements(parsedSecretRefs(secrets), secrets.kmsKeyArn);
+  if (statements.length === 0) return;
+  new aws.iam.RolePolicy(
+    `${name}-execution-secrets`,
+    { role: execution.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) },
+    { parent },
+  );
+}
+
 /** The one-container Fargate task: read-only root filesystem, non-root, no capabilities, awslogs. */
 function createTaskDefinition(
   name: string,
@@ -450,13 +477,19 @@ function createTaskDefinition(
       image: args.image.uri,
       essential: true,
       portMappings: [{ containerPort: APP_PORT, hostPort: APP_PORT, protocol: "tcp" }],
-      environment: appEnvironment({
-        logLevel: args.app.logLevel,
-        drainDelayMs: ECS_DRAIN_DELAY_MS,
-        shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
-        commit: args.app.commit,
-        platform: "ecs",
-      }),
+      environment: [
+        ...appEnvironment({
+          logLevel: args.app.logLevel,
+          drainDelayMs: ECS_DRAIN_DELAY_MS,
+          shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+          commit: args.app.commit,
+          platform: "ecs",
+        }),
+        ...secretNamesEnv(args.secrets),
+      ],
+      // ECS reads each value at task start with the execution role (never the program): a new pinned
+      // version is a new task definition revision, rolled out like any release.
+      ...(args.secrets.env.length > 0 && { secrets: args.secrets.env }),
       user: `${APP_UID}:${APP_GID}`,
       readonlyRootFilesystem: true,
       privileged: false,

@@ -18,6 +18,7 @@ import {
   type NetworkPolicySources,
   type NetworkSettings,
   type ScalingSettings,
+  type SecretSettings,
 } from "../../facts";
 import { READINESS_PATH } from "../app-contract";
 import type { PlatformImage } from "../args";
@@ -42,13 +43,14 @@ import {
   scanFindingsAlert,
   type TargetHealthCheck,
 } from "../aws";
-import { type GatewayRoute, KubernetesApp, networkPolicySources } from "../workload";
+import { type GatewayRoute, KubernetesApp, networkPolicySources, type SecretEnv } from "../workload";
 import { managedAddon } from "./addons";
 import { Bastion } from "./bastion";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
 import { ContainerLogs } from "./container-logs";
 import { type IrsaClusterArgs, serviceAccountRole } from "./irsa";
 import { AwsLoadBalancerController } from "./load-balancer-controller";
+import { createSecretsStore } from "./secrets-store";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./versions";
 
 /**
@@ -173,6 +175,8 @@ export interface EksPlatformArgs {
   clusterLogTypes: ClusterLogType[];
   /** Retention of the control-plane and container log groups. */
   logRetentionDays: number;
+  /** Environment variables from Secrets Manager / SSM, through the Secrets Store CSI driver (secrets-store.ts). */
+  secrets: SecretSettings;
 }
 
 /**
@@ -272,6 +276,23 @@ export class EksPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
     const appRole = createAppRole(step, cluster, args.namespace);
+    const secretEnv =
+      args.secrets.env.length > 0
+        ? createSecretsStore(
+            name,
+            {
+              provider,
+              namespace: args.namespace,
+              namePrefix: args.namespace,
+              region,
+              appRole,
+              secrets: args.secrets,
+              after: [coredns],
+              tags: step.tags,
+            },
+            this,
+          )
+        : undefined;
     const loadBalancerController = new AwsLoadBalancerController(
       `${name}-lbc`,
       { ...irsa, clusterName, region, vpcId: vpc.vpcId, partition, accountId },
@@ -283,6 +304,7 @@ export class EksPlatform extends pulumi.ComponentResource {
       provider,
       vpc,
       appRole,
+      secretEnv,
       metricsServer,
       loadBalancerController,
       edge,
@@ -637,6 +659,7 @@ interface AppDependencies {
   provider: k8s.Provider;
   vpc: awsx.ec2.Vpc;
   appRole: aws.iam.Role;
+  secretEnv: SecretEnv | undefined;
   metricsServer: aws.eks.Addon;
   loadBalancerController: AwsLoadBalancerController;
   edge: Edge;
@@ -682,6 +705,7 @@ function deployApp(
       // The node groups span every zone of the VPC.
       zoneCount: args.network.availabilityZones,
       serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": deps.appRole.arn },
+      ...(deps.secretEnv !== undefined && { secretEnv: deps.secretEnv }),
       // The HPA reads the resource metrics API that metrics-server serves.
       metricsApi: deps.metricsServer,
       // No annotation needed; taken from the controller so the Service waits for its webhooks.

@@ -19,6 +19,13 @@ import {
 } from "../app-contract";
 import { EcrPullSecret, type EcrPullSecretArgs } from "./ecr-pull-secret";
 import { restrictedContainerSecurityContext } from "./pod-security";
+import {
+  type SecretEnv,
+  secretEnvEntries,
+  secretPodAnnotations,
+  secretVolumeMounts,
+  secretVolumes,
+} from "./secret-env";
 
 /**
  * A source the NetworkPolicy admits on the app port: every pod of a namespace (e.g. the ingress
@@ -145,6 +152,11 @@ export interface KubernetesAppArgs {
    * @default false
    */
   podReadinessGates?: boolean;
+  /**
+   * Environment variables from a Secret the platform's delivery keeps (secret-env.ts); the pod template
+   * carries the references' digest, so pinning a new version rolls out. @default none
+   */
+  secretEnv?: SecretEnv;
 }
 
 /** The namespace label that makes the AWS Load Balancer Controller inject pod readiness gates. */
@@ -226,7 +238,11 @@ export class KubernetesApp extends pulumi.ComponentResource {
     const deployment = createDeployment(w, {
       serviceAccount,
       pullSecretName: pullSecret?.name,
-      dependsOn: [...(early?.resources ?? []), ...(pullSecret?.ready ?? [])],
+      dependsOn: [
+        ...(early?.resources ?? []),
+        ...(pullSecret?.ready ?? []),
+        ...(args.secretEnv?.ready ?? []),
+      ],
     });
     const { service, ingress } = early ?? createFront(w, [deployment]);
     createAutoscaler(w, deployment);
@@ -507,6 +523,7 @@ function createDeployment(
             labels: w.args.podReadinessGates
               ? { ...w.labels, [POD_READINESS_GATE_LABEL]: "enabled" }
               : w.labels,
+            ...(w.args.secretEnv !== undefined && { annotations: secretPodAnnotations(w.args.secretEnv) }),
           },
           spec: podSpec(w, pod.serviceAccount, pod.pullSecretName),
         },
@@ -552,7 +569,10 @@ function podSpec(
       matchLabelKeys: ["pod-template-hash"],
     })),
     containers: [appContainer(w.args)],
-    volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
+    volumes: [
+      { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+      ...secretVolumes(w.args.secretEnv),
+    ],
   };
 }
 
@@ -562,13 +582,16 @@ function appContainer(args: KubernetesAppArgs) {
     image: args.image,
     imagePullPolicy: "IfNotPresent",
     ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
-    env: appEnvironment({
-      logLevel: args.app.logLevel,
-      drainDelayMs: args.drainDelayMs,
-      shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
-      commit: args.app.commit,
-      platform: args.platform,
-    }),
+    env: [
+      ...appEnvironment({
+        logLevel: args.app.logLevel,
+        drainDelayMs: args.drainDelayMs,
+        shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+        commit: args.app.commit,
+        platform: args.platform,
+      }),
+      ...secretEnvEntries(args.secretEnv),
+    ],
     resources: CONTAINER_RESOURCES,
     securityContext: restrictedContainerSecurityContext(APP_UID, APP_GID),
     startupProbe: {
@@ -591,7 +614,7 @@ function appContainer(args: KubernetesAppArgs) {
       timeoutSeconds: 2,
     },
     // The root filesystem is read-only; /tmp is the one writable place (Node may spill there).
-    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...secretVolumeMounts(args.secretEnv)],
   };
 }
 
