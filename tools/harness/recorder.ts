@@ -40,6 +40,8 @@ export interface RecordedResource {
   ignoreChanges?: string[];
   /** The `deleteBeforeReplace` resource option. Optional for hand-built records. */
   deleteBeforeReplace?: boolean;
+  /** The `replacementTrigger` resource option (the resource is replaced when it changes), when set. */
+  replacementTrigger?: unknown;
 }
 
 export interface RecordedCall {
@@ -67,6 +69,8 @@ interface MonitorRequest {
   getUrn(): string;
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
+  hasReplacementTrigger(): boolean;
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, response: { getUrn?: () => string } | undefined) => void;
@@ -184,6 +188,7 @@ export class Recording {
       }),
       ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
+      ...(req.hasReplacementTrigger() && { replacementTrigger: req.getReplacementTrigger()?.toJavaScript() }),
     });
   }
 }
