@@ -184,11 +184,14 @@ export function secretReadStatements(refs: readonly SecretRef[], kmsKeyArn?: str
 export const SECRET_ENV_NAMES_VAR = "SECRET_ENV_NAMES";
 
 /**
- * Names that look like they hold a secret: the policy pack refuses such a name with a plain `value` in a
- * task definition's `environment` or a container's `env` (it belongs in `secrets`).
+ * Names that look like they hold a secret: one ending in a secret's word (DB_PASSWORD, API_KEY,
+ * GITHUB_TOKEN, CLIENT_SECRET, AWS_SECRET_ACCESS_KEY). The policy pack refuses such a name with a plain
+ * `value` in a task definition's `environment` or a container's `env`: it belongs in `secrets`. Names
+ * that only mention the word (SECRET_NAME, TOKEN_DIR, AWS_WEB_IDENTITY_TOKEN_FILE, SECRET_ENV_NAMES)
+ * name where a secret is, not the secret.
  */
 export const SECRET_LIKE_ENV_NAME =
-  /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i;
+  /(?:^|_)(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)$/i;
 
 /**
  * A stable digest of the pinned references (name → ref, sorted): the pod template carries it, so a new

@@ -24,6 +24,7 @@ import * as kubernetes from "./kubernetes";
 import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
 import * as s3 from "./s3";
+import * as secrets from "./secrets";
 import * as vpc from "./vpc";
 
 export {
@@ -82,6 +83,7 @@ export {
 } from "./kubernetes-availability";
 export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
 export { s3BucketHardened } from "./s3";
+export { noPlainSecretEnv, secretReadsNamed } from "./secrets";
 export { vpcDefaultSecurityGroupClosed, vpcFlowLogsEnabled } from "./vpc";
 
 /** Every policy of the pack, in the order `pulumi preview` reports them. */
@@ -136,4 +138,6 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   kubernetes.networkPolicyNamedSources,
   observability.alarmNotifies,
   observability.ecsDeploymentAlarmsRollback,
+  secrets.secretReadsNamed,
+  secrets.noPlainSecretEnv,
 ];
