@@ -44,6 +44,14 @@ export const EnvSchema = {
       default: "local",
       description: "1..32 characters of a-z 0-9 -",
     },
+    // Set by the platform when the stack declares secrets (fastify-deploy:secrets): the names, never the
+    // values, of the variables the logger redacts.
+    SECRET_ENV_NAMES: {
+      type: "string",
+      pattern: "^([A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*)?$",
+      default: "",
+      description: "comma-separated environment variable names (A-Z a-z 0-9 _), or empty",
+    },
   },
   required: [
     "PORT",
@@ -53,6 +61,7 @@ export const EnvSchema = {
     "SHUTDOWN_TIMEOUT_MS",
     "APP_COMMIT",
     "APP_PLATFORM",
+    "SECRET_ENV_NAMES",
   ],
   additionalProperties: false,
 } as const;

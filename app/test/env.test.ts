@@ -3,6 +3,21 @@ import { describe, it } from "node:test";
 import { EnvError, loadEnv } from "../src/env.js";
 
 describe("loadEnv", () => {
+  it("takes the declared secrets' names (never values) and refuses a malformed list", () => {
+    assert.equal(
+      loadEnv({ SECRET_ENV_NAMES: "DB_PASSWORD,API_KEY" }).SECRET_ENV_NAMES,
+      "DB_PASSWORD,API_KEY",
+    );
+    assert.throws(
+      () => loadEnv({ SECRET_ENV_NAMES: "DB_PASSWORD,,x y" }),
+      (error: Error) =>
+        error instanceof EnvError &&
+        error.message.includes(
+          'SECRET_ENV_NAMES="DB_PASSWORD,,x y" is invalid: expected comma-separated environment variable names (A-Z a-z 0-9 _), or empty',
+        ),
+    );
+  });
+
   it("applies the documented defaults", () => {
     assert.deepEqual(loadEnv({}), {
       PORT: 3000,
@@ -12,6 +27,7 @@ describe("loadEnv", () => {
       SHUTDOWN_TIMEOUT_MS: 10000,
       APP_COMMIT: "unknown",
       APP_PLATFORM: "local",
+      SECRET_ENV_NAMES: "",
     });
   });
 
@@ -35,6 +51,7 @@ describe("loadEnv", () => {
         SHUTDOWN_TIMEOUT_MS: 2500,
         APP_COMMIT: "0123abc",
         APP_PLATFORM: "eks",
+        SECRET_ENV_NAMES: "",
       },
     );
   });
