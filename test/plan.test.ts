@@ -282,7 +282,9 @@ describe("npm run plan", () => {
     );
     assert.match(
       section(eks.out),
-      new RegExp(`app-app-secrets may secretsmanager:GetSecretValue on ${arn}\n`),
+      new RegExp(
+        `app-app-secrets may secretsmanager:GetSecretValue, secretsmanager:DescribeSecret on ${arn}\n`,
+      ),
     );
     const k8s = [
       "dev",

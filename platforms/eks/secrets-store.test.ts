@@ -75,7 +75,7 @@ describe("eks: secrets through the Secrets Store CSI driver's AWS provider", () 
       {
         Sid: "ReadDeclaredSecrets",
         Effect: "Allow",
-        Action: ["secretsmanager:GetSecretValue"],
+        Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
         Resource: [SM],
       },
       {

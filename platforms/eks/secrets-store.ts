@@ -75,6 +75,20 @@ export function ascpObjects(secrets: SecretSettings): string {
 }
 
 /**
+ * What ASCP needs: the read statements every platform uses, plus secretsmanager:DescribeSecret on the
+ * same secrets, which AWS's ASCP guide grants the pod's role ("grants secretsmanager:GetSecretValue and
+ * secretsmanager:DescribeSecret permission to the secrets that the Pod needs to access",
+ * https://docs.aws.amazon.com/secretsmanager/latest/userguide/integrating_ascp_irsa.html, read 2026-12-07).
+ */
+export function ascpReadStatements(secrets: SecretSettings): object[] {
+  return secretReadStatements(parsedSecretRefs(secrets), secrets.kmsKeyArn).map((statement) =>
+    (statement as { Sid?: string }).Sid === "ReadDeclaredSecrets"
+      ? { ...statement, Action: ["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"] }
+      : statement,
+  );
+}
+
+/**
  * The driver and ASCP (one pinned release, Secret sync on), the app role's read permission, and the
  * SecretProviderClass that syncs the values into `<namespace>-secrets-<digest>`.
  */
@@ -86,7 +100,7 @@ export function createSecretsStore(name: string, args: SecretsStoreArgs, parent:
       role: args.appRole.name,
       policy: JSON.stringify({
         Version: "2012-10-17",
-        Statement: secretReadStatements(parsedSecretRefs(args.secrets), args.secrets.kmsKeyArn),
+        Statement: ascpReadStatements(args.secrets),
       }),
     },
     { parent },
