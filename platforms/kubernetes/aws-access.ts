@@ -24,8 +24,12 @@ import { type RefresherAws, refresherServiceAccountName, STS_AUDIENCE } from "..
  * two keys per user) when its generation from config moves (facts/secrets.ts accessKeyGenerations), so a
  * key is at most 60 days old and the one replaced was unused for a period; optionally usable only from
  * the cluster's egress CIDRs. The generation is `replacementTrigger` (a resource option of
- * @pulumi/pulumi 3.248.0, resource.d.ts: "If set, the resource will be replaced when this value
- * changes"), not an input, so which key is newer never changes a recorded input.
+ * @pulumi/pulumi 3.248.0, resource.d.ts: "the engine will diff this with the last recorded value, and
+ * trigger a replace if they are not equal"; Pulumi's docs give monthly key rotation as its use,
+ * pulumi.com/docs/iac/concepts/resources/options/replacementtrigger, read 2026-12-07), not an input, so
+ * which key is newer never changes a recorded input. Not @pulumiverse/time's Rotating: another provider
+ * plugin, and replacing a resource from it is what hashicorp/terraform-provider-time#118 reports broken
+ * (read 2026-12-07). docs/secrets.md.
  */
 export interface AwsAccessArgs {
   access: KubernetesAwsAccess;
