@@ -215,8 +215,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       { retentionInDays: args.logRetentionDays, tags },
       { parent: this },
     );
-    const roles = createRoles(name, args.image, logGroup, account, tags, this);
-    grantSecretReads(name, roles.execution, args.secrets, this);
+    const roles = createRoles(name, args.image, logGroup, account, tags, this, args.secrets);
     const cluster = new aws.ecs.Cluster(
       `${name}-cluster`,
       {
@@ -393,6 +392,7 @@ function createRoles(
   account: AwsAccount,
   tags: Record<string, string>,
   parent: pulumi.Resource,
+  secrets: SecretSettings,
 ): EcsRoles {
   const { accountId, partition, region } = account;
   const execution = new aws.iam.Role(
@@ -424,6 +424,7 @@ function createRoles(
     },
     { parent },
   );
+  grantSecretReads(name, execution, secrets, parent);
   // The app calls no AWS API: its role exists (so it is never the execution role) and has no policy.
   const task = new aws.iam.Role(
     `${name}-task-role`,

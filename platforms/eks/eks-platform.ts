@@ -43,7 +43,7 @@ import {
   scanFindingsAlert,
   type TargetHealthCheck,
 } from "../aws";
-import { type GatewayRoute, KubernetesApp, networkPolicySources, type SecretEnv } from "../workload";
+import { type GatewayRoute, KubernetesApp, networkPolicySources } from "../workload";
 import { managedAddon } from "./addons";
 import { Bastion } from "./bastion";
 import { ClusterAutoscaler } from "./cluster-autoscaler";
@@ -276,23 +276,6 @@ export class EksPlatform extends pulumi.ComponentResource {
       { parent: this },
     );
     const appRole = createAppRole(step, cluster, args.namespace);
-    const secretEnv =
-      args.secrets.env.length > 0
-        ? createSecretsStore(
-            name,
-            {
-              provider,
-              namespace: args.namespace,
-              namePrefix: args.namespace,
-              region,
-              appRole,
-              secrets: args.secrets,
-              after: [coredns],
-              tags: step.tags,
-            },
-            this,
-          )
-        : undefined;
     const loadBalancerController = new AwsLoadBalancerController(
       `${name}-lbc`,
       { ...irsa, clusterName, region, vpcId: vpc.vpcId, partition, accountId },
@@ -304,7 +287,7 @@ export class EksPlatform extends pulumi.ComponentResource {
       provider,
       vpc,
       appRole,
-      secretEnv,
+      secretsAfter: [coredns],
       metricsServer,
       loadBalancerController,
       edge,
@@ -659,7 +642,8 @@ interface AppDependencies {
   provider: k8s.Provider;
   vpc: awsx.ec2.Vpc;
   appRole: aws.iam.Role;
-  secretEnv: SecretEnv | undefined;
+  /** What the secrets' CSI driver waits for (CoreDNS, itself after the nodes). */
+  secretsAfter: pulumi.Resource[];
   metricsServer: aws.eks.Addon;
   loadBalancerController: AwsLoadBalancerController;
   edge: Edge;
@@ -670,10 +654,28 @@ interface AppDependencies {
  * place that builds KubernetesApp's Args on EKS.)
  */
 function deployApp(
-  { name, tags, parent }: EksStep,
+  { name, tags, parent, region }: EksStep,
   args: EksPlatformArgs,
   deps: AppDependencies,
 ): KubernetesApp {
+  // The declared secrets through the Secrets Store CSI driver (secrets-store.ts); nothing without any.
+  const secretEnv =
+    args.secrets.env.length > 0
+      ? createSecretsStore(
+          name,
+          {
+            provider: deps.provider,
+            namespace: args.namespace,
+            namePrefix: args.namespace,
+            region,
+            appRole: deps.appRole,
+            secrets: args.secrets,
+            after: deps.secretsAfter,
+            tags,
+          },
+          parent,
+        )
+      : undefined;
   const ingress: AlbIngressSettings = {
     loadBalancer: args.loadBalancer,
     healthCheck: EKS_HEALTH_CHECK,
@@ -705,7 +707,7 @@ function deployApp(
       // The node groups span every zone of the VPC.
       zoneCount: args.network.availabilityZones,
       serviceAccountAnnotations: { "eks.amazonaws.com/role-arn": deps.appRole.arn },
-      ...(deps.secretEnv !== undefined && { secretEnv: deps.secretEnv }),
+      ...(secretEnv !== undefined && { secretEnv }),
       // The HPA reads the resource metrics API that metrics-server serves.
       metricsApi: deps.metricsServer,
       // No annotation needed; taken from the controller so the Service waits for its webhooks.
