@@ -71,7 +71,8 @@ describe("the app's pod reads its secrets from the delivered Secret; a new pinne
       for (const name of Object.keys(SECRETS)) {
         const entry = env.find((e) => e.name === name);
         assert.equal(entry?.value, undefined, `${name} has no plain value`);
-        const ref = (entry?.valueFrom as { secretKeyRef?: { name: string; key: string } }).secretKeyRef;
+        const ref = (entry?.valueFrom as { secretKeyRef?: { name: string; key: string } } | undefined)
+          ?.secretKeyRef;
         assert.equal(ref?.key, name);
         assert.match(String(ref?.name), /^[a-z0-9-]+-secrets-[0-9a-f]{10}$/);
       }
