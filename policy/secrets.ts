@@ -4,7 +4,9 @@
  * (facts/secrets.ts secretReadStatements; values only through `secrets`/secretKeyRef); these hold them
  * for every later change, and for policies or containers added by hand.
  */
-import { SECRET_LIKE_ENV_NAME } from "../facts";
+// The one module, not facts/index: the pack is compiled by the Pulumi runtime's ts-node with its own
+// defaults (ES2020 lib), under which facts/eks-versions.ts (Object.hasOwn, ES2022) does not compile.
+import { SECRET_LIKE_ENV_NAME } from "../facts/secrets";
 import { resourcePolicy } from "./define";
 import { ECS_TASK_DEFINITION, ecsContainers } from "./ecs";
 import { IAM_POLICY_TYPES } from "./iam";
