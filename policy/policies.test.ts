@@ -17,12 +17,27 @@ import * as availability from "./kubernetes-availability";
 import * as observability from "./observability";
 import * as p from "./policies";
 import * as s3 from "./s3";
+import * as secrets from "./secrets";
 import { evaluate, isPolicy, policiesOf, type Recorded, recorded, type Violation } from "./testing";
 import * as vpc from "./vpc";
 
 const summary = (violations: Violation[]): string[] => violations.map((v) => `[${v.policy}] ${v.message}`);
 
-const DOMAINS = { image, alb, ec2, ecs, eks, helm, kubernetes, availability, observability, iam, s3, vpc };
+const DOMAINS = {
+  image,
+  alb,
+  ec2,
+  ecs,
+  eks,
+  helm,
+  kubernetes,
+  availability,
+  observability,
+  iam,
+  s3,
+  vpc,
+  secrets,
+};
 
 const COMMITTED = STACKS.flatMap((stack) => PLATFORMS.map((platform): Recorded => `${stack}/${platform}`));
 
