@@ -1175,6 +1175,7 @@ describe("parseConfig accepts the committed stacks", () => {
         monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
         protection: { protect: false, retainOnDelete: false },
         rollout: DEFAULT_ROLLOUT,
+        secrets: { env: [] },
       },
     });
   });
@@ -1235,6 +1236,7 @@ describe("parseConfig accepts the committed stacks", () => {
         logRetentionDays: 30,
         protection: { protect: true, retainOnDelete: true },
         rollout: DEFAULT_ROLLOUT,
+        secrets: { env: [] },
       },
     });
     // The committed API endpoint CIDR is a placeholder: preview says so.
@@ -1267,6 +1269,7 @@ describe("parseConfig accepts the committed stacks", () => {
       monitoring: { syntheticCheck: true, error5xxRatePercent: 5, p99LatencyMs: 1000 },
       protection: { protect: true, retainOnDelete: true },
       rollout: DEFAULT_ROLLOUT,
+      secrets: { env: [] },
     });
   });
 
@@ -1355,6 +1358,7 @@ describe("parseConfig accepts the committed stacks", () => {
       logRetentionDays: 14,
       protection: { protect: true, retainOnDelete: true },
       rollout: DEFAULT_ROLLOUT,
+      secrets: { env: [] },
     });
   });
 
@@ -2101,6 +2105,129 @@ describe("progressive delivery (issue 29): the ECS API's limits, one exact line 
       ...rollout,
       canaryPercent: 100,
       linearStepPercent: 100,
+    });
+  });
+});
+
+describe("secrets (issue 25): one exact line per rule", () => {
+  const SM = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
+  const SSM = "arn:aws:ssm:us-east-1:123456789012:parameter/prod/api-key";
+  const FORMS =
+    "a Secrets Manager ARN arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 chars>[:<json-key>:<version-stage>:<version-id>] or an SSM parameter ARN arn:<partition>:ssm:<region>:<account>:parameter/<name>";
+  const key = "fastify-deploy:secrets";
+  const json = (value: unknown) => JSON.stringify(value);
+  const k8s = (config: Record<string, unknown>) => ({
+    config: { platform: "kubernetes", ...config },
+    secrets: { kubeconfig: KUBECONFIG },
+  });
+  const cases: { name: string; options: Omit<RunOptions, "stack">; expected: string[] }[] = [
+    {
+      name: "not a JSON object",
+      options: { config: { secrets: "[1]" } },
+      expected: [
+        `${key}: got "[1]"; expected a JSON object from environment variable name to secret ARN, e.g. {"DB_PASSWORD":"arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"} (pulumi config set secrets '{"DB_PASSWORD":"arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf"}')`,
+      ],
+    },
+    {
+      name: "a bad name, a reserved name and a bad ARN, all at once",
+      options: { config: { secrets: json({ "1X": SM, PORT: SM, TOKEN: "arn:aws:s3:::bucket/key" }) } },
+      expected: [
+        `${key}: got "1X" as a name; expected an environment variable name (1..128 of A-Z a-z 0-9 _, not starting with a digit)`,
+        `${key}: got "PORT" as a name; expected a name the platform does not set itself (reserved: PORT, HOST, LOG_LEVEL, SHUTDOWN_DRAIN_DELAY_MS, SHUTDOWN_TIMEOUT_MS, APP_COMMIT, APP_PLATFORM, NODE_ENV, SECRET_ENV_NAMES, NODE_OPTIONS)`,
+        `${key}: got "arn:aws:s3:::bucket/key" for TOKEN; expected ${FORMS}`,
+      ],
+    },
+    {
+      name: "a Secrets Manager ARN without its 6-character suffix",
+      options: {
+        config: { secrets: json({ DB: "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" }) },
+      },
+      expected: [
+        `${key}: got "arn:aws:secretsmanager:us-east-1:123456789012:secret:db" for DB; expected ${FORMS}`,
+      ],
+    },
+    {
+      name: "another partition than aws:region's",
+      options: { config: { secrets: json({ DB: SM.replace("arn:aws:", "arn:aws-cn:") }) } },
+      expected: [
+        `${key}: got "${SM.replace("arn:aws:", "arn:aws-cn:")}" for DB in partition aws-cn; expected an ARN in partition aws, aws:region us-east-1's (a role in one partition is never granted another's secrets)`,
+      ],
+    },
+    {
+      name: "eks: another region (the CSI driver's AWS provider reads one)",
+      options: eks({ secrets: json({ DB: SM.replace("us-east-1", "eu-west-1") }) }),
+      expected: [
+        `${key}: got "${SM.replace("us-east-1", "eu-west-1")}" for DB in region eu-west-1; expected a secret in aws:region us-east-1 (the CSI driver's AWS provider reads one region; replicate the secret there)`,
+      ],
+    },
+    {
+      name: "a KMS key without secrets",
+      options: {
+        config: {
+          secretsKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+        },
+      },
+      expected: [
+        `fastify-deploy:secretsKmsKeyArn: got "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab" without secrets; expected "" (the key only decrypts the declared secrets) or set secrets`,
+      ],
+    },
+    {
+      name: "a KMS alias instead of a key",
+      options: { config: { secretsKmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/db" } },
+      expected: [
+        'fastify-deploy:secretsKmsKeyArn: got "arn:aws:kms:us-east-1:123456789012:alias/db"; expected a KMS key ARN arn:<partition>:kms:<region>:<12-digit account>:key/<key id>',
+      ],
+    },
+    {
+      name: "kubernetes: secrets without the program's refresher",
+      options: k8s({ secrets: json({ DB: SM }), imagePullSecret: "regcred" }),
+      expected: [
+        `${key}: got 1 secret(s) with imagePullSecret "regcred"; expected the ECR image pulled through the program's refresher (imagePullSecret "" and an ECR imageUri or none), which is what reads the secrets into the cluster on kubernetes (docs/secrets.md)`,
+      ],
+    },
+    {
+      name: "kubernetes: an issuer that is not https",
+      options: k8s({ serviceAccountIssuer: "http://issuer.example.com/" }),
+      expected: [
+        `fastify-deploy:serviceAccountIssuer: got "http://issuer.example.com/"; expected the cluster's service-account issuer as its tokens' iss claim says it, an https:// URL without query, fragment or trailing slash (kubectl get --raw /.well-known/openid-configuration)`,
+      ],
+    },
+  ];
+  for (const { name, options, expected } of cases) {
+    it(name, () => assert.deepEqual(problems(options), expected));
+  }
+
+  it("maps to every platform's Args sorted by name, with the names' order never the config's", () => {
+    const config = { secrets: json({ Z_KEY: SSM, DB_PASSWORD: `${SM}:password::` }) };
+    const expected = {
+      env: [
+        { name: "DB_PASSWORD", valueFrom: `${SM}:password::` },
+        { name: "Z_KEY", valueFrom: SSM },
+      ],
+    };
+    for (const options of [{ config }, eks(config), k8s(config)]) {
+      const parsed = parse(raw(options)).config as unknown as Record<string, { secrets: unknown }>;
+      const platform = (parsed as unknown as { platform: string }).platform;
+      assert.deepEqual(parsed[platform]?.secrets, expected, platform);
+    }
+  });
+
+  it("kubernetes: a public issuer federates; without one the key slots follow the rotation schedule", () => {
+    const access = (config: Record<string, unknown>, today: string) => {
+      const parsed = parse(raw(k8s(config)), "dev", true, today).config;
+      return parsed.platform === "kubernetes" ? parsed.kubernetes.awsAccess : undefined;
+    };
+    assert.deepEqual(access({ serviceAccountIssuer: "https://oidc.example.com/cluster" }, TODAY), {
+      webIdentity: { issuer: "https://oidc.example.com/cluster" },
+    });
+    // 2026-12-07 is day 20794 since 1970-01-01: generation 693 (odd), so slot b is the newer key.
+    const now = access({ clusterEgressCidrs: json(["198.51.100.0/24"]) }, TODAY);
+    assert.deepEqual(now, {
+      accessKey: { generations: { a: 692, b: 693 }, egressCidrs: ["198.51.100.0/24"] },
+    });
+    // 30 days on, slot a is renewed (694) while b (693) stays: two keys overlap, one moves at a time.
+    assert.deepEqual(access({}, "2027-01-06"), {
+      accessKey: { generations: { a: 694, b: 693 }, egressCidrs: [] },
     });
   });
 });

@@ -34,8 +34,11 @@ export interface PlatformModule<A> {
    * refuse (see StackIdentity.preview).
    */
   warnings(v: Valid, stack: StackIdentity, today: string): string[];
-  /** The platform component's Args minus the image, from values that passed every check (raw: aws:* keys). */
-  args(v: Valid, stack: StackIdentity, raw: RawConfig): A;
+  /**
+   * The platform component's Args minus the image, from values that passed every check (raw: aws:* keys;
+   * `today` for settings on a schedule, such as the kubernetes key rotation).
+   */
+  args(v: Valid, stack: StackIdentity, raw: RawConfig, today: string): A;
 }
 
 export function commonProblems(v: Values, raw: RawConfig): string[] {

@@ -3,6 +3,7 @@ import { awsProblems, awsWarnings, loadBalancerSettings, monitoringSettings, net
 import { appSettings, type PlatformModule, scalingSettings } from "./common";
 import { fullKey } from "./keys";
 import { rolloutSettings } from "./rollout";
+import { secretSettings, secretsProblems } from "./secrets";
 import type { PlatformArgs } from "./stack-config";
 
 /** ECS Fargate: its rules between keys and the mapping to EcsPlatformArgs. */
@@ -21,7 +22,7 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     // No rule between capacityType and imagePlatform: FARGATE_SPOT runs ARM64 Linux tasks since
     // 2024-09-06 (ECS API reference, CapacityProviderStrategyItem, read 2026-12-07), and the service's
     // platformVersion LATEST is the 1.4.0 it needs.
-    return [...problems, ...awsProblems(v, raw, stack)];
+    return [...problems, ...awsProblems(v, raw, stack), ...secretsProblems(v, raw, { oneRegion: false })];
   },
   warnings: (v, stack) => awsWarnings(v, stack),
   args: (v, _stack, raw) => ({
@@ -36,5 +37,6 @@ export const ecs: PlatformModule<PlatformArgs<"ecs">> = {
     monitoring: monitoringSettings(v),
     protection: stateProtection(v.prodGrade),
     rollout: rolloutSettings(v),
+    secrets: secretSettings(v),
   }),
 };

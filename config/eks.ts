@@ -22,6 +22,7 @@ import { fullKey, type Values } from "./keys";
 import { gatewayPairProblems, gatewaySettings } from "./kubernetes";
 import { rolloutSettings } from "./rollout";
 import { show } from "./schema";
+import { secretSettings, secretsProblems } from "./secrets";
 import type { PlatformArgs, StackIdentity } from "./stack-config";
 
 /** RFC 5737 documentation ranges: placeholders that reach no one. */
@@ -47,6 +48,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     ...adminRoleProblems(v),
     ...domainAwaitProblems(v),
     ...awsProblems(v, raw, stack),
+    ...secretsProblems(v, raw, { oneRegion: true }),
   ],
   warnings(v, stack, today) {
     const warnings: string[] = [...kubernetesVersionWarnings(v, today)];
@@ -98,6 +100,7 @@ export const eks: PlatformModule<PlatformArgs<"eks">> = {
     logRetentionDays: v.logRetentionDays,
     protection: stateProtection(v.prodGrade),
     rollout: rolloutSettings(v),
+    secrets: secretSettings(v),
   }),
 };
 

@@ -14,6 +14,7 @@ import {
   IAM_ROLE_ARN,
   IMAGE_PLATFORMS,
   isArmInstanceType,
+  KMS_KEY_ARN,
   KUBERNETES_SUPPORT_TYPES,
   LINEAR_STEP_PERCENT,
   LOG_LEVELS,
@@ -21,6 +22,7 @@ import {
   MAX_CRONJOB_NAME_LENGTH,
   MAX_NAMESPACE_LENGTH,
   NAT_STRATEGIES,
+  OIDC_ISSUER_URL,
   PLATFORMS,
   type Platform,
   PROJECT,
@@ -49,6 +51,7 @@ import {
   restrictedCidrList,
   tenths,
 } from "./schema";
+import { secretMap } from "./secret-schema";
 
 /**
  * The key table: every `fastify-deploy:*` key with the platforms it applies to and the schema that
@@ -369,6 +372,28 @@ export const CONFIG_KEYS = {
   canaryPercent: { platforms: ALL, schema: tenths(CANARY_PERCENT) },
   linearStepPercent: { platforms: ALL, schema: tenths(LINEAR_STEP_PERCENT) },
   rolloutBakeMinutes: { platforms: ALL, schema: integer(BAKE_MINUTES.min, BAKE_MINUTES.max) },
+  // Secrets (issue 25, docs/secrets.md): what to deliver (config/secret-schema.ts, config/secrets.ts),
+  // and on kubernetes how the cluster reaches AWS without a long-lived key.
+  secrets: { platforms: ALL, schema: secretMap },
+  secretsKmsKeyArn: {
+    platforms: ALL,
+    schema: optional(
+      z.string().regex(KMS_KEY_ARN, {
+        error: expected("a KMS key ARN arn:<partition>:kms:<region>:<12-digit account>:key/<key id>"),
+      }),
+    ),
+  },
+  serviceAccountIssuer: {
+    platforms: ["kubernetes"],
+    schema: optional(
+      z.string().regex(OIDC_ISSUER_URL, {
+        error: expected(
+          "the cluster's service-account issuer as its tokens' iss claim says it, an https:// URL without query, fragment or trailing slash (kubectl get --raw /.well-known/openid-configuration)",
+        ),
+      }),
+    ),
+  },
+  clusterEgressCidrs: { platforms: ["kubernetes"], schema: cidrList("clusterEgressCidrs") },
 } as const satisfies Record<string, KeySpec>;
 
 export type ConfigKey = keyof typeof CONFIG_KEYS;

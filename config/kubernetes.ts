@@ -13,13 +13,19 @@ import { fullKey, type Values } from "./keys";
 import { kubeconfigApiServer } from "./kubeconfig";
 import { rolloutSettings } from "./rollout";
 import { show } from "./schema";
+import { awsAccessSettings, kubernetesSecretProblems, secretSettings, secretsProblems } from "./secrets";
 import type { PlatformArgs } from "./stack-config";
 
 /** Any Kubernetes cluster through a kubeconfig: its rules between keys and KubernetesPlatformArgs. */
 export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
-  problems: (v, raw) => [...kubeconfigProblems(v, raw), ...exposureProblems(v, raw)],
+  problems: (v, raw) => [
+    ...kubeconfigProblems(v, raw),
+    ...exposureProblems(v, raw),
+    ...secretsProblems(v, raw, { oneRegion: false }),
+    ...kubernetesSecretProblems(v),
+  ],
   warnings: (v) => [...inClusterImageWarnings(v), ...clusterProfileWarnings(v)],
-  args(v) {
+  args(v, _stack, _raw, today) {
     // Valid here (kubeconfigProblems found nothing): the server URL names the cluster.
     const apiServer = kubeconfigApiServer(v.kubeconfig, v.kubeconfigContext) as string;
     return {
@@ -50,6 +56,8 @@ export const kubernetes: PlatformModule<PlatformArgs<"kubernetes">> = {
       // The refresher's pinned Node image runs the synthetic client too: one image to trust and update.
       syntheticClient: v.syntheticCheck ? { image: v.ecrRefresherImage } : undefined,
       rollout: rolloutSettings(v),
+      secrets: secretSettings(v),
+      awsAccess: awsAccessSettings(v, today),
     };
   },
 };

@@ -72,7 +72,7 @@ export function parseConfig(raw: RawConfig, stack: StackIdentity, options: Parse
   const config = {
     platform,
     image: imageConfig(valid),
-    [platform]: module.args(valid, stack, raw),
+    [platform]: module.args(valid, stack, raw, today),
   } as StackConfig;
   return { config, warnings };
 }

@@ -13,6 +13,7 @@ export * from "./instance-catalog";
 export * from "./kubernetes";
 export * from "./protection";
 export * from "./rollout";
+export * from "./secrets";
 export * from "./settings";
 export * from "./tracing";
 export * from "./values";

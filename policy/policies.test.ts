@@ -19,6 +19,7 @@ import * as p from "./policies";
 import * as protection from "./protection";
 import * as rollout from "./rollout";
 import * as s3 from "./s3";
+import * as secrets from "./secrets";
 import { evaluate, isPolicy, policiesOf, type Recorded, recorded, type Violation } from "./testing";
 import * as tracing from "./tracing";
 import * as vpc from "./vpc";
@@ -41,6 +42,7 @@ const DOMAINS = {
   tracing,
   protection,
   rollout,
+  secrets,
 };
 
 const COMMITTED = STACKS.flatMap((stack) => PLATFORMS.map((platform): Recorded => `${stack}/${platform}`));

@@ -26,6 +26,7 @@ import * as observability from "./observability";
 import * as protection from "./protection";
 import * as rollout from "./rollout";
 import * as s3 from "./s3";
+import * as secrets from "./secrets";
 import * as tracing from "./tracing";
 import * as vpc from "./vpc";
 
@@ -96,6 +97,7 @@ export { alarmNotifies, ecsDeploymentAlarmsRollback } from "./observability";
 export { statefulResourcesProtected } from "./protection";
 export { rolloutAnalysedAndSafe } from "./rollout";
 export { s3BucketHardened } from "./s3";
+export { noPlainSecretEnv, secretReadsNamed } from "./secrets";
 export { tracingExporterPermitted } from "./tracing";
 export { vpcDefaultSecurityGroupClosed, vpcFlowLogsEnabled } from "./vpc";
 
@@ -158,4 +160,6 @@ export const policies: Array<ResourceValidationPolicy | StackValidationPolicy> =
   observability.ecsDeploymentAlarmsRollback,
   tracing.tracingExporterPermitted,
   protection.statefulResourcesProtected,
+  secrets.secretReadsNamed,
+  secrets.noPlainSecretEnv,
 ];

@@ -378,6 +378,13 @@ export function renderPlan(run: ProgramRun): string {
   lines.push(...renderEcsRollout(run));
   for (const warning of run.warnings) lines.push(...fold(`warning: ${warning}`, "", "  "));
   lines.push("", ...tracingPaths(run));
+  const secrets = secretDeliveries(run);
+  if (secrets.length > 0)
+    lines.push(
+      "",
+      "Secrets (references only; values are read at run time, never by the program):",
+      ...secrets,
+    );
   for (const { roleArn, policy } of dnsRolePolicies(run)) {
     lines.push(
       "",
@@ -386,6 +393,78 @@ export function renderPlan(run: ProgramRun): string {
     );
   }
   return lines.join("\n");
+}
+
+const parsed = (value: unknown): Record<string, unknown> =>
+  (typeof value === "string" ? JSON.parse(value) : (value ?? {})) as Record<string, unknown>;
+const asList = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+/**
+ * How each platform delivers the declared secrets, read back from the recorded graph (issue 25): ECS's
+ * task `secrets`, EKS's SecretProviderClass, the `kubernetes` refresher's references and identity, and
+ * every identity policy that may read a secret, with exactly the resources it names.
+ */
+export function secretDeliveries(run: ProgramRun): string[] {
+  const out: string[] = [];
+  for (const task of run.ofType("aws:ecs/taskDefinition:TaskDefinition")) {
+    for (const c of JSON.parse(String(task.inputs.containerDefinitions)) as {
+      name: string;
+      secrets?: { name: string; valueFrom: string }[];
+    }[]) {
+      for (const s of c.secrets ?? [])
+        out.push(`  ecs ${task.name} container ${c.name}: ${s.name} <- ${s.valueFrom}`);
+    }
+  }
+  for (const spc of run.ofType("kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass")) {
+    const spec = (
+      spc.inputs as { spec: { parameters: Record<string, string>; secretObjects: { secretName: string }[] } }
+    ).spec;
+    out.push(
+      `  eks SecretProviderClass ${spc.name} (usePodIdentity ${spec.parameters.usePodIdentity}) syncs Secret ${spec.secretObjects.map((o) => o.secretName).join(", ")} from:`,
+      ...String(spec.parameters.objects)
+        .trimEnd()
+        .split("\n")
+        .map((line) => `    ${line}`),
+    );
+  }
+  for (const job of run.ofType("kubernetes:batch/v1:Job")) {
+    const env = ((
+      job.inputs as {
+        spec?: { template?: { spec?: { containers?: { env?: { name: string; value?: unknown }[] }[] } } };
+      }
+    ).spec?.template?.spec?.containers?.[0]?.env ?? []) as { name: string; value?: unknown }[];
+    const value = (name: string) => env.find((e) => e.name === name)?.value;
+    if (value("APP_SECRET_REFS") !== undefined) {
+      for (const s of JSON.parse(String(value("APP_SECRET_REFS"))) as { name: string; valueFrom: string }[]) {
+        out.push(
+          `  kubernetes refresher ${job.name} fills Secret ${String(value("APP_SECRET_NAME"))}: ${s.name} <- ${s.valueFrom}`,
+        );
+      }
+    }
+  }
+  const oidc = run.ofType("aws:iam/openIdConnectProvider:OpenIdConnectProvider");
+  const keys = run.ofType("aws:iam/accessKey:AccessKey");
+  if (oidc.length > 0)
+    out.push(
+      `  kubernetes refresher identity: web identity through ${oidc.map((o) => String(o.inputs.url)).join(", ")}; no IAM access key`,
+    );
+  if (keys.length > 0) {
+    out.push(
+      `  kubernetes refresher identity: ${keys.length} IAM access keys, replaced on the program's schedule: ${keys.map((k) => `${k.name} generation ${String(k.replacementTrigger)}`).join(", ")}`,
+    );
+  }
+  for (const policy of run.resources.filter((r) =>
+    /^aws:iam\/(rolePolicy|userPolicy|policy):/.test(r.type),
+  )) {
+    for (const st of asList(parsed(policy.inputs.policy).Statement) as Record<string, unknown>[]) {
+      const actions = asList(st.Action).map(String);
+      if (!actions.some((a) => /^(secretsmanager:GetSecretValue|ssm:GetParameters?|kms:Decrypt)$/.test(a)))
+        continue;
+      out.push(`  ${policy.name} may ${actions.join(", ")} on ${asList(st.Resource).map(String).join(", ")}`);
+    }
+  }
+  return out;
 }
 
 type Env = Array<{ name: string; value: string }>;

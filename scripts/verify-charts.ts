@@ -5,7 +5,11 @@
  */
 import { AWS_LOAD_BALANCER_CONTROLLER_CHART } from "../platforms/eks/load-balancer-controller";
 import { verifyPinnedChart } from "../platforms/eks/pinned-chart";
-import { CLUSTER_AUTOSCALER_CHART, FLUENT_BIT_CHART } from "../platforms/eks/versions";
+import {
+  CLUSTER_AUTOSCALER_CHART,
+  FLUENT_BIT_CHART,
+  SECRETS_STORE_PROVIDER_CHART,
+} from "../platforms/eks/versions";
 import { ARGO_ROLLOUTS_CHART } from "../platforms/workload";
 
 async function main(): Promise<void> {
@@ -16,6 +20,7 @@ async function main(): Promise<void> {
         CLUSTER_AUTOSCALER_CHART,
         FLUENT_BIT_CHART,
         ARGO_ROLLOUTS_CHART,
+        SECRETS_STORE_PROVIDER_CHART,
       ].map((c) => verifyPinnedChart(c)),
     )
   ).flat();

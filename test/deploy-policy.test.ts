@@ -25,10 +25,7 @@ describe("the deploy role's policy (docs/ci.md, scripts/deploy-policy.ts)", () =
 
   it("covers what the components create inside themselves, and refuses a type without actions, naming it", () => {
     // Derived from the inputs (scripts/inside-components.ts), never recorded as resources under mocks.
-    for (const inside of [
-      "aws:ec2/natGateway:NatGateway",
-      "aws:eks/cluster:Cluster",
-    ]) {
+    for (const inside of ["aws:ec2/natGateway:NatGateway", "aws:eks/cluster:Cluster"]) {
       assert.ok(types.includes(inside), inside);
     }
     const actions = deployPolicy(types).Statement.flatMap((s) => s.Action);

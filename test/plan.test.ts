@@ -321,6 +321,57 @@ describe("npm run plan", () => {
     assert.doesNotMatch((await plan(["dev"])).out, /hosted zone's role/);
   });
 
+  it("issue 25: shows each platform's secret delivery and the exact ARNs its reader may read", async () => {
+    const arn = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
+    const secrets = `secrets={"DB_PASSWORD":"${arn}"}`;
+    const section = (out: string) => out.slice(out.indexOf("Secrets (references only"));
+    const kubeconfig = path.join(ROOT, "test/fixtures/kubeconfig.yaml");
+    const ecs = await plan(["dev", "--set", secrets]);
+    assert.equal(ecs.code, 0, ecs.err);
+    assert.match(section(ecs.out), new RegExp(`ecs app-task container app: DB_PASSWORD <- ${arn}\n`));
+    assert.match(
+      section(ecs.out),
+      new RegExp(`app-execution-secrets may secretsmanager:GetSecretValue on ${arn}\n`),
+    );
+    const eks = await plan(["prod", "--set", secrets]);
+    assert.match(
+      section(eks.out),
+      /eks SecretProviderClass app-secret-provider-class \(usePodIdentity false\) syncs Secret fastify-app-secrets-[0-9a-f]{10} from:/,
+    );
+    assert.match(
+      section(eks.out),
+      new RegExp(
+        `app-app-secrets may secretsmanager:GetSecretValue, secretsmanager:DescribeSecret on ${arn}\n`,
+      ),
+    );
+    const k8s = [
+      "dev",
+      "--set",
+      "platform=kubernetes",
+      "--secret-file",
+      `kubeconfig=${kubeconfig}`,
+      "--set",
+      secrets,
+    ];
+    const keyed = section((await plan(k8s)).out);
+    assert.match(
+      keyed,
+      new RegExp(
+        `kubernetes refresher app-app-ecr-pull-initial fills Secret fastify-app-secrets-[0-9a-f]{10}: DB_PASSWORD <- ${arn}`,
+      ),
+    );
+    assert.match(
+      keyed,
+      /2 IAM access keys, replaced on the program's schedule: app-ecr-puller-key generation \d+, app-ecr-puller-key-b generation \d+/,
+    );
+    const federated = section(
+      (await plan([...k8s, "--set", "serviceAccountIssuer=https://oidc.example.com/shop"])).out,
+    );
+    assert.match(federated, /web identity through https:\/\/oidc.example.com\/shop; no IAM access key/);
+    assert.doesNotMatch(federated, /IAM access keys/);
+    assert.doesNotMatch(section((await plan(["dev"])).out), /may secretsmanager/);
+  });
+
   it("prints config errors and exits 1", async () => {
     const result = await plan(["dev", "--set", "cpu=300"]);
     assert.equal(result.code, 1);

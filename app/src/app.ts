@@ -42,15 +42,40 @@ export const REDACTED_LOG_PATHS = [
   "headers.cookie",
 ];
 
-/** The production logger: pino JSON on stdout at `level`, credentials redacted. */
+/** The declared secrets (SECRET_ENV_NAMES): their names, and their values as this process was given them. */
+export interface LoggedSecrets {
+  names: readonly string[];
+  /** Values shorter than 4 characters are not scrubbed from text (they would mangle ordinary words). */
+  values: readonly string[];
+}
+
+/**
+ * The production logger: pino JSON on stdout at `level`, credentials redacted. A declared secret is
+ * redacted under its name as a field (top level or one level down, e.g. `{ env: { DB_PASSWORD } }`),
+ * and its value wherever it appears in a written line (a message, an error's text or stack), as JSON
+ * escapes it: the stream is wrapped, so no serializer added later can let one through.
+ */
 export function productionLogger(
   level: string,
   stream?: DestinationStream,
+  secrets: LoggedSecrets = { names: [], values: [] },
 ): NonNullable<FastifyServerOptions["logger"]> {
+  const named = secrets.names.flatMap((name) => [name, `*.${name}`]);
+  const escaped = secrets.values
+    .filter((value) => value.length >= 4)
+    .map((v) => JSON.stringify(v).slice(1, -1));
+  const target = stream ?? (escaped.length > 0 ? process.stdout : undefined);
+  const scrubbed: DestinationStream | undefined =
+    target && escaped.length > 0
+      ? {
+          write: (line: string) =>
+            target.write(escaped.reduce((out, v) => out.split(v).join("[redacted]"), line)),
+        }
+      : target;
   return {
     level,
-    redact: { paths: REDACTED_LOG_PATHS, censor: "[redacted]" },
-    ...(stream ? { stream } : {}),
+    redact: { paths: [...REDACTED_LOG_PATHS, ...named], censor: "[redacted]" },
+    ...(scrubbed ? { stream: scrubbed } : {}),
   };
 }
 

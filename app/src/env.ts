@@ -60,6 +60,14 @@ export const EnvSchema = {
       default: "http://127.0.0.1:4318/v1/traces",
       description: "an http(s) URL of an OTLP/HTTP traces receiver",
     },
+    // Set by the platform when the stack declares secrets (fastify-deploy:secrets): the names, never the
+    // values, of the variables the logger redacts.
+    SECRET_ENV_NAMES: {
+      type: "string",
+      pattern: "^([A-Za-z_][A-Za-z0-9_]*(,[A-Za-z_][A-Za-z0-9_]*)*)?$",
+      default: "",
+      description: "comma-separated environment variable names (A-Z a-z 0-9 _), or empty",
+    },
   },
   required: [
     "PORT",
@@ -71,6 +79,7 @@ export const EnvSchema = {
     "APP_PLATFORM",
     "TRACING",
     "OTLP_TRACES_ENDPOINT",
+    "SECRET_ENV_NAMES",
   ],
   additionalProperties: false,
 } as const;

@@ -16,6 +16,12 @@ try {
   process.exit(78); // EX_CONFIG
 }
 
+/** The names the platform declared and the values this process got under them (for the logger to redact). */
+function declaredSecrets(list: string) {
+  const names = list.split(",").filter((name) => name !== "");
+  return { names, values: names.flatMap((name) => process.env[name] ?? []) };
+}
+
 const { version } = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as {
   version: string;
 };
@@ -37,7 +43,7 @@ const app = await buildApp({
   version,
   commit: env.APP_COMMIT,
   platform: env.APP_PLATFORM,
-  logger: productionLogger(env.LOG_LEVEL, logDestination),
+  logger: productionLogger(env.LOG_LEVEL, logDestination, declaredSecrets(env.SECRET_ENV_NAMES)),
   ...(tracing ? { tracing: tracing.plugin } : {}),
 });
 

@@ -150,3 +150,39 @@ describe("request id", () => {
     assert.match(await loggedId({}), UUID);
   });
 });
+
+describe("productionLogger with declared secrets (SECRET_ENV_NAMES)", () => {
+  it("redacts a declared name as a field and its value wherever it appears in logged text", async () => {
+    const { lines, stream } = capture();
+    const secrets = { names: ["DB_PASSWORD", "API_KEY"], values: ["pg-pass-7f1c", "sk_live_91ab"] };
+    const app = await buildApp({ version: "1", logger: productionLogger("info", stream, secrets) });
+    app.log.info({ DB_PASSWORD: "pg-pass-7f1c", env: { API_KEY: "sk_live_91ab", PORT: "3000" } }, "fields");
+    app.log.info("connecting with pg-pass-7f1c to the database");
+    app.get("/boom", async () => {
+      throw new Error("auth failed for sk_live_91ab");
+    });
+    await app.inject("/boom");
+    await app.close();
+    for (const line of lines) {
+      assert.equal(line.includes("pg-pass-7f1c") || line.includes("sk_live_91ab"), false, `leaked: ${line}`);
+    }
+    const entries = lines.map((line) => JSON.parse(line));
+    const fields = entries.find((e) => e.msg === "fields");
+    assert.deepEqual(
+      [fields.DB_PASSWORD, fields.env.API_KEY, fields.env.PORT],
+      ["[redacted]", "[redacted]", "3000"],
+    );
+    assert.ok(entries.some((e) => e.msg === "connecting with [redacted] to the database"));
+  });
+
+  it("without declared secrets, nothing else is censored", async () => {
+    const { lines, stream } = capture();
+    const app = await buildApp({ version: "1", logger: productionLogger("info", stream) });
+    app.log.info({ DB_PASSWORD: "visible-by-design" }, "plain");
+    await app.close();
+    assert.equal(
+      JSON.parse(lines.find((l) => l.includes('"plain"')) ?? "{}").DB_PASSWORD,
+      "visible-by-design",
+    );
+  });
+});

@@ -3,6 +3,21 @@ import { describe, it } from "node:test";
 import { EnvError, loadEnv } from "../src/env.js";
 
 describe("loadEnv", () => {
+  it("takes the declared secrets' names (never values) and refuses a malformed list", () => {
+    assert.equal(
+      loadEnv({ SECRET_ENV_NAMES: "DB_PASSWORD,API_KEY" }).SECRET_ENV_NAMES,
+      "DB_PASSWORD,API_KEY",
+    );
+    assert.throws(
+      () => loadEnv({ SECRET_ENV_NAMES: "DB_PASSWORD,,x y" }),
+      (error: Error) =>
+        error instanceof EnvError &&
+        error.message.includes(
+          'SECRET_ENV_NAMES="DB_PASSWORD,,x y" is invalid: expected comma-separated environment variable names (A-Z a-z 0-9 _), or empty',
+        ),
+    );
+  });
+
   it("applies the documented defaults", () => {
     assert.deepEqual(loadEnv({}), {
       PORT: 3000,
@@ -14,6 +29,7 @@ describe("loadEnv", () => {
       APP_PLATFORM: "local",
       TRACING: "off",
       OTLP_TRACES_ENDPOINT: "http://127.0.0.1:4318/v1/traces",
+      SECRET_ENV_NAMES: "",
     });
   });
 
@@ -41,6 +57,7 @@ describe("loadEnv", () => {
         APP_PLATFORM: "eks",
         TRACING: "otlp",
         OTLP_TRACES_ENDPOINT: "http://otel-collector.observability:4318/v1/traces",
+        SECRET_ENV_NAMES: "",
       },
     );
   });

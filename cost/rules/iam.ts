@@ -15,4 +15,6 @@ export const IAM_RULES: Readonly<Record<string, Rule>> = {
   "aws:iam/user:User": IAM_FREE,
   "aws:iam/userPolicy:UserPolicy": IAM_FREE,
   "aws:iam/accessKey:AccessKey": IAM_FREE,
+  // The kubernetes platform's OIDC provider for a public service-account issuer (issue 25).
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": IAM_FREE,
 };

@@ -129,4 +129,6 @@ export const KUBERNETES_RULES: Readonly<Record<string, Rule>> = {
   "kubernetes:rbac.authorization.k8s.io/v1:RoleBinding": kubernetesObject,
   "kubernetes:batch/v1:Job": kubernetesObject,
   "kubernetes:batch/v1:CronJob": kubernetesObject,
+  // The app's secrets on eks (platforms/eks/secrets-store.ts): an object, no charge of its own.
+  "kubernetes:secrets-store.csi.x-k8s.io/v1:SecretProviderClass": kubernetesObject,
 };

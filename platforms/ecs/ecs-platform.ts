@@ -12,9 +12,11 @@ import {
   type NetworkSettings,
   type RolloutSettings as ProgressiveRollout,
   type ScalingSettings,
+  type SecretSettings,
   type StateProtection,
 } from "../../facts";
 import { ecrPullStatements } from "../../facts/image-uri";
+import { parsedSecretRefs, secretNamesEnv, secretReadStatements } from "../../facts/secrets";
 import {
   APP_GID,
   APP_PORT,
@@ -143,6 +145,8 @@ export interface EcsPlatformArgs {
    * deployment between two target groups ({@link createTrafficShift}).
    */
   rollout: ProgressiveRollout;
+  /** Environment variables from Secrets Manager / SSM: the task's `secrets`, read by the execution role. */
+  secrets: SecretSettings;
 }
 
 /**
@@ -230,7 +234,7 @@ export class EcsPlatform extends pulumi.ComponentResource {
       { retentionInDays: args.logRetentionDays, tags },
       { parent: this, ...holdsData(args.protection) },
     );
-    const roles = createRoles(name, args.image, logGroup, account, tags, this);
+    const roles = createRoles(name, args.image, logGroup, account, tags, this, args.secrets);
     const cluster = new aws.ecs.Cluster(
       `${name}-cluster`,
       {
@@ -407,6 +411,7 @@ function createRoles(
   account: AwsAccount,
   tags: Record<string, string>,
   parent: pulumi.Resource,
+  secrets: SecretSettings,
 ): EcsRoles {
   const { accountId, partition, region } = account;
   const execution = new aws.iam.Role(
@@ -438,6 +443,7 @@ function createRoles(
     },
     { parent },
   );
+  grantSecretReads(name, execution, secrets, parent);
   // The app calls no AWS API: its role exists (so it is never the execution role) and has no policy.
   const task = new aws.iam.Role(
     `${name}-task-role`,
@@ -449,6 +455,28 @@ function createRoles(
     { parent },
   );
   return { execution, task, region };
+}
+
+/**
+ * The execution role may read exactly the declared secrets (and decrypt with the one named key), in a
+ * policy of its own so a stack without secrets has none. ECS fetches the values with this role at task
+ * start ("Required IAM permissions for Amazon ECS secrets", Amazon ECS Developer Guide,
+ * https://docs.aws.amazon.com/AmazonECS/latest/developerguide/secrets-envvar-secrets-manager.html, read
+ * 2026-12-07); the task role, the app's own identity, gets nothing.
+ */
+function grantSecretReads(
+  name: string,
+  execution: aws.iam.Role,
+  secrets: SecretSettings,
+  parent: pulumi.Resource,
+): void {
+  const statements = secretReadStatements(parsedSecretRefs(secrets), secrets.kmsKeyArn);
+  if (statements.length === 0) return;
+  new aws.iam.RolePolicy(
+    `${name}-execution-secrets`,
+    { role: execution.id, policy: JSON.stringify({ Version: "2012-10-17", Statement: statements }) },
+    { parent },
+  );
 }
 
 /** The one-container Fargate task: read-only root filesystem, non-root, no capabilities, awslogs. */
@@ -490,7 +518,10 @@ function createTaskDefinition(
       image: args.image.uri,
       essential: true,
       portMappings: [{ containerPort: APP_PORT, hostPort: APP_PORT, protocol: "tcp" }],
-      environment,
+      environment: [...environment, ...secretNamesEnv(args.secrets)],
+      // ECS reads each value at task start with the execution role (never the program): a new pinned
+      // version is a new task definition revision, rolled out like any release.
+      ...(args.secrets.env.length > 0 && { secrets: args.secrets.env }),
       ...(collector && { dependsOn: [{ containerName: collector.name, condition: "START" }] }),
       user: `${APP_UID}:${APP_GID}`,
       readonlyRootFilesystem: true,

@@ -21,6 +21,7 @@ import {
   type NetworkSettings,
   type RolloutSettings,
   type ScalingSettings,
+  type SecretSettings,
   type StateProtection,
 } from "../../facts";
 import { READINESS_PATH } from "../app-contract";
@@ -61,6 +62,7 @@ import { ContainerLogs } from "./container-logs";
 import { AwsLoadBalancerController } from "./load-balancer-controller";
 import { type PodIdentityClusterArgs, podIdentityAssociation, podIdentityRole } from "./pod-identity";
 import { createCanaryAnalysis, createRollouts } from "./rollouts";
+import { createSecretsStore } from "./secrets-store";
 import { containerLogGroupName, controlPlaneLogGroupName, EKS_VERSIONS } from "./versions";
 
 /**
@@ -209,6 +211,8 @@ export interface EksPlatformArgs {
   protection: StateProtection;
   /** Progressive delivery (issue 29): the strategy the rollout controller drives (docs/rollout.md). */
   rollout: RolloutSettings;
+  /** Environment variables from Secrets Manager / SSM, through the Secrets Store CSI driver (secrets-store.ts). */
+  secrets: SecretSettings;
 }
 
 /**
@@ -322,6 +326,7 @@ export class EksPlatform extends pulumi.ComponentResource {
       provider,
       vpc,
       appIdentity,
+      secretsAfter: [coredns],
       metricsServer,
       loadBalancerController,
       edge,
@@ -786,6 +791,8 @@ interface AppDependencies {
   provider: k8s.Provider;
   vpc: awsx.ec2.Vpc;
   appIdentity: AppIdentity;
+  /** What the secrets' CSI driver waits for (CoreDNS, itself after the nodes). */
+  secretsAfter: pulumi.Resource[];
   metricsServer: aws.eks.Addon;
   loadBalancerController: AwsLoadBalancerController;
   edge: Edge;
@@ -802,6 +809,24 @@ function deployApp(
   args: EksPlatformArgs,
   deps: AppDependencies,
 ): KubernetesApp {
+  // The declared secrets through the Secrets Store CSI driver (secrets-store.ts); nothing without any.
+  const secretEnv =
+    args.secrets.env.length > 0
+      ? createSecretsStore(
+          name,
+          {
+            provider: deps.provider,
+            namespace: args.namespace,
+            namePrefix: args.namespace,
+            region,
+            appRole: deps.appIdentity.role,
+            secrets: args.secrets,
+            after: deps.secretsAfter,
+            tags,
+          },
+          parent,
+        )
+      : undefined;
   const ingress: AlbIngressSettings = {
     loadBalancer: args.loadBalancer,
     healthCheck: EKS_HEALTH_CHECK,
@@ -840,6 +865,7 @@ function deployApp(
       serviceAccountAnnotations: { [APP_ROLE_ANNOTATION]: deps.appIdentity.association.roleArn },
       xrayRegion: region,
       ...(deps.rollouts && { progressive: deps.rollouts.progressive }),
+      ...(secretEnv !== undefined && { secretEnv }),
       // The HPA reads the resource metrics API that metrics-server serves.
       metricsApi: deps.metricsServer,
       // No annotation needed; taken from the controller so the Service waits for its webhooks.

@@ -193,3 +193,23 @@ export const FLUENT_BIT_IMAGE_TAG = "5.1.1";
 export const controlPlaneLogGroupName = (clusterName: string): string => `/aws/eks/${clusterName}/cluster`;
 /** Where Fluent Bit ships every pod's stdout/stderr. */
 export const containerLogGroupName = (clusterName: string): string => `/aws/eks/${clusterName}/containers`;
+
+/**
+ * The AWS provider (ASCP) for the Secrets Store CSI driver, with the driver itself as its pinned
+ * subchart: aws/secrets-store-csi-driver-provider-aws charts/secrets-store-csi-driver-provider-aws
+ * Chart.yaml version 3.1.1 (image tag 3.1.1 in values.yaml), whose Chart.lock pins the
+ * kubernetes-sigs secrets-store-csi-driver subchart at 1.6.0 (the packaged chart carries it), at commit
+ * a74182c (2026-06-04); digest from the repository's gh-pages index.yaml (commit 1986b33, generated
+ * 2026-06-02), entry 3.1.1; all read 2026-12-07. Installed only on a stack that declares secrets.
+ */
+export const SECRETS_STORE_PROVIDER_CHART = {
+  repository: "https://aws.github.io/secrets-store-csi-driver-provider-aws",
+  chart: "secrets-store-csi-driver-provider-aws",
+  version: "3.1.1",
+  digest: "sha256:985aaf5c533873d14473aad878f87d1efabb14c6a7570c7e5029572c0e31f64c",
+  digestSource:
+    "aws/secrets-store-csi-driver-provider-aws gh-pages index.yaml (commit 1986b33, generated 2026-06-02), entry secrets-store-csi-driver-provider-aws 3.1.1; read 2026-12-07",
+  source:
+    "https://github.com/aws/secrets-store-csi-driver-provider-aws/blob/main/charts/secrets-store-csi-driver-provider-aws/Chart.yaml",
+  read: "2026-12-07",
+} as const;

@@ -1,14 +1,15 @@
-import * as aws from "@pulumi/aws";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type {
   AppSettings,
+  KubernetesAwsAccess,
   NetworkPolicySources,
   RolloutSettings,
   ScalingSettings,
+  SecretSettings,
   ServiceType,
 } from "../../facts";
-import { ecrApiEndpoint, ecrImage, ecrPullStatements } from "../../facts";
+import { ecrApiEndpoint, ecrImage } from "../../facts";
 import type { PlatformImage } from "../args";
 import {
   type GatewayRoute,
@@ -19,8 +20,10 @@ import {
   SERVICE_PORT,
   SYNTHETIC_CLIENT_LABELS,
   SyntheticClient,
+  secretEnvNaming,
   type TargetKind,
 } from "../workload";
+import { createAwsAccess } from "./aws-access";
 import { createProgressiveDelivery, type KubernetesProgressive } from "./rollouts";
 
 export type ImagePullArgs =
@@ -82,6 +85,13 @@ export interface KubernetesPlatformArgs {
   syntheticClient: { image: string } | undefined;
   /** Progressive delivery (issue 29): the strategy the rollout controller drives (docs/rollout.md). */
   rollout: RolloutSettings;
+  /**
+   * Environment variables from Secrets Manager / SSM, read into a Secret by the in-cluster refresher
+   * (config requires `imagePull.ecr` when there are any).
+   */
+  secrets: SecretSettings;
+  /** How the refresher reaches AWS: web identity through a public issuer, or rotating keys (aws-access.ts). */
+  awsAccess: KubernetesAwsAccess;
 }
 
 /**
@@ -161,50 +171,56 @@ export class KubernetesPlatform extends pulumi.ComponentResource {
   }
 
   /** How the pods pull the image: a named secret, an ECR secret kept fresh in the cluster, or nothing. */
-  private imagePull(name: string, args: KubernetesPlatformArgs): Pick<KubernetesAppArgs, "imagePull"> {
+  private imagePull(
+    name: string,
+    args: KubernetesPlatformArgs,
+  ): Pick<KubernetesAppArgs, "imagePull" | "secretEnv"> {
     const pull = args.imagePull;
     if ("existingSecretName" in pull) return { imagePull: { existingSecretName: pull.existingSecretName } };
-    if ("ecr" in pull) return { imagePull: { ecr: this.createEcrPuller(name, args.image.uri, pull.ecr) } };
+    if ("ecr" in pull) {
+      const hasSecrets = args.secrets.env.length > 0;
+      const naming = hasSecrets ? secretEnvNaming(args.namespace, args.secrets) : undefined;
+      const ecr = this.createEcrPuller(name, args, pull.ecr);
+      return {
+        imagePull: {
+          ecr: {
+            ...ecr,
+            ...(naming && { appSecrets: { env: args.secrets.env, secretName: naming.secretName } }),
+          },
+        },
+        // The refresher's initial Job fills the Secret; the Deployment already waits for that Job.
+        ...(naming && { secretEnv: { ...naming, ready: [] } }),
+      };
+    }
     return {};
   }
 
   /**
-   * A pull-only IAM identity for the image's one repository, for the in-cluster refresher. An IAM user's
-   * access key, created here, because it is the one AWS credential every cluster can use with nothing
-   * for the operator to provide: OIDC federation of the cluster's service-account issuer is keyless but
-   * needs an issuer AWS can reach over the internet, which kind, minikube and most on-prem clusters do
-   * not have. The key can do nothing but pull this repository's images; rotate it with
-   * `pulumi up --replace <its URN>`.
+   * The in-cluster refresher's AWS side: the image's registry and its pull-only (and secret-read-only)
+   * identity, keyless through the cluster's public issuer when there is one (aws-access.ts).
    */
-  private createEcrPuller(name: string, image: pulumi.Input<string>, settings: { refresherImage: string }) {
-    const ecr = pulumi.output(image).apply((uri) => {
+  private createEcrPuller(name: string, args: KubernetesPlatformArgs, settings: { refresherImage: string }) {
+    const ecr = pulumi.output(args.image.uri).apply((uri) => {
       const found = ecrImage(uri);
       if (!found)
         throw new Error(`KubernetesPlatform: imagePull.ecr needs an ECR image, got ${JSON.stringify(uri)}`);
       return found;
     });
-    const user = new aws.iam.User(
-      `${name}-ecr-puller`,
-      { path: "/fastify-deploy/", tags: { "fastify-deploy:purpose": "ecr-pull-refresher" } },
-      { parent: this },
-    );
-    new aws.iam.UserPolicy(
-      `${name}-ecr-pull`,
+    const aws = createAwsAccess(
+      name,
       {
-        user: user.name,
-        policy: ecr.repositoryArn.apply((arn) =>
-          JSON.stringify({ Version: "2012-10-17", Statement: ecrPullStatements(arn) }),
-        ),
+        access: args.awsAccess,
+        repositoryArn: ecr.repositoryArn,
+        secrets: args.secrets,
+        namespace: args.namespace,
       },
-      { parent: this },
+      this,
     );
-    const key = new aws.iam.AccessKey(`${name}-ecr-puller-key`, { user: user.name }, { parent: this });
     return {
       registryHost: ecr.host,
       region: ecr.region,
       ecrEndpoint: ecr.apply(ecrApiEndpoint),
-      accessKeyId: pulumi.secret(key.id),
-      secretAccessKey: pulumi.secret(key.secret),
+      aws,
       image: settings.refresherImage,
     };
   }

@@ -125,17 +125,146 @@ async function getEcrToken({ endpoint, region, credentials, now }) {
   };
 }
 
+/** An `.amazonaws.com` host name in the partition of the region (China's end in `.com.cn`). */
+function awsHost(service, region) {
+  return `${service}.${region}.amazonaws.com${region.startsWith("cn-") ? ".cn" : ""}`;
+}
+
+/** The first element of an XML document's `<name>…</name>`, entities decoded (STS answers in XML). */
+function xmlText(xml, name) {
+  const match = new RegExp(`<${name}>([^<]*)</${name}>`).exec(xml);
+  if (!match) return undefined;
+  return match[1]
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
+}
+
+/**
+ * Temporary credentials for a role, from the pod's projected service-account token (audience
+ * sts.amazonaws.com): STS AssumeRoleWithWebIdentity, an unsigned Query API call whose answer is XML
+ * (AWS STS API reference, AssumeRoleWithWebIdentity, read 2026-12-07). STS checks the token against the
+ * IAM OIDC provider of its issuer and the role's trust (sub = this service account, aud = STS); it never
+ * calls the cluster, which is why only the issuer's discovery document and keys must be public.
+ */
+async function assumeRoleWithWebIdentity({ endpoint, roleArn, token, sessionName }) {
+  const body = new URLSearchParams({
+    Action: "AssumeRoleWithWebIdentity",
+    Version: "2011-06-15",
+    RoleArn: roleArn,
+    RoleSessionName: sessionName,
+    WebIdentityToken: token,
+  }).toString();
+  const res = await request(`${endpoint}/`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded; charset=utf-8" },
+    body,
+  });
+  if (res.status !== 200) {
+    const reason = `${xmlText(res.body, "Code") ?? ""} ${xmlText(res.body, "Message") ?? ""}`.trim();
+    throw new Error(
+      `STS AssumeRoleWithWebIdentity at ${endpoint}: HTTP ${res.status}${reason ? ` (${reason})` : ""}`,
+    );
+  }
+  const accessKeyId = xmlText(res.body, "AccessKeyId");
+  const secretAccessKey = xmlText(res.body, "SecretAccessKey");
+  const sessionToken = xmlText(res.body, "SessionToken");
+  if (!accessKeyId || !secretAccessKey || !sessionToken) {
+    throw new Error(`STS AssumeRoleWithWebIdentity at ${endpoint}: no Credentials in the answer`);
+  }
+  return { accessKeyId, secretAccessKey, sessionToken };
+}
+
+/** One AWS JSON-1.1 API call, signed; resolves with the parsed answer or throws with AWS's reason. */
+async function awsJson({ endpoint, region, service, target, payload, credentials, now }) {
+  const body = JSON.stringify(payload);
+  const headers = signV4({
+    method: "POST",
+    url: `${endpoint}/`,
+    headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+    body,
+    region,
+    service,
+    credentials,
+    now,
+  });
+  const res = await request(`${endpoint}/`, { method: "POST", headers, body });
+  if (res.status !== 200) {
+    let reason = "";
+    try {
+      const error = JSON.parse(res.body);
+      reason = `${error.__type ?? ""} ${error.message ?? error.Message ?? ""}`.trim();
+    } catch {}
+    throw new Error(`${target} at ${endpoint}: HTTP ${res.status}${reason ? ` (${reason})` : ""}`);
+  }
+  return JSON.parse(res.body);
+}
+
+/**
+ * One declared secret's value: Secrets Manager GetSecretValue (with the pinned version id or stage, and
+ * the JSON key if any) or SSM GetParameter with decryption. `ref` is a reference as config checked it
+ * (facts/secrets.ts forms); the value never leaves this process but into the app's Secret.
+ */
+async function readSecret(ref, { credentials, endpoints = {}, now }) {
+  const arn = ref.split(":");
+  const [service, region] = [arn[2], arn[3]];
+  if (service === "secretsmanager") {
+    const [jsonKey, versionStage, versionId] = [arn[7], arn[8], arn[9]];
+    const endpoint = endpoints.secretsmanager ?? `https://${awsHost("secretsmanager", region)}`;
+    const answer = await awsJson({
+      endpoint,
+      region,
+      service,
+      target: "secretsmanager.GetSecretValue",
+      payload: {
+        SecretId: arn.slice(0, 7).join(":"),
+        ...(versionId ? { VersionId: versionId } : {}),
+        ...(versionStage ? { VersionStage: versionStage } : {}),
+      },
+      credentials,
+      now,
+    });
+    const text = answer.SecretString;
+    if (typeof text !== "string") throw new Error(`${arn.slice(0, 7).join(":")}: not a string secret`);
+    if (!jsonKey) return text;
+    const value = JSON.parse(text)[jsonKey];
+    if (value === undefined) throw new Error(`${arn.slice(0, 7).join(":")}: no JSON key ${jsonKey}`);
+    return typeof value === "string" ? value : JSON.stringify(value);
+  }
+  const endpoint = endpoints.ssm ?? `https://${awsHost("ssm", region)}`;
+  // GetParameter takes the parameter's ARN as its Name (SSM API reference, GetParameter "Name": "The name
+  // or Amazon Resource Name (ARN) of the parameter", read 2026-12-07): no name reconstruction needed.
+  const answer = await awsJson({
+    endpoint,
+    region,
+    service: "ssm",
+    target: "AmazonSSM.GetParameter",
+    payload: { Name: ref, WithDecryption: true },
+    credentials,
+    now,
+  });
+  return String(answer.Parameter?.Value ?? "");
+}
+
 /** A `.dockerconfigjson` document for one registry host. */
 function dockerConfigJson(host, username, password) {
   const auth = Buffer.from(`${username}:${password}`).toString("base64");
   return JSON.stringify({ auths: { [host]: { username, password, auth } } });
 }
 
-/** Replaces the Secret's `.dockerconfigjson` (the one key it has); needs only the `patch` verb. */
-async function patchSecret({ apiServer, bearerToken, ca, namespace, name, dockerConfig }) {
+/**
+ * Replaces the Secret's `.dockerconfigjson` (the one key it has), or with `data` the given keys (the
+ * app's secrets); needs only the `patch` verb.
+ */
+async function patchSecret({ apiServer, bearerToken, ca, namespace, name, dockerConfig, data }) {
   const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/secrets/${encodeURIComponent(name)}`;
+  const values = data ?? { ".dockerconfigjson": dockerConfig };
   const body = JSON.stringify({
-    data: { ".dockerconfigjson": Buffer.from(dockerConfig).toString("base64") },
+    data: Object.fromEntries(
+      Object.entries(values).map(([key, value]) => [key, Buffer.from(value).toString("base64")]),
+    ),
   });
   const res = await request(`${apiServer}${path}?fieldManager=${FIELD_MANAGER}`, {
     method: "PATCH",
@@ -156,19 +285,53 @@ async function patchSecret({ apiServer, bearerToken, ca, namespace, name, docker
   }
 }
 
-const REQUIRED_ENV = [
-  "REGISTRY_HOST",
-  "ECR_REGION",
-  "ECR_ENDPOINT",
-  "SECRET_NAMESPACE",
-  "SECRET_NAME",
-  "AWS_ACCESS_KEY_ID",
-  "AWS_SECRET_ACCESS_KEY",
-];
+const REQUIRED_ENV = ["REGISTRY_HOST", "ECR_REGION", "ECR_ENDPOINT", "SECRET_NAMESPACE", "SECRET_NAME"];
+
+/**
+ * How the refresher reaches AWS: a role through web identity (AWS_ROLE_ARN and
+ * AWS_WEB_IDENTITY_TOKEN_FILE, the variables the AWS SDKs read for it), else one or two access keys
+ * (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY and the second slot's *_B), tried in turn: during a rotation
+ * one of the two may already be gone. Endpoints follow the SDKs' service-specific variables
+ * (AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SECRETS_MANAGER, AWS_ENDPOINT_URL_SSM).
+ */
+function awsFromEnv(env, readFile, missing) {
+  const endpoints = {
+    ...(env.AWS_ENDPOINT_URL_SECRETS_MANAGER && { secretsmanager: env.AWS_ENDPOINT_URL_SECRETS_MANAGER }),
+    ...(env.AWS_ENDPOINT_URL_SSM && { ssm: env.AWS_ENDPOINT_URL_SSM }),
+  };
+  if (env.AWS_ROLE_ARN) {
+    if (!env.AWS_WEB_IDENTITY_TOKEN_FILE) missing.push("AWS_WEB_IDENTITY_TOKEN_FILE");
+    const region = env.ECR_REGION ?? "us-east-1";
+    return {
+      endpoints,
+      webIdentity: {
+        roleArn: env.AWS_ROLE_ARN,
+        endpoint: (env.AWS_ENDPOINT_URL_STS ?? `https://${awsHost("sts", region)}`).replace(/\/+$/, ""),
+        readToken: () => readFile(env.AWS_WEB_IDENTITY_TOKEN_FILE).trim(),
+        sessionName: env.AWS_ROLE_SESSION_NAME ?? FIELD_MANAGER,
+      },
+    };
+  }
+  const keys = [
+    [env.AWS_ACCESS_KEY_ID, env.AWS_SECRET_ACCESS_KEY],
+    [env.AWS_ACCESS_KEY_ID_B, env.AWS_SECRET_ACCESS_KEY_B],
+  ]
+    .filter(([id, secret]) => id && secret)
+    .map(([accessKeyId, secretAccessKey]) => ({
+      accessKeyId,
+      secretAccessKey,
+      ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }),
+    }));
+  if (keys.length === 0) {
+    missing.push("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY");
+  }
+  return { endpoints, keys };
+}
 
 /** Settings from the environment the CronJob gives, and the pod's service-account token. */
 function configFromEnv(env, readFile = (file) => fs.readFileSync(file, "utf8")) {
   const missing = REQUIRED_ENV.filter((name) => !env[name]);
+  const aws = awsFromEnv(env, readFile, missing);
   let apiServer = env.KUBERNETES_API_URL;
   if (!apiServer && env.KUBERNETES_SERVICE_HOST) {
     const host = env.KUBERNETES_SERVICE_HOST.includes(":")
@@ -177,6 +340,7 @@ function configFromEnv(env, readFile = (file) => fs.readFileSync(file, "utf8")) 
     apiServer = `https://${host}:${env.KUBERNETES_SERVICE_PORT ?? "443"}`;
   }
   if (!apiServer) missing.push("KUBERNETES_SERVICE_HOST (or KUBERNETES_API_URL)");
+  if (env.APP_SECRET_REFS && !env.APP_SECRET_NAME) missing.push("APP_SECRET_NAME");
   if (missing.length > 0) throw new Error(`ecr-pull-refresher: missing environment: ${missing.join(", ")}`);
   const tokenDir = env.TOKEN_DIR ?? DEFAULT_TOKEN_DIR;
   return {
@@ -185,25 +349,69 @@ function configFromEnv(env, readFile = (file) => fs.readFileSync(file, "utf8")) 
     ecrEndpoint: env.ECR_ENDPOINT.replace(/\/+$/, ""),
     namespace: env.SECRET_NAMESPACE,
     secretName: env.SECRET_NAME,
-    credentials: {
-      accessKeyId: env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-      ...(env.AWS_SESSION_TOKEN && { sessionToken: env.AWS_SESSION_TOKEN }),
-    },
+    // The first key, as before (one key, or the first of two); `aws` has the whole choice.
+    ...(aws.keys && { credentials: aws.keys[0] }),
+    aws,
+    // The app's secrets: [{name, valueFrom}] (references only) and the Secret they go to.
+    appSecrets: env.APP_SECRET_REFS ? JSON.parse(env.APP_SECRET_REFS) : [],
+    appSecretName: env.APP_SECRET_NAME,
     apiServer: apiServer.replace(/\/+$/, ""),
     bearerToken: readFile(`${tokenDir}/token`).trim(),
     ca: apiServer.startsWith("https:") ? readFile(`${tokenDir}/ca.crt`) : undefined,
   };
 }
 
-/** One refresh: a new token into the Secret. Resolves with when the token expires. */
+/**
+ * The credentials to use and the ECR token got with them: the role's through web identity, or each key
+ * in turn until ECR accepts one (a key being rotated may be gone; the other is then the valid one).
+ */
+async function credentialsAndToken(config, now) {
+  const aws = config.aws ?? { keys: [config.credentials] };
+  const ecr = (credentials) =>
+    getEcrToken({ endpoint: config.ecrEndpoint, region: config.region, credentials, now });
+  if (aws.webIdentity) {
+    const credentials = await assumeRoleWithWebIdentity({
+      endpoint: aws.webIdentity.endpoint,
+      roleArn: aws.webIdentity.roleArn,
+      token: aws.webIdentity.readToken(),
+      sessionName: aws.webIdentity.sessionName,
+    });
+    return { credentials, token: await ecr(credentials) };
+  }
+  const failures = [];
+  for (const credentials of aws.keys) {
+    try {
+      return { credentials, token: await ecr(credentials) };
+    } catch (error) {
+      failures.push(String(error?.message ?? error));
+    }
+  }
+  throw new Error(failures.join("; "));
+}
+
+/** One refresh: a new token into the pull Secret, the app's secrets into theirs. Resolves with the token's expiry. */
 async function refresh(config, now = new Date()) {
-  const token = await getEcrToken({
-    endpoint: config.ecrEndpoint,
-    region: config.region,
-    credentials: config.credentials,
-    now,
-  });
+  const { credentials, token } = await credentialsAndToken(config, now);
+  const secrets = config.appSecrets ?? [];
+  if (secrets.length > 0) {
+    // Every value first: a failure leaves the app's Secret as it was, never half-updated.
+    const data = {};
+    for (const { name, valueFrom } of secrets) {
+      data[name] = await readSecret(valueFrom, {
+        credentials,
+        endpoints: config.aws?.endpoints ?? {},
+        now,
+      });
+    }
+    await patchSecret({
+      apiServer: config.apiServer,
+      bearerToken: config.bearerToken,
+      ca: config.ca,
+      namespace: config.namespace,
+      name: config.appSecretName,
+      data,
+    });
+  }
   await patchSecret({
     apiServer: config.apiServer,
     bearerToken: config.bearerToken,
@@ -224,6 +432,11 @@ async function main() {
       secret: `${config.namespace}/${config.secretName}`,
       registry: config.registryHost,
       expiresAt,
+      // Names only: the values are never logged.
+      ...(config.appSecrets.length > 0 && {
+        appSecret: `${config.namespace}/${config.appSecretName}`,
+        keys: config.appSecrets.map((s) => s.name),
+      }),
     }),
   );
 }
@@ -244,5 +457,7 @@ module.exports = {
   patchSecret,
   configFromEnv,
   refresh,
+  assumeRoleWithWebIdentity,
+  readSecret,
   FIELD_MANAGER,
 };

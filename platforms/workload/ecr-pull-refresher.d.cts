@@ -12,7 +12,16 @@ export interface RefresherConfig {
   ecrEndpoint: string;
   namespace: string;
   secretName: string;
-  credentials: AwsCredentials;
+  /** The first access key (absent with web identity). */
+  credentials?: AwsCredentials;
+  /** How AWS is reached: a role through web identity, or access keys tried in turn. */
+  aws?: {
+    endpoints: { secretsmanager?: string; ssm?: string };
+    webIdentity?: { roleArn: string; endpoint: string; readToken: () => string; sessionName: string };
+    keys?: AwsCredentials[];
+  };
+  appSecrets?: { name: string; valueFrom: string }[];
+  appSecretName?: string;
   apiServer: string;
   bearerToken: string;
   ca: string | undefined;
@@ -44,8 +53,21 @@ export function patchSecret(args: {
   ca: string | undefined;
   namespace: string;
   name: string;
-  dockerConfig: string;
+  dockerConfig?: string;
+  data?: Record<string, string>;
 }): Promise<void>;
+
+export function assumeRoleWithWebIdentity(args: {
+  endpoint: string;
+  roleArn: string;
+  token: string;
+  sessionName: string;
+}): Promise<Required<AwsCredentials>>;
+
+export function readSecret(
+  ref: string,
+  options: { credentials: AwsCredentials; endpoints?: { secretsmanager?: string; ssm?: string }; now: Date },
+): Promise<string>;
 
 export function configFromEnv(
   env: Record<string, string | undefined>,

@@ -50,10 +50,14 @@ async function sdkSignature(
   service: string,
   now: Date,
   region = REGION,
+  credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string } = {
+    accessKeyId: ACCESS_KEY_ID,
+    secretAccessKey: SECRET_ACCESS_KEY,
+  },
 ): Promise<string> {
   const target = new URL(url);
   const signer = new SignatureV4({
-    credentials: { accessKeyId: ACCESS_KEY_ID, secretAccessKey: SECRET_ACCESS_KEY },
+    credentials,
     region,
     service,
     sha256: Sha256,
@@ -165,9 +169,12 @@ async function fakeKubernetes(
   namespace: string,
   name: string,
   tls?: { key: string; cert: string },
+  /** Further Secrets the Role lets the refresher patch (the app's), created empty. */
+  more: string[] = [],
 ): Promise<FakeKubernetes> {
   const secrets = new Map<string, Record<string, string>>([
     [`${namespace}/${name}`, { ".dockerconfigjson": Buffer.from('{"auths":{}}').toString("base64") }],
+    ...more.map((other): [string, Record<string, string>] => [`${namespace}/${other}`, {}]),
   ]);
   const requests: FakeKubernetes["requests"] = [];
   const handler: http.RequestListener = (req, res) => {
@@ -187,7 +194,7 @@ async function fakeKubernetes(
       const url = new URL(String(req.url), "http://fake");
       const match = /^\/api\/v1\/namespaces\/([^/]+)\/secrets\/([^/]+)$/.exec(url.pathname);
       const key = match ? `${match[1]}/${match[2]}` : "";
-      if (req.method !== "PATCH" || key !== `${namespace}/${name}`) {
+      if (req.method !== "PATCH" || !secrets.has(key)) {
         return status(403, `forbidden: ${req.method} ${url.pathname}`);
       }
       if (req.headers["content-type"] !== "application/merge-patch+json") {
@@ -472,6 +479,223 @@ describe("ECR pull-secret refresher", () => {
     } finally {
       await ecr.close();
       await kube.close();
+    }
+  });
+});
+
+/** What the fake STS issues, and what the fake ECR and Secrets Manager then require of every signature. */
+const ROLE_ARN = "arn:aws:iam::123456789012:role/fastify-app-refresher";
+const WEB_IDENTITY_TOKEN = "projected-token-with-audience-sts.amazonaws.com";
+const TEMPORARY = {
+  accessKeyId: "ASIATEMPORARYEXAMPLE",
+  secretAccessKey: "temporary/secret+key&<example>",
+  sessionToken: "session-token-for-tests",
+};
+const SECRET_ARN = "arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf";
+const SECRET_VERSION = "0b1c2d3e-aaaa-bbbb-cccc-123456789012";
+const DB_PASSWORD = "db-password-value-9c1e";
+
+interface FakeAws {
+  url: string;
+  /** Each call: STS (with the token and role it got), ECR or Secrets Manager. */
+  calls: string[];
+  close(): Promise<void>;
+}
+
+const xmlEscape = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
+/**
+ * STS, ECR and Secrets Manager on one loopback port. STS (AssumeRoleWithWebIdentity, a form POST,
+ * answered in XML as AWS does) hands out TEMPORARY only for the expected token and role; ECR and Secrets
+ * Manager answer only requests signed (SigV4, checked against the AWS SDK's own signer) with exactly
+ * those temporary credentials, session token included.
+ */
+async function fakeAws(): Promise<FakeAws> {
+  const calls: string[] = [];
+  const server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", async () => {
+      const body = Buffer.concat(chunks).toString();
+      if (String(req.headers["content-type"]).startsWith("application/x-www-form-urlencoded")) {
+        const form = new URLSearchParams(body);
+        calls.push(`sts ${form.get("Action")} ${form.get("RoleArn")}`);
+        const ok =
+          form.get("Action") === "AssumeRoleWithWebIdentity" &&
+          form.get("Version") === "2011-06-15" &&
+          form.get("RoleArn") === ROLE_ARN &&
+          form.get("WebIdentityToken") === WEB_IDENTITY_TOKEN &&
+          req.headers.authorization === undefined;
+        res.writeHead(ok ? 200 : 403, { "content-type": "text/xml" });
+        return res.end(
+          ok
+            ? `<AssumeRoleWithWebIdentityResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><AssumeRoleWithWebIdentityResult><Credentials><AccessKeyId>${TEMPORARY.accessKeyId}</AccessKeyId><SecretAccessKey>${xmlEscape(TEMPORARY.secretAccessKey)}</SecretAccessKey><SessionToken>${TEMPORARY.sessionToken}</SessionToken><Expiration>2026-12-07T12:00:00Z</Expiration></Credentials></AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>`
+            : "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code><Message>Not authorized to perform sts:AssumeRoleWithWebIdentity</Message></Error></ErrorResponse>",
+        );
+      }
+      const target = String(req.headers["x-amz-target"]);
+      const isEcr = target.startsWith("AmazonEC2ContainerRegistry");
+      const payload = JSON.parse(body || "{}") as { SecretId?: string; VersionId?: string };
+      const amzDate = String(req.headers["x-amz-date"]);
+      const now = new Date(
+        `${amzDate.slice(0, 4)}-${amzDate.slice(4, 6)}-${amzDate.slice(6, 8)}T${amzDate.slice(9, 11)}:${amzDate.slice(11, 13)}:${amzDate.slice(13, 15)}Z`,
+      );
+      const expected = await sdkSignature(
+        `http://${req.headers.host}${req.url}`,
+        String(req.method),
+        { "content-type": String(req.headers["content-type"]), "x-amz-target": target },
+        body,
+        isEcr ? "ecr" : "secretsmanager",
+        now,
+        isEcr ? REGION : String(payload.SecretId).split(":")[3],
+        TEMPORARY,
+      );
+      calls.push(isEcr ? "ecr" : `secretsmanager ${payload.SecretId} ${payload.VersionId}`);
+      const reply = (status: number, value: unknown) => {
+        res.writeHead(status, { "content-type": "application/x-amz-json-1.1" });
+        res.end(JSON.stringify(value));
+      };
+      if (req.headers.authorization !== expected) {
+        return reply(403, { __type: "InvalidSignatureException", message: "signature mismatch" });
+      }
+      if (isEcr) {
+        return reply(200, {
+          authorizationData: [
+            {
+              authorizationToken: Buffer.from("AWS:ecr-password-web-identity").toString("base64"),
+              expiresAt: Math.floor(now.getTime() / 1000) + 12 * 3600,
+            },
+          ],
+        });
+      }
+      if (target !== "secretsmanager.GetSecretValue" || payload.SecretId !== SECRET_ARN) {
+        return reply(400, { __type: "ResourceNotFoundException", message: "no such secret" });
+      }
+      reply(200, {
+        ARN: SECRET_ARN,
+        VersionId: payload.VersionId,
+        SecretString: JSON.stringify({ password: DB_PASSWORD, user: "app" }),
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    calls,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe("the refresher with web identity, as a real process against a fake STS, ECR, Secrets Manager and Kubernetes API", () => {
+  const namespace = "fastify-app";
+  const pullSecret = "fastify-app-image-pull";
+  const appSecret = "fastify-app-secrets-0123456789";
+  let aws: FakeAws;
+  let kube: FakeKubernetes;
+  let dir: string;
+  let env: Record<string, string>;
+
+  before(async () => {
+    aws = await fakeAws();
+    kube = await fakeKubernetes(namespace, pullSecret, undefined, [appSecret]);
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "ecr-refresher-wi-"));
+    fs.writeFileSync(path.join(dir, "token"), `${SA_TOKEN}\n`);
+    fs.writeFileSync(path.join(dir, "aws-token"), `${WEB_IDENTITY_TOKEN}\n`);
+    env = {
+      REGISTRY_HOST: REGISTRY,
+      ECR_REGION: REGION,
+      ECR_ENDPOINT: aws.url,
+      SECRET_NAMESPACE: namespace,
+      SECRET_NAME: pullSecret,
+      AWS_ROLE_ARN: ROLE_ARN,
+      AWS_WEB_IDENTITY_TOKEN_FILE: path.join(dir, "aws-token"),
+      AWS_ENDPOINT_URL_STS: aws.url,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: aws.url,
+      APP_SECRET_REFS: JSON.stringify([
+        { name: "DB_PASSWORD", valueFrom: `${SECRET_ARN}:password::${SECRET_VERSION}` },
+      ]),
+      APP_SECRET_NAME: appSecret,
+      KUBERNETES_API_URL: kube.url,
+      TOKEN_DIR: dir,
+    };
+  });
+
+  after(async () => {
+    await aws.close();
+    await kube.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("assumes the role with the projected token, then pulls and reads the pinned secret with those credentials only", async () => {
+    const run = await runRefresher(env);
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(aws.calls, [
+      `sts AssumeRoleWithWebIdentity ${ROLE_ARN}`,
+      "ecr",
+      `secretsmanager ${SECRET_ARN} ${SECRET_VERSION}`,
+    ]);
+    const pull = kube.secrets.get(`${namespace}/${pullSecret}`)?.[".dockerconfigjson"] ?? "";
+    assert.equal(
+      JSON.parse(Buffer.from(pull, "base64").toString()).auths[REGISTRY].password,
+      "ecr-password-web-identity",
+    );
+    // The JSON key's value, and only it, under the variable's name.
+    assert.deepEqual(kube.secrets.get(`${namespace}/${appSecret}`), {
+      DB_PASSWORD: Buffer.from(DB_PASSWORD).toString("base64"),
+    });
+    const log = JSON.parse(run.stdout.trim());
+    assert.deepEqual([log.appSecret, log.keys], [`${namespace}/${appSecret}`, ["DB_PASSWORD"]]);
+    for (const secret of [
+      DB_PASSWORD,
+      WEB_IDENTITY_TOKEN,
+      TEMPORARY.secretAccessKey,
+      TEMPORARY.sessionToken,
+    ]) {
+      assert.equal(run.stdout.includes(secret) || run.stderr.includes(secret), false, "no secret logged");
+    }
+  });
+
+  it("STS refuses another role (the trust names one service account's role): nothing is patched", async () => {
+    const before = [...kube.requests];
+    const run = await runRefresher({ ...env, AWS_ROLE_ARN: "arn:aws:iam::123456789012:role/other" });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /STS AssumeRoleWithWebIdentity at .*: HTTP 403 \(AccessDenied Not authorized/);
+    assert.deepEqual(kube.requests, before);
+  });
+
+  it("STS refuses another token (e.g. the Kubernetes-audience one)", async () => {
+    fs.writeFileSync(path.join(dir, "other-token"), SA_TOKEN);
+    const run = await runRefresher({ ...env, AWS_WEB_IDENTITY_TOKEN_FILE: path.join(dir, "other-token") });
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /HTTP 403 \(AccessDenied/);
+  });
+
+  it("with keys instead: the second key is used when AWS refuses the first (a rotation in progress)", async () => {
+    const ecr = await fakeEcr("ecr-password-key-b");
+    try {
+      const run = await runRefresher({
+        REGISTRY_HOST: REGISTRY,
+        ECR_REGION: REGION,
+        ECR_ENDPOINT: ecr.url,
+        SECRET_NAMESPACE: namespace,
+        SECRET_NAME: pullSecret,
+        AWS_ACCESS_KEY_ID: "AKIDDELETEDKEY",
+        AWS_SECRET_ACCESS_KEY: "deleted-key-secret",
+        AWS_ACCESS_KEY_ID_B: ACCESS_KEY_ID,
+        AWS_SECRET_ACCESS_KEY_B: SECRET_ACCESS_KEY,
+        KUBERNETES_API_URL: kube.url,
+        TOKEN_DIR: dir,
+      });
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(ecr.calls, 2);
+      const pull = kube.secrets.get(`${namespace}/${pullSecret}`)?.[".dockerconfigjson"] ?? "";
+      assert.equal(
+        JSON.parse(Buffer.from(pull, "base64").toString()).auths[REGISTRY].password,
+        "ecr-password-key-b",
+      );
+    } finally {
+      await ecr.close();
     }
   });
 });

@@ -32,9 +32,13 @@ export interface EcrPullSecretArgs {
   /** The registry's region and its ECR API endpoint, where tokens are issued. */
   region: pulumi.Input<string>;
   ecrEndpoint: pulumi.Input<string>;
-  /** A pull-only AWS identity's access key (secret Outputs). */
-  accessKeyId: pulumi.Input<string>;
-  secretAccessKey: pulumi.Input<string>;
+  /** How the refresher reaches AWS: a role it assumes with a projected token, or access keys. */
+  aws: RefresherAws;
+  /**
+   * The app's secrets, read by the refresher into the Secret `secretName` (one key per variable), which
+   * the app's pods read through secretKeyRef. References only; no value is ever an input.
+   */
+  appSecrets?: { env: { name: string; valueFrom: string }[]; secretName: string };
   /** The Node.js image the refresher runs in, digest-pinned; it must be pullable without credentials. */
   image: string;
   /**
@@ -44,6 +48,21 @@ export interface EcrPullSecretArgs {
    */
   previously: { name: string; parent: pulumi.Resource };
 }
+
+export type RefresherAws =
+  /**
+   * AssumeRoleWithWebIdentity with the pod's projected service-account token (audience
+   * sts.amazonaws.com): no long-lived key anywhere (the cluster's issuer must be public).
+   */
+  | { roleArn: pulumi.Input<string> }
+  /** One or two access keys (secret Outputs), tried in turn: two overlap while one is rotated. */
+  | { accessKeys: { id: pulumi.Input<string>; secret: pulumi.Input<string> }[] };
+
+/** The audience of the token the refresher gives STS (what the IAM OIDC provider's client id list holds). */
+export const STS_AUDIENCE = "sts.amazonaws.com";
+
+/** The refresher's service account: what a web-identity role's trust names (`system:serviceaccount:<ns>:<this>`). */
+export const refresherServiceAccountName = (namePrefix: string): string => `${namePrefix}-ecr-refresher`;
 
 /**
  * An image-pull Secret for a private ECR registry that stays valid: the program creates it once (empty),
@@ -63,7 +82,7 @@ export class EcrPullSecret extends pulumi.ComponentResource {
 
   constructor(name: string, args: EcrPullSecretArgs, opts?: pulumi.ComponentResourceOptions) {
     super("fastify-deploy:platforms:EcrPullSecret", name, {}, opts);
-    const refresher = `${args.namePrefix}-ecr-refresher`;
+    const refresher = refresherServiceAccountName(args.namePrefix);
     // Its own name label: the app's selectors (Deployment, Service, PDB, NetworkPolicy) must not match it.
     const labels = {
       ...args.labels,
@@ -80,13 +99,15 @@ export class EcrPullSecret extends pulumi.ComponentResource {
     };
 
     const pullSecret = createPullSecret(r);
-    const awsCredentials = createAwsCredentials(r);
+    const appSecret = createAppSecret(r);
+    const awsCredentials =
+      "accessKeys" in args.aws ? createAwsCredentials(r, args.aws.accessKeys) : undefined;
     const script = createScript(r);
-    const { serviceAccount, binding } = createPatchRights(r, pullSecret);
+    const { serviceAccount, binding } = createPatchRights(r, [pullSecret, ...(appSecret ? [appSecret] : [])]);
     const jobSpec = {
       backoffLimit: 4,
       activeDeadlineSeconds: 600,
-      template: refresherPod(r, { pullSecret, awsCredentials, script, serviceAccount }),
+      template: refresherPod(r, { pullSecret, appSecret, awsCredentials, script, serviceAccount }),
     };
     this.secretName = pullSecret.metadata.name;
     this.initialRefresh = createInitialRefresh(r, jobSpec, binding);
@@ -125,18 +146,42 @@ function createPullSecret(r: Refresher): k8s.core.v1.Secret {
   );
 }
 
-function createAwsCredentials(r: Refresher): k8s.core.v1.Secret {
+/** The env names of key slot i: the first is what the AWS SDKs read, the second adds `_B`. */
+const keyEnvNames = (i: number): [string, string] =>
+  i === 0
+    ? ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]
+    : ["AWS_ACCESS_KEY_ID_B", "AWS_SECRET_ACCESS_KEY_B"];
+
+function createAwsCredentials(
+  r: Refresher,
+  keys: { id: pulumi.Input<string>; secret: pulumi.Input<string> }[],
+): k8s.core.v1.Secret {
+  const data: Record<string, pulumi.Input<string>> = {};
+  keys.forEach((key, i) => {
+    const [idName, secretName] = keyEnvNames(i);
+    data[idName] = key.id;
+    data[secretName] = key.secret;
+  });
   return new k8s.core.v1.Secret(
     `${r.name}-aws-credentials`,
-    {
-      metadata: r.metadata(`${r.objectName}-aws`),
-      type: "Opaque",
-      stringData: pulumi.secret({
-        AWS_ACCESS_KEY_ID: r.args.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: r.args.secretAccessKey,
-      }),
-    },
+    { metadata: r.metadata(`${r.objectName}-aws`), type: "Opaque", stringData: pulumi.secret(data) },
     r.opts,
+  );
+}
+
+/**
+ * The app's Secret, created empty and filled by the refresher (which may only patch it, like the pull
+ * Secret). Its name carries the references' digest (secret-env.ts), so a new pinned version is a new
+ * Secret: the initial Job, whose spec names it, is replaced and fills it before the Deployment rolls.
+ */
+function createAppSecret(r: Refresher): k8s.core.v1.Secret | undefined {
+  const secrets = r.args.appSecrets;
+  if (secrets === undefined || secrets.env.length === 0) return undefined;
+  return new k8s.core.v1.Secret(
+    `${r.name}-app-secrets`,
+    { metadata: r.metadata(secrets.secretName), type: "Opaque" },
+    // The refresher owns the data (see createPullSecret).
+    { ...r.opts, ignoreChanges: ["data"] },
   );
 }
 
@@ -151,8 +196,8 @@ function createScript(r: Refresher): k8s.core.v1.ConfigMap {
   );
 }
 
-/** The refresher's identity and its one right: `patch` on the one Secret, by name. */
-function createPatchRights(r: Refresher, pullSecret: k8s.core.v1.Secret) {
+/** The refresher's identity and its one right: `patch` on its Secrets (the pull Secret, the app's), by name. */
+function createPatchRights(r: Refresher, secrets: k8s.core.v1.Secret[]) {
   const serviceAccount = new k8s.core.v1.ServiceAccount(
     `${r.name}-service-account`,
     { metadata: r.metadata(r.objectName), automountServiceAccountToken: false },
@@ -166,7 +211,7 @@ function createPatchRights(r: Refresher, pullSecret: k8s.core.v1.Secret) {
         {
           apiGroups: [""],
           resources: ["secrets"],
-          resourceNames: [pullSecret.metadata.name],
+          resourceNames: secrets.map((secret) => secret.metadata.name),
           // The script sends one merge PATCH; it never reads, lists or creates.
           verbs: ["patch"],
         },
@@ -190,7 +235,8 @@ function refresherPod(
   r: Refresher,
   objects: {
     pullSecret: k8s.core.v1.Secret;
-    awsCredentials: k8s.core.v1.Secret;
+    appSecret: k8s.core.v1.Secret | undefined;
+    awsCredentials: k8s.core.v1.Secret | undefined;
     script: k8s.core.v1.ConfigMap;
     serviceAccount: k8s.core.v1.ServiceAccount;
   },
@@ -204,7 +250,7 @@ function refresherPod(
       enableServiceLinks: false,
       restartPolicy: "Never",
       securityContext: restrictedPodSecurityContext(REFRESHER_UID, REFRESHER_UID),
-      containers: [refresherContainer(r.args, objects.pullSecret, objects.awsCredentials)],
+      containers: [refresherContainer(r.args, objects)],
       volumes: [
         { name: "script", configMap: { name: objects.script.metadata.name, defaultMode: 0o444 } },
         {
@@ -213,6 +259,18 @@ function refresherPod(
             defaultMode: 0o444,
             sources: [
               { serviceAccountToken: { path: "token", expirationSeconds: 600 } },
+              // For STS only (its audience), with web identity: the Kubernetes API never accepts it.
+              ...("roleArn" in r.args.aws
+                ? [
+                    {
+                      serviceAccountToken: {
+                        path: "aws-token",
+                        audience: STS_AUDIENCE,
+                        expirationSeconds: 3600,
+                      },
+                    },
+                  ]
+                : []),
               { configMap: { name: "kube-root-ca.crt", items: [{ key: "ca.crt", path: "ca.crt" }] } },
             ],
           },
@@ -222,11 +280,31 @@ function refresherPod(
   };
 }
 
+/** How the container reaches AWS: the role and its token file, or each key from the credentials Secret. */
+function awsEnv(aws: RefresherAws, awsCredentials: k8s.core.v1.Secret | undefined) {
+  if ("roleArn" in aws) {
+    return [
+      { name: "AWS_ROLE_ARN", value: aws.roleArn },
+      { name: "AWS_WEB_IDENTITY_TOKEN_FILE", value: `${TOKEN_DIR}/aws-token` },
+    ];
+  }
+  return aws.accessKeys.flatMap((_, i) =>
+    keyEnvNames(i).map((key) => ({
+      name: key,
+      valueFrom: { secretKeyRef: { name: awsCredentials?.metadata.name ?? "", key } },
+    })),
+  );
+}
+
 function refresherContainer(
   args: EcrPullSecretArgs,
-  pullSecret: k8s.core.v1.Secret,
-  awsCredentials: k8s.core.v1.Secret,
+  objects: {
+    pullSecret: k8s.core.v1.Secret;
+    appSecret: k8s.core.v1.Secret | undefined;
+    awsCredentials: k8s.core.v1.Secret | undefined;
+  },
 ) {
+  const { pullSecret, appSecret, awsCredentials } = objects;
   return {
     name: "refresh",
     image: args.image,
@@ -239,10 +317,15 @@ function refresherContainer(
       { name: "SECRET_NAMESPACE", value: args.namespace },
       { name: "SECRET_NAME", value: pullSecret.metadata.name },
       { name: "TOKEN_DIR", value: TOKEN_DIR },
-      ...["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"].map((key) => ({
-        name: key,
-        valueFrom: { secretKeyRef: { name: awsCredentials.metadata.name, key } },
-      })),
+      ...awsEnv(args.aws, awsCredentials),
+      // References only (the refresher reads the values): part of the Job's spec, so a new pinned
+      // version replaces the initial Job and refills the (new) Secret before the app rolls.
+      ...(appSecret !== undefined && args.appSecrets !== undefined
+        ? [
+            { name: "APP_SECRET_REFS", value: JSON.stringify(args.appSecrets.env) },
+            { name: "APP_SECRET_NAME", value: appSecret.metadata.name },
+          ]
+        : []),
     ],
     resources: {
       requests: { cpu: "10m", memory: "48Mi" },

@@ -1,6 +1,12 @@
 // The workload wing's face: the app's Kubernetes objects that eks and kubernetes share (KubernetesApp),
 // the ECR pull secret and its refresher, the synthetic client, the restricted pod security. It never
 // imports ../aws: it runs on any cluster.
+
+export {
+  type RefresherAws,
+  refresherServiceAccountName,
+  STS_AUDIENCE,
+} from "./ecr-pull-secret";
 export {
   type GatewayRoute,
   KubernetesApp,
@@ -33,4 +39,5 @@ export {
   ROLLOUTS_SERVICE_ACCOUNT,
   RolloutsController,
 } from "./rollouts-controller";
+export { SECRET_REFS_ANNOTATION, type SecretEnv, secretEnvNaming } from "./secret-env";
 export { SYNTHETIC_CLIENT_LABELS, SyntheticClient, type TargetKind } from "./synthetic-client";

@@ -32,6 +32,13 @@ import {
   stableServiceName,
   usesNativeBlueGreen,
 } from "./progressive-delivery";
+import {
+  type SecretEnv,
+  secretEnvEntries,
+  secretPodAnnotations,
+  secretVolumeMounts,
+  secretVolumes,
+} from "./secret-env";
 import { collectorSidecar, tracingEgress } from "./tracing";
 
 /**
@@ -171,6 +178,11 @@ export interface KubernetesAppArgs {
    * Deployment's rolling update, as before.
    */
   progressive?: ProgressiveDelivery;
+  /**
+   * Environment variables from a Secret the platform's delivery keeps (secret-env.ts); the pod template
+   * carries the references' digest, so pinning a new version rolls out. @default none
+   */
+  secretEnv?: SecretEnv;
 }
 
 /** The namespace label that makes the AWS Load Balancer Controller inject pod readiness gates. */
@@ -252,7 +264,11 @@ export class KubernetesApp extends pulumi.ComponentResource {
     const deployment = createDeployment(w, {
       serviceAccount,
       pullSecretName: pullSecret?.name,
-      dependsOn: [...(early?.resources ?? []), ...(pullSecret?.ready ?? [])],
+      dependsOn: [
+        ...(early?.resources ?? []),
+        ...(pullSecret?.ready ?? []),
+        ...(args.secretEnv?.ready ?? []),
+      ],
     });
     const { service, ingress } = early ?? createFront(w, [deployment]);
     const rollout = args.progressive
@@ -661,6 +677,7 @@ function createDeployment(
             labels: w.args.podReadinessGates
               ? { ...w.labels, [POD_READINESS_GATE_LABEL]: "enabled" }
               : w.labels,
+            ...(w.args.secretEnv !== undefined && { annotations: secretPodAnnotations(w.args.secretEnv) }),
           },
           spec: podSpec(w, pod.serviceAccount, pod.pullSecretName),
         },
@@ -710,7 +727,10 @@ function podSpec(
       ? { initContainers: [collectorSidecar(w.args.xrayRegion, APP_UID, APP_GID)] }
       : {}),
     containers: [appContainer(w.args)],
-    volumes: [{ name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } }],
+    volumes: [
+      { name: "tmp", emptyDir: { medium: "Memory", sizeLimit: "16Mi" } },
+      ...secretVolumes(w.args.secretEnv),
+    ],
   };
 }
 
@@ -720,14 +740,17 @@ function appContainer(args: KubernetesAppArgs) {
     image: args.image,
     imagePullPolicy: "IfNotPresent",
     ports: [{ name: "http", containerPort: APP_PORT, protocol: "TCP" }],
-    env: appEnvironment({
-      logLevel: args.app.logLevel,
-      drainDelayMs: args.drainDelayMs,
-      shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
-      commit: args.app.commit,
-      platform: args.platform,
-      tracesEndpoint: appTracesEndpoint(args.app.tracing),
-    }),
+    env: [
+      ...appEnvironment({
+        logLevel: args.app.logLevel,
+        drainDelayMs: args.drainDelayMs,
+        shutdownTimeoutMs: SHUTDOWN_TIMEOUT_MS,
+        commit: args.app.commit,
+        platform: args.platform,
+        tracesEndpoint: appTracesEndpoint(args.app.tracing),
+      }),
+      ...secretEnvEntries(args.secretEnv),
+    ],
     resources: CONTAINER_RESOURCES,
     securityContext: restrictedContainerSecurityContext(APP_UID, APP_GID),
     startupProbe: {
@@ -750,7 +773,7 @@ function appContainer(args: KubernetesAppArgs) {
       timeoutSeconds: 2,
     },
     // The root filesystem is read-only; /tmp is the one writable place (Node may spill there).
-    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }],
+    volumeMounts: [{ name: "tmp", mountPath: "/tmp" }, ...secretVolumeMounts(args.secretEnv)],
   };
 }
 

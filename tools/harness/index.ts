@@ -28,6 +28,7 @@ export {
   MOCK_CALLS,
   MOCK_NODE_RELEASE_VERSION,
   MOCK_RESOURCE_OUTPUTS,
+  MOCK_SECRET_VALUE,
   type MockContext,
 } from "./mocks";
 export type { RecordedCall, RecordedResource, StackOutput } from "./recorder";

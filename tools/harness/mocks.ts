@@ -156,6 +156,11 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = inEffectiveRe
     const name = physicalName(args, ctx);
     return { name, arn: arn(ctx, "logs", `log-group:${name}`) };
   },
+  // An IAM OIDC provider's ARN names its issuer's host and path (IAM API reference,
+  // CreateOpenIDConnectProvider: arn:aws:iam::<account>:oidc-provider/<url without https://>).
+  "aws:iam/openIdConnectProvider:OpenIdConnectProvider": (args) => ({
+    arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:oidc-provider/${String(args.inputs.url).replace(/^https:\/\//, "")}`,
+  }),
   "aws:iam/user:User": (args, ctx) => {
     const name = physicalName(args, ctx);
     const userPath = (args.inputs.path as string | undefined) ?? "/";
@@ -417,7 +422,24 @@ export const MOCK_RESOURCE_OUTPUTS: Record<string, ResourceMock> = inEffectiveRe
 /** What the mocked EKS release_version parameters return. */
 export const MOCK_NODE_RELEASE_VERSION = "1.36.0-20261201";
 
+/**
+ * What a mocked secret holds: the program must never read it (it handles references only), so this
+ * string appearing anywhere in a run is a leak (platforms/workload/secret-env.test.ts).
+ */
+export const MOCK_SECRET_VALUE = "harness-secret-value-must-never-appear-7f3a";
+
 export const MOCK_CALLS: Record<string, CallMock> = {
+  // A secret's value, answered so a program that read one would record the sentinel where the leak test
+  // sees it. (aws:ssm/getParameter answers the bastion's public AMI parameter below; the test checks no
+  // call names a declared parameter.)
+  "aws:secretsmanager/getSecretVersion:getSecretVersion": (inputs) => ({
+    arn: inputs.secretId,
+    id: inputs.secretId,
+    secretId: inputs.secretId,
+    secretString: MOCK_SECRET_VALUE,
+    versionId: "harness-version",
+    versionStages: ["AWSCURRENT"],
+  }),
   "aws:index/getCallerIdentity:getCallerIdentity": () => ({
     accountId: MOCK_ACCOUNT_ID,
     arn: `arn:aws:iam::${MOCK_ACCOUNT_ID}:user/harness`,

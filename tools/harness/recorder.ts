@@ -44,6 +44,8 @@ export interface RecordedResource {
   deleteBeforeReplace?: boolean;
   /** The `customTimeouts` resource option (Go durations such as "45m"), when given. */
   customTimeouts?: { create?: string; update?: string; delete?: string };
+  /** The `replacementTrigger` resource option (the resource is replaced when it changes), when set. */
+  replacementTrigger?: unknown;
 }
 
 export interface RecordedCall {
@@ -73,6 +75,8 @@ interface MonitorRequest {
   getIgnorechangesList(): string[];
   getDeletebeforereplace(): boolean;
   getCustomtimeouts(): { getCreate(): string; getUpdate(): string; getDelete(): string } | undefined;
+  hasReplacementTrigger(): boolean;
+  getReplacementTrigger(): { toJavaScript(): unknown } | undefined;
   getOutputs(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, response: { getUrn?: () => string } | undefined) => void;
@@ -192,6 +196,7 @@ export class Recording {
       ignoreChanges: req.getIgnorechangesList(),
       deleteBeforeReplace: req.getDeletebeforereplace(),
       ...customTimeouts(req),
+      ...(req.hasReplacementTrigger() && { replacementTrigger: req.getReplacementTrigger()?.toJavaScript() }),
     });
   }
 }
