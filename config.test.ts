@@ -344,7 +344,7 @@ describe("parseConfig rejects every invalid value with one exact line", () => {
       options: { config: { replicas: 3 } },
       expected: [
         // Issue 28: the nearest three and where every key is described, not all 60 on one line.
-        'fastify-deploy:replicas: unknown key (value "3"); the nearest keys are fastify-deploy:logLevel, fastify-deploy:cpu, fastify-deploy:memory (every key: README.md, Configuration reference)',
+        'fastify-deploy:replicas: unknown key (value "3"); the nearest keys are fastify-deploy:secrets, fastify-deploy:logLevel, fastify-deploy:cpu (every key: docs/config.md)',
       ],
     },
     {
@@ -2133,7 +2133,7 @@ describe("secrets (issue 25): one exact line per rule", () => {
       options: { config: { secrets: json({ "1X": SM, PORT: SM, TOKEN: "arn:aws:s3:::bucket/key" }) } },
       expected: [
         `${key}: got "1X" as a name; expected an environment variable name (1..128 of A-Z a-z 0-9 _, not starting with a digit)`,
-        `${key}: got "PORT" as a name; expected a name the platform does not set itself (reserved: PORT, HOST, LOG_LEVEL, SHUTDOWN_DRAIN_DELAY_MS, SHUTDOWN_TIMEOUT_MS, APP_COMMIT, APP_PLATFORM, NODE_ENV, SECRET_ENV_NAMES, NODE_OPTIONS)`,
+        `${key}: got "PORT" as a name; expected a name the platform does not set itself (reserved: PORT, HOST, LOG_LEVEL, SHUTDOWN_DRAIN_DELAY_MS, SHUTDOWN_TIMEOUT_MS, APP_COMMIT, APP_PLATFORM, TRACING, OTLP_TRACES_ENDPOINT, NODE_ENV, SECRET_ENV_NAMES, NODE_OPTIONS)`,
         `${key}: got "arn:aws:s3:::bucket/key" for TOKEN; expected ${FORMS}`,
       ],
     },

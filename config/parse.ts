@@ -106,7 +106,7 @@ function parseKeys(raw: RawConfig) {
 }
 
 /** Where every key is described (generated from Pulumi.yaml by npm run docs:config). */
-const CONFIG_REFERENCE = "README.md, Configuration reference";
+const CONFIG_REFERENCE = "docs/config.md";
 
 function unknownKeys(raw: RawConfig): string[] {
   const prefix = `${PROJECT}:`;

@@ -92,7 +92,7 @@ const rejections: Rejection[] = [
       }),
     ],
     messages: [
-      "Node group ng: t3.micro runs at most 4 pods per node (VPC CNI), 3 of them per-node system pods, so maxSize 4 leaves room for 4, under the cluster's own 6 and one app pod. Use a larger instance type (t3.medium runs 17 pods, m6i.large 29).",
+      "Node group ng: t3.micro runs at most 4 pods per node (VPC CNI), 4 of them per-node system pods, so maxSize 4 leaves room for 0, under the cluster's own 6 and one app pod. Use a larger instance type (t3.medium runs 17 pods, m6i.large 29).",
     ],
   },
   {

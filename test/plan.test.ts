@@ -336,7 +336,7 @@ describe("npm run plan", () => {
     const eks = await plan(["prod", "--set", secrets]);
     assert.match(
       section(eks.out),
-      /eks SecretProviderClass app-secret-provider-class \(usePodIdentity false\) syncs Secret fastify-app-secrets-[0-9a-f]{10} from:/,
+      /eks SecretProviderClass app-secret-provider-class \(usePodIdentity true\) syncs Secret fastify-app-secrets-[0-9a-f]{10} from:/,
     );
     assert.match(
       section(eks.out),
@@ -531,10 +531,11 @@ describe("npm run plan", () => {
     for (const expected of [
       "1 × aws:iam/role:Role (the cluster's service role <name>-eksRole)",
       "1 × aws:ec2/securityGroup:SecurityGroup (the cluster security group <name>-eksClusterSecurityGroup)",
-      "1 × aws:iam/openIdConnectProvider:OpenIdConnectProvider (createOidcProvider=true (IRSA))",
     ]) {
       assert.ok(cluster.includes(expected), expected);
     }
+    // EKS Pod Identity (issue 26): the component creates no IAM OIDC provider any more.
+    assert.ok(!cluster.some((l) => /OpenIdConnectProvider/.test(l)), cluster.join("\n"));
     // The add-ons the program creates itself (kube-proxy, CoreDNS, VPC CNI) are off inside the component.
     assert.ok(!cluster.some((l) => /Addon/.test(l)), cluster.join("\n"));
     const inside = [...prod.raw.matchAll(/created inside \S+ \S+ \((\d+), derived/g)].reduce(
