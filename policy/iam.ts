@@ -3,7 +3,7 @@
  * condition) unless AWS leaves no narrower choice, and never a whole service (`svc:*`) or `*`.
  */
 import { resourcePolicy } from "./define";
-import { asObject, isObject } from "./rules";
+import { asList, policyStatements } from "./rules";
 
 export const IAM_POLICY_TYPES = [
   "aws:iam/rolePolicy:RolePolicy",
@@ -37,35 +37,19 @@ export const IAM_WILDCARD_ALLOWED: ReadonlySet<string> = new Set([
   "xray:PutSpansForIndexing",
 ]);
 
-const list = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value : value === undefined ? [] : [value];
-
-/** The statements of a policy document given as JSON text or an object; none while it is unknown. */
-function statementsOf(document: unknown): Record<string, unknown>[] {
-  let parsed: unknown = document;
-  if (typeof document === "string") {
-    try {
-      parsed = JSON.parse(document);
-    } catch {
-      return [];
-    }
-  }
-  return list(asObject(parsed).Statement).filter(isObject);
-}
-
 export const iamNoWildcardMutations = resourcePolicy(
   "iam-no-wildcard-mutations",
   'Identity policies grant no mutating action on Resource "*" without a condition (unless AWS offers no narrower resource), and no service-wide or "*" action.',
   IAM_POLICY_TYPES,
   (props, args) => {
     const out: string[] = [];
-    for (const statement of statementsOf(props.policy)) {
+    for (const statement of policyStatements(props.policy)) {
       if (statement.Effect !== "Allow") continue;
-      const actions = list(statement.Action).map(String);
+      const actions = asList(statement.Action).map(String);
       for (const action of actions.filter((a) => a === "*" || a.endsWith(":*"))) {
         out.push(`${args.name}: grants every action of "${action}". List the actions the role needs.`);
       }
-      const everywhere = list(statement.Resource).includes("*") && statement.Condition === undefined;
+      const everywhere = asList(statement.Resource).includes("*") && statement.Condition === undefined;
       if (!everywhere) continue;
       for (const action of actions) {
         if (action === "*" || action.endsWith(":*") || READ_ONLY_ACTION.test(action)) continue;

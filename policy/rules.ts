@@ -13,6 +13,23 @@ export const asArray = (value: unknown): unknown[] => (Array.isArray(value) ? va
 
 export const asObject = (value: unknown): Props => (isObject(value) ? value : {});
 
+/** A value IAM allows as one item or a list (Action, Resource, Statement): always a list. */
+export const asList = (value: unknown): unknown[] =>
+  Array.isArray(value) ? value : value === undefined ? [] : [value];
+
+/** The statements of a policy document given as JSON text or an object; none while it is unknown. */
+export function policyStatements(document: unknown): Props[] {
+  let parsed: unknown = document;
+  if (typeof document === "string") {
+    try {
+      parsed = JSON.parse(document);
+    } catch {
+      return [];
+    }
+  }
+  return asList(asObject(parsed).Statement).filter(isObject);
+}
+
 /** `repo@sha256:<64 hex>`: the only image reference a deployment may use. */
 export const DIGEST_PINNED = /^[^@\s]+@sha256:[a-f0-9]{64}$/;
 

@@ -10,7 +10,7 @@ import { SECRET_LIKE_ENV_NAME } from "../facts/secrets";
 import { resourcePolicy } from "./define";
 import { ECS_TASK_DEFINITION, ecsContainers } from "./ecs";
 import { IAM_POLICY_TYPES } from "./iam";
-import { asArray, asObject, containersOf, isObject, K8S_WORKLOADS, podSpecOf } from "./rules";
+import { asArray, asList, asObject, containersOf, K8S_WORKLOADS, podSpecOf, policyStatements } from "./rules";
 
 /**
  * Actions that return a secret's value or decrypt it (Service Authorization Reference,
@@ -21,33 +21,18 @@ import { asArray, asObject, containersOf, isObject, K8S_WORKLOADS, podSpecOf } f
 const SECRET_READ =
   /^(?:\*|secretsmanager:(?:GetSecretValue|BatchGetSecretValue|\*)|ssm:(?:GetParameter\w*|\*)|kms:(?:Decrypt|\*))$/;
 
-const list = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value : value === undefined ? [] : [value];
-
-function statementsOf(document: unknown): Record<string, unknown>[] {
-  let parsed: unknown = document;
-  if (typeof document === "string") {
-    try {
-      parsed = JSON.parse(document);
-    } catch {
-      return [];
-    }
-  }
-  return list(asObject(parsed).Statement).filter(isObject);
-}
-
 export const secretReadsNamed = resourcePolicy(
   "secret-reads-named",
   'Identity policies that read secret values (secretsmanager:GetSecretValue, ssm:GetParameter*, kms:Decrypt) name the secrets: no "*" in their resources.',
   IAM_POLICY_TYPES,
   (props, args) => {
     const out: string[] = [];
-    for (const statement of statementsOf(props.policy)) {
+    for (const statement of policyStatements(props.policy)) {
       if (statement.Effect !== "Allow") continue;
-      const reads = list(statement.Action)
+      const reads = asList(statement.Action)
         .map(String)
         .filter((a) => SECRET_READ.test(a));
-      const wide = list(statement.Resource)
+      const wide = asList(statement.Resource)
         .map(String)
         .filter((r) => r.includes("*"));
       for (const action of reads) {

@@ -9,7 +9,7 @@ import type { PolicyResource } from "@pulumi/policy";
 import { stackPolicy } from "./define";
 import { ECS_TASK_DEFINITION } from "./ecs";
 import { IAM_POLICY_TYPES } from "./iam";
-import { asArray, asObject, containersOf, envMap, isObject, type Props, podSpecOf } from "./rules";
+import { asArray, asList, asObject, containersOf, envMap, podSpecOf, policyStatements } from "./rules";
 
 /** What the exporter must be allowed (facts/tracing.ts XRAY_EXPORT_ACTIONS; the endpoint checks PutSpans). */
 export const XRAY_EXPORT_ACTION = "xray:PutSpans";
@@ -26,26 +26,14 @@ const exportsToSidecar = (env: unknown): boolean => {
   return vars.TRACING === "otlp" && LOOPBACK.test(vars.OTLP_TRACES_ENDPOINT ?? "");
 };
 
-const list = (value: unknown): unknown[] =>
-  Array.isArray(value) ? value : value === undefined ? [] : [value];
-
-function statements(document: unknown): Props[] {
-  try {
-    const parsed = typeof document === "string" ? JSON.parse(document) : document;
-    return list(asObject(parsed).Statement).filter(isObject);
-  } catch {
-    return [];
-  }
-}
-
 /** The allowed actions of every identity policy attached to `role` (by dependency or by name). */
 function actionsOf(role: PolicyResource, all: readonly PolicyResource[]): string[] {
   return all
     .filter((r) => (IAM_POLICY_TYPES as readonly string[]).includes(r.type))
     .filter((p) => p.dependencies.includes(role) || p.props.role === role.props.name)
-    .flatMap((p) => statements(p.props.policy))
+    .flatMap((p) => policyStatements(p.props.policy))
     .filter((s) => s.Effect === "Allow")
-    .flatMap((s) => list(s.Action).map(String));
+    .flatMap((s) => asList(s.Action).map(String));
 }
 
 /** The workloads exporting through a sidecar, each with the role it runs as (undefined: none found). */
