@@ -156,25 +156,7 @@ export function createLoadBalancer(
   }
   const targetGroup = new aws.lb.TargetGroup(
     `${name}-tg`,
-    {
-      vpcId: args.vpcId,
-      targetType: "ip",
-      protocol: "HTTP",
-      port: APP_PORT,
-      deregistrationDelay: args.deregistrationDelaySeconds,
-      healthCheck: {
-        enabled: true,
-        protocol: "HTTP",
-        port: "traffic-port",
-        path: healthCheck.path,
-        matcher: "200",
-        interval: healthCheck.intervalSeconds,
-        timeout: healthCheck.timeoutSeconds,
-        healthyThreshold: healthCheck.healthyThreshold,
-        unhealthyThreshold: healthCheck.unhealthyThreshold,
-      },
-      tags,
-    },
+    appTargetGroupArgs({ ...args, healthCheck, tags }),
     { parent },
   );
   const { https } = albListeners(args.loadBalancer);
@@ -289,4 +271,37 @@ export function albIngressAnnotations(
     annotations[a("tags")] = tagList.join(",");
   }
   return Object.fromEntries(Object.entries(annotations).sort(([x], [y]) => x.localeCompare(y)));
+}
+
+/**
+ * The app's target group on an ALB: IP targets on the app port, the health check of the platform. One
+ * shape for ECS's target group and the alternate one a native canary/linear/blue-green deployment
+ * shifts traffic to (platforms/ecs/traffic-shift.ts), so the two can never differ.
+ */
+export function appTargetGroupArgs(args: {
+  vpcId: pulumi.Input<string | undefined>;
+  deregistrationDelaySeconds: number;
+  healthCheck: TargetHealthCheck;
+  tags: Record<string, string>;
+}): aws.lb.TargetGroupArgs {
+  const { healthCheck, tags } = args;
+  return {
+    vpcId: args.vpcId,
+    targetType: "ip",
+    protocol: "HTTP",
+    port: APP_PORT,
+    deregistrationDelay: args.deregistrationDelaySeconds,
+    healthCheck: {
+      enabled: true,
+      protocol: "HTTP",
+      port: "traffic-port",
+      path: healthCheck.path,
+      matcher: "200",
+      interval: healthCheck.intervalSeconds,
+      timeout: healthCheck.timeoutSeconds,
+      healthyThreshold: healthCheck.healthyThreshold,
+      unhealthyThreshold: healthCheck.unhealthyThreshold,
+    },
+    tags,
+  };
 }

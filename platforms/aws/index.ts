@@ -8,6 +8,7 @@ export {
   albIngressAnnotations,
   albListeners,
   albUrl,
+  appTargetGroupArgs,
   createLoadBalancer,
   type TargetHealthCheck,
 } from "./alb";

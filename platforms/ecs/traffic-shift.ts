@@ -7,8 +7,7 @@ import {
   isTrafficShifting,
   type RolloutSettings,
 } from "../../facts";
-import { APP_PORT } from "../app-contract";
-import type { TargetHealthCheck } from "../aws";
+import { appTargetGroupArgs, type TargetHealthCheck } from "../aws";
 
 /**
  * Issue 29: the ECS service's native CANARY, LINEAR and BLUE_GREEN deployments (ECS deployment
@@ -123,25 +122,7 @@ export function createTrafficShift(
   // The same settings as createLoadBalancer's target group (ecs-platform.test.ts compares the two).
   const alternateTargetGroup = new aws.lb.TargetGroup(
     `${name}-tg-alt`,
-    {
-      vpcId: args.vpcId,
-      targetType: "ip",
-      protocol: "HTTP",
-      port: APP_PORT,
-      deregistrationDelay: args.deregistrationDelaySeconds,
-      healthCheck: {
-        enabled: true,
-        protocol: "HTTP",
-        port: "traffic-port",
-        path: healthCheck.path,
-        matcher: "200",
-        interval: healthCheck.intervalSeconds,
-        timeout: healthCheck.timeoutSeconds,
-        healthyThreshold: healthCheck.healthyThreshold,
-        unhealthyThreshold: healthCheck.unhealthyThreshold,
-      },
-      tags,
-    },
+    appTargetGroupArgs({ ...args, healthCheck, tags }),
     { parent },
   );
   // Declared: all traffic on the primary. After that the weights are ECS's (RULE_IGNORE_CHANGES).
