@@ -188,7 +188,7 @@ log "built $IMAGE ($(elapsed))"
 # 6. Checks -------------------------------------------------------------------------------------------
 set +e
 IMAGE_UNDER_TEST=$IMAGE BASE_IMAGE=$BASE_TAG REGISTRY=$registry RESULTS_DIR=$RESULTS_DIR TEST_RUN_ID=$RUN_ID \
-  DOCKER=$docker SIZE_GOAL_MB=${SIZE_GOAL_MB:-25} \
+  DOCKER=$docker SIZE_GOAL_MB=${SIZE_GOAL_MB:-40} \
   timeout 900 node_modules/.bin/tsx --test --test-reporter=tap test/image/image.test.ts
 status=$?
 set -e
