@@ -2,6 +2,7 @@
  * Shared facts: the values config validates against and components act on, written once. Imports no
  * SDK (a test holds this), so loading it — or config, which imports only this — loads no provider.
  */
+export * from "./app-env";
 export * from "./aws";
 export * from "./aws-regions";
 export * from "./cidr";

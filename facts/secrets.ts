@@ -6,6 +6,7 @@
  * the CSI driver's AWS provider or the refresher, never by the program.
  */
 
+import { APP_ENV_NAMES } from "./app-env";
 import { type AwsPartition, regionPartition } from "./aws-regions";
 
 /**
@@ -116,25 +117,15 @@ export function parseSecretRef(text: string): SecretRef | undefined {
  */
 export const SECRET_ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 
+/** The env var the platform names the secret variables in (comma-separated), so the app's logger redacts them. */
+export const SECRET_ENV_NAMES_VAR = "SECRET_ENV_NAMES";
+
 /**
- * Names a secret may not take: every variable the platforms set for the app (platforms/app-contract.ts
- * APP_ENV_NAMES; app-contract.test.ts holds that each is listed here), the list of secret names itself,
- * and NODE_OPTIONS (a value there would change how the runtime starts, not what the app reads).
+ * Names a secret may not take: every variable the platforms set for the app (facts/app-env.ts, the list
+ * platforms/app-contract.ts passes), the list of secret names itself, and NODE_OPTIONS (a value there
+ * would change how the runtime starts, not what the app reads).
  */
-export const RESERVED_ENV_NAMES = [
-  "PORT",
-  "HOST",
-  "LOG_LEVEL",
-  "SHUTDOWN_DRAIN_DELAY_MS",
-  "SHUTDOWN_TIMEOUT_MS",
-  "APP_COMMIT",
-  "APP_PLATFORM",
-  "TRACING",
-  "OTLP_TRACES_ENDPOINT",
-  "NODE_ENV",
-  "SECRET_ENV_NAMES",
-  "NODE_OPTIONS",
-] as const;
+export const RESERVED_ENV_NAMES = [...APP_ENV_NAMES, SECRET_ENV_NAMES_VAR, "NODE_OPTIONS"] as const;
 
 /** The API actions that read a reference's value (what the execution role, the app role and the refresher may do). */
 export const SECRET_READ_ACTIONS = {
@@ -179,9 +170,6 @@ export function secretReadStatements(refs: readonly SecretRef[], kmsKeyArn?: str
   }
   return statements;
 }
-
-/** The env var the platform names the secret variables in (comma-separated), so the app's logger redacts them. */
-export const SECRET_ENV_NAMES_VAR = "SECRET_ENV_NAMES";
 
 /**
  * Names that look like they hold a secret: one ending in a secret's word (DB_PASSWORD, API_KEY,

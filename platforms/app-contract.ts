@@ -1,4 +1,4 @@
-import { LOCAL_COLLECTOR_ENDPOINT, type TracingSettings } from "../facts";
+import { APP_ENV_NAMES, type AppEnvName, LOCAL_COLLECTOR_ENDPOINT, type TracingSettings } from "../facts";
 
 /**
  * What the Fastify service in `app/` expects from whoever runs it: the one place the infrastructure
@@ -25,21 +25,8 @@ export const RANDOM_PATH = "/v1/random";
 /** Build and deploy metadata (`commit`, `platform`). */
 export const VERSION_PATH = "/version";
 
-/** Every environment variable the program passes to the container, in the order it passes them. */
-export const APP_ENV_NAMES = [
-  "PORT",
-  "HOST",
-  "LOG_LEVEL",
-  "SHUTDOWN_DRAIN_DELAY_MS",
-  "SHUTDOWN_TIMEOUT_MS",
-  "APP_COMMIT",
-  "APP_PLATFORM",
-  "TRACING",
-  "OTLP_TRACES_ENDPOINT",
-  "NODE_ENV",
-] as const;
-
-export type AppEnvName = (typeof APP_ENV_NAMES)[number];
+/** Every environment variable the program passes to the container (facts/app-env.ts). */
+export { APP_ENV_NAMES, type AppEnvName };
 
 export type AppPlatformName = "ecs" | "eks" | "kubernetes";
 
