@@ -86,32 +86,17 @@ function request(url, { method, headers = {}, body, ca }) {
  * reference, GetAuthorizationToken), a cross-account one included.
  */
 async function getEcrToken({ endpoint, region, credentials, now }) {
-  const body = "{}";
-  const headers = signV4({
-    method: "POST",
-    url: `${endpoint}/`,
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": GET_AUTHORIZATION_TOKEN,
-    },
-    body,
+  const answer = await awsJson({
+    endpoint,
     region,
     service: "ecr",
+    target: GET_AUTHORIZATION_TOKEN,
+    label: "ECR GetAuthorizationToken",
+    payload: {},
     credentials,
     now,
   });
-  const res = await request(`${endpoint}/`, { method: "POST", headers, body });
-  if (res.status !== 200) {
-    let reason = "";
-    try {
-      const error = JSON.parse(res.body);
-      reason = `${error.__type ?? ""} ${error.message ?? error.Message ?? ""}`.trim();
-    } catch {}
-    throw new Error(
-      `ECR GetAuthorizationToken at ${endpoint}: HTTP ${res.status}${reason ? ` (${reason})` : ""}`,
-    );
-  }
-  const data = JSON.parse(res.body).authorizationData?.[0];
+  const data = answer.authorizationData?.[0];
   if (typeof data?.authorizationToken !== "string") {
     throw new Error(`ECR GetAuthorizationToken at ${endpoint}: no authorizationData in the answer`);
   }
@@ -177,8 +162,11 @@ async function assumeRoleWithWebIdentity({ endpoint, roleArn, token, sessionName
   return { accessKeyId, secretAccessKey, sessionToken };
 }
 
-/** One AWS JSON-1.1 API call, signed; resolves with the parsed answer or throws with AWS's reason. */
-async function awsJson({ endpoint, region, service, target, payload, credentials, now }) {
+/**
+ * One AWS JSON-1.1 API call, signed; resolves with the parsed answer or throws with AWS's reason, named
+ * by `label` (default: the target).
+ */
+async function awsJson({ endpoint, region, service, target, label = target, payload, credentials, now }) {
   const body = JSON.stringify(payload);
   const headers = signV4({
     method: "POST",
@@ -197,7 +185,7 @@ async function awsJson({ endpoint, region, service, target, payload, credentials
       const error = JSON.parse(res.body);
       reason = `${error.__type ?? ""} ${error.message ?? error.Message ?? ""}`.trim();
     } catch {}
-    throw new Error(`${target} at ${endpoint}: HTTP ${res.status}${reason ? ` (${reason})` : ""}`);
+    throw new Error(`${label} at ${endpoint}: HTTP ${res.status}${reason ? ` (${reason})` : ""}`);
   }
   return JSON.parse(res.body);
 }
