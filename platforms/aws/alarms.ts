@@ -9,7 +9,7 @@ import type { AwsAccount } from "./account";
 
 /** Alarm data points are one minute: the ALB's and ECS's native resolution (no high-resolution cost). */
 export const ALARM_PERIOD_SECONDS = 60;
-type AlarmSpec = Omit<
+export type AlarmSpec = Omit<
   aws.cloudwatch.MetricAlarmArgs,
   "alarmActions" | "okActions" | "alarmDescription" | "tags" | "name"
 > & { description: string };

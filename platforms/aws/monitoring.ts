@@ -2,7 +2,13 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { MonitoringSettings } from "../../facts";
 import type { AwsAccount } from "./account";
-import { ALARM_PERIOD_SECONDS, type AlarmFactory, alarmFactory, createAlarmTopic } from "./alarms";
+import {
+  ALARM_PERIOD_SECONDS,
+  type AlarmFactory,
+  type AlarmSpec,
+  alarmFactory,
+  createAlarmTopic,
+} from "./alarms";
 import { createSyntheticCheck, type SyntheticCheck } from "./synthetic-check";
 
 /**
@@ -154,27 +160,22 @@ export function createAlbMonitoring(
     treatMissingData: "notBreaching",
     metricQueries: rateQueries("HTTPCode_ELB_5XX_Count", lb),
   });
-  const target5xxRate = alarm("target-5xx-rate", {
-    description: `More than ${percent} % of requests got a 5xx from the app (errors, load shedding) in 3 of 5 minutes`,
-    ...RATE_EVALUATION,
-    comparisonOperator: "GreaterThanThreshold",
-    threshold: percent,
-    treatMissingData: "notBreaching",
-    metricQueries: rateQueries("HTTPCode_Target_5XX_Count", lb),
-  });
-  const p99Latency = alarm("p99-latency", {
-    description: `The app's p99 response time at the ALB was above ${args.settings.p99LatencyMs} ms in 3 of 5 minutes`,
-    ...RATE_EVALUATION,
-    comparisonOperator: "GreaterThanThreshold",
-    // TargetResponseTime is in seconds.
-    threshold: args.settings.p99LatencyMs / 1000,
-    treatMissingData: "notBreaching",
-    namespace: "AWS/ApplicationELB",
-    metricName: "TargetResponseTime",
-    dimensions: lb,
-    extendedStatistic: "p99",
-    period: ALARM_PERIOD_SECONDS,
-  });
+  const target5xxRate = alarm(
+    "target-5xx-rate",
+    appErrorRateSpec(
+      `More than ${percent} % of requests got a 5xx from the app (errors, load shedding) in 3 of 5 minutes`,
+      percent,
+      lb,
+    ),
+  );
+  const p99Latency = alarm(
+    "p99-latency",
+    appP99Spec(
+      `The app's p99 response time at the ALB was above ${args.settings.p99LatencyMs} ms in 3 of 5 minutes`,
+      args.settings.p99LatencyMs,
+      lb,
+    ),
+  );
   const unhealthyTargets = alarm("unhealthy-targets", {
     description: "At least one target failed the ALB's health check for 5 minutes in a row",
     ...CAPACITY_EVALUATION,
@@ -318,6 +319,46 @@ const ANSWERED = "FILL(requests, 0) + FILL(unrouted, 0)";
  * the expressions. tools/alarm-math evaluates these queries over synthetic minutes
  * (platforms/aws/monitoring.test.ts: all targets down, a burst from the app, a quiet night).
  */
+/**
+ * The app's 5xx rate alarm (HTTPCode_Target_5XX_Count over answered requests, {@link rateQueries}) on
+ * `dimensions`: the whole ALB, or one target group (a canary's own rate, createTargetGroupAlarms).
+ */
+function appErrorRateSpec(
+  description: string,
+  percent: number,
+  dimensions: Record<string, pulumi.Input<string>>,
+): AlarmSpec {
+  return {
+    description,
+    ...RATE_EVALUATION,
+    comparisonOperator: "GreaterThanThreshold",
+    threshold: percent,
+    treatMissingData: "notBreaching",
+    metricQueries: rateQueries("HTTPCode_Target_5XX_Count", dimensions),
+  };
+}
+
+/** The app's p99 response time alarm on `dimensions` (the whole ALB, or one target group). */
+function appP99Spec(
+  description: string,
+  p99LatencyMs: number,
+  dimensions: Record<string, pulumi.Input<string>>,
+): AlarmSpec {
+  return {
+    description,
+    ...RATE_EVALUATION,
+    comparisonOperator: "GreaterThanThreshold",
+    // TargetResponseTime is in seconds.
+    threshold: p99LatencyMs / 1000,
+    treatMissingData: "notBreaching",
+    namespace: "AWS/ApplicationELB",
+    metricName: "TargetResponseTime",
+    dimensions,
+    extendedStatistic: "p99",
+    period: ALARM_PERIOD_SECONDS,
+  };
+}
+
 function rateQueries(
   failureMetric: string,
   dimensions: Record<string, pulumi.Input<string>>,
@@ -637,26 +678,22 @@ export function createTargetGroupAlarms(
   return args.targetGroups.flatMap(({ key, arnSuffix }) => {
     const tg = { LoadBalancer: base.alb.loadBalancer, TargetGroup: arnSuffix };
     return [
-      alarm(`${key}-5xx-rate`, {
-        description: `More than ${percent} % of the requests routed to target group ${key} got a 5xx from the app in 3 of 5 minutes (a canary's own error rate)`,
-        ...RATE_EVALUATION,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: percent,
-        treatMissingData: "notBreaching",
-        metricQueries: rateQueries("HTTPCode_Target_5XX_Count", tg),
-      }),
-      alarm(`${key}-p99-latency`, {
-        description: `The app's p99 response time in target group ${key} was above ${args.settings.p99LatencyMs} ms in 3 of 5 minutes (a canary's own latency)`,
-        ...RATE_EVALUATION,
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: args.settings.p99LatencyMs / 1000,
-        treatMissingData: "notBreaching",
-        namespace: "AWS/ApplicationELB",
-        metricName: "TargetResponseTime",
-        dimensions: tg,
-        extendedStatistic: "p99",
-        period: ALARM_PERIOD_SECONDS,
-      }),
+      alarm(
+        `${key}-5xx-rate`,
+        appErrorRateSpec(
+          `More than ${percent} % of the requests routed to target group ${key} got a 5xx from the app in 3 of 5 minutes (a canary's own error rate)`,
+          percent,
+          tg,
+        ),
+      ),
+      alarm(
+        `${key}-p99-latency`,
+        appP99Spec(
+          `The app's p99 response time in target group ${key} was above ${args.settings.p99LatencyMs} ms in 3 of 5 minutes (a canary's own latency)`,
+          args.settings.p99LatencyMs,
+          tg,
+        ),
+      ),
     ];
   });
 }
